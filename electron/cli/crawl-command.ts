@@ -1,0 +1,119 @@
+import type { Command } from 'commander';
+import type { JobSummary } from '../../shared/progress';
+import { MAX_CONCURRENCY_PER_WORKER, MAX_WORKERS } from '../../shared/limits';
+import { ChildProcessLauncher } from '../engine/child-process-launcher';
+import { CrawlService } from '../engine/crawl-service';
+import type { CrawlJob } from '../engine/crawl-job';
+import { openDatabase, type Db } from '../engine/store/database';
+import { JobStore } from '../engine/store/job-store';
+import { UserError } from '../engine/user-error';
+import { DB_OPTION_HELP, databasePath, wholeNumber } from './options';
+import { formatDuration, formatProgress, ProgressLine } from './progress-line';
+
+interface CrawlOptions {
+  workers?: number;
+  concurrency?: number;
+  maxPages?: number;
+  maxDepth?: number;
+  db?: string;
+  resume?: number;
+  json?: boolean;
+}
+
+export function registerCrawlCommand(program: Command): void {
+  program
+    .command('crawl')
+    .description('crawl from start URLs (same origin), or resume a job')
+    .argument('[url...]', 'start URLs')
+    .option('-w, --workers <n>', 'worker processes (default: CPU cores)', wholeNumber(1, MAX_WORKERS))
+    .option('-c, --concurrency <n>', 'requests in flight per worker (default 16)', wholeNumber(1, MAX_CONCURRENCY_PER_WORKER))
+    .option('--max-pages <n>', 'stop after this many URLs', wholeNumber(1))
+    .option('--max-depth <n>', 'follow links at most this deep (start URLs are depth 0)', wholeNumber(0))
+    .option('--db <file>', DB_OPTION_HELP)
+    .option('--resume <job-id>', 'continue a stopped or interrupted job', wholeNumber(1))
+    .option('--json', 'print a JSON summary line on stdout at the end')
+    .action(async (urls: string[], options: CrawlOptions) => {
+      process.exitCode = await crawl(urls, options);
+    });
+}
+
+async function crawl(urls: string[], options: CrawlOptions): Promise<number> {
+  if (options.resume !== undefined && urls.length > 0) {
+    throw new UserError('give start URLs or --resume, not both');
+  }
+  if (options.resume === undefined && urls.length === 0) {
+    throw new UserError('give at least one start URL (or --resume <job-id>)');
+  }
+  const db = openDatabase(databasePath(options.db));
+  try {
+    const service = new CrawlService({ db, launcher: new ChildProcessLauncher(), logger: logToStderr });
+    const job =
+      options.resume !== undefined
+        ? service.resume(options.resume, { workers: options.workers })
+        : service.start({
+            startUrls: urls,
+            ...(options.workers !== undefined && { workers: options.workers }),
+            ...(options.concurrency !== undefined && { concurrency: options.concurrency }),
+            maxPages: options.maxPages ?? null,
+            maxDepth: options.maxDepth ?? null,
+          });
+    const summary = await runInTerminal(job);
+    return report(db, summary, options.json === true);
+  } finally {
+    db.close();
+  }
+}
+
+const progress = new ProgressLine(process.stderr);
+
+function logToStderr(level: string, message: string): void {
+  if (level === 'debug') return;
+  progress.clear();
+  process.stderr.write(`trawl: ${level}: ${message}\n`);
+}
+
+/** Shows live progress; first Ctrl-C stops gracefully, the second forces. */
+async function runInTerminal(job: CrawlJob): Promise<JobSummary> {
+  let interrupts = 0;
+  const onSignal = (signal: NodeJS.Signals) => {
+    interrupts++;
+    if (interrupts === 1) {
+      logToStderr('info', `${signal}: finishing pages in flight (Ctrl-C again to force stop)`);
+      void job.stop();
+    } else {
+      logToStderr('info', 'force stop');
+      void job.stop({ force: true });
+    }
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  const unsubscribe = job.onProgress((snapshot) => progress.update(formatProgress(snapshot)));
+  try {
+    return await job.finished;
+  } finally {
+    unsubscribe();
+    progress.clear();
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}
+
+function report(db: Db, summary: JobSummary, json: boolean): number {
+  if (summary.status === 'failed') {
+    throw new UserError(`job ${summary.jobId} failed: ${summary.error ?? 'unknown error'}`);
+  }
+  // When every start URL failed to fetch, the crawl did not really happen.
+  const starts = new JobStore(db).startUrlOutcomes(summary.jobId);
+  const unreachable = starts.every((start) => start.error !== null) ? starts[0] : undefined;
+  if (json) {
+    const { jobId, pages, failed, seconds, pagesPerSecond, workers } = summary;
+    process.stdout.write(`${JSON.stringify({ jobId, pages, failed, seconds, pagesPerSecond, workers })}\n`);
+  } else {
+    process.stderr.write(
+      `job ${summary.jobId} ${summary.status}: ${summary.pages} pages, ${summary.failed} failed in ${formatDuration(summary.seconds * 1000)} ` +
+        `(${summary.pagesPerSecond} pages/s, ${summary.workers} workers)\n`,
+    );
+  }
+  if (unreachable) throw new UserError(`cannot reach ${unreachable.url}: ${unreachable.error ?? ''}`);
+  return 0;
+}

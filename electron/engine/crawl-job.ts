@@ -1,0 +1,237 @@
+import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
+import type { JobSettings } from '../../shared/job-settings';
+import { PROGRESS_HZ } from '../../shared/limits';
+import type { JobStatus, JobSummary, ProgressSnapshot } from '../../shared/progress';
+import type { CrawlTask, PageResult } from '../../shared/worker-protocol';
+import { Frontier } from './frontier';
+import type { Logger } from './logger';
+import type { ProcessLauncher } from './process-launcher';
+import type { Db } from './store/database';
+import { JobStore } from './store/job-store';
+import { Throughput } from './throughput';
+import { WorkerPool } from './worker-pool';
+
+/** Results buffered before a flush is forced, and the longest a result waits. */
+const FLUSH_BATCH = 256;
+const FLUSH_DELAY_MS = 25;
+const HEARTBEAT_MS = 1000;
+const RECENT_ERRORS = 20;
+
+export interface CrawlJobOptions {
+  db: Db;
+  jobId: number;
+  settings: JobSettings;
+  launcher: ProcessLauncher;
+  logger: Logger;
+}
+
+/**
+ * One running crawl: feeds the frontier's URLs to the worker pool, stores
+ * what comes back, and knows when it is done. Created by CrawlService.
+ */
+export class CrawlJob {
+  readonly id: number;
+  readonly finished: Promise<JobSummary>;
+  private status: JobStatus = 'running';
+  private readonly frontier: Frontier;
+  private readonly pool: WorkerPool;
+  private readonly jobs: JobStore;
+  private readonly settings: JobSettings;
+  private readonly logger: Logger;
+  private readonly startedAt = Date.now();
+  private readonly throughput = new Throughput();
+  private readonly loopDelay: IntervalHistogram;
+  private readonly progressTimer: NodeJS.Timeout;
+  private readonly progressListeners = new Set<(snapshot: ProgressSnapshot) => void>();
+  private readonly recentErrors: ProgressSnapshot['recentErrors'] = [];
+  private readonly pagesAtStart: number;
+  private flushTimer: NodeJS.Timeout | null = null;
+  private ending: Promise<void> | null = null;
+  private resolveFinished!: (summary: JobSummary) => void;
+
+  constructor(options: CrawlJobOptions) {
+    this.id = options.jobId;
+    this.settings = options.settings;
+    this.logger = options.logger;
+    this.jobs = new JobStore(options.db);
+    this.finished = new Promise((resolve) => (this.resolveFinished = resolve));
+    this.frontier = new Frontier(options.db, this.id, { maxDepth: this.settings.maxDepth });
+    this.frontier.seed(this.settings.startUrls);
+    this.pagesAtStart = this.frontier.processed;
+    this.jobs.markStarted(this.id, this.settings.workers);
+
+    this.loopDelay = monitorEventLoopDelay({ resolution: 10 });
+    this.loopDelay.enable();
+    this.pool = new WorkerPool(
+      options.launcher,
+      {
+        size: this.settings.workers,
+        stallMs: this.settings.workerStallMs,
+        config: {
+          concurrency: this.settings.concurrency,
+          userAgent: this.settings.userAgent,
+          timeoutMs: this.settings.timeoutMs,
+          maxBodyBytes: this.settings.maxBodyBytes,
+          scopeOrigins: [...new Set(this.settings.startUrls.map((url) => new URL(url).origin))],
+          heartbeatMs: HEARTBEAT_MS,
+        },
+      },
+      {
+        onResults: (results, pid) => this.store(results, pid),
+        onTasksReturned: (tasks, died) => this.takeBack(tasks, died),
+        onCapacity: () => this.pump(),
+        onFatal: (error) => void this.end('failed', error),
+        onLog: (level, message) => this.logger(level, message),
+      },
+    );
+    this.progressTimer = setInterval(() => this.emitProgress(), 1000 / PROGRESS_HZ);
+  }
+
+  /** Graceful stop finishes in-flight pages first; force kills workers at once. */
+  stop(options: { force?: boolean } = {}): Promise<JobSummary> {
+    if (options.force) void this.pool.kill();
+    void this.end('stopped');
+    return this.finished;
+  }
+
+  resize(workers: number): void {
+    if (this.ending) return;
+    this.pool.resize(workers);
+  }
+
+  onProgress(listener: (snapshot: ProgressSnapshot) => void): () => void {
+    this.progressListeners.add(listener);
+    return () => this.progressListeners.delete(listener);
+  }
+
+  snapshot(): ProgressSnapshot {
+    const statusCounts: Record<string, number> = {};
+    for (const [status, count] of this.frontier.statusCounts) statusCounts[status] = count;
+    return {
+      jobId: this.id,
+      status: this.status,
+      elapsedMs: Date.now() - this.startedAt,
+      pagesDone: this.frontier.pages,
+      failed: this.frontier.failed,
+      queued: this.frontier.queued,
+      inFlight: this.pool.inFlight,
+      pagesPerSecond: Math.round(this.throughput.perSecond() * 10) / 10,
+      statusCounts,
+      workers: this.pool.snapshot(),
+      recentErrors: [...this.recentErrors],
+      eventLoopDelayP99Ms: this.loopDelay.count > 0 ? this.loopDelay.percentile(99) / 1e6 : 0,
+      maxPages: this.settings.maxPages,
+    };
+  }
+
+  private maxPagesReached(): boolean {
+    const { maxPages } = this.settings;
+    return maxPages !== null && this.frontier.processed + this.pool.inFlight >= maxPages;
+  }
+
+  private nextTask = (): CrawlTask | undefined => {
+    if (this.maxPagesReached()) return undefined;
+    return this.frontier.take();
+  };
+
+  private pump(): void {
+    if (this.status !== 'running') return;
+    try {
+      this.pool.dispatch(this.nextTask);
+    } catch (error) {
+      void this.end('failed', error as Error);
+      return;
+    }
+    if (this.pool.inFlight > 0) return;
+    // Nothing in flight: done once nothing is queued (after writing what may add to the queue).
+    if (!this.writeResults()) return;
+    if (this.maxPagesReached() || !this.frontier.hasQueued()) void this.end('finished');
+  }
+
+  private store(results: { task: CrawlTask; result: PageResult }[], workerPid: number): void {
+    for (const { task, result } of results) {
+      if (result.ok) {
+        this.frontier.recordPage(task, result, workerPid);
+      } else {
+        this.frontier.recordFailure(task, result.error);
+        this.noteError(task.url, result.error);
+      }
+    }
+    if (this.frontier.pendingWrites >= FLUSH_BATCH) this.writeResults();
+    else this.flushTimer ??= setTimeout(() => this.writeResults(), FLUSH_DELAY_MS);
+  }
+
+  private takeBack(tasks: CrawlTask[], died: boolean): void {
+    try {
+      for (const task of this.frontier.giveBack(tasks, died)) {
+        this.noteError(task.url, 'quarantined: killed the workers that fetched it');
+      }
+    } catch (error) {
+      void this.end('failed', error as Error);
+      return;
+    }
+    this.pump();
+  }
+
+  /** Flushes buffered results; a storage failure ends the job. Returns false if it did. */
+  private writeResults(): boolean {
+    if (this.flushTimer) clearTimeout(this.flushTimer);
+    this.flushTimer = null;
+    try {
+      this.frontier.flush();
+      return true;
+    } catch (error) {
+      void this.end('failed', error as Error);
+      return false;
+    }
+  }
+
+  private noteError(url: string, error: string): void {
+    this.recentErrors.unshift({ url, error, at: Date.now() });
+    this.recentErrors.length = Math.min(this.recentErrors.length, RECENT_ERRORS);
+  }
+
+  private emitProgress(): void {
+    this.throughput.sample(this.frontier.processed - this.pagesAtStart);
+    if (this.progressListeners.size === 0) return;
+    const snapshot = this.snapshot();
+    for (const listener of this.progressListeners) listener(snapshot);
+  }
+
+  private end(outcome: 'finished' | 'stopped' | 'failed', error?: Error): Promise<void> {
+    this.ending ??= this.shutDown(outcome, error);
+    return this.ending;
+  }
+
+  private async shutDown(outcome: 'finished' | 'stopped' | 'failed', error?: Error): Promise<void> {
+    this.status = outcome === 'finished' ? 'running' : 'stopping';
+    if (error) this.logger('error', error.message);
+    if (outcome === 'failed') await this.pool.kill();
+    else await this.pool.drain();
+    let status: 'finished' | 'stopped' | 'failed' = outcome;
+    try {
+      this.frontier.release();
+      this.jobs.markEnded(this.id, status);
+    } catch (storeError) {
+      status = 'failed';
+      this.logger('error', `could not save the job's final state: ${(storeError as Error).message}`);
+    }
+    this.status = status;
+    clearInterval(this.progressTimer);
+    if (this.flushTimer) clearTimeout(this.flushTimer);
+    this.loopDelay.disable();
+    this.emitProgress();
+    const seconds = (Date.now() - this.startedAt) / 1000;
+    const crawled = this.frontier.processed - this.pagesAtStart;
+    this.resolveFinished({
+      jobId: this.id,
+      status,
+      pages: this.frontier.pages,
+      failed: this.frontier.failed,
+      seconds: Math.round(seconds * 100) / 100,
+      pagesPerSecond: seconds > 0 ? Math.round((crawled / seconds) * 10) / 10 : 0,
+      workers: this.pool.size,
+      ...(error ? { error: error.message } : {}),
+    });
+  }
+}

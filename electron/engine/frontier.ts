@@ -1,0 +1,223 @@
+import type { Statement } from 'better-sqlite3';
+import type { CrawlTask, FetchedPage } from '../../shared/worker-protocol';
+import { QUARANTINE_AFTER_WORKER_DEATHS } from '../../shared/limits';
+import type { Db } from './store/database';
+
+const QUEUED = 0;
+const LEASED = 1;
+const DONE = 2;
+const FAILED = 3;
+
+export interface FrontierOptions {
+  maxDepth: number | null;
+  /** URLs leased from SQLite into memory at a time. */
+  windowSize?: number;
+}
+
+interface PendingPage {
+  task: CrawlTask;
+  page: FetchedPage;
+  workerPid: number;
+}
+
+/**
+ * The crawl frontier. SQLite holds every URL with its state, so a job
+ * resumes from the file alone; main keeps only a window of leased URLs in
+ * memory. Results are buffered and written in one transaction per flush:
+ * the page row, its URL's state and the links it found commit together, so a
+ * crash never stores a page twice or loses one.
+ */
+export class Frontier {
+  private readonly window: CrawlTask[] = [];
+  private pendingPages: PendingPage[] = [];
+  private pendingFailures: { task: CrawlTask; error: string }[] = [];
+  private queuedInDb: number;
+  private storedPages: number;
+  private failedUrls: number;
+  readonly statusCounts = new Map<number, number>();
+
+  private readonly windowSize: number;
+  private readonly sql: Record<
+    'insertUrl' | 'insertPage' | 'markDone' | 'markFailed' | 'lease' | 'addDeath' | 'bumpJob' | 'release',
+    Statement
+  >;
+
+  constructor(
+    private readonly db: Db,
+    private readonly jobId: number,
+    private readonly options: FrontierOptions,
+  ) {
+    this.windowSize = options.windowSize ?? 1000;
+    this.sql = {
+      insertUrl: db.prepare('INSERT OR IGNORE INTO frontier (job_id, url, depth, found_on) VALUES (?, ?, ?, ?)'),
+      insertPage: db.prepare(
+        `INSERT INTO pages (job_id, frontier_id, url, final_url, depth, status, content_type, bytes,
+           response_ms, title, link_count, worker_pid, fetched_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ),
+      markDone: db.prepare(`UPDATE frontier SET state = ${DONE} WHERE id = ?`),
+      markFailed: db.prepare(`UPDATE frontier SET state = ${FAILED}, error = ? WHERE id = ?`),
+      lease: db.prepare(
+        `UPDATE frontier SET state = ${LEASED} WHERE id IN (
+           SELECT id FROM frontier WHERE job_id = ? AND state = ${QUEUED} ORDER BY depth, id LIMIT ?)
+         RETURNING id, url, depth`,
+      ),
+      addDeath: db.prepare('UPDATE frontier SET worker_deaths = worker_deaths + 1 WHERE id = ? RETURNING worker_deaths'),
+      bumpJob: db.prepare('UPDATE jobs SET pages = pages + ?, failed = failed + ? WHERE id = ?'),
+      release: db.prepare(`UPDATE frontier SET state = ${QUEUED} WHERE job_id = ? AND state = ${LEASED}`),
+    };
+
+    // Whatever was leased when the job last ran (stopped or killed) is queued again.
+    this.sql.release.run(jobId);
+    this.queuedInDb = this.count(QUEUED);
+    this.storedPages = (db.prepare('SELECT count(*) AS n FROM pages WHERE job_id = ?').get(jobId) as { n: number }).n;
+    this.failedUrls = this.count(FAILED);
+    const statuses = db.prepare('SELECT status, count(*) AS n FROM pages WHERE job_id = ? GROUP BY status').all(jobId) as {
+      status: number;
+      n: number;
+    }[];
+    for (const { status, n } of statuses) this.statusCounts.set(status, n);
+  }
+
+  /** Adds start URLs at depth 0; already known URLs are ignored. */
+  seed(urls: readonly string[]): void {
+    this.db.transaction(() => {
+      for (const url of urls) this.queuedInDb += this.sql.insertUrl.run(this.jobId, url, 0, null).changes;
+    })();
+  }
+
+  /** The next URL to crawl, breadth-first by depth, or undefined if none is queued now. */
+  take(): CrawlTask | undefined {
+    if (this.window.length === 0) this.refill();
+    return this.window.shift();
+  }
+
+  /** True while URLs are queued or results not yet flushed may add some. */
+  hasQueued(): boolean {
+    return this.window.length > 0 || this.queuedInDb > 0 || this.pendingPages.length > 0;
+  }
+
+  get queued(): number {
+    return this.window.length + this.queuedInDb;
+  }
+
+  /** Pages stored plus URLs failed, including results not yet flushed. */
+  get processed(): number {
+    return this.storedPages + this.failedUrls;
+  }
+
+  get pages(): number {
+    return this.storedPages;
+  }
+
+  get failed(): number {
+    return this.failedUrls;
+  }
+
+  get pendingWrites(): number {
+    return this.pendingPages.length + this.pendingFailures.length;
+  }
+
+  recordPage(task: CrawlTask, page: FetchedPage, workerPid: number): void {
+    this.pendingPages.push({ task, page, workerPid });
+    this.storedPages++;
+    this.statusCounts.set(page.status, (this.statusCounts.get(page.status) ?? 0) + 1);
+  }
+
+  recordFailure(task: CrawlTask, error: string): void {
+    this.pendingFailures.push({ task, error });
+    this.failedUrls++;
+  }
+
+  /**
+   * Takes back URLs that were in flight on a worker. When the worker died,
+   * each URL's death count rises and a URL that has now been on
+   * QUARANTINE_AFTER_WORKER_DEATHS dead workers is failed instead of retried.
+   * Returns the quarantined tasks.
+   */
+  giveBack(tasks: readonly CrawlTask[], workerDied: boolean): CrawlTask[] {
+    const quarantined: CrawlTask[] = [];
+    const retry: CrawlTask[] = [];
+    if (workerDied) {
+      this.db.transaction(() => {
+        for (const task of tasks) {
+          const { worker_deaths: deaths } = this.sql.addDeath.get(task.id) as { worker_deaths: number };
+          (deaths >= QUARANTINE_AFTER_WORKER_DEATHS ? quarantined : retry).push(task);
+        }
+      })();
+    } else {
+      retry.push(...tasks);
+    }
+    for (const task of quarantined) {
+      this.recordFailure(task, `quarantined: in flight on ${QUARANTINE_AFTER_WORKER_DEATHS} workers that died`);
+    }
+    // Back at the front: these were taken first, so breadth-first order holds.
+    this.window.unshift(...retry);
+    return quarantined;
+  }
+
+  /** Writes buffered results in one transaction. */
+  flush(): void {
+    if (this.pendingPages.length === 0 && this.pendingFailures.length === 0) return;
+    const pages = this.pendingPages;
+    const failures = this.pendingFailures;
+    this.pendingPages = [];
+    this.pendingFailures = [];
+    const { maxDepth } = this.options;
+    const sql = this.sql;
+    const jobId = this.jobId;
+    let added = 0;
+    this.db.transaction(() => {
+      for (const { task, page, workerPid } of pages) {
+        sql.insertPage.run(
+          jobId,
+          task.id,
+          task.url,
+          page.finalUrl,
+          task.depth,
+          page.status,
+          page.contentType,
+          page.bytes,
+          page.responseMs,
+          page.title,
+          page.linkCount,
+          workerPid,
+          page.fetchedAt,
+        );
+        sql.markDone.run(task.id);
+        const depth = task.depth + 1;
+        if (maxDepth !== null && depth > maxDepth) continue;
+        for (const url of page.links) added += sql.insertUrl.run(jobId, url, depth, task.id).changes;
+      }
+      for (const { task, error } of failures) sql.markFailed.run(error, task.id);
+      sql.bumpJob.run(pages.length, failures.length, jobId);
+    })();
+    this.queuedInDb += added;
+  }
+
+  /** Returns leased-but-undispatched URLs to the queue (on stop). */
+  release(): void {
+    this.flush();
+    this.sql.release.run(this.jobId);
+    this.queuedInDb += this.window.length;
+    this.window.length = 0;
+  }
+
+  private refill(): void {
+    this.flush();
+    if (this.queuedInDb === 0) return;
+    const rows = this.sql.lease.all(this.jobId, this.windowSize) as CrawlTask[];
+    // RETURNING gives no order guarantee; keep breadth-first order.
+    rows.sort((a, b) => a.depth - b.depth || a.id - b.id);
+    this.queuedInDb -= rows.length;
+    this.window.push(...rows);
+  }
+
+  private count(state: number): number {
+    return (
+      this.db.prepare('SELECT count(*) AS n FROM frontier WHERE job_id = ? AND state = ?').get(this.jobId, state) as {
+        n: number;
+      }
+    ).n;
+  }
+}

@@ -1,0 +1,54 @@
+import Database from 'better-sqlite3';
+import { existsSync, mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { UserError } from '../user-error';
+import { migrations } from './migrations';
+
+export type Db = Database.Database;
+
+/**
+ * Opens (creating if needed) a Trawl database: WAL so other programs can read
+ * while a job runs, and migrations applied. Problems with the file become one
+ * clear UserError.
+ */
+export function openDatabase(file: string, options: { readonly?: boolean; mustExist?: boolean } = {}): Db {
+  let db: Db | undefined;
+  try {
+    const mustExist = options.mustExist ?? options.readonly ?? false;
+    if (mustExist && file !== ':memory:' && !existsSync(file)) throw new UserError(`database ${file} does not exist`);
+    if (!mustExist && file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+    db = new Database(file, { readonly: options.readonly ?? false, fileMustExist: mustExist });
+    db.pragma('busy_timeout = 5000');
+    if (!options.readonly) {
+      db.pragma('journal_mode = WAL');
+      // WAL + NORMAL is durable against process crashes (kill -9); only an OS
+      // crash can lose the last commits, never corrupt the file.
+      db.pragma('synchronous = NORMAL');
+    }
+    db.pragma('foreign_keys = ON');
+    migrate(db, file);
+    return db;
+  } catch (error) {
+    db?.close();
+    if (error instanceof UserError) throw error;
+    throw new UserError(`cannot open database ${file}: ${(error as Error).message}`, { cause: error });
+  }
+}
+
+function migrate(db: Db, file: string): void {
+  const current = db.pragma('user_version', { simple: true }) as number;
+  if (current > migrations.length) {
+    throw new UserError(
+      `database ${file} was written by a newer Trawl (schema ${current}, this build knows ${migrations.length})`,
+    );
+  }
+  if (current === migrations.length) return;
+  if (db.readonly) throw new UserError(`database ${file} needs an upgrade but was opened read-only`);
+  const apply = db.transaction(() => {
+    for (let version = current; version < migrations.length; version++) {
+      db.exec(migrations[version]!);
+    }
+    db.pragma(`user_version = ${migrations.length}`);
+  });
+  apply();
+}

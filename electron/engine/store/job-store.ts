@@ -1,0 +1,91 @@
+import { jobSettingsSchema, describeSchemaError, type JobSettings } from '../../../shared/job-settings';
+import type { JobStatus } from '../../../shared/progress';
+import { UserError } from '../user-error';
+import type { Db } from './database';
+
+/** A job as persisted. */
+export interface JobRecord {
+  id: number;
+  name: string;
+  status: JobStatus;
+  settings: JobSettings;
+  createdAt: number;
+  startedAt: number | null;
+  finishedAt: number | null;
+  pages: number;
+  failed: number;
+}
+
+interface JobRow {
+  id: number;
+  name: string;
+  status: JobStatus;
+  settings: string;
+  created_at: number;
+  started_at: number | null;
+  finished_at: number | null;
+  pages: number;
+  failed: number;
+}
+
+export class JobStore {
+  constructor(private readonly db: Db) {}
+
+  create(settings: JobSettings): JobRecord {
+    const now = Date.now();
+    const name = new URL(settings.startUrls[0]!).host;
+    const { lastInsertRowid } = this.db
+      .prepare('INSERT INTO jobs (name, status, settings, created_at) VALUES (?, ?, ?, ?)')
+      .run(name, 'queued', JSON.stringify(settings), now);
+    return this.get(Number(lastInsertRowid));
+  }
+
+  get(id: number): JobRecord {
+    const row = this.db.prepare('SELECT * FROM jobs WHERE id = ?').get(id) as JobRow | undefined;
+    if (!row) throw new UserError(`no job with id ${id}`);
+    return toRecord(row);
+  }
+
+  list(): JobRecord[] {
+    return (this.db.prepare('SELECT * FROM jobs ORDER BY id').all() as JobRow[]).map(toRecord);
+  }
+
+  markStarted(id: number, workers: number): void {
+    this.db
+      .prepare(
+        `UPDATE jobs SET status = 'running', started_at = coalesce(started_at, ?), finished_at = NULL,
+           settings = json_set(settings, '$.workers', ?) WHERE id = ?`,
+      )
+      .run(Date.now(), workers, id);
+  }
+
+  /** Each start URL of a job with the error that failed it, if one did. */
+  startUrlOutcomes(id: number): { url: string; error: string | null }[] {
+    return this.db.prepare('SELECT url, error FROM frontier WHERE job_id = ? AND depth = 0 ORDER BY id').all(id) as {
+      url: string;
+      error: string | null;
+    }[];
+  }
+
+  markEnded(id: number, status: Extract<JobStatus, 'stopped' | 'finished' | 'failed'>): void {
+    this.db.prepare('UPDATE jobs SET status = ?, finished_at = ? WHERE id = ?').run(status, Date.now(), id);
+  }
+}
+
+function toRecord(row: JobRow): JobRecord {
+  const parsed = jobSettingsSchema.safeParse(JSON.parse(row.settings));
+  if (!parsed.success) {
+    throw new UserError(`job ${row.id} has unreadable settings: ${describeSchemaError(parsed.error)}`);
+  }
+  return {
+    id: row.id,
+    name: row.name,
+    status: row.status,
+    settings: parsed.data,
+    createdAt: row.created_at,
+    startedAt: row.started_at,
+    finishedAt: row.finished_at,
+    pages: row.pages,
+    failed: row.failed,
+  };
+}

@@ -1,0 +1,54 @@
+/**
+ * Numbered schema migrations. A database records the last one applied in
+ * `PRAGMA user_version`; opening it applies the rest in order, so a file
+ * written by an older Trawl opens in a newer one. Never edit a released
+ * migration: add the next one.
+ */
+export const migrations: readonly string[] = [
+  // 1: jobs, the persistent frontier and fetched pages.
+  `
+  CREATE TABLE jobs (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL,
+    status TEXT NOT NULL,
+    settings TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    started_at INTEGER,
+    finished_at INTEGER,
+    pages INTEGER NOT NULL DEFAULT 0,
+    failed INTEGER NOT NULL DEFAULT 0
+  );
+
+  -- state: 0 queued, 1 leased (in main's window or in flight), 2 done, 3 failed
+  CREATE TABLE frontier (
+    id INTEGER PRIMARY KEY,
+    job_id INTEGER NOT NULL REFERENCES jobs(id) ON DELETE CASCADE,
+    url TEXT NOT NULL,
+    depth INTEGER NOT NULL,
+    state INTEGER NOT NULL DEFAULT 0,
+    worker_deaths INTEGER NOT NULL DEFAULT 0,
+    error TEXT,
+    found_on INTEGER,
+    UNIQUE (job_id, url)
+  );
+  CREATE INDEX frontier_queue ON frontier (job_id, state, depth, id);
+
+  CREATE TABLE pages (
+    id INTEGER PRIMARY KEY,
+    job_id INTEGER NOT NULL REFERENCES jobs(id) ON DELETE CASCADE,
+    frontier_id INTEGER NOT NULL UNIQUE REFERENCES frontier(id) ON DELETE CASCADE,
+    url TEXT NOT NULL,
+    final_url TEXT NOT NULL,
+    depth INTEGER NOT NULL,
+    status INTEGER NOT NULL,
+    content_type TEXT,
+    bytes INTEGER NOT NULL,
+    response_ms REAL NOT NULL,
+    title TEXT,
+    link_count INTEGER NOT NULL,
+    worker_pid INTEGER NOT NULL,
+    fetched_at INTEGER NOT NULL
+  );
+  CREATE INDEX pages_job ON pages (job_id, id);
+  `,
+];

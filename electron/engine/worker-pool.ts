@@ -1,0 +1,287 @@
+import { MAX_WORKERS } from '../../shared/limits';
+import type { WorkerSnapshot, WorkerState } from '../../shared/progress';
+import {
+  workerToMainSchema,
+  type CrawlTask,
+  type PageResult,
+  type WorkerConfig,
+  type WorkerToMain,
+} from '../../shared/worker-protocol';
+import { missingCase } from '../../shared/missing-case';
+import type { ProcessLauncher, WorkerProcess } from './process-launcher';
+import { UserError } from './user-error';
+
+export interface PoolEvents {
+  /** A worker finished these tasks. */
+  onResults(results: { task: CrawlTask; result: PageResult }[], workerPid: number): void;
+  /** A worker is gone with these tasks unfinished; `died` is false when the pool killed it on purpose. */
+  onTasksReturned(tasks: CrawlTask[], died: boolean): void;
+  /** Workers have free slots: offer them tasks. */
+  onCapacity(): void;
+  /** Workers keep failing before they start; the pool gave up. */
+  onFatal(error: Error): void;
+  onLog(level: 'debug' | 'info' | 'warn' | 'error', message: string): void;
+}
+
+export interface PoolOptions {
+  size: number;
+  config: WorkerConfig;
+  /** A worker that sends no heartbeat for this long is killed and replaced. */
+  stallMs: number;
+}
+
+interface Slot {
+  name: string;
+  process: WorkerProcess;
+  pid: number | null;
+  state: WorkerState;
+  /** Set when the pool means the process to go away: no replacement. */
+  retiring: boolean;
+  /** Set when the pool killed it (stall, force stop): not the URL's fault if retiring. */
+  killedBy: 'stall' | 'force' | null;
+  inFlight: Map<number, CrawlTask>;
+  pagesDone: number;
+  restarts: number;
+  lastSeenAt: number;
+  lastCpuMicros: number;
+  lastCpuAt: number;
+  cpuPercent: number;
+  rssBytes: number;
+}
+
+/** Consecutive workers that exit before becoming ready before the pool gives up. */
+const MAX_FAILED_STARTS = 5;
+
+/**
+ * Supervises N worker processes: hands each a bounded window of tasks,
+ * watches heartbeats, replaces the dead and returns their unfinished tasks,
+ * and grows or shrinks while a job runs.
+ */
+export class WorkerPool {
+  private readonly slots = new Map<string, Slot>();
+  private readonly exited = new Map<string, Promise<void>>();
+  private nextSlotNumber = 1;
+  private targetSize: number;
+  private failedStarts = 0;
+  private stopping = false;
+  private readonly watchdog: NodeJS.Timeout;
+
+  constructor(
+    private readonly launcher: ProcessLauncher,
+    private readonly options: PoolOptions,
+    private readonly events: PoolEvents,
+  ) {
+    this.targetSize = clampSize(options.size);
+    for (let i = 0; i < this.targetSize; i++) this.spawn();
+    this.watchdog = setInterval(() => this.checkHeartbeats(), Math.min(1000, options.stallMs / 2));
+  }
+
+  get size(): number {
+    return this.targetSize;
+  }
+
+  get inFlight(): number {
+    let total = 0;
+    for (const slot of this.slots.values()) total += slot.inFlight.size;
+    return total;
+  }
+
+  /**
+   * Offers tasks to every running worker with room, up to its window
+   * (the per-worker concurrency). `next` returns undefined when none is due.
+   */
+  dispatch(next: () => CrawlTask | undefined): void {
+    if (this.stopping) return;
+    const window = this.options.config.concurrency;
+    for (const slot of this.slots.values()) {
+      if (slot.state !== 'running' || slot.retiring) continue;
+      const tasks: CrawlTask[] = [];
+      while (slot.inFlight.size < window) {
+        const task = next();
+        if (!task) break;
+        // Counted in flight at once, so `next` sees an exact in-flight total.
+        slot.inFlight.set(task.id, task);
+        tasks.push(task);
+      }
+      if (tasks.length > 0) slot.process.send({ type: 'crawl', tasks });
+    }
+  }
+
+  /** Grows or shrinks the pool; shrinking drains workers, so no task is lost or repeated. */
+  resize(size: number): void {
+    const target = clampSize(size);
+    this.targetSize = target;
+    const active = [...this.slots.values()].filter((slot) => !slot.retiring);
+    if (active.length < target) {
+      for (let i = active.length; i < target; i++) this.spawn();
+    } else {
+      // Drain the least busy workers first: they finish soonest.
+      const surplus = active.sort((a, b) => a.inFlight.size - b.inFlight.size).slice(0, active.length - target);
+      for (const slot of surplus) this.retire(slot);
+    }
+    this.events.onLog('info', `pool resized to ${target} workers`);
+  }
+
+  /** Graceful: workers finish what they hold, report it, and exit. */
+  async drain(): Promise<void> {
+    this.stopping = true;
+    for (const slot of this.slots.values()) this.retire(slot);
+    await Promise.all(this.exited.values());
+    clearInterval(this.watchdog);
+  }
+
+  /** Force: kill every worker at once. Unfinished tasks come back through onTasksReturned. */
+  async kill(): Promise<void> {
+    this.stopping = true;
+    for (const slot of this.slots.values()) {
+      slot.retiring = true;
+      slot.killedBy = 'force';
+      slot.process.kill();
+    }
+    await Promise.all(this.exited.values());
+    clearInterval(this.watchdog);
+  }
+
+  snapshot(): WorkerSnapshot[] {
+    return [...this.slots.values()].map((slot) => ({
+      name: slot.name,
+      pid: slot.pid,
+      state: slot.retiring && slot.state === 'running' ? 'draining' : slot.state,
+      inFlight: slot.inFlight.size,
+      pagesDone: slot.pagesDone,
+      cpuPercent: slot.cpuPercent,
+      rssBytes: slot.rssBytes,
+      restarts: slot.restarts,
+    }));
+  }
+
+  private spawn(name = `worker-${this.nextSlotNumber++}`, restarts = 0): void {
+    const child = this.launcher.launch(name);
+    const now = Date.now();
+    const slot: Slot = {
+      name,
+      process: child,
+      pid: child.pid ?? null,
+      state: 'starting',
+      retiring: false,
+      killedBy: null,
+      inFlight: new Map(),
+      pagesDone: 0,
+      restarts,
+      lastSeenAt: now,
+      lastCpuMicros: 0,
+      lastCpuAt: now,
+      cpuPercent: 0,
+      rssBytes: 0,
+    };
+    this.slots.set(name, slot);
+    let resolveExit!: () => void;
+    this.exited.set(name, new Promise((resolve) => (resolveExit = resolve)));
+    child.onMessage((raw) => this.handleMessage(slot, raw));
+    child.onExit((code) => {
+      this.handleExit(slot, code);
+      resolveExit();
+    });
+    child.send({ type: 'configure', config: this.options.config });
+  }
+
+  private retire(slot: Slot): void {
+    if (slot.retiring) return;
+    slot.retiring = true;
+    if (slot.state === 'starting') {
+      slot.process.kill();
+      return;
+    }
+    slot.process.send({ type: 'drain' });
+  }
+
+  private handleMessage(slot: Slot, raw: unknown): void {
+    const parsed = workerToMainSchema.safeParse(raw);
+    if (!parsed.success) {
+      this.events.onLog('error', `${slot.name} sent an invalid message; killing it: ${parsed.error.message}`);
+      slot.process.kill();
+      return;
+    }
+    slot.lastSeenAt = Date.now();
+    const message: WorkerToMain = parsed.data;
+    switch (message.type) {
+      case 'ready':
+        slot.pid = message.pid;
+        slot.state = 'running';
+        this.failedStarts = 0;
+        if (slot.retiring) slot.process.send({ type: 'drain' });
+        else this.events.onCapacity();
+        break;
+      case 'results': {
+        const finished: { task: CrawlTask; result: PageResult }[] = [];
+        for (const result of message.results) {
+          const task = slot.inFlight.get(result.taskId);
+          // A result for a task the worker was not given is ignored.
+          if (!task) continue;
+          slot.inFlight.delete(result.taskId);
+          finished.push({ task, result });
+        }
+        slot.pagesDone += finished.length;
+        if (finished.length > 0) this.events.onResults(finished, slot.pid ?? 0);
+        this.events.onCapacity();
+        break;
+      }
+      case 'heartbeat': {
+        const now = Date.now();
+        const wallMicros = (now - slot.lastCpuAt) * 1000;
+        if (wallMicros > 0 && slot.lastCpuMicros > 0) {
+          slot.cpuPercent = Math.round(((message.cpuMicros - slot.lastCpuMicros) / wallMicros) * 1000) / 10;
+        }
+        slot.lastCpuMicros = message.cpuMicros;
+        slot.lastCpuAt = now;
+        slot.rssBytes = message.rssBytes;
+        break;
+      }
+      case 'log':
+        this.events.onLog(message.level, `${slot.name}: ${message.message}`);
+        break;
+      default:
+        missingCase(message);
+    }
+  }
+
+  private handleExit(slot: Slot, code: number | null): void {
+    const wasStarted = slot.state !== 'starting';
+    slot.state = 'dead';
+    this.slots.delete(slot.name);
+    this.exited.delete(slot.name);
+    const unfinished = [...slot.inFlight.values()];
+    slot.inFlight.clear();
+    // Every exit with work in hand counts against its URLs, except a force stop.
+    const died = slot.killedBy !== 'force';
+    if (unfinished.length > 0) this.events.onTasksReturned(unfinished, died);
+    const reason = slot.killedBy === 'stall' ? 'stopped sending heartbeats' : `exited with code ${code}`;
+    if (died && (unfinished.length > 0 || !slot.retiring)) {
+      this.events.onLog('warn', `${slot.name} (pid ${slot.pid}) ${reason}; ${unfinished.length} URLs requeued`);
+    }
+    // Retired on purpose (resize, stop): no replacement.
+    if (slot.retiring || this.stopping) return;
+    if (!wasStarted && ++this.failedStarts >= MAX_FAILED_STARTS) {
+      this.events.onFatal(new UserError(`workers fail to start (${MAX_FAILED_STARTS} in a row; last ${reason})`));
+      return;
+    }
+    this.spawn(slot.name, slot.restarts + 1);
+  }
+
+  private checkHeartbeats(): void {
+    const deadline = Date.now() - this.options.stallMs;
+    for (const slot of this.slots.values()) {
+      if (slot.lastSeenAt < deadline && slot.killedBy === null) {
+        slot.killedBy = 'stall';
+        slot.process.kill();
+      }
+    }
+  }
+}
+
+function clampSize(size: number): number {
+  if (!Number.isInteger(size) || size < 1 || size > MAX_WORKERS) {
+    throw new UserError(`pool size must be a whole number from 1 to ${MAX_WORKERS}, got ${size}`);
+  }
+  return size;
+}

@@ -1,0 +1,63 @@
+import { z } from 'zod';
+import {
+  DEFAULT_CONCURRENCY_PER_WORKER,
+  MAX_CONCURRENCY_PER_WORKER,
+  MAX_URL_LENGTH,
+  MAX_WORKERS,
+} from './limits';
+
+const httpUrl = z
+  .string()
+  .max(MAX_URL_LENGTH, `URL longer than ${MAX_URL_LENGTH} characters`)
+  .superRefine((value, context) => {
+    let protocol = '';
+    try {
+      protocol = new URL(value).protocol;
+    } catch {
+      // reported below
+    }
+    if (protocol !== 'http:' && protocol !== 'https:') {
+      context.addIssue({ code: 'custom', message: `"${value.slice(0, 200)}" is not an absolute http(s) URL` });
+    }
+  });
+
+/**
+ * Everything that defines a crawl job. Persisted with the job so `--resume`
+ * and "re-run" use exactly the settings the job started with.
+ */
+export const jobSettingsSchema = z.object({
+  startUrls: z.array(httpUrl).min(1, 'at least one start URL is required'),
+  /** Worker processes; the host fills in the core count when omitted. */
+  workers: z.number().int().min(1).max(MAX_WORKERS),
+  /** Requests in flight per worker. */
+  concurrency: z
+    .number()
+    .int()
+    .min(1)
+    .max(MAX_CONCURRENCY_PER_WORKER)
+    .default(DEFAULT_CONCURRENCY_PER_WORKER),
+  /** Stop after this many URLs have been processed (pages stored plus failures). */
+  maxPages: z.number().int().min(1).nullable().default(null),
+  /** Start URLs are depth 0; links deeper than this are not followed. */
+  maxDepth: z.number().int().min(0).nullable().default(null),
+  userAgent: z.string().min(1).max(512).default('Trawl/0.1 (+https://github.com/trawl-crawler/trawl)'),
+  /** Whole-request timeout. */
+  timeoutMs: z.number().int().min(100).max(600_000).default(30_000),
+  /** Bodies above this many bytes are cut off and recorded as failed. */
+  maxBodyBytes: z.number().int().min(1024).default(10 * 1024 * 1024),
+  /** A worker silent for this long is considered hung and replaced. */
+  workerStallMs: z.number().int().min(500).max(600_000).default(10_000),
+});
+
+export type JobSettings = z.infer<typeof jobSettingsSchema>;
+export type JobSettingsInput = z.input<typeof jobSettingsSchema>;
+
+/** Turns a zod error into one line a person can act on (the first few problems). */
+export function describeSchemaError(error: z.ZodError, most = 3): string {
+  const lines = error.issues.slice(0, most).map((issue) => {
+    const path = issue.path.length > 0 ? `${issue.path.join('.')}: ` : '';
+    return `${path}${issue.message}`;
+  });
+  const more = error.issues.length - most;
+  return lines.join('; ') + (more > 0 ? ` (and ${more} more)` : '');
+}

@@ -1,0 +1,9 @@
+/** Bounds that every host (CLI, desktop, serve) enforces the same way. */
+export const MAX_WORKERS = 64;
+export const MAX_CONCURRENCY_PER_WORKER = 256;
+export const DEFAULT_CONCURRENCY_PER_WORKER = 16;
+/** A URL that has been in flight on this many dead workers is quarantined. */
+export const QUARANTINE_AFTER_WORKER_DEATHS = 3;
+export const MAX_URL_LENGTH = 2048;
+/** Progress snapshots per second sent to any UI channel. */
+export const PROGRESS_HZ = 10;

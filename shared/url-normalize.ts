@@ -1,0 +1,20 @@
+import { MAX_URL_LENGTH } from './limits';
+
+/**
+ * The one canonical form of a URL used for deduplication. The WHATWG parser
+ * already lowercases scheme and host, drops default ports and resolves dot
+ * segments; the fragment never reaches the server, so it is dropped.
+ * Returns null for anything that is not an http(s) URL a crawler may fetch.
+ */
+export function normalizeUrl(href: string, base?: string | URL): string | null {
+  let url: URL;
+  try {
+    url = new URL(href, base);
+  } catch {
+    return null;
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return null;
+  url.hash = '';
+  const normalized = url.href;
+  return normalized.length > MAX_URL_LENGTH ? null : normalized;
+}
