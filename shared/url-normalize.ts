@@ -3,7 +3,8 @@ import { MAX_URL_LENGTH } from './limits';
 /**
  * The one canonical form of a URL used for deduplication. The WHATWG parser
  * already lowercases scheme and host, drops default ports and resolves dot
- * segments; the fragment never reaches the server, so it is dropped.
+ * segments; the fragment never reaches the server, so it is dropped, and so
+ * is an empty query.
  * Returns null for anything that is not an http(s) URL a crawler may fetch.
  */
 export function normalizeUrl(href: string, base?: string | URL): string | null {
@@ -15,6 +16,8 @@ export function normalizeUrl(href: string, base?: string | URL): string | null {
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') return null;
   url.hash = '';
+  // A bare "?" is no query at all: `/a?` and `/a` are one page.
+  if (url.search === '') url.search = '';
   const normalized = url.href;
   return normalized.length > MAX_URL_LENGTH ? null : normalized;
 }

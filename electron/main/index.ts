@@ -240,9 +240,9 @@ async function shutdown(): Promise<void> {
       done();
     }, SHUTDOWN_TIMEOUT_MS);
   });
-  const tasks = shutdownTasks.splice(0).map((task) =>
-    task().catch((error: unknown) => console.error('Shutdown task failed:', error)),
-  );
+  const tasks = shutdownTasks
+    .splice(0)
+    .map((task) => task().catch((error: unknown) => console.error('Shutdown task failed:', error)));
   await Promise.race([Promise.all(tasks), timeout]);
   clearTimeout(timer);
 }

@@ -29,7 +29,9 @@ export class UtilityProcessLauncher implements ProcessLauncher {
 
   constructor(modulePath: string = defaultWorkerModulePath()) {
     if (!existsSync(modulePath)) {
-      throw new Error(`Worker bundle not found at ${modulePath}; run \`electron-vite build\` first.`);
+      throw new Error(
+        `Worker bundle not found at ${modulePath}; run \`electron-vite build\` first.`,
+      );
     }
     this.modulePath = modulePath;
   }

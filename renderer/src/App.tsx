@@ -5,7 +5,8 @@ interface HostInfo {
   coreCount: number;
 }
 
-type Load = { state: 'loading' } | { state: 'ready'; info: HostInfo } | { state: 'failed'; message: string };
+type Load =
+  { state: 'loading' } | { state: 'ready'; info: HostInfo } | { state: 'failed'; message: string };
 
 /** Placeholder page: proves the window, preload and IPC work end to end. */
 export function App() {

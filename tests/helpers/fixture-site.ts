@@ -14,6 +14,8 @@ export interface FixtureOptions {
   pages?: number;
   /** Delay before answering each request, to keep pages in flight. */
   delayMs?: number;
+  /** Called with each request's path before it is answered. */
+  onRequest?: (path: string) => void;
 }
 
 /**
@@ -43,11 +45,12 @@ export async function startFixtureSite(options: FixtureOptions = {}): Promise<Fi
 
   const home = `<!doctype html><html><head><title>Home</title></head><body>
     <a href="/p/0">start</a> <a href="/missing">broken</a> <a href="/old">moved</a>
-    <a href="/file.pdf">pdf</a> <a href="/p/0?">same-ish</a></body></html>`;
+    <a href="/file.pdf">pdf</a> <a href="/p/0?">same page, empty query</a></body></html>`;
 
   const server = http.createServer((request, response) => {
     const path = request.url ?? '/';
     hits.set(path, (hits.get(path) ?? 0) + 1);
+    options.onRequest?.(path);
     const respond = () => {
       const match = /^\/p\/(\d+)$/.exec(path);
       if (path === '/') return send(response, 200, 'text/html; charset=utf-8', home);
@@ -64,7 +67,7 @@ export async function startFixtureSite(options: FixtureOptions = {}): Promise<Fi
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const reachable = ['/', '/missing', '/old', '/file.pdf', '/p/0?', ...Array.from({ length: pages }, (_, n) => `/p/${n}`)];
+  const reachable = ['/', '/missing', '/old', '/file.pdf', ...Array.from({ length: pages }, (_, n) => `/p/${n}`)];
   return {
     origin,
     reachable: reachable.map((path) => `${origin}${path}`),
