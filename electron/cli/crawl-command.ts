@@ -108,12 +108,13 @@ function report(db: Db, summary: JobSummary, json: boolean): number {
   if (json) {
     const { jobId, pages, failed, seconds, pagesPerSecond, workers } = summary;
     process.stdout.write(`${JSON.stringify({ jobId, pages, failed, seconds, pagesPerSecond, workers })}\n`);
-  } else {
+  }
+  if (unreachable) throw new UserError(`cannot reach ${unreachable.url}: ${unreachable.error ?? ''}`);
+  if (!json) {
     process.stderr.write(
       `job ${summary.jobId} ${summary.status}: ${summary.pages} pages, ${summary.failed} failed in ${formatDuration(summary.seconds * 1000)} ` +
         `(${summary.pagesPerSecond} pages/s, ${summary.workers} workers)\n`,
     );
   }
-  if (unreachable) throw new UserError(`cannot reach ${unreachable.url}: ${unreachable.error ?? ''}`);
   return 0;
 }

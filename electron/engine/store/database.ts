@@ -36,19 +36,23 @@ export function openDatabase(file: string, options: { readonly?: boolean; mustEx
 }
 
 function migrate(db: Db, file: string): void {
-  const current = db.pragma('user_version', { simple: true }) as number;
-  if (current > migrations.length) {
-    throw new UserError(
-      `database ${file} was written by a newer Trawl (schema ${current}, this build knows ${migrations.length})`,
-    );
-  }
-  if (current === migrations.length) return;
-  if (db.readonly) throw new UserError(`database ${file} needs an upgrade but was opened read-only`);
-  const apply = db.transaction(() => {
-    for (let version = current; version < migrations.length; version++) {
-      db.exec(migrations[version]!);
+  const version = () => db.pragma('user_version', { simple: true }) as number;
+  const check = (current: number) => {
+    if (current > migrations.length) {
+      throw new UserError(
+        `database ${file} was written by a newer Trawl (schema ${current}, this build knows ${migrations.length})`,
+      );
     }
+  };
+  check(version());
+  if (version() === migrations.length) return;
+  if (db.readonly) throw new UserError(`database ${file} needs an upgrade but was opened read-only`);
+  // IMMEDIATE takes the write lock first, so two processes opening a new file
+  // at once cannot both migrate it; the second sees the first's version.
+  db.transaction(() => {
+    const current = version();
+    check(current);
+    for (let next = current; next < migrations.length; next++) db.exec(migrations[next]!);
     db.pragma(`user_version = ${migrations.length}`);
-  });
-  apply();
+  }).immediate();
 }

@@ -1,0 +1,167 @@
+import { writeFileSync } from 'node:fs';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openDatabase } from '../../electron/engine/store/database';
+import { runCli, startCli } from '../helpers/cli';
+import { startFixtureSite, type FixtureSite } from '../helpers/fixture-site';
+import { expectNoSurvivors, tagProcesses, taggedPids, waitFor } from '../helpers/processes';
+import { tempDir } from '../helpers/temp-db';
+
+let site: FixtureSite | undefined;
+let tag: string;
+let temp: ReturnType<typeof tempDir>;
+let dbFile: string;
+
+function pagesIn(file: string): { url: string; n: number }[] {
+  const db = openDatabase(file, { mustExist: true });
+  try {
+    return db.prepare('SELECT url, count(*) AS n FROM pages GROUP BY url ORDER BY url').all() as { url: string; n: number }[];
+  } finally {
+    db.close();
+  }
+}
+
+function storedCount(file: string): number {
+  try {
+    return pagesIn(file).length;
+  } catch {
+    return 0;
+  }
+}
+
+beforeEach(() => {
+  tag = tagProcesses();
+  temp = tempDir();
+  dbFile = temp.file('crawl.sqlite');
+});
+
+afterEach(async () => {
+  await site?.close();
+  site = undefined;
+  await expectNoSurvivors(tag);
+  temp.cleanup();
+});
+
+describe('trawl crawl', () => {
+  it('crawls, prints a JSON summary, lists the job and exports its pages', async () => {
+    site = await startFixtureSite({ pages: 60 });
+    const crawl = await runCli(['crawl', `${site.origin}/`, '--workers', '2', '--db', dbFile, '--json']);
+    expect(crawl.code).toBe(0);
+    const summary = JSON.parse(crawl.stdout.trim());
+    expect(summary).toMatchObject({ jobId: 1, pages: site.reachable.length, failed: 0, workers: 2 });
+    expect(Object.keys(summary).sort()).toEqual(['failed', 'jobId', 'pages', 'pagesPerSecond', 'seconds', 'workers']);
+
+    const jobs = await runCli(['jobs', '--db', dbFile, '--json']);
+    expect(jobs.code).toBe(0);
+    const job = JSON.parse(jobs.stdout.trim());
+    expect(job).toMatchObject({ id: 1, status: 'finished', pages: site.reachable.length });
+    expect(new Date(job.startedAt).getTime()).toBeLessThanOrEqual(new Date(job.finishedAt).getTime());
+
+    const out = temp.file('pages.ndjson');
+    const exported = await runCli(['export', '1', '--db', dbFile, '--format', 'ndjson', '--out', out]);
+    expect(exported.code).toBe(0);
+    const { readFileSync } = await import('node:fs');
+    const rows = readFileSync(out, 'utf8').trim().split('\n').map((line) => JSON.parse(line));
+    expect(rows.map((row) => row.url).sort()).toEqual([...site.reachable].sort());
+    const home = rows.find((row) => row.url === `${site!.origin}/`);
+    expect(home).toMatchObject({ status: 200, title: 'Home', depth: 0 });
+    expect(home.workerPid).toBeGreaterThan(0);
+  });
+
+  it('resumes after main is killed with SIGKILL: exact pages, none twice, no orphan workers', async () => {
+    site = await startFixtureSite({ pages: 300, delayMs: 20 });
+    const { child, result } = startCli(['crawl', `${site.origin}/`, '--workers', '2', '--concurrency', '4', '--db', dbFile]);
+    await waitFor(() => storedCount(dbFile) >= 50, '50 stored pages');
+    const workers = taggedPids(tag).filter((pid) => pid !== child.pid);
+    expect(workers.length).toBeGreaterThanOrEqual(2);
+    child.kill('SIGKILL');
+    await result;
+    // Workers notice their parent is gone and exit within 2 seconds.
+    await expectNoSurvivors(tag, 2000);
+    expect(storedCount(dbFile)).toBeLessThan(site.reachable.length);
+
+    const resumed = await runCli(['crawl', '--resume', '1', '--db', dbFile, '--json']);
+    expect(resumed.code).toBe(0);
+    expect(JSON.parse(resumed.stdout).pages).toBe(site.reachable.length);
+    const pages = pagesIn(dbFile);
+    expect(pages.map((page) => page.url)).toEqual([...site.reachable].sort());
+    expect(pages.every((page) => page.n === 1)).toBe(true);
+  });
+
+  it('stops gracefully on Ctrl-C and resumes to completion', async () => {
+    site = await startFixtureSite({ pages: 300, delayMs: 20 });
+    const { child, result } = startCli(['crawl', `${site.origin}/`, '--workers', '2', '--db', dbFile, '--json']);
+    await waitFor(() => storedCount(dbFile) >= 30, '30 stored pages');
+    child.kill('SIGINT');
+    const stopped = await result;
+    expect(stopped.code).toBe(0);
+    expect(stopped.stderr).toContain('finishing pages in flight');
+    const first = JSON.parse(stopped.stdout);
+    expect(first.pages).toBeLessThan(site.reachable.length);
+    await expectNoSurvivors(tag);
+
+    const jobs = await runCli(['jobs', '--db', dbFile, '--json']);
+    expect(JSON.parse(jobs.stdout)).toMatchObject({ id: 1, status: 'stopped', pages: first.pages });
+
+    const resumed = await runCli(['crawl', '--resume', '1', '--db', dbFile, '--json']);
+    expect(JSON.parse(resumed.stdout).pages).toBe(site.reachable.length);
+    expect(pagesIn(dbFile).every((page) => page.n === 1)).toBe(true);
+  });
+
+  it('force-stops on a second Ctrl-C', async () => {
+    site = await startFixtureSite({ pages: 300, delayMs: 3000 });
+    const { child, result } = startCli(['crawl', `${site.origin}/`, '--workers', '2', '--db', dbFile]);
+    await waitFor(() => storedCount(dbFile) >= 1, 'the first page');
+    child.kill('SIGINT');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const forcedAt = Date.now();
+    child.kill('SIGINT');
+    const stopped = await result;
+    expect(Date.now() - forcedAt).toBeLessThan(2000);
+    expect(stopped.stderr).toContain('force stop');
+    expect(stopped.code).toBe(0);
+  });
+});
+
+describe('trawl errors', () => {
+  it.each([
+    [['crawl', 'http://127.0.0.1:1/', '--workers', '0'], /--workers.*from 1 to 64/],
+    [['crawl', 'http://127.0.0.1:1/', '--workers', 'many'], /--workers.*whole number/],
+    [['crawl', 'ftp://example.invalid/'], /not an absolute http\(s\) URL/],
+    [['crawl'], /at least one start URL/],
+    [['crawl', '--bogus'], /unknown option '--bogus'/],
+    [['export', '1', '--format', 'pdf'], /unknown export format "pdf"/],
+  ])('%j gives one clear line and a non-zero exit', async (args, message) => {
+    const result = await runCli([...args, '--db', dbFile]);
+    expect(result.code).not.toBe(0);
+    expect(result.stderr).toMatch(message);
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('reports an unreachable start URL', async () => {
+    const result = await runCli(['crawl', 'http://127.0.0.1:9/', '--db', dbFile, '--workers', '1']);
+    expect(result.code).toBe(1);
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+    expect(result.stderr).toMatch(/^trawl: error: cannot reach http:\/\/127\.0\.0\.1:9\/: .*ECONNREFUSED/);
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('reports a database file that is not a database, and leaves it untouched', async () => {
+    writeFileSync(dbFile, 'this is not sqlite, but somebody cares about it');
+    for (const args of [['jobs'], ['crawl', 'http://127.0.0.1:9/'], ['export', '1']]) {
+      const result = await runCli([...args, '--db', dbFile]);
+      expect(result.code).toBe(1);
+      expect(result.stderr).toMatch(/trawl: error: cannot open database .*crawl\.sqlite: file is not a database/);
+    }
+    const { readFileSync } = await import('node:fs');
+    expect(readFileSync(dbFile, 'utf8')).toBe('this is not sqlite, but somebody cares about it');
+  });
+
+  it('reports a missing database and an unknown job', async () => {
+    expect((await runCli(['jobs', '--db', temp.file('nope.sqlite')])).stderr).toMatch(/database .* does not exist/);
+    site = await startFixtureSite({ pages: 2 });
+    await runCli(['crawl', `${site.origin}/`, '--db', dbFile, '--workers', '1']);
+    expect((await runCli(['export', '7', '--db', dbFile])).stderr).toMatch(/no job with id 7/);
+    expect((await runCli(['crawl', '--resume', '7', '--db', dbFile])).stderr).toMatch(/no job with id 7/);
+  });
+});
