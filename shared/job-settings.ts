@@ -17,7 +17,10 @@ const httpUrl = z
       // reported below
     }
     if (protocol !== 'http:' && protocol !== 'https:') {
-      context.addIssue({ code: 'custom', message: `"${value.slice(0, 200)}" is not an absolute http(s) URL` });
+      context.addIssue({
+        code: 'custom',
+        message: `"${value.slice(0, 200)}" is not an absolute http(s) URL`,
+      });
     }
   });
 
@@ -40,11 +43,19 @@ export const jobSettingsSchema = z.object({
   maxPages: z.number().int().min(1).nullable().default(null),
   /** Start URLs are depth 0; links deeper than this are not followed. */
   maxDepth: z.number().int().min(0).nullable().default(null),
-  userAgent: z.string().min(1).max(512).default('Trawl/0.1 (+https://github.com/trawl-crawler/trawl)'),
+  userAgent: z
+    .string()
+    .min(1)
+    .max(512)
+    .default('Trawl/0.1 (+https://github.com/trawl-crawler/trawl)'),
   /** Whole-request timeout. */
   timeoutMs: z.number().int().min(100).max(600_000).default(30_000),
   /** Bodies above this many bytes are cut off and recorded as failed. */
-  maxBodyBytes: z.number().int().min(1024).default(10 * 1024 * 1024),
+  maxBodyBytes: z
+    .number()
+    .int()
+    .min(1024)
+    .default(10 * 1024 * 1024),
   /** A worker silent for this long is considered hung and replaced. */
   workerStallMs: z.number().int().min(500).max(600_000).default(10_000),
 });

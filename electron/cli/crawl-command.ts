@@ -25,10 +25,22 @@ export function registerCrawlCommand(program: Command): void {
     .command('crawl')
     .description('crawl from start URLs (same origin), or resume a job')
     .argument('[url...]', 'start URLs')
-    .option('-w, --workers <n>', 'worker processes (default: CPU cores)', wholeNumber(1, MAX_WORKERS))
-    .option('-c, --concurrency <n>', 'requests in flight per worker (default 16)', wholeNumber(1, MAX_CONCURRENCY_PER_WORKER))
+    .option(
+      '-w, --workers <n>',
+      'worker processes (default: CPU cores)',
+      wholeNumber(1, MAX_WORKERS),
+    )
+    .option(
+      '-c, --concurrency <n>',
+      'requests in flight per worker (default 16)',
+      wholeNumber(1, MAX_CONCURRENCY_PER_WORKER),
+    )
     .option('--max-pages <n>', 'stop after this many URLs', wholeNumber(1))
-    .option('--max-depth <n>', 'follow links at most this deep (start URLs are depth 0)', wholeNumber(0))
+    .option(
+      '--max-depth <n>',
+      'follow links at most this deep (start URLs are depth 0)',
+      wholeNumber(0),
+    )
     .option('--db <file>', DB_OPTION_HELP)
     .option('--resume <job-id>', 'continue a stopped or interrupted job', wholeNumber(1))
     .option('--json', 'print a JSON summary line on stdout at the end')
@@ -46,7 +58,11 @@ async function crawl(urls: string[], options: CrawlOptions): Promise<number> {
   }
   const db = openDatabase(databasePath(options.db));
   try {
-    const service = new CrawlService({ db, launcher: new ChildProcessLauncher(), logger: logToStderr });
+    const service = new CrawlService({
+      db,
+      launcher: new ChildProcessLauncher(),
+      logger: logToStderr,
+    });
     const job =
       options.resume !== undefined
         ? service.resume(options.resume, { workers: options.workers })
@@ -107,9 +123,12 @@ function report(db: Db, summary: JobSummary, json: boolean): number {
   const unreachable = starts.every((start) => start.error !== null) ? starts[0] : undefined;
   if (json) {
     const { jobId, pages, failed, seconds, pagesPerSecond, workers } = summary;
-    process.stdout.write(`${JSON.stringify({ jobId, pages, failed, seconds, pagesPerSecond, workers })}\n`);
+    process.stdout.write(
+      `${JSON.stringify({ jobId, pages, failed, seconds, pagesPerSecond, workers })}\n`,
+    );
   }
-  if (unreachable) throw new UserError(`cannot reach ${unreachable.url}: ${unreachable.error ?? ''}`);
+  if (unreachable)
+    throw new UserError(`cannot reach ${unreachable.url}: ${unreachable.error ?? ''}`);
   if (!json) {
     process.stderr.write(
       `job ${summary.jobId} ${summary.status}: ${summary.pages} pages, ${summary.failed} failed in ${formatDuration(summary.seconds * 1000)} ` +

@@ -20,7 +20,9 @@ export function registerExportCommand(program: Command): void {
     .option('--out <file>', 'write here instead of stdout')
     .action(async (jobId: number, options: { db?: string; format: string; out?: string }) => {
       if (!(FORMATS as readonly string[]).includes(options.format)) {
-        throw new UserError(`unknown export format "${options.format}" (supported: ${FORMATS.join(', ')})`);
+        throw new UserError(
+          `unknown export format "${options.format}" (supported: ${FORMATS.join(', ')})`,
+        );
       }
       const db = openDatabase(databasePath(options.db), { mustExist: true });
       try {

@@ -10,7 +10,9 @@ const program = new Command()
   .description('Crawl websites with a pool of worker processes; results in SQLite.')
   .version('0.1.0')
   .exitOverride()
-  .configureOutput({ outputError: (text, write) => write(text.startsWith('error:') ? `trawl: ${text}` : text) });
+  .configureOutput({
+    outputError: (text, write) => write(text.startsWith('error:') ? `trawl: ${text}` : text),
+  });
 
 // `trawl export … | head` closes the pipe early: that is not an error.
 process.stdout.on('error', (error: NodeJS.ErrnoException) => {

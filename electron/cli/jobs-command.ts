@@ -24,7 +24,9 @@ export function registerJobsCommand(program: Command): void {
             finishedAt: iso(job.finishedAt),
           };
           if (options.json) {
-            process.stdout.write(`${JSON.stringify({ ...row, name: job.name, failed: job.failed })}\n`);
+            process.stdout.write(
+              `${JSON.stringify({ ...row, name: job.name, failed: job.failed })}\n`,
+            );
           } else {
             process.stdout.write(
               `${String(job.id).padStart(4)}  ${job.status.padEnd(9)} ${String(job.pages).padStart(8)} pages  ` +

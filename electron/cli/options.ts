@@ -6,9 +6,16 @@ import { join } from 'node:path';
 export function wholeNumber(min: number, max = Number.MAX_SAFE_INTEGER): (value: string) => number {
   return (value) => {
     const number = Number(value);
-    if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(number) || number < min || number > max) {
+    if (
+      !/^\d+$/.test(value.trim()) ||
+      !Number.isSafeInteger(number) ||
+      number < min ||
+      number > max
+    ) {
       throw new InvalidArgumentError(
-        max === Number.MAX_SAFE_INTEGER ? `expected a whole number of at least ${min}` : `expected a whole number from ${min} to ${max}`,
+        max === Number.MAX_SAFE_INTEGER
+          ? `expected a whole number of at least ${min}`
+          : `expected a whole number from ${min} to ${max}`,
       );
     }
     return number;
@@ -17,7 +24,10 @@ export function wholeNumber(min: number, max = Number.MAX_SAFE_INTEGER): (value:
 
 /** `--db`, else $TRAWL_DB, else trawl.sqlite in the user's data folder. */
 export function databasePath(option: string | undefined): string {
-  return option ?? process.env.TRAWL_DB ?? join(envPaths('trawl', { suffix: '' }).data, 'trawl.sqlite');
+  return (
+    option ?? process.env.TRAWL_DB ?? join(envPaths('trawl', { suffix: '' }).data, 'trawl.sqlite')
+  );
 }
 
-export const DB_OPTION_HELP = 'SQLite database file (default: $TRAWL_DB or trawl.sqlite in the user data folder)';
+export const DB_OPTION_HELP =
+  'SQLite database file (default: $TRAWL_DB or trawl.sqlite in the user data folder)';

@@ -214,7 +214,10 @@ export class CrawlJob {
       this.jobs.markEnded(this.id, status);
     } catch (storeError) {
       status = 'failed';
-      this.logger('error', `could not save the job's final state: ${(storeError as Error).message}`);
+      this.logger(
+        'error',
+        `could not save the job's final state: ${(storeError as Error).message}`,
+      );
     }
     this.status = status;
     clearInterval(this.progressTimer);

@@ -34,7 +34,8 @@ export class CrawlService {
   /** Validates settings (a clear UserError if they are bad), stores the job and starts it. */
   start(input: Omit<JobSettingsInput, 'workers'> & { workers?: number }): CrawlJob {
     const parsed = jobSettingsSchema.safeParse({ workers: defaultWorkerCount(), ...input });
-    if (!parsed.success) throw new UserError(`invalid job settings: ${describeSchemaError(parsed.error)}`);
+    if (!parsed.success)
+      throw new UserError(`invalid job settings: ${describeSchemaError(parsed.error)}`);
     const settings: JobSettings = {
       ...parsed.data,
       startUrls: parsed.data.startUrls.map((url) => normalizeUrl(url)!),
@@ -65,7 +66,13 @@ export class CrawlService {
   }
 
   private launch(jobId: number, settings: JobSettings): CrawlJob {
-    const job = new CrawlJob({ db: this.options.db, jobId, settings, launcher: this.options.launcher, logger: this.logger });
+    const job = new CrawlJob({
+      db: this.options.db,
+      jobId,
+      settings,
+      launcher: this.options.launcher,
+      logger: this.logger,
+    });
     this.running.set(jobId, job);
     void job.finished.then(() => this.running.delete(jobId));
     return job;

@@ -38,7 +38,14 @@ export class Frontier {
 
   private readonly windowSize: number;
   private readonly sql: Record<
-    'insertUrl' | 'insertPage' | 'markDone' | 'markFailed' | 'lease' | 'addDeath' | 'bumpJob' | 'release',
+    | 'insertUrl'
+    | 'insertPage'
+    | 'markDone'
+    | 'markFailed'
+    | 'lease'
+    | 'addDeath'
+    | 'bumpJob'
+    | 'release',
     Statement
   >;
 
@@ -49,7 +56,9 @@ export class Frontier {
   ) {
     this.windowSize = options.windowSize ?? 1000;
     this.sql = {
-      insertUrl: db.prepare('INSERT OR IGNORE INTO frontier (job_id, url, depth, found_on) VALUES (?, ?, ?, ?)'),
+      insertUrl: db.prepare(
+        'INSERT OR IGNORE INTO frontier (job_id, url, depth, found_on) VALUES (?, ?, ?, ?)',
+      ),
       insertPage: db.prepare(
         `INSERT INTO pages (job_id, frontier_id, url, final_url, depth, status, content_type, bytes,
            response_ms, title, link_count, worker_pid, fetched_at)
@@ -62,17 +71,25 @@ export class Frontier {
            SELECT id FROM frontier WHERE job_id = ? AND state = ${QUEUED} ORDER BY depth, id LIMIT ?)
          RETURNING id, url, depth`,
       ),
-      addDeath: db.prepare('UPDATE frontier SET worker_deaths = worker_deaths + 1 WHERE id = ? RETURNING worker_deaths'),
+      addDeath: db.prepare(
+        'UPDATE frontier SET worker_deaths = worker_deaths + 1 WHERE id = ? RETURNING worker_deaths',
+      ),
       bumpJob: db.prepare('UPDATE jobs SET pages = pages + ?, failed = failed + ? WHERE id = ?'),
-      release: db.prepare(`UPDATE frontier SET state = ${QUEUED} WHERE job_id = ? AND state = ${LEASED}`),
+      release: db.prepare(
+        `UPDATE frontier SET state = ${QUEUED} WHERE job_id = ? AND state = ${LEASED}`,
+      ),
     };
 
     // Whatever was leased when the job last ran (stopped or killed) is queued again.
     this.sql.release.run(jobId);
     this.queuedInDb = this.count(QUEUED);
-    this.storedPages = (db.prepare('SELECT count(*) AS n FROM pages WHERE job_id = ?').get(jobId) as { n: number }).n;
+    this.storedPages = (
+      db.prepare('SELECT count(*) AS n FROM pages WHERE job_id = ?').get(jobId) as { n: number }
+    ).n;
     this.failedUrls = this.count(FAILED);
-    const statuses = db.prepare('SELECT status, count(*) AS n FROM pages WHERE job_id = ? GROUP BY status').all(jobId) as {
+    const statuses = db
+      .prepare('SELECT status, count(*) AS n FROM pages WHERE job_id = ? GROUP BY status')
+      .all(jobId) as {
       status: number;
       n: number;
     }[];
@@ -82,7 +99,8 @@ export class Frontier {
   /** Adds start URLs at depth 0; already known URLs are ignored. */
   seed(urls: readonly string[]): void {
     this.db.transaction(() => {
-      for (const url of urls) this.queuedInDb += this.sql.insertUrl.run(this.jobId, url, 0, null).changes;
+      for (const url of urls)
+        this.queuedInDb += this.sql.insertUrl.run(this.jobId, url, 0, null).changes;
     })();
   }
 
@@ -141,7 +159,9 @@ export class Frontier {
     if (workerDied) {
       this.db.transaction(() => {
         for (const task of tasks) {
-          const { worker_deaths: deaths } = this.sql.addDeath.get(task.id) as { worker_deaths: number };
+          const { worker_deaths: deaths } = this.sql.addDeath.get(task.id) as {
+            worker_deaths: number;
+          };
           (deaths >= QUARANTINE_AFTER_WORKER_DEATHS ? quarantined : retry).push(task);
         }
       })();
@@ -149,7 +169,10 @@ export class Frontier {
       retry.push(...tasks);
     }
     for (const task of quarantined) {
-      this.recordFailure(task, `quarantined: in flight on ${QUARANTINE_AFTER_WORKER_DEATHS} workers that died`);
+      this.recordFailure(
+        task,
+        `quarantined: in flight on ${QUARANTINE_AFTER_WORKER_DEATHS} workers that died`,
+      );
     }
     // Back at the front: these were taken first, so breadth-first order holds.
     this.window.unshift(...retry);
@@ -187,7 +210,8 @@ export class Frontier {
         sql.markDone.run(task.id);
         const depth = task.depth + 1;
         if (maxDepth !== null && depth > maxDepth) continue;
-        for (const url of page.links) added += sql.insertUrl.run(jobId, url, depth, task.id).changes;
+        for (const url of page.links)
+          added += sql.insertUrl.run(jobId, url, depth, task.id).changes;
       }
       for (const { task, error } of failures) sql.markFailed.run(error, task.id);
       sql.bumpJob.run(pages.length, failures.length, jobId);
@@ -215,7 +239,9 @@ export class Frontier {
 
   private count(state: number): number {
     return (
-      this.db.prepare('SELECT count(*) AS n FROM frontier WHERE job_id = ? AND state = ?').get(this.jobId, state) as {
+      this.db
+        .prepare('SELECT count(*) AS n FROM frontier WHERE job_id = ? AND state = ?')
+        .get(this.jobId, state) as {
         n: number;
       }
     ).n;

@@ -6,7 +6,8 @@ export class Throughput {
 
   sample(count: number, at = Date.now()): void {
     this.samples.push({ at, count });
-    while (this.samples.length > 2 && this.samples[0]!.at < at - this.windowMs) this.samples.shift();
+    while (this.samples.length > 2 && this.samples[0]!.at < at - this.windowMs)
+      this.samples.shift();
   }
 
   perSecond(): number {

@@ -116,7 +116,9 @@ export class WorkerPool {
       for (let i = active.length; i < target; i++) this.spawn();
     } else {
       // Drain the least busy workers first: they finish soonest.
-      const surplus = active.sort((a, b) => a.inFlight.size - b.inFlight.size).slice(0, active.length - target);
+      const surplus = active
+        .sort((a, b) => a.inFlight.size - b.inFlight.size)
+        .slice(0, active.length - target);
       for (const slot of surplus) this.retire(slot);
     }
     this.events.onLog('info', `pool resized to ${target} workers`);
@@ -198,7 +200,10 @@ export class WorkerPool {
   private handleMessage(slot: Slot, raw: unknown): void {
     const parsed = workerToMainSchema.safeParse(raw);
     if (!parsed.success) {
-      this.events.onLog('error', `${slot.name} sent an invalid message; killing it: ${parsed.error.message}`);
+      this.events.onLog(
+        'error',
+        `${slot.name} sent an invalid message; killing it: ${parsed.error.message}`,
+      );
       slot.process.kill();
       return;
     }
@@ -230,7 +235,8 @@ export class WorkerPool {
         const now = Date.now();
         const wallMicros = (now - slot.lastCpuAt) * 1000;
         if (wallMicros > 0 && slot.lastCpuMicros > 0) {
-          slot.cpuPercent = Math.round(((message.cpuMicros - slot.lastCpuMicros) / wallMicros) * 1000) / 10;
+          slot.cpuPercent =
+            Math.round(((message.cpuMicros - slot.lastCpuMicros) / wallMicros) * 1000) / 10;
         }
         slot.lastCpuMicros = message.cpuMicros;
         slot.lastCpuAt = now;
@@ -255,14 +261,20 @@ export class WorkerPool {
     // Every exit with work in hand counts against its URLs, except a force stop.
     const died = slot.killedBy !== 'force';
     if (unfinished.length > 0) this.events.onTasksReturned(unfinished, died);
-    const reason = slot.killedBy === 'stall' ? 'stopped sending heartbeats' : `exited with code ${code}`;
+    const reason =
+      slot.killedBy === 'stall' ? 'stopped sending heartbeats' : `exited with code ${code}`;
     if (died && (unfinished.length > 0 || !slot.retiring)) {
-      this.events.onLog('warn', `${slot.name} (pid ${slot.pid}) ${reason}; ${unfinished.length} URLs requeued`);
+      this.events.onLog(
+        'warn',
+        `${slot.name} (pid ${slot.pid}) ${reason}; ${unfinished.length} URLs requeued`,
+      );
     }
     // Retired on purpose (resize, stop): no replacement.
     if (slot.retiring || this.stopping) return;
     if (!wasStarted && ++this.failedStarts >= MAX_FAILED_STARTS) {
-      this.events.onFatal(new UserError(`workers fail to start (${MAX_FAILED_STARTS} in a row; last ${reason})`));
+      this.events.onFatal(
+        new UserError(`workers fail to start (${MAX_FAILED_STARTS} in a row; last ${reason})`),
+      );
       return;
     }
     this.spawn(slot.name, slot.restarts + 1);

@@ -33,7 +33,10 @@ export function createPageCrawler(config: WorkerConfig): (task: CrawlTask) => Pr
         const parsed = parseHtml(decodeBody(response.body, response.contentType));
         title = parsed.title;
         linkCount = parsed.hrefs.length;
-        const base = parsed.baseHref !== null ? (normalizeUrl(parsed.baseHref, response.finalUrl) ?? response.finalUrl) : response.finalUrl;
+        const base =
+          parsed.baseHref !== null
+            ? (normalizeUrl(parsed.baseHref, response.finalUrl) ?? response.finalUrl)
+            : response.finalUrl;
         links = resolveLinks(parsed.hrefs, base, scopeOrigins);
       }
       return {

@@ -28,10 +28,17 @@ export class BodyTooLargeError extends Error {
 
 /** One got instance per worker, with keep-alive agents sized to the concurrency. */
 export function createFetcher(config: WorkerConfig): (url: string) => Promise<FetchedResponse> {
-  const agentOptions = { keepAlive: true, maxSockets: config.concurrency, scheduling: 'lifo' as const };
+  const agentOptions = {
+    keepAlive: true,
+    maxSockets: config.concurrency,
+    scheduling: 'lifo' as const,
+  };
   const client: Got = got.extend({
     agent: { http: new http.Agent(agentOptions), https: new https.Agent(agentOptions) },
-    headers: { 'user-agent': config.userAgent, accept: 'text/html,application/xhtml+xml;q=0.9,*/*;q=0.5' },
+    headers: {
+      'user-agent': config.userAgent,
+      accept: 'text/html,application/xhtml+xml;q=0.9,*/*;q=0.5',
+    },
     timeout: { request: config.timeoutMs },
     retry: { limit: 0 },
     throwHttpErrors: false,
@@ -48,16 +55,24 @@ export function createFetcher(config: WorkerConfig): (url: string) => Promise<Fe
       let bytes = 0;
       let head: Omit<FetchedResponse, 'body' | 'bytes' | 'responseMs'> | null = null;
 
-      stream.on('response', (response: { url: string; statusCode: number; headers: http.IncomingHttpHeaders }) => {
-        const contentType = response.headers['content-type'] ?? null;
-        head = { finalUrl: response.url, status: response.statusCode, contentType };
-        if (!isHtml(contentType)) {
-          // Record what the server says about it; do not download it.
-          const declared = Number(response.headers['content-length']);
-          stream.destroy();
-          resolve({ ...head, body: null, bytes: Number.isFinite(declared) ? declared : 0, responseMs: performance.now() - started });
-        }
-      });
+      stream.on(
+        'response',
+        (response: { url: string; statusCode: number; headers: http.IncomingHttpHeaders }) => {
+          const contentType = response.headers['content-type'] ?? null;
+          head = { finalUrl: response.url, status: response.statusCode, contentType };
+          if (!isHtml(contentType)) {
+            // Record what the server says about it; do not download it.
+            const declared = Number(response.headers['content-length']);
+            stream.destroy();
+            resolve({
+              ...head,
+              body: null,
+              bytes: Number.isFinite(declared) ? declared : 0,
+              responseMs: performance.now() - started,
+            });
+          }
+        },
+      );
       stream.on('data', (chunk: Buffer) => {
         bytes += chunk.length;
         if (bytes > config.maxBodyBytes) {
@@ -68,7 +83,12 @@ export function createFetcher(config: WorkerConfig): (url: string) => Promise<Fe
       });
       stream.on('end', () => {
         if (!head) return reject(new Error('response ended without headers'));
-        resolve({ ...head, body: Buffer.concat(chunks, bytes), bytes, responseMs: performance.now() - started });
+        resolve({
+          ...head,
+          body: Buffer.concat(chunks, bytes),
+          bytes,
+          responseMs: performance.now() - started,
+        });
       });
       stream.on('error', (error: Error) => {
         if (head && !isHtml(head.contentType)) return; // destroyed on purpose above

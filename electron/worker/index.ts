@@ -48,7 +48,12 @@ async function run(task: CrawlTask): Promise<void> {
 function startHeartbeat(config: WorkerConfig): void {
   const beat = () => {
     const cpu = process.cpuUsage();
-    port.post({ type: 'heartbeat', inFlight, rssBytes: process.memoryUsage.rss(), cpuMicros: cpu.user + cpu.system });
+    port.post({
+      type: 'heartbeat',
+      inFlight,
+      rssBytes: process.memoryUsage.rss(),
+      cpuMicros: cpu.user + cpu.system,
+    });
   };
   beat();
   setInterval(beat, config.heartbeatMs);

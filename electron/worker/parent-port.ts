@@ -26,7 +26,8 @@ export function connectToParent(): ParentPort {
         electronPort.postMessage(message);
         setTimeout(done, 50);
       },
-      onMessage: (listener) => electronPort.on('message', (event) => listener(event.data as MainToWorker)),
+      onMessage: (listener) =>
+        electronPort.on('message', (event) => listener(event.data as MainToWorker)),
     };
   }
   const send = process.send?.bind(process);

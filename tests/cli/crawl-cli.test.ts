@@ -14,7 +14,10 @@ let dbFile: string;
 function pagesIn(file: string): { url: string; n: number }[] {
   const db = openDatabase(file, { mustExist: true });
   try {
-    return db.prepare('SELECT url, count(*) AS n FROM pages GROUP BY url ORDER BY url').all() as { url: string; n: number }[];
+    return db.prepare('SELECT url, count(*) AS n FROM pages GROUP BY url ORDER BY url').all() as {
+      url: string;
+      n: number;
+    }[];
   } finally {
     db.close();
   }
@@ -44,23 +47,57 @@ afterEach(async () => {
 describe('trawl crawl', () => {
   it('crawls, prints a JSON summary, lists the job and exports its pages', async () => {
     site = await startFixtureSite({ pages: 60 });
-    const crawl = await runCli(['crawl', `${site.origin}/`, '--workers', '2', '--db', dbFile, '--json']);
+    const crawl = await runCli([
+      'crawl',
+      `${site.origin}/`,
+      '--workers',
+      '2',
+      '--db',
+      dbFile,
+      '--json',
+    ]);
     expect(crawl.code).toBe(0);
     const summary = JSON.parse(crawl.stdout.trim());
-    expect(summary).toMatchObject({ jobId: 1, pages: site.reachable.length, failed: 0, workers: 2 });
-    expect(Object.keys(summary).sort()).toEqual(['failed', 'jobId', 'pages', 'pagesPerSecond', 'seconds', 'workers']);
+    expect(summary).toMatchObject({
+      jobId: 1,
+      pages: site.reachable.length,
+      failed: 0,
+      workers: 2,
+    });
+    expect(Object.keys(summary).sort()).toEqual([
+      'failed',
+      'jobId',
+      'pages',
+      'pagesPerSecond',
+      'seconds',
+      'workers',
+    ]);
 
     const jobs = await runCli(['jobs', '--db', dbFile, '--json']);
     expect(jobs.code).toBe(0);
     const job = JSON.parse(jobs.stdout.trim());
     expect(job).toMatchObject({ id: 1, status: 'finished', pages: site.reachable.length });
-    expect(new Date(job.startedAt).getTime()).toBeLessThanOrEqual(new Date(job.finishedAt).getTime());
+    expect(new Date(job.startedAt).getTime()).toBeLessThanOrEqual(
+      new Date(job.finishedAt).getTime(),
+    );
 
     const out = temp.file('pages.ndjson');
-    const exported = await runCli(['export', '1', '--db', dbFile, '--format', 'ndjson', '--out', out]);
+    const exported = await runCli([
+      'export',
+      '1',
+      '--db',
+      dbFile,
+      '--format',
+      'ndjson',
+      '--out',
+      out,
+    ]);
     expect(exported.code).toBe(0);
     const { readFileSync } = await import('node:fs');
-    const rows = readFileSync(out, 'utf8').trim().split('\n').map((line) => JSON.parse(line));
+    const rows = readFileSync(out, 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
     expect(rows.map((row) => row.url).sort()).toEqual([...site.reachable].sort());
     const home = rows.find((row) => row.url === `${site!.origin}/`);
     expect(home).toMatchObject({ status: 200, title: 'Home', depth: 0 });
@@ -69,7 +106,16 @@ describe('trawl crawl', () => {
 
   it('resumes after main is killed with SIGKILL: exact pages, none twice, no orphan workers', async () => {
     site = await startFixtureSite({ pages: 300, delayMs: 20 });
-    const { child, result } = startCli(['crawl', `${site.origin}/`, '--workers', '2', '--concurrency', '4', '--db', dbFile]);
+    const { child, result } = startCli([
+      'crawl',
+      `${site.origin}/`,
+      '--workers',
+      '2',
+      '--concurrency',
+      '4',
+      '--db',
+      dbFile,
+    ]);
     await waitFor(() => storedCount(dbFile) >= 50, '50 stored pages');
     const workers = taggedPids(tag).filter((pid) => pid !== child.pid);
     expect(workers.length).toBeGreaterThanOrEqual(2);
@@ -89,7 +135,15 @@ describe('trawl crawl', () => {
 
   it('stops gracefully on Ctrl-C and resumes to completion', async () => {
     site = await startFixtureSite({ pages: 300, delayMs: 20 });
-    const { child, result } = startCli(['crawl', `${site.origin}/`, '--workers', '2', '--db', dbFile, '--json']);
+    const { child, result } = startCli([
+      'crawl',
+      `${site.origin}/`,
+      '--workers',
+      '2',
+      '--db',
+      dbFile,
+      '--json',
+    ]);
     await waitFor(() => storedCount(dbFile) >= 30, '30 stored pages');
     child.kill('SIGINT');
     const stopped = await result;
@@ -109,7 +163,14 @@ describe('trawl crawl', () => {
 
   it('force-stops on a second Ctrl-C', async () => {
     site = await startFixtureSite({ pages: 300, delayMs: 3000 });
-    const { child, result } = startCli(['crawl', `${site.origin}/`, '--workers', '2', '--db', dbFile]);
+    const { child, result } = startCli([
+      'crawl',
+      `${site.origin}/`,
+      '--workers',
+      '2',
+      '--db',
+      dbFile,
+    ]);
     await waitFor(() => storedCount(dbFile) >= 1, 'the first page');
     child.kill('SIGINT');
     await new Promise((resolve) => setTimeout(resolve, 200));
@@ -142,7 +203,9 @@ describe('trawl errors', () => {
     const result = await runCli(['crawl', 'http://127.0.0.1:9/', '--db', dbFile, '--workers', '1']);
     expect(result.code).toBe(1);
     expect(result.stderr.trim().split('\n')).toHaveLength(1);
-    expect(result.stderr).toMatch(/^trawl: error: cannot reach http:\/\/127\.0\.0\.1:9\/: .*ECONNREFUSED/);
+    expect(result.stderr).toMatch(
+      /^trawl: error: cannot reach http:\/\/127\.0\.0\.1:9\/: .*ECONNREFUSED/,
+    );
     expect(result.stderr).not.toMatch(/\n\s+at /);
   });
 
@@ -151,17 +214,23 @@ describe('trawl errors', () => {
     for (const args of [['jobs'], ['crawl', 'http://127.0.0.1:9/'], ['export', '1']]) {
       const result = await runCli([...args, '--db', dbFile]);
       expect(result.code).toBe(1);
-      expect(result.stderr).toMatch(/trawl: error: cannot open database .*crawl\.sqlite: file is not a database/);
+      expect(result.stderr).toMatch(
+        /trawl: error: cannot open database .*crawl\.sqlite: file is not a database/,
+      );
     }
     const { readFileSync } = await import('node:fs');
     expect(readFileSync(dbFile, 'utf8')).toBe('this is not sqlite, but somebody cares about it');
   });
 
   it('reports a missing database and an unknown job', async () => {
-    expect((await runCli(['jobs', '--db', temp.file('nope.sqlite')])).stderr).toMatch(/database .* does not exist/);
+    expect((await runCli(['jobs', '--db', temp.file('nope.sqlite')])).stderr).toMatch(
+      /database .* does not exist/,
+    );
     site = await startFixtureSite({ pages: 2 });
     await runCli(['crawl', `${site.origin}/`, '--db', dbFile, '--workers', '1']);
     expect((await runCli(['export', '7', '--db', dbFile])).stderr).toMatch(/no job with id 7/);
-    expect((await runCli(['crawl', '--resume', '7', '--db', dbFile])).stderr).toMatch(/no job with id 7/);
+    expect((await runCli(['crawl', '--resume', '7', '--db', dbFile])).stderr).toMatch(
+      /no job with id 7/,
+    );
   });
 });

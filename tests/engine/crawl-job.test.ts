@@ -13,24 +13,36 @@ let temp: ReturnType<typeof tempDir>;
 const logs: string[] = [];
 
 function service(): CrawlService {
-  return new CrawlService({ db, launcher: new ChildProcessLauncher(), logger: (level, message) => logs.push(`${level}: ${message}`) });
+  return new CrawlService({
+    db,
+    launcher: new ChildProcessLauncher(),
+    logger: (level, message) => logs.push(`${level}: ${message}`),
+  });
 }
 
 function storedUrls(jobId: number): string[] {
-  return (db.prepare('SELECT url FROM pages WHERE job_id = ? ORDER BY url').all(jobId) as { url: string }[]).map((row) => row.url);
+  return (
+    db.prepare('SELECT url FROM pages WHERE job_id = ? ORDER BY url').all(jobId) as {
+      url: string;
+    }[]
+  ).map((row) => row.url);
 }
 
 function workerPids(jobId: number): number[] {
-  return (db.prepare('SELECT DISTINCT worker_pid AS pid FROM pages WHERE job_id = ?').all(jobId) as { pid: number }[]).map(
-    (row) => row.pid,
-  );
+  return (
+    db.prepare('SELECT DISTINCT worker_pid AS pid FROM pages WHERE job_id = ?').all(jobId) as {
+      pid: number;
+    }[]
+  ).map((row) => row.pid);
 }
 
 /** Never repeated: each URL requested once; /p/1 also as the target of /old's redirect. */
 function expectEachFetchedOnce(fixture: FixtureSite): void {
   const expected = new Map(fixture.reachable.map((url) => [url.slice(fixture.origin.length), 1]));
   expected.set('/p/1', 2);
-  expect(Object.fromEntries([...fixture.hits].sort())).toEqual(Object.fromEntries([...expected].sort()));
+  expect(Object.fromEntries([...fixture.hits].sort())).toEqual(
+    Object.fromEntries([...expected].sort()),
+  );
 }
 
 beforeEach(() => {
@@ -59,22 +71,32 @@ describe('a crawl of a local site', () => {
     expect(new Set(workerPids(job.id)).size).toBe(2);
     // Never repeated: every URL was requested exactly once.
     expectEachFetchedOnce(site);
-    const pdf = db.prepare("SELECT content_type, title, link_count FROM pages WHERE url LIKE '%/file.pdf'").get();
+    const pdf = db
+      .prepare("SELECT content_type, title, link_count FROM pages WHERE url LIKE '%/file.pdf'")
+      .get();
     expect(pdf).toEqual({ content_type: 'application/pdf', title: null, link_count: 0 });
-    const redirected = db.prepare("SELECT status, final_url FROM pages WHERE url LIKE '%/old'").get();
+    const redirected = db
+      .prepare("SELECT status, final_url FROM pages WHERE url LIKE '%/old'")
+      .get();
     expect(redirected).toEqual({ status: 200, final_url: `${site.origin}/p/1` });
-    const title = db.prepare("SELECT title FROM pages WHERE url = ?").get(`${site.origin}/p/3`);
+    const title = db.prepare('SELECT title FROM pages WHERE url = ?').get(`${site.origin}/p/3`);
     expect(title).toEqual({ title: 'Page 3 & more' });
   });
 
   it('honours --max-pages and --max-depth', async () => {
     site = await startFixtureSite({ pages: 200 });
-    const limited = await service().start({ startUrls: [`${site.origin}/`], workers: 2, maxPages: 25 }).finished;
+    const limited = await service().start({
+      startUrls: [`${site.origin}/`],
+      workers: 2,
+      maxPages: 25,
+    }).finished;
     expect(limited.pages + limited.failed).toBe(25);
 
     const shallow = service().start({ startUrls: [`${site.origin}/`], workers: 1, maxDepth: 2 });
     await shallow.finished;
-    const depths = db.prepare('SELECT max(depth) AS deepest, count(*) AS n FROM pages WHERE job_id = ?').get(shallow.id);
+    const depths = db
+      .prepare('SELECT max(depth) AS deepest, count(*) AS n FROM pages WHERE job_id = ?')
+      .get(shallow.id);
     // depth 0: "/"; depth 1: the 4 distinct links of home; depth 2: /p/1, /p/2
     // from /p/0 and /p/3, /p/4 from /p/1, which /old redirects to.
     expect(depths).toEqual({ deepest: 2, n: 9 });
@@ -85,7 +107,10 @@ describe('a crawl of a local site', () => {
     const job = service().start({ startUrls: [`${site.origin}/`], workers: 2, concurrency: 4 });
     const victim = await waitFor(() => {
       const snapshot = job.snapshot();
-      return snapshot.pagesDone >= 20 && snapshot.workers.find((worker) => worker.inFlight > 0)?.pid;
+      return (
+        snapshot.pagesDone >= 20 &&
+        (snapshot.workers.find((worker) => worker.inFlight > 0)?.pid ?? undefined)
+      );
     }, 'a busy worker');
     process.kill(victim, 'SIGKILL');
     const summary = await job.finished;
@@ -99,10 +124,18 @@ describe('a crawl of a local site', () => {
 
   it('replaces a worker that stops sending heartbeats', async () => {
     site = await startFixtureSite({ pages: 80, delayMs: 10 });
-    const job = service().start({ startUrls: [`${site.origin}/`], workers: 2, concurrency: 2, workerStallMs: 1500 });
+    const job = service().start({
+      startUrls: [`${site.origin}/`],
+      workers: 2,
+      concurrency: 2,
+      workerStallMs: 1500,
+    });
     const frozen = await waitFor(() => {
       const snapshot = job.snapshot();
-      return snapshot.pagesDone >= 10 && snapshot.workers.find((worker) => worker.inFlight > 0)?.pid;
+      return (
+        snapshot.pagesDone >= 10 &&
+        (snapshot.workers.find((worker) => worker.inFlight > 0)?.pid ?? undefined)
+      );
     }, 'a busy worker');
     process.kill(frozen, 'SIGSTOP');
     const summary = await job.finished;
@@ -125,10 +158,18 @@ describe('a crawl of a local site', () => {
 
     expect(summary.status).toBe('finished');
     expect(summary.failed).toBe(1);
-    const row = db.prepare("SELECT state, worker_deaths, error FROM frontier WHERE url LIKE '%/p/5'").get();
-    expect(row).toEqual({ state: 3, worker_deaths: 3, error: 'quarantined: in flight on 3 workers that died' });
+    const row = db
+      .prepare("SELECT state, worker_deaths, error FROM frontier WHERE url LIKE '%/p/5'")
+      .get();
+    expect(row).toEqual({
+      state: 3,
+      worker_deaths: 3,
+      error: 'quarantined: in flight on 3 workers that died',
+    });
     expect(site.hits.get('/p/5')).toBe(3);
-    expect(storedUrls(job.id)).toEqual(site.reachable.filter((url) => !url.endsWith('/p/5')).sort());
+    expect(storedUrls(job.id)).toEqual(
+      site.reachable.filter((url) => !url.endsWith('/p/5')).sort(),
+    );
   });
 
   it('resizes the pool while running without losing or repeating a page', async () => {
@@ -140,7 +181,10 @@ describe('a crawl of a local site', () => {
     const pagesAtOne = job.snapshot().pagesDone;
     await waitFor(() => job.snapshot().pagesDone >= pagesAtOne + 30, '30 more pages');
     job.resize(3);
-    await waitFor(() => job.snapshot().workers.filter((worker) => worker.state === 'running').length === 3, 'three workers');
+    await waitFor(
+      () => job.snapshot().workers.filter((worker) => worker.state === 'running').length === 3,
+      'three workers',
+    );
     const summary = await job.finished;
 
     expect(summary.status).toBe('finished');
@@ -170,7 +214,10 @@ describe('a crawl of a local site', () => {
     site = await startFixtureSite({ pages: 150, delayMs: 200 });
     const crawler = service();
     const job = crawler.start({ startUrls: [`${site.origin}/`], workers: 2, concurrency: 8 });
-    await waitFor(() => job.snapshot().pagesDone >= 10 && job.snapshot().inFlight > 0, 'pages in flight');
+    await waitFor(
+      () => job.snapshot().pagesDone >= 10 && job.snapshot().inFlight > 0,
+      'pages in flight',
+    );
     const started = Date.now();
     const stopped = await job.stop({ force: true });
     expect(Date.now() - started).toBeLessThan(1000);

@@ -12,7 +12,9 @@ export interface CliResult {
 
 /** Starts `trawl …` as a real child process. */
 export function startCli(args: string[]): { child: ChildProcess; result: Promise<CliResult> } {
-  const child = spawn(process.execPath, [TRAWL_BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [TRAWL_BIN, ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stdout = '';
   let stderr = '';
   child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));

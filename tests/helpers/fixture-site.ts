@@ -30,7 +30,8 @@ export async function startFixtureSite(options: FixtureOptions = {}): Promise<Fi
 
   // A binary tree of pages (n links to 2n+1 and 2n+2), so many are in flight at once.
   const page = (n: number) => {
-    const child = (k: number, href: string) => (k < pages ? `<a href="${href}">child ${k}</a>` : '');
+    const child = (k: number, href: string) =>
+      k < pages ? `<a href="${href}">child ${k}</a>` : '';
     const links = [
       `<a href="/">home</a>`,
       child(2 * n + 1, `/p/${2 * n + 1}`),
@@ -54,12 +55,14 @@ export async function startFixtureSite(options: FixtureOptions = {}): Promise<Fi
     const respond = () => {
       const match = /^\/p\/(\d+)$/.exec(path);
       if (path === '/') return send(response, 200, 'text/html; charset=utf-8', home);
-      if (match && Number(match[1]) < pages) return send(response, 200, 'text/html; charset=utf-8', page(Number(match[1])));
+      if (match && Number(match[1]) < pages)
+        return send(response, 200, 'text/html; charset=utf-8', page(Number(match[1])));
       if (path === '/old') {
         response.writeHead(301, { location: '/p/1' });
         return response.end();
       }
-      if (path === '/file.pdf') return send(response, 200, 'application/pdf', '%PDF-1.4 not really');
+      if (path === '/file.pdf')
+        return send(response, 200, 'application/pdf', '%PDF-1.4 not really');
       return send(response, 404, 'text/html', '<title>Not found</title>');
     };
     if (options.delayMs) setTimeout(respond, options.delayMs);
@@ -67,7 +70,13 @@ export async function startFixtureSite(options: FixtureOptions = {}): Promise<Fi
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const reachable = ['/', '/missing', '/old', '/file.pdf', ...Array.from({ length: pages }, (_, n) => `/p/${n}`)];
+  const reachable = [
+    '/',
+    '/missing',
+    '/old',
+    '/file.pdf',
+    ...Array.from({ length: pages }, (_, n) => `/p/${n}`),
+  ];
   return {
     origin,
     reachable: reachable.map((path) => `${origin}${path}`),

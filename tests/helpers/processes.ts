@@ -20,7 +20,8 @@ export function taggedPids(tag: string): number[] {
       const environ = readFileSync(`/proc/${entry}/environ`, 'latin1');
       const stat = readFileSync(`/proc/${entry}/stat`, 'latin1');
       // Zombies have exited; only their parent has not reaped them yet.
-      if (environ.includes(`TRAWL_TEST_TAG=${tag}`) && !/\) Z /.test(stat)) pids.push(Number(entry));
+      if (environ.includes(`TRAWL_TEST_TAG=${tag}`) && !/\) Z /.test(stat))
+        pids.push(Number(entry));
     } catch {
       // Gone while we looked.
     }
@@ -44,5 +45,9 @@ export async function waitFor<T>(
 
 /** Waits until no tagged process is alive, or fails naming the survivors. */
 export async function expectNoSurvivors(tag: string, timeoutMs = 3000): Promise<void> {
-  await waitFor(() => taggedPids(tag).length === 0, `orphan processes ${taggedPids(tag).join(', ')} to exit`, timeoutMs);
+  await waitFor(
+    () => taggedPids(tag).length === 0,
+    `orphan processes ${taggedPids(tag).join(', ')} to exit`,
+    timeoutMs,
+  );
 }

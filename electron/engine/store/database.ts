@@ -11,11 +11,15 @@ export type Db = Database.Database;
  * while a job runs, and migrations applied. Problems with the file become one
  * clear UserError.
  */
-export function openDatabase(file: string, options: { readonly?: boolean; mustExist?: boolean } = {}): Db {
+export function openDatabase(
+  file: string,
+  options: { readonly?: boolean; mustExist?: boolean } = {},
+): Db {
   let db: Db | undefined;
   try {
     const mustExist = options.mustExist ?? options.readonly ?? false;
-    if (mustExist && file !== ':memory:' && !existsSync(file)) throw new UserError(`database ${file} does not exist`);
+    if (mustExist && file !== ':memory:' && !existsSync(file))
+      throw new UserError(`database ${file} does not exist`);
     if (!mustExist && file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
     db = new Database(file, { readonly: options.readonly ?? false, fileMustExist: mustExist });
     db.pragma('busy_timeout = 5000');
@@ -31,7 +35,9 @@ export function openDatabase(file: string, options: { readonly?: boolean; mustEx
   } catch (error) {
     db?.close();
     if (error instanceof UserError) throw error;
-    throw new UserError(`cannot open database ${file}: ${(error as Error).message}`, { cause: error });
+    throw new UserError(`cannot open database ${file}: ${(error as Error).message}`, {
+      cause: error,
+    });
   }
 }
 
@@ -46,7 +52,8 @@ function migrate(db: Db, file: string): void {
   };
   check(version());
   if (version() === migrations.length) return;
-  if (db.readonly) throw new UserError(`database ${file} needs an upgrade but was opened read-only`);
+  if (db.readonly)
+    throw new UserError(`database ${file} needs an upgrade but was opened read-only`);
   // IMMEDIATE takes the write lock first, so two processes opening a new file
   // at once cannot both migrate it; the second sees the first's version.
   db.transaction(() => {

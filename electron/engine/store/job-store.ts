@@ -1,4 +1,8 @@
-import { jobSettingsSchema, describeSchemaError, type JobSettings } from '../../../shared/job-settings';
+import {
+  jobSettingsSchema,
+  describeSchemaError,
+  type JobSettings,
+} from '../../../shared/job-settings';
 import type { JobStatus } from '../../../shared/progress';
 import { UserError } from '../user-error';
 import type { Db } from './database';
@@ -61,21 +65,27 @@ export class JobStore {
 
   /** Each start URL of a job with the error that failed it, if one did. */
   startUrlOutcomes(id: number): { url: string; error: string | null }[] {
-    return this.db.prepare('SELECT url, error FROM frontier WHERE job_id = ? AND depth = 0 ORDER BY id').all(id) as {
+    return this.db
+      .prepare('SELECT url, error FROM frontier WHERE job_id = ? AND depth = 0 ORDER BY id')
+      .all(id) as {
       url: string;
       error: string | null;
     }[];
   }
 
   markEnded(id: number, status: Extract<JobStatus, 'stopped' | 'finished' | 'failed'>): void {
-    this.db.prepare('UPDATE jobs SET status = ?, finished_at = ? WHERE id = ?').run(status, Date.now(), id);
+    this.db
+      .prepare('UPDATE jobs SET status = ?, finished_at = ? WHERE id = ?')
+      .run(status, Date.now(), id);
   }
 }
 
 function toRecord(row: JobRow): JobRecord {
   const parsed = jobSettingsSchema.safeParse(JSON.parse(row.settings));
   if (!parsed.success) {
-    throw new UserError(`job ${row.id} has unreadable settings: ${describeSchemaError(parsed.error)}`);
+    throw new UserError(
+      `job ${row.id} has unreadable settings: ${describeSchemaError(parsed.error)}`,
+    );
   }
   return {
     id: row.id,
