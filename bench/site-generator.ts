@@ -30,15 +30,7 @@ import { normalizeUrl } from '../shared/url-normalize';
 export const ORIGIN_PLACEHOLDER = 'http://origin.trawl.invalid';
 
 export type PageKind =
-  | 'home'
-  | 'static'
-  | 'sitemap'
-  | 'info'
-  | 'section'
-  | 'listing'
-  | 'item'
-  | 'pdf'
-  | 'redirect';
+  'home' | 'static' | 'sitemap' | 'info' | 'section' | 'listing' | 'item' | 'pdf' | 'redirect';
 
 export interface SitePage {
   status: number;
@@ -137,10 +129,56 @@ function at<T>(arr: readonly T[], i: number): T {
 // Text
 
 const SYLLABLES = [
-  'ka', 'lo', 'mi', 'ne', 'ra', 'to', 'sa', 've', 'qu', 'bel', 'dor', 'fin', 'gar', 'hal', 'jin',
-  'kor', 'lum', 'mar', 'nor', 'pel', 'ras', 'sil', 'tor', 'ul', 'vin', 'wex', 'yar', 'zel', 'an',
-  'es', 'ir', 'on', 'ux', 'ber', 'cal', 'den', 'fra', 'gli', 'ist', 'mon', 'ost', 'pra', 'rin',
-  'sto', 'tra', 'und', 'vel', 'xan', 'ti', 'po',
+  'ka',
+  'lo',
+  'mi',
+  'ne',
+  'ra',
+  'to',
+  'sa',
+  've',
+  'qu',
+  'bel',
+  'dor',
+  'fin',
+  'gar',
+  'hal',
+  'jin',
+  'kor',
+  'lum',
+  'mar',
+  'nor',
+  'pel',
+  'ras',
+  'sil',
+  'tor',
+  'ul',
+  'vin',
+  'wex',
+  'yar',
+  'zel',
+  'an',
+  'es',
+  'ir',
+  'on',
+  'ux',
+  'ber',
+  'cal',
+  'den',
+  'fra',
+  'gli',
+  'ist',
+  'mon',
+  'ost',
+  'pra',
+  'rin',
+  'sto',
+  'tra',
+  'und',
+  'vel',
+  'xan',
+  'ti',
+  'po',
 ];
 const ACCENTED: Record<string, string> = { a: 'å', e: 'é', o: 'ø', u: 'ü', i: 'ï' };
 
@@ -217,7 +255,8 @@ function makeFragments(words: readonly string[], rng: Rng, n: number): string[] 
       for (let i = 0; i < k; i++) s += `  <li>${capitalize(phrase(words, rng, 3, 10))}</li>\n`;
       s += `</${tag}>\n`;
     } else if (r < 0.83) {
-      s = '<table class="specs">\n<thead><tr><th>Property</th><th>Value</th><th>Unit</th></tr></thead>\n<tbody>\n';
+      s =
+        '<table class="specs">\n<thead><tr><th>Property</th><th>Value</th><th>Unit</th></tr></thead>\n<tbody>\n';
       const k = randInt(rng, 3, 8);
       for (let i = 0; i < k; i++) {
         s += `<tr><td>${capitalize(pick(words, rng))}</td><td>${randInt(rng, 1, 9999)}</td><td>${pick(['mm', 'g', 'kg', '€', '°C', 'W'], rng)}</td></tr>\n`;
@@ -362,7 +401,8 @@ export function generateSite(options: GenerateSiteOptions = {}): SyntheticSite {
   const t0 = performance.now();
   const total = options.pages ?? 20_000;
   const seed = (options.seed ?? 1) >>> 0;
-  if (!Number.isInteger(total) || total < 30) throw new RangeError('pages must be an integer >= 30');
+  if (!Number.isInteger(total) || total < 30)
+    throw new RangeError('pages must be an integer >= 30');
   const rng = mulberry32(mix(seed, 0xc0ffee));
 
   const words = makeWords(rng, 2500);
@@ -424,7 +464,9 @@ export function generateSite(options: GenerateSiteOptions = {}): SyntheticSite {
       key,
       items: [],
       listed,
-      listingKeys: Array.from({ length: pagesN }, (_, n) => (n === 0 ? key : `${key}?page=${n + 1}`)),
+      listingKeys: Array.from({ length: pagesN }, (_, n) =>
+        n === 0 ? key : `${key}?page=${n + 1}`,
+      ),
       sortKey: `${key}?sort=name&page=1`,
       name: capitalize(phrase(words, rng, 1, 3)),
       slashRedirect: false,
@@ -432,7 +474,13 @@ export function generateSite(options: GenerateSiteOptions = {}): SyntheticSite {
     for (let i = 0; i < m; i++) {
       const id = items.length + 1;
       cat.items.push(id);
-      items.push({ id, cat, pos: i, key: `${key}p${id}`, name: capitalize(phrase(words, rng, 2, 3)) });
+      items.push({
+        id,
+        cat,
+        pos: i,
+        key: `${key}p${id}`,
+        name: capitalize(phrase(words, rng, 2, 3)),
+      });
     }
     categories.push(cat);
     at(perSection, k).push(cat);
@@ -470,7 +518,11 @@ export function generateSite(options: GenerateSiteOptions = {}): SyntheticSite {
     const key = `/old/p${oldId}`;
     const r = rng();
     const location =
-      r < 0.7 ? target.key : r < 0.9 ? ORIGIN_PLACEHOLDER + target.key : relativeHref(key, target.key);
+      r < 0.7
+        ? target.key
+        : r < 0.9
+          ? ORIGIN_PLACEHOLDER + target.key
+          : relativeHref(key, target.key);
     redirects.push({ key, location });
     oldKeys.push(key);
   }
@@ -526,7 +578,8 @@ export function generateSite(options: GenerateSiteOptions = {}): SyntheticSite {
     let href: string;
     const r = rng();
     if (spec.legacy && style !== 'root' && r < 0.3) href = ORIGIN_PLACEHOLDER + target;
-    else if (style === 'rel' || (style === 'mixed' && r > 0.85)) href = relativeHref(spec.docBase, target, rng() < 0.3);
+    else if (style === 'rel' || (style === 'mixed' && r > 0.85))
+      href = relativeHref(spec.docBase, target, rng() < 0.3);
     else href = target;
     const r2 = rng();
     if (style !== 'root' && r2 < 0.03) href += pick(['#reviews', '#specs', '#top', '#'], rng);
@@ -553,7 +606,10 @@ export function generateSite(options: GenerateSiteOptions = {}): SyntheticSite {
     const extra = (rate: number, pool: readonly string[], onAdd: () => void): void => {
       const n = Math.floor(base * rate + rng());
       for (let i = 0; i < n && pool.length > 0; i++) {
-        spliceMiddle(spec, rng() < 0.8 ? pick(pool, rng) : relativeHref(spec.docBase, pick(pool, rng)));
+        spliceMiddle(
+          spec,
+          rng() < 0.8 ? pick(pool, rng) : relativeHref(spec.docBase, pick(pool, rng)),
+        );
         onAdd();
       }
     };
@@ -567,7 +623,8 @@ export function generateSite(options: GenerateSiteOptions = {}): SyntheticSite {
     if (rng() < 0.01) spec.hrefs.push('');
     spec.footerCount = spec.hrefs.length - start;
     nLinks += spec.hrefs.length;
-    for (const h of spec.hrefs) if (!h.startsWith('/') && !h.startsWith(ORIGIN_PLACEHOLDER) && /^[a-z]+:/.test(h)) nOffsite++;
+    for (const h of spec.hrefs)
+      if (!h.startsWith('/') && !h.startsWith(ORIGIN_PLACEHOLDER) && /^[a-z]+:/.test(h)) nOffsite++;
   };
   const spliceMiddle = (spec: HtmlSpec, href: string): void => {
     // Insert into a random middle block (or append an inline block).
@@ -648,10 +705,12 @@ export function generateSite(options: GenerateSiteOptions = {}): SyntheticSite {
     openBlock(s, Block.Breadcrumb);
     link(s, '/', 'rel');
     openBlock(s, Block.List);
-    for (const cat of at(perSection, k)) link(s, cat.slashRedirect ? cat.key.slice(0, -1) : cat.key, 'rel');
+    for (const cat of at(perSection, k))
+      link(s, cat.slashRedirect ? cat.key.slice(0, -1) : cat.key, 'rel');
     openBlock(s, Block.List);
     const inSection = at(perSection, k).flatMap((c) => c.items.slice(0, c.listed));
-    for (let i = 0; i < 8 && inSection.length > 0; i++) link(s, itemById(pick(inSection, rng)).key, 'rel');
+    for (let i = 0; i < 8 && inSection.length > 0; i++)
+      link(s, itemById(pick(inSection, rng)).key, 'rel');
     externals(s, 0.3);
     footer(s);
   }
@@ -662,7 +721,11 @@ export function generateSite(options: GenerateSiteOptions = {}): SyntheticSite {
     const secName = at(sectionNames, cat.k);
     for (let n = 1; n <= L; n++) {
       const key = at(cat.listingKeys, n - 1);
-      const s = newSpec(key, 'listing', `${cat.name}${n > 1 ? ` – page ${n}` : ''} | ${secName} | ${SITE}`);
+      const s = newSpec(
+        key,
+        'listing',
+        `${cat.name}${n > 1 ? ` – page ${n}` : ''} | ${secName} | ${SITE}`,
+      );
       nav(s);
       openBlock(s, Block.Breadcrumb);
       link(s, '/', 'rel');
@@ -678,11 +741,16 @@ export function generateSite(options: GenerateSiteOptions = {}): SyntheticSite {
         if (n === 1) link(s, cat.sortKey, 'rel');
       }
       openBlock(s, Block.List);
-      for (const id of cat.items.slice((n - 1) * 20, Math.min(cat.listed, n * 20))) link(s, itemById(id).key, 'rel');
+      for (const id of cat.items.slice((n - 1) * 20, Math.min(cat.listed, n * 20)))
+        link(s, itemById(id).key, 'rel');
       externals(s, 0.05);
       footer(s);
     }
-    const s = newSpec(cat.sortKey, 'listing', `${cat.name} – sorted by name | ${secName} | ${SITE}`);
+    const s = newSpec(
+      cat.sortKey,
+      'listing',
+      `${cat.name} – sorted by name | ${secName} | ${SITE}`,
+    );
     nav(s);
     openBlock(s, Block.Breadcrumb);
     link(s, '/', 'rel');
@@ -732,7 +800,8 @@ export function generateSite(options: GenerateSiteOptions = {}): SyntheticSite {
     if (next !== undefined) link(s, itemById(next).key, 'rel');
     openBlock(s, Block.Related);
     const n1 = Math.min(randInt(rng, 2, 6), cat.listed);
-    for (let i = 0; i < n1; i++) link(s, itemById(at(cat.items, Math.floor(rng() * cat.listed))).key, 'rel');
+    for (let i = 0; i < n1; i++)
+      link(s, itemById(at(cat.items, Math.floor(rng() * cat.listed))).key, 'rel');
     const siblings = at(perSection, cat.k).filter((c) => c !== cat && c.listed > 0);
     if (siblings.length > 0) {
       const n2 = randInt(rng, 1, 4);
@@ -785,9 +854,15 @@ export function generateSite(options: GenerateSiteOptions = {}): SyntheticSite {
     pages.set(spec.key, page);
   }
   pdfKeys.forEach((key, i) => {
-    const page: SitePage = { status: 200, contentType: 'application/pdf', kind: 'pdf', usesOrigin: false };
+    const page: SitePage = {
+      status: 200,
+      contentType: 'application/pdf',
+      kind: 'pdf',
+      usesOrigin: false,
+    };
     const index = specs.length + i;
-    if (lazy) Object.defineProperty(page, 'body', { enumerable: true, get: () => renderPdf(seed, index) });
+    if (lazy)
+      Object.defineProperty(page, 'body', { enumerable: true, get: () => renderPdf(seed, index) });
     else {
       page.body = renderPdf(seed, index, fromSlab);
       bodyBytes += page.body.length;
@@ -803,7 +878,8 @@ export function generateSite(options: GenerateSiteOptions = {}): SyntheticSite {
       usesOrigin: r.location.includes(ORIGIN_PLACEHOLDER),
     });
   }
-  if (pages.size !== total) throw new Error(`internal: generated ${pages.size} pages, wanted ${total}`);
+  if (pages.size !== total)
+    throw new Error(`internal: generated ${pages.size} pages, wanted ${total}`);
 
   return {
     seed,
@@ -841,7 +917,8 @@ function anchor(href: string, text: string, rng: Rng, extra = ''): string {
   let enc = escAttr(href);
   if (rng() < 0.01) {
     const slash = enc.indexOf('/', 1);
-    if (slash > 0 && href.startsWith('/')) enc = enc.slice(0, slash) + '&#47;' + enc.slice(slash + 1);
+    if (slash > 0 && href.startsWith('/'))
+      enc = enc.slice(0, slash) + '&#47;' + enc.slice(slash + 1);
   }
   const r = rng();
   if (r < 0.8) return `<a href="${enc}"${extra}>${text}</a>`;
@@ -940,7 +1017,7 @@ function renderHtml(ctx: RenderCtx, spec: HtmlSpec, alloc: Alloc = perPage): Buf
   const gaps: Buffer[][] = Array.from({ length: blocks.length + 1 }, () => []);
   let budget = target - fixed;
   const nFrag = ctx.fragBufs.length;
-  for (let misses = 0; misses < 4; ) {
+  for (let misses = 0; misses < 4;) {
     const frag = at(ctx.fragBufs, Math.floor(rng() * nFrag));
     if (frag.length > budget) {
       misses++;
@@ -1023,10 +1100,14 @@ export interface ExpectedCrawl {
  * `normalizeUrl` (fragment dropped), non-http(s) and other hosts skipped,
  * redirects followed to their Location.
  */
-export function expectedCrawl(site: SyntheticSite, options: { origin?: string } = {}): ExpectedCrawl {
+export function expectedCrawl(
+  site: SyntheticSite,
+  options: { origin?: string } = {},
+): ExpectedCrawl {
   const origin = new URL(options.origin ?? 'http://site.invalid').origin;
   const prefix = origin + '/';
-  const sub = (s: string): string => (s.includes(ORIGIN_PLACEHOLDER) ? s.split(ORIGIN_PLACEHOLDER).join(origin) : s);
+  const sub = (s: string): string =>
+    s.includes(ORIGIN_PLACEHOLDER) ? s.split(ORIGIN_PLACEHOLDER).join(origin) : s;
   const depth = new Map<string, number>([['/', 0]]);
   const queue: string[] = ['/'];
   let ok = 0;

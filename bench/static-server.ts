@@ -10,7 +10,13 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { generateSite, withOrigin, ORIGIN_PLACEHOLDER, type SitePage, type SyntheticSite } from './site-generator';
+import {
+  generateSite,
+  withOrigin,
+  ORIGIN_PLACEHOLDER,
+  type SitePage,
+  type SyntheticSite,
+} from './site-generator';
 
 export interface SiteServerOptions {
   /** 0 (default) picks a free port. */
@@ -57,29 +63,49 @@ function prepare(page: SitePage, origin: string): Prepared {
   }
   const getter = Object.getOwnPropertyDescriptor(page, 'body')?.get;
   if (getter !== undefined) {
-    const render = page.usesOrigin ? () => withOrigin(getter.call(page) as Buffer, origin) : () => getter.call(page) as Buffer;
-    return { status: page.status, headers: [], body: Buffer.alloc(0), render, contentType: page.contentType };
+    const render = page.usesOrigin
+      ? () => withOrigin(getter.call(page) as Buffer, origin)
+      : () => getter.call(page) as Buffer;
+    return {
+      status: page.status,
+      headers: [],
+      body: Buffer.alloc(0),
+      render,
+      contentType: page.contentType,
+    };
   }
   const body = page.body ?? Buffer.alloc(0);
   return fixed(page.status, page.contentType, page.usesOrigin ? withOrigin(body, origin) : body);
 }
 
-export function startSiteServer(site: SyntheticSite, options: SiteServerOptions = {}): Promise<SiteServer> {
+export function startSiteServer(
+  site: SyntheticSite,
+  options: SiteServerOptions = {},
+): Promise<SiteServer> {
   let count = 0;
   let table = new Map<string, Prepared>();
   const notFound = fixed(404, HTML, NOT_FOUND_BODY);
-  const notAllowed = fixed(405, 'text/plain; charset=utf-8', Buffer.from('Method Not Allowed\n'), ['Allow', 'GET, HEAD']);
+  const notAllowed = fixed(405, 'text/plain; charset=utf-8', Buffer.from('Method Not Allowed\n'), [
+    'Allow',
+    'GET, HEAD',
+  ]);
 
   const server = http.createServer({ noDelay: true }, (req, res) => {
     count++;
     const method = req.method;
-    const p = method === 'GET' || method === 'HEAD' ? (table.get(req.url ?? '/') ?? notFound) : notAllowed;
+    const p =
+      method === 'GET' || method === 'HEAD' ? (table.get(req.url ?? '/') ?? notFound) : notAllowed;
     if (p.render === undefined) {
       res.writeHead(p.status, p.headers);
       res.end(p.body);
     } else {
       const body = p.render();
-      res.writeHead(p.status, ['Content-Type', p.contentType, 'Content-Length', String(body.length)]);
+      res.writeHead(p.status, [
+        'Content-Type',
+        p.contentType,
+        'Content-Length',
+        String(body.length),
+      ]);
       res.end(body);
     }
   });
@@ -98,7 +124,8 @@ export function startSiteServer(site: SyntheticSite, options: SiteServerOptions 
       // dispatched before the table is complete.
       const t = new Map<string, Prepared>();
       for (const [key, page] of site.pages) t.set(key, prepare(page, origin));
-      if (!t.has('/robots.txt')) t.set('/robots.txt', fixed(200, 'text/plain; charset=utf-8', Buffer.from(site.robotsTxt)));
+      if (!t.has('/robots.txt'))
+        t.set('/robots.txt', fixed(200, 'text/plain; charset=utf-8', Buffer.from(site.robotsTxt)));
       table = t;
       resolve({
         url: origin,

@@ -1,23 +1,6 @@
 import type { CrawlTask, PageResult, WorkerConfig } from '../../shared/worker-protocol';
-import { normalizeUrl } from '../../shared/url-normalize';
-import { decodeBody } from './decode-body';
+import { analyzePage } from './analyze-page';
 import { createFetcher } from './fetch-page';
-import { parseHtml } from './parse-html';
-
-/** Resolves, normalizes and scope-filters a page's links, dropping repeats. */
-export function resolveLinks(
-  hrefs: string[],
-  baseUrl: string,
-  scopeOrigins: ReadonlySet<string>,
-): string[] {
-  const inScope = new Set<string>();
-  for (const href of hrefs) {
-    const url = normalizeUrl(href.trim(), baseUrl);
-    if (url === null) continue;
-    if (scopeOrigins.has(new URL(url).origin)) inScope.add(url);
-  }
-  return [...inScope];
-}
 
 export function createPageCrawler(config: WorkerConfig): (task: CrawlTask) => Promise<PageResult> {
   const fetchPage = createFetcher(config);
@@ -26,19 +9,10 @@ export function createPageCrawler(config: WorkerConfig): (task: CrawlTask) => Pr
   return async (task) => {
     try {
       const response = await fetchPage(task.url);
-      let title: string | null = null;
-      let links: string[] = [];
-      let linkCount = 0;
-      if (response.body !== null) {
-        const parsed = parseHtml(decodeBody(response.body, response.contentType));
-        title = parsed.title;
-        linkCount = parsed.hrefs.length;
-        const base =
-          parsed.baseHref !== null
-            ? (normalizeUrl(parsed.baseHref, response.finalUrl) ?? response.finalUrl)
-            : response.finalUrl;
-        links = resolveLinks(parsed.hrefs, base, scopeOrigins);
-      }
+      const analysis =
+        response.body !== null
+          ? analyzePage(response.body, response.contentType, response.finalUrl, scopeOrigins)
+          : { title: null, links: [], linkCount: 0 };
       return {
         taskId: task.id,
         ok: true,
@@ -47,9 +21,7 @@ export function createPageCrawler(config: WorkerConfig): (task: CrawlTask) => Pr
         contentType: response.contentType,
         bytes: response.bytes,
         responseMs: Math.round(response.responseMs * 10) / 10,
-        title,
-        links,
-        linkCount,
+        ...analysis,
         fetchedAt: Date.now(),
       };
     } catch (error) {

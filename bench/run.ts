@@ -1,0 +1,247 @@
+/**
+ * `npm run bench`: crawl throughput for 1..N workers, the parse ceiling, and
+ * main's costs, over a deterministic synthetic site on 127.0.0.1.
+ *
+ *   npm run bench -- [--pages 20000] [--runs 3] [--workers 1,2]
+ *
+ * The site server runs in its own process so main's figures are main's alone.
+ * Every crawl is checked for completeness against the site's link graph.
+ */
+import { execFileSync, fork, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { availableParallelism, cpus, totalmem } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { ChildProcessLauncher } from '../electron/engine/child-process-launcher';
+import { CrawlService } from '../electron/engine/crawl-service';
+import { openDatabase } from '../electron/engine/store/database';
+import type { ProgressSnapshot } from '../shared/progress';
+import { tempDir } from '../tests/helpers/temp-db';
+
+const arg = (name: string, fallback: string) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1]! : fallback;
+};
+const PAGES = Number(arg('pages', '20000'));
+const RUNS = Number(arg('runs', '3'));
+const SEED = 1;
+const CORES = availableParallelism();
+const WORKER_COUNTS = arg('workers', Array.from({ length: CORES }, (_, i) => i + 1).join(','))
+  .split(',')
+  .map(Number);
+const here = (file: string) => fileURLToPath(new URL(file, import.meta.url));
+const tsx = { execArgv: ['--import', 'tsx'] };
+
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+};
+
+/** CPU time (user + system) of a process so far, in milliseconds. */
+function cpuMs(pid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // USER_HZ is 100 on Linux
+  } catch {
+    return 0;
+  }
+}
+
+function rssBytes(pid: number): number {
+  try {
+    const kb = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+    return kb ? Number(kb) * 1024 : 0;
+  } catch {
+    return 0;
+  }
+}
+
+async function parseCeiling(processes: number): Promise<number> {
+  const children = Array.from({ length: processes }, (_, index) =>
+    fork(
+      here('./parse-ceiling-worker.ts'),
+      [String(index), String(processes), String(PAGES), String(SEED)],
+      tsx,
+    ),
+  );
+  await Promise.all(
+    children.map((child) => new Promise((resolve) => child.once('message', resolve))),
+  );
+  const started = performance.now();
+  const results = await Promise.all(
+    children.map(
+      (child) =>
+        new Promise<{ pages: number }>((resolve) => {
+          child.once('message', (message) => resolve(message as { pages: number }));
+          child.send('go');
+        }),
+    ),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  return results.reduce((sum, result) => sum + result.pages, 0) / seconds;
+}
+
+async function startServer(): Promise<{ url: string; child: ChildProcess }> {
+  const child = fork(
+    here('./static-server.ts'),
+    ['--pages', String(PAGES), '--seed', String(SEED)],
+    {
+      ...tsx,
+      stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
+    },
+  );
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const match = / at (http:\/\/[^ ]+?)\/? /.exec(out);
+      if (match) resolve(match[1]!);
+    });
+    child.once('exit', () => reject(new Error(`site server exited: ${out}`)));
+  });
+  return { url, child };
+}
+
+interface CrawlRun {
+  pagesPerSecond: number;
+  pages: number;
+  peakTreeMb: number;
+  loopP99Ms: number;
+  mainCpuMsPerPage: number;
+  workerCpuMsPerPage: number;
+  serverCpuMsPerPage: number;
+}
+
+async function crawl(
+  url: string,
+  serverPid: number,
+  workers: number,
+  expected: number,
+): Promise<CrawlRun> {
+  const temp = tempDir();
+  const db = openDatabase(temp.file('bench.sqlite'));
+  try {
+    const service = new CrawlService({ db, launcher: new ChildProcessLauncher() });
+    const cpuBefore = process.cpuUsage();
+    const serverCpuBefore = cpuMs(serverPid);
+    const workerCpu = new Map<number, number>();
+    const job = service.start({ startUrls: [`${url}/`], workers });
+    let last: ProgressSnapshot = job.snapshot();
+    let peak = 0;
+    const sampleMemory = () => {
+      const tree = last.workers.reduce(
+        (sum, worker) => sum + (worker.pid ? rssBytes(worker.pid) : 0),
+        rssBytes(process.pid),
+      );
+      peak = Math.max(peak, tree);
+      for (const worker of last.workers)
+        if (worker.pid)
+          workerCpu.set(worker.pid, cpuMs(worker.pid) || (workerCpu.get(worker.pid) ?? 0));
+    };
+    job.onProgress((snapshot) => {
+      last = snapshot;
+      sampleMemory();
+    });
+    const summary = await job.finished;
+    const cpu = process.cpuUsage(cpuBefore);
+    const serverCpu = cpuMs(serverPid) - serverCpuBefore;
+    if (summary.pages + summary.failed !== expected) {
+      throw new Error(
+        `incomplete crawl: ${summary.pages} pages + ${summary.failed} failed, expected ${expected}`,
+      );
+    }
+    return {
+      pagesPerSecond: summary.pagesPerSecond,
+      pages: summary.pages,
+      peakTreeMb: peak / 1048576,
+      loopP99Ms: last.eventLoopDelayP99Ms,
+      mainCpuMsPerPage: (cpu.user + cpu.system) / 1000 / summary.pages,
+      workerCpuMsPerPage: [...workerCpu.values()].reduce((a, b) => a + b, 0) / summary.pages,
+      serverCpuMsPerPage: serverCpu / summary.pages,
+    };
+  } finally {
+    db.close();
+    temp.cleanup();
+  }
+}
+
+async function main(): Promise<void> {
+  const cpu = cpus()[0]?.model ?? 'unknown CPU';
+  console.log(
+    `machine: ${CORES} cores (${cpu}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`,
+  );
+  const expected = Number(
+    execFileSync(
+      process.execPath,
+      ['--import', 'tsx', here('./expected-count.ts'), String(PAGES), String(SEED)],
+      {
+        encoding: 'utf8',
+      },
+    ),
+  );
+  console.log(
+    `site: ${PAGES} entries, ${expected} URLs reachable from /, ${RUNS} runs each, medians\n`,
+  );
+
+  const ceilings = new Map<number, number>();
+  for (const processes of [1, CORES]) {
+    const runs: number[] = [];
+    for (let i = 0; i < RUNS; i++) runs.push(await parseCeiling(processes));
+    ceilings.set(processes, median(runs));
+    console.log(
+      `parse ceiling, ${processes} process(es): ${median(runs).toFixed(0)} pages/s  (runs: ${runs.map((r) => r.toFixed(0)).join(', ')})`,
+    );
+  }
+
+  const server = await startServer();
+  const rows: { workers: number; run: CrawlRun }[] = [];
+  try {
+    for (const workers of WORKER_COUNTS) {
+      const runs: CrawlRun[] = [];
+      for (let i = 0; i < RUNS; i++)
+        runs.push(await crawl(server.url, server.child.pid!, workers, expected));
+      const run: CrawlRun = {
+        pagesPerSecond: median(runs.map((r) => r.pagesPerSecond)),
+        pages: runs[0]!.pages,
+        peakTreeMb: median(runs.map((r) => r.peakTreeMb)),
+        loopP99Ms: median(runs.map((r) => r.loopP99Ms)),
+        mainCpuMsPerPage: median(runs.map((r) => r.mainCpuMsPerPage)),
+        workerCpuMsPerPage: median(runs.map((r) => r.workerCpuMsPerPage)),
+        serverCpuMsPerPage: median(runs.map((r) => r.serverCpuMsPerPage)),
+      };
+      rows.push({ workers, run });
+      console.log(
+        `crawl, ${workers} worker(s): ${run.pagesPerSecond.toFixed(0)} pages/s (runs: ${runs.map((r) => r.pagesPerSecond.toFixed(0)).join(', ')}), ` +
+          `peak tree ${run.peakTreeMb.toFixed(0)} MB, loop p99 ${run.loopP99Ms.toFixed(1)} ms, CPU ms/page: main ${run.mainCpuMsPerPage.toFixed(3)}, workers ${run.workerCpuMsPerPage.toFixed(3)}, site server ${run.serverCpuMsPerPage.toFixed(3)}`,
+      );
+    }
+  } finally {
+    server.child.kill();
+  }
+
+  const one = rows.find((row) => row.workers === 1)?.run;
+  const all = rows.find((row) => row.workers === CORES)?.run;
+  const ceiling = ceilings.get(CORES)!;
+  if (one && all) {
+    const check = (ok: boolean, text: string) => console.log(`${ok ? 'PASS' : 'MISS'}  ${text}`);
+    console.log('');
+    check(
+      all.pagesPerSecond >= 1.5 * one.pagesPerSecond,
+      `all workers ${(all.pagesPerSecond / one.pagesPerSecond).toFixed(2)}x one worker (target >= 1.5x)`,
+    );
+    check(
+      all.pagesPerSecond >= 0.6 * ceiling,
+      `full crawl ${((100 * all.pagesPerSecond) / ceiling).toFixed(0)} % of the parse ceiling (target >= 60 %)`,
+    );
+    check(Math.max(...rows.map((r) => r.run.loopP99Ms)) < 20, `main event loop p99 under 20 ms`);
+    check(
+      Math.max(...rows.map((r) => r.run.peakTreeMb)) < 400,
+      `whole-tree peak memory under 400 MB`,
+    );
+    console.log(
+      `main CPU per page ${all.mainCpuMsPerPage.toFixed(3)} ms: one core of main feeds about ${(1000 / all.mainCpuMsPerPage).toFixed(0)} pages/s`,
+    );
+  }
+}
+
+await main();

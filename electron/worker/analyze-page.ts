@@ -1,0 +1,46 @@
+import { normalizeUrl } from '../../shared/url-normalize';
+import { decodeBody } from './decode-body';
+import { parseHtml } from './parse-html';
+
+export interface PageAnalysis {
+  title: string | null;
+  /** In-scope links, absolute and normalized, each once. */
+  links: string[];
+  /** Every `<a href>` on the page, in scope or not. */
+  linkCount: number;
+}
+
+/** Resolves, normalizes and scope-filters a page's links, dropping repeats. */
+export function resolveLinks(
+  hrefs: readonly string[],
+  baseUrl: string,
+  scopeOrigins: ReadonlySet<string>,
+): string[] {
+  const inScope = new Set<string>();
+  for (const href of hrefs) {
+    const url = normalizeUrl(href.trim(), baseUrl);
+    if (url === null) continue;
+    if (scopeOrigins.has(new URL(url).origin)) inScope.add(url);
+  }
+  return [...inScope];
+}
+
+/**
+ * Everything the worker does to an HTML body once it has it: the CPU part of
+ * a page, measured alone by the benchmark's parse ceiling.
+ */
+export function analyzePage(
+  body: Buffer,
+  contentType: string | null,
+  pageUrl: string,
+  scopeOrigins: ReadonlySet<string>,
+): PageAnalysis {
+  const parsed = parseHtml(decodeBody(body, contentType));
+  const base =
+    parsed.baseHref !== null ? (normalizeUrl(parsed.baseHref, pageUrl) ?? pageUrl) : pageUrl;
+  return {
+    title: parsed.title,
+    links: resolveLinks(parsed.hrefs, base, scopeOrigins),
+    linkCount: parsed.hrefs.length,
+  };
+}
