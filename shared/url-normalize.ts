@@ -1,13 +1,13 @@
 import { MAX_URL_LENGTH } from './limits';
 
 /**
- * The one canonical form of a URL used for deduplication. The WHATWG parser
- * already lowercases scheme and host, drops default ports and resolves dot
- * segments; the fragment never reaches the server, so it is dropped, and so
- * is an empty query.
- * Returns null for anything that is not an http(s) URL a crawler may fetch.
+ * Parses a link into the one canonical form used for deduplication. The
+ * WHATWG parser already lowercases scheme and host, drops default ports and
+ * resolves dot segments; the fragment never reaches the server, so it is
+ * dropped, and so is an empty query. Returns null for anything that is not an
+ * http(s) URL a crawler may fetch.
  */
-export function normalizeUrl(href: string, base?: string | URL): string | null {
+export function parseCrawlableUrl(href: string, base?: string | URL): URL | null {
   let url: URL;
   try {
     url = new URL(href, base);
@@ -18,6 +18,10 @@ export function normalizeUrl(href: string, base?: string | URL): string | null {
   url.hash = '';
   // A bare "?" is no query at all: `/a?` and `/a` are one page.
   if (url.search === '') url.search = '';
-  const normalized = url.href;
-  return normalized.length > MAX_URL_LENGTH ? null : normalized;
+  return url.href.length > MAX_URL_LENGTH ? null : url;
+}
+
+/** The canonical string form of a link, or null (see parseCrawlableUrl). */
+export function normalizeUrl(href: string, base?: string | URL): string | null {
+  return parseCrawlableUrl(href, base)?.href ?? null;
 }

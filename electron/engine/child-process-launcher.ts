@@ -2,7 +2,7 @@ import { fork } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { MainToWorker } from '../../shared/worker-protocol';
-import type { ProcessLauncher, WorkerProcess } from './process-launcher';
+import { WORKER_V8_FLAGS, type ProcessLauncher, type WorkerProcess } from './process-launcher';
 
 /**
  * The built worker bundle if there is one, otherwise the TypeScript entry run
@@ -28,7 +28,7 @@ export class ChildProcessLauncher implements ProcessLauncher {
 
   launch(name: string): WorkerProcess {
     const child = fork(this.entry.modulePath, [`--trawl-worker=${name}`], {
-      execArgv: this.entry.execArgv,
+      execArgv: [...WORKER_V8_FLAGS, ...this.entry.execArgv],
       // Workers report through messages; their stdio still reaches the host's stderr.
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
       serialization: 'advanced',

@@ -12,10 +12,12 @@ import { Throughput } from './throughput';
 import { WorkerPool } from './worker-pool';
 
 /** Results buffered before a flush is forced, and the longest a result waits. */
-const FLUSH_BATCH = 256;
+const FLUSH_BATCH = 64;
 const FLUSH_DELAY_MS = 25;
 const HEARTBEAT_MS = 1000;
 const RECENT_ERRORS = 20;
+/** The histogram records whole timer intervals: the delay is what exceeds this. */
+const LOOP_DELAY_RESOLUTION_MS = 5;
 
 export interface CrawlJobOptions {
   db: Db;
@@ -60,7 +62,7 @@ export class CrawlJob {
     this.pagesAtStart = this.frontier.processed;
     this.jobs.markStarted(this.id, this.settings.workers);
 
-    this.loopDelay = monitorEventLoopDelay({ resolution: 10 });
+    this.loopDelay = monitorEventLoopDelay({ resolution: LOOP_DELAY_RESOLUTION_MS });
     this.loopDelay.enable();
     this.pool = new WorkerPool(
       options.launcher,
@@ -119,7 +121,10 @@ export class CrawlJob {
       statusCounts,
       workers: this.pool.snapshot(),
       recentErrors: [...this.recentErrors],
-      eventLoopDelayP99Ms: this.loopDelay.count > 0 ? this.loopDelay.percentile(99) / 1e6 : 0,
+      eventLoopDelayP99Ms:
+        this.loopDelay.count > 0
+          ? Math.max(0, this.loopDelay.percentile(99) / 1e6 - LOOP_DELAY_RESOLUTION_MS)
+          : 0,
       maxPages: this.settings.maxPages,
     };
   }

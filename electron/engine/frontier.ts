@@ -12,6 +12,8 @@ export interface FrontierOptions {
   maxDepth: number | null;
   /** URLs leased from SQLite into memory at a time. */
   windowSize?: number;
+  /** URLs remembered in memory as already known, before the memo starts over. */
+  knownUrlMemo?: number;
 }
 
 interface PendingPage {
@@ -37,6 +39,13 @@ export class Frontier {
   readonly statusCounts = new Map<number, number>();
 
   private readonly windowSize: number;
+  /**
+   * URLs known to be in the frontier. Most links on a page point to pages
+   * already seen; skipping them here spares SQLite most lookups. Only a memo:
+   * the UNIQUE index stays the truth, so clearing it when full is safe.
+   */
+  private readonly known = new Set<string>();
+  private readonly knownUrlMemo: number;
   private readonly sql: Record<
     | 'insertUrl'
     | 'insertPage'
@@ -55,6 +64,7 @@ export class Frontier {
     private readonly options: FrontierOptions,
   ) {
     this.windowSize = options.windowSize ?? 1000;
+    this.knownUrlMemo = options.knownUrlMemo ?? 200_000;
     this.sql = {
       insertUrl: db.prepare(
         'INSERT OR IGNORE INTO frontier (job_id, url, depth, found_on) VALUES (?, ?, ?, ?)',

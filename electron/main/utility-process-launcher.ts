@@ -2,7 +2,11 @@ import { utilityProcess, type UtilityProcess } from 'electron';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import type { ProcessLauncher, WorkerProcess } from '../engine/process-launcher';
+import {
+  WORKER_V8_FLAGS,
+  type ProcessLauncher,
+  type WorkerProcess,
+} from '../engine/process-launcher';
 import type { MainToWorker } from '../../shared/worker-protocol';
 
 /**
@@ -40,6 +44,7 @@ export class UtilityProcessLauncher implements ProcessLauncher {
     const child = utilityProcess.fork(this.modulePath, [`--trawl-worker=${name}`], {
       serviceName: name,
       stdio: 'pipe',
+      execArgv: [...WORKER_V8_FLAGS],
     });
     return new UtilityWorkerProcess(name, child);
   }

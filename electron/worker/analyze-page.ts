@@ -1,5 +1,5 @@
-import { normalizeUrl } from '../../shared/url-normalize';
-import { decodeBody } from './decode-body';
+import { normalizeUrl, parseCrawlableUrl } from '../../shared/url-normalize';
+import { htmlSource } from './html-source';
 import { parseHtml } from './parse-html';
 
 export interface PageAnalysis {
@@ -18,9 +18,8 @@ export function resolveLinks(
 ): string[] {
   const inScope = new Set<string>();
   for (const href of hrefs) {
-    const url = normalizeUrl(href.trim(), baseUrl);
-    if (url === null) continue;
-    if (scopeOrigins.has(new URL(url).origin)) inScope.add(url);
+    const url = parseCrawlableUrl(href.trim(), baseUrl);
+    if (url !== null && scopeOrigins.has(url.origin)) inScope.add(url.href);
   }
   return [...inScope];
 }
@@ -35,7 +34,7 @@ export function analyzePage(
   pageUrl: string,
   scopeOrigins: ReadonlySet<string>,
 ): PageAnalysis {
-  const parsed = parseHtml(decodeBody(body, contentType));
+  const parsed = parseHtml(htmlSource(body, contentType));
   const base =
     parsed.baseHref !== null ? (normalizeUrl(parsed.baseHref, pageUrl) ?? pageUrl) : pageUrl;
   return {

@@ -1,8 +1,10 @@
+import { decodeHTML, decodeHTMLAttribute } from 'entities';
 import { Parser } from 'htmlparser2';
+import type { HtmlSource } from './html-source';
 
 export interface ParsedHtml {
   title: string | null;
-  /** `href` values of `<a>` elements as written, in document order. */
+  /** `href` values of `<a>` elements, decoded, in document order. */
   hrefs: string[];
   /** `href` of the first `<base>` element, if any. */
   baseHref: string | null;
@@ -10,41 +12,44 @@ export interface ParsedHtml {
 
 /**
  * Streaming (SAX) parse: no DOM is built, so the cost is one pass over the
- * bytes. htmlparser2 was chosen by measurement (bench/RESULTS.md).
+ * markup. htmlparser2 was chosen by measurement (bench/RESULTS.md). Entities
+ * are decoded only in what is kept, after `source.text`, which the latin1
+ * view of the markup requires (see html-source.ts).
  */
-export function parseHtml(html: string): ParsedHtml {
-  const hrefs: string[] = [];
-  let baseHref: string | null = null;
-  let title: string | null = null;
-  let titleText = '';
+export function parseHtml(source: HtmlSource): ParsedHtml {
+  const rawHrefs: string[] = [];
+  let rawBase: string | null = null;
+  let rawTitle: string | null = null;
   let inTitle = false;
-  let titleDone = false;
 
   const parser = new Parser(
     {
       onopentag(name, attributes) {
         if (name === 'a') {
           const href = attributes.href;
-          if (href !== undefined) hrefs.push(href);
-        } else if (name === 'title' && !titleDone) {
+          if (href !== undefined) rawHrefs.push(href);
+        } else if (name === 'title' && rawTitle === null) {
           inTitle = true;
-        } else if (name === 'base' && baseHref === null && attributes.href !== undefined) {
-          baseHref = attributes.href;
+          rawTitle = '';
+        } else if (name === 'base' && rawBase === null && attributes.href !== undefined) {
+          rawBase = attributes.href;
         }
       },
       ontext(text) {
-        if (inTitle) titleText += text;
+        if (inTitle) rawTitle += text;
       },
       onclosetag(name) {
-        if (name === 'title' && inTitle) {
-          inTitle = false;
-          titleDone = true;
-          title = titleText.replace(/\s+/g, ' ').trim();
-        }
+        if (name === 'title') inTitle = false;
       },
     },
-    { decodeEntities: true, lowerCaseTags: true, lowerCaseAttributeNames: true },
+    { decodeEntities: false, lowerCaseTags: true, lowerCaseAttributeNames: true },
   );
-  parser.end(html);
-  return { title, hrefs, baseHref };
+  parser.end(source.markup);
+
+  const attribute = (raw: string) => decodeHTMLAttribute(source.text(raw));
+  return {
+    title: rawTitle === null ? null : decodeHTML(source.text(rawTitle)).replace(/\s+/g, ' ').trim(),
+    hrefs: rawHrefs.map(attribute),
+    baseHref: rawBase === null ? null : attribute(rawBase),
+  };
 }

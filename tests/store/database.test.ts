@@ -1,0 +1,38 @@
+import Database from 'better-sqlite3';
+import { afterEach, describe, expect, it } from 'vitest';
+import { openDatabase } from '../../electron/engine/store/database';
+import { migrations } from '../../electron/engine/store/migrations';
+import { tempDir } from '../helpers/temp-db';
+
+const temp = tempDir();
+afterEach(() => temp.cleanup());
+
+describe('openDatabase', () => {
+  it('creates a WAL database at the latest schema, and reopens it unchanged', () => {
+    const file = temp.file('new/nested/trawl.sqlite');
+    const db = openDatabase(file);
+    expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(db.pragma('user_version', { simple: true })).toBe(migrations.length);
+    const tables = db
+      .prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
+      .pluck()
+      .all();
+    expect(tables).toEqual(['frontier', 'jobs', 'pages']);
+    db.close();
+    const again = openDatabase(file, { mustExist: true });
+    expect(again.pragma('user_version', { simple: true })).toBe(migrations.length);
+    expect(again.pragma('integrity_check', { simple: true })).toBe('ok');
+    again.close();
+  });
+
+  it('refuses a database written by a newer Trawl without touching it', () => {
+    const file = temp.file('future.sqlite');
+    const raw = new Database(file);
+    raw.pragma(`user_version = ${migrations.length + 5}`);
+    raw.close();
+    expect(() => openDatabase(file)).toThrow(/written by a newer Trawl/);
+    const check = new Database(file);
+    expect(check.pragma('user_version', { simple: true })).toBe(migrations.length + 5);
+    check.close();
+  });
+});

@@ -1,0 +1,83 @@
+import { describe, expect, it } from 'vitest';
+import { analyzePage } from '../../electron/worker/analyze-page';
+import { htmlSource } from '../../electron/worker/html-source';
+import { parseHtml } from '../../electron/worker/parse-html';
+
+const scope = new Set(['http://site.test']);
+
+function encode(text: string, encoding: string): Buffer {
+  // Node can decode these legacy encodings but not encode them: build the
+  // bytes by hand for the characters used below.
+  const bytes: Record<string, Record<string, number[]>> = {
+    gbk: { 中: [0xd6, 0xd0], 文: [0xce, 0xc4] },
+    shift_jis: { 日: [0x93, 0xfa], 本: [0x96, 0x7b], 表: [0x95, 0x5c] },
+    'windows-1251': { П: [0xcf], р: [0xf0], и: [0xe8], в: [0xe2], е: [0xe5], т: [0xf2] },
+    'iso-8859-1': { é: [0xe9], ü: [0xfc] },
+  };
+  const out: number[] = [];
+  for (const char of text) out.push(...(bytes[encoding]?.[char] ?? [char.charCodeAt(0)]));
+  return Buffer.from(out);
+}
+
+describe('parseHtml', () => {
+  it('returns decoded title, hrefs and base from UTF-8 bytes', () => {
+    const html = `<html><head><title> Café &amp; “quotes” — 中文 </title><base href="/b/?x=1&amp;y=2"></head>
+      <body><A HREF='/a?x=1&amp;y=2'>a</A><a href=/plain>b</a><a href="/caf%C3%A9/é">c</a><a>no href</a>
+      <script>var s = '<a href="/in-script">';</script><!-- <a href="/in-comment"> --></body></html>`;
+    const parsed = parseHtml(htmlSource(Buffer.from(html, 'utf8'), 'text/html; charset=utf-8'));
+    expect(parsed).toEqual({
+      title: 'Café & “quotes” — 中文',
+      hrefs: ['/a?x=1&y=2', '/plain', '/caf%C3%A9/é'],
+      baseHref: '/b/?x=1&y=2',
+    });
+  });
+
+  it.each([
+    ['gbk', 'text/html; charset=gbk', '中文'],
+    ['shift_jis', 'text/html; charset=Shift_JIS', '日本表'],
+    ['windows-1251', 'text/html; charset=windows-1251', 'Привет'],
+    ['iso-8859-1', 'text/html; charset=ISO-8859-1', 'éü'],
+  ])('decodes a %s title named in Content-Type', (encoding, contentType, title) => {
+    const body = encode(`<title>${title}</title><a href="/${title}">x</a>`, encoding);
+    const parsed = parseHtml(htmlSource(body, contentType));
+    expect(parsed.title).toBe(title);
+    expect(parsed.hrefs).toEqual([`/${title}`]);
+  });
+
+  it('lets a byte order mark win over the header', () => {
+    const utf16 = Buffer.concat([
+      Buffer.from([0xff, 0xfe]),
+      Buffer.from('<title>Ω</title>', 'utf16le'),
+    ]);
+    expect(parseHtml(htmlSource(utf16, 'text/html; charset=iso-8859-1')).title).toBe('Ω');
+    const utf8 = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('<title>Ω</title>')]);
+    expect(parseHtml(htmlSource(utf8, 'text/html; charset=windows-1252')).title).toBe('Ω');
+  });
+
+  it('falls back to UTF-8 for a missing or unknown charset', () => {
+    const body = Buffer.from('<title>naïve</title>');
+    expect(parseHtml(htmlSource(body, 'text/html')).title).toBe('naïve');
+    expect(parseHtml(htmlSource(body, 'text/html; charset=klingon')).title).toBe('naïve');
+    expect(parseHtml(htmlSource(body, null)).title).toBe('naïve');
+  });
+
+  it('has no title when there is no title element', () => {
+    expect(parseHtml(htmlSource(Buffer.from('<p>hi</p>'), null)).title).toBeNull();
+  });
+});
+
+describe('analyzePage', () => {
+  it('keeps in-scope http(s) links once each, resolved against <base>', () => {
+    const html = `<base href="http://site.test/dir/">
+      <a href="page">1</a><a href="./page#top">2</a><a href="../up?">3</a>
+      <a href="http://SITE.test:80/dir/page">4</a><a href="http://other.test/">5</a>
+      <a href="mailto:x@site.test">6</a><a href="javascript:void(0)">7</a><a href=" /spaced ">8</a>`;
+    const analysis = analyzePage(Buffer.from(html), 'text/html', 'http://site.test/start', scope);
+    expect(analysis.links).toEqual([
+      'http://site.test/dir/page',
+      'http://site.test/up',
+      'http://site.test/spaced',
+    ]);
+    expect(analysis.linkCount).toBe(8);
+  });
+});
