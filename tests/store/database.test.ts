@@ -1,10 +1,11 @@
 import Database from 'better-sqlite3';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../electron/engine/store/database';
 import { migrations } from '../../electron/engine/store/migrations';
 import { tempDir } from '../helpers/temp-db';
 
-const temp = tempDir();
+let temp: ReturnType<typeof tempDir>;
+beforeEach(() => (temp = tempDir()));
 afterEach(() => temp.cleanup());
 
 describe('openDatabase', () => {
