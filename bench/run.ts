@@ -15,6 +15,7 @@ import { ChildProcessLauncher } from '../electron/engine/child-process-launcher'
 import { CrawlService } from '../electron/engine/crawl-service';
 import { openDatabase } from '../electron/engine/store/database';
 import type { ProgressSnapshot } from '../shared/progress';
+import { bundle } from '../bin/bundle.mjs';
 import { tempDir } from '../tests/helpers/temp-db';
 
 const arg = (name: string, fallback: string) => {
@@ -29,6 +30,8 @@ const WORKER_COUNTS = arg('workers', Array.from({ length: CORES }, (_, i) => i +
   .split(',')
   .map(Number);
 const here = (file: string) => fileURLToPath(new URL(file, import.meta.url));
+// Workers run as the `trawl` command runs them: bundled, plain Node.
+process.env.TRAWL_WORKER_MODULE = bundle('electron/worker/index.ts', 'worker');
 const tsx = { execArgv: ['--import', 'tsx'] };
 
 const median = (values: number[]) => {

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
-// Runs the TypeScript CLI directly (tsx compiles on load and caches), so a
-// checkout works with no build step.
-import { register } from 'tsx/esm/api';
+// The `trawl` command: bundles the CLI and the worker from the sources (see
+// bundle.mjs) and runs them, so a checkout works with no build step.
+import { pathToFileURL } from 'node:url';
+import { bundle } from './bundle.mjs';
 
-register();
-await import('../electron/cli/index.ts');
+process.env.TRAWL_WORKER_MODULE ??= bundle('electron/worker/index.ts', 'worker');
+await import(pathToFileURL(bundle('electron/cli/index.ts', 'cli')).href);

@@ -1,18 +1,16 @@
 import { fork } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { MainToWorker } from '../../shared/worker-protocol';
 import { WORKER_V8_FLAGS, type ProcessLauncher, type WorkerProcess } from './process-launcher';
 
 /**
- * The built worker bundle if there is one, otherwise the TypeScript entry run
- * through tsx (tests, `npx trawl` from a checkout).
+ * Where the worker comes from: a bundle named by the host in
+ * TRAWL_WORKER_MODULE (the `trawl` command builds one), else the
+ * TypeScript entry through tsx (tests that run the engine in-process).
  */
 function defaultWorkerEntry(): { modulePath: string; execArgv: string[] } {
-  const built = fileURLToPath(new URL('../../out/main/worker.js', import.meta.url));
-  if (existsSync(built) && import.meta.url.includes('/out/')) {
-    return { modulePath: built, execArgv: [] };
-  }
+  const bundled = process.env.TRAWL_WORKER_MODULE;
+  if (bundled) return { modulePath: bundled, execArgv: [] };
   return {
     modulePath: fileURLToPath(new URL('../worker/index.ts', import.meta.url)),
     execArgv: ['--import', 'tsx'],

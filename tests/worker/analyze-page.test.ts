@@ -71,13 +71,14 @@ describe('analyzePage', () => {
     const html = `<base href="http://site.test/dir/">
       <a href="page">1</a><a href="./page#top">2</a><a href="../up?">3</a>
       <a href="http://SITE.test:80/dir/page">4</a><a href="http://other.test/">5</a>
-      <a href="mailto:x@site.test">6</a><a href="javascript:void(0)">7</a><a href=" /spaced ">8</a>`;
+      <a href="mailto:x@site.test">6</a><a href="javascript:void(0)">7</a><a href=" /spaced ">8</a>
+      <a href="//other.test/x">9</a><a href="/\\other.test/y">10</a><a href="HTTPS://site.test/dir/page">11</a>`;
     const analysis = analyzePage(Buffer.from(html), 'text/html', 'http://site.test/start', scope);
     expect(analysis.links).toEqual([
       'http://site.test/dir/page',
       'http://site.test/up',
       'http://site.test/spaced',
     ]);
-    expect(analysis.linkCount).toBe(8);
+    expect(analysis.linkCount).toBe(11);
   });
 });
