@@ -1,6 +1,8 @@
 /** Live state of a job, sent to UIs as throttled snapshots (never per page). */
 
-export type JobStatus = 'queued' | 'running' | 'stopping' | 'stopped' | 'finished' | 'failed';
+/** `interrupted`: marked running, but the process crawling it is gone (killed, crashed). */
+export type JobStatus =
+  'queued' | 'running' | 'stopping' | 'stopped' | 'finished' | 'failed' | 'interrupted';
 
 export type WorkerState = 'starting' | 'running' | 'draining' | 'dead';
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MAX_URL_LENGTH } from './limits';
 
 /**
  * The protocol between main and worker processes. Main trusts nothing a
@@ -40,7 +41,7 @@ const fetchedSchema = z.object({
   responseMs: z.number().nonnegative(),
   title: z.string().nullable(),
   /** In-scope links, absolute and normalized, deduplicated within the page. */
-  links: z.array(z.string()),
+  links: z.array(z.string().max(MAX_URL_LENGTH)),
   /** Links seen on the page in total, in scope or not. */
   linkCount: z.number().int().nonnegative(),
   fetchedAt: z.number(),

@@ -53,6 +53,9 @@ async function crawl(urls: string[], options: CrawlOptions): Promise<number> {
   if (options.resume !== undefined && urls.length > 0) {
     throw new UserError('give start URLs or --resume, not both');
   }
+  if (options.resume !== undefined && options.maxDepth !== undefined) {
+    throw new UserError('--max-depth cannot change when resuming: the frontier was built with it');
+  }
   if (options.resume === undefined && urls.length === 0) {
     throw new UserError('give at least one start URL (or --resume <job-id>)');
   }
@@ -65,7 +68,11 @@ async function crawl(urls: string[], options: CrawlOptions): Promise<number> {
     });
     const job =
       options.resume !== undefined
-        ? service.resume(options.resume, { workers: options.workers })
+        ? service.resume(options.resume, {
+            workers: options.workers,
+            concurrency: options.concurrency,
+            maxPages: options.maxPages,
+          })
         : service.start({
             startUrls: urls,
             ...(options.workers !== undefined && { workers: options.workers }),

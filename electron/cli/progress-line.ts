@@ -4,7 +4,10 @@ import type { ProgressSnapshot } from '../../shared/progress';
 export function formatProgress(snapshot: ProgressSnapshot): string {
   const running = snapshot.workers.filter((worker) => worker.state === 'running').length;
   const parts = [
-    `pages ${snapshot.pagesDone}${snapshot.maxPages !== null ? `/${snapshot.maxPages}` : ''}`,
+    `pages ${snapshot.pagesDone}`,
+    ...(snapshot.maxPages !== null
+      ? [`limit ${snapshot.pagesDone + snapshot.failed}/${snapshot.maxPages}`]
+      : []),
     `${snapshot.pagesPerSecond.toFixed(1)}/s`,
     `queued ${snapshot.queued}`,
     `in flight ${snapshot.inFlight}`,

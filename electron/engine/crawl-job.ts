@@ -39,6 +39,7 @@ export class CrawlJob {
   private readonly pool: WorkerPool;
   private readonly jobs: JobStore;
   private readonly settings: JobSettings;
+  private readonly scopeOrigins: ReadonlySet<string>;
   private readonly logger: Logger;
   private readonly startedAt = Date.now();
   private readonly throughput = new Throughput();
@@ -57,10 +58,12 @@ export class CrawlJob {
     this.logger = options.logger;
     this.jobs = new JobStore(options.db);
     this.finished = new Promise((resolve) => (this.resolveFinished = resolve));
+    // First: a job another process is crawling is refused before anything changes.
+    this.jobs.markStarted(this.id, this.settings);
+    this.scopeOrigins = new Set(this.settings.startUrls.map((url) => new URL(url).origin));
     this.frontier = new Frontier(options.db, this.id, { maxDepth: this.settings.maxDepth });
     this.frontier.seed(this.settings.startUrls);
     this.pagesAtStart = this.frontier.processed;
-    this.jobs.markStarted(this.id, this.settings.workers);
 
     this.loopDelay = monitorEventLoopDelay({ resolution: LOOP_DELAY_RESOLUTION_MS });
     this.loopDelay.enable();
@@ -74,8 +77,9 @@ export class CrawlJob {
           userAgent: this.settings.userAgent,
           timeoutMs: this.settings.timeoutMs,
           maxBodyBytes: this.settings.maxBodyBytes,
-          scopeOrigins: [...new Set(this.settings.startUrls.map((url) => new URL(url).origin))],
-          heartbeatMs: HEARTBEAT_MS,
+          scopeOrigins: [...this.scopeOrigins],
+          // Several beats per stall period, so only a worker that is really stuck is replaced.
+          heartbeatMs: Math.min(HEARTBEAT_MS, Math.floor(this.settings.workerStallMs / 4)),
         },
       },
       {
@@ -156,7 +160,9 @@ export class CrawlJob {
   private store(results: { task: CrawlTask; result: PageResult }[], workerPid: number): void {
     for (const { task, result } of results) {
       if (result.ok) {
-        this.frontier.recordPage(task, result, workerPid);
+        // Workers filter links by scope; main checks again rather than trust them.
+        const links = result.links.filter((url) => this.scopeOrigins.has(originOf(url)));
+        this.frontier.recordPage(task, { ...result, links }, workerPid);
       } else {
         this.frontier.recordFailure(task, result.error);
         this.noteError(task.url, result.error);
@@ -242,4 +248,10 @@ export class CrawlJob {
       ...(error ? { error: error.message } : {}),
     });
   }
+}
+
+/** The origin of an absolute URL string, without parsing the whole URL. */
+function originOf(url: string): string {
+  const end = url.indexOf('/', url.indexOf('//') + 2);
+  return end === -1 ? url : url.slice(0, end);
 }

@@ -14,6 +14,12 @@ import type { Db } from './store/database';
 import { JobStore, type JobRecord } from './store/job-store';
 import { UserError } from './user-error';
 
+export interface ResumeOverrides {
+  workers?: number | undefined;
+  concurrency?: number | undefined;
+  maxPages?: number | null | undefined;
+}
+
 export interface CrawlServiceOptions {
   db: Db;
   launcher: ProcessLauncher;
@@ -44,12 +50,19 @@ export class CrawlService {
     return this.launch(record.id, settings);
   }
 
-  /** Continues a stopped or interrupted job from what its database holds. */
-  resume(jobId: number, overrides: { workers?: number } = {}): CrawlJob {
+  /**
+   * Continues a stopped or interrupted job from what its database holds.
+   * Pool size, concurrency and the page limit may change; scope and depth
+   * cannot, since the frontier was built with them.
+   */
+  resume(jobId: number, overrides: ResumeOverrides = {}): CrawlJob {
     if (this.running.has(jobId)) throw new UserError(`job ${jobId} is already running`);
     const record = this.jobs.get(jobId);
-    const settings = { ...record.settings, workers: overrides.workers ?? record.settings.workers };
-    return this.launch(jobId, settings);
+    const parsed = jobSettingsSchema.safeParse({ ...record.settings, ...definedOnly(overrides) });
+    if (!parsed.success) {
+      throw new UserError(`invalid job settings: ${describeSchemaError(parsed.error)}`);
+    }
+    return this.launch(jobId, parsed.data);
   }
 
   get(jobId: number): CrawlJob | undefined {
@@ -81,4 +94,8 @@ export class CrawlService {
 
 export function defaultWorkerCount(): number {
   return Math.min(availableParallelism(), MAX_WORKERS);
+}
+
+function definedOnly<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
 }

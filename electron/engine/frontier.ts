@@ -220,8 +220,12 @@ export class Frontier {
         sql.markDone.run(task.id);
         const depth = task.depth + 1;
         if (maxDepth !== null && depth > maxDepth) continue;
-        for (const url of page.links)
+        for (const url of page.links) {
+          if (this.known.has(url)) continue;
+          if (this.known.size >= this.knownUrlMemo) this.known.clear();
+          this.known.add(url);
           added += sql.insertUrl.run(jobId, url, depth, task.id).changes;
+        }
       }
       for (const { task, error } of failures) sql.markFailed.run(error, task.id);
       sql.bumpJob.run(pages.length, failures.length, jobId);

@@ -1,6 +1,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import got, { type Got } from 'got';
+import { parseCrawlableUrl } from '../../shared/url-normalize';
 import type { WorkerConfig } from '../../shared/worker-protocol';
 
 export interface FetchedResponse {
@@ -28,6 +29,7 @@ export class BodyTooLargeError extends Error {
 
 /** One got instance per worker, with keep-alive agents sized to the concurrency. */
 export function createFetcher(config: WorkerConfig): (url: string) => Promise<FetchedResponse> {
+  const scopeOrigins = new Set(config.scopeOrigins);
   const agentOptions = {
     keepAlive: true,
     maxSockets: config.concurrency,
@@ -42,7 +44,14 @@ export function createFetcher(config: WorkerConfig): (url: string) => Promise<Fe
     timeout: { request: config.timeoutMs },
     retry: { limit: 0 },
     throwHttpErrors: false,
-    followRedirect: true,
+    // Redirects are followed only within the crawl's scope; a redirect that
+    // leaves it is stored as the 3xx response it is.
+    followRedirect: (response) => {
+      const location = response.headers.location;
+      if (!location) return false;
+      const target = parseCrawlableUrl(location, response.url);
+      return target !== null && scopeOrigins.has(target.origin);
+    },
     maxRedirects: 10,
     decompress: true,
   });

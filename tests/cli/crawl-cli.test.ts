@@ -105,7 +105,7 @@ describe('trawl crawl', () => {
   });
 
   it('resumes after main is killed with SIGKILL: exact pages, none twice, no orphan workers', async () => {
-    site = await startFixtureSite({ pages: 300, delayMs: 20 });
+    site = await startFixtureSite({ pages: 300, delayMs: 40 });
     const { child, result } = startCli([
       'crawl',
       `${site.origin}/`,
@@ -125,7 +125,17 @@ describe('trawl crawl', () => {
     await expectNoSurvivors(tag, 2000);
     expect(storedCount(dbFile)).toBeLessThan(site.reachable.length);
 
-    const resumed = await runCli(['crawl', '--resume', '1', '--db', dbFile, '--json']);
+    const listed = await runCli(['jobs', '--db', dbFile, '--json']);
+    expect(JSON.parse(listed.stdout)).toMatchObject({ id: 1, status: 'interrupted' });
+
+    const resuming = startCli(['crawl', '--resume', '1', '--db', dbFile, '--json']);
+    const before = storedCount(dbFile);
+    await waitFor(() => storedCount(dbFile) > before, 'the resumed crawl to store pages');
+    // A second process may not crawl the same job at the same time.
+    const second = await runCli(['crawl', '--resume', '1', '--db', dbFile]);
+    expect(second.code).toBe(1);
+    expect(second.stderr).toMatch(/job 1 is being crawled by process \d+/);
+    const resumed = await resuming.result;
     expect(resumed.code).toBe(0);
     expect(JSON.parse(resumed.stdout).pages).toBe(site.reachable.length);
     const pages = pagesIn(dbFile);
@@ -189,6 +199,7 @@ describe('trawl errors', () => {
     [['crawl', 'http://127.0.0.1:1/', '--workers', 'many'], /--workers.*whole number/],
     [['crawl', 'ftp://example.invalid/'], /not an absolute http\(s\) URL/],
     [['crawl'], /at least one start URL/],
+    [['crawl', '--resume', '1', '--max-depth', '2'], /--max-depth cannot change when resuming/],
     [['crawl', '--bogus'], /unknown option '--bogus'/],
     [['export', '1', '--format', 'pdf'], /unknown export format "pdf"/],
   ])('%j gives one clear line and a non-zero exit', async (args, message) => {

@@ -79,6 +79,9 @@ describe('a crawl of a local site', () => {
       .prepare("SELECT status, final_url FROM pages WHERE url LIKE '%/old'")
       .get();
     expect(redirected).toEqual({ status: 200, final_url: `${site.origin}/p/1` });
+    // A redirect off the site is stored as such, never followed.
+    const away = db.prepare("SELECT status, final_url FROM pages WHERE url LIKE '%/away'").get();
+    expect(away).toEqual({ status: 302, final_url: `${site.origin}/away` });
     const title = db.prepare('SELECT title FROM pages WHERE url = ?').get(`${site.origin}/p/3`);
     expect(title).toEqual({ title: 'Page 3 & more' });
   });
@@ -97,9 +100,9 @@ describe('a crawl of a local site', () => {
     const depths = db
       .prepare('SELECT max(depth) AS deepest, count(*) AS n FROM pages WHERE job_id = ?')
       .get(shallow.id);
-    // depth 0: "/"; depth 1: the 4 distinct links of home; depth 2: /p/1, /p/2
+    // depth 0: "/"; depth 1: the 5 distinct links of home; depth 2: /p/1, /p/2
     // from /p/0 and /p/3, /p/4 from /p/1, which /old redirects to.
-    expect(depths).toEqual({ deepest: 2, n: 9 });
+    expect(depths).toEqual({ deepest: 2, n: 10 });
   });
 
   it('replaces a worker killed with SIGKILL and still stores every page', async () => {

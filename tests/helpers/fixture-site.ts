@@ -46,7 +46,7 @@ export async function startFixtureSite(options: FixtureOptions = {}): Promise<Fi
 
   const home = `<!doctype html><html><head><title>Home</title></head><body>
     <a href="/p/0">start</a> <a href="/missing">broken</a> <a href="/old">moved</a>
-    <a href="/file.pdf">pdf</a> <a href="/p/0?">same page, empty query</a></body></html>`;
+    <a href="/file.pdf">pdf</a> <a href="/away">leaves the site</a> <a href="/p/0?">same page, empty query</a></body></html>`;
 
   const server = http.createServer((request, response) => {
     const path = request.url ?? '/';
@@ -59,6 +59,10 @@ export async function startFixtureSite(options: FixtureOptions = {}): Promise<Fi
         return send(response, 200, 'text/html; charset=utf-8', page(Number(match[1])));
       if (path === '/old') {
         response.writeHead(301, { location: '/p/1' });
+        return response.end();
+      }
+      if (path === '/away') {
+        response.writeHead(302, { location: 'http://external.invalid/elsewhere' });
         return response.end();
       }
       if (path === '/file.pdf')
@@ -74,6 +78,7 @@ export async function startFixtureSite(options: FixtureOptions = {}): Promise<Fi
     '/',
     '/missing',
     '/old',
+    '/away',
     '/file.pdf',
     ...Array.from({ length: pages }, (_, n) => `/p/${n}`),
   ];

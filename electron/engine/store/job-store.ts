@@ -30,6 +30,18 @@ interface JobRow {
   finished_at: number | null;
   pages: number;
   failed: number;
+  runner_pid: number | null;
+}
+
+/** True while a process with this pid exists. */
+function isAlive(pid: number | null): boolean {
+  if (pid === null) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 export class JobStore {
@@ -54,13 +66,27 @@ export class JobStore {
     return (this.db.prepare('SELECT * FROM jobs ORDER BY id').all() as JobRow[]).map(toRecord);
   }
 
-  markStarted(id: number, workers: number): void {
+  /**
+   * Claims the job for this process, with the settings it runs with now.
+   * Refuses a job that another live process is crawling.
+   */
+  markStarted(id: number, settings: JobSettings): void {
     this.db
-      .prepare(
-        `UPDATE jobs SET status = 'running', started_at = coalesce(started_at, ?), finished_at = NULL,
-           settings = json_set(settings, '$.workers', ?) WHERE id = ?`,
-      )
-      .run(Date.now(), workers, id);
+      .transaction(() => {
+        const row = this.db.prepare('SELECT status, runner_pid FROM jobs WHERE id = ?').get(id) as
+          { status: JobStatus; runner_pid: number | null } | undefined;
+        if (!row) throw new UserError(`no job with id ${id}`);
+        if (row.status === 'running' && row.runner_pid !== process.pid && isAlive(row.runner_pid)) {
+          throw new UserError(`job ${id} is being crawled by process ${row.runner_pid}`);
+        }
+        this.db
+          .prepare(
+            `UPDATE jobs SET status = 'running', started_at = coalesce(started_at, ?), finished_at = NULL,
+               settings = ?, runner_pid = ? WHERE id = ?`,
+          )
+          .run(Date.now(), JSON.stringify(settings), process.pid, id);
+      })
+      .immediate();
   }
 
   /** Each start URL of a job with the error that failed it, if one did. */
@@ -75,7 +101,7 @@ export class JobStore {
 
   markEnded(id: number, status: Extract<JobStatus, 'stopped' | 'finished' | 'failed'>): void {
     this.db
-      .prepare('UPDATE jobs SET status = ?, finished_at = ? WHERE id = ?')
+      .prepare('UPDATE jobs SET status = ?, finished_at = ?, runner_pid = NULL WHERE id = ?')
       .run(status, Date.now(), id);
   }
 }
@@ -90,7 +116,8 @@ function toRecord(row: JobRow): JobRecord {
   return {
     id: row.id,
     name: row.name,
-    status: row.status,
+    // A job marked running whose process is gone was killed or crashed.
+    status: row.status === 'running' && !isAlive(row.runner_pid) ? 'interrupted' : row.status,
     settings: parsed.data,
     createdAt: row.created_at,
     startedAt: row.started_at,

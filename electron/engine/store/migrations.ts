@@ -16,7 +16,9 @@ export const migrations: readonly string[] = [
     started_at INTEGER,
     finished_at INTEGER,
     pages INTEGER NOT NULL DEFAULT 0,
-    failed INTEGER NOT NULL DEFAULT 0
+    failed INTEGER NOT NULL DEFAULT 0,
+    -- pid of the process crawling it while status is 'running'
+    runner_pid INTEGER
   );
 
   -- state: 0 queued, 1 leased (in main's window or in flight), 2 done, 3 failed
