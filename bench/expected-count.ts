@@ -5,4 +5,6 @@
 import { expectedCrawl, generateSite } from './site-generator';
 
 const [pages, seed] = process.argv.slice(2).map(Number) as [number, number];
-process.stdout.write(`${expectedCrawl(generateSite({ pages, seed, lazyBodies: true })).urls.length}\n`);
+process.stdout.write(
+  `${expectedCrawl(generateSite({ pages, seed, lazyBodies: true })).urls.length}\n`,
+);
