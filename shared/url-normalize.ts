@@ -15,9 +15,10 @@ export function parseCrawlableUrl(href: string, base?: string | URL): URL | null
     return null;
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') return null;
-  url.hash = '';
+  // Each setter re-serializes the URL: only call them when there is work.
+  if (url.hash !== '' || url.href.endsWith('#')) url.hash = '';
   // A bare "?" is no query at all: `/a?` and `/a` are one page.
-  if (url.search === '') url.search = '';
+  if (url.search === '' && url.href.endsWith('?')) url.search = '';
   return url.href.length > MAX_URL_LENGTH ? null : url;
 }
 

@@ -17,6 +17,7 @@ export interface HtmlSource {
 }
 
 const LATIN1_VIEWABLE = new Set(['utf-8', 'windows-1252']);
+const NON_ASCII = /[^\x00-\x7f]/;
 
 export function charsetFromContentType(contentType: string | null): string | null {
   return /charset\s*=\s*["']?([\w.:-]+)/i.exec(contentType ?? '')?.[1] ?? null;
@@ -46,7 +47,8 @@ export function htmlSource(body: Buffer, contentType: string | null): HtmlSource
     const decoder = new TextDecoder(encoding);
     return {
       markup: body.toString('latin1'),
-      text: (raw) => decoder.decode(Buffer.from(raw, 'latin1')),
+      // ASCII reads the same in every supported encoding: most slices need no work.
+      text: (raw) => (NON_ASCII.test(raw) ? decoder.decode(Buffer.from(raw, 'latin1')) : raw),
     };
   }
   return { markup: new TextDecoder(encoding).decode(body), text: (raw) => raw };
