@@ -23,6 +23,8 @@ export interface CrawlTask {
   id: number;
   url: string;
   depth: number;
+  /** Set when the URL was in flight on a worker that died: it then runs alone. */
+  suspect?: boolean;
 }
 
 export type MainToWorker =

@@ -146,7 +146,7 @@ export class CrawlJob {
   private pump(): void {
     if (this.status !== 'running') return;
     try {
-      this.pool.dispatch(this.nextTask);
+      this.pool.dispatch(this.nextTask, (task) => this.frontier.putBack(task));
     } catch (error) {
       void this.end('failed', error as Error);
       return;

@@ -185,8 +185,13 @@ export class Frontier {
       );
     }
     // Back at the front: these were taken first, so breadth-first order holds.
-    this.window.unshift(...retry);
+    this.window.unshift(...retry.map((task) => (workerDied ? { ...task, suspect: true } : task)));
     return quarantined;
+  }
+
+  /** Returns a task taken but not dispatched to the front of the queue. */
+  putBack(task: CrawlTask): void {
+    this.window.unshift(task);
   }
 
   /** Writes buffered results in one transaction. */

@@ -40,6 +40,8 @@ interface Slot {
   /** Set when the pool killed it (stall, force stop): not the URL's fault if retiring. */
   killedBy: 'stall' | 'force' | null;
   inFlight: Map<number, CrawlTask>;
+  /** Running a suspect task alone: no other task until it is done. */
+  isolating: boolean;
   pagesDone: number;
   restarts: number;
   lastSeenAt: number;
@@ -48,6 +50,8 @@ interface Slot {
   cpuPercent: number;
   rssBytes: number;
 }
+
+const WINDOW_PER_CONCURRENCY = 2;
 
 /** Consecutive workers that exit before becoming ready before the pool gives up. */
 const MAX_FAILED_STARTS = 5;
@@ -87,23 +91,41 @@ export class WorkerPool {
   }
 
   /**
-   * Offers tasks to every running worker with room, up to its window
-   * (the per-worker concurrency). `next` returns undefined when none is due.
+   * Offers tasks to every running worker with room, up to its window.
+   * `next` returns undefined when none is due. A suspect task (it was on a
+   * worker that died) runs alone on an idle worker, so a later death is
+   * blamed on it and not on the URLs that happened to share its worker;
+   * until a worker is idle it goes back through `putBack` and dispatch
+   * pauses, so the suspect keeps its place.
    */
-  dispatch(next: () => CrawlTask | undefined): void {
+  dispatch(next: () => CrawlTask | undefined, putBack: (task: CrawlTask) => void): void {
     if (this.stopping) return;
-    const window = this.options.config.concurrency;
-    for (const slot of this.slots.values()) {
-      if (slot.state !== 'running' || slot.retiring) continue;
+    // Twice the worker's concurrency: a worker keeps a backlog to start on
+    // while main, which shares the cores with the workers, waits its turn.
+    const window = this.options.config.concurrency * WINDOW_PER_CONCURRENCY;
+    const idleFirst = [...this.slots.values()].sort((a, b) => a.inFlight.size - b.inFlight.size);
+    for (const slot of idleFirst) {
+      if (slot.state !== 'running' || slot.retiring || slot.isolating) continue;
       const tasks: CrawlTask[] = [];
+      let paused = false;
       while (slot.inFlight.size < window) {
         const task = next();
         if (!task) break;
+        if (task.suspect && slot.inFlight.size > 0) {
+          putBack(task);
+          paused = true;
+          break;
+        }
         // Counted in flight at once, so `next` sees an exact in-flight total.
         slot.inFlight.set(task.id, task);
         tasks.push(task);
+        if (task.suspect) {
+          slot.isolating = true;
+          break;
+        }
       }
       if (tasks.length > 0) slot.process.send({ type: 'crawl', tasks });
+      if (paused) return;
     }
   }
 
@@ -168,6 +190,7 @@ export class WorkerPool {
       retiring: false,
       killedBy: null,
       inFlight: new Map(),
+      isolating: false,
       pagesDone: 0,
       restarts,
       lastSeenAt: now,
@@ -227,6 +250,7 @@ export class WorkerPool {
           finished.push({ task, result });
         }
         slot.pagesDone += finished.length;
+        if (slot.inFlight.size === 0) slot.isolating = false;
         if (finished.length > 0) this.events.onResults(finished, slot.pid ?? 0);
         this.events.onCapacity();
         break;

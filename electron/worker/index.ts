@@ -14,6 +14,9 @@ process.on('SIGINT', () => undefined);
 
 let crawlPage: ((task: CrawlTask) => Promise<PageResult>) | null = null;
 let inFlight = 0;
+let concurrency = 1;
+/** Tasks main sent ahead (see WorkerPool.dispatch) that wait for a free slot. */
+const waiting: CrawlTask[] = [];
 let draining = false;
 let pending: PageResult[] = [];
 let flushScheduled = false;
@@ -27,21 +30,26 @@ function flushResults(): void {
 }
 
 function finishIfDrained(): void {
-  if (!draining || inFlight > 0) return;
+  if (!draining || inFlight > 0 || waiting.length > 0) return;
   flushResults();
   port.postThen({ type: 'log', level: 'debug', message: 'drained' }, () => process.exit(0));
 }
 
+/** Runs tasks while fewer than `concurrency` are in flight; the rest wait here. */
+function startWaiting(): void {
+  while (crawlPage && inFlight < concurrency && waiting.length > 0) void run(waiting.shift()!);
+}
+
 async function run(task: CrawlTask): Promise<void> {
-  if (!crawlPage) throw new Error('crawl task before configure');
   inFlight++;
-  const result = await crawlPage(task);
+  const result = await crawlPage!(task);
   inFlight--;
   pending.push(result);
   if (!flushScheduled) {
     flushScheduled = true;
     setImmediate(flushResults);
   }
+  startWaiting();
   finishIfDrained();
 }
 
@@ -63,10 +71,12 @@ port.onMessage((message) => {
   switch (message.type) {
     case 'configure':
       crawlPage = createPageCrawler(message.config);
+      concurrency = message.config.concurrency;
       startHeartbeat(message.config);
       break;
     case 'crawl':
-      for (const task of message.tasks) void run(task);
+      waiting.push(...message.tasks);
+      startWaiting();
       break;
     case 'drain':
       draining = true;
