@@ -4,6 +4,7 @@
  * path (decode, parse, resolve links) over them, with no network.
  */
 import { analyzePage } from '../electron/worker/analyze-page';
+import { createScope } from '../shared/scope';
 import { generateSite, withOrigin } from './site-generator';
 
 const [index, count, pages, seed] = process.argv.slice(2).map(Number) as [
@@ -25,13 +26,16 @@ for (const [path, page] of site.pages) {
     contentType: page.contentType,
   });
 }
-const scope = new Set([origin]);
+const rules = {
+  inScope: createScope({ scope: 'host', startUrls: [`${origin}/`], include: [], exclude: [] }),
+  honourNofollow: true,
+};
 
 process.on('message', () => {
   const started = performance.now();
   let links = 0;
   for (const page of share)
-    links += analyzePage(page.body, page.contentType, page.url, scope).links.length;
+    links += analyzePage(page.body, page.contentType, page.url, rules).links.length;
   process.send!({ pages: share.length, links, ms: performance.now() - started }, () =>
     process.exit(0),
   );

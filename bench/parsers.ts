@@ -11,7 +11,10 @@
  * checks every parser's output against (a) on all pages.
  */
 import { parseDocument } from 'htmlparser2';
-import { parseHtml, type ParsedHtml } from '../electron/worker/parse-html';
+import { parseHtml, type ParsedHtml as WorkerParse } from '../electron/worker/parse-html';
+
+/** What every candidate extracts (the worker's parse returns more). */
+type ParsedHtml = Pick<WorkerParse, 'title' | 'hrefs' | 'baseHref'>;
 import { generateSite, withOrigin, ORIGIN_PLACEHOLDER } from './site-generator';
 
 type Parse = (html: string) => ParsedHtml | Promise<ParsedHtml>;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { regexError, SCOPE_MODES } from './scope';
 import {
   DEFAULT_CONCURRENCY_PER_WORKER,
   MAX_CONCURRENCY_PER_WORKER,
@@ -24,12 +25,43 @@ const httpUrl = z
     }
   });
 
+const regex = z.string().superRefine((pattern, context) => {
+  const problem = regexError(pattern);
+  if (problem)
+    context.addIssue({
+      code: 'custom',
+      message: `bad regular expression /${pattern}/: ${problem}`,
+    });
+});
+
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+
+/** Request headers; names and values that HTTP cannot carry are refused. */
+const headers = z
+  .record(z.string(), z.string().regex(/^[^\r\n\0]*$/, 'header values cannot contain line breaks'))
+  .superRefine((value, context) => {
+    for (const name of Object.keys(value)) {
+      if (!HEADER_NAME.test(name)) {
+        context.addIssue({ code: 'custom', message: `"${name}" is not a valid HTTP header name` });
+      }
+    }
+  });
+
 /**
  * Everything that defines a crawl job. Persisted with the job so `--resume`
  * and "re-run" use exactly the settings the job started with.
  */
 export const jobSettingsSchema = z.object({
   startUrls: z.array(httpUrl).min(1, 'at least one start URL is required'),
+  /** `spider` follows links from the start URLs; `list` fetches exactly the start URLs. */
+  mode: z.enum(['spider', 'list']).default('spider'),
+  scope: z.enum(SCOPE_MODES).default('host'),
+  include: z.array(regex).default([]),
+  exclude: z.array(regex).default([]),
+  /** Links marked rel=nofollow, and all links of a page with meta robots nofollow, are not followed. */
+  honourNofollow: z.boolean().default(true),
+  /** Extra request headers, sent with every request of the job. */
+  headers: headers.default({}),
   /** Worker processes; the host fills in the core count when omitted. */
   workers: z.number().int().min(1).max(MAX_WORKERS),
   /** Requests in flight per worker. */

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { MAX_URL_LENGTH } from './limits';
+import type { ScopeSettings } from './scope';
 
 /**
  * The protocol between main and worker processes. Main trusts nothing a
@@ -13,8 +14,11 @@ export interface WorkerConfig {
   userAgent: string;
   timeoutMs: number;
   maxBodyBytes: number;
-  /** Origins whose links are followed (same-origin scope). */
-  scopeOrigins: string[];
+  /** Which links are followed. */
+  scope: ScopeSettings;
+  honourNofollow: boolean;
+  /** Extra request headers. */
+  headers: Record<string, string>;
   heartbeatMs: number;
 }
 

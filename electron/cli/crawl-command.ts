@@ -1,4 +1,5 @@
-import type { Command } from 'commander';
+import { InvalidArgumentError, type Command } from 'commander';
+import { SCOPE_MODES } from '../../shared/scope';
 import type { JobSummary } from '../../shared/progress';
 import { MAX_CONCURRENCY_PER_WORKER, MAX_WORKERS } from '../../shared/limits';
 import { ChildProcessLauncher } from '../engine/child-process-launcher';
@@ -7,23 +8,31 @@ import type { CrawlJob } from '../engine/crawl-job';
 import { openDatabase, type Db } from '../engine/store/database';
 import { JobStore } from '../engine/store/job-store';
 import { UserError } from '../engine/user-error';
+import { jobInput, type JobFlags } from './job-input';
 import { DB_OPTION_HELP, databasePath, wholeNumber } from './options';
 import { formatDuration, formatProgress, ProgressLine } from './progress-line';
 
-interface CrawlOptions {
-  workers?: number;
-  concurrency?: number;
-  maxPages?: number;
-  maxDepth?: number;
+interface CrawlOptions extends JobFlags {
   db?: string;
   resume?: number;
   json?: boolean;
 }
 
+const collect = (value: string, previous: string[]) => [...previous, value];
+
+function oneOf<T extends string>(values: readonly T[]): (value: string) => T {
+  return (value) => {
+    if (!(values as readonly string[]).includes(value)) {
+      throw new InvalidArgumentError(`expected one of: ${values.join(', ')}`);
+    }
+    return value as T;
+  };
+}
+
 export function registerCrawlCommand(program: Command): void {
   program
     .command('crawl')
-    .description('crawl from start URLs (same origin), or resume a job')
+    .description('crawl from start URLs, a URL list or a job file, or resume a job')
     .argument('[url...]', 'start URLs')
     .option(
       '-w, --workers <n>',
@@ -41,6 +50,28 @@ export function registerCrawlCommand(program: Command): void {
       'follow links at most this deep (start URLs are depth 0)',
       wholeNumber(0),
     )
+    .option(
+      '--mode <mode>',
+      'spider (follow links) or list (only the given URLs)',
+      oneOf(['spider', 'list'] as const),
+    )
+    .option('--list <file>', 'start URLs from a file, one a line (implies --mode list)')
+    .option('--config <file>', 'job settings from a JSON file; flags override it')
+    .option(
+      '--scope <scope>',
+      'links followed: host (default), site, folder or all',
+      oneOf(SCOPE_MODES),
+    )
+    .option('--include <regex>', 'follow only URLs matching one of these (repeatable)', collect, [])
+    .option(
+      '--exclude <regex>',
+      'never follow URLs matching any of these (repeatable)',
+      collect,
+      [],
+    )
+    .option('--follow-nofollow', 'follow rel=nofollow links and pages with meta robots nofollow')
+    .option('--user-agent <string>', 'the User-Agent header')
+    .option('--header <header>', "an extra request header, 'Name: value' (repeatable)", collect, [])
     .option('--db <file>', DB_OPTION_HELP)
     .option('--resume <job-id>', 'continue a stopped or interrupted job', wholeNumber(1))
     .option('--json', 'print a JSON summary line on stdout at the end')
@@ -50,14 +81,16 @@ export function registerCrawlCommand(program: Command): void {
 }
 
 async function crawl(urls: string[], options: CrawlOptions): Promise<number> {
-  if (options.resume !== undefined && urls.length > 0) {
-    throw new UserError('give start URLs or --resume, not both');
+  const resuming = options.resume !== undefined;
+  if (resuming && (urls.length > 0 || options.list || options.config)) {
+    throw new UserError('give start URLs (or --list, --config) or --resume, not both');
   }
-  if (options.resume !== undefined && options.maxDepth !== undefined) {
+  if (resuming && options.maxDepth !== undefined) {
     throw new UserError('--max-depth cannot change when resuming: the frontier was built with it');
   }
-  if (options.resume === undefined && urls.length === 0) {
-    throw new UserError('give at least one start URL (or --resume <job-id>)');
+  const input = resuming ? {} : jobInput(urls, options);
+  if (!resuming && input.startUrls === undefined) {
+    throw new UserError('give at least one start URL (or --list, --config, --resume <job-id>)');
   }
   const db = openDatabase(databasePath(options.db));
   try {
@@ -73,13 +106,7 @@ async function crawl(urls: string[], options: CrawlOptions): Promise<number> {
             concurrency: options.concurrency,
             maxPages: options.maxPages,
           })
-        : service.start({
-            startUrls: urls,
-            ...(options.workers !== undefined && { workers: options.workers }),
-            ...(options.concurrency !== undefined && { concurrency: options.concurrency }),
-            maxPages: options.maxPages ?? null,
-            maxDepth: options.maxDepth ?? null,
-          });
+        : service.start(input);
     const summary = await runInTerminal(job);
     return report(db, summary, options.json === true);
   } finally {

@@ -3,6 +3,7 @@ import type { JobSettings } from '../../shared/job-settings';
 import { PROGRESS_HZ } from '../../shared/limits';
 import type { JobStatus, JobSummary, ProgressSnapshot } from '../../shared/progress';
 import type { CrawlTask, PageResult } from '../../shared/worker-protocol';
+import { createScope, type ScopeSettings } from '../../shared/scope';
 import { Frontier } from './frontier';
 import type { Logger } from './logger';
 import type { ProcessLauncher } from './process-launcher';
@@ -39,7 +40,9 @@ export class CrawlJob {
   private readonly pool: WorkerPool;
   private readonly jobs: JobStore;
   private readonly settings: JobSettings;
-  private readonly scopeOrigins: ReadonlySet<string>;
+  private readonly scope: ScopeSettings;
+  /** The scope's boundary, without user patterns: main's check on what workers send. */
+  private readonly withinBoundary: (url: URL) => boolean;
   private readonly logger: Logger;
   private readonly startedAt = Date.now();
   private readonly throughput = new Throughput();
@@ -60,8 +63,12 @@ export class CrawlJob {
     this.finished = new Promise((resolve) => (this.resolveFinished = resolve));
     // First: a job another process is crawling is refused before anything changes.
     this.jobs.markStarted(this.id, this.settings);
-    this.scopeOrigins = new Set(this.settings.startUrls.map((url) => new URL(url).origin));
-    this.frontier = new Frontier(options.db, this.id, { maxDepth: this.settings.maxDepth });
+    const { scope, startUrls, include, exclude } = this.settings;
+    this.scope = { scope, startUrls, include, exclude };
+    this.withinBoundary = createScope(this.scope, { withPatterns: false });
+    // A list crawl fetches exactly its URLs: nothing found on them is queued.
+    const maxDepth = this.settings.mode === 'list' ? 0 : this.settings.maxDepth;
+    this.frontier = new Frontier(options.db, this.id, { maxDepth });
     this.frontier.seed(this.settings.startUrls);
     this.pagesAtStart = this.frontier.processed;
 
@@ -77,7 +84,9 @@ export class CrawlJob {
           userAgent: this.settings.userAgent,
           timeoutMs: this.settings.timeoutMs,
           maxBodyBytes: this.settings.maxBodyBytes,
-          scopeOrigins: [...this.scopeOrigins],
+          scope: this.scope,
+          honourNofollow: this.settings.honourNofollow,
+          headers: this.settings.headers,
           // Several beats per stall period, so only a worker that is really stuck is replaced.
           heartbeatMs: Math.min(HEARTBEAT_MS, Math.floor(this.settings.workerStallMs / 4)),
         },
@@ -161,7 +170,7 @@ export class CrawlJob {
     for (const { task, result } of results) {
       if (result.ok) {
         // Workers filter links by scope; main checks again rather than trust them.
-        const links = result.links.filter((url) => this.scopeOrigins.has(originOf(url)));
+        const links = result.links.filter((url) => this.withinBoundary(new URL(url)));
         this.frontier.recordPage(task, { ...result, links }, workerPid);
       } else {
         this.frontier.recordFailure(task, result.error);
@@ -248,10 +257,4 @@ export class CrawlJob {
       ...(error ? { error: error.message } : {}),
     });
   }
-}
-
-/** The origin of an absolute URL string, without parsing the whole URL. */
-function originOf(url: string): string {
-  const end = url.indexOf('/', url.indexOf('//') + 2);
-  return end === -1 ? url : url.slice(0, end);
 }

@@ -38,7 +38,7 @@ export class CrawlService {
   }
 
   /** Validates settings (a clear UserError if they are bad), stores the job and starts it. */
-  start(input: Omit<JobSettingsInput, 'workers'> & { workers?: number }): CrawlJob {
+  start(input: Partial<JobSettingsInput>): CrawlJob {
     const parsed = jobSettingsSchema.safeParse({ workers: defaultWorkerCount(), ...input });
     if (!parsed.success)
       throw new UserError(`invalid job settings: ${describeSchemaError(parsed.error)}`);

@@ -26,19 +26,30 @@ function resolveAgainst(base: URL): (href: string) => URL | null {
   };
 }
 
-/** Resolves, normalizes and scope-filters a page's links, dropping repeats. */
+/** What decides which links of a page are followed. */
+export interface FollowRules {
+  inScope: (url: URL) => boolean;
+  honourNofollow: boolean;
+}
+
+/**
+ * Resolves, normalizes and scope-filters a page's links, dropping repeats
+ * and the links at the positions in `skip` (nofollow).
+ */
 export function resolveLinks(
   hrefs: readonly string[],
   baseUrl: string,
-  scopeOrigins: ReadonlySet<string>,
+  inScope: (url: URL) => boolean,
+  skip: ReadonlySet<number> = new Set(),
 ): string[] {
   const resolve = resolveAgainst(new URL(baseUrl));
-  const inScope = new Set<string>();
-  for (const href of hrefs) {
+  const followed = new Set<string>();
+  hrefs.forEach((href, index) => {
+    if (skip.has(index)) return;
     const url = resolve(href);
-    if (url !== null && scopeOrigins.has(url.origin)) inScope.add(url.href);
-  }
-  return [...inScope];
+    if (url !== null && inScope(url)) followed.add(url.href);
+  });
+  return [...followed];
 }
 
 /**
@@ -49,14 +60,22 @@ export function analyzePage(
   body: Buffer,
   contentType: string | null,
   pageUrl: string,
-  scopeOrigins: ReadonlySet<string>,
+  rules: FollowRules,
 ): PageAnalysis {
   const parsed = parseHtml(htmlSource(body, contentType));
   const base =
     parsed.baseHref !== null ? (normalizeUrl(parsed.baseHref, pageUrl) ?? pageUrl) : pageUrl;
   return {
     title: parsed.title,
-    links: resolveLinks(parsed.hrefs, base, scopeOrigins),
+    links:
+      rules.honourNofollow && parsed.metaNofollow
+        ? []
+        : resolveLinks(
+            parsed.hrefs,
+            base,
+            rules.inScope,
+            rules.honourNofollow ? parsed.nofollow : undefined,
+          ),
     linkCount: parsed.hrefs.length,
   };
 }

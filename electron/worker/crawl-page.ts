@@ -1,17 +1,18 @@
 import type { CrawlTask, PageResult, WorkerConfig } from '../../shared/worker-protocol';
+import { createScope } from '../../shared/scope';
 import { analyzePage } from './analyze-page';
 import { createFetcher } from './fetch-page';
 
 export function createPageCrawler(config: WorkerConfig): (task: CrawlTask) => Promise<PageResult> {
   const fetchPage = createFetcher(config);
-  const scopeOrigins = new Set(config.scopeOrigins);
+  const rules = { inScope: createScope(config.scope), honourNofollow: config.honourNofollow };
 
   return async (task) => {
     try {
       const response = await fetchPage(task.url);
       const analysis =
         response.body !== null
-          ? analyzePage(response.body, response.contentType, response.finalUrl, scopeOrigins)
+          ? analyzePage(response.body, response.contentType, response.finalUrl, rules)
           : { title: null, links: [], linkCount: 0 };
       return {
         taskId: task.id,

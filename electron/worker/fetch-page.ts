@@ -1,6 +1,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import got, { type Got } from 'got';
+import { createScope } from '../../shared/scope';
 import { parseCrawlableUrl } from '../../shared/url-normalize';
 import type { WorkerConfig } from '../../shared/worker-protocol';
 
@@ -29,7 +30,7 @@ export class BodyTooLargeError extends Error {
 
 /** One got instance per worker, with keep-alive agents sized to the concurrency. */
 export function createFetcher(config: WorkerConfig): (url: string) => Promise<FetchedResponse> {
-  const scopeOrigins = new Set(config.scopeOrigins);
+  const inScope = createScope(config.scope);
   const agentOptions = {
     keepAlive: true,
     maxSockets: config.concurrency,
@@ -40,6 +41,7 @@ export function createFetcher(config: WorkerConfig): (url: string) => Promise<Fe
     headers: {
       'user-agent': config.userAgent,
       accept: 'text/html,application/xhtml+xml;q=0.9,*/*;q=0.5',
+      ...config.headers,
     },
     timeout: { request: config.timeoutMs },
     retry: { limit: 0 },
@@ -50,7 +52,7 @@ export function createFetcher(config: WorkerConfig): (url: string) => Promise<Fe
       const location = response.headers.location;
       if (!location) return false;
       const target = parseCrawlableUrl(location, response.url);
-      return target !== null && scopeOrigins.has(target.origin);
+      return target !== null && inScope(target);
     },
     maxRedirects: 10,
     decompress: true,

@@ -1,3 +1,5 @@
+import sniffEncoding from 'html-encoding-sniffer';
+
 /**
  * How a worker turns body bytes into markup to parse.
  *
@@ -23,22 +25,16 @@ export function charsetFromContentType(contentType: string | null): string | nul
   return /charset\s*=\s*["']?([\w.:-]+)/i.exec(contentType ?? '')?.[1] ?? null;
 }
 
-/** The WHATWG name of a label, or null for a label no browser knows. */
-function canonicalEncoding(label: string): string | null {
-  try {
-    return new TextDecoder(label).encoding;
-  } catch {
-    return null;
-  }
-}
-
+/**
+ * The encoding a browser would use: a byte order mark, else the Content-Type
+ * charset, else a `<meta charset>` or `http-equiv` in the first 1024 bytes,
+ * else UTF-8 (the WHATWG sniffing algorithm, html-encoding-sniffer).
+ */
 function encodingOf(body: Buffer, contentType: string | null): string {
-  // A byte order mark wins over everything else, as in browsers.
-  if (body[0] === 0xef && body[1] === 0xbb && body[2] === 0xbf) return 'utf-8';
-  if (body[0] === 0xff && body[1] === 0xfe) return 'utf-16le';
-  if (body[0] === 0xfe && body[1] === 0xff) return 'utf-16be';
-  const label = charsetFromContentType(contentType);
-  return (label && canonicalEncoding(label)) ?? 'utf-8';
+  const label = charsetFromContentType(contentType) ?? undefined;
+  return new TextDecoder(
+    sniffEncoding(body, { transportLayerEncodingLabel: label, defaultEncoding: 'UTF-8' }),
+  ).encoding;
 }
 
 export function htmlSource(body: Buffer, contentType: string | null): HtmlSource {

@@ -8,7 +8,13 @@ export interface ParsedHtml {
   hrefs: string[];
   /** `href` of the first `<base>` element, if any. */
   baseHref: string | null;
+  /** Positions in `hrefs` of links marked `rel="nofollow"`. */
+  nofollow: Set<number>;
+  /** `<meta name="robots">` says nofollow (or none) for the whole page. */
+  metaNofollow: boolean;
 }
+
+const NOFOLLOW = /(^|[\s,])(nofollow|none)($|[\s,])/i;
 
 /**
  * Streaming (SAX) parse: no DOM is built, so the cost is one pass over the
@@ -18,6 +24,8 @@ export interface ParsedHtml {
  */
 export function parseHtml(source: HtmlSource): ParsedHtml {
   const rawHrefs: string[] = [];
+  const nofollow = new Set<number>();
+  let metaNofollow = false;
   let rawBase: string | null = null;
   let rawTitle: string | null = null;
   let inTitle = false;
@@ -27,7 +35,17 @@ export function parseHtml(source: HtmlSource): ParsedHtml {
       onopentag(name, attributes) {
         if (name === 'a') {
           const href = attributes.href;
-          if (href !== undefined) rawHrefs.push(href);
+          if (href === undefined) return;
+          if (attributes.rel !== undefined && NOFOLLOW.test(attributes.rel))
+            nofollow.add(rawHrefs.length);
+          rawHrefs.push(href);
+        } else if (name === 'meta') {
+          if (
+            attributes.name?.toLowerCase() === 'robots' &&
+            NOFOLLOW.test(attributes.content ?? '')
+          ) {
+            metaNofollow = true;
+          }
         } else if (name === 'title' && rawTitle === null) {
           inTitle = true;
           rawTitle = '';
@@ -51,5 +69,7 @@ export function parseHtml(source: HtmlSource): ParsedHtml {
     title: rawTitle === null ? null : decodeHTML(source.text(rawTitle)).replace(/\s+/g, ' ').trim(),
     hrefs: rawHrefs.map(attribute),
     baseHref: rawBase === null ? null : attribute(rawBase),
+    nofollow,
+    metaNofollow,
   };
 }

@@ -15,7 +15,7 @@ export interface FixtureOptions {
   /** Delay before answering each request, to keep pages in flight. */
   delayMs?: number;
   /** Called with each request's path before it is answered. */
-  onRequest?: (path: string) => void;
+  onRequest?: (path: string, headers: http.IncomingHttpHeaders) => void;
 }
 
 /**
@@ -51,7 +51,7 @@ export async function startFixtureSite(options: FixtureOptions = {}): Promise<Fi
   const server = http.createServer((request, response) => {
     const path = request.url ?? '/';
     hits.set(path, (hits.get(path) ?? 0) + 1);
-    options.onRequest?.(path);
+    options.onRequest?.(path, request.headers);
     const respond = () => {
       const match = /^\/p\/(\d+)$/.exec(path);
       if (path === '/') return send(response, 200, 'text/html; charset=utf-8', home);

@@ -1,9 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import { analyzePage } from '../../electron/worker/analyze-page';
+import { createScope } from '../../shared/scope';
 import { htmlSource } from '../../electron/worker/html-source';
 import { parseHtml } from '../../electron/worker/parse-html';
 
-const scope = new Set(['http://site.test']);
+const rules = {
+  inScope: createScope({
+    scope: 'host',
+    startUrls: ['http://site.test/'],
+    include: [],
+    exclude: [],
+  }),
+  honourNofollow: true,
+};
 
 function encode(text: string, encoding: string): Buffer {
   // Node can decode these legacy encodings but not encode them: build the
@@ -25,7 +34,7 @@ describe('parseHtml', () => {
       <body><A HREF='/a?x=1&amp;y=2'>a</A><a href=/plain>b</a><a href="/caf%C3%A9/é">c</a><a>no href</a>
       <script>var s = '<a href="/in-script">';</script><!-- <a href="/in-comment"> --></body></html>`;
     const parsed = parseHtml(htmlSource(Buffer.from(html, 'utf8'), 'text/html; charset=utf-8'));
-    expect(parsed).toEqual({
+    expect(parsed).toMatchObject({
       title: 'Café & “quotes” — 中文',
       hrefs: ['/a?x=1&y=2', '/plain', '/caf%C3%A9/é'],
       baseHref: '/b/?x=1&y=2',
@@ -42,6 +51,18 @@ describe('parseHtml', () => {
     const parsed = parseHtml(htmlSource(body, contentType));
     expect(parsed.title).toBe(title);
     expect(parsed.hrefs).toEqual([`/${title}`]);
+  });
+
+  it.each([
+    ['<meta charset="gbk">', 'text/html'],
+    ['<meta http-equiv="Content-Type" content="text/html; charset=GBK">', 'text/html'],
+  ])('reads the charset from %s when the header has none', (meta, contentType) => {
+    const body = Buffer.concat([
+      Buffer.from(`<head>${meta}<title>`),
+      encode('中文', 'gbk'),
+      Buffer.from('</title>'),
+    ]);
+    expect(parseHtml(htmlSource(body, contentType)).title).toBe('中文');
   });
 
   it('lets a byte order mark win over the header', () => {
@@ -73,12 +94,33 @@ describe('analyzePage', () => {
       <a href="http://SITE.test:80/dir/page">4</a><a href="http://other.test/">5</a>
       <a href="mailto:x@site.test">6</a><a href="javascript:void(0)">7</a><a href=" /spaced ">8</a>
       <a href="//other.test/x">9</a><a href="/\\other.test/y">10</a><a href="HTTPS://site.test/dir/page">11</a>`;
-    const analysis = analyzePage(Buffer.from(html), 'text/html', 'http://site.test/start', scope);
+    const analysis = analyzePage(Buffer.from(html), 'text/html', 'http://site.test/start', rules);
+    // Host scope takes either scheme: https://site.test is the same host.
     expect(analysis.links).toEqual([
       'http://site.test/dir/page',
       'http://site.test/up',
       'http://site.test/spaced',
+      'https://site.test/dir/page',
     ]);
     expect(analysis.linkCount).toBe(11);
+  });
+
+  it('honours rel=nofollow and meta robots nofollow unless told not to', () => {
+    const html = `<a href="/a" rel="nofollow">a</a><a href="/b" rel="external NoFollow">b</a><a href="/c">c</a>`;
+    const page = (markup: string, honourNofollow: boolean) =>
+      analyzePage(Buffer.from(markup), 'text/html', 'http://site.test/', {
+        ...rules,
+        honourNofollow,
+      }).links;
+    expect(page(html, true)).toEqual(['http://site.test/c']);
+    expect(page(html, false)).toEqual([
+      'http://site.test/a',
+      'http://site.test/b',
+      'http://site.test/c',
+    ]);
+    const robots = `<meta name="ROBOTS" content="noindex, nofollow">${html}`;
+    expect(page(robots, true)).toEqual([]);
+    expect(page(robots, false)).toHaveLength(3);
+    expect(page(`<meta name="robots" content="none"><a href="/x">x</a>`, true)).toEqual([]);
   });
 });

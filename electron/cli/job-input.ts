@@ -1,0 +1,100 @@
+import { readFileSync } from 'node:fs';
+import type { JobSettingsInput } from '../../shared/job-settings';
+import { UserError } from '../engine/user-error';
+
+/** The `trawl crawl` flags that become job settings. */
+export interface JobFlags {
+  workers?: number;
+  concurrency?: number;
+  maxPages?: number;
+  maxDepth?: number;
+  mode?: 'spider' | 'list';
+  list?: string;
+  scope?: 'host' | 'site' | 'folder' | 'all';
+  include: string[];
+  exclude: string[];
+  userAgent?: string;
+  header: string[];
+  followNofollow?: boolean;
+  config?: string;
+}
+
+function read(file: string, what: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new UserError(`cannot read ${what} ${file}: ${(error as Error).message}`);
+  }
+}
+
+/** A JSON job file (`--config`): any job settings; the schema checks them later. */
+function readJobFile(file: string): Record<string, unknown> {
+  let value: unknown;
+  try {
+    value = JSON.parse(read(file, 'job file'));
+  } catch (error) {
+    if (error instanceof UserError) throw error;
+    throw new UserError(`job file ${file} is not valid JSON: ${(error as Error).message}`);
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new UserError(`job file ${file} must hold a JSON object of job settings`);
+  }
+  return value as Record<string, unknown>;
+}
+
+/** One URL a line; blank lines and lines starting with # are skipped. */
+export function readUrlList(file: string): string[] {
+  const urls: string[] = [];
+  read(file, 'URL list')
+    .split(/\r?\n/)
+    .forEach((raw, index) => {
+      const line = raw.trim();
+      if (line === '' || line.startsWith('#')) return;
+      if (!URL.canParse(line) || !/^https?:$/.test(new URL(line).protocol)) {
+        throw new UserError(
+          `${file}:${index + 1}: "${line.slice(0, 200)}" is not an absolute http(s) URL`,
+        );
+      }
+      urls.push(line);
+    });
+  if (urls.length === 0) throw new UserError(`URL list ${file} has no URLs`);
+  return urls;
+}
+
+/** `Name: value` as given to --header. */
+function parseHeader(header: string): [string, string] {
+  const colon = header.indexOf(':');
+  if (colon <= 0) throw new UserError(`--header "${header}" is not of the form "Name: value"`);
+  return [header.slice(0, colon).trim(), header.slice(colon + 1).trim()];
+}
+
+/**
+ * Job settings from a job file, a URL list, the URL arguments and flags, each
+ * later one overriding the earlier. Validation is the service's: one schema
+ * for every host.
+ */
+export function jobInput(urls: string[], flags: JobFlags): Partial<JobSettingsInput> {
+  const input: Record<string, unknown> = flags.config ? readJobFile(flags.config) : {};
+  const startUrls = [...(flags.list ? readUrlList(flags.list) : []), ...urls];
+  if (startUrls.length > 0) input.startUrls = startUrls;
+  const set = (key: string, value: unknown) => {
+    if (value !== undefined) input[key] = value;
+  };
+  set('mode', flags.mode ?? (flags.list ? 'list' : undefined));
+  set('workers', flags.workers);
+  set('concurrency', flags.concurrency);
+  set('maxPages', flags.maxPages);
+  set('maxDepth', flags.maxDepth);
+  set('scope', flags.scope);
+  if (flags.include.length > 0) input.include = flags.include;
+  if (flags.exclude.length > 0) input.exclude = flags.exclude;
+  set('userAgent', flags.userAgent);
+  if (flags.header.length > 0) {
+    input.headers = {
+      ...(input.headers as object | undefined),
+      ...Object.fromEntries(flags.header.map(parseHeader)),
+    };
+  }
+  if (flags.followNofollow) input.honourNofollow = false;
+  return input as Partial<JobSettingsInput>;
+}

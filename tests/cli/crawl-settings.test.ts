@@ -1,0 +1,146 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import type http from 'node:http';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/cli';
+import { startFixtureSite, type FixtureSite } from '../helpers/fixture-site';
+import { expectNoSurvivors, tagProcesses } from '../helpers/processes';
+import { tempDir } from '../helpers/temp-db';
+
+let site: FixtureSite | undefined;
+let tag: string;
+let temp: ReturnType<typeof tempDir>;
+let dbFile: string;
+const requests: { path: string; headers: http.IncomingHttpHeaders }[] = [];
+
+async function exportedUrls(): Promise<string[]> {
+  const out = temp.file('pages.ndjson');
+  const result = await runCli(['export', '1', '--db', dbFile, '--out', out]);
+  expect(result.code).toBe(0);
+  return readFileSync(out, 'utf8')
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line).url as string)
+    .sort();
+}
+
+beforeEach(async () => {
+  tag = tagProcesses();
+  temp = tempDir();
+  dbFile = temp.file('crawl.sqlite');
+  requests.length = 0;
+  site = await startFixtureSite({
+    pages: 30,
+    onRequest: (path, headers) => requests.push({ path, headers }),
+  });
+});
+
+afterEach(async () => {
+  await site?.close();
+  await expectNoSurvivors(tag);
+  temp.cleanup();
+});
+
+describe('trawl crawl settings', () => {
+  it('--list fetches exactly the listed URLs and follows nothing', async () => {
+    const list = temp.file('urls.txt');
+    writeFileSync(
+      list,
+      `# pages to check\n${site!.origin}/p/3\n\n${site!.origin}/p/7\n${site!.origin}/missing\n`,
+    );
+    const result = await runCli([
+      'crawl',
+      '--list',
+      list,
+      '--db',
+      dbFile,
+      '--workers',
+      '1',
+      '--json',
+    ]);
+    expect(result.code).toBe(0);
+    expect(await exportedUrls()).toEqual([
+      `${site!.origin}/missing`,
+      `${site!.origin}/p/3`,
+      `${site!.origin}/p/7`,
+    ]);
+  });
+
+  it('--include and --exclude decide which links are followed', async () => {
+    const result = await runCli([
+      ...['crawl', `${site!.origin}/`, '--db', dbFile, '--workers', '1'],
+      ...['--include', '/p/', '--exclude', '/p/\\d*[13579]$'],
+    ]);
+    expect(result.code).toBe(0);
+    const urls = await exportedUrls();
+    // Start URL, then only even-numbered pages (reachable through even parents: 0, 2, 6, 14).
+    expect(urls).toContain(`${site!.origin}/p/0`);
+    expect(urls.every((url) => url === `${site!.origin}/` || /\/p\/\d*[02468]$/.test(url))).toBe(
+      true,
+    );
+    expect(urls).not.toContain(`${site!.origin}/missing`);
+  });
+
+  it('sends the User-Agent and extra headers, also from a job file', async () => {
+    const config = temp.file('job.json');
+    writeFileSync(
+      config,
+      JSON.stringify({
+        startUrls: [`${site!.origin}/p/20`],
+        mode: 'list',
+        headers: { 'X-From-File': 'yes' },
+      }),
+    );
+    const result = await runCli([
+      ...['crawl', '--config', config, '--db', dbFile, '--workers', '1'],
+      ...[
+        '--user-agent',
+        'TestBot/1.0 (+https://bot.test)',
+        '--header',
+        'X-Team: crawlers',
+        '--header',
+        'Cookie: a=b',
+      ],
+    ]);
+    expect(result.code).toBe(0);
+    expect(requests.map((request) => request.path)).toEqual(['/p/20']);
+    expect(requests[0]!.headers).toMatchObject({
+      'user-agent': 'TestBot/1.0 (+https://bot.test)',
+      'x-team': 'crawlers',
+      'x-from-file': 'yes',
+      cookie: 'a=b',
+    });
+  });
+
+  it.each([
+    [['--include', '(unclosed'], /bad regular expression \/\(unclosed\//],
+    [['--scope', 'planet'], /--scope.*expected one of: host, site, folder, all/],
+    [['--mode', 'sitemaps'], /--mode.*expected one of: spider, list/],
+    [['--header', 'no colon here'], /--header "no colon here" is not of the form "Name: value"/],
+    [['--header', 'Bad Name: x'], /not a valid HTTP header name/],
+    [['--config', '/nonexistent/job.json'], /cannot read job file \/nonexistent\/job.json/],
+  ])('%j is refused with a clear error', async (flags, message) => {
+    const result = await runCli(['crawl', 'http://127.0.0.1:9/', '--db', dbFile, ...flags]);
+    expect(result.code).not.toBe(0);
+    expect(result.stderr).toMatch(message);
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+    expect(requests).toHaveLength(0);
+  });
+
+  it('names the line of a URL list that is not a URL', async () => {
+    const list = temp.file('urls.txt');
+    writeFileSync(list, `${site!.origin}/p/1\nwww.example.com/no-scheme\n`);
+    const result = await runCli(['crawl', '--list', list, '--db', dbFile]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(
+      /urls\.txt:2: "www\.example\.com\/no-scheme" is not an absolute http\(s\) URL/,
+    );
+  });
+
+  it('refuses a job file that is not JSON', async () => {
+    const config = temp.file('job.json');
+    writeFileSync(config, '{ "startUrls": [ ');
+    const result = await runCli(['crawl', '--config', config, '--db', dbFile]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/job file .*job\.json is not valid JSON/);
+  });
+});
