@@ -19,7 +19,7 @@ export interface HtmlSource {
 }
 
 const LATIN1_VIEWABLE = new Set(['utf-8', 'windows-1252']);
-const NON_ASCII = /[^\x00-\x7f]/;
+const NON_ASCII = /[\u0080-\uffff]/;
 
 export function charsetFromContentType(contentType: string | null): string | null {
   return /charset\s*=\s*["']?([\w.:-]+)/i.exec(contentType ?? '')?.[1] ?? null;
