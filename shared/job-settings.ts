@@ -80,8 +80,15 @@ export const jobSettingsSchema = z.object({
     .min(1)
     .max(512)
     .default('Trawl/0.1 (+https://github.com/trawl-crawler/trawl)'),
-  /** Whole-request timeout. */
+  /** Timeouts: to connect, to the response headers (first byte), and for the whole request. */
+  connectTimeoutMs: z.number().int().min(100).max(600_000).default(10_000),
+  firstByteTimeoutMs: z.number().int().min(100).max(600_000).default(20_000),
   timeoutMs: z.number().int().min(100).max(600_000).default(30_000),
+  /** Further attempts after network errors, 5xx and 429, with exponential backoff and jitter. */
+  retries: z.number().int().min(0).max(10).default(2),
+  retryBaseDelayMs: z.number().int().min(0).max(60_000).default(500),
+  /** The longest wait before a retry, also when Retry-After asks for more. */
+  maxRetryDelayMs: z.number().int().min(0).max(600_000).default(30_000),
   /** Bodies above this many bytes are cut off and recorded as failed. */
   maxBodyBytes: z
     .number()

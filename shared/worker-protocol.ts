@@ -12,7 +12,8 @@ import type { ScopeSettings } from './scope';
 export interface WorkerConfig {
   concurrency: number;
   userAgent: string;
-  timeoutMs: number;
+  timeouts: { connectMs: number; firstByteMs: number; totalMs: number };
+  retry: { retries: number; baseDelayMs: number; maxDelayMs: number };
   maxBodyBytes: number;
   /** Which links are followed. */
   scope: ScopeSettings;
@@ -50,6 +51,10 @@ const fetchedSchema = z.object({
   links: z.array(z.string().max(MAX_URL_LENGTH)),
   /** Links seen on the page in total, in scope or not. */
   linkCount: z.number().int().nonnegative(),
+  /** Attempts made, 1 when the first one was kept. */
+  attempts: z.number().int().min(1),
+  /** Why each earlier attempt was retried (`HTTP 503`, `ECONNRESET: …`). */
+  retryReasons: z.array(z.string()),
   fetchedAt: z.number(),
 });
 
@@ -57,6 +62,7 @@ const failedSchema = z.object({
   taskId: z.number().int(),
   ok: z.literal(false),
   error: z.string(),
+  attempts: z.number().int().min(1),
   fetchedAt: z.number(),
 });
 

@@ -82,7 +82,16 @@ export class CrawlJob {
         config: {
           concurrency: this.settings.concurrency,
           userAgent: this.settings.userAgent,
-          timeoutMs: this.settings.timeoutMs,
+          timeouts: {
+            connectMs: this.settings.connectTimeoutMs,
+            firstByteMs: this.settings.firstByteTimeoutMs,
+            totalMs: this.settings.timeoutMs,
+          },
+          retry: {
+            retries: this.settings.retries,
+            baseDelayMs: this.settings.retryBaseDelayMs,
+            maxDelayMs: this.settings.maxRetryDelayMs,
+          },
           maxBodyBytes: this.settings.maxBodyBytes,
           scope: this.scope,
           honourNofollow: this.settings.honourNofollow,

@@ -71,8 +71,8 @@ export class Frontier {
       ),
       insertPage: db.prepare(
         `INSERT INTO pages (job_id, frontier_id, url, final_url, depth, status, content_type, bytes,
-           response_ms, title, link_count, worker_pid, fetched_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+           response_ms, title, link_count, attempts, retry_reasons, worker_pid, fetched_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
       markDone: db.prepare(`UPDATE frontier SET state = ${DONE} WHERE id = ?`),
       markFailed: db.prepare(`UPDATE frontier SET state = ${FAILED}, error = ? WHERE id = ?`),
@@ -219,6 +219,8 @@ export class Frontier {
           page.responseMs,
           page.title,
           page.linkCount,
+          page.attempts,
+          page.retryReasons.length > 0 ? JSON.stringify(page.retryReasons) : null,
           workerPid,
           page.fetchedAt,
         );

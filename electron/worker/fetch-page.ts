@@ -9,6 +9,8 @@ export interface FetchedResponse {
   finalUrl: string;
   status: number;
   contentType: string | null;
+  /** The Retry-After header, if any. */
+  retryAfter: string | null;
   /** The body, only for HTML; other types are not downloaded. */
   body: Buffer | null;
   bytes: number;
@@ -43,7 +45,11 @@ export function createFetcher(config: WorkerConfig): (url: string) => Promise<Fe
       accept: 'text/html,application/xhtml+xml;q=0.9,*/*;q=0.5',
       ...config.headers,
     },
-    timeout: { request: config.timeoutMs },
+    timeout: {
+      connect: config.timeouts.connectMs,
+      response: config.timeouts.firstByteMs,
+      request: config.timeouts.totalMs,
+    },
     retry: { limit: 0 },
     throwHttpErrors: false,
     // Redirects are followed only within the crawl's scope; a redirect that
@@ -70,7 +76,8 @@ export function createFetcher(config: WorkerConfig): (url: string) => Promise<Fe
         'response',
         (response: { url: string; statusCode: number; headers: http.IncomingHttpHeaders }) => {
           const contentType = response.headers['content-type'] ?? null;
-          head = { finalUrl: response.url, status: response.statusCode, contentType };
+          const retryAfter = response.headers['retry-after'] ?? null;
+          head = { finalUrl: response.url, status: response.statusCode, contentType, retryAfter };
           if (!isHtml(contentType)) {
             // Record what the server says about it; do not download it.
             const declared = Number(response.headers['content-length']);

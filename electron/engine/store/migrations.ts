@@ -48,6 +48,9 @@ export const migrations: readonly string[] = [
     response_ms REAL NOT NULL,
     title TEXT,
     link_count INTEGER NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 1,
+    -- JSON array: why each earlier attempt was retried
+    retry_reasons TEXT,
     worker_pid INTEGER NOT NULL,
     fetched_at INTEGER NOT NULL
   );

@@ -11,6 +11,8 @@ export interface PageRecord {
   title: string | null;
   depth: number;
   linkCount: number;
+  attempts: number;
+  retryReasons: string[];
   workerPid: number;
   fetchedAt: string;
 }
@@ -25,6 +27,8 @@ interface PageRow {
   title: string | null;
   depth: number;
   link_count: number;
+  attempts: number;
+  retry_reasons: string | null;
   worker_pid: number;
   fetched_at: number;
 }
@@ -33,7 +37,7 @@ interface PageRow {
 export function* iteratePages(db: Db, jobId: number): Generator<PageRecord> {
   const rows = db
     .prepare(
-      `SELECT url, final_url, status, content_type, bytes, response_ms, title, depth, link_count, worker_pid, fetched_at
+      `SELECT url, final_url, status, content_type, bytes, response_ms, title, depth, link_count, attempts, retry_reasons, worker_pid, fetched_at
        FROM pages WHERE job_id = ? ORDER BY id`,
     )
     .iterate(jobId) as IterableIterator<PageRow>;
@@ -48,6 +52,8 @@ export function* iteratePages(db: Db, jobId: number): Generator<PageRecord> {
       title: row.title,
       depth: row.depth,
       linkCount: row.link_count,
+      attempts: row.attempts,
+      retryReasons: row.retry_reasons === null ? [] : (JSON.parse(row.retry_reasons) as string[]),
       workerPid: row.worker_pid,
       fetchedAt: new Date(row.fetched_at).toISOString(),
     };

@@ -1,0 +1,124 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ChildProcessLauncher } from '../../electron/engine/child-process-launcher';
+import { CrawlService } from '../../electron/engine/crawl-service';
+import { openDatabase, type Db } from '../../electron/engine/store/database';
+import { iteratePages } from '../../electron/engine/store/page-reader';
+import { parseRetryAfter, retryDelay } from '../../electron/worker/retry-policy';
+import { expectNoSurvivors, tagProcesses } from '../helpers/processes';
+import { tempDir } from '../helpers/temp-db';
+
+let db: Db;
+let tag: string;
+let temp: ReturnType<typeof tempDir>;
+let server: http.Server;
+let origin: string;
+const hits = new Map<string, number[]>();
+
+beforeEach(async () => {
+  tag = tagProcesses();
+  temp = tempDir();
+  db = openDatabase(temp.file('trawl.sqlite'));
+  hits.clear();
+  // /flaky fails twice with 503, /busy asks once to come back in 1 s, /down always fails.
+  server = http.createServer((request, response) => {
+    const path = request.url ?? '/';
+    const times = [...(hits.get(path) ?? []), Date.now()];
+    hits.set(path, times);
+    const ok = () => {
+      response.writeHead(200, { 'content-type': 'text/html' });
+      response.end(`<title>${path} ok</title>`);
+    };
+    if (path === '/flaky' && times.length <= 2) return void response.writeHead(503).end();
+    if (path === '/busy' && times.length === 1)
+      return void response.writeHead(429, { 'retry-after': '1' }).end();
+    if (path === '/down') return void response.writeHead(500).end();
+    if (path === '/reset') return void request.socket.destroy();
+    ok();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+
+afterEach(async () => {
+  server.closeAllConnections();
+  await new Promise((resolve) => server.close(resolve));
+  db.close();
+  await expectNoSurvivors(tag);
+  temp.cleanup();
+});
+
+describe('retries', () => {
+  it('retries 5xx, 429 (after Retry-After) and dropped connections, and stores each attempt', async () => {
+    const job = new CrawlService({ db, launcher: new ChildProcessLauncher() }).start({
+      startUrls: ['/flaky', '/busy', '/down', '/reset', '/fine'].map((path) => origin + path),
+      mode: 'list',
+      workers: 1,
+      retries: 2,
+      retryBaseDelayMs: 20,
+    });
+    const summary = await job.finished;
+    expect(summary).toMatchObject({ pages: 4, failed: 1 });
+
+    const pages = new Map(
+      [...iteratePages(db, job.id)].map((page) => [new URL(page.url).pathname, page]),
+    );
+    expect(pages.get('/flaky')).toMatchObject({
+      status: 200,
+      attempts: 3,
+      retryReasons: ['HTTP 503', 'HTTP 503'],
+    });
+    expect(pages.get('/busy')).toMatchObject({
+      status: 200,
+      attempts: 2,
+      retryReasons: ['HTTP 429'],
+    });
+    expect(pages.get('/down')).toMatchObject({
+      status: 500,
+      attempts: 3,
+      retryReasons: ['HTTP 500', 'HTTP 500'],
+    });
+    expect(pages.get('/fine')).toMatchObject({ status: 200, attempts: 1, retryReasons: [] });
+    // Retry-After: 1 was honoured.
+    const busy = hits.get('/busy')!;
+    expect(busy[1]! - busy[0]!).toBeGreaterThanOrEqual(950);
+
+    const reset = db.prepare("SELECT error FROM frontier WHERE url LIKE '%/reset'").get() as {
+      error: string;
+    };
+    expect(reset.error).toMatch(/ECONNRESET.*\(after 3 attempts: .*ECONNRESET.*ECONNRESET/);
+    expect(hits.get('/reset')).toHaveLength(3);
+  });
+});
+
+describe('retryDelay', () => {
+  const policy = { retries: 3, baseDelayMs: 100, maxDelayMs: 5000 };
+  const half = () => 0.5; // no jitter
+
+  it('backs off exponentially for transient failures while retries are left', () => {
+    expect(retryDelay({ status: 503, retryAfter: null }, 1, policy, half)).toBe(100);
+    expect(retryDelay({ status: 502, retryAfter: null }, 2, policy, half)).toBe(200);
+    expect(
+      retryDelay({ error: Object.assign(new Error('x'), { code: 'ECONNRESET' }) }, 3, policy, half),
+    ).toBe(400);
+    expect(retryDelay({ status: 503, retryAfter: null }, 4, policy, half)).toBeNull();
+  });
+
+  it('does not retry what another attempt cannot fix', () => {
+    expect(retryDelay({ status: 404, retryAfter: null }, 1, policy)).toBeNull();
+    expect(retryDelay({ status: 200, retryAfter: null }, 1, policy)).toBeNull();
+    expect(
+      retryDelay({ error: Object.assign(new Error('x'), { code: 'ENOTFOUND' }) }, 1, policy),
+    ).toBeNull();
+    expect(retryDelay({ error: new Error('body larger than 10 bytes') }, 1, policy)).toBeNull();
+  });
+
+  it('honours Retry-After in seconds or as a date, capped', () => {
+    expect(retryDelay({ status: 429, retryAfter: '2' }, 1, policy)).toBe(2000);
+    expect(retryDelay({ status: 429, retryAfter: '3600' }, 1, policy)).toBe(5000);
+    const now = Date.parse('2026-01-01T00:00:00Z');
+    expect(parseRetryAfter('Thu, 01 Jan 2026 00:00:03 GMT', now)).toBe(3000);
+    expect(parseRetryAfter('soon', now)).toBeNull();
+  });
+});
