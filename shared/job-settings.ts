@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { extractionRuleSchema } from './extraction';
 import { regexError, SCOPE_MODES } from './scope';
 import {
   DEFAULT_CONCURRENCY_PER_WORKER,
@@ -60,6 +61,14 @@ export const jobSettingsSchema = z.object({
   exclude: z.array(regex).default([]),
   /** Links marked rel=nofollow, and all links of a page with meta robots nofollow, are not followed. */
   honourNofollow: z.boolean().default(true),
+  /** Custom extraction rules, each value stored per page. */
+  extract: z
+    .array(extractionRuleSchema)
+    .default([])
+    .refine(
+      (rules) => new Set(rules.map((rule) => rule.name)).size === rules.length,
+      'extraction rule names must be unique',
+    ),
   /** Extra request headers, sent with every request of the job. */
   headers: headers.default({}),
   /** Worker processes; the host fills in the core count when omitted. */

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { MAX_URL_LENGTH } from './limits';
+import type { ExtractionRule } from './extraction';
 import type { ScopeSettings } from './scope';
 
 /**
@@ -18,6 +19,7 @@ export interface WorkerConfig {
   /** Which links are followed. */
   scope: ScopeSettings;
   honourNofollow: boolean;
+  extract: ExtractionRule[];
   /** Extra request headers. */
   headers: Record<string, string>;
   heartbeatMs: number;
@@ -51,6 +53,8 @@ const fetchedSchema = z.object({
   links: z.array(z.string().max(MAX_URL_LENGTH)),
   /** Links seen on the page in total, in scope or not. */
   linkCount: z.number().int().nonnegative(),
+  /** Custom extraction values by rule name (HTML pages only). */
+  extracted: z.record(z.string(), z.union([z.string(), z.array(z.string()), z.null()])),
   /** Attempts made, 1 when the first one was kept. */
   attempts: z.number().int().min(1),
   /** Why each earlier attempt was retried (`HTTP 503`, `ECONNRESET: …`). */

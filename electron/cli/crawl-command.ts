@@ -72,6 +72,12 @@ export function registerCrawlCommand(program: Command): void {
     .option('--follow-nofollow', 'follow rel=nofollow links and pages with meta robots nofollow')
     .option('--user-agent <string>', 'the User-Agent header')
     .option('--header <header>', "an extra request header, 'Name: value' (repeatable)", collect, [])
+    .option(
+      '--extract <rule>',
+      "custom extraction: 'NAME=css:SELECTOR' ('SELECTOR@attr', 'SELECTOR@html'), 'NAME=regex:PATTERN'; NAME[]= keeps every match (repeatable)",
+      collect,
+      [],
+    )
     .option('--db <file>', DB_OPTION_HELP)
     .option('--resume <job-id>', 'continue a stopped or interrupted job', wholeNumber(1))
     .option('--json', 'print a JSON summary line on stdout at the end')

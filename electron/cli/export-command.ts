@@ -26,9 +26,9 @@ export function registerExportCommand(program: Command): void {
       }
       const db = openDatabase(databasePath(options.db), { mustExist: true });
       try {
-        new JobStore(db).get(jobId); // a clear error for an unknown job
+        const job = new JobStore(db).get(jobId); // a clear error for an unknown job
         const out: Writable = options.out ? createWriteStream(options.out) : process.stdout;
-        for (const page of iteratePages(db, jobId)) {
+        for (const page of iteratePages(db, jobId, job.settings.extract)) {
           // Respect backpressure: memory stays flat however many pages there are.
           if (!out.write(`${JSON.stringify(page)}\n`)) await once(out, 'drain');
         }

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { parseExtractionSpec } from '../../shared/extraction';
 import type { JobSettingsInput } from '../../shared/job-settings';
 import { UserError } from '../engine/user-error';
 
@@ -15,6 +16,7 @@ export interface JobFlags {
   exclude: string[];
   userAgent?: string;
   header: string[];
+  extract: string[];
   followNofollow?: boolean;
   config?: string;
 }
@@ -96,5 +98,17 @@ export function jobInput(urls: string[], flags: JobFlags): Partial<JobSettingsIn
     };
   }
   if (flags.followNofollow) input.honourNofollow = false;
+  if (flags.extract.length > 0) {
+    input.extract = [
+      ...((input.extract as unknown[] | undefined) ?? []),
+      ...flags.extract.map((spec) => {
+        try {
+          return parseExtractionSpec(spec);
+        } catch (error) {
+          throw new UserError((error as Error).message);
+        }
+      }),
+    ];
+  }
   return input as Partial<JobSettingsInput>;
 }

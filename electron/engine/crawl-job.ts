@@ -95,6 +95,7 @@ export class CrawlJob {
           maxBodyBytes: this.settings.maxBodyBytes,
           scope: this.scope,
           honourNofollow: this.settings.honourNofollow,
+          extract: this.settings.extract,
           headers: this.settings.headers,
           // Several beats per stall period, so only a worker that is really stuck is replaced.
           heartbeatMs: Math.min(HEARTBEAT_MS, Math.floor(this.settings.workerStallMs / 4)),
@@ -102,7 +103,7 @@ export class CrawlJob {
       },
       {
         onResults: (results, pid) => this.store(results, pid),
-        onTasksReturned: (tasks, died) => this.takeBack(tasks, died),
+        onTasksReturned: (tasks, died, reason) => this.takeBack(tasks, died, reason),
         onCapacity: () => this.pump(),
         onFatal: (error) => void this.end('failed', error),
         onLog: (level, message) => this.logger(level, message),
@@ -190,10 +191,10 @@ export class CrawlJob {
     else this.flushTimer ??= setTimeout(() => this.writeResults(), FLUSH_DELAY_MS);
   }
 
-  private takeBack(tasks: CrawlTask[], died: boolean): void {
+  private takeBack(tasks: CrawlTask[], died: boolean, reason: string): void {
     try {
-      for (const task of this.frontier.giveBack(tasks, died)) {
-        this.noteError(task.url, 'quarantined: killed the workers that fetched it');
+      for (const { task, error } of this.frontier.giveBack(tasks, died, reason)) {
+        this.noteError(task.url, error);
       }
     } catch (error) {
       void this.end('failed', error as Error);

@@ -49,6 +49,7 @@ export class Frontier {
   private readonly sql: Record<
     | 'insertUrl'
     | 'insertPage'
+    | 'insertValue'
     | 'markDone'
     | 'markFailed'
     | 'lease'
@@ -73,6 +74,9 @@ export class Frontier {
         `INSERT INTO pages (job_id, frontier_id, url, final_url, depth, status, content_type, bytes,
            response_ms, title, link_count, attempts, retry_reasons, worker_pid, fetched_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ),
+      insertValue: db.prepare(
+        'INSERT INTO extractions (page_id, name, position, value) VALUES (?, ?, ?, ?)',
       ),
       markDone: db.prepare(`UPDATE frontier SET state = ${DONE} WHERE id = ?`),
       markFailed: db.prepare(`UPDATE frontier SET state = ${FAILED}, error = ? WHERE id = ?`),
@@ -161,9 +165,14 @@ export class Frontier {
    * Takes back URLs that were in flight on a worker. When the worker died,
    * each URL's death count rises and a URL that has now been on
    * QUARANTINE_AFTER_WORKER_DEATHS dead workers is failed instead of retried.
-   * Returns the quarantined tasks.
+   * Returns the quarantined tasks with the error recorded for each;
+   * `reason` says how the last worker died.
    */
-  giveBack(tasks: readonly CrawlTask[], workerDied: boolean): CrawlTask[] {
+  giveBack(
+    tasks: readonly CrawlTask[],
+    workerDied: boolean,
+    reason: string,
+  ): { task: CrawlTask; error: string }[] {
     const quarantined: CrawlTask[] = [];
     const retry: CrawlTask[] = [];
     if (workerDied) {
@@ -178,15 +187,11 @@ export class Frontier {
     } else {
       retry.push(...tasks);
     }
-    for (const task of quarantined) {
-      this.recordFailure(
-        task,
-        `quarantined: in flight on ${QUARANTINE_AFTER_WORKER_DEATHS} workers that died`,
-      );
-    }
+    const error = `quarantined: in flight on ${QUARANTINE_AFTER_WORKER_DEATHS} workers that died (the last ${reason})`;
+    for (const task of quarantined) this.recordFailure(task, error);
     // Back at the front: these were taken first, so breadth-first order holds.
     this.window.unshift(...retry.map((task) => (workerDied ? { ...task, suspect: true } : task)));
-    return quarantined;
+    return quarantined.map((task) => ({ task, error }));
   }
 
   /** Returns a task taken but not dispatched to the front of the queue. */
@@ -207,7 +212,7 @@ export class Frontier {
     let added = 0;
     this.db.transaction(() => {
       for (const { task, page, workerPid } of pages) {
-        sql.insertPage.run(
+        const { lastInsertRowid: pageId } = sql.insertPage.run(
           jobId,
           task.id,
           task.url,
@@ -224,6 +229,10 @@ export class Frontier {
           workerPid,
           page.fetchedAt,
         );
+        for (const [name, value] of Object.entries(page.extracted)) {
+          const values = value === null ? [] : Array.isArray(value) ? value : [value];
+          values.forEach((one, position) => sql.insertValue.run(pageId, name, position, one));
+        }
         sql.markDone.run(task.id);
         const depth = task.depth + 1;
         if (maxDepth !== null && depth > maxDepth) continue;

@@ -15,7 +15,7 @@ export interface PoolEvents {
   /** A worker finished these tasks. */
   onResults(results: { task: CrawlTask; result: PageResult }[], workerPid: number): void;
   /** A worker is gone with these tasks unfinished; `died` is false when the pool killed it on purpose. */
-  onTasksReturned(tasks: CrawlTask[], died: boolean): void;
+  onTasksReturned(tasks: CrawlTask[], died: boolean, reason: string): void;
   /** Workers have free slots: offer them tasks. */
   onCapacity(): void;
   /** Workers keep failing before they start; the pool gave up. */
@@ -284,9 +284,13 @@ export class WorkerPool {
     slot.inFlight.clear();
     // Every exit with work in hand counts against its URLs, except a force stop.
     const died = slot.killedBy !== 'force';
-    if (unfinished.length > 0) this.events.onTasksReturned(unfinished, died);
     const reason =
-      slot.killedBy === 'stall' ? 'stopped sending heartbeats' : `exited with code ${code}`;
+      slot.killedBy === 'stall'
+        ? 'stopped sending heartbeats'
+        : code === null
+          ? 'was killed'
+          : `exited with code ${code}`;
+    if (unfinished.length > 0) this.events.onTasksReturned(unfinished, died, reason);
     if (died && (unfinished.length > 0 || !slot.retiring)) {
       this.events.onLog(
         'warn',

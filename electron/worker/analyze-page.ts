@@ -1,4 +1,6 @@
 import { normalizeUrl, parseCrawlableUrl } from '../../shared/url-normalize';
+import type { ExtractedValue, ExtractionRule } from '../../shared/extraction';
+import { extract } from './extract';
 import { htmlSource } from './html-source';
 import { parseHtml } from './parse-html';
 
@@ -8,6 +10,8 @@ export interface PageAnalysis {
   links: string[];
   /** Every `<a href>` on the page, in scope or not. */
   linkCount: number;
+  /** Custom extraction values by rule name. */
+  extracted: Record<string, ExtractedValue>;
 }
 
 /**
@@ -61,8 +65,10 @@ export function analyzePage(
   contentType: string | null,
   pageUrl: string,
   rules: FollowRules,
+  extraction: readonly ExtractionRule[] = [],
 ): PageAnalysis {
-  const parsed = parseHtml(htmlSource(body, contentType));
+  const source = htmlSource(body, contentType);
+  const parsed = parseHtml(source);
   const base =
     parsed.baseHref !== null ? (normalizeUrl(parsed.baseHref, pageUrl) ?? pageUrl) : pageUrl;
   return {
@@ -77,5 +83,6 @@ export function analyzePage(
             rules.honourNofollow ? parsed.nofollow : undefined,
           ),
     linkCount: parsed.hrefs.length,
+    extracted: extract(source, extraction),
   };
 }

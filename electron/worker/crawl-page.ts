@@ -49,8 +49,14 @@ export function createPageCrawler(config: WorkerConfig): (task: CrawlTask) => Pr
       }
       const analysis =
         response.body !== null
-          ? analyzePage(response.body, response.contentType, response.finalUrl, rules)
-          : { title: null, links: [], linkCount: 0 };
+          ? analyzePage(
+              response.body,
+              response.contentType,
+              response.finalUrl,
+              rules,
+              config.extract,
+            )
+          : { title: null, links: [], linkCount: 0, extracted: {} };
       return {
         taskId: task.id,
         ok: true,

@@ -168,7 +168,7 @@ describe('a crawl of a local site', () => {
     expect(row).toEqual({
       state: 3,
       worker_deaths: 3,
-      error: 'quarantined: in flight on 3 workers that died',
+      error: 'quarantined: in flight on 3 workers that died (the last was killed)',
     });
     expect(site.hits.get('/p/5')).toBe(3);
     // Pages that shared the dying worker were retried, not blamed.

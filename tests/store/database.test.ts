@@ -18,7 +18,7 @@ describe('openDatabase', () => {
       .prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
       .pluck()
       .all();
-    expect(tables).toEqual(['frontier', 'jobs', 'pages']);
+    expect(tables).toEqual(['extractions', 'frontier', 'jobs', 'pages']);
     db.close();
     const again = openDatabase(file, { mustExist: true });
     expect(again.pragma('user_version', { simple: true })).toBe(migrations.length);

@@ -55,5 +55,15 @@ export const migrations: readonly string[] = [
     fetched_at INTEGER NOT NULL
   );
   CREATE INDEX pages_job ON pages (job_id, id);
+
+  -- Custom extraction values: one row per value (several for an "all matches" rule).
+  CREATE TABLE extractions (
+    page_id INTEGER NOT NULL REFERENCES pages(id) ON DELETE CASCADE,
+    name TEXT NOT NULL,
+    position INTEGER NOT NULL,
+    value TEXT NOT NULL,
+    PRIMARY KEY (page_id, name, position)
+  ) WITHOUT ROWID;
+  CREATE INDEX extractions_value ON extractions (name, value);
   `,
 ];

@@ -1,3 +1,4 @@
+import type { ExtractedValue, ExtractionRule } from '../../../shared/extraction';
 import type { Db } from './database';
 
 /** A stored page as exported and shown. */
@@ -15,9 +16,28 @@ export interface PageRecord {
   retryReasons: string[];
   workerPid: number;
   fetchedAt: string;
+  extracted: Record<string, ExtractedValue>;
+}
+
+interface ValueRow {
+  name: string;
+  value: string;
+}
+
+function extractedValues(
+  rows: ValueRow[],
+  rules: readonly ExtractionRule[],
+): Record<string, ExtractedValue> {
+  const values: Record<string, ExtractedValue> = {};
+  for (const rule of rules) {
+    const found = rows.filter((row) => row.name === rule.name).map((row) => row.value);
+    values[rule.name] = rule.all ? found : (found[0] ?? null);
+  }
+  return values;
 }
 
 interface PageRow {
+  id: number;
   url: string;
   final_url: string;
   status: number;
@@ -33,11 +53,22 @@ interface PageRow {
   fetched_at: number;
 }
 
-/** Streams a job's pages in crawl order without loading them all into memory. */
-export function* iteratePages(db: Db, jobId: number): Generator<PageRecord> {
+/**
+ * Streams a job's pages in crawl order without loading them all into memory.
+ * `rules` are the job's extraction rules: each page gets a value per rule
+ * (null when nothing matched; every match for an "all" rule).
+ */
+export function* iteratePages(
+  db: Db,
+  jobId: number,
+  rules: readonly ExtractionRule[] = [],
+): Generator<PageRecord> {
+  const valuesOf = db.prepare(
+    'SELECT name, value FROM extractions WHERE page_id = ? ORDER BY name, position',
+  );
   const rows = db
     .prepare(
-      `SELECT url, final_url, status, content_type, bytes, response_ms, title, depth, link_count, attempts, retry_reasons, worker_pid, fetched_at
+      `SELECT id, url, final_url, status, content_type, bytes, response_ms, title, depth, link_count, attempts, retry_reasons, worker_pid, fetched_at
        FROM pages WHERE job_id = ? ORDER BY id`,
     )
     .iterate(jobId) as IterableIterator<PageRow>;
@@ -56,6 +87,8 @@ export function* iteratePages(db: Db, jobId: number): Generator<PageRecord> {
       retryReasons: row.retry_reasons === null ? [] : (JSON.parse(row.retry_reasons) as string[]),
       workerPid: row.worker_pid,
       fetchedAt: new Date(row.fetched_at).toISOString(),
+      extracted:
+        rules.length === 0 ? {} : extractedValues(valuesOf.all(row.id) as ValueRow[], rules),
     };
   }
 }

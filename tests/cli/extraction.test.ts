@@ -1,0 +1,121 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openDatabase } from '../../electron/engine/store/database';
+import { runCli } from '../helpers/cli';
+import { expectNoSurvivors, tagProcesses } from '../helpers/processes';
+import { tempDir } from '../helpers/temp-db';
+
+const PAGES = 12;
+const PER_PAGE = 25;
+let tag: string;
+let temp: ReturnType<typeof tempDir>;
+let server: http.Server;
+let origin: string;
+
+/** A paginated bug tracker: page n lists bugs n*25+1 … n*25+25 and links to the next page. */
+function listing(n: number): string {
+  const rows = Array.from({ length: PER_PAGE }, (_, i) => {
+    const id = n * PER_PAGE + i + 1;
+    return `<tr><td class="id">${id}</td><td class="title">Bug ${id}: crash &amp; burn</td></tr>`;
+  });
+  const next = n + 1 < PAGES ? `<a href="?page=${n + 1}">next</a>` : '';
+  return `<html><head><title>Bugs page ${n}</title></head><body><table>${rows.join('')}</table>${next}
+    <p class="slow">${'a'.repeat(28)}b</p></body></html>`;
+}
+
+beforeEach(async () => {
+  tag = tagProcesses();
+  temp = tempDir();
+  server = http.createServer((request, response) => {
+    const n = Number(new URL(request.url ?? '/', 'http://x').searchParams.get('page') ?? 0);
+    response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+    response.end(listing(n));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+
+afterEach(async () => {
+  server.closeAllConnections();
+  await new Promise((resolve) => server.close(resolve));
+  await expectNoSurvivors(tag);
+  temp.cleanup();
+});
+
+describe('custom extraction from the command line', () => {
+  it('pulls every bug title from a paginated listing with one regex, none skipped or repeated', async () => {
+    const db = temp.file('bugs.sqlite');
+    const crawl = await runCli([
+      ...['crawl', `${origin}/bugs?page=0`, '--db', db, '--workers', '2'],
+      ...[
+        '--extract',
+        'titles[]=regex:<td class="title">([^<]+)</td>',
+        '--extract',
+        'heading=css:title',
+      ],
+    ]);
+    expect(crawl.code).toBe(0);
+    const out = temp.file('bugs.ndjson');
+    expect((await runCli(['export', '1', '--db', db, '--out', out])).code).toBe(0);
+    const pages = readFileSync(out, 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
+    expect(pages).toHaveLength(PAGES);
+    const titles = pages.flatMap((row) => row.extracted.titles as string[]);
+    const expected = Array.from(
+      { length: PAGES * PER_PAGE },
+      (_, i) => `Bug ${i + 1}: crash &amp; burn`,
+    );
+    expect([...titles].sort()).toEqual([...expected].sort());
+    expect(pages.find((row) => row.url.endsWith('page=3')).extracted.heading).toBe('Bugs page 3');
+
+    // The values are in the database too, one row per match, for the results views.
+    const sqlite = openDatabase(db, { mustExist: true });
+    const count = sqlite
+      .prepare("SELECT count(*) AS n FROM extractions WHERE name = 'titles'")
+      .get();
+    sqlite.close();
+    expect(count).toEqual({ n: PAGES * PER_PAGE });
+  });
+
+  it('refuses a bad rule before fetching anything', async () => {
+    const result = await runCli([
+      'crawl',
+      `${origin}/`,
+      '--db',
+      temp.file('x.sqlite'),
+      '--extract',
+      'bad=css:a[',
+    ]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/rule "bad": bad CSS selector "a\["/);
+  });
+
+  it('replaces a worker stuck in a pathological regex and records the page as failed, with why', async () => {
+    const job = temp.file('job.json');
+    writeFileSync(job, JSON.stringify({ workerStallMs: 1000, maxDepth: 0 }));
+    const result = await runCli([
+      ...[
+        'crawl',
+        `${origin}/bugs?page=0`,
+        '--db',
+        temp.file('slow.sqlite'),
+        '--workers',
+        '1',
+        '--json',
+      ],
+      ...['--config', job, '--extract', 'slow=regex:(a+)+$'],
+    ]);
+    expect(JSON.parse(result.stdout)).toMatchObject({ pages: 0, failed: 1 });
+    expect(result.stderr).toMatch(/stopped sending heartbeats/);
+    const sqlite = openDatabase(temp.file('slow.sqlite'), { mustExist: true });
+    const row = sqlite.prepare('SELECT error FROM frontier').get();
+    sqlite.close();
+    expect(row).toEqual({
+      error: 'quarantined: in flight on 3 workers that died (the last stopped sending heartbeats)',
+    });
+  });
+});

@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import { extractionRuleSchema, parseExtractionSpec } from '../../shared/extraction';
+import { extract } from '../../electron/worker/extract';
+import { htmlSource } from '../../electron/worker/html-source';
+
+const page = `<html><head><title>Bugs</title></head><body>
+  <table><tr><td class="title">Crash on &lt;save&gt;</td><td><a class="link" href="/b/1?x=1&amp;y=2">#1</a></td></tr>
+  <tr><td class="title"> Wrong   café total </td><td><a class="link" href="/b/2">#2</a></td></tr></table>
+  <div id="note"><b>Bold</b> &amp; plain</div></body></html>`;
+
+const run = (...specs: string[]) =>
+  extract(
+    htmlSource(Buffer.from(page, 'utf8'), 'text/html; charset=utf-8'),
+    specs.map((spec) => extractionRuleSchema.parse(parseExtractionSpec(spec))),
+  );
+
+describe('custom extraction', () => {
+  it('takes text, attributes or inner HTML of the first or every CSS match', () => {
+    expect(
+      run(
+        'first=css:td.title',
+        'titles[]=css:td.title',
+        'links[]=css:a.link@href',
+        'note=css:#note@html',
+      ),
+    ).toEqual({
+      first: 'Crash on <save>',
+      titles: ['Crash on <save>', 'Wrong café total'],
+      links: ['/b/1?x=1&y=2', '/b/2'],
+      note: '<b>Bold</b> &amp; plain',
+    });
+  });
+
+  it('takes the first capture group, or the whole match, of the first or every regex match', () => {
+    expect(
+      run('ids[]=regex:href="/b/(\\d+)', 'id=regex:/b/\\d+', 'none=regex:nothing here'),
+    ).toEqual({
+      ids: ['1', '2'],
+      id: '/b/1',
+      none: null,
+    });
+  });
+
+  it('gives null, or no values, when nothing matches', () => {
+    expect(run('x=css:.missing', 'y[]=css:.missing')).toEqual({ x: null, y: [] });
+  });
+
+  it.each([
+    ['bad=css:td[', /rule "bad": bad CSS selector "td\["/],
+    ['bad=regex:(open', /rule "bad": bad regular expression "\(open"/],
+    ['1bad=regex:x', /a rule name is a letter/],
+  ])('refuses %s with a clear error', (spec, message) => {
+    const result = extractionRuleSchema.safeParse(parseExtractionSpec(spec));
+    expect(result.success).toBe(false);
+    expect(result.error?.issues.map((issue) => issue.message).join('; ')).toMatch(message);
+  });
+
+  it('refuses a malformed --extract', () => {
+    expect(() => parseExtractionSpec('title:css=h1')).toThrow(
+      /NAME=css:SELECTOR or NAME=regex:PATTERN/,
+    );
+  });
+});
