@@ -23,6 +23,11 @@ function pagesIn(file: string): { url: string; n: number }[] {
   }
 }
 
+/** `trawl crawl` of the fixture site with 2 workers into the test's database. */
+function crawlArgs(...extra: string[]): string[] {
+  return ['crawl', `${site!.origin}/`, '--workers', '2', '--db', dbFile, ...extra];
+}
+
 function storedCount(file: string): number {
   try {
     return pagesIn(file).length;
@@ -106,16 +111,7 @@ describe('trawl crawl', () => {
 
   it('resumes after main is killed with SIGKILL: exact pages, none twice, no orphan workers', async () => {
     site = await startFixtureSite({ pages: 300, delayMs: 40 });
-    const { child, result } = startCli([
-      'crawl',
-      `${site.origin}/`,
-      '--workers',
-      '2',
-      '--concurrency',
-      '4',
-      '--db',
-      dbFile,
-    ]);
+    const { child, result } = startCli(crawlArgs('--concurrency', '4'));
     await waitFor(() => storedCount(dbFile) >= 50, '50 stored pages');
     const workers = taggedPids(tag).filter((pid) => pid !== child.pid);
     expect(workers.length).toBeGreaterThanOrEqual(2);
@@ -145,15 +141,7 @@ describe('trawl crawl', () => {
 
   it('stops gracefully on Ctrl-C and resumes to completion', async () => {
     site = await startFixtureSite({ pages: 300, delayMs: 20 });
-    const { child, result } = startCli([
-      'crawl',
-      `${site.origin}/`,
-      '--workers',
-      '2',
-      '--db',
-      dbFile,
-      '--json',
-    ]);
+    const { child, result } = startCli(crawlArgs('--json'));
     await waitFor(() => storedCount(dbFile) >= 30, '30 stored pages');
     child.kill('SIGINT');
     const stopped = await result;
@@ -173,14 +161,7 @@ describe('trawl crawl', () => {
 
   it('force-stops on a second Ctrl-C', async () => {
     site = await startFixtureSite({ pages: 300, delayMs: 3000 });
-    const { child, result } = startCli([
-      'crawl',
-      `${site.origin}/`,
-      '--workers',
-      '2',
-      '--db',
-      dbFile,
-    ]);
+    const { child, result } = startCli(crawlArgs());
     await waitFor(() => storedCount(dbFile) >= 1, 'the first page');
     child.kill('SIGINT');
     await new Promise((resolve) => setTimeout(resolve, 200));

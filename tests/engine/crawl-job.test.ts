@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ChildProcessLauncher } from '../../electron/engine/child-process-launcher';
+import type { CrawlJob } from '../../electron/engine/crawl-job';
 import { CrawlService } from '../../electron/engine/crawl-service';
 import { openDatabase, type Db } from '../../electron/engine/store/database';
 import { startFixtureSite, type FixtureSite } from '../helpers/fixture-site';
@@ -34,6 +35,17 @@ function workerPids(jobId: number): number[] {
       pid: number;
     }[]
   ).map((row) => row.pid);
+}
+
+/** The pid of a worker with pages in flight, once `pages` pages are done. */
+function busyWorker(job: CrawlJob, pages: number): Promise<number> {
+  return waitFor(() => {
+    const snapshot = job.snapshot();
+    return (
+      snapshot.pagesDone >= pages &&
+      (snapshot.workers.find((worker) => worker.inFlight > 0)?.pid ?? undefined)
+    );
+  }, 'a busy worker');
 }
 
 /** Never repeated: each URL requested once; /p/1 also as the target of /old's redirect. */
@@ -108,13 +120,7 @@ describe('a crawl of a local site', () => {
   it('replaces a worker killed with SIGKILL and still stores every page', async () => {
     site = await startFixtureSite({ pages: 150, delayMs: 20 });
     const job = service().start({ startUrls: [`${site.origin}/`], workers: 2, concurrency: 4 });
-    const victim = await waitFor(() => {
-      const snapshot = job.snapshot();
-      return (
-        snapshot.pagesDone >= 20 &&
-        (snapshot.workers.find((worker) => worker.inFlight > 0)?.pid ?? undefined)
-      );
-    }, 'a busy worker');
+    const victim = await busyWorker(job, 20);
     process.kill(victim, 'SIGKILL');
     const summary = await job.finished;
 
@@ -133,13 +139,7 @@ describe('a crawl of a local site', () => {
       concurrency: 2,
       workerStallMs: 1500,
     });
-    const frozen = await waitFor(() => {
-      const snapshot = job.snapshot();
-      return (
-        snapshot.pagesDone >= 10 &&
-        (snapshot.workers.find((worker) => worker.inFlight > 0)?.pid ?? undefined)
-      );
-    }, 'a busy worker');
+    const frozen = await busyWorker(job, 10);
     process.kill(frozen, 'SIGSTOP');
     const summary = await job.finished;
 
