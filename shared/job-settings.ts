@@ -59,6 +59,8 @@ export const jobSettingsSchema = z.object({
   scope: z.enum(SCOPE_MODES).default('host'),
   include: z.array(regex).default([]),
   exclude: z.array(regex).default([]),
+  /** robots.txt is obeyed unless this is set. */
+  ignoreRobots: z.boolean().default(false),
   /** Links marked rel=nofollow, and all links of a page with meta robots nofollow, are not followed. */
   honourNofollow: z.boolean().default(true),
   /** Custom extraction rules, each value stored per page. */

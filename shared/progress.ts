@@ -25,6 +25,8 @@ export interface ProgressSnapshot {
   elapsedMs: number;
   pagesDone: number;
   failed: number;
+  /** URLs robots.txt disallows: recorded, never fetched. */
+  blocked: number;
   queued: number;
   inFlight: number;
   /** Pages per second over the last few seconds. */
@@ -42,6 +44,7 @@ export interface JobSummary {
   status: JobStatus;
   pages: number;
   failed: number;
+  blocked: number;
   seconds: number;
   pagesPerSecond: number;
   workers: number;

@@ -70,7 +70,11 @@ export function registerCrawlCommand(program: Command): void {
       [],
     )
     .option('--follow-nofollow', 'follow rel=nofollow links and pages with meta robots nofollow')
-    .option('--user-agent <string>', 'the User-Agent header')
+    .option('--ignore-robots', 'do not fetch or obey robots.txt')
+    .option(
+      '--user-agent <string>',
+      'the User-Agent header (also what robots.txt rules are matched against)',
+    )
     .option('--header <header>', "an extra request header, 'Name: value' (repeatable)", collect, [])
     .option(
       '--extract <rule>',
@@ -171,7 +175,9 @@ function report(db: Db, summary: JobSummary, json: boolean): number {
     throw new UserError(`cannot reach ${unreachable.url}: ${unreachable.error ?? ''}`);
   if (!json) {
     process.stderr.write(
-      `job ${summary.jobId} ${summary.status}: ${summary.pages} pages, ${summary.failed} failed in ${formatDuration(summary.seconds * 1000)} ` +
+      `job ${summary.jobId} ${summary.status}: ${summary.pages} pages, ${summary.failed} failed` +
+        (summary.blocked > 0 ? `, ${summary.blocked} blocked by robots.txt` : '') +
+        ` in ${formatDuration(summary.seconds * 1000)} ` +
         `(${summary.pagesPerSecond} pages/s, ${summary.workers} workers)\n`,
     );
   }

@@ -18,6 +18,7 @@ export interface JobFlags {
   header: string[];
   extract: string[];
   followNofollow?: boolean;
+  ignoreRobots?: boolean;
   config?: string;
 }
 
@@ -98,6 +99,7 @@ export function jobInput(urls: string[], flags: JobFlags): Partial<JobSettingsIn
     };
   }
   if (flags.followNofollow) input.honourNofollow = false;
+  if (flags.ignoreRobots) input.ignoreRobots = true;
   if (flags.extract.length > 0) {
     input.extract = [
       ...((input.extract as unknown[] | undefined) ?? []),

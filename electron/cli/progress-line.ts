@@ -12,6 +12,7 @@ export function formatProgress(snapshot: ProgressSnapshot): string {
     `queued ${snapshot.queued}`,
     `in flight ${snapshot.inFlight}`,
     `errors ${snapshot.failed}`,
+    ...(snapshot.blocked > 0 ? [`blocked ${snapshot.blocked}`] : []),
     `workers ${running}/${snapshot.workers.length}`,
     formatDuration(snapshot.elapsedMs),
   ];

@@ -5,6 +5,7 @@ import type { JobStatus, JobSummary, ProgressSnapshot } from '../../shared/progr
 import type { CrawlTask, PageResult } from '../../shared/worker-protocol';
 import { createScope, type ScopeSettings } from '../../shared/scope';
 import { Frontier } from './frontier';
+import { RobotsCache } from './robots';
 import type { Logger } from './logger';
 import type { ProcessLauncher } from './process-launcher';
 import type { Db } from './store/database';
@@ -41,6 +42,7 @@ export class CrawlJob {
   private readonly jobs: JobStore;
   private readonly settings: JobSettings;
   private readonly scope: ScopeSettings;
+  private readonly robots: RobotsCache | null;
   /** The scope's boundary, without user patterns: main's check on what workers send. */
   private readonly withinBoundary: (url: URL) => boolean;
   private readonly logger: Logger;
@@ -63,6 +65,9 @@ export class CrawlJob {
     this.finished = new Promise((resolve) => (this.resolveFinished = resolve));
     // First: a job another process is crawling is refused before anything changes.
     this.jobs.markStarted(this.id, this.settings);
+    this.robots = this.settings.ignoreRobots
+      ? null
+      : new RobotsCache(this.settings.userAgent, this.logger, () => this.pump());
     const { scope, startUrls, include, exclude } = this.settings;
     this.scope = { scope, startUrls, include, exclude };
     this.withinBoundary = createScope(this.scope, { withPatterns: false });
@@ -138,6 +143,7 @@ export class CrawlJob {
       elapsedMs: Date.now() - this.startedAt,
       pagesDone: this.frontier.pages,
       failed: this.frontier.failed,
+      blocked: this.frontier.blocked,
       queued: this.frontier.queued,
       inFlight: this.pool.inFlight,
       pagesPerSecond: Math.round(this.throughput.perSecond() * 10) / 10,
@@ -158,8 +164,20 @@ export class CrawlJob {
   }
 
   private nextTask = (): CrawlTask | undefined => {
-    if (this.maxPagesReached()) return undefined;
-    return this.frontier.take();
+    for (;;) {
+      if (this.maxPagesReached()) return undefined;
+      const task = this.frontier.take();
+      if (!task || !this.robots) return task;
+      const verdict = this.robots.check(task.url);
+      if (verdict === 'allowed') return task;
+      if (verdict === 'blocked') {
+        this.frontier.recordBlocked(task);
+        continue;
+      }
+      // robots.txt of its origin is on its way: wait for it, keeping the URL's place.
+      this.frontier.putBack(task);
+      return undefined;
+    }
   };
 
   private pump(): void {
@@ -261,6 +279,7 @@ export class CrawlJob {
       status,
       pages: this.frontier.pages,
       failed: this.frontier.failed,
+      blocked: this.frontier.blocked,
       seconds: Math.round(seconds * 100) / 100,
       pagesPerSecond: seconds > 0 ? Math.round((crawled / seconds) * 10) / 10 : 0,
       workers: this.pool.size,

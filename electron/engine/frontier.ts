@@ -7,6 +7,7 @@ const QUEUED = 0;
 const LEASED = 1;
 const DONE = 2;
 const FAILED = 3;
+const BLOCKED = 4;
 
 export interface FrontierOptions {
   maxDepth: number | null;
@@ -32,10 +33,12 @@ interface PendingPage {
 export class Frontier {
   private readonly window: CrawlTask[] = [];
   private pendingPages: PendingPage[] = [];
-  private pendingFailures: { task: CrawlTask; error: string }[] = [];
+  /** Failed or blocked URLs, not yet written. */
+  private pendingFailures: { task: CrawlTask; error: string; state: number }[] = [];
   private queuedInDb: number;
   private storedPages: number;
   private failedUrls: number;
+  private blockedUrls: number;
   readonly statusCounts = new Map<number, number>();
 
   private readonly windowSize: number;
@@ -79,7 +82,7 @@ export class Frontier {
         'INSERT INTO extractions (page_id, name, position, value) VALUES (?, ?, ?, ?)',
       ),
       markDone: db.prepare(`UPDATE frontier SET state = ${DONE} WHERE id = ?`),
-      markFailed: db.prepare(`UPDATE frontier SET state = ${FAILED}, error = ? WHERE id = ?`),
+      markFailed: db.prepare('UPDATE frontier SET state = ?, error = ? WHERE id = ?'),
       lease: db.prepare(
         `UPDATE frontier SET state = ${LEASED} WHERE id IN (
            SELECT id FROM frontier WHERE job_id = ? AND state = ${QUEUED} ORDER BY depth, id LIMIT ?)
@@ -88,7 +91,9 @@ export class Frontier {
       addDeath: db.prepare(
         'UPDATE frontier SET worker_deaths = worker_deaths + 1 WHERE id = ? RETURNING worker_deaths',
       ),
-      bumpJob: db.prepare('UPDATE jobs SET pages = pages + ?, failed = failed + ? WHERE id = ?'),
+      bumpJob: db.prepare(
+        'UPDATE jobs SET pages = pages + ?, failed = failed + ?, blocked = blocked + ? WHERE id = ?',
+      ),
       release: db.prepare(
         `UPDATE frontier SET state = ${QUEUED} WHERE job_id = ? AND state = ${LEASED}`,
       ),
@@ -101,6 +106,7 @@ export class Frontier {
       db.prepare('SELECT count(*) AS n FROM pages WHERE job_id = ?').get(jobId) as { n: number }
     ).n;
     this.failedUrls = this.count(FAILED);
+    this.blockedUrls = this.count(BLOCKED);
     const statuses = db
       .prepare('SELECT status, count(*) AS n FROM pages WHERE job_id = ? GROUP BY status')
       .all(jobId) as {
@@ -142,6 +148,11 @@ export class Frontier {
     return this.storedPages;
   }
 
+  /** URLs robots.txt disallows: recorded, never fetched. */
+  get blocked(): number {
+    return this.blockedUrls;
+  }
+
   get failed(): number {
     return this.failedUrls;
   }
@@ -157,8 +168,13 @@ export class Frontier {
   }
 
   recordFailure(task: CrawlTask, error: string): void {
-    this.pendingFailures.push({ task, error });
+    this.pendingFailures.push({ task, error, state: FAILED });
     this.failedUrls++;
+  }
+
+  recordBlocked(task: CrawlTask): void {
+    this.pendingFailures.push({ task, error: 'blocked by robots.txt', state: BLOCKED });
+    this.blockedUrls++;
   }
 
   /**
@@ -243,8 +259,12 @@ export class Frontier {
           added += sql.insertUrl.run(jobId, url, depth, task.id).changes;
         }
       }
-      for (const { task, error } of failures) sql.markFailed.run(error, task.id);
-      sql.bumpJob.run(pages.length, failures.length, jobId);
+      let failed = 0;
+      for (const { task, error, state } of failures) {
+        sql.markFailed.run(state, error, task.id);
+        if (state === FAILED) failed++;
+      }
+      sql.bumpJob.run(pages.length, failed, failures.length - failed, jobId);
     })();
     this.queuedInDb += added;
   }

@@ -1,6 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import type http from 'node:http';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openDatabase } from '../../electron/engine/store/database';
 import { runCli } from '../helpers/cli';
 import { startFixtureSite, type FixtureSite } from '../helpers/fixture-site';
 import { expectNoSurvivors, tagProcesses } from '../helpers/processes';
@@ -102,8 +103,8 @@ describe('trawl crawl settings', () => {
       ],
     ]);
     expect(result.code).toBe(0);
-    expect(requests.map((request) => request.path)).toEqual(['/p/20']);
-    expect(requests[0]!.headers).toMatchObject({
+    expect(requests.map((request) => request.path)).toEqual(['/robots.txt', '/p/20']);
+    expect(requests[1]!.headers).toMatchObject({
       'user-agent': 'TestBot/1.0 (+https://bot.test)',
       'x-team': 'crawlers',
       'x-from-file': 'yes',
@@ -142,5 +143,53 @@ describe('trawl crawl settings', () => {
     const result = await runCli(['crawl', '--config', config, '--db', dbFile]);
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/job file .*job\.json is not valid JSON/);
+  });
+});
+
+describe('robots.txt', () => {
+  const robots = `User-agent: *\nDisallow: /p/1\n\nUser-agent: TestBot\nDisallow: /p/2\n`;
+
+  async function crawlWithRobots(...flags: string[]) {
+    await site!.close();
+    requests.length = 0;
+    site = await startFixtureSite({
+      pages: 12,
+      robotsTxt: robots,
+      onRequest: (path, headers) => requests.push({ path, headers }),
+    });
+    return runCli(['crawl', `${site.origin}/`, '--db', dbFile, '--workers', '1', ...flags]);
+  }
+
+  it('records disallowed URLs as blocked and never fetches them', async () => {
+    const result = await crawlWithRobots();
+    expect(result.code).toBe(0);
+    expect(result.stderr).toMatch(/blocked by robots\.txt/);
+    const paths = requests.map((request) => request.path);
+    expect(paths.filter((path) => path === '/robots.txt')).toHaveLength(1);
+    // "Disallow: /p/1" is a prefix: /p/1, /p/10, /p/11 are blocked, and /old's redirect to /p/1 is followed by the worker.
+    expect(paths.filter((path) => /^\/p\/1\d?$/.test(path))).toEqual(['/p/1']);
+    const db = openDatabase(dbFile, { mustExist: true });
+    const blocked = db
+      .prepare('SELECT url, error FROM frontier WHERE state = 4 ORDER BY url')
+      .all();
+    db.close();
+    expect(blocked).toEqual(
+      ['/p/1', '/p/10', '/p/11'].map((path) => ({
+        url: `${site!.origin}${path}`,
+        error: 'blocked by robots.txt',
+      })),
+    );
+  });
+
+  it('matches rules against the job User-Agent, and --ignore-robots fetches everything', async () => {
+    await crawlWithRobots('--user-agent', 'TestBot/2.0');
+    expect(requests.map((request) => request.path)).not.toContain('/p/2');
+    expect(requests.map((request) => request.path)).toContain('/p/10');
+
+    dbFile = temp.file('ignored.sqlite');
+    await crawlWithRobots('--ignore-robots');
+    const paths = requests.map((request) => request.path);
+    expect(paths).not.toContain('/robots.txt');
+    expect(paths).toContain('/p/10');
   });
 });

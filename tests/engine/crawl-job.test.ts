@@ -49,9 +49,11 @@ function busyWorker(job: CrawlJob, pages: number): Promise<number> {
 }
 
 /** Never repeated: each URL requested once; /p/1 also as the target of /old's redirect. */
-function expectEachFetchedOnce(fixture: FixtureSite): void {
+function expectEachFetchedOnce(fixture: FixtureSite, robotsFetches = 1): void {
   const expected = new Map(fixture.reachable.map((url) => [url.slice(fixture.origin.length), 1]));
   expected.set('/p/1', 2);
+  // robots.txt is read once per run of a job.
+  expected.set('/robots.txt', robotsFetches);
   expect(Object.fromEntries([...fixture.hits].sort())).toEqual(
     Object.fromEntries([...expected].sort()),
   );
@@ -216,7 +218,7 @@ describe('a crawl of a local site', () => {
     const resumed = await crawler.resume(job.id).finished;
     expect(resumed.status).toBe('finished');
     expect(storedUrls(job.id)).toEqual([...site.reachable].sort());
-    expectEachFetchedOnce(site);
+    expectEachFetchedOnce(site, 2);
   });
 
   it('force stop kills workers at once and the job still resumes exactly', async () => {

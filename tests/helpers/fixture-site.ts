@@ -16,6 +16,8 @@ export interface FixtureOptions {
   delayMs?: number;
   /** Called with each request's path before it is answered. */
   onRequest?: (path: string, headers: http.IncomingHttpHeaders) => void;
+  /** Served at /robots.txt; without it, /robots.txt is a 404. */
+  robotsTxt?: string;
 }
 
 /**
@@ -55,6 +57,9 @@ export async function startFixtureSite(options: FixtureOptions = {}): Promise<Fi
     const respond = () => {
       const match = /^\/p\/(\d+)$/.exec(path);
       if (path === '/') return send(response, 200, 'text/html; charset=utf-8', home);
+      if (path === '/robots.txt' && options.robotsTxt !== undefined) {
+        return send(response, 200, 'text/plain', options.robotsTxt);
+      }
       if (match && Number(match[1]) < pages)
         return send(response, 200, 'text/html; charset=utf-8', page(Number(match[1])));
       if (path === '/old') {

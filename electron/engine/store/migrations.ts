@@ -17,11 +17,13 @@ export const migrations: readonly string[] = [
     finished_at INTEGER,
     pages INTEGER NOT NULL DEFAULT 0,
     failed INTEGER NOT NULL DEFAULT 0,
+    blocked INTEGER NOT NULL DEFAULT 0,
     -- pid of the process crawling it while status is 'running'
     runner_pid INTEGER
   );
 
-  -- state: 0 queued, 1 leased (in main's window or in flight), 2 done, 3 failed
+  -- state: 0 queued, 1 leased (in main's window or in flight), 2 done, 3 failed,
+  -- 4 blocked by robots.txt
   CREATE TABLE frontier (
     id INTEGER PRIMARY KEY,
     job_id INTEGER NOT NULL REFERENCES jobs(id) ON DELETE CASCADE,
