@@ -1,5 +1,6 @@
 import { normalizeUrl, parseCrawlableUrl } from '../../shared/url-normalize';
 import type { ExtractedValue, ExtractionRule } from '../../shared/extraction';
+import type { CssExtraction } from './css-extract';
 import { extract } from './extract';
 import { htmlSource } from './html-source';
 import { parseHtml } from './parse-html';
@@ -66,6 +67,7 @@ export function analyzePage(
   pageUrl: string,
   rules: FollowRules,
   extraction: readonly ExtractionRule[] = [],
+  css?: CssExtraction,
 ): PageAnalysis {
   const source = htmlSource(body, contentType);
   const parsed = parseHtml(source);
@@ -83,6 +85,6 @@ export function analyzePage(
             rules.honourNofollow ? parsed.nofollow : undefined,
           ),
     linkCount: parsed.hrefs.length,
-    extracted: extract(source, extraction),
+    extracted: extract(source, extraction, css),
   };
 }

@@ -2,11 +2,15 @@ import type { CrawlTask, PageResult, WorkerConfig } from '../../shared/worker-pr
 import { createScope } from '../../shared/scope';
 import { analyzePage } from './analyze-page';
 import { createFetcher, type FetchedResponse } from './fetch-page';
+import { cssExtractionFor } from './extract';
 import { retryDelay } from './retry-policy';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-export function createPageCrawler(config: WorkerConfig): (task: CrawlTask) => Promise<PageResult> {
+export async function createPageCrawler(
+  config: WorkerConfig,
+): Promise<(task: CrawlTask) => Promise<PageResult>> {
+  const css = await cssExtractionFor(config.extract);
   const fetchPage = createFetcher(config);
   const rules = { inScope: createScope(config.scope), honourNofollow: config.honourNofollow };
 
@@ -55,6 +59,7 @@ export function createPageCrawler(config: WorkerConfig): (task: CrawlTask) => Pr
               response.finalUrl,
               rules,
               config.extract,
+              css,
             )
           : { title: null, links: [], linkCount: 0, extracted: {} };
       return {

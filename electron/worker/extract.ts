@@ -1,53 +1,38 @@
-import { selectAll } from 'css-select';
-import type { AnyNode, Element } from 'domhandler';
-import { getInnerHTML, textContent } from 'domutils';
-import { decodeHTML, decodeHTMLAttribute } from 'entities';
-import { parseDocument } from 'htmlparser2';
 import type { ExtractedValue, ExtractionRule } from '../../shared/extraction';
+import { loadCssExtraction, type CssExtraction } from './css-extract';
 import type { HtmlSource } from './html-source';
 
+/** Loads CSS support only for jobs that have CSS rules. */
+export async function cssExtractionFor(
+  rules: readonly ExtractionRule[],
+): Promise<CssExtraction | undefined> {
+  return rules.some((rule) => rule.kind === 'css') ? loadCssExtraction() : undefined;
+}
+
 /**
- * Runs a job's extraction rules on one page. CSS rules need a DOM, built only
- * when a job has CSS rules; regular expressions run on the decoded text.
- * A rule that throws yields null for that rule, not a failed page.
+ * Runs a job's extraction rules on one page. CSS rules need a DOM, built once
+ * per page and only when the job has CSS rules; regular expressions run on
+ * the decoded text.
  */
 export function extract(
   source: HtmlSource,
   rules: readonly ExtractionRule[],
+  css?: CssExtraction,
 ): Record<string, ExtractedValue> {
   const values: Record<string, ExtractedValue> = {};
-  if (rules.length === 0) return values;
-  let document: ReturnType<typeof parseDocument> | undefined;
+  let document: ReturnType<CssExtraction['parseDom']> | undefined;
   let text: string | undefined;
   for (const rule of rules) {
     if (rule.kind === 'css') {
-      document ??= parseDocument(source.markup, { decodeEntities: false });
-      values[rule.name] = pick(
-        selectAll<AnyNode, Element>(rule.expression, document).map((element) =>
-          take(element, rule, source),
-        ),
-        rule.all,
-      );
+      if (!css) throw new Error('CSS extraction used without loading it');
+      document ??= css.parseDom(source);
+      values[rule.name] = pick(css.selectValues(document, rule, source), rule.all);
     } else {
       text ??= source.text(source.markup);
       values[rule.name] = pick(matches(text, rule.expression, rule.all), rule.all);
     }
   }
   return values;
-}
-
-function take(element: Element, rule: ExtractionRule, source: HtmlSource): string {
-  switch (rule.take) {
-    case 'html':
-      // Entities were never decoded (decodeEntities: false), so none are encoded back.
-      return source.text(getInnerHTML(element, { encodeEntities: false }));
-    case 'attribute':
-      return decodeHTMLAttribute(source.text(element.attribs[rule.attribute!] ?? ''));
-    case 'text':
-      return decodeHTML(source.text(textContent(element)))
-        .replace(/\s+/g, ' ')
-        .trim();
-  }
 }
 
 /** The first capture group when the pattern has one, else the whole match. */

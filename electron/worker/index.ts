@@ -70,9 +70,12 @@ function startHeartbeat(config: WorkerConfig): void {
 port.onMessage((message) => {
   switch (message.type) {
     case 'configure':
-      crawlPage = createPageCrawler(message.config);
       concurrency = message.config.concurrency;
       startHeartbeat(message.config);
+      void createPageCrawler(message.config).then((crawler) => {
+        crawlPage = crawler;
+        startWaiting();
+      });
       break;
     case 'crawl':
       waiting.push(...message.tasks);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { extractionRuleSchema, parseExtractionSpec } from '../../shared/extraction';
+import { loadCssExtraction } from '../../electron/worker/css-extract';
 import { extract } from '../../electron/worker/extract';
 import { htmlSource } from '../../electron/worker/html-source';
 
@@ -8,10 +9,13 @@ const page = `<html><head><title>Bugs</title></head><body>
   <tr><td class="title"> Wrong   café total </td><td><a class="link" href="/b/2">#2</a></td></tr></table>
   <div id="note"><b>Bold</b> &amp; plain</div></body></html>`;
 
+const css = await loadCssExtraction();
+
 const run = (...specs: string[]) =>
   extract(
     htmlSource(Buffer.from(page, 'utf8'), 'text/html; charset=utf-8'),
     specs.map((spec) => extractionRuleSchema.parse(parseExtractionSpec(spec))),
+    css,
   );
 
 describe('custom extraction', () => {

@@ -1,0 +1,41 @@
+import type { AnyNode, Document, Element } from 'domhandler';
+import { decodeHTML, decodeHTMLAttribute } from 'entities';
+import { parseDocument } from 'htmlparser2';
+import type { ExtractionRule } from '../../shared/extraction';
+import type { HtmlSource } from './html-source';
+
+export interface CssExtraction {
+  parseDom(source: HtmlSource): Document;
+  selectValues(document: Document, rule: ExtractionRule, source: HtmlSource): string[];
+}
+
+/**
+ * CSS extraction over htmlparser2's DOM. css-select and domutils are imported
+ * only by workers of jobs with CSS rules: other workers never load them.
+ */
+export async function loadCssExtraction(): Promise<CssExtraction> {
+  const [{ selectAll }, { getInnerHTML, textContent }] = await Promise.all([
+    import('css-select'),
+    import('domutils'),
+  ]);
+  const take = (element: Element, rule: ExtractionRule, source: HtmlSource): string => {
+    switch (rule.take) {
+      case 'html':
+        // Entities were never decoded (decodeEntities: false), so none are encoded back.
+        return source.text(getInnerHTML(element, { encodeEntities: false }));
+      case 'attribute':
+        return decodeHTMLAttribute(source.text(element.attribs[rule.attribute!] ?? ''));
+      case 'text':
+        return decodeHTML(source.text(textContent(element)))
+          .replace(/\s+/g, ' ')
+          .trim();
+    }
+  };
+  return {
+    parseDom: (source) => parseDocument(source.markup, { decodeEntities: false }),
+    selectValues: (document, rule, source) =>
+      selectAll<AnyNode, Element>(rule.expression, document).map((element) =>
+        take(element, rule, source),
+      ),
+  };
+}
