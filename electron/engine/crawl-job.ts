@@ -43,8 +43,6 @@ export class CrawlJob {
   private readonly settings: JobSettings;
   private readonly scope: ScopeSettings;
   private readonly robots: RobotsCache | null;
-  /** The scope's boundary, without user patterns: main's check on what workers send. */
-  private readonly withinBoundary: (url: URL) => boolean;
   private readonly logger: Logger;
   private readonly startedAt = Date.now();
   private readonly throughput = new Throughput();
@@ -70,10 +68,14 @@ export class CrawlJob {
       : new RobotsCache(this.settings.userAgent, this.logger, () => this.pump());
     const { scope, startUrls, include, exclude } = this.settings;
     this.scope = { scope, startUrls, include, exclude };
-    this.withinBoundary = createScope(this.scope, { withPatterns: false });
+    // Main checks the scope's boundary (not the user's patterns) on what workers send.
+    const withinBoundary = createScope(this.scope, { withPatterns: false });
     // A list crawl fetches exactly its URLs: nothing found on them is queued.
     const maxDepth = this.settings.mode === 'list' ? 0 : this.settings.maxDepth;
-    this.frontier = new Frontier(options.db, this.id, { maxDepth });
+    this.frontier = new Frontier(options.db, this.id, {
+      maxDepth,
+      accepts: (url) => URL.canParse(url) && withinBoundary(new URL(url)),
+    });
     this.frontier.seed(this.settings.startUrls);
     this.pagesAtStart = this.frontier.processed;
 
@@ -197,9 +199,7 @@ export class CrawlJob {
   private store(results: { task: CrawlTask; result: PageResult }[], workerPid: number): void {
     for (const { task, result } of results) {
       if (result.ok) {
-        // Workers filter links by scope; main checks again rather than trust them.
-        const links = result.links.filter((url) => this.withinBoundary(new URL(url)));
-        this.frontier.recordPage(task, { ...result, links }, workerPid);
+        this.frontier.recordPage(task, result, workerPid);
       } else {
         this.frontier.recordFailure(task, result.error);
         this.noteError(task.url, result.error);

@@ -11,6 +11,11 @@ const BLOCKED = 4;
 
 export interface FrontierOptions {
   maxDepth: number | null;
+  /**
+   * Main's own check on links a worker reports (workers filter too, but are
+   * not trusted). Asked once per URL the memo below has not seen.
+   */
+  accepts?: (url: string) => boolean;
   /** URLs leased from SQLite into memory at a time. */
   windowSize?: number;
   /** URLs remembered in memory as already known, before the memo starts over. */
@@ -222,7 +227,7 @@ export class Frontier {
     const failures = this.pendingFailures;
     this.pendingPages = [];
     this.pendingFailures = [];
-    const { maxDepth } = this.options;
+    const { maxDepth, accepts } = this.options;
     const sql = this.sql;
     const jobId = this.jobId;
     let added = 0;
@@ -255,7 +260,9 @@ export class Frontier {
         for (const url of page.links) {
           if (this.known.has(url)) continue;
           if (this.known.size >= this.knownUrlMemo) this.known.clear();
+          // Remembered either way: the verdict on a URL never changes.
           this.known.add(url);
+          if (accepts && !accepts(url)) continue;
           added += sql.insertUrl.run(jobId, url, depth, task.id).changes;
         }
       }
