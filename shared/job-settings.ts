@@ -1,6 +1,9 @@
 import { z } from 'zod';
 import { extractionRuleSchema } from './extraction';
 import { regexError, SCOPE_MODES } from './scope';
+
+export const CRAWL_MODES = ['spider', 'list', 'sitemap'] as const;
+export type CrawlMode = (typeof CRAWL_MODES)[number];
 import {
   DEFAULT_CONCURRENCY_PER_WORKER,
   MAX_CONCURRENCY_PER_WORKER,
@@ -54,8 +57,13 @@ const headers = z
  */
 export const jobSettingsSchema = z.object({
   startUrls: z.array(httpUrl).min(1, 'at least one start URL is required'),
-  /** `spider` follows links from the start URLs; `list` fetches exactly the start URLs. */
-  mode: z.enum(['spider', 'list']).default('spider'),
+  /**
+   * `spider` follows links from the start URLs; `list` fetches exactly the
+   * start URLs; `sitemap` seeds from sitemaps (a start URL ending in `.xml` or
+   * `.xml.gz` is a sitemap, any other names a site whose sitemaps are found via
+   * robots.txt `Sitemap:` lines or `/sitemap.xml`) and follows links from there.
+   */
+  mode: z.enum(CRAWL_MODES).default('spider'),
   scope: z.enum(SCOPE_MODES).default('host'),
   include: z.array(regex).default([]),
   exclude: z.array(regex).default([]),
@@ -73,6 +81,36 @@ export const jobSettingsSchema = z.object({
     ),
   /** Extra request headers, sent with every request of the job. */
   headers: headers.default({}),
+  /** Requests in flight to one host at a time, whatever the pool size. */
+  hostConcurrency: z.number().int().min(1).max(1024).default(2),
+  /** Least time between the starts of two requests to one host; robots.txt Crawl-delay raises it. */
+  hostDelayMs: z.number().int().min(0).max(600_000).default(0),
+  /** Job-wide cap on requests started per second; null for none. */
+  maxRequestsPerSecond: z.number().min(0.01).max(100_000).nullable().default(null),
+  /** External links (outside the scope) get one request each for their status; never crawled. */
+  checkExternal: z.boolean().default(false),
+  /** Remove tracking query parameters (`utm_*`, `gclid`, `fbclid` and friends) from links. */
+  stripTrackingParams: z.boolean().default(false),
+  /** Sort query parameters so `?b=1&a=2` and `?a=2&b=1` are one page. */
+  sortQueryParams: z.boolean().default(false),
+  /** Links whose path repeats one segment more often than this are not followed (endless URL spaces). */
+  maxRepeatedPathSegments: z.number().int().min(1).max(100).default(3),
+  /** Keep cookies the site sets for the rest of the job (per worker process). */
+  cookies: z.boolean().default(false),
+  /** HTTP basic auth credentials by host (`host` or `host:port`). */
+  basicAuth: z
+    .array(
+      z.object({
+        host: z.string().min(1),
+        username: z.string(),
+        password: z.string(),
+      }),
+    )
+    .default([]),
+  /** An HTTP(S) proxy for every request, e.g. `http://proxy.local:3128`. */
+  proxy: httpUrl.nullable().default(null),
+  /** Redirect hops followed before the URL is recorded as failed. */
+  maxRedirects: z.number().int().min(0).max(20).default(10),
   /** Worker processes; the host fills in the core count when omitted. */
   workers: z.number().int().min(1).max(MAX_WORKERS),
   /** Requests in flight per worker. */
@@ -100,8 +138,14 @@ export const jobSettingsSchema = z.object({
   retryBaseDelayMs: z.number().int().min(0).max(60_000).default(500),
   /** The longest wait before a retry, also when Retry-After asks for more. */
   maxRetryDelayMs: z.number().int().min(0).max(600_000).default(30_000),
-  /** Bodies above this many bytes are cut off and recorded as failed. */
+  /** Bodies above this many bytes on the wire are cut off and recorded as failed. */
   maxBodyBytes: z
+    .number()
+    .int()
+    .min(1024)
+    .default(10 * 1024 * 1024),
+  /** Bodies that decompress to more than this are cut off and recorded as failed (compression bombs). */
+  maxDecodedBytes: z
     .number()
     .int()
     .min(1024)

@@ -7,3 +7,7 @@ export const QUARANTINE_AFTER_WORKER_DEATHS = 3;
 export const MAX_URL_LENGTH = 2048;
 /** Progress snapshots per second sent to any UI channel. */
 export const PROGRESS_HZ = 10;
+/** Outlinks recorded per page; links beyond it are counted, followed, not stored. */
+export const MAX_OUTLINKS_PER_PAGE = 1000;
+/** Anchor texts and header values are stored up to this many characters. */
+export const MAX_STORED_TEXT = 500;

@@ -1,5 +1,12 @@
 import { MAX_URL_LENGTH } from './limits';
 
+/** Per-job rules on top of the canonical form (see the job settings of the same names). */
+export interface UrlRules {
+  stripTrackingParams: boolean;
+  sortQueryParams: boolean;
+  maxRepeatedPathSegments: number;
+}
+
 /**
  * Parses a link into the one canonical form used for deduplication. The
  * WHATWG parser already lowercases scheme and host, drops default ports and

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { MAX_URL_LENGTH } from './limits';
 import type { ExtractionRule } from './extraction';
 import type { ScopeSettings } from './scope';
+import type { UrlRules } from './url-normalize';
 
 /**
  * The protocol between main and worker processes. Main trusts nothing a
@@ -15,9 +16,17 @@ export interface WorkerConfig {
   userAgent: string;
   timeouts: { connectMs: number; firstByteMs: number; totalMs: number };
   retry: { retries: number; baseDelayMs: number; maxDelayMs: number };
+  /** Caps on the body as it comes off the wire and after decompression. */
   maxBodyBytes: number;
-  /** Which links are followed. */
+  maxDecodedBytes: number;
+  maxRedirects: number;
+  /** Which links are followed; the scope's boundary also decides what is internal. */
   scope: ScopeSettings;
+  /** How links are normalized and which are refused as endless URL spaces. */
+  urls: UrlRules;
+  cookies: boolean;
+  basicAuth: { host: string; username: string; password: string }[];
+  proxy: string | null;
   honourNofollow: boolean;
   extract: ExtractionRule[];
   /** Extra request headers. */
@@ -40,16 +49,65 @@ export type MainToWorker =
   /** Finish what is in flight, send the results, then exit. */
   | { type: 'drain' };
 
+/** One redirect response on the way to the final URL. */
+const redirectHopSchema = z.object({
+  url: z.string().max(MAX_URL_LENGTH),
+  status: z.number().int(),
+  /** The Location header as sent (may be relative), capped in length. */
+  location: z.string(),
+});
+export type RedirectHop = z.infer<typeof redirectHopSchema>;
+
+/** One `<a href>` on a page (http(s) targets only), in document order. */
+const outlinkSchema = z.object({
+  url: z.string().max(MAX_URL_LENGTH),
+  /** Anchor text, whitespace collapsed, capped in length; the img alt for image links. */
+  text: z.string(),
+  rel: z.string().nullable(),
+  /** Inside the job's scope boundary (same host by default). */
+  internal: z.boolean(),
+});
+export type Outlink = z.infer<typeof outlinkSchema>;
+
 const fetchedSchema = z.object({
   taskId: z.number().int(),
   ok: z.literal(true),
+  /** The URL the content came from: the last hop of the redirect chain. */
   finalUrl: z.string(),
   status: z.number().int(),
+  /** Each redirect followed before the final response, in order; empty when none. */
+  redirects: z.array(redirectHopSchema),
   contentType: z.string().nullable(),
+  /** The charset the HTML was decoded with (null for non-HTML). */
+  charset: z.string().nullable(),
+  /** Decoded body bytes (what the parser saw), and bytes as they came off the wire. */
   bytes: z.number().int().nonnegative(),
+  wireBytes: z.number().int().nonnegative(),
+  /** Time to the final response's headers and to its last byte, from the first request. */
+  ttfbMs: z.number().nonnegative(),
   responseMs: z.number().nonnegative(),
+  /** Response headers of the final response, names lowercased (repeated ones joined by ", "). */
+  headers: z.record(z.string(), z.string()),
   title: z.string().nullable(),
-  /** In-scope links, absolute and normalized, deduplicated within the page. */
+  /** The fields below are null (or 0, or empty) for anything but HTML. */
+  metaDescription: z.string().nullable(),
+  metaRobots: z.string().nullable(),
+  xRobotsTag: z.string().nullable(),
+  /** Absolute canonical URL from `<link rel=canonical>` (or the Link header). */
+  canonical: z.string().nullable(),
+  h1: z.string().nullable(),
+  h1Count: z.number().int().nonnegative(),
+  h2Count: z.number().int().nonnegative(),
+  hreflang: z.array(z.object({ lang: z.string(), url: z.string() })),
+  /** `<html lang>`, else the Content-Language header. */
+  lang: z.string().nullable(),
+  wordCount: z.number().int().nonnegative(),
+  /** Hash of the page's visible text, for finding duplicate content; null for non-HTML. */
+  contentHash: z.string().nullable(),
+  imagesWithoutAlt: z.number().int().nonnegative(),
+  /** Every link on the page (capped at MAX_OUTLINKS_PER_PAGE). */
+  outlinks: z.array(outlinkSchema),
+  /** Links to follow: in scope and patterns, not nofollow, normalized, deduplicated. */
   links: z.array(z.string().max(MAX_URL_LENGTH)),
   /** Links seen on the page in total, in scope or not. */
   linkCount: z.number().int().nonnegative(),
@@ -66,6 +124,8 @@ const failedSchema = z.object({
   taskId: z.number().int(),
   ok: z.literal(false),
   error: z.string(),
+  /** The redirects followed before the failure (a loop, too many hops, an error on a target). */
+  redirects: z.array(redirectHopSchema),
   attempts: z.number().int().min(1),
   fetchedAt: z.number(),
 });
@@ -73,6 +133,7 @@ const failedSchema = z.object({
 export const pageResultSchema = z.discriminatedUnion('ok', [fetchedSchema, failedSchema]);
 export type PageResult = z.infer<typeof pageResultSchema>;
 export type FetchedPage = z.infer<typeof fetchedSchema>;
+export type FailedPage = z.infer<typeof failedSchema>;
 
 export const workerToMainSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('ready'), pid: z.number().int() }),

@@ -1,5 +1,6 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import { SCOPE_MODES } from '../../shared/scope';
+import { CRAWL_MODES } from '../../shared/job-settings';
 import type { JobSummary } from '../../shared/progress';
 import { MAX_CONCURRENCY_PER_WORKER, MAX_WORKERS } from '../../shared/limits';
 import { ChildProcessLauncher } from '../engine/child-process-launcher';
@@ -9,7 +10,7 @@ import { openDatabase, type Db } from '../engine/store/database';
 import { JobStore } from '../engine/store/job-store';
 import { UserError } from '../engine/user-error';
 import { jobInput, type JobFlags } from './job-input';
-import { DB_OPTION_HELP, databasePath, wholeNumber } from './options';
+import { DB_OPTION_HELP, databasePath, positiveNumber, wholeNumber } from './options';
 import { formatDuration, formatProgress, ProgressLine } from './progress-line';
 
 interface CrawlOptions extends JobFlags {
@@ -52,8 +53,8 @@ export function registerCrawlCommand(program: Command): void {
     )
     .option(
       '--mode <mode>',
-      'spider (follow links) or list (only the given URLs)',
-      oneOf(['spider', 'list'] as const),
+      'spider (follow links), list (only the given URLs) or sitemap (seed from sitemaps, then follow links)',
+      oneOf(CRAWL_MODES),
     )
     .option('--list <file>', 'start URLs from a file, one a line (implies --mode list)')
     .option('--config <file>', 'job settings from a JSON file; flags override it')
@@ -69,6 +70,23 @@ export function registerCrawlCommand(program: Command): void {
       collect,
       [],
     )
+    .option(
+      '--host-concurrency <n>',
+      'requests in flight to one host at a time (default 2)',
+      wholeNumber(1, 1024),
+    )
+    .option(
+      '--host-delay <ms>',
+      'least time between requests to one host (default 0; robots.txt Crawl-delay raises it)',
+      wholeNumber(0, 600_000),
+    )
+    .option('--rps <n>', 'job-wide cap on requests per second', positiveNumber)
+    .option('--check-external', 'check each external link once for its status (never crawled)')
+    .option('--strip-tracking', 'drop utm_* and other tracking parameters from links')
+    .option('--sort-query', 'sort query parameters so their order does not make a new URL')
+    .option('--cookies', 'keep cookies the site sets for the rest of the job')
+    .option('--auth <host=user:password>', 'HTTP basic auth for a host (repeatable)', collect, [])
+    .option('--proxy <url>', 'send every request through this HTTP(S) proxy')
     .option('--follow-nofollow', 'follow rel=nofollow links and pages with meta robots nofollow')
     .option('--ignore-robots', 'do not fetch or obey robots.txt')
     .option(

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { parseExtractionSpec } from '../../shared/extraction';
-import type { JobSettingsInput } from '../../shared/job-settings';
+import type { CrawlMode, JobSettingsInput } from '../../shared/job-settings';
 import { UserError } from '../engine/user-error';
 
 /** The `trawl crawl` flags that become job settings. */
@@ -9,7 +9,7 @@ export interface JobFlags {
   concurrency?: number;
   maxPages?: number;
   maxDepth?: number;
-  mode?: 'spider' | 'list';
+  mode?: CrawlMode;
   list?: string;
   scope?: 'host' | 'site' | 'folder' | 'all';
   include: string[];
@@ -19,6 +19,15 @@ export interface JobFlags {
   extract: string[];
   followNofollow?: boolean;
   ignoreRobots?: boolean;
+  hostConcurrency?: number;
+  hostDelay?: number;
+  rps?: number;
+  checkExternal?: boolean;
+  stripTracking?: boolean;
+  sortQuery?: boolean;
+  cookies?: boolean;
+  auth: string[];
+  proxy?: string;
   config?: string;
 }
 
@@ -71,6 +80,13 @@ function parseHeader(header: string): [string, string] {
   return [header.slice(0, colon).trim(), header.slice(colon + 1).trim()];
 }
 
+/** `host=user:password` as given to --auth; the password may contain ':'. */
+function parseAuth(spec: string): { host: string; username: string; password: string } {
+  const match = /^([^=\s]+)=([^:]*):(.*)$/.exec(spec);
+  if (!match) throw new UserError(`--auth "${spec}" is not of the form "host=user:password"`);
+  return { host: match[1]!, username: match[2]!, password: match[3]! };
+}
+
 /**
  * Job settings from a job file, a URL list, the URL arguments and flags, each
  * later one overriding the earlier. Validation is the service's: one schema
@@ -97,6 +113,20 @@ export function jobInput(urls: string[], flags: JobFlags): Partial<JobSettingsIn
       ...(input.headers as object | undefined),
       ...Object.fromEntries(flags.header.map(parseHeader)),
     };
+  }
+  set('hostConcurrency', flags.hostConcurrency);
+  set('hostDelayMs', flags.hostDelay);
+  set('maxRequestsPerSecond', flags.rps);
+  set('proxy', flags.proxy);
+  if (flags.checkExternal) input.checkExternal = true;
+  if (flags.stripTracking) input.stripTrackingParams = true;
+  if (flags.sortQuery) input.sortQueryParams = true;
+  if (flags.cookies) input.cookies = true;
+  if (flags.auth.length > 0) {
+    input.basicAuth = [
+      ...((input.basicAuth as unknown[] | undefined) ?? []),
+      ...flags.auth.map(parseAuth),
+    ];
   }
   if (flags.followNofollow) input.honourNofollow = false;
   if (flags.ignoreRobots) input.ignoreRobots = true;

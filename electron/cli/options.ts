@@ -22,6 +22,15 @@ export function wholeNumber(min: number, max = Number.MAX_SAFE_INTEGER): (value:
   };
 }
 
+/** A commander argument parser for numbers above zero (fractions allowed). */
+export function positiveNumber(value: string): number {
+  const number = Number(value);
+  if (value.trim() === '' || !Number.isFinite(number) || number <= 0) {
+    throw new InvalidArgumentError('expected a number above 0');
+  }
+  return number;
+}
+
 /** `--db`, else $TRAWL_DB, else trawl.sqlite in the user's data folder. */
 export function databasePath(option: string | undefined): string {
   return (

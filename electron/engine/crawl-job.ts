@@ -100,7 +100,17 @@ export class CrawlJob {
             maxDelayMs: this.settings.maxRetryDelayMs,
           },
           maxBodyBytes: this.settings.maxBodyBytes,
+          maxDecodedBytes: this.settings.maxDecodedBytes,
+          maxRedirects: this.settings.maxRedirects,
           scope: this.scope,
+          urls: {
+            stripTrackingParams: this.settings.stripTrackingParams,
+            sortQueryParams: this.settings.sortQueryParams,
+            maxRepeatedPathSegments: this.settings.maxRepeatedPathSegments,
+          },
+          cookies: this.settings.cookies,
+          basicAuth: this.settings.basicAuth,
+          proxy: this.settings.proxy,
           honourNofollow: this.settings.honourNofollow,
           extract: this.settings.extract,
           headers: this.settings.headers,
@@ -201,7 +211,7 @@ export class CrawlJob {
       if (result.ok) {
         this.frontier.recordPage(task, result, workerPid);
       } else {
-        this.frontier.recordFailure(task, result.error);
+        this.frontier.recordFailure(task, result.error, result);
         this.noteError(task.url, result.error);
       }
     }

@@ -1,7 +1,8 @@
 import type { Statement } from 'better-sqlite3';
-import type { CrawlTask, FetchedPage } from '../../shared/worker-protocol';
+import type { CrawlTask, FetchedPage, RedirectHop } from '../../shared/worker-protocol';
 import { QUARANTINE_AFTER_WORKER_DEATHS } from '../../shared/limits';
 import type { Db } from './store/database';
+import { PageWriter } from './store/page-writer';
 
 const QUEUED = 0;
 const LEASED = 1;
@@ -28,6 +29,20 @@ interface PendingPage {
   workerPid: number;
 }
 
+interface PendingFailure {
+  task: CrawlTask;
+  error: string;
+  state: number;
+  attempts: number | null;
+  redirects: readonly RedirectHop[];
+}
+
+/** What a failed fetch leaves behind besides its error. */
+export interface FailureDetails {
+  attempts: number;
+  redirects: readonly RedirectHop[];
+}
+
 /**
  * The crawl frontier. SQLite holds every URL with its state, so a job
  * resumes from the file alone; main keeps only a window of leased URLs in
@@ -39,7 +54,7 @@ export class Frontier {
   private readonly window: CrawlTask[] = [];
   private pendingPages: PendingPage[] = [];
   /** Failed or blocked URLs, not yet written. */
-  private pendingFailures: { task: CrawlTask; error: string; state: number }[] = [];
+  private pendingFailures: PendingFailure[] = [];
   private queuedInDb: number;
   private storedPages: number;
   private failedUrls: number;
@@ -54,16 +69,9 @@ export class Frontier {
    */
   private readonly known = new Set<string>();
   private readonly knownUrlMemo: number;
+  private readonly pageWriter: PageWriter;
   private readonly sql: Record<
-    | 'insertUrl'
-    | 'insertPage'
-    | 'insertValue'
-    | 'markDone'
-    | 'markFailed'
-    | 'lease'
-    | 'addDeath'
-    | 'bumpJob'
-    | 'release',
+    'insertUrl' | 'markDone' | 'markFailed' | 'lease' | 'addDeath' | 'bumpJob' | 'release',
     Statement
   >;
 
@@ -78,16 +86,8 @@ export class Frontier {
       insertUrl: db.prepare(
         'INSERT OR IGNORE INTO frontier (job_id, url, depth, found_on) VALUES (?, ?, ?, ?)',
       ),
-      insertPage: db.prepare(
-        `INSERT INTO pages (job_id, frontier_id, url, final_url, depth, status, content_type, bytes,
-           response_ms, title, link_count, attempts, retry_reasons, worker_pid, fetched_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      ),
-      insertValue: db.prepare(
-        'INSERT INTO extractions (page_id, name, position, value) VALUES (?, ?, ?, ?)',
-      ),
       markDone: db.prepare(`UPDATE frontier SET state = ${DONE} WHERE id = ?`),
-      markFailed: db.prepare('UPDATE frontier SET state = ?, error = ? WHERE id = ?'),
+      markFailed: db.prepare('UPDATE frontier SET state = ?, error = ?, attempts = ? WHERE id = ?'),
       lease: db.prepare(
         `UPDATE frontier SET state = ${LEASED} WHERE id IN (
            SELECT id FROM frontier WHERE job_id = ? AND state = ${QUEUED} ORDER BY depth, id LIMIT ?)
@@ -104,6 +104,7 @@ export class Frontier {
       ),
     };
 
+    this.pageWriter = new PageWriter(db, jobId);
     // Whatever was leased when the job last ran (stopped or killed) is queued again.
     this.sql.release.run(jobId);
     this.queuedInDb = this.count(QUEUED);
@@ -172,13 +173,25 @@ export class Frontier {
     this.statusCounts.set(page.status, (this.statusCounts.get(page.status) ?? 0) + 1);
   }
 
-  recordFailure(task: CrawlTask, error: string): void {
-    this.pendingFailures.push({ task, error, state: FAILED });
+  recordFailure(task: CrawlTask, error: string, details?: FailureDetails): void {
+    this.pendingFailures.push({
+      task,
+      error,
+      state: FAILED,
+      attempts: details?.attempts ?? null,
+      redirects: details?.redirects ?? [],
+    });
     this.failedUrls++;
   }
 
   recordBlocked(task: CrawlTask): void {
-    this.pendingFailures.push({ task, error: 'blocked by robots.txt', state: BLOCKED });
+    this.pendingFailures.push({
+      task,
+      error: 'blocked by robots.txt',
+      state: BLOCKED,
+      attempts: null,
+      redirects: [],
+    });
     this.blockedUrls++;
   }
 
@@ -233,27 +246,7 @@ export class Frontier {
     let added = 0;
     this.db.transaction(() => {
       for (const { task, page, workerPid } of pages) {
-        const { lastInsertRowid: pageId } = sql.insertPage.run(
-          jobId,
-          task.id,
-          task.url,
-          page.finalUrl,
-          task.depth,
-          page.status,
-          page.contentType,
-          page.bytes,
-          page.responseMs,
-          page.title,
-          page.linkCount,
-          page.attempts,
-          page.retryReasons.length > 0 ? JSON.stringify(page.retryReasons) : null,
-          workerPid,
-          page.fetchedAt,
-        );
-        for (const [name, value] of Object.entries(page.extracted)) {
-          const values = value === null ? [] : Array.isArray(value) ? value : [value];
-          values.forEach((one, position) => sql.insertValue.run(pageId, name, position, one));
-        }
+        this.pageWriter.writePage(task.id, task.url, task.depth, page, workerPid);
         sql.markDone.run(task.id);
         const depth = task.depth + 1;
         if (maxDepth !== null && depth > maxDepth) continue;
@@ -267,8 +260,9 @@ export class Frontier {
         }
       }
       let failed = 0;
-      for (const { task, error, state } of failures) {
-        sql.markFailed.run(state, error, task.id);
+      for (const { task, error, state, attempts, redirects } of failures) {
+        sql.markFailed.run(state, error, attempts, task.id);
+        this.pageWriter.writeRedirects(task.id, redirects);
         if (state === FAILED) failed++;
       }
       sql.bumpJob.run(pages.length, failed, failures.length - failed, jobId);

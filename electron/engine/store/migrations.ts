@@ -68,4 +68,90 @@ export const migrations: readonly string[] = [
   ) WITHOUT ROWID;
   CREATE INDEX extractions_value ON extractions (name, value);
   `,
+
+  // 2: what the crawling issue extracts per page, links, redirect hops, sitemap
+  // and external-link bookkeeping, and full-text search.
+  `
+  ALTER TABLE pages ADD COLUMN charset TEXT;
+  ALTER TABLE pages ADD COLUMN wire_bytes INTEGER;
+  ALTER TABLE pages ADD COLUMN ttfb_ms REAL;
+  -- JSON object: the final response's headers
+  ALTER TABLE pages ADD COLUMN headers TEXT;
+  ALTER TABLE pages ADD COLUMN redirect_count INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE pages ADD COLUMN meta_description TEXT;
+  ALTER TABLE pages ADD COLUMN meta_robots TEXT;
+  ALTER TABLE pages ADD COLUMN x_robots_tag TEXT;
+  ALTER TABLE pages ADD COLUMN canonical TEXT;
+  ALTER TABLE pages ADD COLUMN h1 TEXT;
+  ALTER TABLE pages ADD COLUMN h1_count INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE pages ADD COLUMN h2_count INTEGER NOT NULL DEFAULT 0;
+  -- JSON array of {lang, url}
+  ALTER TABLE pages ADD COLUMN hreflang TEXT;
+  ALTER TABLE pages ADD COLUMN lang TEXT;
+  ALTER TABLE pages ADD COLUMN word_count INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE pages ADD COLUMN content_hash TEXT;
+  ALTER TABLE pages ADD COLUMN images_without_alt INTEGER NOT NULL DEFAULT 0;
+  -- 1 unless the page is 200 HTML without noindex and without a canonical pointing elsewhere
+  ALTER TABLE pages ADD COLUMN indexable INTEGER NOT NULL DEFAULT 0;
+  -- why not indexable: 'status 404', 'noindex', 'canonicalised', 'not html'...
+  ALTER TABLE pages ADD COLUMN indexability TEXT;
+
+  -- attempts made on a URL that failed, and whether a sitemap listed it
+  ALTER TABLE frontier ADD COLUMN attempts INTEGER;
+  ALTER TABLE frontier ADD COLUMN in_sitemap INTEGER NOT NULL DEFAULT 0;
+
+  -- every link on every page; to_url is normalized
+  CREATE TABLE links (
+    id INTEGER PRIMARY KEY,
+    job_id INTEGER NOT NULL REFERENCES jobs(id) ON DELETE CASCADE,
+    from_page INTEGER NOT NULL REFERENCES pages(id) ON DELETE CASCADE,
+    to_url TEXT NOT NULL,
+    anchor TEXT NOT NULL,
+    rel TEXT,
+    internal INTEGER NOT NULL
+  );
+  CREATE INDEX links_from ON links (from_page);
+  CREATE INDEX links_to ON links (job_id, to_url);
+
+  -- redirect responses before a page's final URL (or before a failure), in order
+  CREATE TABLE redirects (
+    frontier_id INTEGER NOT NULL REFERENCES frontier(id) ON DELETE CASCADE,
+    hop INTEGER NOT NULL,
+    url TEXT NOT NULL,
+    status INTEGER NOT NULL,
+    location TEXT NOT NULL,
+    PRIMARY KEY (frontier_id, hop)
+  ) WITHOUT ROWID;
+
+  -- external links checked with one request each (checkExternal)
+  CREATE TABLE external_urls (
+    job_id INTEGER NOT NULL REFERENCES jobs(id) ON DELETE CASCADE,
+    url TEXT NOT NULL,
+    -- null until checked
+    status INTEGER,
+    error TEXT,
+    checked_at INTEGER,
+    PRIMARY KEY (job_id, url)
+  ) WITHOUT ROWID;
+
+  CREATE INDEX pages_job_status ON pages (job_id, status);
+  CREATE INDEX pages_job_depth ON pages (job_id, depth);
+  CREATE INDEX pages_job_title ON pages (job_id, title);
+  CREATE INDEX pages_job_description ON pages (job_id, meta_description);
+  CREATE INDEX pages_job_hash ON pages (job_id, content_hash);
+
+  CREATE VIRTUAL TABLE pages_fts USING fts5(
+    url, title, meta_description, h1,
+    content = 'pages', content_rowid = 'id', tokenize = 'unicode61'
+  );
+  CREATE TRIGGER pages_fts_insert AFTER INSERT ON pages BEGIN
+    INSERT INTO pages_fts (rowid, url, title, meta_description, h1)
+    VALUES (new.id, new.final_url, new.title, new.meta_description, new.h1);
+  END;
+  CREATE TRIGGER pages_fts_delete AFTER DELETE ON pages BEGIN
+    INSERT INTO pages_fts (pages_fts, rowid, url, title, meta_description, h1)
+    VALUES ('delete', old.id, old.final_url, old.title, old.meta_description, old.h1);
+  END;
+  INSERT INTO pages_fts (pages_fts) VALUES ('rebuild');
+  `,
 ];

@@ -1,0 +1,24 @@
+/** The fields of a fetched page that decide whether a search engine may index it. */
+export interface IndexabilityInput {
+  status: number;
+  contentType: string | null;
+  finalUrl: string;
+  metaRobots: string | null;
+  xRobotsTag: string | null;
+  canonical: string | null;
+}
+
+const HTML_TYPE = /^\s*(text\/html|application\/xhtml\+xml)\b/i;
+
+/**
+ * Null when the page is indexable, else the first reason it is not, in the
+ * order SEO tools report them: status, content type, noindex, canonical.
+ */
+export function nonIndexableReason(page: IndexabilityInput): string | null {
+  if (page.status < 200 || page.status > 299) return `status ${page.status}`;
+  if (!page.contentType || !HTML_TYPE.test(page.contentType)) return 'not html';
+  const robots = `${page.metaRobots ?? ''},${page.xRobotsTag ?? ''}`.toLowerCase();
+  if (/\b(noindex|none)\b/.test(robots)) return 'noindex';
+  if (page.canonical !== null && page.canonical !== page.finalUrl) return 'canonicalised';
+  return null;
+}
