@@ -119,7 +119,7 @@ export default defineConfig([
   },
 
   {
-    files: ['electron/engine/**', 'electron/worker/**', 'electron/cli/**'],
+    files: ['electron/engine/**', 'electron/worker/**', 'electron/cli/**', 'electron/serve/**'],
     rules: {
       'no-restricted-imports': [
         'error',

@@ -3,8 +3,7 @@
  * share of the HTML pages, and on "go" runs the worker's whole per-page CPU
  * path (decode, parse, resolve links) over them, with no network.
  */
-import { analyzePage } from '../electron/worker/analyze-page';
-import { createScope } from '../shared/scope';
+import { analyzePage, linkRulesFor } from '../electron/worker/analyze-page';
 import { generateSite, withOrigin } from './site-generator';
 
 const [index, count, pages, seed] = process.argv.slice(2).map(Number) as [
@@ -26,10 +25,11 @@ for (const [path, page] of site.pages) {
     contentType: page.contentType,
   });
 }
-const rules = {
-  inScope: createScope({ scope: 'host', startUrls: [`${origin}/`], include: [], exclude: [] }),
+const rules = linkRulesFor({
+  scope: { scope: 'host', startUrls: [`${origin}/`], include: [], exclude: [] },
+  urls: { stripTrackingParams: false, sortQueryParams: false, maxRepeatedPathSegments: 3 },
   honourNofollow: true,
-};
+});
 
 process.on('message', () => {
   const started = performance.now();

@@ -128,7 +128,8 @@ async function crawl(
     const cpuBefore = process.cpuUsage();
     const serverCpuBefore = cpuMs(serverPid);
     const workerCpu = new Map<number, number>();
-    const job = service.start({ startUrls: [`${url}/`], workers });
+    // Engine throughput, not politeness: one local host may take every request in flight.
+    const job = service.start({ startUrls: [`${url}/`], workers, hostConcurrency: 1024 });
     let last: ProgressSnapshot = job.snapshot();
     let peak = 0;
     const sampleMemory = () => {

@@ -5,4 +5,8 @@ import { pathToFileURL } from 'node:url';
 import { bundle } from './bundle.mjs';
 
 process.env.TRAWL_WORKER_MODULE ??= bundle('electron/worker/index.ts', 'worker');
+process.env.TRAWL_RESULTS_THREAD_MODULE ??= bundle(
+  'electron/engine/results/results-thread.ts',
+  'results-thread',
+);
 await import(pathToFileURL(bundle('electron/cli/index.ts', 'cli')).href);

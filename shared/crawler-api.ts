@@ -1,25 +1,120 @@
+import type { JobSettings, JobSettingsInput } from './job-settings';
+import type { JobStatus, ProgressSnapshot } from './progress';
+import type { ExportRequest, ResultsRequests } from './results';
+
 /**
  * What the renderer may ask of its host. The desktop app exposes it as
- * `window.trawl` through the preload (one `ipcRenderer.invoke` per method);
- * `trawl serve` will implement the same interface over a WebSocket.
+ * `window.trawl` through the preload (one `ipcRenderer.invoke` per request
+ * method, progress over a MessagePort); `trawl serve` implements the same
+ * interface over a WebSocket (renderer/src/api/ws-client.ts).
  *
  * Every method crosses a process boundary: arguments and results must be
- * structured-cloneable plain data.
+ * structured-cloneable plain data. Hosts validate arguments with
+ * `CRAWLER_REQUEST_SCHEMAS` (crawler-api-schemas.ts) where they enter. This
+ * module stays free of zod: the sandboxed preload bundles it.
  */
-export interface CrawlerApi {
+export interface CrawlerApi extends CrawlerRequests {
+  /** Live progress of every job running in the host (about 10 snapshots a second per job). */
+  onProgress(listener: (snapshot: ProgressSnapshot) => void): () => void;
+}
+
+/**
+ * The request/response half of `CrawlerApi`: what crosses IPC or the
+ * WebSocket as a call. The results questions (queryPages, pageDetail,
+ * queryLinks, runReport, compareJobs, renameJob, deleteJob) are the results
+ * contract of shared/results.ts.
+ */
+export interface CrawlerRequests extends ResultsRequests {
   /** The app's version, e.g. `0.1.0`. */
   getVersion(): Promise<string>;
   /** Logical CPU cores of the host: the default number of worker processes. */
   getCoreCount(): Promise<number>;
+  /** Every job in the database, newest first. */
+  listJobs(): Promise<JobInfo[]>;
+  /** Validates the settings (a clear error if they are bad), stores the job and starts it. */
+  startJob(settings: JobStartInput): Promise<JobInfo>;
+  /** Graceful: finish pages in flight first. Force: kill the workers at once. */
+  stopJob(jobId: number, options?: { force?: boolean }): Promise<void>;
+  /** Continues a stopped or interrupted job, optionally with another pool size. */
+  resumeJob(jobId: number, options?: { workers?: number }): Promise<JobInfo>;
+  /** Grows or shrinks the worker pool of a running job. */
+  resizePool(jobId: number, workers: number): Promise<void>;
+  /**
+   * Exports a job's results. In the browser the host answers with a download
+   * URL (the browser shows the download's progress); the desktop app asks
+   * for a file with a save dialog and resolves once it is written.
+   */
+  exportJob(request: ExportRequest): Promise<ExportOutcome>;
 }
 
+export type ExportOutcome =
+  | { kind: 'download'; url: string; fileName: string }
+  | { kind: 'saved'; path: string }
+  | { kind: 'cancelled' };
+
+/** A job as the UI lists it. */
+export interface JobInfo {
+  id: number;
+  /** The host of the first start URL. */
+  name: string;
+  status: JobStatus;
+  settings: JobSettings;
+  createdAt: number;
+  startedAt: number | null;
+  finishedAt: number | null;
+  pages: number;
+  failed: number;
+}
+
+/** Job settings as a UI sends them: `workers` may be left to the host (all cores). */
+export type JobStartInput = Omit<JobSettingsInput, 'workers'> & { workers?: number };
+
 /**
- * IPC channel names, one per `CrawlerApi` method. Main handles only channels
+ * IPC channel names, one per request method. Main handles only channels
  * with the `trawl:` prefix and only from the app's own pages.
  */
 export const CRAWLER_API_CHANNELS = {
   getVersion: 'trawl:get-version',
   getCoreCount: 'trawl:get-core-count',
-} as const satisfies Record<keyof CrawlerApi, `trawl:${string}`>;
+  listJobs: 'trawl:list-jobs',
+  startJob: 'trawl:start-job',
+  stopJob: 'trawl:stop-job',
+  resumeJob: 'trawl:resume-job',
+  resizePool: 'trawl:resize-pool',
+  exportJob: 'trawl:export-job',
+  queryPages: 'trawl:query-pages',
+  pageDetail: 'trawl:page-detail',
+  queryLinks: 'trawl:query-links',
+  runReport: 'trawl:run-report',
+  compareJobs: 'trawl:compare-jobs',
+  renameJob: 'trawl:rename-job',
+  deleteJob: 'trawl:delete-job',
+} as const satisfies Record<keyof CrawlerRequests, `trawl:${string}`>;
 
 export type CrawlerApiChannel = (typeof CRAWLER_API_CHANNELS)[keyof typeof CRAWLER_API_CHANNELS];
+
+export type CrawlerRequestMethod = keyof CrawlerRequests;
+export const CRAWLER_REQUEST_METHODS = Object.keys(CRAWLER_API_CHANNELS) as CrawlerRequestMethod[];
+
+/**
+ * Builds the request methods from one transport function (IPC invoke, a
+ * WebSocket request). Trailing `undefined` arguments are dropped: they mean
+ * "left out", and JSON would turn them into `null`.
+ */
+export function bindRequests(
+  call: (method: CrawlerRequestMethod, args: unknown[]) => Promise<unknown>,
+): CrawlerRequests {
+  const entries = CRAWLER_REQUEST_METHODS.map((method) => [
+    method,
+    (...args: unknown[]) => {
+      while (args.length > 0 && args[args.length - 1] === undefined) args.pop();
+      return call(method, args);
+    },
+  ]);
+  return Object.fromEntries(entries) as CrawlerRequests;
+}
+
+/** Main → preload: carries the progress MessagePort, with the nonce the preload expects. */
+export const PROGRESS_PORT_CHANNEL = 'trawl:progress-port';
+/** The preload finds the nonce in `process.argv` as `--trawl-port-nonce=<nonce>`. */
+export const PORT_NONCE_ARG = '--trawl-port-nonce=';

@@ -45,10 +45,17 @@ export function createScope(
     all: () => true,
   }[settings.scope];
   if (options.withPatterns === false) return boundary;
+  const patterns = createPatternFilter(settings);
+  return (url) => boundary(url) && patterns(url);
+}
+
+/** The include and exclude patterns alone, for callers that have checked the boundary. */
+export function createPatternFilter(
+  settings: Pick<ScopeSettings, 'include' | 'exclude'>,
+): (url: URL) => boolean {
   const include = settings.include.map((pattern) => new RegExp(pattern));
   const exclude = settings.exclude.map((pattern) => new RegExp(pattern));
   return (url) =>
-    boundary(url) &&
     (include.length === 0 || include.some((re) => re.test(url.href))) &&
     !exclude.some((re) => re.test(url.href));
 }

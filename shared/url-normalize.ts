@@ -33,3 +33,90 @@ export function parseCrawlableUrl(href: string, base?: string | URL): URL | null
 export function normalizeUrl(href: string, base?: string | URL): string | null {
   return parseCrawlableUrl(href, base)?.href ?? null;
 }
+
+/**
+ * Query parameters that only say where a visitor came from, never what the
+ * page shows: Google Analytics / Ads (`utm_*`, `gclid`, `gclsrc`, `dclid`,
+ * `gbraid`, `wbraid`, `_ga`, `_gl`), Meta (`fbclid`), Microsoft (`msclkid`),
+ * Mailchimp (`mc_cid`, `mc_eid`), Yandex (`yclid`), Instagram (`igshid`),
+ * X (`twclid`), TikTok (`ttclid`), HubSpot (`_hsenc`, `_hsmi`), Marketo
+ * (`mkt_tok`).
+ */
+const TRACKING_PARAMS = new Set([
+  'gclid',
+  'gclsrc',
+  'dclid',
+  'gbraid',
+  'wbraid',
+  '_ga',
+  '_gl',
+  'fbclid',
+  'msclkid',
+  'mc_cid',
+  'mc_eid',
+  'yclid',
+  'igshid',
+  'twclid',
+  'ttclid',
+  '_hsenc',
+  '_hsmi',
+  'mkt_tok',
+]);
+
+function isTrackingParam(pair: string): boolean {
+  const end = pair.indexOf('=');
+  const name = (end < 0 ? pair : pair.slice(0, end)).toLowerCase();
+  return name.startsWith('utm_') || TRACKING_PARAMS.has(name);
+}
+
+/** Sorts `name=value` pairs by name; equal names keep their order (`?a=2&a=1` stays). */
+function byName(a: string, b: string): number {
+  const nameA = a.split('=', 1)[0]!;
+  const nameB = b.split('=', 1)[0]!;
+  return nameA < nameB ? -1 : nameA > nameB ? 1 : 0;
+}
+
+/**
+ * Applies a job's query rules to a parsed URL in place. The query is edited
+ * as raw `name=value` pairs, never through URLSearchParams, which would
+ * re-encode the parameters it keeps (`a%20b` into `a+b`, `/` into `%2F`).
+ */
+export function applyUrlRules(url: URL, rules: UrlRules): URL {
+  if (url.search === '' || !(rules.stripTrackingParams || rules.sortQueryParams)) return url;
+  let pairs = url.search.slice(1).split('&');
+  if (rules.stripTrackingParams) pairs = pairs.filter((pair) => !isTrackingParam(pair));
+  if (rules.sortQueryParams) pairs.sort(byName);
+  const search = pairs.filter((pair) => pair !== '').join('&');
+  if (search !== url.search.slice(1)) url.search = search;
+  return url;
+}
+
+/** The canonical form with the job's URL rules applied, or null (see parseCrawlableUrl). */
+export function normalizeWithRules(
+  href: string,
+  rules: UrlRules,
+  base?: string | URL,
+): string | null {
+  const url = parseCrawlableUrl(href, base);
+  return url === null ? null : applyUrlRules(url, rules).href;
+}
+
+/**
+ * The endless-URL-space guard: true when one path segment occurs more than
+ * `max` times (`/a/b/a/b/a/b/a/b/`, calendars nesting `/2024/next/2024/…`).
+ */
+export function repeatsPathSegments(url: URL, max: number): boolean {
+  const path = url.pathname;
+  let slashes = 0;
+  for (let i = path.indexOf('/'); i >= 0; i = path.indexOf('/', i + 1)) slashes++;
+  // A path with no more segments than `max` cannot repeat one too often.
+  if (slashes <= max) return false;
+  const seen = new Map<string, number>();
+  for (const segment of path.split('/')) {
+    if (segment === '') continue;
+    const count = (seen.get(segment) ?? 0) + 1;
+    if (count > max) return true;
+    seen.set(segment, count);
+  }
+  return false;
+}

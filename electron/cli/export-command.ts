@@ -1,41 +1,82 @@
 import type { Command } from 'commander';
-import { createWriteStream } from 'node:fs';
-import { once } from 'node:events';
-import type { Writable } from 'node:stream';
 import { openDatabase } from '../engine/store/database';
-import { JobStore } from '../engine/store/job-store';
-import { iteratePages } from '../engine/store/page-reader';
+import { exportJob } from '../engine/export/export-job';
 import { UserError } from '../engine/user-error';
+import {
+  EXPORT_FORMATS,
+  REPORT_NAMES,
+  exportRequestSchema,
+  type ExportFormat,
+  type ReportName,
+} from '../../shared/results';
+import { describeSchemaError } from '../../shared/job-settings';
 import { DB_OPTION_HELP, databasePath, wholeNumber } from './options';
 
-const FORMATS = ['ndjson'] as const;
+interface ExportOptions {
+  db?: string;
+  format: string;
+  report?: string;
+  out?: string;
+  bom?: boolean;
+  sitemapBase?: string;
+}
 
 export function registerExportCommand(program: Command): void {
   program
     .command('export')
-    .description("write a job's pages to stdout or a file")
+    .description("write a job's pages, or one of its reports, to stdout or a file")
     .argument('<job-id>', 'job to export (see `trawl jobs`)', wholeNumber(1))
     .option('--db <file>', DB_OPTION_HELP)
-    .option('--format <format>', `one of: ${FORMATS.join(', ')}`, 'ndjson')
-    .option('--out <file>', 'write here instead of stdout')
-    .action(async (jobId: number, options: { db?: string; format: string; out?: string }) => {
-      if (!(FORMATS as readonly string[]).includes(options.format)) {
+    .option('--format <format>', `one of: ${EXPORT_FORMATS.join(', ')}`, 'ndjson')
+    .option('--report <name>', `export a report instead of the pages: ${REPORT_NAMES.join(', ')}`)
+    .option('--out <file>', 'write here instead of stdout (needed for xlsx, sqlite)')
+    .option('--bom', 'csv: start with a UTF-8 byte order mark (for Excel)')
+    .option(
+      '--sitemap-base <url>',
+      'sitemap over 50,000 URLs: where its files will be served (default: the site origin)',
+    )
+    .action(async (jobId: number, options: ExportOptions) => {
+      if (!(EXPORT_FORMATS as readonly string[]).includes(options.format)) {
         throw new UserError(
-          `unknown export format "${options.format}" (supported: ${FORMATS.join(', ')})`,
+          `unknown export format "${options.format}" (supported: ${EXPORT_FORMATS.join(', ')})`,
         );
       }
+      if (
+        options.report !== undefined &&
+        !(REPORT_NAMES as readonly string[]).includes(options.report)
+      ) {
+        throw new UserError(
+          `unknown report "${options.report}" (reports: ${REPORT_NAMES.join(', ')})`,
+        );
+      }
+      const format = options.format as ExportFormat;
+      if ((format === 'xlsx' || format === 'sqlite') && !options.out) {
+        throw new UserError(`--format ${format} needs --out FILE`);
+      }
+      const parsed = exportRequestSchema.safeParse({
+        jobId,
+        format,
+        ...(options.report && { report: options.report as ReportName }),
+        ...(options.bom && { bom: true }),
+      });
+      if (!parsed.success) throw new UserError(describeSchemaError(parsed.error));
       const db = openDatabase(databasePath(options.db), { mustExist: true });
+      // Progress only for a person watching: never into a pipe or a log file.
+      const showProgress = process.stderr.isTTY && Boolean(options.out);
       try {
-        const job = new JobStore(db).get(jobId); // a clear error for an unknown job
-        const out: Writable = options.out ? createWriteStream(options.out) : process.stdout;
-        for (const page of iteratePages(db, jobId, job.settings.extract)) {
-          // Respect backpressure: memory stays flat however many pages there are.
-          if (!out.write(`${JSON.stringify(page)}\n`)) await once(out, 'drain');
-        }
-        if (out !== process.stdout) {
-          out.end();
-          await once(out, 'finish');
-        }
+        const { rows } = await exportJob(
+          db,
+          parsed.data,
+          options.out ? { file: options.out } : { stream: process.stdout },
+          {
+            ...(options.sitemapBase && { sitemapBaseUrl: options.sitemapBase }),
+            ...(showProgress && {
+              onProgress: ({ rows: done, total }) =>
+                process.stderr.write(`\rexported ${done}${total !== null ? `/${total}` : ''} rows`),
+            }),
+          },
+        );
+        if (showProgress) process.stderr.write(`\rexported ${rows} rows to ${options.out}\n`);
       } finally {
         db.close();
       }

@@ -3,6 +3,9 @@ import { UserError } from '../engine/user-error';
 import { registerCrawlCommand } from './crawl-command';
 import { registerExportCommand } from './export-command';
 import { registerJobsCommand } from './jobs-command';
+import { registerReportCommand } from './report-command';
+import { registerCompareCommand } from './compare-command';
+import { registerServeCommand } from './serve-command';
 
 /** `trawl`: the headless host of the crawl engine. */
 const program = new Command()
@@ -23,6 +26,9 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
 registerCrawlCommand(program);
 registerJobsCommand(program);
 registerExportCommand(program);
+registerReportCommand(program);
+registerCompareCommand(program);
+registerServeCommand(program);
 
 try {
   await program.parseAsync(process.argv);

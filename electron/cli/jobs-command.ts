@@ -1,42 +1,75 @@
 import type { Command } from 'commander';
-import { openDatabase } from '../engine/store/database';
+import { openDatabase, type Db } from '../engine/store/database';
+import { JobAdmin } from '../engine/store/job-admin';
 import { JobStore } from '../engine/store/job-store';
-import { DB_OPTION_HELP, databasePath } from './options';
+import { DB_OPTION_HELP, databasePath, wholeNumber } from './options';
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
+function withDatabase<T>(file: string | undefined, use: (db: Db) => T): T {
+  const db = openDatabase(databasePath(file), { mustExist: true });
+  try {
+    return use(db);
+  } finally {
+    db.close();
+  }
+}
+
+function listJobs(options: { db?: string; json?: boolean }): void {
+  withDatabase(options.db, (db) => {
+    const jobs = new JobStore(db).list();
+    for (const job of jobs) {
+      const row = {
+        id: job.id,
+        status: job.status,
+        pages: job.pages,
+        startedAt: iso(job.startedAt),
+        finishedAt: iso(job.finishedAt),
+      };
+      if (options.json) {
+        process.stdout.write(`${JSON.stringify({ ...row, name: job.name, failed: job.failed })}\n`);
+      } else {
+        process.stdout.write(
+          `${String(job.id).padStart(4)}  ${job.status.padEnd(9)} ${String(job.pages).padStart(8)} pages  ` +
+            `${row.startedAt ?? '-'}  ${job.name}\n`,
+        );
+      }
+    }
+    if (!options.json && jobs.length === 0) process.stderr.write('no jobs yet\n');
+  });
+}
+
 export function registerJobsCommand(program: Command): void {
-  program
+  const jobs = program
     .command('jobs')
-    .description('list the jobs in a database')
+    .description('list, rename and delete the jobs in a database')
     .option('--db <file>', DB_OPTION_HELP)
     .option('--json', 'one JSON object per line')
-    .action((options: { db?: string; json?: boolean }) => {
-      const db = openDatabase(databasePath(options.db), { mustExist: true });
-      try {
-        const jobs = new JobStore(db).list();
-        for (const job of jobs) {
-          const row = {
-            id: job.id,
-            status: job.status,
-            pages: job.pages,
-            startedAt: iso(job.startedAt),
-            finishedAt: iso(job.finishedAt),
-          };
-          if (options.json) {
-            process.stdout.write(
-              `${JSON.stringify({ ...row, name: job.name, failed: job.failed })}\n`,
-            );
-          } else {
-            process.stdout.write(
-              `${String(job.id).padStart(4)}  ${job.status.padEnd(9)} ${String(job.pages).padStart(8)} pages  ` +
-                `${row.startedAt ?? '-'}  ${job.name}\n`,
-            );
-          }
-        }
-        if (!options.json && jobs.length === 0) process.stderr.write('no jobs yet\n');
-      } finally {
-        db.close();
-      }
-    });
+    .action(listJobs);
+  jobs
+    .command('rename')
+    .description('give a job a new name')
+    .argument('<job-id>', 'the job', wholeNumber(1))
+    .argument('<name>', 'its new name')
+    .option('--db <file>', DB_OPTION_HELP)
+    .action((jobId: number, name: string, options: { db?: string }) =>
+      withDatabase(options.db ?? jobs.opts<{ db?: string }>().db, (db) =>
+        new JobAdmin(db).rename(jobId, name),
+      ),
+    );
+  jobs
+    .command('delete')
+    .description('delete a job with all its rows, and give the space back')
+    .argument('<job-id>', 'the job', wholeNumber(1))
+    .option('--db <file>', DB_OPTION_HELP)
+    .action((jobId: number, options: { db?: string }) =>
+      withDatabase(options.db ?? jobs.opts<{ db?: string }>().db, (db) => {
+        const { reclaimed } = new JobAdmin(db).delete(jobId);
+        process.stderr.write(
+          reclaimed
+            ? `job ${jobId} deleted\n`
+            : `job ${jobId} deleted; its space is reused by later jobs (another program has the file open, so it was not compacted)\n`,
+        );
+      }),
+    );
 }

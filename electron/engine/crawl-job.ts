@@ -4,19 +4,26 @@ import { PROGRESS_HZ } from '../../shared/limits';
 import type { JobStatus, JobSummary, ProgressSnapshot } from '../../shared/progress';
 import type { CrawlTask, PageResult } from '../../shared/worker-protocol';
 import { createScope, type ScopeSettings } from '../../shared/scope';
+import { ExternalChecker } from './external-checker';
 import { Frontier } from './frontier';
+import { HostLimits } from './host-limits';
+import { HostScheduler } from './host-scheduler';
 import { RobotsCache } from './robots';
+import { seedFromSitemaps } from './sitemap-seeder';
 import type { Logger } from './logger';
 import type { ProcessLauncher } from './process-launcher';
 import type { Db } from './store/database';
 import { JobStore } from './store/job-store';
 import { Throughput } from './throughput';
+import { UserError } from './user-error';
 import { WorkerPool } from './worker-pool';
 
 /** Results buffered before a flush is forced, and the longest a result waits. */
 const FLUSH_BATCH = 64;
 const FLUSH_DELAY_MS = 25;
 const HEARTBEAT_MS = 1000;
+/** URLs held in the per-host queues, on top of the frontier's window. */
+const SCHEDULER_BUFFER = 1000;
 const RECENT_ERRORS = 20;
 /** The histogram records whole timer intervals: the delay is what exceeds this. */
 const LOOP_DELAY_RESOLUTION_MS = 5;
@@ -43,6 +50,15 @@ export class CrawlJob {
   private readonly settings: JobSettings;
   private readonly scope: ScopeSettings;
   private readonly robots: RobotsCache | null;
+  private readonly limits: HostLimits;
+  private readonly scheduler: HostScheduler;
+  private readonly checker: ExternalChecker | null;
+  private readonly withinBoundary: (url: string) => boolean;
+  /** Sitemap mode: seeding is under way (it ends the job if it finds nothing). */
+  private seeding: Promise<void> | null = null;
+  private readonly seedingAbort = new AbortController();
+  /** Results that wait for the robots.txt of the origin they were redirected to. */
+  private readonly held = new Set<Promise<void>>();
   private readonly logger: Logger;
   private readonly startedAt = Date.now();
   private readonly throughput = new Throughput();
@@ -63,20 +79,48 @@ export class CrawlJob {
     this.finished = new Promise((resolve) => (this.resolveFinished = resolve));
     // First: a job another process is crawling is refused before anything changes.
     this.jobs.markStarted(this.id, this.settings);
+    this.limits = new HostLimits(this.settings);
     this.robots = this.settings.ignoreRobots
       ? null
-      : new RobotsCache(this.settings.userAgent, this.logger, () => this.pump());
+      : new RobotsCache(this.settings.userAgent, this.logger, (origin, crawlDelayMs) => {
+          if (crawlDelayMs > 0) this.limits.raiseDelay(origin, crawlDelayMs);
+          this.scheduler.robotsLoaded(origin);
+          this.pump();
+        });
     const { scope, startUrls, include, exclude } = this.settings;
     this.scope = { scope, startUrls, include, exclude };
     // Main checks the scope's boundary (not the user's patterns) on what workers send.
-    const withinBoundary = createScope(this.scope, { withPatterns: false });
+    const boundary = createScope(this.scope, { withPatterns: false });
+    this.withinBoundary = (url) => URL.canParse(url) && boundary(new URL(url));
     // A list crawl fetches exactly its URLs: nothing found on them is queued.
     const maxDepth = this.settings.mode === 'list' ? 0 : this.settings.maxDepth;
     this.frontier = new Frontier(options.db, this.id, {
       maxDepth,
-      accepts: (url) => URL.canParse(url) && withinBoundary(new URL(url)),
+      accepts: this.withinBoundary,
+      recordExternal: this.settings.checkExternal,
     });
-    this.frontier.seed(this.settings.startUrls);
+    this.scheduler = new HostScheduler({
+      take: () => this.frontier.take(),
+      limits: this.limits,
+      robots: this.robots && ((url) => this.robots!.check(url)),
+      onBlocked: (task) => this.frontier.recordBlocked(task),
+      onWake: () => this.pump(),
+      maxBuffered: SCHEDULER_BUFFER,
+    });
+    this.checker = this.settings.checkExternal
+      ? new ExternalChecker({
+          db: options.db,
+          jobId: this.id,
+          limits: this.limits,
+          userAgent: this.settings.userAgent,
+          headers: this.settings.headers,
+          timeoutMs: this.settings.timeoutMs,
+          logger: this.logger,
+          onIdle: () => this.pump(),
+        })
+      : null;
+    if (this.settings.mode === 'sitemap') this.seedFromSitemaps();
+    else this.frontier.seed(this.settings.startUrls);
     this.pagesAtStart = this.frontier.processed;
 
     this.loopDelay = monitorEventLoopDelay({ resolution: LOOP_DELAY_RESOLUTION_MS });
@@ -156,7 +200,7 @@ export class CrawlJob {
       pagesDone: this.frontier.pages,
       failed: this.frontier.failed,
       blocked: this.frontier.blocked,
-      queued: this.frontier.queued,
+      queued: this.frontier.queued + this.scheduler.size,
       inFlight: this.pool.inFlight,
       pagesPerSecond: Math.round(this.throughput.perSecond() * 10) / 10,
       statusCounts,
@@ -175,55 +219,73 @@ export class CrawlJob {
     return maxPages !== null && this.frontier.processed + this.pool.inFlight >= maxPages;
   }
 
-  private nextTask = (): CrawlTask | undefined => {
-    for (;;) {
-      if (this.maxPagesReached()) return undefined;
-      const task = this.frontier.take();
-      if (!task || !this.robots) return task;
-      const verdict = this.robots.check(task.url);
-      if (verdict === 'allowed') return task;
-      if (verdict === 'blocked') {
-        this.frontier.recordBlocked(task);
-        continue;
-      }
-      // robots.txt of its origin is on its way: wait for it, keeping the URL's place.
-      this.frontier.putBack(task);
-      return undefined;
-    }
-  };
+  /** The next URL the host limits, robots.txt and the page limit allow now. */
+  private nextTask = (): CrawlTask | undefined =>
+    this.maxPagesReached() ? undefined : this.scheduler.next();
 
   private pump(): void {
     if (this.status !== 'running') return;
     try {
-      this.pool.dispatch(this.nextTask, (task) => this.frontier.putBack(task));
+      this.pool.dispatch(this.nextTask, (task) => this.scheduler.putBack(task));
     } catch (error) {
       void this.end('failed', error as Error);
       return;
     }
-    if (this.pool.inFlight > 0) return;
+    if (this.pool.inFlight > 0 || this.seeding || this.held.size > 0) return;
     // Nothing in flight: done once nothing is queued (after writing what may add to the queue).
     if (!this.writeResults()) return;
-    if (this.maxPagesReached() || !this.frontier.hasQueued()) void this.end('finished');
+    const crawled =
+      this.maxPagesReached() || (!this.frontier.hasQueued() && this.scheduler.size === 0);
+    if (crawled && (this.checker?.idle ?? true)) void this.end('finished');
   }
 
   private store(results: { task: CrawlTask; result: PageResult }[], workerPid: number): void {
-    for (const { task, result } of results) {
-      if (result.ok) {
-        this.frontier.recordPage(task, result, workerPid);
-      } else {
-        this.frontier.recordFailure(task, result.error, result);
-        this.noteError(task.url, result.error);
-      }
-    }
+    for (const { task } of results) this.scheduler.finished(task.url);
+    for (const { task, result } of results) this.storeOne(task, result, workerPid);
     if (this.frontier.pendingWrites >= FLUSH_BATCH) this.writeResults();
     else this.flushTimer ??= setTimeout(() => this.writeResults(), FLUSH_DELAY_MS);
   }
 
+  private storeOne(task: CrawlTask, result: PageResult, workerPid: number): void {
+    if (!result.ok) {
+      this.frontier.recordFailure(task, result.error, result);
+      this.noteError(task.url, result.error);
+      return;
+    }
+    // The worker follows redirects itself; robots.txt is checked on where it landed.
+    if (this.robots && result.redirects.length > 0) {
+      const verdict = this.robots.check(result.finalUrl);
+      if (verdict === 'pending') {
+        // Held until that origin's robots.txt is known (fetching it has started).
+        const held: Promise<void> = this.robots
+          .whenLoaded(new URL(result.finalUrl).origin)
+          .then(() => {
+            this.held.delete(held);
+            this.storeOne(task, result, workerPid);
+            this.writeResults();
+            this.pump();
+          });
+        this.held.add(held);
+        return;
+      }
+      if (verdict === 'blocked') {
+        this.frontier.recordBlocked(
+          task,
+          `redirected to ${result.finalUrl}, which robots.txt blocks`,
+          result.redirects,
+        );
+        return;
+      }
+    }
+    this.frontier.recordPage(task, result, workerPid);
+  }
+
   private takeBack(tasks: CrawlTask[], died: boolean, reason: string): void {
     try {
-      for (const { task, error } of this.frontier.giveBack(tasks, died, reason)) {
-        this.noteError(task.url, error);
-      }
+      for (const task of tasks) this.scheduler.finished(task.url);
+      const { retry, quarantined } = this.frontier.giveBack(tasks, died, reason);
+      this.scheduler.requeue(retry);
+      for (const { task, error } of quarantined) this.noteError(task.url, error);
     } catch (error) {
       void this.end('failed', error as Error);
       return;
@@ -237,11 +299,66 @@ export class CrawlJob {
     this.flushTimer = null;
     try {
       this.frontier.flush();
+      this.checker?.notify();
       return true;
     } catch (error) {
       void this.end('failed', error as Error);
       return false;
     }
+  }
+
+  /**
+   * Sitemap mode: seeds the frontier from the start URLs' sitemaps while the
+   * crawl runs; each batch found is crawlable at once. Nothing found at all
+   * (and nothing from an earlier run) fails the job.
+   */
+  private seedFromSitemaps(): void {
+    const seeding = seedFromSitemaps({
+      startUrls: this.settings.startUrls,
+      userAgent: this.settings.userAgent,
+      headers: this.settings.headers,
+      // With robots.txt ignored, it is still where a site names its sitemaps.
+      robots: this.robots ?? new RobotsCache(this.settings.userAgent, this.logger),
+      accepts: this.withinBoundary,
+      seed: (urls) => {
+        try {
+          const added = this.frontier.seedFromSitemap(urls);
+          if (added > 0) this.pump();
+          return added;
+        } catch (error) {
+          void this.end('failed', error as Error);
+          return 0;
+        }
+      },
+      logger: this.logger,
+      signal: this.seedingAbort.signal,
+    });
+    this.seeding = seeding.then(
+      (summary) => {
+        this.seeding = null;
+        if (this.ending) return;
+        this.logger(
+          'info',
+          `sitemaps: ${summary.sitemaps} read (${summary.failed} failed), ` +
+            `${summary.listed} URLs in scope listed, ${summary.added} new`,
+        );
+        if (!this.frontier.hasUrls()) {
+          void this.end(
+            'failed',
+            new UserError(
+              `sitemap mode found no URLs to crawl (sitemaps read: ${summary.sitemaps}, failed: ${summary.failed}; ` +
+                `see the log above)`,
+            ),
+          );
+          return;
+        }
+        this.pump();
+      },
+      (error: Error) => {
+        this.seeding = null;
+        void this.end('failed', error);
+      },
+    );
   }
 
   private noteError(url: string, error: string): void {
@@ -264,11 +381,17 @@ export class CrawlJob {
   private async shutDown(outcome: 'finished' | 'stopped' | 'failed', error?: Error): Promise<void> {
     this.status = outcome === 'finished' ? 'running' : 'stopping';
     if (error) this.logger('error', error.message);
+    this.seedingAbort.abort();
+    const checksStopped = this.checker?.stop();
     if (outcome === 'failed') await this.pool.kill();
     else await this.pool.drain();
+    await Promise.all([this.seeding, checksStopped, ...this.held]);
+    if (this.checker && this.checker.checked > 0) {
+      this.logger('info', `external links checked: ${this.checker.checked}`);
+    }
     let status: 'finished' | 'stopped' | 'failed' = outcome;
     try {
-      this.frontier.release();
+      this.frontier.release(this.scheduler.drain());
       this.jobs.markEnded(this.id, status);
     } catch (storeError) {
       status = 'failed';

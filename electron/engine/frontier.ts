@@ -21,6 +21,8 @@ export interface FrontierOptions {
   windowSize?: number;
   /** URLs remembered in memory as already known, before the memo starts over. */
   knownUrlMemo?: number;
+  /** Record each page's external links in external_urls, for checking (checkExternal). */
+  recordExternal?: boolean;
 }
 
 interface PendingPage {
@@ -71,7 +73,15 @@ export class Frontier {
   private readonly knownUrlMemo: number;
   private readonly pageWriter: PageWriter;
   private readonly sql: Record<
-    'insertUrl' | 'markDone' | 'markFailed' | 'lease' | 'addDeath' | 'bumpJob' | 'release',
+    | 'insertUrl'
+    | 'markInSitemap'
+    | 'markDone'
+    | 'markFailed'
+    | 'lease'
+    | 'addDeath'
+    | 'bumpJob'
+    | 'release'
+    | 'insertExternal',
     Statement
   >;
 
@@ -86,6 +96,7 @@ export class Frontier {
       insertUrl: db.prepare(
         'INSERT OR IGNORE INTO frontier (job_id, url, depth, found_on) VALUES (?, ?, ?, ?)',
       ),
+      markInSitemap: db.prepare('UPDATE frontier SET in_sitemap = 1 WHERE job_id = ? AND url = ?'),
       markDone: db.prepare(`UPDATE frontier SET state = ${DONE} WHERE id = ?`),
       markFailed: db.prepare('UPDATE frontier SET state = ?, error = ?, attempts = ? WHERE id = ?'),
       lease: db.prepare(
@@ -102,6 +113,7 @@ export class Frontier {
       release: db.prepare(
         `UPDATE frontier SET state = ${QUEUED} WHERE job_id = ? AND state = ${LEASED}`,
       ),
+      insertExternal: db.prepare('INSERT OR IGNORE INTO external_urls (job_id, url) VALUES (?, ?)'),
     };
 
     this.pageWriter = new PageWriter(db, jobId);
@@ -128,6 +140,32 @@ export class Frontier {
       for (const url of urls)
         this.queuedInDb += this.sql.insertUrl.run(this.jobId, url, 0, null).changes;
     })();
+  }
+
+  /**
+   * Adds URLs a sitemap lists at depth 0, marked in_sitemap; a URL already
+   * known (found by crawling) keeps its place and gets the mark. One
+   * transaction per call. Returns how many were new.
+   */
+  seedFromSitemap(urls: readonly string[]): number {
+    let added = 0;
+    this.db.transaction(() => {
+      for (const url of urls) {
+        const inserted = this.sql.insertUrl.run(this.jobId, url, 0, null).changes;
+        added += inserted;
+        this.sql.markInSitemap.run(this.jobId, url);
+      }
+    })();
+    this.queuedInDb += added;
+    return added;
+  }
+
+  /** True once the job has any URL at all (queued, done or otherwise). */
+  hasUrls(): boolean {
+    return (
+      this.db.prepare('SELECT 1 FROM frontier WHERE job_id = ? LIMIT 1').get(this.jobId) !==
+      undefined
+    );
   }
 
   /** The next URL to crawl, breadth-first by depth, or undefined if none is queued now. */
@@ -184,14 +222,13 @@ export class Frontier {
     this.failedUrls++;
   }
 
-  recordBlocked(task: CrawlTask): void {
-    this.pendingFailures.push({
-      task,
-      error: 'blocked by robots.txt',
-      state: BLOCKED,
-      attempts: null,
-      redirects: [],
-    });
+  /** A URL robots.txt disallows; `why` and `redirects` when it was a redirect's target. */
+  recordBlocked(
+    task: CrawlTask,
+    why = 'blocked by robots.txt',
+    redirects: readonly RedirectHop[] = [],
+  ): void {
+    this.pendingFailures.push({ task, error: why, state: BLOCKED, attempts: null, redirects });
     this.blockedUrls++;
   }
 
@@ -199,14 +236,15 @@ export class Frontier {
    * Takes back URLs that were in flight on a worker. When the worker died,
    * each URL's death count rises and a URL that has now been on
    * QUARANTINE_AFTER_WORKER_DEATHS dead workers is failed instead of retried.
-   * Returns the quarantined tasks with the error recorded for each;
+   * Returns the tasks to run again (first in line, in order: they were
+   * taken first) and the quarantined ones with the error recorded for each;
    * `reason` says how the last worker died.
    */
   giveBack(
     tasks: readonly CrawlTask[],
     workerDied: boolean,
     reason: string,
-  ): { task: CrawlTask; error: string }[] {
+  ): { retry: CrawlTask[]; quarantined: { task: CrawlTask; error: string }[] } {
     const quarantined: CrawlTask[] = [];
     const retry: CrawlTask[] = [];
     if (workerDied) {
@@ -223,14 +261,10 @@ export class Frontier {
     }
     const error = `quarantined: in flight on ${QUARANTINE_AFTER_WORKER_DEATHS} workers that died (the last ${reason})`;
     for (const task of quarantined) this.recordFailure(task, error);
-    // Back at the front: these were taken first, so breadth-first order holds.
-    this.window.unshift(...retry.map((task) => (workerDied ? { ...task, suspect: true } : task)));
-    return quarantined.map((task) => ({ task, error }));
-  }
-
-  /** Returns a task taken but not dispatched to the front of the queue. */
-  putBack(task: CrawlTask): void {
-    this.window.unshift(task);
+    return {
+      retry: retry.map((task) => (workerDied ? { ...task, suspect: true } : task)),
+      quarantined: quarantined.map((task) => ({ task, error })),
+    };
   }
 
   /** Writes buffered results in one transaction. */
@@ -240,7 +274,7 @@ export class Frontier {
     const failures = this.pendingFailures;
     this.pendingPages = [];
     this.pendingFailures = [];
-    const { maxDepth, accepts } = this.options;
+    const { maxDepth, accepts, recordExternal } = this.options;
     const sql = this.sql;
     const jobId = this.jobId;
     let added = 0;
@@ -248,6 +282,10 @@ export class Frontier {
       for (const { task, page, workerPid } of pages) {
         this.pageWriter.writePage(task.id, task.url, task.depth, page, workerPid);
         sql.markDone.run(task.id);
+        if (recordExternal) {
+          for (const link of page.outlinks)
+            if (!link.internal) sql.insertExternal.run(jobId, link.url);
+        }
         const depth = task.depth + 1;
         if (maxDepth !== null && depth > maxDepth) continue;
         for (const url of page.links) {
@@ -270,11 +308,11 @@ export class Frontier {
     this.queuedInDb += added;
   }
 
-  /** Returns leased-but-undispatched URLs to the queue (on stop). */
-  release(): void {
+  /** Returns leased-but-undispatched URLs (`unsent`: taken from here but held elsewhere) to the queue (on stop). */
+  release(unsent: readonly CrawlTask[] = []): void {
     this.flush();
     this.sql.release.run(this.jobId);
-    this.queuedInDb += this.window.length;
+    this.queuedInDb += this.window.length + unsent.length;
     this.window.length = 0;
   }
 

@@ -1,18 +1,20 @@
-import {
-  app,
-  BrowserWindow,
-  ipcMain,
-  nativeTheme,
-  session,
-  shell,
-  type IpcMainInvokeEvent,
-  type WebContents,
-} from 'electron';
-import { availableParallelism } from 'node:os';
-import { join, resolve } from 'node:path';
+import { app, BrowserWindow, nativeTheme, session, shell, type WebContents } from 'electron';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CRAWLER_API_CHANNELS, type CrawlerApi } from '../../shared/crawler-api';
+import { PORT_NONCE_ARG } from '../../shared/crawler-api';
+import { databasePath } from '../cli/options';
+import { ResultsClient } from '../engine/results/results-client';
+import { openDatabase } from '../engine/store/database';
+import { CrawlerHost } from '../serve/crawler-host';
+import { installAppMenu } from './app-menu';
 import { RENDERER_DEV_CSP } from './content-security-policy';
+import { registerCrawlerIpc, unregisterCrawlerIpc } from './crawler-ipc';
+import { exportWithSaveDialog } from './export-to-file';
+import { connectProgressPort } from './progress-port';
+import { UtilityProcessLauncher } from './utility-process-launcher';
+import { loadWindowBounds, rememberWindowBounds } from './window-state';
 
 /**
  * The Electron entry: app lifecycle, the one window, and the IPC handlers
@@ -33,6 +35,7 @@ const SHUTDOWN_TIMEOUT_MS = 5_000;
 
 const shutdownTasks: Array<() => Promise<void>> = [];
 let mainWindow: BrowserWindow | null = null;
+let crawlerHost: CrawlerHost | null = null;
 
 if (!app.requestSingleInstanceLock()) {
   // Another Trawl owns the database; it focuses its window (second-instance).
@@ -61,7 +64,8 @@ if (!app.requestSingleInstanceLock()) {
     .then(() => {
       denyAllPermissions();
       addCspHeader();
-      registerCrawlerApi();
+      startEngine();
+      installAppMenu(dirname(databasePath(undefined)));
       createMainWindow();
     })
     .catch((error: unknown) => {
@@ -70,10 +74,48 @@ if (!app.requestSingleInstanceLock()) {
     });
 }
 
+/**
+ * The engine runs in main (workers as utility processes) on the same
+ * database the `trawl` CLI uses, so jobs from either show up in both.
+ */
+function startEngine(): void {
+  const file = databasePath(undefined);
+  mkdirSync(dirname(file), { recursive: true });
+  const db = openDatabase(file);
+  const logger = (level: string, message: string) => {
+    if (level !== 'debug') console.error(`trawl: ${level}: ${message}`);
+  };
+  // The results thread is a third bundle beside main's (electron.vite.config.ts).
+  process.env.TRAWL_RESULTS_THREAD_MODULE ??= join(import.meta.dirname, 'results-thread.js');
+  const results = new ResultsClient(file, logger);
+  const host = new CrawlerHost({
+    db,
+    launcher: new UtilityProcessLauncher(),
+    version: app.getVersion(),
+    logger,
+    results,
+    exportJob: exportWithSaveDialog(file, () => mainWindow),
+  });
+  crawlerHost = host;
+  registerCrawlerIpc(host, isAppUrl);
+  // On quit: running jobs stop gracefully (pages in flight are stored), then the database closes.
+  shutdownTasks.push(async () => {
+    unregisterCrawlerIpc();
+    await host.stopAll();
+    await results.close();
+    db.close();
+  });
+}
+
+function windowStateFile(): string {
+  return join(app.getPath('userData'), 'window-state.json');
+}
+
 function createMainWindow(): void {
+  const { maximized, ...bounds } = loadWindowBounds(windowStateFile());
+  const nonce = randomBytes(16).toString('hex');
   const window = new BrowserWindow({
-    width: 1280,
-    height: 800,
+    ...bounds,
     minWidth: 720,
     minHeight: 480,
     title: 'Trawl',
@@ -91,10 +133,17 @@ function createMainWindow(): void {
       webviewTag: false,
       navigateOnDragDrop: false,
       spellcheck: false,
+      additionalArguments: [`${PORT_NONCE_ARG}${nonce}`],
     },
   });
   mainWindow = window;
-  window.once('ready-to-show', () => window.show());
+  rememberWindowBounds(window, windowStateFile());
+  const host = crawlerHost;
+  if (host !== null) connectProgressPort(window, nonce, (listener) => host.onProgress(listener));
+  window.once('ready-to-show', () => {
+    if (maximized) window.maximize();
+    window.show();
+  });
   window.on('closed', () => {
     if (mainWindow === window) mainWindow = null;
   });
@@ -183,36 +232,6 @@ function addCspHeader(): void {
 }
 
 /**
- * Each `CrawlerApi` method is one `ipcMain.handle` on a `trawl:` channel.
- * Handlers answer only the app's own top-level page; methods that take
- * arguments must parse them with a schema from `shared/` before use.
- */
-type Handlers = { [K in keyof CrawlerApi]: (args: unknown[]) => ReturnType<CrawlerApi[K]> };
-
-const handlers: Handlers = {
-  getVersion: async () => app.getVersion(),
-  getCoreCount: async () => availableParallelism(),
-};
-
-function registerCrawlerApi(): void {
-  for (const method of Object.keys(handlers) as Array<keyof CrawlerApi>) {
-    const channel = CRAWLER_API_CHANNELS[method];
-    const handler = handlers[method];
-    ipcMain.handle(channel, (event, ...args: unknown[]) => {
-      assertTrustedSender(event, channel);
-      return handler(args);
-    });
-  }
-}
-
-function assertTrustedSender(event: IpcMainInvokeEvent, channel: string): void {
-  const frame = event.senderFrame;
-  if (frame === null || frame.parent !== null || !isAppUrl(frame.url)) {
-    throw new Error(`${channel}: refused, the sender is not the app's own page`);
-  }
-}
-
-/**
  * On quit, give registered work (stopping crawls, closing the store) a bounded
  * time to finish, then let Electron exit. Crash-only: nothing depends on this
  * running, it only makes a normal quit tidy.
@@ -232,7 +251,6 @@ function installShutdown(): void {
 }
 
 async function shutdown(): Promise<void> {
-  for (const channel of Object.values(CRAWLER_API_CHANNELS)) ipcMain.removeHandler(channel);
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<void>((done) => {
     timer = setTimeout(() => {

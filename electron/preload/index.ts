@@ -1,18 +1,46 @@
 import { contextBridge, ipcRenderer } from 'electron';
-import { CRAWLER_API_CHANNELS, type CrawlerApi } from '../../shared/crawler-api';
+import {
+  bindRequests,
+  CRAWLER_API_CHANNELS,
+  PORT_NONCE_ARG,
+  PROGRESS_PORT_CHANNEL,
+  type CrawlerApi,
+} from '../../shared/crawler-api';
+import type { ProgressSnapshot } from '../../shared/progress';
 
 /**
- * Exposes `CrawlerApi` as `window.trawl`. Each method is one
- * `ipcRenderer.invoke` on a fixed `trawl:` channel; the page never sees
- * `ipcRenderer` itself, so it cannot pick channels or listen to replies meant
- * for someone else.
+ * Exposes `CrawlerApi` as `window.trawl`. Each request method is one
+ * `ipcRenderer.invoke` on a fixed `trawl:` channel; progress arrives on a
+ * MessagePort that main sends once per page load, with the nonce main put in
+ * this window's arguments. The page never sees `ipcRenderer` or the port, so
+ * it cannot pick channels or listen to messages meant for someone else.
  *
  * Runs sandboxed (built as CommonJS): it may import only `electron` and code
  * bundled into it, never a package from node_modules at run time.
  */
+const nonce = process.argv
+  .find((arg) => arg.startsWith(PORT_NONCE_ARG))
+  ?.slice(PORT_NONCE_ARG.length);
+const progressListeners = new Set<(snapshot: ProgressSnapshot) => void>();
+let portTaken = false;
+
+ipcRenderer.on(PROGRESS_PORT_CHANNEL, (event, offered: unknown) => {
+  const port = event.ports[0];
+  // Only the first port, and only with this window's nonce.
+  if (portTaken || nonce === undefined || offered !== nonce || port === undefined) return;
+  portTaken = true;
+  port.onmessage = (message: { data: unknown }) => {
+    for (const listener of progressListeners) listener(message.data as ProgressSnapshot);
+  };
+  port.start();
+});
+
 const api: CrawlerApi = {
-  getVersion: () => ipcRenderer.invoke(CRAWLER_API_CHANNELS.getVersion) as Promise<string>,
-  getCoreCount: () => ipcRenderer.invoke(CRAWLER_API_CHANNELS.getCoreCount) as Promise<number>,
+  ...bindRequests((method, args) => ipcRenderer.invoke(CRAWLER_API_CHANNELS[method], ...args)),
+  onProgress(listener) {
+    progressListeners.add(listener);
+    return () => progressListeners.delete(listener);
+  },
 };
 
 contextBridge.exposeInMainWorld('trawl', api);

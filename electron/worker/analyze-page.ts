@@ -1,18 +1,80 @@
-import { normalizeUrl, parseCrawlableUrl } from '../../shared/url-normalize';
+import { createHash } from 'node:crypto';
+import { MAX_OUTLINKS_PER_PAGE } from '../../shared/limits';
+import { createPatternFilter, createScope } from '../../shared/scope';
+import {
+  applyUrlRules,
+  normalizeUrl,
+  parseCrawlableUrl,
+  repeatsPathSegments,
+} from '../../shared/url-normalize';
 import type { ExtractedValue, ExtractionRule } from '../../shared/extraction';
+import type { FetchedPage, Outlink, WorkerConfig } from '../../shared/worker-protocol';
 import type { CssExtraction } from './css-extract';
 import { extract } from './extract';
-import { htmlSource } from './html-source';
+import { htmlSource, type HtmlSource } from './html-source';
 import { parseHtml } from './parse-html';
 
-export interface PageAnalysis {
-  title: string | null;
-  /** In-scope links, absolute and normalized, each once. */
-  links: string[];
-  /** Every `<a href>` on the page, in scope or not. */
-  linkCount: number;
-  /** Custom extraction values by rule name. */
-  extracted: Record<string, ExtractedValue>;
+/** What the body of an HTML page gives: every HTML-derived field of a FetchedPage. */
+export type PageAnalysis = Pick<
+  FetchedPage,
+  | 'charset'
+  | 'title'
+  | 'metaDescription'
+  | 'metaRobots'
+  | 'canonical'
+  | 'h1'
+  | 'h1Count'
+  | 'h2Count'
+  | 'hreflang'
+  | 'lang'
+  | 'wordCount'
+  | 'contentHash'
+  | 'imagesWithoutAlt'
+  | 'outlinks'
+  | 'links'
+  | 'linkCount'
+> & { extracted: Record<string, ExtractedValue> };
+
+/** What a page without an HTML body (non-HTML, an empty redirect) reports. */
+export const NO_ANALYSIS: PageAnalysis = {
+  charset: null,
+  title: null,
+  metaDescription: null,
+  metaRobots: null,
+  canonical: null,
+  h1: null,
+  h1Count: 0,
+  h2Count: 0,
+  hreflang: [],
+  lang: null,
+  wordCount: 0,
+  contentHash: null,
+  imagesWithoutAlt: 0,
+  outlinks: [],
+  links: [],
+  linkCount: 0,
+  extracted: {},
+};
+
+/** What decides which links of a page are internal and which are followed. */
+export interface LinkRules {
+  /** Inside the scope's boundary: an internal link. */
+  boundary: (url: URL) => boolean;
+  /** The include and exclude patterns, which an internal link must pass to be followed. */
+  patterns: (url: URL) => boolean;
+  urls: WorkerConfig['urls'];
+  honourNofollow: boolean;
+}
+
+export function linkRulesFor(
+  config: Pick<WorkerConfig, 'scope' | 'urls' | 'honourNofollow'>,
+): LinkRules {
+  return {
+    boundary: createScope(config.scope, { withPatterns: false }),
+    patterns: createPatternFilter(config.scope),
+    urls: config.urls,
+    honourNofollow: config.honourNofollow,
+  };
 }
 
 /**
@@ -31,30 +93,11 @@ function resolveAgainst(base: URL): (href: string) => URL | null {
   };
 }
 
-/** What decides which links of a page are followed. */
-export interface FollowRules {
-  inScope: (url: URL) => boolean;
-  honourNofollow: boolean;
-}
-
-/**
- * Resolves, normalizes and scope-filters a page's links, dropping repeats
- * and the links at the positions in `skip` (nofollow).
- */
-export function resolveLinks(
-  hrefs: readonly string[],
-  baseUrl: string,
-  inScope: (url: URL) => boolean,
-  skip: ReadonlySet<number> = new Set(),
-): string[] {
-  const resolve = resolveAgainst(new URL(baseUrl));
-  const followed = new Set<string>();
-  hrefs.forEach((href, index) => {
-    if (skip.has(index)) return;
-    const url = resolve(href);
-    if (url !== null && inScope(url)) followed.add(url.href);
-  });
-  return [...followed];
+/** SHA-1 of the visible text: hardware-accelerated, ~20 µs for 30 KB (measured against MD5 and SHA-256). */
+function contentHash(text: string, source: HtmlSource): string {
+  return createHash('sha1')
+    .update(text, source.latin1View ? 'latin1' : 'utf8')
+    .digest('hex');
 }
 
 /**
@@ -65,7 +108,7 @@ export function analyzePage(
   body: Buffer,
   contentType: string | null,
   pageUrl: string,
-  rules: FollowRules,
+  rules: LinkRules,
   extraction: readonly ExtractionRule[] = [],
   css?: CssExtraction,
 ): PageAnalysis {
@@ -73,17 +116,50 @@ export function analyzePage(
   const parsed = parseHtml(source);
   const base =
     parsed.baseHref !== null ? (normalizeUrl(parsed.baseHref, pageUrl) ?? pageUrl) : pageUrl;
+  const resolve = resolveAgainst(new URL(base));
+  const mayFollow = !(rules.honourNofollow && parsed.metaNofollow);
+  const outlinks: Outlink[] = [];
+  const followed = new Set<string>();
+  parsed.hrefs.forEach((href, index) => {
+    const url = resolve(href);
+    if (url === null) return;
+    applyUrlRules(url, rules.urls);
+    const internal = rules.boundary(url);
+    if (outlinks.length < MAX_OUTLINKS_PER_PAGE)
+      outlinks.push({
+        url: url.href,
+        text: parsed.anchorTexts[index]!,
+        rel: parsed.rels[index]!,
+        internal,
+      });
+    if (
+      mayFollow &&
+      internal &&
+      !(rules.honourNofollow && parsed.nofollow.has(index)) &&
+      rules.patterns(url) &&
+      !repeatsPathSegments(url, rules.urls.maxRepeatedPathSegments)
+    )
+      followed.add(url.href);
+  });
   return {
+    charset: source.encoding,
     title: parsed.title,
-    links:
-      rules.honourNofollow && parsed.metaNofollow
-        ? []
-        : resolveLinks(
-            parsed.hrefs,
-            base,
-            rules.inScope,
-            rules.honourNofollow ? parsed.nofollow : undefined,
-          ),
+    metaDescription: parsed.metaDescription,
+    metaRobots: parsed.metaRobots,
+    canonical: parsed.canonicalHref === null ? null : normalizeUrl(parsed.canonicalHref, base),
+    h1: parsed.h1,
+    h1Count: parsed.h1Count,
+    h2Count: parsed.h2Count,
+    hreflang: parsed.hreflang.flatMap(({ lang, href }) => {
+      const url = normalizeUrl(href, base);
+      return url === null ? [] : [{ lang, url }];
+    }),
+    lang: parsed.lang,
+    wordCount: parsed.wordCount,
+    contentHash: contentHash(parsed.visibleText, source),
+    imagesWithoutAlt: parsed.imagesWithoutAlt,
+    outlinks,
+    links: [...followed],
     linkCount: parsed.hrefs.length,
     extracted: extract(source, extraction, css),
   };

@@ -1,20 +1,59 @@
-import type { CrawlTask, PageResult, WorkerConfig } from '../../shared/worker-protocol';
-import { createScope } from '../../shared/scope';
-import { analyzePage } from './analyze-page';
-import { createFetcher, type FetchedResponse } from './fetch-page';
+import type {
+  CrawlTask,
+  FetchedPage,
+  PageResult,
+  WorkerConfig,
+} from '../../shared/worker-protocol';
+import { analyzePage, linkRulesFor, NO_ANALYSIS } from './analyze-page';
+import { createFetcher, redirectsOf, type FetchedResponse } from './fetch-page';
 import { cssExtractionFor } from './extract';
+import { canonicalFromLinkHeader, storedHeaders } from './response-headers';
 import { retryDelay } from './retry-policy';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const tenths = (ms: number) => Math.round(ms * 10) / 10;
 
 export async function createPageCrawler(
   config: WorkerConfig,
 ): Promise<(task: CrawlTask) => Promise<PageResult>> {
   const css = await cssExtractionFor(config.extract);
   const fetchPage = createFetcher(config);
-  const rules = { inScope: createScope(config.scope), honourNofollow: config.honourNofollow };
+  const rules = linkRulesFor(config);
 
-  const policy = config.retry;
+  /** The page fields of one response: its headers, and its body when it is HTML. */
+  const describe = (
+    response: FetchedResponse,
+  ): Omit<FetchedPage, 'taskId' | 'ok' | 'attempts' | 'retryReasons' | 'fetchedAt'> => {
+    const analysis =
+      response.body !== null
+        ? analyzePage(
+            response.body,
+            response.contentType,
+            response.finalUrl,
+            rules,
+            config.extract,
+            css,
+          )
+        : NO_ANALYSIS;
+    const headers = storedHeaders(response.headers);
+    return {
+      ...analysis,
+      finalUrl: response.finalUrl,
+      status: response.status,
+      redirects: response.redirects,
+      contentType: response.contentType,
+      bytes: response.bytes,
+      wireBytes: response.wireBytes,
+      ttfbMs: tenths(response.ttfbMs),
+      responseMs: tenths(response.responseMs),
+      headers,
+      // These two come from headers, so non-HTML responses (a PDF) have them too.
+      xRobotsTag: headers['x-robots-tag'] ?? null,
+      canonical:
+        analysis.canonical ?? canonicalFromLinkHeader(response.headers.link, response.finalUrl),
+      lang: analysis.lang ?? headers['content-language'] ?? null,
+    };
+  };
 
   return async (task) => {
     const retryReasons: string[] = [];
@@ -23,7 +62,7 @@ export async function createPageCrawler(
       try {
         response = await fetchPage(task.url);
       } catch (error) {
-        const wait = retryDelay({ error }, attempt, policy);
+        const wait = retryDelay({ error }, attempt, config.retry);
         if (wait === null) {
           const history =
             retryReasons.length > 0
@@ -33,6 +72,7 @@ export async function createPageCrawler(
             taskId: task.id,
             ok: false,
             error: describeError(error) + history,
+            redirects: redirectsOf(error),
             attempts: attempt,
             fetchedAt: Date.now(),
           };
@@ -44,33 +84,17 @@ export async function createPageCrawler(
       const wait = retryDelay(
         { status: response.status, retryAfter: response.retryAfter },
         attempt,
-        policy,
+        config.retry,
       );
       if (wait !== null) {
         retryReasons.push(`HTTP ${response.status}`);
         await sleep(wait);
         continue;
       }
-      const analysis =
-        response.body !== null
-          ? analyzePage(
-              response.body,
-              response.contentType,
-              response.finalUrl,
-              rules,
-              config.extract,
-              css,
-            )
-          : { title: null, links: [], linkCount: 0, extracted: {} };
       return {
         taskId: task.id,
         ok: true,
-        finalUrl: response.finalUrl,
-        status: response.status,
-        contentType: response.contentType,
-        bytes: response.bytes,
-        responseMs: Math.round(response.responseMs * 10) / 10,
-        ...analysis,
+        ...describe(response),
         attempts: attempt,
         retryReasons,
         fetchedAt: Date.now(),

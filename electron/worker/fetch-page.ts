@@ -1,9 +1,14 @@
 import http from 'node:http';
 import https from 'node:https';
-import got, { type Got } from 'got';
+import got, { type Got, type Request } from 'got';
+import { HttpProxyAgent } from 'http-proxy-agent';
+import { HttpsProxyAgent } from 'https-proxy-agent';
+import { CookieJar } from 'tough-cookie';
+import { MAX_URL_LENGTH } from '../../shared/limits';
 import { createScope } from '../../shared/scope';
 import { parseCrawlableUrl } from '../../shared/url-normalize';
-import type { WorkerConfig } from '../../shared/worker-protocol';
+import type { RedirectHop, WorkerConfig } from '../../shared/worker-protocol';
+import { decodeBody } from './decode-body';
 
 export interface FetchedResponse {
   finalUrl: string;
@@ -11,13 +16,24 @@ export interface FetchedResponse {
   contentType: string | null;
   /** The Retry-After header, if any. */
   retryAfter: string | null;
-  /** The body, only for HTML; other types are not downloaded. */
+  /** The final response's headers (Node lowercases the names). */
+  headers: http.IncomingHttpHeaders;
+  /** Redirects followed before the final response, in order. */
+  redirects: RedirectHop[];
+  /** The decoded body, only for HTML; other types are not downloaded. */
   body: Buffer | null;
+  /** Decoded and on-the-wire body sizes (the declared Content-Length for non-HTML). */
   bytes: number;
+  wireBytes: number;
+  /** From the first request to the final response's headers, and to its last byte. */
+  ttfbMs: number;
   responseMs: number;
 }
 
 const HTML_TYPES = /^\s*(text\/html|application\/xhtml\+xml)\b/i;
+const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
+/** A redirect's body is read and dropped so its connection can be reused; past this, it is cut. */
+const REDIRECT_BODY_CAP = 64 * 1024;
 
 export function isHtml(contentType: string | null): boolean {
   return contentType !== null && HTML_TYPES.test(contentType);
@@ -30,19 +46,91 @@ export class BodyTooLargeError extends Error {
   }
 }
 
-/** One got instance per worker, with keep-alive agents sized to the concurrency. */
+/** A failure with the redirect hops that came before it (see redirectsOf). */
+export class FetchError extends Error {
+  constructor(
+    message: string,
+    readonly redirects: RedirectHop[],
+  ) {
+    super(message);
+    this.name = 'FetchError';
+  }
+}
+
+/** The hops followed before `error` was thrown by a fetcher. */
+export function redirectsOf(error: unknown): RedirectHop[] {
+  return (error as { redirects?: RedirectHop[] } | null)?.redirects ?? [];
+}
+
+/**
+ * Keep-alive agents sized to the concurrency, through the job's proxy when it
+ * has one: plain HTTP as absolute-form requests to the proxy (what every
+ * forward proxy serves; many refuse CONNECT to ports other than 443), HTTPS
+ * through a CONNECT tunnel.
+ */
+function agentsFor(config: WorkerConfig): { http: http.Agent; https: https.Agent } {
+  const options = { keepAlive: true, maxSockets: config.concurrency, scheduling: 'lifo' as const };
+  if (config.proxy === null)
+    return { http: new http.Agent(options), https: new https.Agent(options) };
+  return {
+    http: new HttpProxyAgent(config.proxy, options),
+    https: new HttpsProxyAgent(config.proxy, options) as unknown as https.Agent,
+  };
+}
+
+/**
+ * The Authorization header for a URL: only for the host its credentials were
+ * given for (`host:port`, or `host` for any port), so it never follows a
+ * redirect to another host.
+ */
+function basicAuthFor(config: WorkerConfig): (url: URL) => string | undefined {
+  const byHost = new Map(
+    config.basicAuth.map(({ host, username, password }) => [
+      host.toLowerCase(),
+      `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}`,
+    ]),
+  );
+  return (url) => byHost.get(url.host) ?? byHost.get(url.hostname);
+}
+
+/** Reads a stream whole, failing once it passes `limit` bytes. */
+function readBody(stream: Request, limit: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    stream.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) stream.destroy(new BodyTooLargeError(limit));
+      else chunks.push(chunk);
+    });
+    stream.once('end', () => resolve(Buffer.concat(chunks, size)));
+    stream.once('error', reject);
+  });
+}
+
+/** Drops a redirect's body, keeping the connection when the body is small. */
+function discardBody(stream: Request): Promise<void> {
+  return readBody(stream, REDIRECT_BODY_CAP).then(
+    () => undefined,
+    () => undefined,
+  );
+}
+
+/**
+ * One got instance per worker. Redirects are followed here, hop by hop, so
+ * each is recorded, capped (maxRedirects) and checked for loops; a hop is
+ * followed only when its target is in the crawl's scope, else the 3xx is the
+ * page. Bodies are decompressed here too, with a cap on the decoded size.
+ */
 export function createFetcher(config: WorkerConfig): (url: string) => Promise<FetchedResponse> {
   const inScope = createScope(config.scope);
-  const agentOptions = {
-    keepAlive: true,
-    maxSockets: config.concurrency,
-    scheduling: 'lifo' as const,
-  };
+  const authorization = basicAuthFor(config);
   const client: Got = got.extend({
-    agent: { http: new http.Agent(agentOptions), https: new https.Agent(agentOptions) },
+    agent: agentsFor(config),
     headers: {
       'user-agent': config.userAgent,
       accept: 'text/html,application/xhtml+xml;q=0.9,*/*;q=0.5',
+      'accept-encoding': 'gzip, deflate, br',
       ...config.headers,
     },
     timeout: {
@@ -52,65 +140,85 @@ export function createFetcher(config: WorkerConfig): (url: string) => Promise<Fe
     },
     retry: { limit: 0 },
     throwHttpErrors: false,
-    // Redirects are followed only within the crawl's scope; a redirect that
-    // leaves it is stored as the 3xx response it is.
-    followRedirect: (response) => {
-      const location = response.headers.location;
-      if (!location) return false;
-      const target = parseCrawlableUrl(location, response.url);
-      return target !== null && inScope(target);
-    },
-    maxRedirects: 10,
-    decompress: true,
+    followRedirect: false,
+    decompress: false,
+    ...(config.cookies ? { cookieJar: new CookieJar() } : {}),
   });
 
-  return (url) =>
-    new Promise<FetchedResponse>((resolve, reject) => {
-      const started = performance.now();
-      const stream = client.stream(url);
-      const chunks: Buffer[] = [];
-      let bytes = 0;
-      let head: Omit<FetchedResponse, 'body' | 'bytes' | 'responseMs'> | null = null;
+  const open = (url: URL) =>
+    new Promise<{ stream: Request; response: http.IncomingMessage & { statusCode: number } }>(
+      (resolve, reject) => {
+        const auth = authorization(url);
+        const stream = client.stream(url, auth ? { headers: { authorization: auth } } : {});
+        stream.once('response', (response: http.IncomingMessage & { statusCode: number }) =>
+          resolve({ stream, response }),
+        );
+        stream.once('error', reject);
+      },
+    );
 
-      stream.on(
-        'response',
-        (response: { url: string; statusCode: number; headers: http.IncomingHttpHeaders }) => {
-          const contentType = response.headers['content-type'] ?? null;
-          const retryAfter = response.headers['retry-after'] ?? null;
-          head = { finalUrl: response.url, status: response.statusCode, contentType, retryAfter };
-          if (!isHtml(contentType)) {
-            // Record what the server says about it; do not download it.
-            const declared = Number(response.headers['content-length']);
-            stream.destroy();
-            resolve({
-              ...head,
-              body: null,
-              bytes: Number.isFinite(declared) ? declared : 0,
-              responseMs: performance.now() - started,
-            });
+  return async (url) => {
+    const started = performance.now();
+    const redirects: RedirectHop[] = [];
+    const visited = new Set([url]);
+    let current = new URL(url);
+    try {
+      for (;;) {
+        const { stream, response } = await open(current);
+        const { statusCode: status, headers } = response;
+        const target =
+          REDIRECT_STATUSES.has(status) && headers.location
+            ? parseCrawlableUrl(headers.location, current)
+            : null;
+        if (target !== null && inScope(target)) {
+          redirects.push({
+            url: current.href,
+            status,
+            location: headers.location!.slice(0, MAX_URL_LENGTH),
+          });
+          await discardBody(stream);
+          if (visited.has(target.href)) {
+            const chain = [...redirects.map((hop) => hop.url), target.href];
+            throw new FetchError(`redirect loop: ${chain.join(' -> ')}`, redirects);
           }
-        },
-      );
-      stream.on('data', (chunk: Buffer) => {
-        bytes += chunk.length;
-        if (bytes > config.maxBodyBytes) {
-          stream.destroy(new BodyTooLargeError(config.maxBodyBytes));
-          return;
+          if (redirects.length > config.maxRedirects)
+            throw new FetchError(`too many redirects (${config.maxRedirects})`, redirects);
+          visited.add(target.href);
+          current = target;
+          continue;
         }
-        chunks.push(chunk);
-      });
-      stream.on('end', () => {
-        if (!head) return reject(new Error('response ended without headers'));
-        resolve({
+        const ttfbMs = performance.now() - started;
+        const head = {
+          finalUrl: current.href,
+          status,
+          contentType: headers['content-type'] ?? null,
+          retryAfter: headers['retry-after'] ?? null,
+          headers,
+          redirects,
+          ttfbMs,
+        };
+        if (!isHtml(head.contentType)) {
+          // Record what the server says about it; do not download it.
+          stream.destroy();
+          stream.on('error', () => undefined);
+          const declared = Number(headers['content-length']);
+          const size = Number.isFinite(declared) ? declared : 0;
+          return { ...head, body: null, bytes: size, wireBytes: size, responseMs: ttfbMs };
+        }
+        const wire = await readBody(stream, config.maxBodyBytes);
+        const body = decodeBody(wire, headers['content-encoding'], config.maxDecodedBytes);
+        return {
           ...head,
-          body: Buffer.concat(chunks, bytes),
-          bytes,
+          body,
+          bytes: body.length,
+          wireBytes: wire.length,
           responseMs: performance.now() - started,
-        });
-      });
-      stream.on('error', (error: Error) => {
-        if (head && !isHtml(head.contentType)) return; // destroyed on purpose above
-        reject(error);
-      });
-    });
+        };
+      }
+    } catch (error) {
+      if (error instanceof FetchError) throw error;
+      // Keeps the error (and its code, which decides retries) with the hops before it.
+      throw Object.assign(error as Error, { redirects });
+    }
+  };
 }

@@ -14,6 +14,10 @@ import sniffEncoding from 'html-encoding-sniffer';
  */
 export interface HtmlSource {
   markup: string;
+  /** The WHATWG name of the encoding the bytes were read with ("utf-8", "gbk", …). */
+  encoding: string;
+  /** `markup` is the latin1 view (one char per byte), not decoded text. */
+  latin1View: boolean;
   /** Turns a raw slice of `markup` into real text (entities are not touched). */
   text(raw: string): string;
 }
@@ -43,9 +47,16 @@ export function htmlSource(body: Buffer, contentType: string | null): HtmlSource
     const decoder = new TextDecoder(encoding);
     return {
       markup: body.toString('latin1'),
+      encoding,
+      latin1View: true,
       // ASCII reads the same in every supported encoding: most slices need no work.
       text: (raw) => (NON_ASCII.test(raw) ? decoder.decode(Buffer.from(raw, 'latin1')) : raw),
     };
   }
-  return { markup: new TextDecoder(encoding).decode(body), text: (raw) => raw };
+  return {
+    markup: new TextDecoder(encoding).decode(body),
+    encoding,
+    latin1View: false,
+    text: (raw) => raw,
+  };
 }

@@ -1,51 +1,90 @@
-import { useEffect, useState } from 'react';
+import { useEffect } from 'react';
+import { NewCrawlForm } from './crawl-form/new-crawl-form';
+import { Dashboard } from './dashboard/dashboard';
+import { JobsList } from './jobs/jobs-list';
+import { ResultsScreen } from './results/results-screen';
+import { useApp } from './store/store-context';
+import type { View } from './store/ui-slice';
 
-interface HostInfo {
-  version: string;
-  coreCount: number;
-}
+const TABS: Array<[View, string]> = [
+  ['new', 'New crawl'],
+  ['jobs', 'Jobs'],
+  ['dashboard', 'Dashboard'],
+  ['results', 'Results'],
+];
 
-type Load =
-  { state: 'loading' } | { state: 'ready'; info: HostInfo } | { state: 'failed'; message: string };
-
-/** Placeholder page: proves the window, preload and IPC work end to end. */
 export function App() {
-  const [load, setLoad] = useState<Load>({ state: 'loading' });
+  const view = useApp((state) => state.view);
+  const navigate = useApp((state) => state.navigate);
+  const host = useApp((state) => state.host);
+  const hostError = useApp((state) => state.hostError);
+  const connection = useApp((state) => state.connection);
+  const loadHostInfo = useApp((state) => state.loadHostInfo);
+  const refreshJobs = useApp((state) => state.refreshJobs);
 
   useEffect(() => {
-    let cancelled = false;
-    // `window.trawl` exists only where a host provides it (the desktop preload).
-    const api = 'trawl' in window ? window.trawl : undefined;
-    if (api === undefined) {
-      setLoad({ state: 'failed', message: 'No Trawl host is connected to this page.' });
-      return;
-    }
-    Promise.all([api.getVersion(), api.getCoreCount()]).then(
-      ([version, coreCount]) => {
-        if (!cancelled) setLoad({ state: 'ready', info: { version, coreCount } });
-      },
-      (error: unknown) => {
-        if (!cancelled) setLoad({ state: 'failed', message: String(error) });
-      },
-    );
-    return () => {
-      cancelled = true;
-    };
-  }, []);
+    void loadHostInfo();
+    void refreshJobs();
+  }, [loadHostInfo, refreshJobs]);
 
   return (
-    <main className="app">
-      <h1>Trawl</h1>
-      {load.state === 'loading' && <p aria-live="polite">Connecting…</p>}
-      {load.state === 'failed' && <p role="alert">{load.message}</p>}
-      {load.state === 'ready' && (
-        <dl>
-          <dt>Version</dt>
-          <dd>{load.info.version}</dd>
-          <dt>CPU cores detected</dt>
-          <dd>{load.info.coreCount}</dd>
-        </dl>
+    <div className="app">
+      <header className="top">
+        <h1>Trawl</h1>
+        <nav aria-label="Screens">
+          {TABS.map(([tab, label]) => (
+            <button
+              key={tab}
+              type="button"
+              aria-current={view === tab ? 'page' : undefined}
+              onClick={() => navigate(tab)}
+            >
+              {label}
+            </button>
+          ))}
+        </nav>
+        {host && (
+          <span className="host-info">
+            v{host.version} · {host.coreCount} cores
+          </span>
+        )}
+      </header>
+      {connection === 'closed' && (
+        <p className="banner error" role="alert">
+          Lost the connection to the Trawl host; reconnecting…
+        </p>
       )}
-    </main>
+      <main>
+        {hostError && !host && (
+          <p className="error" role="alert">
+            Cannot reach the Trawl host: {hostError}
+          </p>
+        )}
+        {!hostError && !host && <p className="loading">Connecting…</p>}
+        {host && <Screen view={view} coreCount={host.coreCount} />}
+      </main>
+    </div>
   );
+}
+
+function Screen({ view, coreCount }: { view: View; coreCount: number }) {
+  const selectedJobId = useApp((state) => state.selectedJobId);
+  const job = useApp((state) =>
+    state.jobs.find((candidate) => candidate.id === state.selectedJobId),
+  );
+  const navigate = useApp((state) => state.navigate);
+  if (view === 'new') return <NewCrawlForm coreCount={coreCount} />;
+  if (view === 'jobs') return <JobsList />;
+  if (job === undefined) {
+    return (
+      <div className="empty-state">
+        <p>{selectedJobId === null ? 'Choose a job first.' : `Loading job ${selectedJobId}…`}</p>
+        <button type="button" onClick={() => navigate('jobs')}>
+          Go to the jobs list
+        </button>
+      </div>
+    );
+  }
+  if (view === 'dashboard') return <Dashboard key={job.id} job={job} coreCount={coreCount} />;
+  return <ResultsScreen key={job.id} job={job} />;
 }

@@ -115,7 +115,14 @@ describe('trawl crawl settings', () => {
   it.each([
     [['--include', '(unclosed'], /bad regular expression \/\(unclosed\//],
     [['--scope', 'planet'], /--scope.*expected one of: host, site, folder, all/],
-    [['--mode', 'sitemaps'], /--mode.*expected one of: spider, list/],
+    [['--mode', 'sitemaps'], /--mode.*expected one of: spider, list, sitemap/],
+    [['--auth', 'example.com'], /--auth "example.com" is not of the form "host=user:password"/],
+    [['--rps', '0'], /--rps.*expected a number above 0/],
+    [['--host-concurrency', '0'], /--host-concurrency.*expected a whole number from 1 to 1024/],
+    [
+      ['--proxy', 'socks5://127.0.0.1:1080'],
+      /proxy: "socks5:\/\/127.0.0.1:1080" is not an absolute http\(s\) URL/,
+    ],
     [['--header', 'no colon here'], /--header "no colon here" is not of the form "Name: value"/],
     [['--header', 'Bad Name: x'], /not a valid HTTP header name/],
     [['--config', '/nonexistent/job.json'], /cannot read job file \/nonexistent\/job.json/],

@@ -18,6 +18,8 @@ export interface FixtureOptions {
   onRequest?: (path: string, headers: http.IncomingHttpHeaders) => void;
   /** Served at /robots.txt; without it, /robots.txt is a 404. */
   robotsTxt?: string;
+  /** Listen on this port (to serve a changed site at the same origin); default: any free port. */
+  port?: number;
 }
 
 /**
@@ -77,7 +79,7 @@ export async function startFixtureSite(options: FixtureOptions = {}): Promise<Fi
     if (options.delayMs) setTimeout(respond, options.delayMs);
     else respond();
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
   origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const reachable = [
     '/',

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { normalizeUrl } from '../../shared/url-normalize';
+import { normalizeUrl, normalizeWithRules, repeatsPathSegments } from '../../shared/url-normalize';
 
 describe('normalizeUrl', () => {
   it.each([
@@ -23,5 +23,37 @@ describe('normalizeUrl', () => {
     `http://x.test/${'a'.repeat(3000)}`,
   ])('rejects %s', (input) => {
     expect(normalizeUrl(input)).toBeNull();
+  });
+});
+
+describe('URL rules', () => {
+  const rules = { stripTrackingParams: true, sortQueryParams: true, maxRepeatedPathSegments: 3 };
+
+  it.each([
+    ['http://x.test/p?utm_source=n&utm_medium=e&id=3', 'http://x.test/p?id=3'],
+    [
+      'http://x.test/p?fbclid=1&gclid=2&msclkid=3&mc_cid=4&mc_eid=5&_ga=6&yclid=7&igshid=8',
+      'http://x.test/p',
+    ],
+    ['http://x.test/p?b=1&a=2&a=1', 'http://x.test/p?a=2&a=1&b=1'],
+    ['http://x.test/p?q=a%20b&path=/x&UTM_Campaign=z', 'http://x.test/p?path=/x&q=a%20b'],
+    ['http://x.test/p?id=1#frag', 'http://x.test/p?id=1'],
+  ])('%s -> %s', (input, expected) => {
+    expect(normalizeWithRules(input, rules)).toBe(expected);
+  });
+
+  it('changes nothing when the rules are off', () => {
+    const off = { ...rules, stripTrackingParams: false, sortQueryParams: false };
+    expect(normalizeWithRules('http://x.test/p?utm_source=n&b=1&a=2', off)).toBe(
+      'http://x.test/p?utm_source=n&b=1&a=2',
+    );
+    expect(normalizeWithRules('mailto:a@b.test', off)).toBeNull();
+  });
+
+  it('flags a path that repeats one segment more than the limit', () => {
+    expect(repeatsPathSegments(new URL('http://x.test/a/b/a/b/a/b/a/b/'), 3)).toBe(true);
+    expect(repeatsPathSegments(new URL('http://x.test/a/b/a/b/a/b/'), 3)).toBe(false);
+    expect(repeatsPathSegments(new URL('http://x.test/cal/2024/cal/2024/cal'), 2)).toBe(true);
+    expect(repeatsPathSegments(new URL('http://x.test/a//////b'), 1)).toBe(false);
   });
 });

@@ -18,7 +18,18 @@ describe('openDatabase', () => {
       .prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
       .pluck()
       .all();
-    expect(tables).toEqual(['extractions', 'frontier', 'jobs', 'pages']);
+    expect(tables).toEqual(
+      expect.arrayContaining([
+        'external_urls',
+        'extractions',
+        'frontier',
+        'jobs',
+        'links',
+        'pages',
+        'pages_fts',
+        'redirects',
+      ]),
+    );
     db.close();
     const again = openDatabase(file, { mustExist: true });
     expect(again.pragma('user_version', { simple: true })).toBe(migrations.length);

@@ -1,18 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { analyzePage } from '../../electron/worker/analyze-page';
-import { createScope } from '../../shared/scope';
+import { analyzePage, linkRulesFor } from '../../electron/worker/analyze-page';
 import { htmlSource } from '../../electron/worker/html-source';
 import { parseHtml } from '../../electron/worker/parse-html';
 
-const rules = {
-  inScope: createScope({
-    scope: 'host',
-    startUrls: ['http://site.test/'],
-    include: [],
-    exclude: [],
-  }),
+const rules = linkRulesFor({
+  scope: { scope: 'host', startUrls: ['http://site.test/'], include: [], exclude: [] },
+  urls: { stripTrackingParams: false, sortQueryParams: false, maxRepeatedPathSegments: 3 },
   honourNofollow: true,
-};
+});
 
 function encode(text: string, encoding: string): Buffer {
   // Node can decode these legacy encodings but not encode them: build the

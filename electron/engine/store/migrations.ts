@@ -154,4 +154,13 @@ export const migrations: readonly string[] = [
   END;
   INSERT INTO pages_fts (pages_fts) VALUES ('rebuild');
   `,
+
+  // 3 (results issue): indexes for the URL table's most used sorts, so one
+  // screen of a 200,000-page job stays a short index walk (bench/results-bench.ts).
+  `
+  CREATE INDEX pages_job_url ON pages (job_id, url);
+  CREATE INDEX pages_job_response ON pages (job_id, response_ms);
+  CREATE INDEX pages_job_bytes ON pages (job_id, bytes);
+  CREATE INDEX pages_job_words ON pages (job_id, word_count);
+  `,
 ];

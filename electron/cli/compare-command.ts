@@ -1,0 +1,44 @@
+import type { Command } from 'commander';
+import { openDatabase } from '../engine/store/database';
+import { compareJobs, iterateComparison } from '../engine/results/compare-jobs';
+import { DB_OPTION_HELP, databasePath, wholeNumber } from './options';
+
+const shown = (value: string | number | null) => (value === null ? '-' : JSON.stringify(value));
+
+export function registerCompareCommand(program: Command): void {
+  program
+    .command('compare')
+    .description(
+      'pages added, removed and changed (status, title, canonical, content) between two jobs',
+    )
+    .argument('<base>', 'the earlier job', wholeNumber(1))
+    .argument('<other>', 'the later job', wholeNumber(1))
+    .option('--db <file>', DB_OPTION_HELP)
+    .option('--json', 'a summary line, then one JSON object per URL that differs')
+    .action((base: number, other: number, options: { db?: string; json?: boolean }) => {
+      const db = openDatabase(databasePath(options.db), { mustExist: true });
+      try {
+        const { summary } = compareJobs(db, { base, other, limit: 1 });
+        if (options.json) process.stdout.write(`${JSON.stringify({ summary })}\n`);
+        for (const row of iterateComparison(db, base, other)) {
+          if (options.json) {
+            process.stdout.write(`${JSON.stringify(row)}\n`);
+            continue;
+          }
+          const changes = row.fields
+            .map(({ field, before, after }) => `${field} ${shown(before)} -> ${shown(after)}`)
+            .join('; ');
+          process.stdout.write(
+            `${row.change.padEnd(8)} ${row.url}${changes ? `  ${changes}` : ''}\n`,
+          );
+        }
+        if (!options.json) {
+          process.stderr.write(
+            `${summary.added} added, ${summary.removed} removed, ${summary.changed} changed, ${summary.unchanged} unchanged\n`,
+          );
+        }
+      } finally {
+        db.close();
+      }
+    });
+}

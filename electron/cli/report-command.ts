@@ -1,0 +1,43 @@
+import type { Command } from 'commander';
+import { openDatabase } from '../engine/store/database';
+import { JobStore } from '../engine/store/job-store';
+import { REPORTS, iterateReport } from '../engine/results/reports';
+import { UserError } from '../engine/user-error';
+import { REPORT_NAMES, type ReportName, type ReportValue } from '../../shared/results';
+import { DB_OPTION_HELP, databasePath, wholeNumber } from './options';
+
+const cell = (value: ReportValue) => (value === null ? '-' : String(value));
+
+export function registerReportCommand(program: Command): void {
+  program
+    .command('report')
+    .description(`print a report about a job: ${REPORT_NAMES.join(', ')}`)
+    .argument('<job-id>', 'job to report on (see `trawl jobs`)', wholeNumber(1))
+    .argument('<name>', 'which report')
+    .option('--db <file>', DB_OPTION_HELP)
+    .option('--json', 'one JSON object per row')
+    .action((jobId: number, name: string, options: { db?: string; json?: boolean }) => {
+      if (!(REPORT_NAMES as readonly string[]).includes(name)) {
+        throw new UserError(`unknown report "${name}" (reports: ${REPORT_NAMES.join(', ')})`);
+      }
+      const report = name as ReportName;
+      const db = openDatabase(databasePath(options.db), { mustExist: true });
+      try {
+        new JobStore(db).get(jobId);
+        const { columns, rows } = iterateReport(db, jobId, report);
+        if (!options.json) process.stdout.write(`${columns.join('\t')}\n`);
+        let count = 0;
+        for (const row of rows) {
+          count++;
+          process.stdout.write(
+            options.json
+              ? `${JSON.stringify(row)}\n`
+              : `${columns.map((column) => cell(row[column] ?? null)).join('\t')}\n`,
+          );
+        }
+        if (!options.json) process.stderr.write(`${count} rows: ${REPORTS[report].title}\n`);
+      } finally {
+        db.close();
+      }
+    });
+}

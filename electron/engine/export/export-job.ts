@@ -1,0 +1,105 @@
+import { createWriteStream } from 'node:fs';
+import type { Writable } from 'node:stream';
+import type { Db } from '../store/database';
+import { JobStore } from '../store/job-store';
+import { iteratePages } from '../store/page-reader';
+import { UserError } from '../user-error';
+import type { ExportProgress, ExportRequest } from '../../../shared/results';
+import { exportTable } from './export-rows';
+import { writeSitemap } from './sitemap-writer';
+import { copyJobToSqlite } from './sqlite-copy';
+import { counted, jsonArrayLines, ndjsonLines, writeCsv, writeLines } from './text-writers';
+import { writeXlsx } from './xlsx-writer';
+
+/** Where an export goes: a file (every format), or a stream (all but sqlite and split sitemaps). */
+export type ExportTarget = { file: string } | { stream: Writable };
+
+export interface ExportOptions {
+  /** Called at most every `progressEveryRows` rows and once at the end. */
+  onProgress?: (progress: ExportProgress) => void;
+  progressEveryRows?: number;
+  /** Sitemaps over 50,000 URLs: the URL the sitemap files will be served under. Default: the job's first start URL's origin. */
+  sitemapBaseUrl?: string;
+}
+
+/** A file name for an export, e.g. `trawl-job-3-broken-links.csv`. */
+export function exportFileName(request: ExportRequest): string {
+  const extension = {
+    csv: 'csv',
+    json: 'json',
+    ndjson: 'ndjson',
+    xlsx: 'xlsx',
+    sitemap: 'xml',
+    sqlite: 'sqlite',
+  }[request.format];
+  return `trawl-job-${request.jobId}${request.report ? `-${request.report}` : ''}.${extension}`;
+}
+
+/**
+ * Writes a job's URL table, a filtered view of it or a report in one
+ * format, streaming (memory stays flat at any size) and with backpressure.
+ * Returns the rows written and the files (several for a split sitemap).
+ */
+export async function exportJob(
+  db: Db,
+  request: ExportRequest,
+  target: ExportTarget,
+  options: ExportOptions = {},
+): Promise<{ rows: number; files: string[] }> {
+  const job = new JobStore(db).get(request.jobId); // a clear error for an unknown job
+  const every = options.progressEveryRows ?? 1000;
+  let rows = 0;
+  let total: number | null = null;
+  const tick = () => {
+    rows++;
+    if (rows % every === 0) options.onProgress?.({ rows, total });
+  };
+  const files = 'file' in target ? [target.file] : [];
+  const out = () => ('file' in target ? createWriteStream(target.file) : target.stream);
+
+  switch (request.format) {
+    case 'sqlite': {
+      if (!('file' in target)) throw new UserError('a SQLite export needs a file (--out FILE)');
+      copyJobToSqlite(db, job.id, target.file, (table, count) => {
+        if (table === 'pages') rows = count;
+      });
+      break;
+    }
+    case 'sitemap': {
+      const baseUrl = options.sitemapBaseUrl ?? new URL(job.settings.startUrls[0]!).origin;
+      const written = await writeSitemap(
+        db,
+        job.id,
+        'file' in target ? { file: target.file, baseUrl } : target,
+        tick,
+      );
+      files.splice(0, files.length, ...written);
+      break;
+    }
+    case 'ndjson':
+    case 'json': {
+      // The whole URL table keeps its long-standing record shape (with extraction values).
+      const records: Iterable<unknown> =
+        request.report || request.filters || request.columns
+          ? exportTable(db, request).rows
+          : iteratePages(db, job.id, job.settings.extract);
+      const lines =
+        request.format === 'json'
+          ? jsonArrayLines(counted(records, tick))
+          : ndjsonLines(counted(records, tick));
+      await writeLines(lines, out());
+      break;
+    }
+    case 'csv':
+    case 'xlsx': {
+      const table = exportTable(db, request);
+      total = table.total;
+      const counting = { ...table, rows: counted(table.rows, tick) };
+      if (request.format === 'csv') await writeCsv(counting, out(), request.bom ?? false);
+      else await writeXlsx(counting, out());
+      break;
+    }
+  }
+  options.onProgress?.({ rows, total: total ?? rows });
+  return { rows, files };
+}

@@ -1,0 +1,87 @@
+import { createWriteStream } from 'node:fs';
+import { basename, dirname, extname, join } from 'node:path';
+import type { Writable } from 'node:stream';
+import type { Db } from '../store/database';
+import { UserError } from '../user-error';
+import { writeLines } from './text-writers';
+
+/** The sitemaps protocol allows 50,000 URLs per file. */
+export const URLS_PER_SITEMAP = 50_000;
+
+const escapeXml = (text: string) =>
+  text.replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c]!,
+  );
+
+const HEAD = '<?xml version="1.0" encoding="UTF-8"?>\n';
+const NS = 'xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"';
+
+/** Indexable 200 pages, each final URL once, in crawl order. */
+function sitemapUrls(db: Db, jobId: number): IterableIterator<string> {
+  return db
+    .prepare(
+      `SELECT final_url FROM pages WHERE job_id = ? AND status = 200 AND indexable = 1
+       GROUP BY final_url ORDER BY min(id)`,
+    )
+    .pluck()
+    .iterate(jobId) as IterableIterator<string>;
+}
+
+function* urlset(urls: Iterator<string>, onUrl: () => void): Generator<string> {
+  yield `${HEAD}<urlset ${NS}>\n`;
+  for (let n = 0; n < URLS_PER_SITEMAP; n++) {
+    const next = urls.next();
+    if (next.done) break;
+    onUrl();
+    yield `  <url><loc>${escapeXml(next.value)}</loc></url>\n`;
+  }
+  yield '</urlset>\n';
+}
+
+/**
+ * An XML sitemap of the job's indexable 200 pages. Up to 50,000 URLs: one
+ * urlset. More: `file` becomes a sitemap index pointing at `<name>-1.xml`,
+ * `<name>-2.xml`… beside it, addressed under `baseUrl` (where the files will
+ * be served). Returns the files written.
+ */
+export async function writeSitemap(
+  db: Db,
+  jobId: number,
+  target: { file: string; baseUrl: string } | { stream: Writable },
+  onUrl: () => void,
+): Promise<string[]> {
+  const count = db
+    .prepare(
+      'SELECT count(DISTINCT final_url) FROM pages WHERE job_id = ? AND status = 200 AND indexable = 1',
+    )
+    .pluck()
+    .get(jobId) as number;
+  const urls = sitemapUrls(db, jobId);
+  if (count <= URLS_PER_SITEMAP) {
+    const out = 'stream' in target ? target.stream : createWriteStream(target.file);
+    await writeLines(urlset(urls, onUrl), out);
+    return 'file' in target ? [target.file] : [];
+  }
+  if (!('file' in target)) {
+    throw new UserError(`${count} URLs need a sitemap index and several files: give --out FILE`);
+  }
+  const stem = basename(target.file, extname(target.file));
+  const parts: string[] = [];
+  for (let part = 1; (part - 1) * URLS_PER_SITEMAP < count; part++) {
+    const file = join(dirname(target.file), `${stem}-${part}.xml`);
+    await writeLines(urlset(urls, onUrl), createWriteStream(file));
+    parts.push(file);
+  }
+  const base = target.baseUrl.endsWith('/') ? target.baseUrl : `${target.baseUrl}/`;
+  const index = [
+    `${HEAD}<sitemapindex ${NS}>\n`,
+    ...parts.map(
+      (file) =>
+        `  <sitemap><loc>${escapeXml(new URL(basename(file), base).href)}</loc></sitemap>\n`,
+    ),
+    '</sitemapindex>\n',
+  ];
+  await writeLines(index, createWriteStream(target.file));
+  return [target.file, ...parts];
+}

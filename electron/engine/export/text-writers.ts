@@ -1,0 +1,47 @@
+import { stringify } from 'csv-stringify';
+import { Readable, type Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { ExportTable } from './export-rows';
+
+/** Counts rows as they pass and reports progress. */
+export function* counted<T>(rows: Iterable<T>, onRow: () => void): Generator<T> {
+  for (const row of rows) {
+    onRow();
+    yield row;
+  }
+}
+
+/** RFC 4180 CSV (CRLF line ends, quotes where needed), UTF-8, a header row, optional BOM. */
+export async function writeCsv(table: ExportTable, out: Writable, bom: boolean): Promise<void> {
+  await pipeline(
+    Readable.from(table.rows),
+    stringify({
+      header: true,
+      columns: [...table.columns],
+      bom,
+      record_delimiter: 'windows',
+      cast: { boolean: (value) => (value ? 'true' : 'false') },
+    }),
+    out,
+  );
+}
+
+/** Text made of pieces, written with backpressure (Readable.from pulls only as fast as `out` drains). */
+export async function writeLines(lines: Iterable<string>, out: Writable): Promise<void> {
+  await pipeline(Readable.from(lines), out);
+}
+
+export function* ndjsonLines(rows: Iterable<unknown>): Generator<string> {
+  for (const row of rows) yield `${JSON.stringify(row)}\n`;
+}
+
+/** One JSON array, one element a line, streamed. */
+export function* jsonArrayLines(rows: Iterable<unknown>): Generator<string> {
+  let first = true;
+  yield '[';
+  for (const row of rows) {
+    yield `${first ? '\n' : ',\n'}${JSON.stringify(row)}`;
+    first = false;
+  }
+  yield first ? ']\n' : '\n]\n';
+}

@@ -1,0 +1,184 @@
+import type { Statement } from 'better-sqlite3';
+import { hostOf, type HostLimits } from './host-limits';
+import type { Logger } from './logger';
+import { describeError } from './sitemap-seeder';
+import type { Db } from './store/database';
+
+/** Checks running at once: main only waits on sockets, but stays light. */
+const CHECK_CONCURRENCY = 4;
+/** Unchecked URLs read from the table at a time. */
+const BATCH = 200;
+/** Queued URLs looked at per pump for one whose host is free. */
+const SCAN = 50;
+
+export interface ExternalCheckerOptions {
+  db: Db;
+  jobId: number;
+  limits: HostLimits;
+  userAgent: string;
+  headers: Record<string, string>;
+  timeoutMs: number;
+  logger: Logger;
+  /** Called when the checker has nothing left to do (for now). */
+  onIdle: () => void;
+}
+
+/**
+ * Checks each external link of a job once (checkExternal): a HEAD request,
+ * or GET when the server refuses HEAD (405, 501), redirects not followed, so
+ * the status recorded is the link's own. Runs in main with a few requests at
+ * a time through the job's host limits and rate cap; robots.txt is not
+ * consulted (a status check fetches no content, like a visitor following
+ * the link). The table is the queue: a URL with no checked_at is unchecked,
+ * so a resumed job checks only what is left.
+ */
+export class ExternalChecker {
+  private queue: string[] = [];
+  private readonly running = new Map<string, Promise<void>>();
+  /** Last URL read from the table: reads go on from there (keyset paging). */
+  private cursor = '';
+  /** The table had no unchecked URL at the last read. */
+  private exhausted = false;
+  private stopped = false;
+  private readonly abort = new AbortController();
+  private timer: NodeJS.Timeout | null = null;
+  private timerAt = Infinity;
+  /** onIdle was called and nothing happened since. */
+  private idleReported = false;
+  private readonly sql: Record<'unchecked' | 'record', Statement>;
+  private checkedUrls = 0;
+
+  constructor(private readonly options: ExternalCheckerOptions) {
+    this.sql = {
+      unchecked: options.db.prepare(
+        `SELECT url FROM external_urls WHERE job_id = ? AND checked_at IS NULL AND url > ?
+         ORDER BY url LIMIT ${BATCH}`,
+      ),
+      record: options.db.prepare(
+        'UPDATE external_urls SET status = ?, error = ?, checked_at = ? WHERE job_id = ? AND url = ?',
+      ),
+    };
+    options.limits.onRelease(() => this.pump());
+  }
+
+  /** URLs checked by this run. */
+  get checked(): number {
+    return this.checkedUrls;
+  }
+
+  get idle(): boolean {
+    return this.exhausted && this.queue.length === 0 && this.running.size === 0;
+  }
+
+  /** New external URLs may have been stored: look again. */
+  notify(): void {
+    this.exhausted = false;
+    this.idleReported = false;
+    this.pump();
+  }
+
+  /** Starts what the host limits allow; arms a timer for the earliest host delay. */
+  pump(): void {
+    if (this.stopped) return;
+    if (this.queue.length === 0 && !this.exhausted) this.load();
+    const now = Date.now();
+    let wait = Infinity;
+    for (let index = 0; index < Math.min(this.queue.length, SCAN);) {
+      if (this.running.size >= CHECK_CONCURRENCY) return;
+      const url = this.queue[index]!;
+      const host = hostOf(url);
+      const hostWait = this.options.limits.waitMs(host, now);
+      if (hostWait > 0) {
+        wait = Math.min(wait, hostWait);
+        index++;
+        continue;
+      }
+      this.queue.splice(index, 1);
+      this.options.limits.start(host, now);
+      this.running.set(url, this.check(url, host));
+      if (this.queue.length === 0 && !this.exhausted) this.load();
+    }
+    if (wait !== Infinity && now + wait < this.timerAt) {
+      if (this.timer) clearTimeout(this.timer);
+      this.timerAt = now + wait;
+      this.timer = setTimeout(() => {
+        this.timer = null;
+        this.timerAt = Infinity;
+        this.pump();
+      }, wait);
+    }
+    if (this.idle && !this.idleReported) {
+      this.idleReported = true;
+      // Later, not inside whatever released a host slot (the job may be mid-way through results).
+      setImmediate(() => this.options.onIdle());
+    }
+  }
+
+  /** Abandons checks in progress (they stay unchecked for a resume). */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.abort.abort();
+    await Promise.all(this.running.values());
+  }
+
+  private load(): void {
+    const read = () =>
+      (this.sql.unchecked.all(this.options.jobId, this.cursor) as { url: string }[])
+        .map((row) => row.url)
+        .filter((url) => !this.running.has(url));
+    let urls = read();
+    if (urls.length === 0 && this.cursor !== '') {
+      // URLs stored since may sort before the cursor: one pass from the start.
+      this.cursor = '';
+      urls = read();
+    }
+    if (urls.length === 0) {
+      this.exhausted = true;
+      return;
+    }
+    this.cursor = urls[urls.length - 1]!;
+    this.queue.push(...urls);
+  }
+
+  private async check(url: string, host: string): Promise<void> {
+    let status: number | null = null;
+    let error: string | null = null;
+    try {
+      status = await this.requestStatus(url);
+    } catch (cause) {
+      error = describeError(cause);
+    }
+    this.running.delete(url);
+    if (!this.abort.signal.aborted) {
+      try {
+        this.sql.record.run(status, error, Date.now(), this.options.jobId, url);
+        this.checkedUrls++;
+      } catch (storeError) {
+        this.options.logger(
+          'error',
+          `could not store the check of ${url}: ${(storeError as Error).message}`,
+        );
+      }
+    }
+    this.options.limits.release(host);
+  }
+
+  private async requestStatus(url: string): Promise<number> {
+    const { protocol } = new URL(url);
+    if (protocol !== 'http:' && protocol !== 'https:') throw new Error(`not an http(s) URL`);
+    const request = async (method: 'HEAD' | 'GET') => {
+      const response = await fetch(url, {
+        method,
+        redirect: 'manual',
+        headers: { ...this.options.headers, 'user-agent': this.options.userAgent },
+        signal: AbortSignal.any([this.abort.signal, AbortSignal.timeout(this.options.timeoutMs)]),
+      });
+      // Only the status matters: the body is never read.
+      await response.body?.cancel();
+      return response.status;
+    };
+    const status = await request('HEAD');
+    return status === 405 || status === 501 ? request('GET') : status;
+  }
+}

@@ -1,0 +1,228 @@
+import type { CrawlTask } from '../../shared/worker-protocol';
+import { hostOf, type HostLimits } from './host-limits';
+import { MinHeap } from './min-heap';
+
+/** Where a host's queue is: it is in at most one of the ready list, the sleep heap, or none. */
+type HostQueueState =
+  | 'idle' // no tasks
+  | 'ready' // in the ready list: may start now
+  | 'full' // every slot in flight: waits for a release
+  | 'sleeping' // in the heap: waits for its delay or the job's rate
+  | 'robots' // waits for its robots.txt
+  | 'taken'; // being served by next()
+
+interface HostQueue {
+  host: string;
+  /** Breadth-first order, as the frontier gave them. */
+  tasks: CrawlTask[];
+  state: HostQueueState;
+  wakeAt: number;
+}
+
+export type RobotsGate = (url: string) => 'allowed' | 'blocked' | 'pending';
+
+export interface HostSchedulerOptions {
+  /** The next URL in breadth-first order, or undefined when none is queued now. */
+  take: () => CrawlTask | undefined;
+  limits: HostLimits;
+  /** robots.txt's verdict on a URL; 'pending' while its file is being fetched. */
+  robots: RobotsGate | null;
+  onBlocked: (task: CrawlTask) => void;
+  /** A delay ran out: tasks can be dispatched again. */
+  onWake: () => void;
+  /** Tasks held here at most; past it, no more are taken from the frontier. */
+  maxBuffered: number;
+}
+
+/**
+ * Chooses the next URL to dispatch under the politeness limits. URLs taken
+ * from the frontier wait in one queue per host; a host whose slots are all
+ * in flight, whose delay is running, or whose robots.txt is on its way
+ * waits while other hosts go ahead. Each call is O(1) amortized (plus
+ * O(log hosts) for hosts with a delay): no scan over waiting URLs. When only
+ * delays hold work back, one timer is armed for the earliest of them.
+ */
+export class HostScheduler {
+  private readonly queues = new Map<string, HostQueue>();
+  private readonly ready: HostQueue[] = [];
+  private readonly sleeping = new MinHeap<{ at: number; queue: HostQueue }>((entry) => entry.at);
+  private buffered = 0;
+  private timer: NodeJS.Timeout | null = null;
+  private timerAt = Infinity;
+
+  constructor(private readonly options: HostSchedulerOptions) {
+    options.limits.onRelease((host) => this.released(host));
+  }
+
+  /** URLs taken from the frontier and not yet dispatched. */
+  get size(): number {
+    return this.buffered;
+  }
+
+  /** The next task that may start now, counted as started; undefined if none may. */
+  next(): CrawlTask | undefined {
+    const { limits, robots } = this.options;
+    const now = Date.now();
+    this.wake(now);
+    for (;;) {
+      if (this.ready.length > 0) {
+        const rateWait = limits.rateWaitMs(now);
+        if (rateWait > 0) {
+          this.arm(now + rateWait);
+          return undefined;
+        }
+      }
+      const queue = this.ready.shift();
+      if (!queue) {
+        if (this.pull(now)) continue;
+        return undefined;
+      }
+      queue.state = 'taken';
+      const task = queue.tasks.shift()!;
+      this.buffered--;
+      const verdict = robots ? robots(task.url) : 'allowed';
+      if (verdict === 'pending') {
+        queue.tasks.unshift(task);
+        this.buffered++;
+        queue.state = 'robots';
+        continue;
+      }
+      if (verdict === 'blocked') {
+        this.options.onBlocked(task);
+      } else {
+        limits.start(queue.host, now);
+      }
+      this.place(queue, now);
+      if (verdict === 'allowed') return task;
+    }
+  }
+
+  /** A task next() returned that was not dispatched: first in its host's line again. */
+  putBack(task: CrawlTask): void {
+    const queue = this.queueOf(hostOf(task.url));
+    this.options.limits.unstart(queue.host);
+    queue.tasks.unshift(task);
+    this.buffered++;
+    if (queue.state === 'idle' || queue.state === 'full') this.place(queue, Date.now(), true);
+  }
+
+  /** Tasks that went out and came back unfinished (their worker died): first in line. */
+  requeue(tasks: readonly CrawlTask[]): void {
+    const now = Date.now();
+    for (let index = tasks.length - 1; index >= 0; index--) {
+      const task = tasks[index]!;
+      const queue = this.queueOf(hostOf(task.url));
+      queue.tasks.unshift(task);
+      this.buffered++;
+      if (queue.state === 'idle') this.place(queue, now, true);
+    }
+  }
+
+  /** A request to `url` finished or came back: its host has a free slot. */
+  finished(url: string): void {
+    this.options.limits.release(hostOf(url));
+  }
+
+  /** robots.txt of `host` is known now: its queue may go on. */
+  robotsLoaded(host: string): void {
+    const queue = this.queues.get(host);
+    if (queue?.state === 'robots') this.place(queue, Date.now());
+  }
+
+  /** Every task held here, in order, emptying the scheduler (on stop). */
+  drain(): CrawlTask[] {
+    const tasks = [...this.queues.values()].flatMap((queue) => queue.tasks);
+    this.queues.clear();
+    this.ready.length = 0;
+    this.buffered = 0;
+    this.disarm();
+    return tasks;
+  }
+
+  dispose(): void {
+    this.disarm();
+  }
+
+  /** Takes one URL from the frontier into its host's queue; false if none was taken. */
+  private pull(now: number): boolean {
+    if (this.buffered >= this.options.maxBuffered) return false;
+    const task = this.options.take();
+    if (!task) return false;
+    const queue = this.queueOf(hostOf(task.url));
+    queue.tasks.push(task);
+    this.buffered++;
+    if (queue.state === 'idle') this.place(queue, now);
+    return true;
+  }
+
+  /** Puts a queue where its state says, from the limits of its host. */
+  private place(queue: HostQueue, now: number, first = false): void {
+    if (queue.tasks.length === 0) {
+      queue.state = 'idle';
+      // An empty queue is forgotten: memory follows the hosts with work.
+      this.queues.delete(queue.host);
+      return;
+    }
+    const wait = this.options.limits.waitMs(queue.host, now);
+    if (wait === 0) {
+      queue.state = 'ready';
+      if (first) this.ready.unshift(queue);
+      else this.ready.push(queue);
+    } else if (wait === Infinity) {
+      queue.state = 'full';
+    } else {
+      queue.state = 'sleeping';
+      queue.wakeAt = now + wait;
+      this.sleeping.push({ at: queue.wakeAt, queue });
+      this.arm(queue.wakeAt);
+    }
+  }
+
+  private released(host: string): void {
+    const queue = this.queues.get(host);
+    if (queue?.state === 'full') this.place(queue, Date.now());
+  }
+
+  /** Moves queues whose delay has run out back to the ready list. */
+  private wake(now: number): void {
+    for (let entry = this.sleeping.peek(); entry && entry.at <= now; entry = this.sleeping.peek()) {
+      this.sleeping.pop();
+      const { queue } = entry;
+      // Stale entries (the queue moved on since) are skipped.
+      if (queue.state === 'sleeping' && queue.wakeAt === entry.at) this.place(queue, now);
+    }
+    // Timers keep their own clock: one may fire a moment before Date.now() reaches its
+    // time. Whoever is still asleep keeps a timer.
+    const first = this.sleeping.peek();
+    if (first) this.arm(first.at);
+  }
+
+  private arm(at: number): void {
+    if (this.timer && this.timerAt <= at) return;
+    this.disarm();
+    this.timerAt = at;
+    this.timer = setTimeout(
+      () => {
+        this.timer = null;
+        this.timerAt = Infinity;
+        this.options.onWake();
+      },
+      Math.max(0, at - Date.now()),
+    );
+  }
+
+  private disarm(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    this.timerAt = Infinity;
+  }
+
+  private queueOf(host: string): HostQueue {
+    let queue = this.queues.get(host);
+    if (!queue) {
+      queue = { host, tasks: [], state: 'idle', wakeAt: 0 };
+      this.queues.set(host, queue);
+    }
+    return queue;
+  }
+}

@@ -1,0 +1,176 @@
+import type { Db } from '../store/database';
+import type { ReportName, ReportRequest, ReportResult, ReportRow } from '../../../shared/results';
+import { DEFAULT_LIMIT } from './page-query';
+import { decodeCursor, encodeCursor } from './keyset-cursor';
+
+/** A 2xx HTML page: the pages SEO checks (titles, descriptions, headings, duplicates) apply to. */
+const HTML_2XX = `p.status BETWEEN 200 AND 299 AND (lower(p.content_type) LIKE 'text/html%'
+  OR lower(p.content_type) LIKE 'application/xhtml+xml%')`;
+
+/** Pages sharing a value of `column` with another HTML 2xx page, biggest groups first. */
+const duplicates = (column: string, label: string) => `
+  SELECT p.${column} AS ${label}, d.n AS pages, p.url
+  FROM (SELECT ${column} AS value, count(*) AS n FROM pages p
+        WHERE p.job_id = @jobId AND ${HTML_2XX} AND ${column} IS NOT NULL AND ${column} <> ''
+        GROUP BY ${column} HAVING count(*) > 1) d
+  JOIN pages p ON p.job_id = @jobId AND p.${column} = d.value AND ${HTML_2XX}
+  ORDER BY d.n DESC, d.value, p.id`;
+
+const htmlPagesWhere = (condition: string, columns: string) => `
+  SELECT p.url, ${columns} FROM pages p
+  WHERE p.job_id = @jobId AND ${HTML_2XX} AND ${condition} ORDER BY p.id`;
+
+/** Titles and SQL of every report; each SQL takes @jobId and lists rows in a stable order. */
+export const REPORTS: Record<ReportName, { title: string; sql: string }> = {
+  'broken-links': {
+    title:
+      'Links to URLs that answered 4xx or 5xx, or did not answer, with the pages linking to them',
+    sql: `
+      WITH broken (url, status, error) AS (
+        SELECT p.url, p.status, NULL FROM pages p WHERE p.job_id = @jobId AND p.status >= 400
+        UNION ALL
+        SELECT f.url, NULL, f.error FROM frontier f WHERE f.job_id = @jobId AND f.state = 3
+        UNION ALL
+        SELECT e.url, e.status, e.error FROM external_urls e
+        WHERE e.job_id = @jobId AND (e.status >= 400 OR (e.status IS NULL AND e.error IS NOT NULL)))
+      SELECT b.url, b.status, b.error, src.url AS linkedFrom, l.anchor
+      FROM broken b JOIN links l ON l.job_id = @jobId AND l.to_url = b.url
+        JOIN pages src ON src.id = l.from_page
+      ORDER BY b.url, l.id`,
+  },
+  'redirect-chains': {
+    title:
+      'Redirect chains: every URL that redirected, its hops, where it ended and whether it loops',
+    sql: `
+      SELECT f.url, count(*) AS hops,
+        (SELECT group_concat(status || ' ' || url, ' -> ')
+           FROM (SELECT status, url FROM redirects WHERE frontier_id = f.id ORDER BY hop)) AS chain,
+        p.final_url AS finalUrl, p.status AS finalStatus, f.error,
+        CASE WHEN count(DISTINCT r.url) < count(*)
+          OR p.final_url IN (SELECT url FROM redirects WHERE frontier_id = f.id)
+          OR f.error LIKE '%loop%' THEN 1 ELSE 0 END AS loop
+      FROM frontier f JOIN redirects r ON r.frontier_id = f.id
+        LEFT JOIN pages p ON p.frontier_id = f.id
+      WHERE f.job_id = @jobId
+      GROUP BY f.id ORDER BY hops DESC, f.url`,
+  },
+  'duplicate-titles': {
+    title: 'HTML pages (2xx) whose title another page also has',
+    sql: duplicates('title', 'title'),
+  },
+  'duplicate-descriptions': {
+    title: 'HTML pages (2xx) whose meta description another page also has',
+    sql: duplicates('meta_description', 'metaDescription'),
+  },
+  'duplicate-content': {
+    title: 'HTML pages (2xx) with the same visible text (content hash) as another page',
+    sql: duplicates('content_hash', 'contentHash'),
+  },
+  'missing-titles': {
+    title: 'HTML pages (2xx) without a title',
+    sql: htmlPagesWhere("coalesce(trim(p.title), '') = ''", 'p.status'),
+  },
+  'missing-descriptions': {
+    title: 'HTML pages (2xx) without a meta description',
+    sql: htmlPagesWhere("coalesce(trim(p.meta_description), '') = ''", 'p.title'),
+  },
+  'missing-h1': {
+    title: 'HTML pages (2xx) without an h1',
+    sql: htmlPagesWhere('p.h1_count = 0', 'p.title'),
+  },
+  'multiple-h1': {
+    title: 'HTML pages (2xx) with more than one h1',
+    sql: htmlPagesWhere('p.h1_count > 1', 'p.h1_count AS h1Count, p.h1 AS firstH1'),
+  },
+  'non-indexable': {
+    title: 'Pages a search engine would not index, and why',
+    sql: `SELECT p.url, p.status, p.indexability AS reason, p.canonical, p.meta_robots AS metaRobots,
+            p.x_robots_tag AS xRobotsTag
+          FROM pages p WHERE p.job_id = @jobId AND p.indexable = 0 ORDER BY p.id`,
+  },
+  'blocked-by-robots': {
+    title: 'URLs robots.txt disallowed (never fetched), with the page that linked them',
+    sql: `SELECT f.url, f.depth, found.url AS foundOn FROM frontier f
+          LEFT JOIN frontier found ON found.id = f.found_on
+          WHERE f.job_id = @jobId AND f.state = 4 ORDER BY f.id`,
+  },
+  'slowest-pages': {
+    title: 'Pages by response time, slowest first',
+    sql: `SELECT p.url, p.response_ms AS responseMs, p.ttfb_ms AS ttfbMs, p.status, p.bytes
+          FROM pages p WHERE p.job_id = @jobId ORDER BY p.response_ms DESC, p.id`,
+  },
+  'largest-pages': {
+    title: 'Pages by size, largest first (decoded bytes; wire bytes as transferred)',
+    sql: `SELECT p.url, p.bytes, p.wire_bytes AS wireBytes, p.content_type AS contentType, p.status
+          FROM pages p WHERE p.job_id = @jobId ORDER BY p.bytes DESC, p.id`,
+  },
+  'depth-distribution': {
+    title: 'URLs per depth: fetched, failed, blocked and still queued',
+    sql: `SELECT f.depth, count(*) AS urls, count(p.id) AS pages, sum(f.state = 3) AS failed,
+            sum(f.state = 4) AS blocked, sum(f.state IN (0, 1)) AS queued
+          FROM frontier f LEFT JOIN pages p ON p.frontier_id = f.id
+          WHERE f.job_id = @jobId GROUP BY f.depth ORDER BY f.depth`,
+  },
+  'status-codes': {
+    title: 'Pages per HTTP status, then URLs that failed or were blocked',
+    sql: `SELECT status, urls FROM (
+            SELECT 0 AS rank, CAST(p.status AS TEXT) AS status, count(*) AS urls FROM pages p
+            WHERE p.job_id = @jobId GROUP BY p.status
+            UNION ALL
+            SELECT 1, CASE f.state WHEN 3 THEN 'failed' ELSE 'blocked' END, count(*) FROM frontier f
+            WHERE f.job_id = @jobId AND f.state IN (3, 4) GROUP BY f.state)
+          ORDER BY rank, status`,
+  },
+  'sitemap-not-linked': {
+    title: 'URLs listed in a sitemap that no crawled page links to',
+    sql: `SELECT f.url, p.status, p.indexable FROM frontier f
+          LEFT JOIN pages p ON p.frontier_id = f.id
+          WHERE f.job_id = @jobId AND f.in_sitemap = 1
+            AND NOT EXISTS (SELECT 1 FROM links l WHERE l.job_id = f.job_id AND l.to_url = f.url)
+          ORDER BY f.id`,
+  },
+  'external-links': {
+    title:
+      'External links, how many links point to each, and their check status (--check-external)',
+    sql: `SELECT l.to_url AS url, count(*) AS links, e.status, e.error, e.checked_at AS checkedAt
+          FROM links l LEFT JOIN external_urls e ON e.job_id = l.job_id AND e.url = l.to_url
+          WHERE l.job_id = @jobId AND l.internal = 0
+          GROUP BY l.to_url ORDER BY l.to_url`,
+  },
+};
+
+/** Every row of a report, streamed (never all in memory). */
+export function iterateReport(
+  db: Db,
+  jobId: number,
+  name: ReportName,
+): { columns: string[]; rows: IterableIterator<ReportRow> } {
+  const statement = db.prepare(REPORTS[name].sql);
+  return {
+    columns: statement.columns().map((column) => column.name),
+    rows: statement.iterate({ jobId }) as IterableIterator<ReportRow>,
+  };
+}
+
+/**
+ * One screen of a report. Reports are computed results, not a table with a
+ * key, so screens go by position: a report of a job still running may shift
+ * between screens.
+ */
+export function runReport(db: Db, request: ReportRequest): ReportResult {
+  const limit = request.limit ?? DEFAULT_LIMIT;
+  const sortId = `report:${request.name}`;
+  const offset = request.cursor ? Number(decodeCursor(request.cursor, sortId).key) : 0;
+  const statement = db.prepare(
+    `SELECT * FROM (${REPORTS[request.name].sql}) LIMIT @limit OFFSET @offset`,
+  );
+  const rows = statement.all({ jobId: request.jobId, limit: limit + 1, offset }) as ReportRow[];
+  const more = rows.length > limit;
+  return {
+    name: request.name,
+    title: REPORTS[request.name].title,
+    columns: statement.columns().map((column) => column.name),
+    rows: more ? rows.slice(0, limit) : rows,
+    nextCursor: more ? encodeCursor({ sort: sortId, value: null, key: offset + limit }) : null,
+  };
+}

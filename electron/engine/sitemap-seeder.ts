@@ -1,0 +1,133 @@
+import { normalizeUrl } from '../../shared/url-normalize';
+import type { Logger } from './logger';
+import type { RobotsCache } from './robots';
+import { readSitemap } from './sitemap-reader';
+
+/** Sitemaps (files and indexes) fetched per run of a job, and URLs seeded from them. */
+export const MAX_SITEMAPS = 1000;
+export const MAX_SITEMAP_URLS = 1_000_000;
+
+export interface SitemapSeedOptions {
+  startUrls: readonly string[];
+  userAgent: string;
+  headers: Record<string, string>;
+  /** Reads each site's `Sitemap:` lines. */
+  robots: RobotsCache;
+  /** The scope's boundary: URLs outside it are not seeded. */
+  accepts: (url: string) => boolean;
+  /** Stores a batch of in-scope URLs; returns how many were new. */
+  seed: (urls: string[]) => number;
+  logger: Logger;
+  signal: AbortSignal;
+}
+
+export interface SitemapSeedSummary {
+  sitemaps: number;
+  failed: number;
+  /** URLs in scope that the sitemaps listed (new or already known). */
+  listed: number;
+  added: number;
+}
+
+/** A start URL whose path ends in .xml or .xml.gz is a sitemap; any other names a site. */
+export function isSitemapUrl(url: string): boolean {
+  return /\.xml(\.gz)?$/i.test(new URL(url).pathname);
+}
+
+/**
+ * Sitemap mode's seeding: finds the sitemaps of each start URL (itself when
+ * it is one, else the site's robots.txt `Sitemap:` lines, else
+ * /sitemap.xml), follows sitemap indexes breadth-first (each sitemap read
+ * once, at most MAX_SITEMAPS), and seeds the in-scope URLs they list. A
+ * sitemap that fails is logged and skipped; the rest go on.
+ */
+export async function seedFromSitemaps(options: SitemapSeedOptions): Promise<SitemapSeedSummary> {
+  const { logger } = options;
+  const summary: SitemapSeedSummary = { sitemaps: 0, failed: 0, listed: 0, added: 0 };
+  const queue: string[] = [];
+  const seen = new Set<string>();
+  const enqueue = (href: string, base?: string) => {
+    const url = normalizeUrl(href, base);
+    if (url && !seen.has(url)) {
+      seen.add(url);
+      queue.push(url);
+    }
+  };
+  for (const start of options.startUrls) {
+    if (isSitemapUrl(start)) {
+      enqueue(start);
+      continue;
+    }
+    const origin = new URL(start).origin;
+    const declared = await options.robots.sitemaps(origin);
+    if (declared.length > 0) for (const href of declared) enqueue(href, origin);
+    else enqueue('/sitemap.xml', origin);
+  }
+
+  let skipped = 0;
+  const onUrls = (locs: string[]): boolean => {
+    const inScope: string[] = [];
+    for (const loc of locs) {
+      const url = normalizeUrl(loc);
+      if (url && options.accepts(url)) inScope.push(url);
+      else skipped++;
+    }
+    const room = MAX_SITEMAP_URLS - summary.listed;
+    const kept = inScope.slice(0, room);
+    summary.listed += kept.length;
+    summary.added += options.seed(kept);
+    return summary.listed < MAX_SITEMAP_URLS;
+  };
+
+  while (queue.length > 0 && !options.signal.aborted) {
+    if (summary.sitemaps >= MAX_SITEMAPS) {
+      logger('warn', `more than ${MAX_SITEMAPS} sitemaps; the other ${queue.length} are not read`);
+      break;
+    }
+    if (summary.listed >= MAX_SITEMAP_URLS) {
+      logger('warn', `sitemaps list more than ${MAX_SITEMAP_URLS} URLs; the rest are not seeded`);
+      break;
+    }
+    const url = queue.shift()!;
+    summary.sitemaps++;
+    const before = summary.listed;
+    skipped = 0;
+    try {
+      const contents = await readSitemap(url, {
+        userAgent: options.userAgent,
+        headers: options.headers,
+        signal: options.signal,
+        onUrls,
+      });
+      for (const child of contents.sitemaps) enqueue(child, url);
+      logger(
+        'info',
+        contents.kind === 'sitemapindex'
+          ? `sitemap index ${url}: ${contents.sitemaps.length} sitemaps`
+          : `sitemap ${url}: ${summary.listed - before} URLs` +
+              (skipped > 0 ? ` (${skipped} outside the scope skipped)` : ''),
+      );
+    } catch (error) {
+      if (options.signal.aborted) break;
+      summary.failed++;
+      logger(
+        'warn',
+        `sitemap ${url} failed: ${describeError(error)}; continuing with ${summary.listed - before} URLs found in it`,
+      );
+    }
+  }
+  return summary;
+}
+
+/** fetch() says only "fetch failed"; the reason is in its cause. */
+export function describeError(error: unknown): string {
+  const { message, cause } = error as Error & { cause?: { code?: string; message?: string } };
+  if (cause?.message) {
+    return cause.code && !cause.message.includes(cause.code)
+      ? `${cause.code}: ${cause.message}`
+      : cause.message;
+  }
+  if (cause?.code) return cause.code;
+  if ((error as Error).name === 'TimeoutError') return 'timed out';
+  return message;
+}

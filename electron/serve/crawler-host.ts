@@ -1,0 +1,129 @@
+import type { CrawlerApi, ExportOutcome, JobInfo, JobStartInput } from '../../shared/crawler-api';
+import type { ProgressSnapshot } from '../../shared/progress';
+import type { ExportRequest, ResultsRequests } from '../../shared/results';
+import type { CrawlJob } from '../engine/crawl-job';
+import { CrawlService, defaultWorkerCount } from '../engine/crawl-service';
+import { silentLogger, type Logger } from '../engine/logger';
+import type { ProcessLauncher } from '../engine/process-launcher';
+import type { Db } from '../engine/store/database';
+import { JobStore, type JobRecord } from '../engine/store/job-store';
+import { UserError } from '../engine/user-error';
+
+export interface CrawlerHostOptions {
+  db: Db;
+  launcher: ProcessLauncher;
+  version: string;
+  logger?: Logger;
+  /** Answers the results questions, off the main event loop (a worker thread). */
+  results: ResultsRequests;
+  /** How this host hands out an export: a download URL (serve) or a save dialog (desktop). */
+  exportJob: (request: ExportRequest) => Promise<ExportOutcome>;
+}
+
+/**
+ * `CrawlerApi` on top of the engine, for the hosts that serve a UI: the
+ * desktop main process (utilityProcess workers) and `trawl serve`
+ * (child_process workers). Arguments are already validated by the caller
+ * (request-dispatch.ts); settings are validated again by CrawlService.
+ */
+export class CrawlerHost implements CrawlerApi {
+  private readonly service: CrawlService;
+  private readonly store: JobStore;
+  private readonly listeners = new Set<(snapshot: ProgressSnapshot) => void>();
+
+  constructor(private readonly options: CrawlerHostOptions) {
+    this.service = new CrawlService({
+      db: options.db,
+      launcher: options.launcher,
+      logger: options.logger ?? silentLogger,
+    });
+    this.store = new JobStore(options.db);
+  }
+
+  async getVersion(): Promise<string> {
+    return this.options.version;
+  }
+
+  async getCoreCount(): Promise<number> {
+    return defaultWorkerCount();
+  }
+
+  async listJobs(): Promise<JobInfo[]> {
+    return this.service
+      .list()
+      .reverse()
+      .map((record) => this.info(record));
+  }
+
+  async startJob(settings: JobStartInput): Promise<JobInfo> {
+    const job = this.service.start(settings);
+    this.watch(job);
+    return this.info(this.store.get(job.id));
+  }
+
+  async stopJob(jobId: number, options: { force?: boolean } = {}): Promise<void> {
+    // Returns at once: the progress stream shows `stopping`, then `stopped`.
+    void this.running(jobId).stop({ force: options.force === true });
+  }
+
+  async resumeJob(jobId: number, options: { workers?: number } = {}): Promise<JobInfo> {
+    const job = this.service.resume(jobId, { workers: options.workers });
+    this.watch(job);
+    return this.info(this.store.get(jobId));
+  }
+
+  async resizePool(jobId: number, workers: number): Promise<void> {
+    this.running(jobId).resize(workers);
+  }
+
+  exportJob(request: ExportRequest): Promise<ExportOutcome> {
+    this.store.get(request.jobId); // a clear error for an unknown job, before any dialog
+    return this.options.exportJob(request);
+  }
+
+  queryPages: ResultsRequests['queryPages'] = (query) => this.options.results.queryPages(query);
+  pageDetail: ResultsRequests['pageDetail'] = (request) => this.options.results.pageDetail(request);
+  queryLinks: ResultsRequests['queryLinks'] = (query) => this.options.results.queryLinks(query);
+  runReport: ResultsRequests['runReport'] = (request) => this.options.results.runReport(request);
+  compareJobs: ResultsRequests['compareJobs'] = (request) =>
+    this.options.results.compareJobs(request);
+  renameJob: ResultsRequests['renameJob'] = (jobId, name) =>
+    this.options.results.renameJob(jobId, name);
+
+  async deleteJob(jobId: number): Promise<void> {
+    if (this.service.get(jobId) !== undefined) {
+      throw new UserError(`job ${jobId} is running: stop it before deleting it`);
+    }
+    await this.options.results.deleteJob(jobId);
+  }
+
+  onProgress(listener: (snapshot: ProgressSnapshot) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Stops every running job (graceful unless forced) and waits for them to end. */
+  async stopAll(options: { force?: boolean } = {}): Promise<void> {
+    await this.service.stopAll(options);
+  }
+
+  private running(jobId: number): CrawlJob {
+    const job = this.service.get(jobId);
+    if (job === undefined) throw new UserError(`job ${jobId} is not running`);
+    return job;
+  }
+
+  /** Forwards a job's snapshots, its last one (finished, stopped, failed) included. */
+  private watch(job: CrawlJob): void {
+    const unsubscribe = job.onProgress((snapshot) => {
+      for (const listener of this.listeners) listener(snapshot);
+    });
+    void job.finished.then(unsubscribe);
+  }
+
+  /** The stored record, with the live status (e.g. `stopping`) of a job running here. */
+  private info(record: JobRecord): JobInfo {
+    const live = this.service.get(record.id);
+    return { ...record, status: live ? live.snapshot().status : record.status };
+  }
+}

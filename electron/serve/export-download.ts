@@ -1,0 +1,93 @@
+import { createReadStream } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import type { ServerResponse } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import type { ExportOutcome } from '../../shared/crawler-api';
+import { describeSchemaError } from '../../shared/job-settings';
+import { exportRequestSchema, type ExportFormat, type ExportRequest } from '../../shared/results';
+import { exportFileName, exportJob } from '../engine/export/export-job';
+import type { Logger } from '../engine/logger';
+import { openDatabase } from '../engine/store/database';
+import { sendText } from './static-files';
+
+/** Where the browser downloads exports from (behind the same token as everything else). */
+export const EXPORT_PATH = '/api/export';
+
+const CONTENT_TYPES: Record<ExportFormat, string> = {
+  csv: 'text/csv; charset=utf-8',
+  json: 'application/json; charset=utf-8',
+  ndjson: 'application/x-ndjson; charset=utf-8',
+  xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+  sitemap: 'application/xml; charset=utf-8',
+  sqlite: 'application/vnd.sqlite3',
+};
+
+/** `exportJob` of the serve host: the browser fetches the file from this URL. */
+export function exportDownload(request: ExportRequest): ExportOutcome {
+  const encoded = Buffer.from(JSON.stringify(request)).toString('base64url');
+  return {
+    kind: 'download',
+    url: `${EXPORT_PATH}?request=${encoded}`,
+    fileName: exportFileName(request),
+  };
+}
+
+/**
+ * Streams an export to the browser as an attachment. The request (from the
+ * URL) is validated like any other; the export reads through its own
+ * connection, so the crawl's writes never wait on a long read.
+ */
+export async function sendExport(
+  dbFile: string,
+  url: URL,
+  response: ServerResponse,
+  logger: Logger,
+): Promise<void> {
+  let request: ExportRequest;
+  try {
+    const raw = JSON.parse(
+      Buffer.from(url.searchParams.get('request') ?? '', 'base64url').toString(),
+    );
+    const parsed = exportRequestSchema.safeParse(raw);
+    if (!parsed.success)
+      return sendText(response, 400, `bad export request: ${describeSchemaError(parsed.error)}`);
+    request = parsed.data;
+  } catch {
+    return sendText(response, 400, 'bad export request: not JSON');
+  }
+  const db = openDatabase(dbFile, { mustExist: true });
+  const scratch =
+    request.format === 'sqlite' ? await mkdtemp(join(tmpdir(), 'trawl-export-')) : null;
+  try {
+    const headers = {
+      'content-type': CONTENT_TYPES[request.format],
+      'content-disposition': `attachment; filename="${exportFileName(request)}"`,
+      'cache-control': 'no-store',
+    };
+    if (scratch !== null) {
+      // A SQLite file cannot be written to a stream: build it aside, then send it.
+      const file = join(scratch, 'export.sqlite');
+      await exportJob(db, request, { file });
+      response.writeHead(200, headers);
+      await pipeline(createReadStream(file), response);
+    } else {
+      response.writeHead(200, headers);
+      await exportJob(db, request, { stream: response });
+      response.end();
+    }
+  } catch (error) {
+    logger('warn', `export of job ${request.jobId} failed: ${(error as Error).message}`);
+    if (!response.headersSent)
+      sendText(
+        response,
+        (error as Error).name === 'UserError' ? 400 : 500,
+        (error as Error).message,
+      );
+    else response.destroy(error as Error);
+  } finally {
+    db.close();
+    if (scratch !== null) await rm(scratch, { recursive: true, force: true });
+  }
+}

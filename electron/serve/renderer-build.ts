@@ -1,0 +1,104 @@
+import { createHash } from 'node:crypto';
+import {
+  existsSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The checkout's root: this file is bundled into node_modules/.cache/trawl/ or run from electron/serve/. */
+function findRoot(): string {
+  let dir = fileURLToPath(new URL('.', import.meta.url));
+  while (!existsSync(join(dir, 'renderer', 'src', 'main.tsx'))) {
+    const parent = join(dir, '..');
+    if (parent === dir) throw new Error('cannot find the renderer sources (renderer/src/main.tsx)');
+    dir = parent;
+  }
+  return dir;
+}
+
+const STAMP = '.trawl-build-stamp';
+
+/**
+ * The renderer build `trawl serve` hands out, built on demand like bin/bundle.mjs
+ * builds the CLI: a checkout needs no build step. Vite runs only when the
+ * sources (renderer/, shared/, the lockfile) changed since the last build;
+ * the build lands beside the old one and replaces it by rename, so two hosts
+ * starting at once never serve half a build.
+ */
+export async function ensureRendererBuild(log: (message: string) => void): Promise<string> {
+  const root = findRoot();
+  const outDir = join(root, 'node_modules', '.cache', 'trawl', 'renderer');
+  const stamp = sourceStamp(root);
+  if (readStamp(outDir) === stamp) return outDir;
+
+  log('building the UI (once per change of its sources)…');
+  const partial = `${outDir}.${process.pid}.partial`;
+  // Loaded only here: vite is a build tool, not something every `trawl` command needs.
+  const { build } = await import('vite');
+  const { default: react } = await import('@vitejs/plugin-react');
+  await build({
+    configFile: false,
+    root: join(root, 'renderer'),
+    base: './',
+    logLevel: 'warn',
+    plugins: [react()],
+    build: {
+      outDir: partial,
+      emptyOutDir: true,
+      reportCompressedSize: false,
+      // One bundle for a local app (zod and css-select make it ~600 kB): no splitting advice.
+      chunkSizeWarningLimit: 2048,
+      rollupOptions: {
+        // zod's sources carry comments rollup cannot place; harmless, and noise on a user's terminal.
+        onwarn(warning, warn) {
+          if (warning.code !== 'INVALID_ANNOTATION') warn(warning);
+        },
+      },
+    },
+  });
+  writeFileSync(join(partial, STAMP), stamp);
+  const old = `${outDir}.${process.pid}.old`;
+  if (existsSync(outDir)) renameSync(outDir, old);
+  try {
+    renameSync(partial, outDir);
+  } catch (error) {
+    // Another host put its build there first: same sources, same build.
+    if (readStamp(outDir) !== stamp) throw error;
+    rmSync(partial, { recursive: true, force: true });
+  }
+  rmSync(old, { recursive: true, force: true });
+  return outDir;
+}
+
+function readStamp(outDir: string): string | null {
+  try {
+    return readFileSync(join(outDir, STAMP), 'utf8');
+  } catch {
+    return null;
+  }
+}
+
+/** Names, sizes and modification times of every source file the build reads. */
+function sourceStamp(root: string): string {
+  const hash = createHash('sha256');
+  const visit = (path: string) => {
+    const info = statSync(path);
+    if (info.isDirectory()) {
+      for (const entry of readdirSync(path).sort()) {
+        if (entry !== 'node_modules') visit(join(path, entry));
+      }
+    } else {
+      hash.update(`${path}\0${info.size}\0${info.mtimeMs}\n`);
+    }
+  };
+  for (const part of ['renderer', 'shared', 'package-lock.json']) {
+    if (existsSync(join(root, part))) visit(join(root, part));
+  }
+  return hash.digest('hex');
+}

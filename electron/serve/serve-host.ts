@@ -1,0 +1,116 @@
+import http from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { WebSocketServer } from 'ws';
+import type { CrawlerApi } from '../../shared/crawler-api';
+import { MAX_CLIENT_MESSAGE_BYTES, UI_SOCKET_PATH } from '../../shared/ui-protocol';
+import type { Logger } from '../engine/logger';
+import { AccessControl, isSameOrigin } from './access-control';
+import { EXPORT_PATH, sendExport } from './export-download';
+import { attachSocket } from './socket-channel';
+import { sendText, serveStatic } from './static-files';
+
+export interface ServeHostOptions {
+  api: CrawlerApi;
+  /** The built renderer (index.html + assets/). */
+  staticDir: string;
+  /** The database file, read by export downloads through their own connection. */
+  dbFile: string;
+  host: string;
+  /** 0 picks a free port. */
+  port: number;
+  logger: Logger;
+  /** Fixed token (tests); a random one otherwise. */
+  token?: string;
+}
+
+export interface ServeHost {
+  /** The URL to open, token included. */
+  url: string;
+  origin: string;
+  token: string;
+  close(): Promise<void>;
+}
+
+/** Headers on every HTTP answer: no framing, no sniffing, never leak the URL (token) onward. */
+const SECURITY_HEADERS = {
+  'x-content-type-options': 'nosniff',
+  'x-frame-options': 'DENY',
+  'referrer-policy': 'no-referrer',
+  'cross-origin-opener-policy': 'same-origin',
+  'cross-origin-resource-policy': 'same-origin',
+};
+
+/**
+ * The `trawl serve` host: the renderer's files and a WebSocket carrying
+ * `CrawlerApi`, both behind the access token; WebSockets also only from the
+ * served origin.
+ */
+export async function startServeHost(options: ServeHostOptions): Promise<ServeHost> {
+  const server = http.createServer();
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  const access = new AccessControl(port, options.token);
+  const hostForUrl = options.host.includes(':') ? `[${options.host}]` : options.host;
+  const origin = `http://${hostForUrl}:${port}`;
+
+  const sockets = new WebSocketServer({ noServer: true, maxPayload: MAX_CLIENT_MESSAGE_BYTES });
+  sockets.on('connection', (socket) => attachSocket(socket, options.api, options.logger));
+
+  server.on('request', (request, response) => {
+    for (const [name, value] of Object.entries(SECURITY_HEADERS)) response.setHeader(name, value);
+    const url = new URL(request.url ?? '/', origin);
+    if (request.method !== 'GET' && request.method !== 'HEAD') {
+      return sendText(response, 405, 'method not allowed');
+    }
+    if (!access.allows(request, url)) {
+      return sendText(response, 401, 'Open the URL that `trawl serve` printed (it has the token).');
+    }
+    if (access.queryToken(url) !== null) {
+      // Trade the token in the address bar for a cookie, then show the clean URL.
+      url.searchParams.delete('token');
+      response.writeHead(303, {
+        'set-cookie': access.setCookieHeader(),
+        location: url.pathname + url.search,
+      });
+      return response.end();
+    }
+    const answer =
+      url.pathname === EXPORT_PATH
+        ? sendExport(options.dbFile, url, response, options.logger)
+        : serveStatic(options.staticDir, url.pathname, response);
+    answer.catch((error: unknown) => {
+      options.logger('error', `serving ${url.pathname}: ${String(error)}`);
+      if (!response.headersSent) sendText(response, 500, 'internal error');
+      else response.destroy();
+    });
+  });
+
+  server.on('upgrade', (request, socket: Socket, head) => {
+    const url = new URL(request.url ?? '/', origin);
+    const refuse = (status: number, reason: string) => {
+      socket.end(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+    };
+    if (url.pathname !== UI_SOCKET_PATH) return refuse(404, 'Not Found');
+    if (!access.allows(request, url)) return refuse(401, 'Unauthorized');
+    if (!isSameOrigin(request)) return refuse(403, 'Forbidden');
+    sockets.handleUpgrade(request, socket, head, (ws) => sockets.emit('connection', ws, request));
+  });
+
+  return {
+    url: `${origin}/?token=${access.token}`,
+    origin,
+    token: access.token,
+    close: async () => {
+      for (const client of sockets.clients) client.terminate();
+      await new Promise<void>((resolve) => sockets.close(() => resolve()));
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}

@@ -1,0 +1,75 @@
+import type { WebSocket, RawData } from 'ws';
+import type { CrawlerApi } from '../../shared/crawler-api';
+import { describeSchemaError } from '../../shared/job-settings';
+import type { ProgressSnapshot } from '../../shared/progress';
+import { clientMessageSchema, type ServerMessage } from '../../shared/ui-protocol';
+import type { Logger } from '../engine/logger';
+import { dispatchRequest, toWireError } from './request-dispatch';
+
+/** Above this many unsent bytes a client is slow: progress waits, only the latest is kept. */
+const SLOW_CLIENT_BYTES = 1024 * 1024;
+const RETRY_SLOW_CLIENT_MS = 250;
+
+/**
+ * One browser tab's WebSocket: requests in, responses and progress out.
+ * Progress is latest-wins per job, so a slow tab never makes the host
+ * buffer more than one snapshot per job for it.
+ */
+export function attachSocket(socket: WebSocket, api: CrawlerApi, logger: Logger): void {
+  const pending = new Map<number, ProgressSnapshot>();
+  let retryTimer: NodeJS.Timeout | null = null;
+
+  const send = (message: ServerMessage) => {
+    if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(message));
+  };
+
+  const flushProgress = () => {
+    retryTimer = null;
+    if (socket.bufferedAmount > SLOW_CLIENT_BYTES) {
+      retryTimer = setTimeout(flushProgress, RETRY_SLOW_CLIENT_MS);
+      return;
+    }
+    for (const snapshot of pending.values()) send({ type: 'progress', snapshot });
+    pending.clear();
+  };
+
+  const unsubscribe = api.onProgress((snapshot) => {
+    pending.set(snapshot.jobId, snapshot);
+    if (retryTimer === null) flushProgress();
+  });
+
+  socket.on('message', (data: RawData, isBinary: boolean) => {
+    void handleMessage(data, isBinary);
+  });
+  socket.on('close', () => {
+    unsubscribe();
+    if (retryTimer !== null) clearTimeout(retryTimer);
+  });
+  socket.on('error', (error) => logger('warn', `UI connection: ${error.message}`));
+
+  async function handleMessage(data: RawData, isBinary: boolean): Promise<void> {
+    let raw: unknown;
+    try {
+      if (isBinary) throw new Error('binary frame');
+      raw = JSON.parse(data.toString());
+    } catch {
+      socket.close(1003, 'expected a JSON text frame');
+      return;
+    }
+    const parsed = clientMessageSchema.safeParse(raw);
+    if (!parsed.success) {
+      socket.close(1008, `bad message: ${describeSchemaError(parsed.error)}`.slice(0, 120));
+      return;
+    }
+    const { seq, method, args } = parsed.data;
+    try {
+      const value = await dispatchRequest(api, method, args);
+      send({ type: 'response', seq, ok: true, value: value ?? null });
+    } catch (error) {
+      if ((error as Error).name !== 'UserError') {
+        logger('error', `${method} failed: ${(error as Error).stack ?? String(error)}`);
+      }
+      send({ type: 'response', seq, ok: false, error: toWireError(error) });
+    }
+  }
+}

@@ -1,0 +1,14 @@
+import { chromium } from 'playwright-core';
+const url = process.argv[2];
+const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true });
+const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+page.on('console', (m) => console.log('console:', m.type(), m.text()));
+page.on('pageerror', (e) => console.log('pageerror:', e.message));
+await page.goto(url);
+await page.getByRole('button', { name: 'Jobs', exact: true }).click();
+await page.waitForTimeout(500);
+await page.getByRole('button', { name: 'Results of job 1' }).click();
+await page.waitForTimeout(2000);
+console.log(await page.locator('main').innerText());
+await page.screenshot({ path: '/tmp/shot2.png' });
+await browser.close();

@@ -1,0 +1,100 @@
+import {
+  bindRequests,
+  type CrawlerApi,
+  type CrawlerRequestMethod,
+} from '../../../shared/crawler-api';
+import type { ProgressSnapshot } from '../../../shared/progress';
+import { UI_SOCKET_PATH, type ServerMessage, type WireError } from '../../../shared/ui-protocol';
+
+export type ConnectionStatus = 'connecting' | 'open' | 'closed';
+
+/** An error the host reported; `name` is `UserError` for problems the user can fix. */
+export class HostError extends Error {
+  constructor(wire: WireError) {
+    super(wire.message);
+    this.name = wire.name;
+  }
+}
+
+const RECONNECT_DELAYS_MS = [500, 1000, 2000, 5000];
+
+/**
+ * `CrawlerApi` over the `trawl serve` WebSocket, for a page opened in a
+ * browser (no preload, no `window.trawl`). The socket authenticates with the
+ * cookie the host set when the page was opened with its token. Requests made
+ * while (re)connecting wait for the socket; a lost connection fails the
+ * requests in flight and reconnects with backoff.
+ */
+export function createWebSocketApi(
+  url = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}${UI_SOCKET_PATH}`,
+): { api: CrawlerApi; onStatus(listener: (status: ConnectionStatus) => void): () => void } {
+  const progressListeners = new Set<(snapshot: ProgressSnapshot) => void>();
+  const statusListeners = new Set<(status: ConnectionStatus) => void>();
+  const inFlight = new Map<number, { resolve(value: unknown): void; reject(error: Error): void }>();
+  const outbox: string[] = [];
+  let socket: WebSocket;
+  let nextSeq = 1;
+  let failures = 0;
+
+  const setStatus = (status: ConnectionStatus) => {
+    for (const listener of statusListeners) listener(status);
+  };
+
+  const connect = () => {
+    setStatus('connecting');
+    socket = new WebSocket(url);
+    socket.onopen = () => {
+      failures = 0;
+      setStatus('open');
+      for (const frame of outbox.splice(0)) socket.send(frame);
+    };
+    socket.onmessage = (event: MessageEvent<string>) => receive(JSON.parse(event.data));
+    socket.onclose = () => {
+      setStatus('closed');
+      for (const request of inFlight.values()) {
+        request.reject(new Error('The connection to the Trawl host was lost.'));
+      }
+      inFlight.clear();
+      const delay = RECONNECT_DELAYS_MS[Math.min(failures++, RECONNECT_DELAYS_MS.length - 1)];
+      setTimeout(connect, delay);
+    };
+  };
+
+  const receive = (message: ServerMessage) => {
+    if (message.type === 'progress') {
+      for (const listener of progressListeners) listener(message.snapshot);
+      return;
+    }
+    const request = inFlight.get(message.seq);
+    if (request === undefined) return;
+    inFlight.delete(message.seq);
+    if (message.ok) request.resolve(message.value);
+    else request.reject(new HostError(message.error));
+  };
+
+  const call = (method: CrawlerRequestMethod, args: unknown[]) =>
+    new Promise<unknown>((resolve, reject) => {
+      const seq = nextSeq++;
+      inFlight.set(seq, { resolve, reject });
+      const frame = JSON.stringify({ type: 'request', seq, method, args });
+      if (socket.readyState === WebSocket.OPEN) socket.send(frame);
+      else outbox.push(frame);
+    });
+
+  connect();
+
+  const api: CrawlerApi = {
+    ...bindRequests(call),
+    onProgress(listener) {
+      progressListeners.add(listener);
+      return () => progressListeners.delete(listener);
+    },
+  };
+  return {
+    api,
+    onStatus(listener) {
+      statusListeners.add(listener);
+      return () => statusListeners.delete(listener);
+    },
+  };
+}

@@ -1,0 +1,339 @@
+import { useId, useState, type ChangeEvent, type FormEvent, type ReactNode } from 'react';
+import { CRAWL_MODES } from '../../../shared/job-settings';
+import { SCOPE_MODES } from '../../../shared/scope';
+import { errorMessage } from '../store/error-message';
+import { useApp } from '../store/store-context';
+import {
+  defaultCrawlForm,
+  readCrawlForm,
+  type CrawlForm,
+  type FieldErrors,
+  type FormField,
+} from './form-model';
+import { PresetBar } from './preset-bar';
+
+const MODE_HELP: Record<(typeof CRAWL_MODES)[number], string> = {
+  spider: 'follow links from the start URLs',
+  list: 'fetch exactly these URLs',
+  sitemap: "seed from the site's sitemaps, then follow links",
+};
+
+/** The New crawl screen: every field validated inline with the job-settings schema. */
+export function NewCrawlForm({ coreCount }: { coreCount: number }) {
+  const startJob = useApp((state) => state.startJob);
+  const [form, setForm] = useState<CrawlForm>(() => defaultCrawlForm(coreCount));
+  const [errors, setErrors] = useState<FieldErrors>({});
+  const [submitError, setSubmitError] = useState<string | null>(null);
+  const [submitting, setSubmitting] = useState(false);
+  const [touched, setTouched] = useState(false);
+
+  const update = (next: CrawlForm) => {
+    setForm(next);
+    // After a first submit, problems update as the user fixes them.
+    if (touched) {
+      const result = readCrawlForm(next, coreCount);
+      setErrors(result.ok ? {} : result.errors);
+    }
+  };
+  const set = <K extends FormField>(field: K, value: CrawlForm[K]) =>
+    update({ ...form, [field]: value });
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    setTouched(true);
+    setSubmitError(null);
+    const result = readCrawlForm(form, coreCount);
+    if (!result.ok) {
+      setErrors(result.errors);
+      return;
+    }
+    setErrors({});
+    setSubmitting(true);
+    try {
+      await startJob(result.input);
+    } catch (error) {
+      setSubmitError(errorMessage(error));
+    } finally {
+      setSubmitting(false);
+    }
+  };
+
+  const importList = async (event: ChangeEvent<HTMLInputElement>) => {
+    const file = event.target.files?.[0];
+    event.target.value = '';
+    if (file === undefined) return;
+    const text = await file.text();
+    update({ ...form, startUrls: text, mode: 'list' });
+  };
+
+  const invalid = Object.keys(errors).length > 0;
+  return (
+    <form className="crawl-form" onSubmit={submit} noValidate aria-labelledby="new-crawl-title">
+      <div className="screen-head">
+        <h2 id="new-crawl-title">New crawl</h2>
+        <PresetBar form={form} onLoad={update} />
+      </div>
+
+      <LinesField
+        label="Start URLs"
+        hint="One per line; paste a list or import a file."
+        field="startUrls"
+        rows={4}
+        placeholder="https://example.com/"
+        form={form}
+        errors={errors}
+        set={set}
+      />
+      <label className="file-button">
+        Import URL list…
+        <input type="file" accept=".txt,.csv,text/plain" onChange={importList} />
+      </label>
+
+      <fieldset>
+        <legend>What to crawl</legend>
+        <div className="grid">
+          <Field label="Mode" hint={MODE_HELP[form.mode]} error={errors.mode}>
+            {(props) => (
+              <select
+                {...props}
+                value={form.mode}
+                onChange={(event) => set('mode', event.target.value as CrawlForm['mode'])}
+              >
+                {CRAWL_MODES.map((mode) => (
+                  <option key={mode} value={mode}>
+                    {mode}
+                  </option>
+                ))}
+              </select>
+            )}
+          </Field>
+          <Field label="Scope" hint="which links are followed" error={errors.scope}>
+            {(props) => (
+              <select
+                {...props}
+                value={form.scope}
+                onChange={(event) => set('scope', event.target.value as CrawlForm['scope'])}
+              >
+                {SCOPE_MODES.map((scope) => (
+                  <option key={scope} value={scope}>
+                    {scope}
+                  </option>
+                ))}
+              </select>
+            )}
+          </Field>
+          <NumberField
+            label="Max pages"
+            hint="empty: no limit"
+            field="maxPages"
+            form={form}
+            errors={errors}
+            set={set}
+          />
+          <NumberField
+            label="Max depth"
+            hint="start URLs are depth 0"
+            field="maxDepth"
+            form={form}
+            errors={errors}
+            set={set}
+          />
+        </div>
+        <LinesField
+          label="Include patterns"
+          hint="regular expressions, one per line; follow only matching URLs"
+          field="include"
+          form={form}
+          errors={errors}
+          set={set}
+        />
+        <LinesField
+          label="Exclude patterns"
+          hint="regular expressions, one per line; never follow matching URLs"
+          field="exclude"
+          form={form}
+          errors={errors}
+          set={set}
+        />
+      </fieldset>
+
+      <fieldset>
+        <legend>Speed and politeness</legend>
+        <div className="grid">
+          <NumberField
+            label="Worker processes"
+            hint={`1 to ${coreCount}; ${coreCount} CPU cores detected`}
+            field="workers"
+            form={form}
+            errors={errors}
+            set={set}
+          />
+          <NumberField
+            label="Requests in flight per worker"
+            field="concurrency"
+            form={form}
+            errors={errors}
+            set={set}
+          />
+          <NumberField
+            label="Requests per host at once"
+            field="hostConcurrency"
+            form={form}
+            errors={errors}
+            set={set}
+          />
+          <NumberField
+            label="Delay per host (ms)"
+            field="hostDelayMs"
+            form={form}
+            errors={errors}
+            set={set}
+          />
+        </div>
+        <label className="checkbox">
+          <input
+            type="checkbox"
+            checked={form.obeyRobots}
+            onChange={(event) => set('obeyRobots', event.target.checked)}
+          />
+          Obey robots.txt
+        </label>
+      </fieldset>
+
+      <fieldset>
+        <legend>Requests and extraction</legend>
+        <Field label="User-Agent" error={errors.userAgent}>
+          {(props) => (
+            <input
+              {...props}
+              value={form.userAgent}
+              onChange={(event) => set('userAgent', event.target.value)}
+              spellCheck={false}
+            />
+          )}
+        </Field>
+        <LinesField
+          label="Headers"
+          hint='one "Name: value" per line'
+          field="headers"
+          form={form}
+          errors={errors}
+          set={set}
+        />
+        <LinesField
+          label="Extraction rules"
+          hint="one per line: NAME=css:SELECTOR, NAME=css:SELECTOR@attr, NAME=regex:PATTERN; NAME[]= keeps every match"
+          field="extract"
+          form={form}
+          errors={errors}
+          set={set}
+        />
+      </fieldset>
+
+      {errors.general && (
+        <p className="error" role="alert">
+          {errors.general}
+        </p>
+      )}
+      {submitError && (
+        <p className="error" role="alert">
+          The host refused the job: {submitError}
+        </p>
+      )}
+      <div className="actions">
+        <button type="submit" className="primary" disabled={submitting}>
+          {submitting ? 'Starting…' : 'Start crawl'}
+        </button>
+        {invalid && <span className="error-count">Fix the fields marked above.</span>}
+      </div>
+    </form>
+  );
+}
+
+interface ControlProps {
+  id: string;
+  'aria-invalid': boolean;
+  'aria-describedby': string;
+}
+
+/** A labelled control with its hint and inline error, wired for screen readers. */
+function Field(props: {
+  label: string;
+  hint?: string;
+  error?: string | undefined;
+  children: (control: ControlProps) => ReactNode;
+}) {
+  const id = useId();
+  return (
+    <div className={`field${props.error ? ' invalid' : ''}`}>
+      <label htmlFor={id}>{props.label}</label>
+      {props.children({
+        id,
+        'aria-invalid': props.error !== undefined,
+        'aria-describedby': `${id}-hint ${id}-error`,
+      })}
+      {props.hint && (
+        <small id={`${id}-hint`} className="hint">
+          {props.hint}
+        </small>
+      )}
+      <small id={`${id}-error`} className="error" aria-live="polite">
+        {props.error ?? ''}
+      </small>
+    </div>
+  );
+}
+
+type LinesFieldName = 'startUrls' | 'include' | 'exclude' | 'headers' | 'extract';
+
+/** A textarea of one item per line. */
+function LinesField(props: {
+  label: string;
+  hint?: string;
+  field: LinesFieldName;
+  rows?: number;
+  placeholder?: string;
+  form: CrawlForm;
+  errors: FieldErrors;
+  set: (field: LinesFieldName, value: string) => void;
+}) {
+  return (
+    <Field label={props.label} hint={props.hint} error={props.errors[props.field]}>
+      {(control) => (
+        <textarea
+          {...control}
+          rows={props.rows ?? 2}
+          value={props.form[props.field]}
+          onChange={(event) => props.set(props.field, event.target.value)}
+          placeholder={props.placeholder}
+          spellCheck={false}
+        />
+      )}
+    </Field>
+  );
+}
+
+type NumberFieldName =
+  'maxPages' | 'maxDepth' | 'workers' | 'concurrency' | 'hostConcurrency' | 'hostDelayMs';
+
+function NumberField(props: {
+  label: string;
+  hint?: string;
+  field: NumberFieldName;
+  form: CrawlForm;
+  errors: FieldErrors;
+  set: (field: NumberFieldName, value: string) => void;
+}) {
+  return (
+    <Field label={props.label} hint={props.hint} error={props.errors[props.field]}>
+      {(control) => (
+        <input
+          {...control}
+          inputMode="numeric"
+          value={props.form[props.field]}
+          onChange={(event) => props.set(props.field, event.target.value)}
+        />
+      )}
+    </Field>
+  );
+}

@@ -1,0 +1,56 @@
+import { useState } from 'react';
+import type { CrawlForm } from './form-model';
+import { deletePreset, loadPresets, savePreset } from './presets';
+
+/** Load, save and delete named presets of the New crawl form. */
+export function PresetBar({
+  form,
+  onLoad,
+}: {
+  form: CrawlForm;
+  onLoad: (form: CrawlForm) => void;
+}) {
+  const [presets, setPresets] = useState(() => loadPresets());
+  const [selected, setSelected] = useState('');
+  const names = Object.keys(presets).sort();
+
+  const save = () => {
+    const name = window.prompt('Save these settings as preset:', selected)?.trim();
+    if (!name) return;
+    savePreset(name, form);
+    setPresets(loadPresets());
+    setSelected(name);
+  };
+  const remove = () => {
+    deletePreset(selected);
+    setPresets(loadPresets());
+    setSelected('');
+  };
+
+  return (
+    <div className="preset-bar" role="group" aria-label="Presets">
+      <label>
+        Preset{' '}
+        <select
+          value={selected}
+          onChange={(event) => {
+            setSelected(event.target.value);
+            const preset = presets[event.target.value];
+            if (preset) onLoad(preset);
+          }}
+        >
+          <option value="">{names.length === 0 ? 'none saved' : 'choose…'}</option>
+          {names.map((name) => (
+            <option key={name}>{name}</option>
+          ))}
+        </select>
+      </label>
+      <button type="button" onClick={save}>
+        Save as preset…
+      </button>
+      <button type="button" onClick={remove} disabled={selected === ''}>
+        Delete preset
+      </button>
+    </div>
+  );
+}

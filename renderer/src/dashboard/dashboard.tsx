@@ -1,0 +1,163 @@
+import type { JobInfo } from '../../../shared/crawler-api';
+import type { ProgressSnapshot } from '../../../shared/progress';
+import { formatCount, formatDuration } from '../common/format';
+import { useApp } from '../store/store-context';
+import { JobControls } from './job-controls';
+import { Sparkline } from './sparkline';
+import { WorkersTable } from './workers-table';
+
+const NO_POINTS: never[] = [];
+
+/** The live view of one job, fed by the progress stream several times a second. */
+export function Dashboard({ job, coreCount }: { job: JobInfo; coreCount: number }) {
+  const snapshot = useApp((state) => state.progress[job.id]);
+  const points = useApp((state) => state.rateHistory[job.id] ?? NO_POINTS);
+  const actionError = useApp((state) => state.actionError);
+  const navigate = useApp((state) => state.navigate);
+  const status = snapshot?.status ?? job.status;
+  const activeWorkers =
+    snapshot?.workers.filter((worker) => worker.state === 'starting' || worker.state === 'running')
+      .length ?? job.settings.workers;
+
+  return (
+    <section className="dashboard" aria-labelledby="dashboard-title">
+      <div className="screen-head">
+        <h2 id="dashboard-title">
+          Job {job.id}: {job.name}{' '}
+          <span className={`badge status-${status}`} data-testid="job-status">
+            {status}
+          </span>
+        </h2>
+        <JobControls jobId={job.id} status={status} workers={activeWorkers} coreCount={coreCount} />
+      </div>
+      {actionError && (
+        <p className="error" role="alert">
+          {actionError}
+        </p>
+      )}
+      {snapshot === undefined ? (
+        <StoredSummary job={job} onResults={() => navigate('results', job.id)} />
+      ) : (
+        <LiveView snapshot={snapshot} points={points} />
+      )}
+    </section>
+  );
+}
+
+function LiveView({
+  snapshot,
+  points,
+}: {
+  snapshot: ProgressSnapshot;
+  points: Parameters<typeof Sparkline>[0]['points'];
+}) {
+  return (
+    <>
+      <Counters snapshot={snapshot} />
+      <Sparkline points={points} />
+      <div className="columns">
+        <StatusCodes counts={snapshot.statusCounts} />
+        <RecentErrors errors={snapshot.recentErrors} />
+      </div>
+      <WorkersTable workers={snapshot.workers} />
+    </>
+  );
+}
+
+function Counters({ snapshot }: { snapshot: ProgressSnapshot }) {
+  const processed = snapshot.pagesDone + snapshot.failed;
+  const remaining = snapshot.maxPages === null ? null : Math.max(0, snapshot.maxPages - processed);
+  const eta =
+    remaining !== null && snapshot.pagesPerSecond > 0 && snapshot.status === 'running'
+      ? formatDuration((remaining / snapshot.pagesPerSecond) * 1000)
+      : null;
+  const items: Array<[string, string, string]> = [
+    ['pages-done', 'Pages done', formatCount(snapshot.pagesDone)],
+    ['queued', 'Queued', formatCount(snapshot.queued)],
+    ['in-flight', 'In flight', formatCount(snapshot.inFlight)],
+    ['failed', 'Failed', formatCount(snapshot.failed)],
+    ['blocked', 'Blocked by robots.txt', formatCount(snapshot.blocked)],
+    ['rate', 'Pages/s', snapshot.pagesPerSecond.toFixed(1)],
+    ['elapsed', 'Elapsed', formatDuration(snapshot.elapsedMs)],
+  ];
+  if (snapshot.maxPages !== null)
+    items.push(['limit', 'Limit', `${formatCount(processed)} / ${formatCount(snapshot.maxPages)}`]);
+  if (eta !== null) items.push(['eta', 'ETA', eta]);
+  return (
+    <dl className="counters">
+      {items.map(([key, label, value]) => (
+        <div key={key} className="counter">
+          <dt>{label}</dt>
+          <dd data-testid={`counter-${key}`}>{value}</dd>
+        </div>
+      ))}
+    </dl>
+  );
+}
+
+function StatusCodes({ counts }: { counts: Record<string, number> }) {
+  const entries = Object.entries(counts).sort(([a], [b]) => a.localeCompare(b));
+  return (
+    <div className="panel">
+      <h3>Status codes</h3>
+      {entries.length === 0 ? (
+        <p className="empty">No responses yet.</p>
+      ) : (
+        <table className="data compact">
+          <thead>
+            <tr>
+              <th scope="col">Status</th>
+              <th scope="col" className="num">
+                Pages
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {entries.map(([status, count]) => (
+              <tr key={status}>
+                <th scope="row">
+                  <span className={`badge code-${status[0]}xx`}>{status}</span>
+                </th>
+                <td className="num">{formatCount(count)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </div>
+  );
+}
+
+function RecentErrors({ errors }: { errors: ProgressSnapshot['recentErrors'] }) {
+  return (
+    <div className="panel">
+      <h3>Recent errors</h3>
+      {errors.length === 0 ? (
+        <p className="empty">No errors so far.</p>
+      ) : (
+        <ul className="errors">
+          {errors.map((error) => (
+            <li key={`${error.at}-${error.url}`}>
+              <span className="url">{error.url}</span>
+              <span className="message">{error.error}</span>
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}
+
+function StoredSummary({ job, onResults }: { job: JobInfo; onResults: () => void }) {
+  return (
+    <div className="panel">
+      <p>
+        This job is not running. It stored {formatCount(job.pages)} pages; {formatCount(job.failed)}{' '}
+        URLs failed.
+      </p>
+      <button type="button" onClick={onResults}>
+        Browse results
+      </button>
+    </div>
+  );
+}

@@ -1,0 +1,70 @@
+import { useEffect, useState } from 'react';
+import type { JobStatus } from '../../../shared/progress';
+import { useApp } from '../store/store-context';
+
+const RESUMABLE: JobStatus[] = ['stopped', 'interrupted', 'failed'];
+
+/** Stop, force stop, resume, and the pool size while running. */
+export function JobControls(props: {
+  jobId: number;
+  status: JobStatus;
+  workers: number;
+  coreCount: number;
+}) {
+  const { jobId, status, coreCount } = props;
+  const stopJob = useApp((state) => state.stopJob);
+  const resumeJob = useApp((state) => state.resumeJob);
+  const resizePool = useApp((state) => state.resizePool);
+  const [poolSize, setPoolSize] = useState(String(props.workers));
+  const running = status === 'running';
+  const max = Math.max(coreCount, props.workers);
+
+  // Follow the pool when it changes elsewhere (another tab, a resume).
+  useEffect(() => setPoolSize(String(props.workers)), [props.workers]);
+
+  const size = Number(poolSize);
+  const sizeValid = Number.isInteger(size) && size >= 1 && size <= max;
+  return (
+    <div className="controls" role="group" aria-label="Job controls">
+      {(running || status === 'stopping') && (
+        <>
+          <button type="button" onClick={() => void stopJob(jobId, false)} disabled={!running}>
+            Stop
+          </button>
+          <button type="button" className="danger" onClick={() => void stopJob(jobId, true)}>
+            Force stop
+          </button>
+        </>
+      )}
+      {running && (
+        <form
+          className="inline"
+          onSubmit={(event) => {
+            event.preventDefault();
+            if (sizeValid) void resizePool(jobId, size);
+          }}
+        >
+          <label>
+            Workers{' '}
+            <input
+              type="number"
+              min={1}
+              max={max}
+              value={poolSize}
+              onChange={(event) => setPoolSize(event.target.value)}
+              aria-invalid={!sizeValid}
+            />
+          </label>
+          <button type="submit" disabled={!sizeValid}>
+            Resize pool
+          </button>
+        </form>
+      )}
+      {RESUMABLE.includes(status) && (
+        <button type="button" className="primary" onClick={() => void resumeJob(jobId)}>
+          Resume
+        </button>
+      )}
+    </div>
+  );
+}

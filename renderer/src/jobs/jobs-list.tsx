@@ -1,0 +1,104 @@
+import type { JobInfo } from '../../../shared/crawler-api';
+import { formatCount, formatTime } from '../common/format';
+import { useApp } from '../store/store-context';
+
+/** Every job in the database, newest first, with its live status when running. */
+export function JobsList() {
+  const jobs = useApp((state) => state.jobs);
+  const jobsState = useApp((state) => state.jobsState);
+  const jobsError = useApp((state) => state.jobsError);
+  const progress = useApp((state) => state.progress);
+  const navigate = useApp((state) => state.navigate);
+  const refreshJobs = useApp((state) => state.refreshJobs);
+
+  return (
+    <section aria-labelledby="jobs-title">
+      <div className="screen-head">
+        <h2 id="jobs-title">Jobs</h2>
+        <button type="button" onClick={() => void refreshJobs()}>
+          Refresh
+        </button>
+      </div>
+      {jobsState === 'error' && (
+        <p className="error" role="alert">
+          Could not load the jobs: {jobsError}
+        </p>
+      )}
+      {jobsState === 'loading' && jobs.length === 0 && <p className="loading">Loading jobs…</p>}
+      {jobsState === 'ready' && jobs.length === 0 && (
+        <div className="empty-state">
+          <p>No crawls yet.</p>
+          <button type="button" className="primary" onClick={() => navigate('new')}>
+            Start your first crawl
+          </button>
+        </div>
+      )}
+      {jobs.length > 0 && (
+        <table className="data jobs">
+          <thead>
+            <tr>
+              <th scope="col">Job</th>
+              <th scope="col">Site</th>
+              <th scope="col">Status</th>
+              <th scope="col" className="num">
+                Pages
+              </th>
+              <th scope="col" className="num">
+                Failed
+              </th>
+              <th scope="col">Started</th>
+              <th scope="col">Finished</th>
+              <th scope="col">
+                <span className="visually-hidden">Actions</span>
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {jobs.map((job) => (
+              <JobRow key={job.id} job={job} live={progress[job.id]?.status} onOpen={navigate} />
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}
+
+function JobRow(props: {
+  job: JobInfo;
+  live: string | undefined;
+  onOpen: (view: 'dashboard' | 'results', id: number) => void;
+}) {
+  const { job } = props;
+  return (
+    <tr data-testid="job-row">
+      <th scope="row">{job.id}</th>
+      <td>{job.name}</td>
+      <td>
+        <span className={`badge status-${props.live ?? job.status}`}>
+          {props.live ?? job.status}
+        </span>
+      </td>
+      <td className="num">{formatCount(job.pages)}</td>
+      <td className="num">{formatCount(job.failed)}</td>
+      <td>{formatTime(job.startedAt)}</td>
+      <td>{formatTime(job.finishedAt)}</td>
+      <td className="row-actions">
+        <button
+          type="button"
+          onClick={() => props.onOpen('dashboard', job.id)}
+          aria-label={`Dashboard of job ${job.id}`}
+        >
+          Dashboard
+        </button>
+        <button
+          type="button"
+          onClick={() => props.onOpen('results', job.id)}
+          aria-label={`Results of job ${job.id}`}
+        >
+          Results
+        </button>
+      </td>
+    </tr>
+  );
+}

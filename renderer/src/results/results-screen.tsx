@@ -1,0 +1,104 @@
+import { useEffect, useState } from 'react';
+import type { JobInfo } from '../../../shared/crawler-api';
+import type { PageColumn, ReportName } from '../../../shared/results';
+import { defaultTableQuery, type TableQuery } from '../store/results-slice';
+import { useApp } from '../store/store-context';
+import { ColumnChooser } from './column-chooser';
+import { ExportDialog } from './export-dialog';
+import { FilterBar } from './filter-bar';
+import { PageDetailDrawer } from './page-detail-drawer';
+import { PagesTable } from './pages-table';
+import { REPORT_LABELS, REPORT_NAMES, ReportView } from './report-view';
+
+type Tab = 'urls' | ReportName;
+
+/** A job's results: the URL table with its filters, the reports, page detail and export. */
+export function ResultsScreen({ job }: { job: JobInfo }) {
+  const table = useApp((state) => state.table);
+  const queryTable = useApp((state) => state.queryTable);
+  const loadMoreRows = useApp((state) => state.loadMoreRows);
+  const pageDetail = useApp((state) => state.pageDetail);
+  const openPageDetail = useApp((state) => state.openPageDetail);
+  const closePageDetail = useApp((state) => state.closePageDetail);
+  const openReport = useApp((state) => state.openReport);
+  const [tab, setTab] = useState<Tab>('urls');
+  const [exporting, setExporting] = useState(false);
+
+  // A table of another job (or none yet): start this job's from its defaults.
+  useEffect(() => {
+    if (table?.query.jobId !== job.id) void queryTable(defaultTableQuery(job.id));
+  }, [job.id, table?.query.jobId, queryTable]);
+
+  const query = table?.query.jobId === job.id ? table.query : null;
+  const change = (patch: Partial<TableQuery>) => {
+    if (query) void queryTable({ ...query, ...patch });
+  };
+  const sortBy = (column: PageColumn) => {
+    const current = query?.sort;
+    const direction = current?.column === column && current.direction === 'asc' ? 'desc' : 'asc';
+    change({ sort: { column, direction } });
+  };
+  const chooseTab = (next: Tab) => {
+    setTab(next);
+    if (next !== 'urls') void openReport(job.id, next);
+  };
+
+  return (
+    <section className="results" aria-labelledby="results-title">
+      <div className="screen-head">
+        <h2 id="results-title">
+          Results of job {job.id}: {job.name}
+        </h2>
+        <div className="actions">
+          <label>
+            View{' '}
+            <select value={tab} onChange={(event) => chooseTab(event.target.value as Tab)}>
+              <option value="urls">All URLs</option>
+              <optgroup label="Reports">
+                {REPORT_NAMES.map((name) => (
+                  <option key={name} value={name}>
+                    {REPORT_LABELS[name]}
+                  </option>
+                ))}
+              </optgroup>
+            </select>
+          </label>
+          <button type="button" onClick={() => setExporting(true)}>
+            Export…
+          </button>
+        </div>
+      </div>
+      {tab === 'urls' && query && table && (
+        <>
+          <div className="table-tools">
+            <FilterBar
+              key={query.jobId}
+              filters={query.filters}
+              onChange={(filters) => change({ filters })}
+            />
+            <ColumnChooser columns={query.columns} onChange={(columns) => change({ columns })} />
+          </div>
+          <PagesTable
+            table={table}
+            onSort={sortBy}
+            onOpen={(url) => void openPageDetail(job.id, url)}
+            onLoadMore={loadMoreRows}
+          />
+        </>
+      )}
+      {tab !== 'urls' && <ReportView jobId={job.id} />}
+      {pageDetail && <PageDetailDrawer view={pageDetail} onClose={closePageDetail} />}
+      {exporting && (
+        <ExportDialog
+          base={{
+            jobId: job.id,
+            ...(tab === 'urls' && query
+              ? { filters: query.filters, columns: query.columns }
+              : { report: tab as ReportName }),
+          }}
+          onClose={() => setExporting(false)}
+        />
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,67 @@
+import type { JobInfo, JobStartInput } from '../../../shared/crawler-api';
+import type { SliceCreator } from './app-store';
+import { errorMessage } from './error-message';
+
+export type LoadState = 'idle' | 'loading' | 'ready' | 'error';
+
+export interface JobsSlice {
+  jobs: JobInfo[];
+  jobsState: LoadState;
+  jobsError: string | null;
+  /** The last failed stop/resume/resize, shown until the next action. */
+  actionError: string | null;
+  refreshJobs(): Promise<void>;
+  /** Starts a job and shows its dashboard; rejects with the host's message. */
+  startJob(input: JobStartInput): Promise<JobInfo>;
+  stopJob(jobId: number, force: boolean): Promise<void>;
+  resumeJob(jobId: number, workers?: number): Promise<void>;
+  resizePool(jobId: number, workers: number): Promise<void>;
+}
+
+export const createJobsSlice: SliceCreator<JobsSlice> = (api) => (set, get) => {
+  /** Runs a job action; a failure lands in `actionError` instead of throwing. */
+  const act = async (action: () => Promise<unknown>) => {
+    set({ actionError: null });
+    try {
+      await action();
+    } catch (error) {
+      set({ actionError: errorMessage(error) });
+    }
+    await get().refreshJobs();
+  };
+  let refreshing: Promise<void> | null = null;
+
+  return {
+    jobs: [],
+    jobsState: 'idle',
+    jobsError: null,
+    actionError: null,
+    refreshJobs() {
+      // One request at a time: progress of several ending jobs asks at once.
+      refreshing ??= (async () => {
+        if (get().jobsState !== 'ready') set({ jobsState: 'loading' });
+        try {
+          set({ jobs: await api.listJobs(), jobsState: 'ready', jobsError: null });
+        } catch (error) {
+          set({ jobsState: 'error', jobsError: errorMessage(error) });
+        } finally {
+          refreshing = null;
+        }
+      })();
+      return refreshing;
+    },
+    async startJob(input) {
+      const job = await api.startJob(input);
+      set((state) => ({ jobs: [job, ...state.jobs.filter((other) => other.id !== job.id)] }));
+      get().navigate('dashboard', job.id);
+      return job;
+    },
+    stopJob: (jobId, force) => act(() => api.stopJob(jobId, { force })),
+    resumeJob: (jobId, workers) =>
+      act(async () => {
+        await api.resumeJob(jobId, workers === undefined ? undefined : { workers });
+        get().navigate('dashboard', jobId);
+      }),
+    resizePool: (jobId, workers) => act(() => api.resizePool(jobId, workers)),
+  };
+};

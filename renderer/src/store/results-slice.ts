@@ -1,0 +1,196 @@
+import {
+  DEFAULT_PAGE_COLUMNS,
+  type LinkRow,
+  type PageColumn,
+  type PageDetail,
+  type PageFilters,
+  type PageRow,
+  type ReportName,
+  type ReportResult,
+} from '../../../shared/results';
+import type { SliceCreator } from './app-store';
+import { errorMessage } from './error-message';
+import type { LoadState } from './jobs-slice';
+
+/** Rows fetched per request while scrolling. */
+export const RESULTS_BATCH = 200;
+
+export interface TableQuery {
+  jobId: number;
+  columns: PageColumn[];
+  sort: { column: PageColumn; direction: 'asc' | 'desc' } | null;
+  filters: PageFilters;
+}
+
+export interface ResultsTable {
+  query: TableQuery;
+  rows: PageRow[];
+  nextCursor: string | null;
+  total: number | null;
+  state: LoadState;
+  error: string | null;
+}
+
+export interface PageDetailView {
+  url: string;
+  state: LoadState;
+  error: string | null;
+  detail: PageDetail | null;
+  inlinks: LinkRow[];
+  outlinks: LinkRow[];
+}
+
+export interface ReportView {
+  name: ReportName;
+  state: LoadState;
+  error: string | null;
+  result: ReportResult | null;
+}
+
+export interface ResultsSlice {
+  table: ResultsTable | null;
+  pageDetail: PageDetailView | null;
+  report: ReportView | null;
+  /** Starts a new table (a job, columns, sort or filters changed) from its first rows. */
+  queryTable(query: TableQuery): Promise<void>;
+  /** Fetches the next rows of the table (keyset paging); no-op while loading or at the end. */
+  loadMoreRows(): Promise<void>;
+  openPageDetail(jobId: number, url: string): Promise<void>;
+  closePageDetail(): void;
+  openReport(jobId: number, name: ReportName): Promise<void>;
+  loadMoreReport(jobId: number): Promise<void>;
+}
+
+export function defaultTableQuery(jobId: number): TableQuery {
+  return { jobId, columns: [...DEFAULT_PAGE_COLUMNS], sort: null, filters: {} };
+}
+
+/** Only the filters that say something: the schema refuses empty strings and lists. */
+function cleanFilters(filters: PageFilters): PageFilters {
+  return Object.fromEntries(
+    Object.entries(filters).filter(
+      ([, value]) =>
+        value !== undefined && value !== '' && !(Array.isArray(value) && value.length === 0),
+    ),
+  ) as PageFilters;
+}
+
+export const createResultsSlice: SliceCreator<ResultsSlice> = (api) => (set, get) => {
+  /** Fetches one batch of the table; stale answers (the query changed meanwhile) are dropped. */
+  const fetchRows = async (query: TableQuery, cursor: string | null) => {
+    try {
+      const result = await api.queryPages({
+        jobId: query.jobId,
+        columns: query.columns,
+        ...(query.sort ? { sort: query.sort } : {}),
+        filters: cleanFilters(query.filters),
+        limit: RESULTS_BATCH,
+        ...(cursor === null ? { withTotal: true } : { cursor }),
+      });
+      const table = get().table;
+      if (table === null || table.query !== query) return;
+      set({
+        table: {
+          ...table,
+          rows: cursor === null ? result.rows : [...table.rows, ...result.rows],
+          nextCursor: result.nextCursor,
+          total: result.total ?? table.total,
+          state: 'ready',
+          error: null,
+        },
+      });
+    } catch (error) {
+      const table = get().table;
+      if (table === null || table.query !== query) return;
+      set({ table: { ...table, state: 'error', error: errorMessage(error) } });
+    }
+  };
+
+  return {
+    table: null,
+    pageDetail: null,
+    report: null,
+    async queryTable(query) {
+      set({
+        table: { query, rows: [], nextCursor: null, total: null, state: 'loading', error: null },
+      });
+      await fetchRows(query, null);
+    },
+    async loadMoreRows() {
+      const table = get().table;
+      if (table === null || table.state !== 'ready' || table.nextCursor === null) return;
+      set({ table: { ...table, state: 'loading' } });
+      await fetchRows(table.query, table.nextCursor);
+    },
+    async openPageDetail(jobId, url) {
+      const view: PageDetailView = {
+        url,
+        state: 'loading',
+        error: null,
+        detail: null,
+        inlinks: [],
+        outlinks: [],
+      };
+      set({ pageDetail: view });
+      try {
+        const [detail, inlinks, outlinks] = await Promise.all([
+          api.pageDetail({ jobId, url }),
+          api.queryLinks({ jobId, url, direction: 'in', limit: RESULTS_BATCH }),
+          api.queryLinks({ jobId, url, direction: 'out', limit: RESULTS_BATCH }),
+        ]);
+        if (get().pageDetail?.url !== url) return;
+        set({
+          pageDetail: {
+            ...view,
+            state: 'ready',
+            detail,
+            inlinks: inlinks.rows,
+            outlinks: outlinks.rows,
+          },
+        });
+      } catch (error) {
+        if (get().pageDetail?.url !== url) return;
+        set({ pageDetail: { ...view, state: 'error', error: errorMessage(error) } });
+      }
+    },
+    closePageDetail() {
+      set({ pageDetail: null });
+    },
+    async openReport(jobId, name) {
+      set({ report: { name, state: 'loading', error: null, result: null } });
+      try {
+        const result = await api.runReport({ jobId, name, limit: RESULTS_BATCH });
+        if (get().report?.name === name)
+          set({ report: { name, state: 'ready', error: null, result } });
+      } catch (error) {
+        if (get().report?.name === name)
+          set({ report: { name, state: 'error', error: errorMessage(error), result: null } });
+      }
+    },
+    async loadMoreReport(jobId) {
+      const report = get().report;
+      const cursor = report?.result?.nextCursor;
+      if (!report || report.state !== 'ready' || !cursor) return;
+      set({ report: { ...report, state: 'loading' } });
+      try {
+        const more = await api.runReport({
+          jobId,
+          name: report.name,
+          limit: RESULTS_BATCH,
+          cursor,
+        });
+        const current = get().report;
+        if (current?.name !== report.name || current.result === null) return;
+        set({
+          report: {
+            ...current,
+            state: 'ready',
+            result: { ...more, rows: [...current.result.rows, ...more.rows] },
+          },
+        });
+      } catch (error) {
+        set({ report: { ...report, state: 'error', error: errorMessage(error) } });
+      }
+    },
+  };
+};

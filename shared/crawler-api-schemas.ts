@@ -1,0 +1,34 @@
+import { z } from 'zod';
+import type { CrawlerRequestMethod } from './crawler-api';
+import { jobSettingsSchema } from './job-settings';
+import { MAX_WORKERS } from './limits';
+import { exportRequestSchema, RESULTS_REQUEST_SCHEMAS } from './results';
+
+/** Job settings as a UI sends them: `workers` may be left to the host (all cores). */
+export const jobStartSchema = jobSettingsSchema.extend({
+  workers: jobSettingsSchema.shape.workers.optional(),
+});
+
+const jobId = z.number().int().min(1);
+const workers = z.number().int().min(1).max(MAX_WORKERS);
+
+/**
+ * The arguments of each request method, checked where a request enters a
+ * host (main's IPC handlers, the serve WebSocket). Extra or missing fields
+ * are refused with a message naming them.
+ */
+export const CRAWLER_REQUEST_SCHEMAS = {
+  getVersion: z.tuple([]),
+  getCoreCount: z.tuple([]),
+  listJobs: z.tuple([]),
+  startJob: z.tuple([z.record(z.string(), z.unknown())]),
+  stopJob: z.tuple([jobId, z.strictObject({ force: z.boolean().optional() }).optional()]),
+  resumeJob: z.tuple([jobId, z.strictObject({ workers: workers.optional() }).optional()]),
+  resizePool: z.tuple([jobId, workers]),
+  exportJob: z.tuple([exportRequestSchema]),
+  ...RESULTS_REQUEST_SCHEMAS,
+} as const satisfies Record<CrawlerRequestMethod, z.ZodType>;
+
+export function isCrawlerRequestMethod(name: string): name is CrawlerRequestMethod {
+  return Object.hasOwn(CRAWLER_REQUEST_SCHEMAS, name);
+}

@@ -1,0 +1,305 @@
+import { z } from 'zod';
+import { MAX_URL_LENGTH } from './limits';
+
+/**
+ * The results contract: what a UI (renderer over IPC or the serve
+ * WebSocket) and the CLI may ask about a job's stored results, and the plain,
+ * structured-cloneable data they get back. Requests come from a less trusted
+ * side: hosts validate them with `RESULTS_REQUEST_SCHEMAS` where they enter.
+ */
+
+/** Rows per screen (and per request) at most. */
+export const MAX_PAGE_LIMIT = 500;
+
+/**
+ * Columns of the URL table. Every column is sortable. A row is a fetched
+ * page (internal), a URL that got no response (failed, or blocked by
+ * robots.txt: response columns null), or a checked external URL.
+ */
+export const PAGE_COLUMNS = [
+  'url',
+  'finalUrl',
+  'kind',
+  'status',
+  'error',
+  'contentType',
+  'depth',
+  'bytes',
+  'wireBytes',
+  'responseMs',
+  'ttfbMs',
+  'title',
+  'metaDescription',
+  'h1',
+  'h1Count',
+  'h2Count',
+  'canonical',
+  'metaRobots',
+  'xRobotsTag',
+  'lang',
+  'charset',
+  'wordCount',
+  'contentHash',
+  'imagesWithoutAlt',
+  'indexable',
+  'indexability',
+  'linkCount',
+  'redirectCount',
+  'attempts',
+  'fetchedAt',
+] as const;
+export type PageColumn = (typeof PAGE_COLUMNS)[number];
+
+/** `page`: fetched; `failed`: no response; `blocked`: robots.txt; `external`: a checked external link. */
+export type RowKind = 'page' | 'failed' | 'blocked' | 'external';
+
+/** One row of the URL table: the requested columns, the rest absent. */
+export type PageRow = Partial<Record<PageColumn, string | number | boolean | null>> & {
+  /** Always present: the URL identifies the row within its job (see `PageDetailRequest`). */
+  url: string;
+  kind: RowKind;
+};
+
+export const STATUS_CLASSES = ['1xx', '2xx', '3xx', '4xx', '5xx', 'failed', 'blocked'] as const;
+export type StatusClass = (typeof STATUS_CLASSES)[number];
+
+const jobId = z.number().int().min(1);
+const limit = z.number().int().min(1).max(MAX_PAGE_LIMIT);
+/** Opaque: pass back `nextCursor` exactly as received. */
+const cursor = z.string().max(4 * MAX_URL_LENGTH);
+
+export const pageFiltersSchema = z.strictObject({
+  /** Any of these classes; `failed`/`blocked` are URLs without a response. */
+  statusClasses: z.array(z.enum(STATUS_CLASSES)).min(1).optional(),
+  /** Content type prefix, case-insensitive: `text/html`, `image/`. */
+  contentType: z.string().min(1).max(200).optional(),
+  depth: z
+    .strictObject({
+      min: z.number().int().min(0).optional(),
+      max: z.number().int().min(0).optional(),
+    })
+    .optional(),
+  indexable: z.boolean().optional(),
+  /** Internal URLs (the default), checked external URLs, or both. */
+  scope: z.enum(['internal', 'external', 'all']).optional(),
+  /** Full-text search over URL, title, meta description and h1: every word must match (prefixes). */
+  text: z.string().min(1).max(500).optional(),
+  /** A custom extraction rule's value: equal to, containing, or any value at all. */
+  extraction: z
+    .strictObject({
+      name: z.string().min(1).max(64),
+      op: z.enum(['equals', 'contains', 'present', 'absent']),
+      value: z.string().max(2000).optional(),
+    })
+    .refine((rule) => rule.op === 'present' || rule.op === 'absent' || rule.value !== undefined, {
+      message: 'extraction filter: "equals" and "contains" need a value',
+    })
+    .optional(),
+});
+export type PageFilters = z.infer<typeof pageFiltersSchema>;
+
+export const pageQuerySchema = z.strictObject({
+  jobId,
+  /** Columns to return (url and kind always come); default: a useful overview set. */
+  columns: z.array(z.enum(PAGE_COLUMNS)).min(1).optional(),
+  /** Default: crawl order. Ties are broken by a stable row key, so paging never skips or repeats. */
+  sort: z
+    .strictObject({ column: z.enum(PAGE_COLUMNS), direction: z.enum(['asc', 'desc']) })
+    .optional(),
+  filters: pageFiltersSchema.optional(),
+  limit: limit.optional(),
+  cursor: cursor.optional(),
+  /** Count the whole filtered set too (costs a scan: ask once, not per screen). */
+  withTotal: z.boolean().optional(),
+});
+export type PageQuery = z.infer<typeof pageQuerySchema>;
+
+export interface PageQueryResult {
+  rows: PageRow[];
+  /** Null on the last screen. */
+  nextCursor: string | null;
+  total?: number;
+}
+
+export const DEFAULT_PAGE_COLUMNS: readonly PageColumn[] = [
+  'url',
+  'kind',
+  'status',
+  'contentType',
+  'depth',
+  'title',
+  'indexable',
+  'responseMs',
+  'bytes',
+];
+
+/** Everything stored about one URL of a job. */
+export interface PageDetail {
+  url: string;
+  kind: RowKind;
+  /** Every column of the URL table (null where it does not apply). */
+  fields: Record<PageColumn, string | number | boolean | null>;
+  /** Redirect responses before the final URL, in order. */
+  redirects: { hop: number; url: string; status: number; location: string }[];
+  /** The final response's headers, names lowercased. */
+  headers: Record<string, string>;
+  hreflang: { lang: string; url: string }[];
+  retryReasons: string[];
+  /** Custom extraction values by rule name. */
+  extracted: Record<string, string | string[] | null>;
+  /** The page that first linked this URL (null for start URLs). */
+  foundOn: string | null;
+  inSitemap: boolean;
+  inlinkCount: number;
+  outlinkCount: number;
+}
+
+export const pageDetailRequestSchema = z.strictObject({
+  jobId,
+  url: z.string().min(1).max(MAX_URL_LENGTH),
+});
+export type PageDetailRequest = z.infer<typeof pageDetailRequestSchema>;
+
+export const linkQuerySchema = z.strictObject({
+  jobId,
+  url: z.string().min(1).max(MAX_URL_LENGTH),
+  /** `in`: links pointing to the URL; `out`: links on the page. */
+  direction: z.enum(['in', 'out']),
+  limit: limit.optional(),
+  cursor: cursor.optional(),
+});
+export type LinkQuery = z.infer<typeof linkQuerySchema>;
+
+export interface LinkRow {
+  fromUrl: string;
+  toUrl: string;
+  anchor: string;
+  rel: string | null;
+  internal: boolean;
+  /** The target's status when it was fetched or checked; null if unknown or no response. */
+  toStatus: number | null;
+}
+
+export interface LinkQueryResult {
+  rows: LinkRow[];
+  nextCursor: string | null;
+}
+
+/** The reports, each a ready-made question about a job. */
+export const REPORT_NAMES = [
+  'broken-links',
+  'redirect-chains',
+  'duplicate-titles',
+  'duplicate-descriptions',
+  'duplicate-content',
+  'missing-titles',
+  'missing-descriptions',
+  'missing-h1',
+  'multiple-h1',
+  'non-indexable',
+  'blocked-by-robots',
+  'slowest-pages',
+  'largest-pages',
+  'depth-distribution',
+  'status-codes',
+  'sitemap-not-linked',
+  'external-links',
+] as const;
+export type ReportName = (typeof REPORT_NAMES)[number];
+
+/** A report cell: plain values only. */
+export type ReportValue = string | number | boolean | null;
+export type ReportRow = Record<string, ReportValue>;
+
+export const reportRequestSchema = z.strictObject({
+  jobId,
+  name: z.enum(REPORT_NAMES),
+  limit: limit.optional(),
+  cursor: cursor.optional(),
+});
+export type ReportRequest = z.infer<typeof reportRequestSchema>;
+
+export interface ReportResult {
+  name: ReportName;
+  title: string;
+  /** Column names in display order; every row has each of them. */
+  columns: string[];
+  rows: ReportRow[];
+  nextCursor: string | null;
+}
+
+export const EXPORT_FORMATS = ['csv', 'json', 'ndjson', 'xlsx', 'sitemap', 'sqlite'] as const;
+export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+
+export const exportRequestSchema = z.strictObject({
+  jobId,
+  format: z.enum(EXPORT_FORMATS),
+  /** Export a report instead of the URL table. */
+  report: z.enum(REPORT_NAMES).optional(),
+  /** A filtered view of the URL table (ignored for sitemap and sqlite). */
+  filters: pageFiltersSchema.optional(),
+  columns: z.array(z.enum(PAGE_COLUMNS)).min(1).optional(),
+  /** CSV only: start with a UTF-8 byte order mark, for Excel. */
+  bom: z.boolean().optional(),
+});
+export type ExportRequest = z.infer<typeof exportRequestSchema>;
+
+export interface ExportProgress {
+  rows: number;
+  /** Rows expected in all, when known. */
+  total: number | null;
+}
+
+export const compareRequestSchema = z.strictObject({
+  /** The older job. */
+  base: jobId,
+  /** The newer job. */
+  other: jobId,
+  limit: limit.optional(),
+  cursor: cursor.optional(),
+});
+export type CompareRequest = z.infer<typeof compareRequestSchema>;
+
+export const COMPARED_FIELDS = ['status', 'title', 'canonical', 'contentHash'] as const;
+export type ComparedField = (typeof COMPARED_FIELDS)[number];
+
+export interface CompareRow {
+  url: string;
+  change: 'added' | 'removed' | 'changed';
+  /** For `changed`: the fields that differ, with both values. */
+  fields: { field: ComparedField; before: string | number | null; after: string | number | null }[];
+}
+
+export interface CompareResult {
+  summary: { added: number; removed: number; changed: number; unchanged: number };
+  rows: CompareRow[];
+  nextCursor: string | null;
+}
+
+/**
+ * What a host answers about results, one method per question. Hosts check
+ * each call's arguments with the schema of the same name.
+ */
+export interface ResultsRequests {
+  queryPages(query: PageQuery): Promise<PageQueryResult>;
+  pageDetail(request: PageDetailRequest): Promise<PageDetail>;
+  queryLinks(query: LinkQuery): Promise<LinkQueryResult>;
+  runReport(request: ReportRequest): Promise<ReportResult>;
+  compareJobs(request: CompareRequest): Promise<CompareResult>;
+  renameJob(jobId: number, name: string): Promise<void>;
+  deleteJob(jobId: number): Promise<void>;
+}
+
+export const jobNameSchema = z.string().trim().min(1, 'a job name cannot be empty').max(200);
+
+export const RESULTS_REQUEST_SCHEMAS = {
+  queryPages: z.tuple([pageQuerySchema]),
+  pageDetail: z.tuple([pageDetailRequestSchema]),
+  queryLinks: z.tuple([linkQuerySchema]),
+  runReport: z.tuple([reportRequestSchema]),
+  compareJobs: z.tuple([compareRequestSchema]),
+  renameJob: z.tuple([jobId, jobNameSchema]),
+  deleteJob: z.tuple([jobId]),
+} as const satisfies { [K in keyof ResultsRequests]: z.ZodType };
+
+export type ResultsRequestMethod = keyof ResultsRequests;

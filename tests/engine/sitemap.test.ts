@@ -1,0 +1,174 @@
+import { gzipSync } from 'node:zlib';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { readSitemap } from '../../electron/engine/sitemap-reader';
+import { engineEnv } from './engine-env';
+
+const env = engineEnv();
+let origin: string;
+const hits = new Map<string, number>();
+/** Path -> [content type, body]; anything else is a 404. */
+let routes: Record<string, [string, string | Buffer]> = {};
+/** Paths whose answer waits until another path has been requested. */
+let holds: Record<string, string> = {};
+const waiting = new Map<string, (() => void)[]>();
+
+const urlset = (...paths: string[]) =>
+  `<?xml version="1.0" encoding="UTF-8"?>
+<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
+${paths.map((path) => `  <url><loc>${path.startsWith('http') ? path : origin + path}</loc><lastmod>2024-01-01</lastmod></url>`).join('\n')}
+</urlset>`;
+const sitemapIndex = (...paths: string[]) =>
+  `<?xml version="1.0" encoding="UTF-8"?>
+<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
+${paths.map((path) => `  <sitemap><loc>${origin}${path}</loc></sitemap>`).join('\n')}
+</sitemapindex>`;
+const page = (...links: string[]) =>
+  `<title>page</title>${links.map((href) => `<a href="${href}">x</a>`).join('')}`;
+
+beforeEach(async () => {
+  hits.clear();
+  routes = {};
+  holds = {};
+  origin = await env.listen((request, response) => {
+    const path = request.url ?? '/';
+    hits.set(path, (hits.get(path) ?? 0) + 1);
+    for (const release of waiting.get(path) ?? []) release();
+    waiting.delete(path);
+    const answer = () => {
+      const route = routes[path];
+      if (!route) return void response.writeHead(404).end('not found');
+      response.writeHead(200, { 'content-type': route[0] });
+      response.end(route[1]);
+    };
+    const after = holds[path];
+    if (after && !hits.has(after)) waiting.set(after, [...(waiting.get(after) ?? []), answer]);
+    else answer();
+  });
+});
+
+function crawl(startUrl: string) {
+  return env.service().start({ startUrls: [startUrl], mode: 'sitemap', workers: 1 });
+}
+
+function frontierRows(jobId: number) {
+  return env.db
+    .prepare(
+      `SELECT substr(url, length(?) + 1) AS path, depth, in_sitemap AS inSitemap, state
+       FROM frontier WHERE job_id = ? ORDER BY url`,
+    )
+    .all(origin, jobId) as { path: string; depth: number; inSitemap: number; state: number }[];
+}
+
+describe('sitemap mode', () => {
+  it('seeds from the sitemaps robots.txt names: indexes, gzipped files, broken ones skipped', async () => {
+    routes = {
+      '/robots.txt': ['text/plain', `User-agent: *\nDisallow:\n\nSitemap: ${origin}/index.xml\n`],
+      '/index.xml': [
+        'application/xml',
+        sitemapIndex(
+          '/maps/plain.xml',
+          '/maps/zipped.xml.gz',
+          '/maps/zipped-without-a-name',
+          '/maps/missing.xml',
+          '/maps/broken.xml',
+          '/maps/late.xml',
+          '/index.xml',
+        ),
+      ],
+      '/maps/plain.xml': ['application/xml', urlset('/a', '/b', 'http://elsewhere.invalid/x')],
+      '/maps/zipped.xml.gz': ['application/gzip', gzipSync(urlset('/c', '/d'))],
+      // Gzip is recognised by its first bytes, whatever the name and type say.
+      '/maps/zipped-without-a-name': ['text/xml', gzipSync(urlset('/e'))],
+      '/maps/broken.xml': [
+        'application/xml',
+        `<urlset><url><loc>${origin}/f</loc></url><url><loc>`,
+      ],
+      '/maps/late.xml': ['application/xml', urlset('/late')],
+      '/': ['text/html', page('/never')],
+      '/a': ['text/html', page('/linked', '/b', '/late')],
+      '/b': ['text/html', page()],
+      '/c': ['text/html', page()],
+      '/d': ['text/html', page()],
+      '/e': ['text/html', page()],
+      '/f': ['text/html', page()],
+      '/linked': ['text/html', page()],
+      '/late': ['text/html', page()],
+    };
+    // late.xml lists a page the crawl has found by then: it is marked, keeping its depth.
+    holds = { '/maps/late.xml': '/late' };
+
+    const job = crawl(`${origin}/`);
+    const summary = await job.finished;
+
+    expect(summary.status).toBe('finished');
+    expect(frontierRows(job.id)).toEqual([
+      { path: '/a', depth: 0, inSitemap: 1, state: 2 },
+      { path: '/b', depth: 0, inSitemap: 1, state: 2 },
+      { path: '/c', depth: 0, inSitemap: 1, state: 2 },
+      { path: '/d', depth: 0, inSitemap: 1, state: 2 },
+      { path: '/e', depth: 0, inSitemap: 1, state: 2 },
+      { path: '/f', depth: 0, inSitemap: 1, state: 2 },
+      { path: '/late', depth: 1, inSitemap: 1, state: 2 },
+      { path: '/linked', depth: 1, inSitemap: 0, state: 2 },
+    ]);
+    // The site's home page is neither listed nor linked; the index that lists itself is read once.
+    expect(hits.has('/')).toBe(false);
+    expect(hits.get('/index.xml')).toBe(1);
+    expect(env.logs).toContainEqual(
+      expect.stringMatching(/sitemap .*\/maps\/missing\.xml failed: HTTP 404/),
+    );
+    expect(env.logs).toContainEqual(
+      expect.stringMatching(/sitemap .*\/maps\/broken\.xml failed: not valid sitemap XML/),
+    );
+    expect(env.logs).toContainEqual(expect.stringMatching(/1 outside the scope skipped/));
+  });
+
+  it('reads a start URL ending in .xml.gz as the sitemap itself', async () => {
+    routes = {
+      '/feeds/pages.xml.gz': ['application/octet-stream', gzipSync(urlset('/one', '/two'))],
+      '/one': ['text/html', page()],
+      '/two': ['text/html', page()],
+    };
+    const job = crawl(`${origin}/feeds/pages.xml.gz`);
+    expect((await job.finished).status).toBe('finished');
+    expect(frontierRows(job.id).map((row) => row.path)).toEqual(['/one', '/two']);
+    expect(hits.has('/robots.txt')).toBe(true);
+  });
+
+  it('falls back to /sitemap.xml when robots.txt names no sitemap', async () => {
+    routes = {
+      '/sitemap.xml': ['application/xml', urlset('/only')],
+      '/only': ['text/html', page()],
+    };
+    const job = crawl(`${origin}/`);
+    expect((await job.finished).pages).toBe(1);
+    expect(frontierRows(job.id)).toEqual([{ path: '/only', depth: 0, inSitemap: 1, state: 2 }]);
+  });
+
+  it('fails the job with a clear error when no sitemap yields a URL', async () => {
+    routes = { '/': ['text/html', page()] };
+    const summary = await crawl(`${origin}/`).finished;
+    expect(summary.status).toBe('failed');
+    expect(summary.error).toMatch(/sitemap mode found no URLs to crawl/);
+    expect(env.logs).toContainEqual(
+      expect.stringMatching(/sitemap .*\/sitemap\.xml failed: HTTP 404/),
+    );
+  });
+
+  it('cuts off a gzipped sitemap that expands past the size cap', async () => {
+    const bomb = urlset('/x') + ' '.repeat(2 * 1024 * 1024);
+    routes = { '/bomb.xml.gz': ['application/gzip', gzipSync(bomb)] };
+    const seen: string[] = [];
+    await expect(
+      readSitemap(`${origin}/bomb.xml.gz`, {
+        userAgent: 'test',
+        headers: {},
+        signal: new AbortController().signal,
+        onUrls: (locs) => (seen.push(...locs), true),
+        maxBytes: 64 * 1024,
+      }),
+    ).rejects.toThrow(/larger than 65536 bytes decompressed/);
+    // What came before the cap is kept.
+    expect(seen).toEqual([`${origin}/x`]);
+  });
+});

@@ -1,0 +1,219 @@
+import Database from 'better-sqlite3';
+import ExcelJS from 'exceljs';
+import { parse } from 'csv-parse/sync';
+import { readFileSync, readdirSync } from 'node:fs';
+import { SaxesParser } from 'saxes';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openDatabase, type Db } from '../../electron/engine/store/database';
+import { exportJob } from '../../electron/engine/export/export-job';
+import { URLS_PER_SITEMAP } from '../../electron/engine/export/sitemap-writer';
+import { PAGE_COLUMNS, type ExportRequest } from '../../shared/results';
+import { tempDir } from '../helpers/temp-db';
+import { storeJob, type UrlOutcome } from './stored-job';
+
+let temp: ReturnType<typeof tempDir>;
+let db: Db;
+beforeEach(() => {
+  temp = tempDir();
+  db = openDatabase(temp.file('export.sqlite'));
+});
+afterEach(() => {
+  db.close();
+  temp.cleanup();
+});
+
+const O = 'http://127.0.0.1:9';
+/** Titles that break naive writers: quotes, commas, line breaks, non-ASCII. */
+const TRICKY = ['Comma, "quoted"\r\nand a new line', 'Ünïcödé — 日本語', '=SUM(1)'];
+
+function storeTricky(): number {
+  return storeJob(
+    db,
+    [
+      ...TRICKY.map((title, n): UrlOutcome => ({
+        url: `${O}/t${n}?a=1&b=<2>`,
+        page: { title, extracted: { sku: `S${n}` } },
+      })),
+      { url: `${O}/gone`, page: { status: 404 } },
+      { url: `${O}/noindex`, page: { metaRobots: 'noindex' } },
+      { url: `${O}/dead`, failed: 'ETIMEDOUT' },
+    ],
+    { extract: [{ name: 'sku', kind: 'regex', expression: 'x' }] },
+  );
+}
+
+async function exportTo(request: Omit<ExportRequest, 'jobId'>, jobId: number, name: string) {
+  const file = temp.file(name);
+  const progress: number[] = [];
+  const result = await exportJob(
+    db,
+    { jobId, ...request },
+    { file },
+    {
+      onProgress: ({ rows }) => progress.push(rows),
+      progressEveryRows: 2,
+    },
+  );
+  return { file, result, progress };
+}
+
+describe('exports', () => {
+  it('CSV is RFC 4180 UTF-8 that a CSV parser reads back exactly, with an optional BOM', async () => {
+    const jobId = storeTricky();
+    const { file, result, progress } = await exportTo(
+      { format: 'csv', bom: true },
+      jobId,
+      'pages.csv',
+    );
+    const bytes = readFileSync(file);
+    expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    const records = parse(bytes, { bom: true, columns: true }) as Record<string, string>[];
+    expect(Object.keys(records[0]!)).toEqual([
+      'url',
+      'kind',
+      ...PAGE_COLUMNS.filter((c) => c !== 'url' && c !== 'kind'),
+    ]);
+    expect(records.map((r) => r.title).slice(1, 4)).toEqual(TRICKY);
+    expect(records.map((r) => r.kind)).toEqual(['failed', 'page', 'page', 'page', 'page', 'page']);
+    expect(result.rows).toBe(6);
+    expect(progress.at(-1)).toBe(6);
+    const plain = await exportTo({ format: 'csv', report: 'non-indexable' }, jobId, 'report.csv');
+    const text = readFileSync(plain.file, 'utf8');
+    expect(text.charCodeAt(0)).not.toBe(0xfeff);
+    expect(
+      (parse(text, { columns: true }) as Record<string, string>[]).map((r) => [r.url, r.reason]),
+    ).toEqual([
+      [`${O}/gone`, 'status 404'],
+      [`${O}/noindex`, 'noindex'],
+    ]);
+  });
+
+  it('JSON and NDJSON parse back; a filtered view exports only its rows', async () => {
+    const jobId = storeTricky();
+    const json = JSON.parse(
+      readFileSync((await exportTo({ format: 'json' }, jobId, 'p.json')).file, 'utf8'),
+    );
+    expect(json.map((page: { title: string }) => page.title).slice(0, 3)).toEqual(TRICKY);
+    expect(json[0].extracted).toEqual({ sku: 'S0' });
+    const filtered = await exportTo(
+      {
+        format: 'ndjson',
+        filters: { statusClasses: ['4xx', 'failed'] },
+        columns: ['url', 'status'],
+      },
+      jobId,
+      'p.ndjson',
+    );
+    const lines = readFileSync(filtered.file, 'utf8')
+      .trimEnd()
+      .split('\n')
+      .map((line) => JSON.parse(line));
+    expect(lines).toEqual([
+      { url: `${O}/dead`, kind: 'failed', status: null },
+      { url: `${O}/gone`, kind: 'page', status: 404 },
+    ]);
+    const empty = storeJob(db, [{ url: `${O}/x`, failed: 'timeout' }]);
+    const none = await exportTo(
+      { format: 'json', report: 'duplicate-titles' },
+      empty,
+      'empty.json',
+    );
+    expect(JSON.parse(readFileSync(none.file, 'utf8'))).toEqual([]);
+  });
+
+  it('XLSX reads back with exceljs', async () => {
+    const jobId = storeTricky();
+    const { file } = await exportTo(
+      { format: 'xlsx', columns: ['url', 'title', 'indexable'] },
+      jobId,
+      'p.xlsx',
+    );
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.readFile(file);
+    const sheet = workbook.getWorksheet('rows')!;
+    const values = sheet
+      .getSheetValues()
+      .slice(1)
+      .map((row) => (row as unknown[]).slice(1));
+    expect(values[0]).toEqual(['url', 'kind', 'title', 'indexable']);
+    // XML (inside XLSX) stores line breaks as \n.
+    expect(values.slice(2, 5).map((row) => row[2])).toEqual(
+      TRICKY.map((t) => t.replace('\r\n', '\n')),
+    );
+    expect(values[5]).toEqual([`${O}/gone`, 'page', `Title of ${O}/gone`, false]);
+  });
+
+  it('a sitemap lists indexable 200 pages as valid XML, split with an index past 50,000 URLs', async () => {
+    const jobId = storeTricky();
+    const { file } = await exportTo({ format: 'sitemap' }, jobId, 'sitemap.xml');
+    expect(sitemapLocs(readFileSync(file, 'utf8'))).toEqual(
+      TRICKY.map((_, n) => `${O}/t${n}?a=1&b=<2>`),
+    );
+
+    const many = URLS_PER_SITEMAP + 3;
+    const big = storeJob(
+      db,
+      Array.from({ length: many }, (_, n) => ({ url: `${O}/${n}`, page: {} })),
+    );
+    const split = await exportJob(
+      db,
+      { jobId: big, format: 'sitemap' },
+      { file: temp.file('big/../index.xml') },
+      {
+        sitemapBaseUrl: 'https://cdn.example/maps/',
+      },
+    );
+    expect(split.rows).toBe(many);
+    expect(sitemapLocs(readFileSync(temp.file('index.xml'), 'utf8'))).toEqual([
+      'https://cdn.example/maps/index-1.xml',
+      'https://cdn.example/maps/index-2.xml',
+    ]);
+    expect(
+      readdirSync(temp.dir)
+        .filter((name) => name.startsWith('index'))
+        .sort(),
+    ).toEqual(['index-1.xml', 'index-2.xml', 'index.xml']);
+    const second = sitemapLocs(readFileSync(temp.file('index-2.xml'), 'utf8'));
+    expect(second).toEqual([0, 1, 2].map((n) => `${O}/${URLS_PER_SITEMAP + n}`));
+  });
+
+  it('a SQLite copy holds exactly the job, passes integrity_check and opens in Trawl', async () => {
+    const other = storeTricky();
+    const jobId = storeJob(db, [
+      {
+        url: `${O}/`,
+        page: { outlinks: [{ url: `${O}/a`, text: 'a', rel: null, internal: true }] },
+      },
+      { url: `${O}/a`, page: { redirects: [{ url: `${O}/a0`, status: 301, location: '/a' }] } },
+    ]);
+    const { file, result } = await exportTo({ format: 'sqlite' }, jobId, 'copy.sqlite');
+    expect(result.rows).toBe(2);
+    const copy = new Database(file, { readonly: true });
+    expect(copy.pragma('integrity_check', { simple: true })).toBe('ok');
+    expect(copy.prepare('SELECT id FROM jobs').pluck().all()).toEqual([jobId]);
+    expect(copy.prepare('SELECT count(*) FROM pages').pluck().get()).toBe(2);
+    expect(copy.prepare('SELECT count(*) FROM links').pluck().get()).toBe(1);
+    expect(copy.prepare('SELECT count(*) FROM redirects').pluck().get()).toBe(1);
+    expect(
+      copy.prepare("SELECT count(*) FROM pages_fts WHERE pages_fts MATCH 'title'").pluck().get(),
+    ).toBe(2);
+    expect(copy.prepare('SELECT count(*) FROM frontier WHERE job_id = ?').pluck().get(other)).toBe(
+      0,
+    );
+    copy.close();
+    await expect(exportTo({ format: 'sqlite' }, jobId, 'copy.sqlite')).rejects.toThrow(
+      /already exists/,
+    );
+  });
+});
+
+function sitemapLocs(xml: string): string[] {
+  const locs: string[] = [];
+  const parser = new SaxesParser();
+  let inLoc = false;
+  parser.on('opentag', (tag) => (inLoc = tag.name === 'loc'));
+  parser.on('closetag', () => (inLoc = false));
+  parser.on('text', (text) => inLoc && locs.push(text));
+  parser.write(xml).close();
+  return locs;
+}

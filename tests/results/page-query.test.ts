@@ -1,0 +1,166 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openDatabase, type Db } from '../../electron/engine/store/database';
+import { queryPages } from '../../electron/engine/results/page-query';
+import type { PageColumn, PageQuery, PageRow } from '../../shared/results';
+import { tempDir } from '../helpers/temp-db';
+import { storeJob, type UrlOutcome } from './stored-job';
+
+let temp: ReturnType<typeof tempDir>;
+let db: Db;
+beforeEach(() => {
+  temp = tempDir();
+  db = openDatabase(temp.file('results.sqlite'));
+});
+afterEach(() => {
+  db.close();
+  temp.cleanup();
+});
+
+const ORIGIN = 'http://127.0.0.1:9';
+
+/** 300 URLs with many ties and NULLs in the sorted columns, some failed and blocked. */
+function varied(): UrlOutcome[] {
+  return Array.from({ length: 300 }, (_, n): UrlOutcome => {
+    const url = `${ORIGIN}/p/${n}`;
+    const depth = n % 4;
+    if (n % 29 === 5) return { url, depth, failed: 'ECONNRESET: socket hang up' };
+    if (n % 31 === 7) return { url, depth, blocked: true };
+    return {
+      url,
+      depth,
+      page: {
+        status: [200, 200, 200, 301, 404, 500][n % 6]!,
+        title: n % 5 === 0 ? null : `Title ${n % 7}`,
+        responseMs: n % 3 === 0 ? 50 : (n * 37) % 101,
+        bytes: n % 11,
+        contentType: n % 13 === 0 ? 'application/pdf' : 'text/html; charset=utf-8',
+        metaRobots: n % 17 === 0 ? 'noindex' : null,
+        h1: n % 9 === 0 ? 'Shoes for runners' : 'Other heading',
+      },
+    };
+  });
+}
+
+/** Pages through the whole result with small screens. */
+function pageThrough(query: PageQuery, limit: number): PageRow[] {
+  const rows: PageRow[] = [];
+  let cursor: string | undefined;
+  for (let screens = 0; screens < 1000; screens++) {
+    const result = queryPages(db, { ...query, limit, ...(cursor && { cursor }) });
+    rows.push(...result.rows);
+    if (result.nextCursor === null) return rows;
+    cursor = result.nextCursor;
+  }
+  throw new Error('paging did not end');
+}
+
+describe('page query (keyset pagination)', () => {
+  it('pages through every sort and direction with no row skipped or repeated', () => {
+    const jobId = storeJob(db, varied());
+    storeJob(db, varied().slice(0, 50)); // another job in the same file must not leak in
+    const sorts: PageColumn[] = [
+      'title',
+      'status',
+      'responseMs',
+      'depth',
+      'bytes',
+      'error',
+      'kind',
+    ];
+    for (const column of sorts) {
+      for (const direction of ['asc', 'desc'] as const) {
+        const query: PageQuery = { jobId, sort: { column, direction }, columns: [column] };
+        const whole = queryPages(db, { ...query, limit: 10_000, withTotal: true });
+        expect(whole.total).toBe(300);
+        expect(whole.rows).toHaveLength(300);
+        const paged = pageThrough(query, 7);
+        expect(paged.map((row) => row.url)).toEqual(whole.rows.map((row) => row.url));
+        expect(new Set(paged.map((row) => row.url)).size).toBe(300);
+        // Sorted by the column, NULLs first ascending and last descending.
+        const values = paged.map((row) => row[column] as string | number | null);
+        const sorted = [...values].sort(
+          (a, b) => compareSql(a, b) * (direction === 'asc' ? 1 : -1),
+        );
+        expect(values).toEqual(sorted);
+      }
+    }
+  });
+
+  it('filters by status class, depth, content type, indexability and text, across screens', () => {
+    const outcomes = varied();
+    const jobId = storeJob(db, outcomes);
+    const expectUrls = (query: Omit<PageQuery, 'jobId'>, predicate: (o: UrlOutcome) => boolean) => {
+      const rows = pageThrough(
+        { jobId, sort: { column: 'title', direction: 'desc' }, ...query },
+        9,
+      );
+      expect(rows.map((row) => row.url).sort()).toEqual(
+        outcomes
+          .filter(predicate)
+          .map((o) => o.url)
+          .sort(),
+      );
+      expect(queryPages(db, { jobId, ...query, withTotal: true }).total).toBe(rows.length);
+    };
+    const status = (o: UrlOutcome) => ('page' in o ? o.page.status! : null);
+    expectUrls({ filters: { statusClasses: ['4xx', '5xx'] } }, (o) => (status(o) ?? 0) >= 400);
+    expectUrls({ filters: { statusClasses: ['failed'] } }, (o) => 'failed' in o);
+    expectUrls(
+      { filters: { statusClasses: ['blocked', '3xx'] } },
+      (o) => 'blocked' in o || status(o) === 301,
+    );
+    expectUrls({ filters: { depth: { min: 1, max: 2 } } }, (o) => o.depth === 1 || o.depth === 2);
+    expectUrls(
+      { filters: { contentType: 'APPLICATION/pdf' } },
+      (o) => 'page' in o && o.page.contentType === 'application/pdf',
+    );
+    expectUrls(
+      { filters: { indexable: true } },
+      (o) =>
+        'page' in o &&
+        status(o) === 200 &&
+        o.page.contentType !== 'application/pdf' &&
+        !o.page.metaRobots,
+    );
+    expectUrls(
+      { filters: { text: 'shoes RUN' } },
+      (o) => 'page' in o && o.page.h1 === 'Shoes for runners',
+    );
+    expectUrls({ filters: { text: '/p/29' } }, (o) => /\/p\/29\d*$/.test(o.url));
+  });
+
+  it('filters by custom extraction values', () => {
+    const jobId = storeJob(db, [
+      { url: `${ORIGIN}/a`, page: { extracted: { price: '10', tags: ['x', 'y'] } } },
+      { url: `${ORIGIN}/b`, page: { extracted: { price: '20', tags: [] } } },
+      { url: `${ORIGIN}/c`, page: { extracted: { price: null, tags: ['yz'] } } },
+    ]);
+    const urls = (extraction: NonNullable<PageQuery['filters']>['extraction']) =>
+      queryPages(db, { jobId, filters: { extraction } }).rows.map((row) => row.url.slice(-1));
+    expect(urls({ name: 'price', op: 'equals', value: '20' })).toEqual(['b']);
+    expect(urls({ name: 'tags', op: 'contains', value: 'y' })).toEqual(['a', 'c']);
+    expect(urls({ name: 'price', op: 'absent' })).toEqual(['c']);
+    expect(urls({ name: 'tags', op: 'present' })).toEqual(['a', 'c']);
+  });
+
+  it('refuses a cursor from another sort with a clear error', () => {
+    const jobId = storeJob(db, varied());
+    const first = queryPages(db, { jobId, sort: { column: 'title', direction: 'asc' }, limit: 5 });
+    expect(() =>
+      queryPages(db, {
+        jobId,
+        sort: { column: 'status', direction: 'asc' },
+        cursor: first.nextCursor!,
+      }),
+    ).toThrow(/another sort/);
+    expect(() => queryPages(db, { jobId, cursor: 'garbage!' })).toThrow(/bad cursor/);
+  });
+});
+
+/** SQLite's order: NULL < numbers < text. */
+function compareSql(a: string | number | null, b: string | number | null): number {
+  const rank = (v: unknown) => (v === null ? 0 : typeof v === 'number' ? 1 : 2);
+  if (rank(a) !== rank(b)) return rank(a) - rank(b);
+  if (a === null || b === null) return 0;
+  return a < b ? -1 : a > b ? 1 : 0;
+}

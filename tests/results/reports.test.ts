@@ -1,0 +1,196 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openDatabase, type Db } from '../../electron/engine/store/database';
+import { iterateReport, runReport } from '../../electron/engine/results/reports';
+import { pageDetail, queryLinks } from '../../electron/engine/results/page-detail';
+import { REPORT_NAMES, type ReportName } from '../../shared/results';
+import type { Outlink } from '../../shared/worker-protocol';
+import { tempDir } from '../helpers/temp-db';
+import { storeJob } from './stored-job';
+
+let temp: ReturnType<typeof tempDir>;
+let db: Db;
+beforeEach(() => {
+  temp = tempDir();
+  db = openDatabase(temp.file('reports.sqlite'));
+});
+afterEach(() => {
+  db.close();
+  temp.cleanup();
+});
+
+const O = 'http://127.0.0.1:9';
+const link = (url: string, text = 'a link', internal = true): Outlink => ({
+  url,
+  text,
+  rel: null,
+  internal,
+});
+
+/** A small site with one of everything the reports look for. */
+function storeSite(): number {
+  const jobId = storeJob(db, [
+    {
+      url: `${O}/`,
+      page: {
+        title: 'Home',
+        outlinks: [
+          link(`${O}/gone`, 'gone'),
+          link(`${O}/dead`),
+          link(`${O}/a`),
+          link('https://x.invalid/', 'ext', false),
+        ],
+      },
+    },
+    {
+      url: `${O}/a`,
+      depth: 1,
+      page: { title: 'Same', contentHash: 'h', h1Count: 0, outlinks: [link(`${O}/gone`, 'again')] },
+    },
+    {
+      url: `${O}/b`,
+      depth: 1,
+      page: {
+        title: 'Same',
+        contentHash: 'h',
+        metaDescription: null,
+        h1Count: 3,
+        responseMs: 900,
+        bytes: 99_000,
+      },
+    },
+    { url: `${O}/c`, depth: 2, page: { title: null, metaRobots: 'noindex' } },
+    {
+      url: `${O}/gone`,
+      depth: 1,
+      page: { status: 404, title: 'Not found', contentType: 'text/html' },
+    },
+    { url: `${O}/dead`, depth: 1, failed: 'ECONNREFUSED: connection refused' },
+    { url: `${O}/private`, depth: 1, blocked: true },
+    {
+      url: `${O}/old`,
+      depth: 1,
+      page: {
+        finalUrl: `${O}/a`,
+        redirects: [
+          { url: `${O}/old`, status: 301, location: '/older' },
+          { url: `${O}/older`, status: 302, location: '/a' },
+        ],
+      },
+    },
+  ]);
+  db.prepare('UPDATE frontier SET in_sitemap = 1 WHERE url IN (?, ?)').run(`${O}/a`, `${O}/c`);
+  db.prepare(
+    "INSERT INTO external_urls (job_id, url, status, checked_at) VALUES (?, 'https://x.invalid/', 503, 1)",
+  ).run(jobId);
+  return jobId;
+}
+
+const report = (jobId: number, name: ReportName) => [...iterateReport(db, jobId, name).rows];
+
+describe('reports', () => {
+  it('answers each report from stored rows', () => {
+    const jobId = storeSite();
+    const paths = (rows: Record<string, unknown>[], key = 'url') =>
+      rows.map((row) => String(row[key]).replace(O, ''));
+
+    const broken = report(jobId, 'broken-links');
+    expect(broken.map((r) => [r.url, r.status, r.linkedFrom, r.anchor])).toEqual([
+      [`${O}/dead`, null, `${O}/`, 'a link'],
+      [`${O}/gone`, 404, `${O}/`, 'gone'],
+      [`${O}/gone`, 404, `${O}/a`, 'again'],
+      ['https://x.invalid/', 503, `${O}/`, 'ext'],
+    ]);
+    expect(report(jobId, 'redirect-chains')).toEqual([
+      {
+        url: `${O}/old`,
+        hops: 2,
+        chain: `301 ${O}/old -> 302 ${O}/older`,
+        finalUrl: `${O}/a`,
+        finalStatus: 200,
+        error: null,
+        loop: 0,
+      },
+    ]);
+    expect(paths(report(jobId, 'duplicate-titles'))).toEqual(['/a', '/b']);
+    expect(paths(report(jobId, 'duplicate-content'))).toEqual(['/a', '/b']);
+    expect(paths(report(jobId, 'missing-titles'))).toEqual(['/c']);
+    expect(paths(report(jobId, 'missing-descriptions'))).toEqual(['/b']);
+    expect(paths(report(jobId, 'missing-h1'))).toEqual(['/a']);
+    expect(paths(report(jobId, 'multiple-h1'))).toEqual(['/b']);
+    // Page ids follow the crawl: depth 1 before depth 2.
+    expect(report(jobId, 'non-indexable').map((r) => [r.url, r.reason])).toEqual([
+      [`${O}/gone`, 'status 404'],
+      [`${O}/c`, 'noindex'],
+    ]);
+    expect(paths(report(jobId, 'blocked-by-robots'))).toEqual(['/private']);
+    expect(paths(report(jobId, 'slowest-pages'))[0]).toBe('/b');
+    expect(paths(report(jobId, 'largest-pages'))[0]).toBe('/b');
+    expect(report(jobId, 'depth-distribution')).toEqual([
+      { depth: 0, urls: 1, pages: 1, failed: 0, blocked: 0, queued: 0 },
+      { depth: 1, urls: 6, pages: 4, failed: 1, blocked: 1, queued: 0 },
+      { depth: 2, urls: 1, pages: 1, failed: 0, blocked: 0, queued: 0 },
+    ]);
+    expect(report(jobId, 'status-codes')).toEqual([
+      { status: '200', urls: 5 },
+      { status: '404', urls: 1 },
+      { status: 'blocked', urls: 1 },
+      { status: 'failed', urls: 1 },
+    ]);
+    expect(paths(report(jobId, 'sitemap-not-linked'))).toEqual(['/c']);
+    expect(report(jobId, 'external-links')).toEqual([
+      { url: 'https://x.invalid/', links: 1, status: 503, error: null, checkedAt: 1 },
+    ]);
+  });
+
+  it('pages a report by screens with every row once, and every report runs on an empty job', () => {
+    const jobId = storeSite();
+    const first = runReport(db, { jobId, name: 'broken-links', limit: 3 });
+    expect(first.columns).toEqual(['url', 'status', 'error', 'linkedFrom', 'anchor']);
+    const second = runReport(db, {
+      jobId,
+      name: 'broken-links',
+      limit: 3,
+      cursor: first.nextCursor!,
+    });
+    expect([...first.rows, ...second.rows]).toEqual(report(jobId, 'broken-links'));
+    expect(second.nextCursor).toBeNull();
+    const empty = storeJob(db, [{ url: `${O}/x`, failed: 'timeout' }]);
+    for (const name of REPORT_NAMES)
+      expect(() => runReport(db, { jobId: empty, name })).not.toThrow();
+  });
+
+  it('shows a page with its redirect chain, headers, inlinks and outlinks', () => {
+    const jobId = storeSite();
+    const old = pageDetail(db, { jobId, url: `${O}/old` });
+    expect(old.kind).toBe('page');
+    expect(old.fields.finalUrl).toBe(`${O}/a`);
+    expect(old.redirects.map((hop) => hop.status)).toEqual([301, 302]);
+    expect(old.headers['content-type']).toMatch(/text\/html/);
+    const gone = pageDetail(db, { jobId, url: `${O}/gone` });
+    expect(gone.inlinkCount).toBe(2);
+    const inlinks = queryLinks(db, { jobId, url: `${O}/gone`, direction: 'in', limit: 1 });
+    const rest = queryLinks(db, {
+      jobId,
+      url: `${O}/gone`,
+      direction: 'in',
+      limit: 1,
+      cursor: inlinks.nextCursor!,
+    });
+    expect([...inlinks.rows, ...rest.rows].map((row) => row.fromUrl)).toEqual([`${O}/`, `${O}/a`]);
+    expect(rest.nextCursor).toBeNull();
+    const out = queryLinks(db, { jobId, url: `${O}/`, direction: 'out' });
+    expect(out.rows.map((row) => [row.toUrl.replace(O, ''), row.toStatus, row.internal])).toEqual([
+      ['/gone', 404, true],
+      ['/dead', null, true],
+      ['/a', 200, true],
+      ['https://x.invalid/', 503, false],
+    ]);
+    const dead = pageDetail(db, { jobId, url: `${O}/dead` });
+    expect([dead.kind, dead.fields.error, dead.fields.status]).toEqual([
+      'failed',
+      'ECONNREFUSED: connection refused',
+      null,
+    ]);
+    expect(() => pageDetail(db, { jobId, url: `${O}/nowhere` })).toThrow(/has no result/);
+  });
+});

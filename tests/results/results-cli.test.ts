@@ -1,0 +1,126 @@
+import { parse } from 'csv-parse/sync';
+import { readFileSync } from 'node:fs';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openDatabase } from '../../electron/engine/store/database';
+import { runCli } from '../helpers/cli';
+import { startFixtureSite, type FixtureSite } from '../helpers/fixture-site';
+import { expectNoSurvivors, tagProcesses } from '../helpers/processes';
+import { tempDir } from '../helpers/temp-db';
+
+let site: FixtureSite | undefined;
+let tag: string;
+let temp: ReturnType<typeof tempDir>;
+let dbFile: string;
+
+beforeEach(() => {
+  tag = tagProcesses();
+  temp = tempDir();
+  dbFile = temp.file('crawl.sqlite');
+});
+afterEach(async () => {
+  await site?.close();
+  site = undefined;
+  await expectNoSurvivors(tag);
+  temp.cleanup();
+});
+
+async function crawl(...extra: string[]): Promise<number> {
+  const result = await runCli([
+    'crawl',
+    `${site!.origin}/`,
+    '--workers',
+    '2',
+    '--db',
+    dbFile,
+    '--json',
+    ...extra,
+  ]);
+  expect(result.stderr).toBe('');
+  expect(result.code).toBe(0);
+  return (JSON.parse(result.stdout) as { jobId: number }).jobId;
+}
+
+async function cli(...args: string[]): Promise<string> {
+  const result = await runCli([...args, '--db', dbFile]);
+  if (result.code !== 0) throw new Error(`trawl ${args.join(' ')}: ${result.stderr}`);
+  return result.stdout;
+}
+
+const jsonLines = (text: string) =>
+  text
+    .trimEnd()
+    .split('\n')
+    .map((line) => JSON.parse(line));
+
+describe('results of a real crawl through the trawl CLI', () => {
+  it('reports, exports, compares, renames and deletes', { timeout: 120_000 }, async () => {
+    site = await startFixtureSite({ pages: 30 });
+    const first = await crawl();
+    const o = site.origin;
+
+    // The fixture's home links to /missing (404) and /old (301 to /p/1).
+    const broken = jsonLines(await cli('report', String(first), 'broken-links', '--json'));
+    expect(broken).toContainEqual({
+      url: `${o}/missing`,
+      status: 404,
+      error: null,
+      linkedFrom: `${o}/`,
+      anchor: 'broken',
+    });
+    const statuses = jsonLines(await cli('report', String(first), 'status-codes', '--json'));
+    expect(statuses).toContainEqual({ status: '404', urls: 1 });
+    expect(statuses.reduce((sum: number, row: { urls: number }) => sum + row.urls, 0)).toBe(
+      site.reachable.length,
+    );
+    const table = await cli('report', String(first), 'depth-distribution');
+    expect(table.split('\n')[0]).toBe('depth\turls\tpages\tfailed\tblocked\tqueued');
+
+    const csvFile = temp.file('pages.csv');
+    await cli('export', String(first), '--format', 'csv', '--out', csvFile);
+    const rows = parse(readFileSync(csvFile), { columns: true }) as Record<string, string>[];
+    expect(rows.map((row) => row.url).sort()).toEqual([...site.reachable].sort());
+    expect(rows.find((row) => row.url === `${o}/p/3`)).toMatchObject({
+      status: '200',
+      title: 'Page 3 & more',
+      h1: 'Page 3',
+    });
+    const sitemap = await cli('export', String(first), '--format', 'sitemap');
+    expect(sitemap).toContain(`<loc>${o}/p/3</loc>`);
+    expect(sitemap).not.toContain('/missing');
+
+    // The site changes between two crawls, at the same origin: one more page.
+    await site.close();
+    site = await startFixtureSite({ pages: 31, port: Number(new URL(o).port) });
+    const second = await crawl();
+    const [head, ...diff] = jsonLines(
+      await cli('compare', String(first), String(second), '--json'),
+    );
+    expect(head.summary).toMatchObject({
+      added: 1,
+      removed: 0,
+      unchanged: site.reachable.length - 1 - head.summary.changed,
+    });
+    expect(diff.filter((row: { change: string }) => row.change === 'added')).toEqual([
+      { url: `${o}/p/30`, change: 'added', fields: [] },
+    ]);
+
+    await cli('jobs', 'rename', String(first), 'before the redesign');
+    const listed = jsonLines(await cli('jobs', '--json'));
+    expect(listed.map((job: { name: string }) => job.name)).toEqual([
+      'before the redesign',
+      new URL(o).host,
+    ]);
+    await cli('jobs', 'delete', String(first));
+    expect(jsonLines(await cli('jobs', '--json')).map((job: { id: number }) => job.id)).toEqual([
+      second,
+    ]);
+    const db = openDatabase(dbFile, { mustExist: true });
+    expect(db.prepare('SELECT count(*) FROM pages WHERE job_id = ?').pluck().get(first)).toBe(0);
+    expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
+    db.close();
+    const unknown = await runCli(['report', String(first), 'broken-links', '--db', dbFile]);
+    expect(unknown.stderr).toMatch(new RegExp(`no job with id ${first}`));
+    const badReport = await runCli(['report', String(second), 'nonsense', '--db', dbFile]);
+    expect(badReport.stderr).toMatch(/unknown report "nonsense"/);
+  });
+});

@@ -1,0 +1,48 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openDatabase } from '../../electron/engine/store/database';
+import { ResultsClient } from '../../electron/engine/results/results-client';
+import { UserError } from '../../electron/engine/user-error';
+import { tempDir } from '../helpers/temp-db';
+import { storeJob } from './stored-job';
+
+let temp: ReturnType<typeof tempDir>;
+beforeEach(() => (temp = tempDir()));
+afterEach(() => temp.cleanup());
+
+describe('results thread', () => {
+  it('answers queries off the main thread, rejects bad requests clearly, and renames and deletes jobs', async () => {
+    const file = temp.file('thread.sqlite');
+    const db = openDatabase(file);
+    const O = 'http://127.0.0.1:9';
+    const jobId = storeJob(
+      db,
+      Array.from({ length: 30 }, (_, n) => ({ url: `${O}/${n}`, page: {} })),
+    );
+    const client = new ResultsClient(file, () => undefined);
+    try {
+      const first = await client.queryPages({ jobId, limit: 20, withTotal: true });
+      expect(first.total).toBe(30);
+      const rest = await client.queryPages({ jobId, limit: 20, cursor: first.nextCursor! });
+      expect([...first.rows, ...rest.rows].map((row) => row.url)).toEqual(
+        Array.from({ length: 30 }, (_, n) => `${O}/${n}`),
+      );
+      await expect(client.call('queryPages', [{ jobId, limit: 100_000 }])).rejects.toThrow(
+        /bad queryPages request: .*limit: Too big/,
+      );
+      await expect(client.call('dropTables', [])).rejects.toBeInstanceOf(UserError);
+      await client.renameJob(jobId, '  Shop before launch ');
+      expect(db.prepare('SELECT name FROM jobs WHERE id = ?').pluck().get(jobId)).toBe(
+        'Shop before launch',
+      );
+      await client.deleteJob(jobId);
+      for (const table of ['jobs', 'frontier', 'pages', 'links', 'redirects', 'pages_fts']) {
+        expect(db.prepare(`SELECT count(*) FROM ${table}`).pluck().get()).toBe(0);
+      }
+      await expect(client.queryPages({ jobId })).resolves.toEqual({ rows: [], nextCursor: null });
+      await expect(client.deleteJob(jobId)).rejects.toThrow(`no job with id ${jobId}`);
+    } finally {
+      await client.close();
+      db.close();
+    }
+  });
+});

@@ -1,0 +1,82 @@
+import type { Db } from '../../electron/engine/store/database';
+import { Frontier } from '../../electron/engine/frontier';
+import { JobStore } from '../../electron/engine/store/job-store';
+import { jobSettingsSchema, type JobSettingsInput } from '../../shared/job-settings';
+import type { FetchedPage } from '../../shared/worker-protocol';
+
+/** A fetched HTML page as a worker reports it, with the given fields changed. */
+export function fetchedPage(url: string, fields: Partial<FetchedPage> = {}): FetchedPage {
+  return {
+    taskId: 0,
+    ok: true,
+    finalUrl: url,
+    status: 200,
+    redirects: [],
+    contentType: 'text/html; charset=utf-8',
+    charset: 'utf-8',
+    bytes: 1000,
+    wireBytes: 400,
+    ttfbMs: 5,
+    responseMs: 10,
+    headers: { 'content-type': 'text/html; charset=utf-8' },
+    title: `Title of ${url}`,
+    metaDescription: `About ${url}`,
+    metaRobots: null,
+    xRobotsTag: null,
+    canonical: null,
+    h1: 'Heading',
+    h1Count: 1,
+    h2Count: 0,
+    hreflang: [],
+    lang: 'en',
+    wordCount: 100,
+    contentHash: `hash-${url}`,
+    imagesWithoutAlt: 0,
+    outlinks: [],
+    links: [],
+    linkCount: 0,
+    extracted: {},
+    attempts: 1,
+    retryReasons: [],
+    fetchedAt: Date.UTC(2026, 0, 1),
+    ...fields,
+  };
+}
+
+/** What became of one URL; `depth` defaults to 0 (a start URL). */
+export type UrlOutcome = { url: string; depth?: number } & (
+  { page: Partial<FetchedPage> } | { failed: string } | { blocked: true }
+);
+
+/**
+ * Stores a job through the real store code (JobStore, Frontier, PageWriter):
+ * every outcome's URL is seeded, leased and written as the crawl would.
+ */
+export function storeJob(
+  db: Db,
+  outcomes: readonly UrlOutcome[],
+  settings: Partial<JobSettingsInput> = {},
+): number {
+  const job = new JobStore(db).create(
+    jobSettingsSchema.parse({
+      startUrls: [outcomes[0]?.url ?? 'http://127.0.0.1/'],
+      workers: 1,
+      ...settings,
+    }),
+  );
+  const frontier = new Frontier(db, job.id, { maxDepth: null });
+  const byUrl = new Map(outcomes.map((outcome) => [outcome.url, outcome]));
+  frontier.seed(outcomes.map((outcome) => outcome.url));
+  const setDepth = db.prepare('UPDATE frontier SET depth = ? WHERE job_id = ? AND url = ?');
+  for (const { url, depth } of outcomes) if (depth) setDepth.run(depth, job.id, url);
+  for (let task = frontier.take(); task; task = frontier.take()) {
+    const outcome = byUrl.get(task.url)!;
+    if ('page' in outcome) frontier.recordPage(task, fetchedPage(task.url, outcome.page), 4242);
+    else if ('failed' in outcome)
+      frontier.recordFailure(task, outcome.failed, { attempts: 3, redirects: [] });
+    else frontier.recordBlocked(task);
+  }
+  frontier.release();
+  new JobStore(db).markEnded(job.id, 'finished');
+  return job.id;
+}

@@ -1,0 +1,127 @@
+import Database from 'better-sqlite3';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openDatabase } from '../../electron/engine/store/database';
+import { migrations } from '../../electron/engine/store/migrations';
+import { JobStore } from '../../electron/engine/store/job-store';
+import { iteratePages } from '../../electron/engine/store/page-reader';
+import { queryPages } from '../../electron/engine/results/page-query';
+import { UserError } from '../../electron/engine/user-error';
+import { tempDir } from '../helpers/temp-db';
+
+let temp: ReturnType<typeof tempDir>;
+beforeEach(() => (temp = tempDir()));
+afterEach(() => temp.cleanup());
+
+/** A database at schema `version`, built by running the migrations as an older Trawl did. */
+function databaseAt(file: string, version: number): Database.Database {
+  const raw = new Database(file);
+  raw.pragma('journal_mode = WAL');
+  raw.pragma('foreign_keys = ON');
+  for (const migration of migrations.slice(0, version)) raw.exec(migration);
+  raw.pragma(`user_version = ${version}`);
+  return raw;
+}
+
+const SETTINGS = JSON.stringify({ startUrls: ['http://127.0.0.1:9/'], workers: 1 });
+
+describe('schema migrations', () => {
+  it.each(migrations.map((_, index) => index + 1))(
+    'migration %i applies on a fresh database, then opening brings it to the latest version',
+    (version) => {
+      const file = temp.file(`v${version}.sqlite`);
+      const raw = databaseAt(file, version);
+      expect(raw.pragma('integrity_check', { simple: true })).toBe('ok');
+      expect(raw.pragma('foreign_key_check')).toEqual([]);
+      raw.close();
+      const db = openDatabase(file, { mustExist: true });
+      expect(db.pragma('user_version', { simple: true })).toBe(migrations.length);
+      expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
+      db.close();
+    },
+  );
+
+  it('a version 1 database with a crawl in it opens in this build with every row kept', () => {
+    const file = temp.file('old.sqlite');
+    const raw = databaseAt(file, 1);
+    raw
+      .prepare(
+        `INSERT INTO jobs (id, name, status, settings, created_at, pages) VALUES (1, 'old', 'finished', ?, 1, 2)`,
+      )
+      .run(SETTINGS);
+    const frontier = raw.prepare(
+      'INSERT INTO frontier (id, job_id, url, depth, state, error) VALUES (?, 1, ?, ?, ?, ?)',
+    );
+    frontier.run(1, 'http://127.0.0.1:9/', 0, 2, null);
+    frontier.run(2, 'http://127.0.0.1:9/shoes', 1, 2, null);
+    frontier.run(3, 'http://127.0.0.1:9/dead', 1, 3, 'ECONNRESET');
+    const page = raw.prepare(
+      `INSERT INTO pages (id, job_id, frontier_id, url, final_url, depth, status, content_type, bytes,
+         response_ms, title, link_count, worker_pid, fetched_at) VALUES (?, 1, ?, ?, ?, ?, 200, 'text/html', 10, 5, ?, 1, 7, 1000)`,
+    );
+    page.run(1, 1, 'http://127.0.0.1:9/', 'http://127.0.0.1:9/', 0, 'Home');
+    page.run(2, 2, 'http://127.0.0.1:9/shoes', 'http://127.0.0.1:9/shoes', 1, 'Running shoes');
+    raw.prepare("INSERT INTO extractions VALUES (2, 'price', 0, '10')").run();
+    raw.close();
+
+    const db = openDatabase(file, { mustExist: true });
+    expect(db.pragma('user_version', { simple: true })).toBe(migrations.length);
+    expect(new JobStore(db).get(1)).toMatchObject({ name: 'old', status: 'finished', pages: 2 });
+    expect(
+      [
+        ...iteratePages(db, 1, [
+          { name: 'price', kind: 'regex', expression: 'x', take: 'text', all: false },
+        ]),
+      ].map((p) => [p.url, p.title, p.extracted]),
+    ).toEqual([
+      ['http://127.0.0.1:9/', 'Home', { price: null }],
+      ['http://127.0.0.1:9/shoes', 'Running shoes', { price: '10' }],
+    ]);
+    // Old rows are searchable (the full-text index was built from them) and get the new columns' defaults.
+    expect(
+      queryPages(db, { jobId: 1, filters: { text: 'shoes' }, columns: ['title', 'h1Count'] }).rows,
+    ).toEqual([
+      { url: 'http://127.0.0.1:9/shoes', kind: 'page', title: 'Running shoes', h1Count: 0 },
+    ]);
+    expect(
+      queryPages(db, { jobId: 1, filters: { statusClasses: ['failed'] }, columns: ['error'] }).rows,
+    ).toEqual([{ url: 'http://127.0.0.1:9/dead', kind: 'failed', error: 'ECONNRESET' }]);
+    expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
+    db.close();
+  });
+
+  it('an old database opened read-only gets a clear error and is left as it was', () => {
+    const file = temp.file('old-ro.sqlite');
+    const raw = databaseAt(file, 1);
+    raw
+      .prepare(
+        `INSERT INTO jobs (name, status, settings, created_at) VALUES ('kept', 'finished', ?, 1)`,
+      )
+      .run(SETTINGS);
+    raw.close();
+    expect(() => openDatabase(file, { readonly: true })).toThrow(
+      /needs an upgrade but was opened read-only/,
+    );
+    const check = new Database(file, { readonly: true });
+    expect(check.pragma('user_version', { simple: true })).toBe(1);
+    expect(check.prepare('SELECT name FROM jobs').pluck().all()).toEqual(['kept']);
+    check.close();
+  });
+
+  it('a corrupt file gets one clear error and is not modified', () => {
+    const file = temp.file('corrupt.sqlite');
+    const garbage = Buffer.concat([Buffer.from('SQLite format 3\0'), Buffer.alloc(8192, 0xab)]);
+    writeFileSync(file, garbage);
+    let error: unknown;
+    try {
+      openDatabase(file, { mustExist: true });
+    } catch (thrown) {
+      error = thrown;
+    }
+    expect(error).toBeInstanceOf(UserError);
+    expect((error as Error).message).toMatch(
+      /^cannot open database .*corrupt\.sqlite: .*(malformed|not a database)/,
+    );
+    expect(readFileSync(file).equals(garbage)).toBe(true);
+  });
+});

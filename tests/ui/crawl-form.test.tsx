@@ -1,0 +1,164 @@
+// @vitest-environment jsdom
+import { cleanup, render, screen } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { CrawlerApi, JobInfo, JobStartInput } from '../../shared/crawler-api';
+import { HostError } from '../../renderer/src/api/ws-client';
+import {
+  defaultCrawlForm,
+  readCrawlForm,
+  type CrawlForm,
+} from '../../renderer/src/crawl-form/form-model';
+import { NewCrawlForm } from '../../renderer/src/crawl-form/new-crawl-form';
+import { loadPresets, savePreset } from '../../renderer/src/crawl-form/presets';
+import { createAppStore } from '../../renderer/src/store/app-store';
+import { AppContext } from '../../renderer/src/store/store-context';
+
+const form = (patch: Partial<CrawlForm>): CrawlForm => ({ ...defaultCrawlForm(4), ...patch });
+
+describe('reading the New crawl form', () => {
+  it('turns a valid form into job settings', () => {
+    const result = readCrawlForm(
+      form({
+        startUrls: 'https://example.com/\n\n# a comment\nhttps://example.com/docs/',
+        maxPages: '500',
+        workers: '3',
+        obeyRobots: false,
+        headers: 'Cookie: a=b\nX-Token:  xyz ',
+        include: '/docs/',
+        extract: 'price=css:.price\nlinks[]=css:a@href',
+      }),
+      4,
+    );
+    expect(result).toMatchObject({
+      ok: true,
+      input: {
+        startUrls: ['https://example.com/', 'https://example.com/docs/'],
+        maxPages: 500,
+        maxDepth: null,
+        workers: 3,
+        ignoreRobots: true,
+        headers: { Cookie: 'a=b', 'X-Token': 'xyz' },
+        include: ['/docs/'],
+        extract: [
+          { name: 'price', kind: 'css', expression: '.price', all: false },
+          {
+            name: 'links',
+            kind: 'css',
+            expression: 'a',
+            take: 'attribute',
+            attribute: 'href',
+            all: true,
+          },
+        ],
+      },
+    });
+  });
+
+  it('names each bad field with a clear message', () => {
+    const result = readCrawlForm(
+      form({
+        startUrls: 'javascript:alert(1)',
+        maxPages: 'lots',
+        workers: '9',
+        include: '(unclosed',
+        headers: 'no colon here',
+        extract: 'price=xpath://p',
+      }),
+      4,
+    );
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.errors.startUrls).toBe('"javascript:alert(1)" is not an absolute http(s) URL');
+    expect(result.errors.maxPages).toBe('enter a whole number');
+    expect(result.errors.workers).toBe('choose 1 to 4 (the CPU cores detected)');
+    expect(result.errors.include).toMatch(/^bad regular expression \/\(unclosed\//);
+    expect(result.errors.headers).toBe('"no colon here" is not of the form "Name: value"');
+    expect(result.errors.extract).toMatch(/is not of the form NAME=css:SELECTOR/);
+  });
+
+  it('requires a start URL', () => {
+    expect(readCrawlForm(form({ startUrls: '  \n' }), 4)).toEqual({
+      ok: false,
+      errors: { startUrls: 'at least one start URL is required' },
+    });
+  });
+});
+
+describe('the New crawl screen', () => {
+  let started: JobStartInput[];
+  let refuse: string | null;
+
+  beforeEach(() => {
+    started = [];
+    refuse = null;
+    localStorage.clear();
+  });
+  afterEach(cleanup);
+
+  /** The screen with a store over a host that records (or refuses) started jobs. */
+  function renderForm() {
+    const api = {
+      startJob: async (input: JobStartInput) => {
+        if (refuse !== null) throw new HostError({ name: 'UserError', message: refuse });
+        started.push(input);
+        return { id: 7, name: 'example.com', status: 'running' } as JobInfo;
+      },
+      listJobs: async () => [],
+    } as unknown as CrawlerApi;
+    const store = createAppStore(api);
+    render(
+      <AppContext value={{ store, api }}>
+        <NewCrawlForm coreCount={2} />
+      </AppContext>,
+    );
+    return store;
+  }
+
+  it('shows the core count, defaults the pool to all cores, and labels every control', () => {
+    renderForm();
+    const workers = screen.getByLabelText('Worker processes');
+    expect(workers).toHaveProperty('value', '2');
+    expect(screen.getByText('1 to 2; 2 CPU cores detected')).toBeTruthy();
+    expect(screen.getByLabelText('Obey robots.txt')).toHaveProperty('checked', true);
+  });
+
+  it('refuses to start with inline messages, then starts once fixed and opens the dashboard', async () => {
+    const user = userEvent.setup();
+    const store = renderForm();
+    await user.type(screen.getByLabelText('Start URLs'), 'ftp://example.com/');
+    await user.click(screen.getByRole('button', { name: 'Start crawl' }));
+    const urls = screen.getByLabelText('Start URLs');
+    expect(urls.getAttribute('aria-invalid')).toBe('true');
+    expect(screen.getByText('"ftp://example.com/" is not an absolute http(s) URL')).toBeTruthy();
+    expect(started).toEqual([]);
+
+    await user.clear(urls);
+    await user.type(urls, 'https://example.com/');
+    // Messages follow the edits once the user has tried to submit.
+    expect(urls.getAttribute('aria-invalid')).toBe('false');
+    await user.click(screen.getByRole('button', { name: 'Start crawl' }));
+    expect(started).toHaveLength(1);
+    expect(started[0]).toMatchObject({ startUrls: ['https://example.com/'], workers: 2 });
+    expect(store.getState().view).toBe('dashboard');
+    expect(store.getState().selectedJobId).toBe(7);
+  });
+
+  it("shows the host's refusal", async () => {
+    refuse = 'job 3 is being crawled by process 42';
+    const user = userEvent.setup();
+    renderForm();
+    await user.type(screen.getByLabelText('Start URLs'), 'https://example.com/');
+    await user.click(screen.getByRole('button', { name: 'Start crawl' }));
+    expect((await screen.findByRole('alert')).textContent).toBe(
+      'The host refused the job: job 3 is being crawled by process 42',
+    );
+  });
+
+  it('saves presets in localStorage and ignores unreadable ones', () => {
+    savePreset('docs only', form({ startUrls: 'https://example.com/docs/', scope: 'folder' }));
+    expect(loadPresets()['docs only']).toMatchObject({ scope: 'folder' });
+    localStorage.setItem('trawl.crawlPresets', '{"broken": {"mode": 3}}');
+    expect(loadPresets()).toEqual({});
+  });
+});

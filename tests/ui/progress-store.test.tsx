@@ -1,0 +1,85 @@
+import { describe, expect, it } from 'vitest';
+import type { CrawlerApi, JobInfo } from '../../shared/crawler-api';
+import type { ProgressSnapshot } from '../../shared/progress';
+import { createAppStore } from '../../renderer/src/store/app-store';
+import { RATE_HISTORY_POINTS } from '../../renderer/src/store/progress-slice';
+
+function snapshot(jobId: number, patch: Partial<ProgressSnapshot> = {}): ProgressSnapshot {
+  return {
+    jobId,
+    status: 'running',
+    elapsedMs: 1000,
+    pagesDone: 10,
+    failed: 0,
+    blocked: 0,
+    queued: 5,
+    inFlight: 2,
+    pagesPerSecond: 4,
+    statusCounts: { '200': 10 },
+    workers: [],
+    recentErrors: [],
+    eventLoopDelayP99Ms: 0,
+    maxPages: null,
+    ...patch,
+  };
+}
+
+/** A host that only answers listJobs (what the progress store asks of it), counting calls. */
+function hostListing(jobs: Partial<JobInfo>[]) {
+  const calls = { listJobs: 0 };
+  const api = {
+    listJobs: async () => {
+      calls.listJobs++;
+      return jobs as JobInfo[];
+    },
+  } as unknown as CrawlerApi;
+  return { api, calls };
+}
+
+describe('the progress store', () => {
+  it('keeps the latest snapshot of each job', () => {
+    const store = createAppStore(hostListing([{ id: 1 }, { id: 2 }]).api);
+    store.setState({ jobs: [{ id: 1 } as JobInfo, { id: 2 } as JobInfo] });
+    store.getState().applyProgress(snapshot(1, { pagesDone: 5 }));
+    store.getState().applyProgress(snapshot(2, { pagesDone: 7 }));
+    store.getState().applyProgress(snapshot(1, { pagesDone: 9 }));
+    expect(store.getState().progress[1]!.pagesDone).toBe(9);
+    expect(store.getState().progress[2]!.pagesDone).toBe(7);
+  });
+
+  it('records pages/s once a second for the chart, and only the last few minutes', () => {
+    const store = createAppStore(hostListing([{ id: 1 }]).api);
+    store.setState({ jobs: [{ id: 1 } as JobInfo] });
+    const apply = (at: number, rate: number) =>
+      store.getState().applyProgress(snapshot(1, { pagesPerSecond: rate }), at);
+    apply(0, 1);
+    apply(100, 2); // the same second: no new point
+    apply(1000, 3);
+    expect(store.getState().rateHistory[1]).toEqual([
+      { at: 0, pagesPerSecond: 1 },
+      { at: 1000, pagesPerSecond: 3 },
+    ]);
+    for (let second = 2; second < RATE_HISTORY_POINTS + 50; second++) apply(second * 1000, second);
+    const history = store.getState().rateHistory[1]!;
+    expect(history).toHaveLength(RATE_HISTORY_POINTS);
+    expect(history.at(-1)).toEqual({
+      at: (RATE_HISTORY_POINTS + 49) * 1000,
+      pagesPerSecond: RATE_HISTORY_POINTS + 49,
+    });
+  });
+
+  it('refreshes the job list when a job ends or an unknown job reports', async () => {
+    const { api, calls } = hostListing([{ id: 1, status: 'finished' }]);
+    const store = createAppStore(api);
+    store.getState().applyProgress(snapshot(1)); // not listed yet
+    await store.getState().refreshJobs();
+    const afterUnknown = calls.listJobs;
+    expect(afterUnknown).toBeGreaterThanOrEqual(1);
+    store.getState().applyProgress(snapshot(1)); // listed and still running: no refresh
+    expect(calls.listJobs).toBe(afterUnknown);
+    store.getState().applyProgress(snapshot(1, { status: 'finished' }));
+    await store.getState().refreshJobs();
+    expect(calls.listJobs).toBeGreaterThan(afterUnknown);
+    expect(store.getState().jobs).toEqual([{ id: 1, status: 'finished' }]);
+  });
+});

@@ -1,0 +1,379 @@
+import { writeFileSync } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import zlib from 'node:zlib';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openDatabase } from '../../electron/engine/store/database';
+import { runCli } from '../helpers/cli';
+import { expectNoSurvivors, tagProcesses } from '../helpers/processes';
+import { tempDir } from '../helpers/temp-db';
+
+/**
+ * The worker's fetching end to end: the real CLI, real worker processes and
+ * real servers on 127.0.0.1; results read back from the SQLite file.
+ */
+
+interface Server {
+  origin: string;
+  port: number;
+  requests: { path: string; headers: http.IncomingHttpHeaders }[];
+  close(): Promise<void>;
+}
+
+async function startServer(
+  handle: (request: http.IncomingMessage, response: http.ServerResponse, origin: string) => void,
+): Promise<Server> {
+  const requests: Server['requests'] = [];
+  let origin = '';
+  const server = http.createServer((request, response) => {
+    requests.push({ path: request.url ?? '/', headers: request.headers });
+    handle(request, response, origin);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as AddressInfo).port;
+  origin = `http://127.0.0.1:${port}`;
+  return {
+    origin,
+    port,
+    requests,
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+function html(response: http.ServerResponse, body: string | Buffer, headers = {}): void {
+  response.writeHead(200, { 'content-type': 'text/html; charset=utf-8', ...headers });
+  response.end(body);
+}
+
+function redirect(response: http.ServerResponse, status: number, location: string, headers = {}) {
+  response.writeHead(status, { location, ...headers });
+  response.end('moved');
+}
+
+const SEO_PAGE = `<!doctype html><html lang="en"><head><title>Fields page</title>
+<meta name="description" content="All the fields"><meta name="robots" content="noindex">
+<link rel="canonical" href="/canonical"><link rel="alternate" hreflang="fr" href="/fr/"></head>
+<body><h1>Heading one</h1><h2>Sub</h2><p>Some visible words here.</p><img src="x.png">
+<a href="/chain/3?utm_source=x" rel="next">Chain end</a><a href="http://elsewhere.invalid/">Away</a></body></html>`;
+
+/** windows-1251 bytes of "Привет" (Node cannot encode it). */
+const PRIVET = Buffer.from([0xcf, 0xf0, 0xe8, 0xe2, 0xe5, 0xf2]);
+
+function site(request: http.IncomingMessage, response: http.ServerResponse, origin: string) {
+  const path = request.url ?? '/';
+  const many = /^\/many\/(\d+)$/.exec(path);
+  if (path === '/chain/1') return redirect(response, 301, '/chain/2');
+  if (path === '/chain/2') return redirect(response, 302, `${origin}/chain/3`);
+  if (path.startsWith('/chain/3')) return html(response, '<title>Chain end</title>');
+  if (path === '/loop/a') return redirect(response, 302, '/loop/b');
+  if (path === '/loop/b') return redirect(response, 307, '/loop/a');
+  if (many) return redirect(response, 302, `/many/${Number(many[1]) + 1}`);
+  if (path === '/away') return redirect(response, 302, 'http://elsewhere.invalid/x');
+  if (path === '/fields')
+    return html(response, SEO_PAGE, {
+      'x-robots-tag': 'noarchive',
+      'x-many': ['a', 'b'],
+    });
+  if (path === '/gzip')
+    return html(response, zlib.gzipSync(`<title>Gzipped</title>${'<p>text</p>'.repeat(500)}`), {
+      'content-encoding': 'gzip',
+    });
+  if (path === '/brotli')
+    return html(response, zlib.brotliCompressSync('<title>Brotli — ok</title>'), {
+      'content-encoding': 'br',
+    });
+  if (path === '/deflate-raw')
+    return html(response, zlib.deflateRawSync('<title>Raw deflate</title>'), {
+      'content-encoding': 'deflate',
+    });
+  if (path === '/bomb')
+    // 50 MB of zeros, about 50 KB on the wire.
+    return html(response, zlib.gzipSync(Buffer.alloc(50 * 1024 * 1024)), {
+      'content-encoding': 'gzip',
+    });
+  if (path === '/cp1251') {
+    response.writeHead(200, { 'content-type': 'text/html; charset=windows-1251' });
+    return response.end(
+      Buffer.concat([Buffer.from('<title>'), PRIVET, Buffer.from('</title><p>'), PRIVET]),
+    );
+  }
+  if (path === '/pdf') {
+    response.writeHead(200, {
+      'content-type': 'application/pdf',
+      'content-length': '2048',
+      link: `<${origin}/doc>; rel="canonical"`,
+    });
+    return response.end(Buffer.alloc(2048));
+  }
+  response.writeHead(404, { 'content-type': 'text/html' });
+  response.end('<title>Not found</title>');
+}
+
+let tag: string;
+let temp: ReturnType<typeof tempDir>;
+let dbFile: string;
+const servers: Server[] = [];
+
+beforeEach(() => {
+  tag = tagProcesses();
+  temp = tempDir();
+  dbFile = temp.file('crawl.sqlite');
+});
+
+afterEach(async () => {
+  await Promise.all(servers.splice(0).map((server) => server.close()));
+  await expectNoSurvivors(tag);
+  temp.cleanup();
+});
+
+async function serve(handle: Parameters<typeof startServer>[0]): Promise<Server> {
+  const server = await startServer(handle);
+  servers.push(server);
+  return server;
+}
+
+/** Runs `trawl crawl --mode list` on the URLs with one worker, and checks it succeeded. */
+async function crawl(urls: string[], ...flags: string[]): Promise<void> {
+  const result = await runCli([
+    'crawl',
+    ...urls,
+    '--mode',
+    'list',
+    '--db',
+    dbFile,
+    '--workers',
+    '1',
+    '--ignore-robots',
+    '--json',
+    ...flags,
+  ]);
+  expect({ code: result.code, stderr: result.stderr }).toEqual({ code: 0, stderr: '' });
+}
+
+function query<T>(sql: string, ...params: unknown[]): T[] {
+  const db = openDatabase(dbFile, { readonly: true, mustExist: true });
+  try {
+    return db.prepare(sql).all(...params) as T[];
+  } finally {
+    db.close();
+  }
+}
+
+type PageRow = Record<string, string | number | null>;
+
+function page(url: string): PageRow {
+  const [row] = query<PageRow>('SELECT * FROM pages WHERE url = ?', url);
+  if (!row) throw new Error(`no page stored for ${url}`);
+  return row;
+}
+
+function failure(url: string): { state: number; error: string } {
+  const [row] = query<{ state: number; error: string }>(
+    'SELECT state, error FROM frontier WHERE url = ?',
+    url,
+  );
+  if (!row) throw new Error(`no frontier row for ${url}`);
+  return row;
+}
+
+function hops(url: string): { url: string; status: number; location: string }[] {
+  return query(
+    `SELECT r.url, r.status, r.location FROM redirects r JOIN frontier f ON f.id = r.frontier_id
+     WHERE f.url = ? ORDER BY r.hop`,
+    url,
+  );
+}
+
+describe('redirects, hop by hop', () => {
+  it('stores each hop, stops loops and long chains, and keeps a redirect that leaves the scope', async () => {
+    const server = await serve(site);
+    const o = server.origin;
+    const config = temp.file('job.json');
+    writeFileSync(config, JSON.stringify({ maxRedirects: 3 }));
+    await crawl([`${o}/chain/1`, `${o}/loop/a`, `${o}/many/0`, `${o}/away`], '--config', config);
+
+    expect(page(`${o}/chain/1`)).toMatchObject({
+      final_url: `${o}/chain/3`,
+      status: 200,
+      title: 'Chain end',
+      redirect_count: 2,
+    });
+    expect(hops(`${o}/chain/1`)).toEqual([
+      { url: `${o}/chain/1`, status: 301, location: '/chain/2' },
+      { url: `${o}/chain/2`, status: 302, location: `${o}/chain/3` },
+    ]);
+
+    expect(failure(`${o}/loop/a`)).toMatchObject({
+      state: 3,
+      error: `redirect loop: ${o}/loop/a -> ${o}/loop/b -> ${o}/loop/a`,
+    });
+    expect(hops(`${o}/loop/a`).map((hop) => hop.status)).toEqual([302, 307]);
+
+    expect(failure(`${o}/many/0`)).toMatchObject({ state: 3, error: 'too many redirects (3)' });
+    expect(hops(`${o}/many/0`)).toHaveLength(4);
+    // The fourth hop's target was never requested.
+    expect(server.requests.map((request) => request.path)).not.toContain('/many/5');
+
+    expect(page(`${o}/away`)).toMatchObject({
+      final_url: `${o}/away`,
+      status: 302,
+      redirect_count: 0,
+    });
+  }, 60_000);
+});
+
+describe('bodies', () => {
+  it('decodes gzip, brotli and raw deflate, and cuts a gzip bomb off at the decoded cap', async () => {
+    const server = await serve(site);
+    const o = server.origin;
+    const config = temp.file('job.json');
+    writeFileSync(config, JSON.stringify({ maxDecodedBytes: 1024 * 1024 }));
+    await crawl([`${o}/gzip`, `${o}/brotli`, `${o}/deflate-raw`, `${o}/bomb`], '--config', config);
+
+    const gzip = page(`${o}/gzip`);
+    expect(gzip).toMatchObject({ title: 'Gzipped', status: 200 });
+    expect(gzip.bytes).toBe('<title>Gzipped</title>'.length + '<p>text</p>'.length * 500);
+    expect(Number(gzip.wire_bytes)).toBeLessThan(Number(gzip.bytes) / 10);
+    expect(page(`${o}/brotli`).title).toBe('Brotli — ok');
+    expect(page(`${o}/deflate-raw`).title).toBe('Raw deflate');
+    expect(failure(`${o}/bomb`)).toMatchObject({
+      state: 3,
+      error: `decoded body exceeds ${1024 * 1024} bytes`,
+    });
+    expect(server.requests[0]!.headers['accept-encoding']).toMatch(/gzip.*deflate.*br/);
+  }, 60_000);
+
+  it('stores every page field, the links and the headers', async () => {
+    const server = await serve(site);
+    const o = server.origin;
+    await crawl([`${o}/fields`, `${o}/cp1251`, `${o}/pdf`], '--strip-tracking');
+
+    const fields = page(`${o}/fields`);
+    expect(fields).toMatchObject({
+      status: 200,
+      charset: 'utf-8',
+      title: 'Fields page',
+      meta_description: 'All the fields',
+      meta_robots: 'noindex',
+      x_robots_tag: 'noarchive',
+      canonical: `${o}/canonical`,
+      h1: 'Heading one',
+      h1_count: 1,
+      h2_count: 1,
+      lang: 'en',
+      word_count: 9,
+      images_without_alt: 1,
+      indexable: 0,
+      indexability: 'noindex',
+      hreflang: JSON.stringify([{ lang: 'fr', url: `${o}/fr/` }]),
+    });
+    expect(fields.content_hash).toMatch(/^[0-9a-f]{40}$/);
+    expect(Number(fields.ttfb_ms)).toBeLessThanOrEqual(Number(fields.response_ms));
+    const headers = JSON.parse(String(fields.headers)) as Record<string, string>;
+    expect(headers).toMatchObject({
+      'content-type': 'text/html; charset=utf-8',
+      'x-robots-tag': 'noarchive',
+      'x-many': 'a, b',
+    });
+    expect(
+      query(
+        'SELECT to_url, anchor, rel, internal FROM links WHERE from_page = ? ORDER BY id',
+        fields.id,
+      ),
+    ).toEqual([
+      { to_url: `${o}/chain/3`, anchor: 'Chain end', rel: 'next', internal: 1 },
+      { to_url: 'http://elsewhere.invalid/', anchor: 'Away', rel: null, internal: 0 },
+    ]);
+
+    expect(page(`${o}/cp1251`)).toMatchObject({
+      charset: 'windows-1251',
+      title: 'Привет',
+      word_count: 1,
+    });
+    expect(page(`${o}/pdf`)).toMatchObject({
+      content_type: 'application/pdf',
+      bytes: 2048,
+      charset: null,
+      title: null,
+      canonical: `${o}/doc`,
+      indexability: 'not html',
+    });
+  }, 60_000);
+});
+
+describe('cookies, basic auth and proxy', () => {
+  const cookieSite = (request: http.IncomingMessage, response: http.ServerResponse) => {
+    if (request.url === '/login')
+      return redirect(response, 302, '/account', { 'set-cookie': 'session=abc123; Path=/' });
+    html(response, `<title>${request.headers.cookie ?? 'no cookie'}</title>`);
+  };
+
+  it('keeps the cookies a site sets with --cookies, and sends none without it', async () => {
+    const server = await serve(cookieSite);
+    await crawl([`${server.origin}/login`], '--cookies');
+    expect(page(`${server.origin}/login`).title).toBe('session=abc123');
+
+    dbFile = temp.file('no-cookies.sqlite');
+    await crawl([`${server.origin}/login`]);
+    expect(page(`${server.origin}/login`).title).toBe('no cookie');
+  }, 60_000);
+
+  it('sends basic auth only to its host, also across a redirect to another host', async () => {
+    const other = await serve((request, response) => html(response, '<title>Other host</title>'));
+    const server = await serve((request, response) => {
+      if (
+        request.headers.authorization !== `Basic ${Buffer.from('ann:s3cret').toString('base64')}`
+      ) {
+        response.writeHead(401, { 'www-authenticate': 'Basic realm="x"' });
+        return response.end();
+      }
+      if (request.url === '/leave') return redirect(response, 302, `${other.origin}/landing`);
+      html(response, '<title>Private</title>');
+    });
+    await crawl(
+      [`${server.origin}/private`, `${server.origin}/leave`],
+      '--auth',
+      `127.0.0.1:${server.port}=ann:s3cret`,
+      '--scope',
+      'all',
+    );
+    expect(page(`${server.origin}/private`)).toMatchObject({ status: 200, title: 'Private' });
+    expect(page(`${server.origin}/leave`)).toMatchObject({
+      final_url: `${other.origin}/landing`,
+      title: 'Other host',
+    });
+    expect(other.requests).toHaveLength(1);
+    expect(other.requests[0]!.headers.authorization).toBeUndefined();
+  }, 60_000);
+
+  it('sends every request through --proxy', async () => {
+    const target = await serve(site);
+    const proxied: string[] = [];
+    // A tiny forward proxy: absolute-form request lines, relayed with node:http.
+    const proxy = await serve((request, response) => {
+      proxied.push(request.url ?? '');
+      const upstream = http.request(
+        request.url!,
+        { method: request.method, headers: { ...request.headers, via: '1.1 test-proxy' } },
+        (answer) => {
+          response.writeHead(answer.statusCode!, answer.headers);
+          answer.pipe(response);
+        },
+      );
+      upstream.on('error', () => response.destroy());
+      request.pipe(upstream);
+    });
+    const urls = [`${target.origin}/chain/1`, `${target.origin}/fields`];
+    await crawl(urls, '--proxy', proxy.origin);
+    expect(page(urls[0]!).title).toBe('Chain end');
+    expect(page(urls[1]!).title).toBe('Fields page');
+    expect(proxied.sort()).toEqual(
+      [...urls, `${target.origin}/chain/2`, `${target.origin}/chain/3`].sort(),
+    );
+    expect(target.requests.every((request) => request.headers.via === '1.1 test-proxy')).toBe(true);
+  }, 60_000);
+});

@@ -1,0 +1,223 @@
+import { describe, expect, it } from 'vitest';
+import { analyzePage, linkRulesFor } from '../../electron/worker/analyze-page';
+import { canonicalFromLinkHeader, storedHeaders } from '../../electron/worker/response-headers';
+import { MAX_OUTLINKS_PER_PAGE, MAX_STORED_TEXT } from '../../shared/limits';
+import type { UrlRules } from '../../shared/url-normalize';
+
+const noRules: UrlRules = {
+  stripTrackingParams: false,
+  sortQueryParams: false,
+  maxRepeatedPathSegments: 3,
+};
+
+function analyze(
+  html: string,
+  options: { urls?: Partial<UrlRules>; include?: string[]; contentType?: string } = {},
+) {
+  const rules = linkRulesFor({
+    scope: {
+      scope: 'host',
+      startUrls: ['http://site.test/'],
+      include: options.include ?? [],
+      exclude: [],
+    },
+    urls: { ...noRules, ...options.urls },
+    honourNofollow: true,
+  });
+  return analyzePage(
+    Buffer.from(html),
+    options.contentType ?? 'text/html; charset=utf-8',
+    'http://site.test/dir/page',
+    rules,
+  );
+}
+
+const SEO_PAGE = `<!doctype html><html lang="de-AT"><head>
+  <title>  Shop &amp; more </title>
+  <meta name="description" content="Best   shop &mdash; in town">
+  <meta name="robots" content="noindex">
+  <meta name="ROBOTS" content="nofollow">
+  <link rel="canonical" href="/canonical?x=1#frag">
+  <link rel="alternate" hreflang="en" href="https://site.test/en/">
+  <link rel="alternate" hreflang="x-default" href="/">
+  <style>.hidden { word: count }</style>
+  <script>var notCounted = "three more words";</script>
+</head><body>
+  <h1>  Main <em>title</em> </h1><h1>Second</h1>
+  <h2>A</h2><h2>B</h2><h2>C</h2>
+  <p>One two&nbsp;three.</p><p>Four — five</p>
+  <img src="a.png"><img src="b.png" alt=""><img src="c.png" alt="  "><img src="d.png" alt="described">
+  <noscript>not visible</noscript>
+</body></html>`;
+
+describe('page fields from HTML', () => {
+  it('reads title, description, robots, canonical, hreflang, lang, headings and images', () => {
+    const page = analyze(SEO_PAGE);
+    expect(page).toMatchObject({
+      charset: 'utf-8',
+      title: 'Shop & more',
+      metaDescription: 'Best shop — in town',
+      metaRobots: 'noindex, nofollow',
+      canonical: 'http://site.test/canonical?x=1',
+      hreflang: [
+        { lang: 'en', url: 'https://site.test/en/' },
+        { lang: 'x-default', url: 'http://site.test/' },
+      ],
+      lang: 'de-AT',
+      h1: 'Main title',
+      h1Count: 2,
+      h2Count: 3,
+      imagesWithoutAlt: 3,
+    });
+  });
+
+  it('counts visible words only: not script, style, title or noscript; tags between blocks separate words', () => {
+    // Main title | Second | A | B | C | One two&nbsp;three. | Four — five ("—" alone is no word)
+    expect(analyze(SEO_PAGE).wordCount).toBe(2 + 1 + 3 + 2 + 2);
+    expect(analyze('<p>foo<b>bar</b></p><p>baz</p>').wordCount).toBe(2);
+    expect(analyze('<div>a</div><div>b</div>\n<span>c</span> <span>d</span>').wordCount).toBe(4);
+  });
+
+  it('hashes the visible text: equal for the same text in other markup, different for other text', () => {
+    const a = analyze('<title>A</title><body><p>Hello   world</p>\n<p>again</p></body>');
+    const b = analyze('<title>B</title><body>\n  <div>Hello world</div><div>again</div>\n</body>');
+    const c = analyze('<body><p>Hello world</p><p>again!</p></body>');
+    expect(a.contentHash).toMatch(/^[0-9a-f]{40}$/);
+    expect(b.contentHash).toBe(a.contentHash);
+    expect(c.contentHash).not.toBe(a.contentHash);
+  });
+
+  it('has empty fields for a page without them', () => {
+    const page = analyze('<p>hi</p>');
+    expect(page).toMatchObject({
+      title: null,
+      metaDescription: null,
+      metaRobots: null,
+      canonical: null,
+      h1: null,
+      h1Count: 0,
+      h2Count: 0,
+      hreflang: [],
+      lang: null,
+      wordCount: 1,
+      imagesWithoutAlt: 0,
+      outlinks: [],
+    });
+  });
+
+  it('names the charset the page was decoded with', () => {
+    const body = '<meta charset="windows-1251"><title>x</title>';
+    expect(analyze(body, { contentType: 'text/html' }).charset).toBe('windows-1251');
+    expect(
+      analyze('<title>x</title>', { contentType: 'text/html; charset=iso-8859-1' }).charset,
+    ).toBe('windows-1252');
+  });
+});
+
+describe('outlinks', () => {
+  it('records every http(s) link in order with anchor text, rel and internal, follows only what it may', () => {
+    const page = analyze(`
+      <a href="/a">  Alpha
+        <b>beta</b> &amp; gamma </a>
+      <a href="/a">again</a>
+      <a href="https://other.test/x" rel="nofollow external">Other</a>
+      <a href="/img"><img src="i.png" alt=" Logo  image "></a>
+      <a href="/empty"></a>
+      <a href="mailto:x@site.test">mail</a>
+      <a href="/nf" rel="nofollow">no</a>`);
+    expect(page.outlinks).toEqual([
+      { url: 'http://site.test/a', text: 'Alpha beta & gamma', rel: null, internal: true },
+      { url: 'http://site.test/a', text: 'again', rel: null, internal: true },
+      { url: 'https://other.test/x', text: 'Other', rel: 'nofollow external', internal: false },
+      { url: 'http://site.test/img', text: 'Logo image', rel: null, internal: true },
+      { url: 'http://site.test/empty', text: '', rel: null, internal: true },
+      { url: 'http://site.test/nf', text: 'no', rel: 'nofollow', internal: true },
+    ]);
+    expect(page.links).toEqual([
+      'http://site.test/a',
+      'http://site.test/img',
+      'http://site.test/empty',
+    ]);
+    expect(page.linkCount).toBe(7);
+  });
+
+  it('marks links outside the boundary external even when include patterns skip internal ones', () => {
+    const page = analyze('<a href="/keep/1">k</a><a href="/skip/1">s</a>', {
+      include: ['/keep/'],
+    });
+    expect(page.outlinks.map((link) => link.internal)).toEqual([true, true]);
+    expect(page.links).toEqual(['http://site.test/keep/1']);
+  });
+
+  it('caps anchor texts and the number of outlinks stored', () => {
+    const long = 'word '.repeat(MAX_STORED_TEXT);
+    const links = Array.from(
+      { length: MAX_OUTLINKS_PER_PAGE + 5 },
+      (_, n) => `<a href="/p${n}">${n}</a>`,
+    );
+    const page = analyze(`<a href="/long">${long}</a>${links.join('')}`);
+    expect(page.outlinks[0]!.text.length).toBe(MAX_STORED_TEXT);
+    expect(page.outlinks).toHaveLength(MAX_OUTLINKS_PER_PAGE);
+    expect(page.linkCount).toBe(MAX_OUTLINKS_PER_PAGE + 6);
+    expect(page.links).toHaveLength(MAX_OUTLINKS_PER_PAGE + 6);
+  });
+
+  it('applies the URL rules: tracking parameters, query order, endless paths', () => {
+    const html = `<a href="/x?utm_source=a&b=2&gclid=z&a=1">t</a>
+      <a href="/a/b/a/b/a/b/a/b/">loop</a><a href="/a/b/a/b/a/b/">three times</a>`;
+    const page = analyze(html, { urls: { stripTrackingParams: true, sortQueryParams: true } });
+    expect(page.outlinks.map((link) => link.url)).toEqual([
+      'http://site.test/x?a=1&b=2',
+      'http://site.test/a/b/a/b/a/b/a/b/',
+      'http://site.test/a/b/a/b/a/b/',
+    ]);
+    expect(page.links).toEqual(['http://site.test/x?a=1&b=2', 'http://site.test/a/b/a/b/a/b/']);
+    const plain = analyze(html);
+    expect(plain.outlinks[0]!.url).toBe('http://site.test/x?utm_source=a&b=2&gclid=z&a=1');
+  });
+});
+
+describe('response headers', () => {
+  it('stores lowercased names, joins repeats and caps values', () => {
+    expect(
+      storedHeaders({
+        'content-type': 'text/html',
+        'set-cookie': ['a=1', 'b=2'],
+        'x-long': 'v'.repeat(MAX_STORED_TEXT + 10),
+      }),
+    ).toEqual({
+      'content-type': 'text/html',
+      'set-cookie': 'a=1, b=2',
+      'x-long': 'v'.repeat(MAX_STORED_TEXT),
+    });
+  });
+
+  it.each([
+    ['<https://site.test/c>; rel="canonical"', 'https://site.test/c'],
+    ['</c>; rel=canonical', 'http://site.test/c'],
+    ['</a>; rel="alternate"; hreflang="de", </b#x>; rel="next canonical"', 'http://site.test/b'],
+    ['</a>; rel="alternate"', null],
+    [undefined, null],
+  ])('reads the canonical from Link: %s', (header, expected) => {
+    expect(canonicalFromLinkHeader(header, 'http://site.test/page')).toBe(expected);
+  });
+});
+
+describe('word count across encodings', () => {
+  it.each([
+    ['utf-8', Buffer.from('<p>Привет мир — 中文 « x » “quoted” …</p>'), 5],
+    [
+      'windows-1252',
+      Buffer.from([...Buffer.from('<p>caf'), 0xe9, 0x20, 0x97, 0x20, 0x61, 0x3c]),
+      2,
+    ],
+  ])('counts letters, not punctuation, in %s', (charset, body, words) => {
+    const rules = linkRulesFor({
+      scope: { scope: 'host', startUrls: ['http://site.test/'], include: [], exclude: [] },
+      urls: noRules,
+      honourNofollow: true,
+    });
+    const page = analyzePage(body, `text/html; charset=${charset}`, 'http://site.test/', rules);
+    expect(page.wordCount).toBe(words);
+  });
+});
