@@ -7,6 +7,7 @@ import { openDatabase, type Db } from '../electron/engine/store/database';
 import { encodeCursor } from '../electron/engine/results/keyset-cursor';
 import { buildPageQuery, queryPages } from '../electron/engine/results/page-query';
 import { iterateReport } from '../electron/engine/results/reports';
+import { compareJobs } from '../electron/engine/results/compare-jobs';
 import { REPORT_NAMES, type PageQuery } from '../shared/results';
 import { buildJob, seeded } from './results-build';
 
@@ -105,10 +106,13 @@ try {
   const db = openDatabase(file);
   const inserts: number[] = [];
   let jobId = 0;
+  let secondJobId = 0;
   for (let run = 0; run < RUNS; run++) {
     const built = buildJob(db, PAGES, 10);
     inserts.push(built.pagesPerSecond);
     if (run === 0) jobId = built.jobId;
+    else if (run === 1)
+      secondJobId = built.jobId; // the same site again: compared below
     else db.prepare('DELETE FROM jobs WHERE id = ?').run(built.jobId);
     process.stderr.write(
       `insert run ${run + 1}: ${built.pagesPerSecond.toFixed(0)} pages/s (10 links each)\n`,
@@ -145,6 +149,16 @@ try {
       }),
     );
     console.log(`  ${name.padEnd(24)} ${median(runs).toFixed(0).padStart(6)} ms  ${rows} rows`);
+  }
+
+  if (secondJobId) {
+    const runs = Array.from({ length: RUNS }, () =>
+      time(() => compareJobs(db, { base: jobId, other: secondJobId, limit: LIMIT })),
+    );
+    console.log(
+      `\ncompare two ${PAGES}-page crawls (summary + first screen): ${median(runs).toFixed(0)} ms`,
+    );
+    db.prepare('DELETE FROM jobs WHERE id = ?').run(secondJobId);
   }
 
   const exportJobId = EXPORT_ROWS === PAGES ? jobId : buildJob(db, EXPORT_ROWS, 0).jobId;

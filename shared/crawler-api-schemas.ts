@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { CrawlerRequestMethod } from './crawler-api';
 import { jobSettingsSchema } from './job-settings';
-import { MAX_WORKERS } from './limits';
+import { MAX_URL_LENGTH, MAX_WORKERS } from './limits';
 import { exportRequestSchema, RESULTS_REQUEST_SCHEMAS } from './results';
 
 /** Job settings as a UI sends them: `workers` may be left to the host (all cores). */
@@ -26,6 +26,12 @@ export const CRAWLER_REQUEST_SCHEMAS = {
   resumeJob: z.tuple([jobId, z.strictObject({ workers: workers.optional() }).optional()]),
   resizePool: z.tuple([jobId, workers]),
   exportJob: z.tuple([exportRequestSchema]),
+  previewExtraction: z.tuple([
+    z.strictObject({
+      url: z.string().max(MAX_URL_LENGTH, `URL longer than ${MAX_URL_LENGTH} characters`),
+      settings: z.record(z.string(), z.unknown()),
+    }),
+  ]),
   ...RESULTS_REQUEST_SCHEMAS,
 } as const satisfies Record<CrawlerRequestMethod, z.ZodType>;
 

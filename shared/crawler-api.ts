@@ -1,3 +1,4 @@
+import type { ExtractedValue } from './extraction';
 import type { JobSettings, JobSettingsInput } from './job-settings';
 import type { JobStatus, ProgressSnapshot } from './progress';
 import type { ExportRequest, ResultsRequests } from './results';
@@ -45,6 +46,30 @@ export interface CrawlerRequests extends ResultsRequests {
    * for a file with a save dialog and resolves once it is written.
    */
   exportJob(request: ExportRequest): Promise<ExportOutcome>;
+  /**
+   * "Test on a URL": fetches one URL with the settings (User-Agent, headers,
+   * auth, proxy, timeouts) and runs their extraction rules on it in a
+   * one-off worker process, time-limited. Nothing is stored. A URL that
+   * cannot be fetched is a clear error.
+   */
+  previewExtraction(request: ExtractionPreviewRequest): Promise<ExtractionPreview>;
+}
+
+export interface ExtractionPreviewRequest {
+  url: string;
+  /** The New crawl form's settings; their `extract` rules are the ones tested. */
+  settings: JobStartInput;
+}
+
+export interface ExtractionPreview {
+  /** Where the content came from, after redirects. */
+  finalUrl: string;
+  status: number;
+  contentType: string | null;
+  /** False when the response is not HTML: rules run on HTML pages only. */
+  html: boolean;
+  /** One entry per rule, in order: text, a list for rules that keep every match, null for no match. */
+  values: { name: string; value: ExtractedValue }[];
 }
 
 export type ExportOutcome =
@@ -82,6 +107,7 @@ export const CRAWLER_API_CHANNELS = {
   resumeJob: 'trawl:resume-job',
   resizePool: 'trawl:resize-pool',
   exportJob: 'trawl:export-job',
+  previewExtraction: 'trawl:preview-extraction',
   queryPages: 'trawl:query-pages',
   pageDetail: 'trawl:page-detail',
   queryLinks: 'trawl:query-links',

@@ -65,8 +65,8 @@ export type StatusClass = (typeof STATUS_CLASSES)[number];
 
 const jobId = z.number().int().min(1);
 const limit = z.number().int().min(1).max(MAX_PAGE_LIMIT);
-/** Opaque: pass back `nextCursor` exactly as received. */
-const cursor = z.string().max(4 * MAX_URL_LENGTH);
+/** Opaque: pass back `nextCursor` exactly as received (it carries a sort value, e.g. a long title). */
+const cursor = z.string().max(256 * 1024);
 
 export const pageFiltersSchema = z.strictObject({
   /** Any of these classes; `failed`/`blocked` are URLs without a response. */

@@ -61,8 +61,9 @@ export function registerExportCommand(program: Command): void {
       });
       if (!parsed.success) throw new UserError(describeSchemaError(parsed.error));
       const db = openDatabase(databasePath(options.db), { mustExist: true });
-      // Progress only for a person watching: never into a pipe or a log file.
-      const showProgress = process.stderr.isTTY && Boolean(options.out);
+      // Progress only for a person watching (never into a log file), and not over rows
+      // going to the same terminal.
+      const showProgress = process.stderr.isTTY && (Boolean(options.out) || !process.stdout.isTTY);
       try {
         const { rows } = await exportJob(
           db,
@@ -76,7 +77,11 @@ export function registerExportCommand(program: Command): void {
             }),
           },
         );
-        if (showProgress) process.stderr.write(`\rexported ${rows} rows to ${options.out}\n`);
+        if (showProgress) {
+          process.stderr.write(
+            `\rexported ${rows} rows${options.out ? ` to ${options.out}` : ''}\n`,
+          );
+        }
       } finally {
         db.close();
       }

@@ -8,6 +8,7 @@ import { ExternalChecker } from './external-checker';
 import { Frontier } from './frontier';
 import { HostLimits } from './host-limits';
 import { HostScheduler } from './host-scheduler';
+import { createMainFetch, type MainFetch } from './main-fetch';
 import { RobotsCache } from './robots';
 import { seedFromSitemaps } from './sitemap-seeder';
 import type { Logger } from './logger';
@@ -16,12 +17,12 @@ import type { Db } from './store/database';
 import { JobStore } from './store/job-store';
 import { Throughput } from './throughput';
 import { UserError } from './user-error';
+import { scopeOf, workerConfigFor } from './worker-config';
 import { WorkerPool } from './worker-pool';
 
 /** Results buffered before a flush is forced, and the longest a result waits. */
 const FLUSH_BATCH = 64;
 const FLUSH_DELAY_MS = 25;
-const HEARTBEAT_MS = 1000;
 /** URLs held in the per-host queues, on top of the frontier's window. */
 const SCHEDULER_BUFFER = 1000;
 const RECENT_ERRORS = 20;
@@ -54,6 +55,8 @@ export class CrawlJob {
   private readonly scheduler: HostScheduler;
   private readonly checker: ExternalChecker | null;
   private readonly withinBoundary: (url: string) => boolean;
+  /** Main's own requests (robots.txt, sitemaps, external checks), sent with the job's settings. */
+  private readonly mainFetch: MainFetch;
   /** Sitemap mode: seeding is under way (it ends the job if it finds nothing). */
   private seeding: Promise<void> | null = null;
   private readonly seedingAbort = new AbortController();
@@ -80,18 +83,22 @@ export class CrawlJob {
     // First: a job another process is crawling is refused before anything changes.
     this.jobs.markStarted(this.id, this.settings);
     this.limits = new HostLimits(this.settings);
+    this.mainFetch = createMainFetch(this.settings);
     this.robots = this.settings.ignoreRobots
       ? null
-      : new RobotsCache(this.settings.userAgent, this.logger, (origin, crawlDelayMs) => {
-          if (crawlDelayMs > 0) this.limits.raiseDelay(origin, crawlDelayMs);
-          this.scheduler.robotsLoaded(origin);
-          this.pump();
-        });
-    const { scope, startUrls, include, exclude } = this.settings;
-    this.scope = { scope, startUrls, include, exclude };
+      : new RobotsCache(
+          this.settings.userAgent,
+          this.mainFetch,
+          this.logger,
+          (origin, crawlDelayMs) => {
+            if (crawlDelayMs > 0) this.limits.raiseDelay(origin, crawlDelayMs);
+            this.scheduler.robotsLoaded(origin);
+            this.pump();
+          },
+        );
+    this.scope = scopeOf(this.settings);
     // Main checks the scope's boundary (not the user's patterns) on what workers send.
-    const boundary = createScope(this.scope, { withPatterns: false });
-    this.withinBoundary = (url) => URL.canParse(url) && boundary(new URL(url));
+    this.withinBoundary = onHref(createScope(this.scope, { withPatterns: false }));
     // A list crawl fetches exactly its URLs: nothing found on them is queued.
     const maxDepth = this.settings.mode === 'list' ? 0 : this.settings.maxDepth;
     this.frontier = new Frontier(options.db, this.id, {
@@ -112,8 +119,7 @@ export class CrawlJob {
           db: options.db,
           jobId: this.id,
           limits: this.limits,
-          userAgent: this.settings.userAgent,
-          headers: this.settings.headers,
+          fetch: this.mainFetch,
           timeoutMs: this.settings.timeoutMs,
           logger: this.logger,
           onIdle: () => this.pump(),
@@ -130,37 +136,7 @@ export class CrawlJob {
       {
         size: this.settings.workers,
         stallMs: this.settings.workerStallMs,
-        config: {
-          concurrency: this.settings.concurrency,
-          userAgent: this.settings.userAgent,
-          timeouts: {
-            connectMs: this.settings.connectTimeoutMs,
-            firstByteMs: this.settings.firstByteTimeoutMs,
-            totalMs: this.settings.timeoutMs,
-          },
-          retry: {
-            retries: this.settings.retries,
-            baseDelayMs: this.settings.retryBaseDelayMs,
-            maxDelayMs: this.settings.maxRetryDelayMs,
-          },
-          maxBodyBytes: this.settings.maxBodyBytes,
-          maxDecodedBytes: this.settings.maxDecodedBytes,
-          maxRedirects: this.settings.maxRedirects,
-          scope: this.scope,
-          urls: {
-            stripTrackingParams: this.settings.stripTrackingParams,
-            sortQueryParams: this.settings.sortQueryParams,
-            maxRepeatedPathSegments: this.settings.maxRepeatedPathSegments,
-          },
-          cookies: this.settings.cookies,
-          basicAuth: this.settings.basicAuth,
-          proxy: this.settings.proxy,
-          honourNofollow: this.settings.honourNofollow,
-          extract: this.settings.extract,
-          headers: this.settings.headers,
-          // Several beats per stall period, so only a worker that is really stuck is replaced.
-          heartbeatMs: Math.min(HEARTBEAT_MS, Math.floor(this.settings.workerStallMs / 4)),
-        },
+        config: workerConfigFor(this.settings),
       },
       {
         onResults: (results, pid) => this.store(results, pid),
@@ -315,11 +291,12 @@ export class CrawlJob {
   private seedFromSitemaps(): void {
     const seeding = seedFromSitemaps({
       startUrls: this.settings.startUrls,
-      userAgent: this.settings.userAgent,
-      headers: this.settings.headers,
+      fetch: this.mainFetch,
+      maxRedirects: this.settings.maxRedirects,
       // With robots.txt ignored, it is still where a site names its sitemaps.
-      robots: this.robots ?? new RobotsCache(this.settings.userAgent, this.logger),
-      accepts: this.withinBoundary,
+      robots: this.robots ?? new RobotsCache(this.settings.userAgent, this.mainFetch, this.logger),
+      // The whole scope, patterns included: each sitemap URL is tested once, here (see docs/page-data.md).
+      accepts: onHref(createScope(this.scope)),
       seed: (urls) => {
         try {
           const added = this.frontier.seedFromSitemap(urls);
@@ -419,4 +396,9 @@ export class CrawlJob {
       ...(error ? { error: error.message } : {}),
     });
   }
+}
+
+/** A URL test for URL strings; one that does not parse fails it. */
+function onHref(test: (url: URL) => boolean): (href: string) => boolean {
+  return (href) => URL.canParse(href) && test(new URL(href));
 }

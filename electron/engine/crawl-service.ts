@@ -6,7 +6,7 @@ import {
   type JobSettingsInput,
 } from '../../shared/job-settings';
 import { MAX_WORKERS } from '../../shared/limits';
-import { normalizeUrl } from '../../shared/url-normalize';
+import { normalizeWithRules } from '../../shared/url-normalize';
 import { CrawlJob } from './crawl-job';
 import { silentLogger, type Logger } from './logger';
 import type { ProcessLauncher } from './process-launcher';
@@ -44,7 +44,8 @@ export class CrawlService {
       throw new UserError(`invalid job settings: ${describeSchemaError(parsed.error)}`);
     const settings: JobSettings = {
       ...parsed.data,
-      startUrls: parsed.data.startUrls.map((url) => normalizeUrl(url)!),
+      // Start URLs take the job's URL rules too, so a link back to one is the same URL.
+      startUrls: parsed.data.startUrls.map((url) => normalizeWithRules(url, parsed.data)!),
     };
     const record = this.jobs.create(settings);
     return this.launch(record.id, settings);

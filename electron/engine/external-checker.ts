@@ -1,6 +1,7 @@
 import type { Statement } from 'better-sqlite3';
 import { hostOf, type HostLimits } from './host-limits';
 import type { Logger } from './logger';
+import type { MainFetch } from './main-fetch';
 import { describeError } from './sitemap-seeder';
 import type { Db } from './store/database';
 
@@ -15,8 +16,8 @@ export interface ExternalCheckerOptions {
   db: Db;
   jobId: number;
   limits: HostLimits;
-  userAgent: string;
-  headers: Record<string, string>;
+  /** Sends each check with the job's settings (proxy, auth, headers). */
+  fetch: MainFetch;
   timeoutMs: number;
   logger: Logger;
   /** Called when the checker has nothing left to do (for now). */
@@ -165,17 +166,15 @@ export class ExternalChecker {
   }
 
   private async requestStatus(url: string): Promise<number> {
-    const { protocol } = new URL(url);
-    if (protocol !== 'http:' && protocol !== 'https:') throw new Error(`not an http(s) URL`);
     const request = async (method: 'HEAD' | 'GET') => {
-      const response = await fetch(url, {
+      const response = await this.options.fetch(url, {
         method,
-        redirect: 'manual',
-        headers: { ...this.options.headers, 'user-agent': this.options.userAgent },
-        signal: AbortSignal.any([this.abort.signal, AbortSignal.timeout(this.options.timeoutMs)]),
+        maxRedirects: 0,
+        timeoutMs: this.options.timeoutMs,
+        signal: this.abort.signal,
       });
       // Only the status matters: the body is never read.
-      await response.body?.cancel();
+      response.body.destroy();
       return response.status;
     };
     const status = await request('HEAD');

@@ -1,10 +1,13 @@
 import robotsParser from 'robots-parser';
 import type { Logger } from './logger';
+import { readCapped, type MainFetch } from './main-fetch';
 
 type Rules = ReturnType<typeof robotsParser>;
 
 const ROBOTS_TIMEOUT_MS = 10_000;
 const ROBOTS_MAX_BYTES = 500 * 1024;
+/** RFC 9309: crawlers follow at least five redirects for robots.txt. */
+const ROBOTS_MAX_REDIRECTS = 5;
 /** Crawl-delay is honoured up to the largest --host-delay (10 minutes). */
 const MAX_CRAWL_DELAY_MS = 600_000;
 
@@ -22,6 +25,7 @@ export class RobotsCache {
 
   constructor(
     private readonly userAgent: string,
+    private readonly fetch: MainFetch,
     private readonly logger: Logger,
     private readonly onLoaded: (origin: string, crawlDelayMs: number) => void = () => {},
   ) {}
@@ -76,15 +80,15 @@ export class RobotsCache {
   private async fetchRules(origin: string): Promise<Rules | null> {
     const robotsUrl = `${origin}/robots.txt`;
     try {
-      // Node's built-in fetch: main stays free of got (about 12 MB less resident).
-      const response = await fetch(robotsUrl, {
-        headers: { 'user-agent': this.userAgent },
-        signal: AbortSignal.timeout(ROBOTS_TIMEOUT_MS),
+      const response = await this.fetch(robotsUrl, {
+        maxRedirects: ROBOTS_MAX_REDIRECTS,
+        timeoutMs: ROBOTS_TIMEOUT_MS,
       });
-      if (response.ok) {
-        const text = (await readCapped(response, ROBOTS_MAX_BYTES)).toString('utf8');
+      if (response.status >= 200 && response.status < 300) {
+        const text = (await readCapped(response.body, ROBOTS_MAX_BYTES)).toString('utf8');
         return robotsParser(robotsUrl, text);
       }
+      response.body.destroy();
       if (response.status >= 500) {
         this.logger(
           'warn',
@@ -97,22 +101,4 @@ export class RobotsCache {
     }
     return null;
   }
-}
-
-/** A fetch response's body, cut off after `maxBytes` (a hostile server can send it endlessly). */
-async function readCapped(response: Response, maxBytes: number): Promise<Buffer> {
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  const reader = response.body!.getReader();
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    chunks.push(value);
-    size += value.length;
-    if (size >= maxBytes) {
-      await reader.cancel();
-      break;
-    }
-  }
-  return Buffer.concat(chunks).subarray(0, maxBytes);
 }

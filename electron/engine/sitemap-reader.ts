@@ -1,9 +1,9 @@
 import { pipeline, Readable } from 'node:stream';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
-import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { createGunzip } from 'node:zlib';
 import { SaxesParser } from 'saxes';
 import { MAX_URL_LENGTH } from '../../shared/limits';
+import type { MainFetch } from './main-fetch';
 
 /** The sitemaps.org limit on one file, before and after decompression. */
 export const MAX_SITEMAP_BYTES = 50 * 1024 * 1024;
@@ -14,8 +14,9 @@ const BATCH = 500;
 const YIELD_EVERY_CHARS = 256 * 1024;
 
 export interface SitemapReadOptions {
-  userAgent: string;
-  headers: Record<string, string>;
+  /** Sends the request with the job's settings (proxy, auth, headers). */
+  fetch: MainFetch;
+  maxRedirects: number;
   /** Aborts the read (the job stops). */
   signal: AbortSignal;
   /** Receives the page URLs of a `<urlset>` in batches, as written; returns false to stop reading. */
@@ -41,15 +42,16 @@ export async function readSitemap(
   options: SitemapReadOptions,
 ): Promise<SitemapContents> {
   const maxBytes = options.maxBytes ?? MAX_SITEMAP_BYTES;
-  const response = await fetch(url, {
-    headers: { ...options.headers, 'user-agent': options.userAgent },
-    signal: AbortSignal.any([options.signal, AbortSignal.timeout(SITEMAP_TIMEOUT_MS)]),
+  const response = await options.fetch(url, {
+    maxRedirects: options.maxRedirects,
+    timeoutMs: SITEMAP_TIMEOUT_MS,
+    signal: options.signal,
   });
-  if (!response.ok || !response.body) {
-    await response.body?.cancel();
+  const raw = response.body;
+  if (response.status < 200 || response.status >= 300) {
+    raw.destroy();
     throw new Error(`HTTP ${response.status}`);
   }
-  const raw = Readable.fromWeb(response.body as WebReadableStream<Uint8Array>);
   const parsed = new SitemapParser(options.onUrls);
   const decoder = new TextDecoder('utf-8');
   let sinceYield = 0;
@@ -67,6 +69,9 @@ export async function readSitemap(
     // What was parsed before the body failed (too large, cut off) still counts.
     parsed.handOver();
     throw error;
+  } finally {
+    // Stopped early or failed: the rest of the body is not wanted.
+    raw.destroy();
   }
   return parsed.finish();
 }

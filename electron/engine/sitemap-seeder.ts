@@ -1,5 +1,6 @@
 import { normalizeUrl } from '../../shared/url-normalize';
 import type { Logger } from './logger';
+import type { MainFetch } from './main-fetch';
 import type { RobotsCache } from './robots';
 import { readSitemap } from './sitemap-reader';
 
@@ -9,11 +10,12 @@ export const MAX_SITEMAP_URLS = 1_000_000;
 
 export interface SitemapSeedOptions {
   startUrls: readonly string[];
-  userAgent: string;
-  headers: Record<string, string>;
+  /** Sends each request with the job's settings (proxy, auth, headers). */
+  fetch: MainFetch;
+  maxRedirects: number;
   /** Reads each site's `Sitemap:` lines. */
   robots: RobotsCache;
-  /** The scope's boundary: URLs outside it are not seeded. */
+  /** The job's scope, include and exclude patterns too: URLs it refuses are not seeded. */
   accepts: (url: string) => boolean;
   /** Stores a batch of in-scope URLs; returns how many were new. */
   seed: (urls: string[]) => number;
@@ -94,8 +96,8 @@ export async function seedFromSitemaps(options: SitemapSeedOptions): Promise<Sit
     skipped = 0;
     try {
       const contents = await readSitemap(url, {
-        userAgent: options.userAgent,
-        headers: options.headers,
+        fetch: options.fetch,
+        maxRedirects: options.maxRedirects,
         signal: options.signal,
         onUrls,
       });
@@ -105,7 +107,7 @@ export async function seedFromSitemaps(options: SitemapSeedOptions): Promise<Sit
         contents.kind === 'sitemapindex'
           ? `sitemap index ${url}: ${contents.sitemaps.length} sitemaps`
           : `sitemap ${url}: ${summary.listed - before} URLs` +
-              (skipped > 0 ? ` (${skipped} outside the scope skipped)` : ''),
+              (skipped > 0 ? ` (${skipped} outside the scope or its patterns skipped)` : ''),
       );
     } catch (error) {
       if (options.signal.aborted) break;

@@ -1,8 +1,17 @@
-import type { CrawlerApi, ExportOutcome, JobInfo, JobStartInput } from '../../shared/crawler-api';
+import type {
+  CrawlerApi,
+  ExportOutcome,
+  ExtractionPreview,
+  ExtractionPreviewRequest,
+  JobInfo,
+  JobStartInput,
+} from '../../shared/crawler-api';
+import { describeSchemaError, jobSettingsSchema } from '../../shared/job-settings';
 import type { ProgressSnapshot } from '../../shared/progress';
 import type { ExportRequest, ResultsRequests } from '../../shared/results';
 import type { CrawlJob } from '../engine/crawl-job';
 import { CrawlService, defaultWorkerCount } from '../engine/crawl-service';
+import { previewExtraction } from '../engine/extraction-preview';
 import { silentLogger, type Logger } from '../engine/logger';
 import type { ProcessLauncher } from '../engine/process-launcher';
 import type { Db } from '../engine/store/database';
@@ -79,6 +88,22 @@ export class CrawlerHost implements CrawlerApi {
   exportJob(request: ExportRequest): Promise<ExportOutcome> {
     this.store.get(request.jobId); // a clear error for an unknown job, before any dialog
     return this.options.exportJob(request);
+  }
+
+  async previewExtraction(request: ExtractionPreviewRequest): Promise<ExtractionPreview> {
+    const { url } = request;
+    if (!URL.canParse(url) || !/^https?:$/.test(new URL(url).protocol)) {
+      throw new UserError(`"${url.slice(0, 200)}" is not an absolute http(s) URL`);
+    }
+    // The form's start URLs may still be empty: the tested URL stands in for them.
+    const parsed = jobSettingsSchema.safeParse({
+      ...request.settings,
+      startUrls: [url],
+      workers: 1,
+    });
+    if (!parsed.success) throw new UserError(describeSchemaError(parsed.error));
+    if (parsed.data.extract.length === 0) throw new UserError('add an extraction rule to test');
+    return previewExtraction(this.options.launcher, parsed.data, url);
   }
 
   queryPages: ResultsRequests['queryPages'] = (query) => this.options.results.queryPages(query);

@@ -1,13 +1,11 @@
-import http from 'node:http';
-import https from 'node:https';
+import type http from 'node:http';
 import got, { type Got, type Request } from 'got';
-import { HttpProxyAgent } from 'http-proxy-agent';
-import { HttpsProxyAgent } from 'https-proxy-agent';
 import { CookieJar } from 'tough-cookie';
 import { MAX_URL_LENGTH } from '../../shared/limits';
 import { createScope } from '../../shared/scope';
 import { parseCrawlableUrl } from '../../shared/url-normalize';
 import type { RedirectHop, WorkerConfig } from '../../shared/worker-protocol';
+import { basicAuthFor, jobAgents } from '../engine/job-http';
 import { decodeBody } from './decode-body';
 
 export interface FetchedResponse {
@@ -62,37 +60,6 @@ export function redirectsOf(error: unknown): RedirectHop[] {
   return (error as { redirects?: RedirectHop[] } | null)?.redirects ?? [];
 }
 
-/**
- * Keep-alive agents sized to the concurrency, through the job's proxy when it
- * has one: plain HTTP as absolute-form requests to the proxy (what every
- * forward proxy serves; many refuse CONNECT to ports other than 443), HTTPS
- * through a CONNECT tunnel.
- */
-function agentsFor(config: WorkerConfig): { http: http.Agent; https: https.Agent } {
-  const options = { keepAlive: true, maxSockets: config.concurrency, scheduling: 'lifo' as const };
-  if (config.proxy === null)
-    return { http: new http.Agent(options), https: new https.Agent(options) };
-  return {
-    http: new HttpProxyAgent(config.proxy, options),
-    https: new HttpsProxyAgent(config.proxy, options) as unknown as https.Agent,
-  };
-}
-
-/**
- * The Authorization header for a URL: only for the host its credentials were
- * given for (`host:port`, or `host` for any port), so it never follows a
- * redirect to another host.
- */
-function basicAuthFor(config: WorkerConfig): (url: URL) => string | undefined {
-  const byHost = new Map(
-    config.basicAuth.map(({ host, username, password }) => [
-      host.toLowerCase(),
-      `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}`,
-    ]),
-  );
-  return (url) => byHost.get(url.host) ?? byHost.get(url.hostname);
-}
-
 /** Reads a stream whole, failing once it passes `limit` bytes. */
 function readBody(stream: Request, limit: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
@@ -124,9 +91,14 @@ function discardBody(stream: Request): Promise<void> {
  */
 export function createFetcher(config: WorkerConfig): (url: string) => Promise<FetchedResponse> {
   const inScope = createScope(config.scope);
-  const authorization = basicAuthFor(config);
+  const authorization = basicAuthFor(config.basicAuth);
   const client: Got = got.extend({
-    agent: agentsFor(config),
+    // Keep-alive agents sized to the concurrency.
+    agent: jobAgents(config.proxy, {
+      keepAlive: true,
+      maxSockets: config.concurrency,
+      scheduling: 'lifo',
+    }),
     headers: {
       'user-agent': config.userAgent,
       accept: 'text/html,application/xhtml+xml;q=0.9,*/*;q=0.5',

@@ -1,5 +1,6 @@
 import { gzipSync } from 'node:zlib';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { createMainFetch } from '../../electron/engine/main-fetch';
 import { readSitemap } from '../../electron/engine/sitemap-reader';
 import { engineEnv } from './engine-env';
 
@@ -120,7 +121,9 @@ describe('sitemap mode', () => {
     expect(env.logs).toContainEqual(
       expect.stringMatching(/sitemap .*\/maps\/broken\.xml failed: not valid sitemap XML/),
     );
-    expect(env.logs).toContainEqual(expect.stringMatching(/1 outside the scope skipped/));
+    expect(env.logs).toContainEqual(
+      expect.stringMatching(/1 outside the scope or its patterns skipped/),
+    );
   });
 
   it('reads a start URL ending in .xml.gz as the sitemap itself', async () => {
@@ -161,8 +164,8 @@ describe('sitemap mode', () => {
     const seen: string[] = [];
     await expect(
       readSitemap(`${origin}/bomb.xml.gz`, {
-        userAgent: 'test',
-        headers: {},
+        fetch: createMainFetch({ userAgent: 'test', headers: {}, basicAuth: [], proxy: null }),
+        maxRedirects: 0,
         signal: new AbortController().signal,
         onUrls: (locs) => (seen.push(...locs), true),
         maxBytes: 64 * 1024,

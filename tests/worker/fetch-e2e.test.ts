@@ -5,6 +5,7 @@ import zlib from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../electron/engine/store/database';
 import { runCli } from '../helpers/cli';
+import { startForwardProxy } from '../helpers/forward-proxy';
 import { expectNoSurvivors, tagProcesses } from '../helpers/processes';
 import { tempDir } from '../helpers/temp-db';
 
@@ -116,7 +117,7 @@ function site(request: http.IncomingMessage, response: http.ServerResponse, orig
 let tag: string;
 let temp: ReturnType<typeof tempDir>;
 let dbFile: string;
-const servers: Server[] = [];
+const servers: Pick<Server, 'close'>[] = [];
 
 beforeEach(() => {
   tag = tagProcesses();
@@ -352,26 +353,13 @@ describe('cookies, basic auth and proxy', () => {
 
   it('sends every request through --proxy', async () => {
     const target = await serve(site);
-    const proxied: string[] = [];
-    // A tiny forward proxy: absolute-form request lines, relayed with node:http.
-    const proxy = await serve((request, response) => {
-      proxied.push(request.url ?? '');
-      const upstream = http.request(
-        request.url!,
-        { method: request.method, headers: { ...request.headers, via: '1.1 test-proxy' } },
-        (answer) => {
-          response.writeHead(answer.statusCode!, answer.headers);
-          answer.pipe(response);
-        },
-      );
-      upstream.on('error', () => response.destroy());
-      request.pipe(upstream);
-    });
+    const proxy = await startForwardProxy();
+    servers.push(proxy);
     const urls = [`${target.origin}/chain/1`, `${target.origin}/fields`];
     await crawl(urls, '--proxy', proxy.origin);
     expect(page(urls[0]!).title).toBe('Chain end');
     expect(page(urls[1]!).title).toBe('Fields page');
-    expect(proxied.sort()).toEqual(
+    expect(proxy.urls.sort()).toEqual(
       [...urls, `${target.origin}/chain/2`, `${target.origin}/chain/3`].sort(),
     );
     expect(target.requests.every((request) => request.headers.via === '1.1 test-proxy')).toBe(true);

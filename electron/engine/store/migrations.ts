@@ -162,5 +162,7 @@ export const migrations: readonly string[] = [
   CREATE INDEX pages_job_response ON pages (job_id, response_ms);
   CREATE INDEX pages_job_bytes ON pages (job_id, bytes);
   CREATE INDEX pages_job_words ON pages (job_id, word_count);
+  -- external link targets only (a small part of all links): the external-links report
+  CREATE INDEX links_external ON links (job_id, to_url) WHERE internal = 0;
   `,
 ];

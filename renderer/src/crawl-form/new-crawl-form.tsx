@@ -10,6 +10,7 @@ import {
   type FieldErrors,
   type FormField,
 } from './form-model';
+import { ExtractionTester } from './extraction-tester';
 import { PresetBar } from './preset-bar';
 
 const MODE_HELP: Record<(typeof CRAWL_MODES)[number], string> = {
@@ -228,6 +229,7 @@ export function NewCrawlForm({ coreCount }: { coreCount: number }) {
           errors={errors}
           set={set}
         />
+        <ExtractionTester form={form} coreCount={coreCount} />
       </fieldset>
 
       {errors.general && (

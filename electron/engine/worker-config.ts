@@ -1,0 +1,46 @@
+import type { JobSettings } from '../../shared/job-settings';
+import type { ScopeSettings } from '../../shared/scope';
+import type { WorkerConfig } from '../../shared/worker-protocol';
+
+const HEARTBEAT_MS = 1000;
+
+/** The scope part of a job's settings: what workers and main test URLs against. */
+export function scopeOf(settings: JobSettings): ScopeSettings {
+  const { scope, startUrls, include, exclude } = settings;
+  return { scope, startUrls, include, exclude };
+}
+
+/** What a worker process is told about a job (the `configure` message). */
+export function workerConfigFor(settings: JobSettings): WorkerConfig {
+  return {
+    concurrency: settings.concurrency,
+    userAgent: settings.userAgent,
+    timeouts: {
+      connectMs: settings.connectTimeoutMs,
+      firstByteMs: settings.firstByteTimeoutMs,
+      totalMs: settings.timeoutMs,
+    },
+    retry: {
+      retries: settings.retries,
+      baseDelayMs: settings.retryBaseDelayMs,
+      maxDelayMs: settings.maxRetryDelayMs,
+    },
+    maxBodyBytes: settings.maxBodyBytes,
+    maxDecodedBytes: settings.maxDecodedBytes,
+    maxRedirects: settings.maxRedirects,
+    scope: scopeOf(settings),
+    urls: {
+      stripTrackingParams: settings.stripTrackingParams,
+      sortQueryParams: settings.sortQueryParams,
+      maxRepeatedPathSegments: settings.maxRepeatedPathSegments,
+    },
+    cookies: settings.cookies,
+    basicAuth: settings.basicAuth,
+    proxy: settings.proxy,
+    honourNofollow: settings.honourNofollow,
+    extract: settings.extract,
+    headers: settings.headers,
+    // Several beats per stall period, so only a worker that is really stuck is replaced.
+    heartbeatMs: Math.min(HEARTBEAT_MS, Math.floor(settings.workerStallMs / 4)),
+  };
+}
