@@ -20,12 +20,8 @@ import { UserError } from './user-error';
 import { scopeOf, workerConfigFor } from './worker-config';
 import { WorkerPool } from './worker-pool';
 
-/**
- * Rows (pages, their links, failures) buffered before a flush is forced, and
- * the longest a result waits. About 1,000 rows is a few milliseconds of
- * SQLite work: a flush never holds the event loop for long.
- */
-const FLUSH_ROWS = 1000;
+/** Results buffered before a flush is forced, and the longest a result waits. */
+const FLUSH_BATCH = 64;
 const FLUSH_DELAY_MS = 25;
 /** URLs held in the per-host queues, on top of the frontier's window. */
 const SCHEDULER_BUFFER = 1000;
@@ -222,7 +218,7 @@ export class CrawlJob {
   private store(results: { task: CrawlTask; result: PageResult }[], workerPid: number): void {
     for (const { task } of results) this.scheduler.finished(task.url);
     for (const { task, result } of results) this.storeOne(task, result, workerPid);
-    if (this.frontier.pendingWrites >= FLUSH_ROWS) this.writeResults();
+    if (this.frontier.pendingWrites >= FLUSH_BATCH) this.writeResults();
     else this.flushTimer ??= setTimeout(() => this.writeResults(), FLUSH_DELAY_MS);
   }
 

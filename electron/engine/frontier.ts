@@ -57,7 +57,6 @@ export class Frontier {
   private pendingPages: PendingPage[] = [];
   /** Failed or blocked URLs, not yet written. */
   private pendingFailures: PendingFailure[] = [];
-  private pendingRows = 0;
   private queuedInDb: number;
   private storedPages: number;
   private failedUrls: number;
@@ -202,17 +201,12 @@ export class Frontier {
     return this.failedUrls;
   }
 
-  /**
-   * Rows the next flush will write, about: a page brings its outlinks and
-   * new links too, so this (not the page count) bounds a flush's time.
-   */
   get pendingWrites(): number {
-    return this.pendingRows + this.pendingFailures.length;
+    return this.pendingPages.length + this.pendingFailures.length;
   }
 
   recordPage(task: CrawlTask, page: FetchedPage, workerPid: number): void {
     this.pendingPages.push({ task, page, workerPid });
-    this.pendingRows += 1 + page.outlinks.length + page.links.length;
     this.storedPages++;
     this.statusCounts.set(page.status, (this.statusCounts.get(page.status) ?? 0) + 1);
   }
@@ -280,7 +274,6 @@ export class Frontier {
     const failures = this.pendingFailures;
     this.pendingPages = [];
     this.pendingFailures = [];
-    this.pendingRows = 0;
     const { maxDepth, accepts, recordExternal } = this.options;
     const sql = this.sql;
     const jobId = this.jobId;
