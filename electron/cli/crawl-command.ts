@@ -16,6 +16,7 @@ import { formatDuration, formatProgress, ProgressLine } from './progress-line';
 interface CrawlOptions extends JobFlags {
   db?: string;
   resume?: number;
+  rerun?: number;
   json?: boolean;
 }
 
@@ -102,6 +103,11 @@ export function registerCrawlCommand(program: Command): void {
     )
     .option('--db <file>', DB_OPTION_HELP)
     .option('--resume <job-id>', 'continue a stopped or interrupted job', wholeNumber(1))
+    .option(
+      '--rerun <job-id>',
+      'crawl again as a new job with the same settings (flags override them)',
+      wholeNumber(1),
+    )
     .option('--json', 'print a JSON summary line on stdout at the end')
     .action(async (urls: string[], options: CrawlOptions) => {
       process.exitCode = await crawl(urls, options);
@@ -110,14 +116,18 @@ export function registerCrawlCommand(program: Command): void {
 
 async function crawl(urls: string[], options: CrawlOptions): Promise<number> {
   const resuming = options.resume !== undefined;
-  if (resuming && (urls.length > 0 || options.list || options.config)) {
-    throw new UserError('give start URLs (or --list, --config) or --resume, not both');
+  const rerunning = options.rerun !== undefined;
+  if ((resuming || rerunning) && (urls.length > 0 || options.list || options.config)) {
+    throw new UserError(
+      `give start URLs (or --list, --config) or ${resuming ? '--resume' : '--rerun'}, not both`,
+    );
   }
+  if (resuming && rerunning) throw new UserError('give --resume or --rerun, not both');
   if (resuming && options.maxDepth !== undefined) {
     throw new UserError('--max-depth cannot change when resuming: the frontier was built with it');
   }
   const input = resuming ? {} : jobInput(urls, options);
-  if (!resuming && input.startUrls === undefined) {
+  if (!resuming && !rerunning && input.startUrls === undefined) {
     throw new UserError('give at least one start URL (or --list, --config, --resume <job-id>)');
   }
   const db = openDatabase(databasePath(options.db));
@@ -134,7 +144,9 @@ async function crawl(urls: string[], options: CrawlOptions): Promise<number> {
             concurrency: options.concurrency,
             maxPages: options.maxPages,
           })
-        : service.start(input);
+        : options.rerun !== undefined
+          ? service.rerun(options.rerun, input)
+          : service.start(input);
     const summary = await runInTerminal(job);
     return report(db, summary, options.json === true);
   } finally {

@@ -66,6 +66,14 @@ export class CrawlService {
     return this.launch(jobId, parsed.data);
   }
 
+  /**
+   * Re-runs a job: a new job with the same settings (a fresh frontier),
+   * with any setting overridden, e.g. the pool size.
+   */
+  rerun(jobId: number, overrides: Partial<JobSettingsInput> = {}): CrawlJob {
+    return this.start({ ...this.jobs.get(jobId).settings, ...definedOnly(overrides) });
+  }
+
   get(jobId: number): CrawlJob | undefined {
     return this.running.get(jobId);
   }

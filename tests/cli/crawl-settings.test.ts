@@ -66,6 +66,28 @@ describe('trawl crawl settings', () => {
     ]);
   });
 
+  it('--rerun crawls again as a new job with the same settings, flags overriding them', async () => {
+    const first = await runCli([
+      ...['crawl', `${site!.origin}/`, '--db', dbFile, '--workers', '1'],
+      ...['--include', '/p/', '--header', 'X-Team: crawlers', '--max-pages', '4', '--json'],
+    ]);
+    expect(JSON.parse(first.stdout)).toMatchObject({ jobId: 1, pages: 4 });
+    requests.length = 0;
+    const again = await runCli([
+      ...['crawl', '--rerun', '1', '--db', dbFile, '--max-pages', '6', '--json'],
+    ]);
+    expect(again.code).toBe(0);
+    expect(JSON.parse(again.stdout)).toMatchObject({ jobId: 2, pages: 6 });
+    // The include pattern and header came from job 1: only /p/ pages after the start.
+    const paths = requests.map((request) => request.path).filter((path) => path !== '/robots.txt');
+    expect(paths.every((path) => path === '/' || path.startsWith('/p/'))).toBe(true);
+    expect(requests.every((request) => request.headers['x-team'] === 'crawlers')).toBe(true);
+
+    const refused = await runCli(['crawl', `${site!.origin}/`, '--rerun', '1', '--db', dbFile]);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/give start URLs \(or --list, --config\) or --rerun, not both/);
+  });
+
   it('--include and --exclude decide which links are followed', async () => {
     const result = await runCli([
       ...['crawl', `${site!.origin}/`, '--db', dbFile, '--workers', '1'],
