@@ -10,6 +10,7 @@ export function JobsList() {
   const progress = useApp((state) => state.progress);
   const navigate = useApp((state) => state.navigate);
   const refreshJobs = useApp((state) => state.refreshJobs);
+  const actionError = useApp((state) => state.actionError);
 
   return (
     <section aria-labelledby="jobs-title">
@@ -22,6 +23,11 @@ export function JobsList() {
       {jobsState === 'error' && (
         <p className="error" role="alert">
           Could not load the jobs: {jobsError}
+        </p>
+      )}
+      {actionError && (
+        <p className="error" role="alert">
+          {actionError}
         </p>
       )}
       {jobsState === 'loading' && jobs.length === 0 && <p className="loading">Loading jobs…</p>}
@@ -70,6 +76,17 @@ function JobRow(props: {
   onOpen: (view: 'dashboard' | 'results', id: number) => void;
 }) {
   const { job } = props;
+  const rerunJob = useApp((state) => state.rerunJob);
+  const renameJob = useApp((state) => state.renameJob);
+  const deleteJob = useApp((state) => state.deleteJob);
+  const rename = () => {
+    const name = window.prompt(`New name for job ${job.id}`, job.name)?.trim();
+    if (name) void renameJob(job.id, name);
+  };
+  const remove = () => {
+    if (window.confirm(`Delete job ${job.id} (${job.name}) and everything it stored?`))
+      void deleteJob(job.id);
+  };
   return (
     <tr data-testid="job-row">
       <th scope="row">{job.id}</th>
@@ -97,6 +114,19 @@ function JobRow(props: {
           aria-label={`Results of job ${job.id}`}
         >
           Results
+        </button>
+        <button
+          type="button"
+          onClick={() => void rerunJob(job)}
+          aria-label={`Run job ${job.id} again with the same settings`}
+        >
+          Run again
+        </button>
+        <button type="button" onClick={rename} aria-label={`Rename job ${job.id}`}>
+          Rename
+        </button>
+        <button type="button" onClick={remove} aria-label={`Delete job ${job.id}`}>
+          Delete
         </button>
       </td>
     </tr>

@@ -16,6 +16,10 @@ export interface JobsSlice {
   stopJob(jobId: number, force: boolean): Promise<void>;
   resumeJob(jobId: number, workers?: number): Promise<void>;
   resizePool(jobId: number, workers: number): Promise<void>;
+  /** A new job with the settings of an earlier one; shows its dashboard. */
+  rerunJob(job: JobInfo): Promise<void>;
+  renameJob(jobId: number, name: string): Promise<void>;
+  deleteJob(jobId: number): Promise<void>;
 }
 
 export const createJobsSlice: SliceCreator<JobsSlice> = (api) => (set, get) => {
@@ -63,5 +67,8 @@ export const createJobsSlice: SliceCreator<JobsSlice> = (api) => (set, get) => {
         get().navigate('dashboard', jobId);
       }),
     resizePool: (jobId, workers) => act(() => api.resizePool(jobId, workers)),
+    rerunJob: (job) => act(() => get().startJob(job.settings)),
+    renameJob: (jobId, name) => act(() => api.renameJob(jobId, name)),
+    deleteJob: (jobId) => act(() => api.deleteJob(jobId)),
   };
 };

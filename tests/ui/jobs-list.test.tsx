@@ -1,0 +1,106 @@
+// @vitest-environment jsdom
+import { cleanup, render, screen, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { CrawlerApi, JobInfo, JobStartInput } from '../../shared/crawler-api';
+import { HostError } from '../../renderer/src/api/ws-client';
+import { JobsList } from '../../renderer/src/jobs/jobs-list';
+import { createAppStore } from '../../renderer/src/store/app-store';
+import { AppContext } from '../../renderer/src/store/store-context';
+import { jobSettingsSchema } from '../../shared/job-settings';
+
+/** The jobs list's actions, over a host that keeps its jobs in an array. */
+
+const settings = jobSettingsSchema.parse({
+  startUrls: ['https://example.com/'],
+  workers: 2,
+  include: ['/docs/'],
+});
+let jobs: JobInfo[];
+let started: JobStartInput[];
+
+beforeEach(() => {
+  started = [];
+  jobs = [
+    {
+      id: 1,
+      name: 'example.com',
+      status: 'finished',
+      settings,
+      createdAt: 0,
+      startedAt: 0,
+      finishedAt: 1000,
+      pages: 12,
+      failed: 0,
+    },
+  ];
+});
+afterEach(() => {
+  cleanup();
+  vi.restoreAllMocks();
+});
+
+function renderList() {
+  const api = {
+    listJobs: async () => jobs,
+    startJob: async (input: JobStartInput) => {
+      started.push(input);
+      const job = { ...jobs[0]!, id: jobs.length + 1, status: 'running' as const };
+      jobs = [job, ...jobs];
+      return job;
+    },
+    renameJob: async (id: number, name: string) => {
+      jobs = jobs.map((job) => (job.id === id ? { ...job, name } : job));
+    },
+    deleteJob: async (id: number) => {
+      if (jobs.find((job) => job.id === id)?.status === 'running')
+        throw new HostError({ name: 'UserError', message: `job ${id} is running: stop it first` });
+      jobs = jobs.filter((job) => job.id !== id);
+    },
+    onProgress: () => () => {},
+  } as unknown as CrawlerApi;
+  const store = createAppStore(api);
+  void store.getState().refreshJobs();
+  render(
+    <AppContext value={{ store, api }}>
+      <JobsList />
+    </AppContext>,
+  );
+  return store;
+}
+
+describe('jobs list', () => {
+  it('runs a job again with its settings, renames it, and deletes it after asking', async () => {
+    const user = userEvent.setup();
+    const store = renderList();
+    await user.click(
+      await screen.findByRole('button', { name: 'Run job 1 again with the same settings' }),
+    );
+    expect(started).toEqual([settings]);
+    expect(store.getState()).toMatchObject({ view: 'dashboard' });
+
+    vi.spyOn(window, 'prompt').mockReturnValue('  docs crawl ');
+    await user.click(screen.getByRole('button', { name: 'Rename job 1' }));
+    expect(jobs.find((job) => job.id === 1)?.name).toBe('docs crawl');
+
+    const confirm = vi.spyOn(window, 'confirm').mockReturnValue(false);
+    await user.click(screen.getByRole('button', { name: 'Delete job 1' }));
+    expect(jobs.map((job) => job.id)).toContain(1);
+    confirm.mockReturnValue(true);
+    await user.click(screen.getByRole('button', { name: 'Delete job 1' }));
+    expect(jobs.map((job) => job.id)).not.toContain(1);
+  });
+
+  it("shows the host's refusal to delete a running job", async () => {
+    jobs[0] = { ...jobs[0]!, status: 'running' };
+    const user = userEvent.setup();
+    renderList();
+    vi.spyOn(window, 'confirm').mockReturnValue(true);
+    await user.click(await screen.findByRole('button', { name: 'Delete job 1' }));
+    expect(await screen.findByRole('alert')).toHaveProperty(
+      'textContent',
+      'job 1 is running: stop it first',
+    );
+    expect(within(screen.getByRole('table')).getAllByTestId('job-row')).toHaveLength(1);
+  });
+});
