@@ -3,22 +3,13 @@ import {
   describeSchemaError,
   type JobSettings,
 } from '../../../shared/job-settings';
+import type { JobInfo } from '../../../shared/crawler-api';
 import type { JobStatus } from '../../../shared/progress';
 import { UserError } from '../user-error';
 import type { Db } from './database';
 
-/** A job as persisted. */
-export interface JobRecord {
-  id: number;
-  name: string;
-  status: JobStatus;
-  settings: JobSettings;
-  createdAt: number;
-  startedAt: number | null;
-  finishedAt: number | null;
-  pages: number;
-  failed: number;
-}
+/** A job as persisted: the same shape every UI lists (`JobInfo` in the UI contract). */
+export type JobRecord = JobInfo;
 
 interface JobRow {
   id: number;

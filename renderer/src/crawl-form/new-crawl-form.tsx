@@ -67,6 +67,8 @@ export function NewCrawlForm({ coreCount }: { coreCount: number }) {
     update({ ...form, startUrls: text, mode: 'list' });
   };
 
+  // What every field of the form reads and writes.
+  const bound = { form, errors, set };
   const invalid = Object.keys(errors).length > 0;
   return (
     <form className="crawl-form" onSubmit={submit} noValidate aria-labelledby="new-crawl-title">
@@ -81,9 +83,7 @@ export function NewCrawlForm({ coreCount }: { coreCount: number }) {
         field="startUrls"
         rows={4}
         placeholder="https://example.com/"
-        form={form}
-        errors={errors}
-        set={set}
+        {...bound}
       />
       <label className="file-button">
         Import URL list…
@@ -123,38 +123,25 @@ export function NewCrawlForm({ coreCount }: { coreCount: number }) {
               </select>
             )}
           </Field>
-          <NumberField
-            label="Max pages"
-            hint="empty: no limit"
-            field="maxPages"
-            form={form}
-            errors={errors}
-            set={set}
-          />
+          <NumberField label="Max pages" hint="empty: no limit" field="maxPages" {...bound} />
           <NumberField
             label="Max depth"
             hint="start URLs are depth 0"
             field="maxDepth"
-            form={form}
-            errors={errors}
-            set={set}
+            {...bound}
           />
         </div>
         <LinesField
           label="Include patterns"
           hint="regular expressions, one per line; follow only matching URLs"
           field="include"
-          form={form}
-          errors={errors}
-          set={set}
+          {...bound}
         />
         <LinesField
           label="Exclude patterns"
           hint="regular expressions, one per line; never follow matching URLs"
           field="exclude"
-          form={form}
-          errors={errors}
-          set={set}
+          {...bound}
         />
       </fieldset>
 
@@ -165,31 +152,11 @@ export function NewCrawlForm({ coreCount }: { coreCount: number }) {
             label="Worker processes"
             hint={`1 to ${coreCount}; ${coreCount} CPU cores detected`}
             field="workers"
-            form={form}
-            errors={errors}
-            set={set}
+            {...bound}
           />
-          <NumberField
-            label="Requests in flight per worker"
-            field="concurrency"
-            form={form}
-            errors={errors}
-            set={set}
-          />
-          <NumberField
-            label="Requests per host at once"
-            field="hostConcurrency"
-            form={form}
-            errors={errors}
-            set={set}
-          />
-          <NumberField
-            label="Delay per host (ms)"
-            field="hostDelayMs"
-            form={form}
-            errors={errors}
-            set={set}
-          />
+          <NumberField label="Requests in flight per worker" field="concurrency" {...bound} />
+          <NumberField label="Requests per host at once" field="hostConcurrency" {...bound} />
+          <NumberField label="Delay per host (ms)" field="hostDelayMs" {...bound} />
         </div>
         <label className="checkbox">
           <input
@@ -213,21 +180,12 @@ export function NewCrawlForm({ coreCount }: { coreCount: number }) {
             />
           )}
         </Field>
-        <LinesField
-          label="Headers"
-          hint='one "Name: value" per line'
-          field="headers"
-          form={form}
-          errors={errors}
-          set={set}
-        />
+        <LinesField label="Headers" hint='one "Name: value" per line' field="headers" {...bound} />
         <LinesField
           label="Extraction rules"
           hint="one per line: NAME=css:SELECTOR, NAME=css:SELECTOR@attr, NAME=regex:PATTERN; NAME[]= keeps every match"
           field="extract"
-          form={form}
-          errors={errors}
-          set={set}
+          {...bound}
         />
         <ExtractionTester form={form} coreCount={coreCount} />
       </fieldset>
