@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { parseBasicAuthSpec } from '../../shared/basic-auth';
 import { parseExtractionSpec } from '../../shared/extraction';
 import type { CrawlMode, JobSettingsInput } from '../../shared/job-settings';
 import { UserError } from '../engine/user-error';
@@ -80,13 +81,6 @@ function parseHeader(header: string): [string, string] {
   return [header.slice(0, colon).trim(), header.slice(colon + 1).trim()];
 }
 
-/** `host=user:password` as given to --auth; the password may contain ':'. */
-function parseAuth(spec: string): { host: string; username: string; password: string } {
-  const match = /^([^=\s]+)=([^:]*):(.*)$/.exec(spec);
-  if (!match) throw new UserError(`--auth "${spec}" is not of the form "host=user:password"`);
-  return { host: match[1]!, username: match[2]!, password: match[3]! };
-}
-
 /**
  * Job settings from a job file, a URL list, the URL arguments and flags, each
  * later one overriding the earlier. Validation is the service's: one schema
@@ -125,7 +119,13 @@ export function jobInput(urls: string[], flags: JobFlags): Partial<JobSettingsIn
   if (flags.auth.length > 0) {
     input.basicAuth = [
       ...((input.basicAuth as unknown[] | undefined) ?? []),
-      ...flags.auth.map(parseAuth),
+      ...flags.auth.map((spec) => {
+        try {
+          return parseBasicAuthSpec(spec);
+        } catch (error) {
+          throw new UserError(`--auth ${(error as Error).message}`);
+        }
+      }),
     ];
   }
   if (flags.followNofollow) input.honourNofollow = false;

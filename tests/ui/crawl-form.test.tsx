@@ -55,6 +55,44 @@ describe('reading the New crawl form', () => {
     });
   });
 
+  it('reads the request settings: timeout, proxy, basic auth, cookies, external checks', () => {
+    const result = readCrawlForm(
+      form({
+        startUrls: 'https://example.com/',
+        timeoutMs: '5000',
+        proxy: ' http://proxy.local:3128 ',
+        basicAuth: 'example.com=ann:se:cret\nstaging.example.com:8080=bob:pw',
+        cookies: true,
+        checkExternal: true,
+      }),
+      4,
+    );
+    expect(result).toMatchObject({
+      ok: true,
+      input: {
+        timeoutMs: 5000,
+        proxy: 'http://proxy.local:3128',
+        basicAuth: [
+          { host: 'example.com', username: 'ann', password: 'se:cret' },
+          { host: 'staging.example.com:8080', username: 'bob', password: 'pw' },
+        ],
+        cookies: true,
+        checkExternal: true,
+      },
+    });
+    const bad = readCrawlForm(
+      form({ startUrls: 'https://example.com/', proxy: 'socks5://x:1', basicAuth: 'nohost' }),
+      4,
+    );
+    expect(bad).toMatchObject({
+      ok: false,
+      errors: {
+        proxy: '"socks5://x:1" is not an absolute http(s) URL',
+        basicAuth: '"nohost" is not of the form "host=user:password"',
+      },
+    });
+  });
+
   it('names each bad field with a clear message', () => {
     const result = readCrawlForm(
       form({

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { JobStartInput } from '../../../shared/crawler-api';
 import { jobStartSchema } from '../../../shared/crawler-api-schemas';
+import { parseBasicAuthSpec } from '../../../shared/basic-auth';
 import { parseExtractionSpec } from '../../../shared/extraction';
 import { CRAWL_MODES } from '../../../shared/job-settings';
 import { DEFAULT_CONCURRENCY_PER_WORKER } from '../../../shared/limits';
@@ -27,8 +28,14 @@ export const crawlFormSchema = z.object({
   include: z.string(),
   exclude: z.string(),
   extract: z.string(),
+  // Defaults keep presets saved before these fields existed readable.
+  timeoutMs: z.string().default(''),
+  proxy: z.string().default(''),
+  basicAuth: z.string().default(''),
+  cookies: z.boolean().default(false),
+  checkExternal: z.boolean().default(false),
 });
-export type CrawlForm = z.infer<typeof crawlFormSchema>;
+export type CrawlForm = z.output<typeof crawlFormSchema>;
 export type FormField = keyof CrawlForm;
 /** Problems by field; `general` for a setting the form has no field for. */
 export type FieldErrors = Partial<Record<FormField | 'general', string>>;
@@ -51,6 +58,11 @@ export function defaultCrawlForm(coreCount: number): CrawlForm {
     include: '',
     exclude: '',
     extract: '',
+    timeoutMs: String(defaults.timeoutMs),
+    proxy: '',
+    basicAuth: '',
+    cookies: defaults.cookies,
+    checkExternal: defaults.checkExternal,
   };
 }
 
@@ -88,6 +100,10 @@ export function readCrawlForm(form: CrawlForm, coreCount: number): FormResult {
     userAgent: form.userAgent.trim() === '' ? undefined : form.userAgent.trim(),
     include: lines(form.include),
     exclude: lines(form.exclude),
+    timeoutMs: number('timeoutMs', form.timeoutMs, undefined),
+    proxy: form.proxy.trim() === '' ? null : form.proxy.trim(),
+    cookies: form.cookies,
+    checkExternal: form.checkExternal,
   };
   const workers = input.workers;
   if (typeof workers === 'number' && (workers < 1 || workers > coreCount)) {
@@ -97,6 +113,11 @@ export function readCrawlForm(form: CrawlForm, coreCount: number): FormResult {
     input.headers = parseHeaders(form.headers);
   } catch (error) {
     errors.headers = (error as Error).message;
+  }
+  try {
+    input.basicAuth = lines(form.basicAuth).map(parseBasicAuthSpec);
+  } catch (error) {
+    errors.basicAuth = (error as Error).message;
   }
   try {
     input.extract = lines(form.extract).map(parseExtractionSpec);

@@ -158,14 +158,12 @@ export function NewCrawlForm({ coreCount }: { coreCount: number }) {
           <NumberField label="Requests per host at once" field="hostConcurrency" {...bound} />
           <NumberField label="Delay per host (ms)" field="hostDelayMs" {...bound} />
         </div>
-        <label className="checkbox">
-          <input
-            type="checkbox"
-            checked={form.obeyRobots}
-            onChange={(event) => set('obeyRobots', event.target.checked)}
-          />
-          Obey robots.txt
-        </label>
+        <CheckboxField label="Obey robots.txt" field="obeyRobots" {...bound} />
+        <CheckboxField
+          label="Check external links (one request each, never crawled)"
+          field="checkExternal"
+          {...bound}
+        />
       </fieldset>
 
       <fieldset>
@@ -181,6 +179,27 @@ export function NewCrawlForm({ coreCount }: { coreCount: number }) {
           )}
         </Field>
         <LinesField label="Headers" hint='one "Name: value" per line' field="headers" {...bound} />
+        <div className="grid">
+          <NumberField label="Request timeout (ms)" field="timeoutMs" {...bound} />
+          <Field label="Proxy" hint="http(s) URL; empty: none" error={errors.proxy}>
+            {(props) => (
+              <input
+                {...props}
+                value={form.proxy}
+                onChange={(event) => set('proxy', event.target.value)}
+                placeholder="http://proxy.local:3128"
+                spellCheck={false}
+              />
+            )}
+          </Field>
+        </div>
+        <LinesField
+          label="Basic auth"
+          hint="one host=user:password per line; sent only to that host"
+          field="basicAuth"
+          {...bound}
+        />
+        <CheckboxField label="Keep cookies the site sets" field="cookies" {...bound} />
         <LinesField
           label="Extraction rules"
           hint="one per line: NAME=css:SELECTOR, NAME=css:SELECTOR@attr, NAME=regex:PATTERN; NAME[]= keeps every match"
@@ -244,7 +263,7 @@ function Field(props: {
   );
 }
 
-type LinesFieldName = 'startUrls' | 'include' | 'exclude' | 'headers' | 'extract';
+type LinesFieldName = 'startUrls' | 'include' | 'exclude' | 'headers' | 'extract' | 'basicAuth';
 
 /** A textarea of one item per line. */
 function LinesField(props: {
@@ -274,7 +293,33 @@ function LinesField(props: {
 }
 
 type NumberFieldName =
-  'maxPages' | 'maxDepth' | 'workers' | 'concurrency' | 'hostConcurrency' | 'hostDelayMs';
+  | 'maxPages'
+  | 'maxDepth'
+  | 'workers'
+  | 'concurrency'
+  | 'hostConcurrency'
+  | 'hostDelayMs'
+  | 'timeoutMs';
+
+type CheckboxFieldName = 'obeyRobots' | 'cookies' | 'checkExternal';
+
+function CheckboxField(props: {
+  label: string;
+  field: CheckboxFieldName;
+  form: CrawlForm;
+  set: (field: CheckboxFieldName, value: boolean) => void;
+}) {
+  return (
+    <label className="checkbox">
+      <input
+        type="checkbox"
+        checked={props.form[props.field]}
+        onChange={(event) => props.set(props.field, event.target.checked)}
+      />
+      {props.label}
+    </label>
+  );
+}
 
 function NumberField(props: {
   label: string;
