@@ -1,4 +1,3 @@
-import type { JobSettings } from '../../../shared/job-settings';
 import { UserError } from '../user-error';
 import type { Db } from './database';
 import { JobStore } from './job-store';
@@ -39,10 +38,5 @@ export class JobAdmin {
       // gone, and their pages are reused by later writes.
       return { reclaimed: false };
     }
-  }
-
-  /** The settings to start a new job exactly like this one (hosts pass them to CrawlService.start). */
-  rerunSettings(id: number): JobSettings {
-    return this.jobs.get(id).settings;
   }
 }
