@@ -9,6 +9,7 @@ import { RENDERER_CSP, RENDERER_DEV_CSP } from './electron/main/content-security
  *   out/main/index.js       Electron main (ESM)      electron/main/index.ts
  *   out/main/worker.js      worker process (ESM)     electron/worker/index.ts
  *   out/main/results-thread.js  results queries (worker thread)  electron/engine/results/results-thread.ts
+ *   out/main/store-writer-thread.js  a job's writes (worker thread)  electron/engine/store-writer/store-writer-thread.ts
  *   out/main/chunks/*.js    code both of them share
  *   out/preload/index.cjs   preload (CommonJS: sandboxed preloads cannot be ESM)
  *   out/renderer/           the page (index.html + assets/)
@@ -24,6 +25,7 @@ export default defineConfig({
           index: resolve('electron/main/index.ts'),
           worker: resolve('electron/worker/index.ts'),
           'results-thread': resolve('electron/engine/results/results-thread.ts'),
+          'store-writer-thread': resolve('electron/engine/store-writer/store-writer-thread.ts'),
         },
         output: {
           format: 'es',

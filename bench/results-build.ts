@@ -1,5 +1,5 @@
 import type { Db } from '../electron/engine/store/database';
-import { Frontier } from '../electron/engine/frontier';
+import { FrontierStore } from '../electron/engine/store-writer/frontier-store';
 import { JobStore } from '../electron/engine/store/job-store';
 import { jobSettingsSchema } from '../shared/job-settings';
 import type { FetchedPage, Outlink } from '../shared/worker-protocol';
@@ -70,8 +70,8 @@ function syntheticPage(
 }
 
 /**
- * Stores a `pages`-page job through the real store code (Frontier and
- * PageWriter, flushed every 500 results as a crawl flushes). Returns the
+ * Stores a `pages`-page job through the real store code (FrontierStore and
+ * PageWriter, in batches of 500 results as a crawl's writer thread writes them). Returns the
  * job id and the pages stored per second.
  */
 export function buildJob(
@@ -83,7 +83,7 @@ export function buildJob(
   const job = new JobStore(db).create(
     jobSettingsSchema.parse({ startUrls: [`${origin}/`], workers: 2 }),
   );
-  const frontier = new Frontier(db, job.id, { maxDepth: null, windowSize: 2000 });
+  const frontier = new FrontierStore(db, job.id, { maxDepth: null });
   const random = seeded(pages);
   const started = performance.now();
   for (let from = 0; from < pages; from += 10_000) {
@@ -92,11 +92,16 @@ export function buildJob(
     );
   }
   let n = 0;
-  for (let task = frontier.take(); task; task = frontier.take()) {
-    frontier.recordPage(task, syntheticPage(origin, n++, pages, linksPerPage, random), 1);
-    if (frontier.pendingWrites >= 500) frontier.flush();
+  for (let tasks = frontier.lease(500); tasks.length > 0; tasks = frontier.lease(500)) {
+    frontier.write({
+      pages: tasks.map((task) => ({
+        task,
+        page: syntheticPage(origin, n++, pages, linksPerPage, random),
+        workerPid: 1,
+      })),
+      failures: [],
+    });
   }
-  frontier.release();
   new JobStore(db).markEnded(job.id, 'finished');
   return { jobId: job.id, pagesPerSecond: pages / ((performance.now() - started) / 1000) };
 }

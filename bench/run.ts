@@ -30,8 +30,12 @@ const WORKER_COUNTS = arg('workers', Array.from({ length: CORES }, (_, i) => i +
   .split(',')
   .map(Number);
 const here = (file: string) => fileURLToPath(new URL(file, import.meta.url));
-// Workers run as the `trawl` command runs them: bundled, plain Node.
+// Workers and the store writer run as the `trawl` command runs them: bundled, plain Node.
 process.env.TRAWL_WORKER_MODULE = bundle('electron/worker/index.ts', 'worker');
+process.env.TRAWL_STORE_WRITER_MODULE = bundle(
+  'electron/engine/store-writer/store-writer-thread.ts',
+  'store-writer-thread',
+);
 const tsx = { execArgv: ['--import', 'tsx'] };
 
 const median = (values: number[]) => {

@@ -9,4 +9,8 @@ process.env.TRAWL_RESULTS_THREAD_MODULE ??= bundle(
   'electron/engine/results/results-thread.ts',
   'results-thread',
 );
+process.env.TRAWL_STORE_WRITER_MODULE ??= bundle(
+  'electron/engine/store-writer/store-writer-thread.ts',
+  'store-writer-thread',
+);
 await import(pathToFileURL(bundle('electron/cli/index.ts', 'cli')).href);

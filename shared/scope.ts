@@ -69,3 +69,8 @@ export function regexError(pattern: string): string | null {
     return (error as Error).message;
   }
 }
+
+/** A URL test for URL strings; one that does not parse fails it. */
+export function forHrefs(test: (url: URL) => boolean): (href: string) => boolean {
+  return (href) => URL.canParse(href) && test(new URL(href));
+}

@@ -3,9 +3,10 @@ import type { JobSettings } from '../../shared/job-settings';
 import { PROGRESS_HZ } from '../../shared/limits';
 import type { JobStatus, JobSummary, ProgressSnapshot } from '../../shared/progress';
 import type { CrawlTask, PageResult } from '../../shared/worker-protocol';
-import { createScope, type ScopeSettings } from '../../shared/scope';
+import { createScope, forHrefs, type ScopeSettings } from '../../shared/scope';
 import { ExternalChecker } from './external-checker';
 import { Frontier } from './frontier';
+import { StoreWriter } from './store-writer/store-writer';
 import { HostLimits } from './host-limits';
 import { HostScheduler } from './host-scheduler';
 import { createMainFetch, type MainFetch } from './main-fetch';
@@ -20,9 +21,15 @@ import { UserError } from './user-error';
 import { scopeOf, workerConfigFor } from './worker-config';
 import { WorkerPool } from './worker-pool';
 
-/** Results buffered before a flush is forced, and the longest a result waits. */
-const FLUSH_BATCH = 64;
-const FLUSH_DELAY_MS = 25;
+/**
+ * Results buffered before a batch goes to the writer, and the longest a
+ * result waits. Larger batches cost SQLite less per page (each commit writes
+ * the index pages the batch dirtied); the writer thread keeps them off main.
+ */
+const FLUSH_BATCH = 256;
+const FLUSH_DELAY_MS = 100;
+/** Batches the writer may be behind before no more URLs are dispatched. */
+const MAX_WRITES_IN_FLIGHT = 4;
 /** URLs held in the per-host queues, on top of the frontier's window. */
 const SCHEDULER_BUFFER = 1000;
 const RECENT_ERRORS = 20;
@@ -46,6 +53,7 @@ export class CrawlJob {
   readonly finished: Promise<JobSummary>;
   private status: JobStatus = 'running';
   private readonly frontier: Frontier;
+  private readonly writer: StoreWriter;
   private readonly pool: WorkerPool;
   private readonly jobs: JobStore;
   private readonly settings: JobSettings;
@@ -54,7 +62,6 @@ export class CrawlJob {
   private readonly limits: HostLimits;
   private readonly scheduler: HostScheduler;
   private readonly checker: ExternalChecker | null;
-  private readonly withinBoundary: (url: string) => boolean;
   /** Main's own requests (robots.txt, sitemaps, external checks), sent with the job's settings. */
   private readonly mainFetch: MainFetch;
   /** Sitemap mode: seeding is under way (it ends the job if it finds nothing). */
@@ -97,14 +104,23 @@ export class CrawlJob {
           },
         );
     this.scope = scopeOf(this.settings);
-    // Main checks the scope's boundary (not the user's patterns) on what workers send.
-    this.withinBoundary = onHref(createScope(this.scope, { withPatterns: false }));
-    // A list crawl fetches exactly its URLs: nothing found on them is queued.
-    const maxDepth = this.settings.mode === 'list' ? 0 : this.settings.maxDepth;
-    this.frontier = new Frontier(options.db, this.id, {
-      maxDepth,
-      accepts: this.withinBoundary,
-      recordExternal: this.settings.checkExternal,
+    this.writer = new StoreWriter(
+      options.db,
+      {
+        jobId: this.id,
+        // A list crawl fetches exactly its URLs: nothing found on them is queued.
+        maxDepth: this.settings.mode === 'list' ? 0 : this.settings.maxDepth,
+        scope: this.scope,
+        recordExternal: this.settings.checkExternal,
+      },
+      this.logger,
+    );
+    this.frontier = new Frontier(options.db, this.id, this.writer, {
+      onWake: () => {
+        this.checker?.notify();
+        this.pump();
+      },
+      onError: (error) => void this.end('failed', error),
     });
     this.scheduler = new HostScheduler({
       take: () => this.frontier.take(),
@@ -118,6 +134,7 @@ export class CrawlJob {
       ? new ExternalChecker({
           db: options.db,
           jobId: this.id,
+          record: (...check) => this.writer.recordCheck(...check),
           limits: this.limits,
           fetch: this.mainFetch,
           timeoutMs: this.settings.timeoutMs,
@@ -201,15 +218,13 @@ export class CrawlJob {
 
   private pump(): void {
     if (this.status !== 'running') return;
-    try {
+    // Backpressure: while the writer is behind, results wait in memory, not more fetches.
+    if (this.frontier.writesInFlight < MAX_WRITES_IN_FLIGHT) {
       this.pool.dispatch(this.nextTask, (task) => this.scheduler.putBack(task));
-    } catch (error) {
-      void this.end('failed', error as Error);
-      return;
     }
     if (this.pool.inFlight > 0 || this.seeding || this.held.size > 0) return;
     // Nothing in flight: done once nothing is queued (after writing what may add to the queue).
-    if (!this.writeResults()) return;
+    this.writeResults();
     const crawled =
       this.maxPagesReached() || (!this.frontier.hasQueued() && this.scheduler.size === 0);
     if (crawled && (this.checker?.idle ?? true)) void this.end('finished');
@@ -238,7 +253,6 @@ export class CrawlJob {
           .then(() => {
             this.held.delete(held);
             this.storeOne(task, result, workerPid);
-            this.writeResults();
             this.pump();
           });
         this.held.add(held);
@@ -256,31 +270,21 @@ export class CrawlJob {
     this.frontier.recordPage(task, result, workerPid);
   }
 
+  /** URLs a worker gave back (it died, or drained); a death is counted by the writer first. */
   private takeBack(tasks: CrawlTask[], died: boolean, reason: string): void {
-    try {
-      for (const task of tasks) this.scheduler.finished(task.url);
-      const { retry, quarantined } = this.frontier.giveBack(tasks, died, reason);
+    for (const task of tasks) this.scheduler.finished(task.url);
+    this.frontier.giveBack(tasks, died, reason, ({ retry, quarantined }) => {
       this.scheduler.requeue(retry);
       for (const { task, error } of quarantined) this.noteError(task.url, error);
-    } catch (error) {
-      void this.end('failed', error as Error);
-      return;
-    }
-    this.pump();
+      this.pump();
+    });
   }
 
-  /** Flushes buffered results; a storage failure ends the job. Returns false if it did. */
-  private writeResults(): boolean {
+  /** Sends buffered results to the writer (a failure there ends the job through onError). */
+  private writeResults(): void {
     if (this.flushTimer) clearTimeout(this.flushTimer);
     this.flushTimer = null;
-    try {
-      this.frontier.flush();
-      this.checker?.notify();
-      return true;
-    } catch (error) {
-      void this.end('failed', error as Error);
-      return false;
-    }
+    this.frontier.flush();
   }
 
   /**
@@ -296,17 +300,9 @@ export class CrawlJob {
       // With robots.txt ignored, it is still where a site names its sitemaps.
       robots: this.robots ?? new RobotsCache(this.settings.userAgent, this.mainFetch, this.logger),
       // The whole scope, patterns included: each sitemap URL is tested once, here (see docs/page-data.md).
-      accepts: onHref(createScope(this.scope)),
-      seed: (urls) => {
-        try {
-          const added = this.frontier.seedFromSitemap(urls);
-          if (added > 0) this.pump();
-          return added;
-        } catch (error) {
-          void this.end('failed', error as Error);
-          return 0;
-        }
-      },
+      accepts: forHrefs(createScope(this.scope)),
+      // A failed write ends the job (the frontier's onError), and the seeding with it.
+      seed: (urls) => this.frontier.seedFromSitemap(urls),
       logger: this.logger,
       signal: this.seedingAbort.signal,
     });
@@ -319,7 +315,7 @@ export class CrawlJob {
           `sitemaps: ${summary.sitemaps} read (${summary.failed} failed), ` +
             `${summary.listed} URLs in scope listed, ${summary.added} new`,
         );
-        if (!this.frontier.hasUrls()) {
+        if (!this.jobs.hasUrls(this.id)) {
           void this.end(
             'failed',
             new UserError(
@@ -368,7 +364,14 @@ export class CrawlJob {
     }
     let status: 'finished' | 'stopped' | 'failed' = outcome;
     try {
-      this.frontier.release(this.scheduler.drain());
+      await this.frontier.release(this.scheduler.drain());
+    } catch (storeError) {
+      status = 'failed';
+      this.logger('error', `could not save the job's results: ${(storeError as Error).message}`);
+    }
+    // The writer's connection closes first, so main's is the only one left to write.
+    await this.writer.close().catch(() => undefined);
+    try {
       this.jobs.markEnded(this.id, status);
     } catch (storeError) {
       status = 'failed';
@@ -396,9 +399,4 @@ export class CrawlJob {
       ...(error ? { error: error.message } : {}),
     });
   }
-}
-
-/** A URL test for URL strings; one that does not parse fails it. */
-function onHref(test: (url: URL) => boolean): (href: string) => boolean {
-  return (href) => URL.canParse(href) && test(new URL(href));
 }

@@ -13,8 +13,15 @@ const BATCH = 200;
 const SCAN = 50;
 
 export interface ExternalCheckerOptions {
+  /** Read from here; written through `record` (the job's writer). */
   db: Db;
   jobId: number;
+  record: (
+    url: string,
+    status: number | null,
+    error: string | null,
+    checkedAt: number,
+  ) => Promise<void>;
   limits: HostLimits;
   /** Sends each check with the job's settings (proxy, auth, headers). */
   fetch: MainFetch;
@@ -46,19 +53,14 @@ export class ExternalChecker {
   private timerAt = Infinity;
   /** onIdle was called and nothing happened since. */
   private idleReported = false;
-  private readonly sql: Record<'unchecked' | 'record', Statement>;
+  private readonly unchecked: Statement;
   private checkedUrls = 0;
 
   constructor(private readonly options: ExternalCheckerOptions) {
-    this.sql = {
-      unchecked: options.db.prepare(
-        `SELECT url FROM external_urls WHERE job_id = ? AND checked_at IS NULL AND url > ?
-         ORDER BY url LIMIT ${BATCH}`,
-      ),
-      record: options.db.prepare(
-        'UPDATE external_urls SET status = ?, error = ?, checked_at = ? WHERE job_id = ? AND url = ?',
-      ),
-    };
+    this.unchecked = options.db.prepare(
+      `SELECT url FROM external_urls WHERE job_id = ? AND checked_at IS NULL AND url > ?
+       ORDER BY url LIMIT ${BATCH}`,
+    );
     options.limits.onRelease(() => this.pump());
   }
 
@@ -125,7 +127,7 @@ export class ExternalChecker {
 
   private load(): void {
     const read = () =>
-      (this.sql.unchecked.all(this.options.jobId, this.cursor) as { url: string }[])
+      (this.unchecked.all(this.options.jobId, this.cursor) as { url: string }[])
         .map((row) => row.url)
         .filter((url) => !this.running.has(url));
     let urls = read();
@@ -150,10 +152,10 @@ export class ExternalChecker {
     } catch (cause) {
       error = describeError(cause);
     }
-    this.running.delete(url);
+    this.options.limits.release(host);
     if (!this.abort.signal.aborted) {
       try {
-        this.sql.record.run(status, error, Date.now(), this.options.jobId, url);
+        await this.options.record(url, status, error, Date.now());
         this.checkedUrls++;
       } catch (storeError) {
         this.options.logger(
@@ -162,7 +164,9 @@ export class ExternalChecker {
         );
       }
     }
-    this.options.limits.release(host);
+    // Running until stored, so a read of the table meanwhile does not queue the URL again.
+    this.running.delete(url);
+    this.pump();
   }
 
   private async requestStatus(url: string): Promise<number> {

@@ -1,42 +1,22 @@
-import type { Statement } from 'better-sqlite3';
-import type { CrawlTask, FetchedPage, RedirectHop } from '../../shared/worker-protocol';
 import { QUARANTINE_AFTER_WORKER_DEATHS } from '../../shared/limits';
+import type { CrawlTask, FetchedPage, RedirectHop } from '../../shared/worker-protocol';
 import type { Db } from './store/database';
-import { PageWriter } from './store/page-writer';
-
-const QUEUED = 0;
-const LEASED = 1;
-const DONE = 2;
-const FAILED = 3;
-const BLOCKED = 4;
+import {
+  frontierCounts,
+  URL_STATE,
+  type ResultBatch,
+  type StoredFailure,
+  type StoredPage,
+} from './store-writer/frontier-store';
+import type { StoreWriter } from './store-writer/store-writer';
 
 export interface FrontierOptions {
-  maxDepth: number | null;
-  /**
-   * Main's own check on links a worker reports (workers filter too, but are
-   * not trusted). Asked once per URL the memo below has not seen.
-   */
-  accepts?: (url: string) => boolean;
   /** URLs leased from SQLite into memory at a time. */
   windowSize?: number;
-  /** URLs remembered in memory as already known, before the memo starts over. */
-  knownUrlMemo?: number;
-  /** Record each page's external links in external_urls, for checking (checkExternal). */
-  recordExternal?: boolean;
-}
-
-interface PendingPage {
-  task: CrawlTask;
-  page: FetchedPage;
-  workerPid: number;
-}
-
-interface PendingFailure {
-  task: CrawlTask;
-  error: string;
-  state: number;
-  attempts: number | null;
-  redirects: readonly RedirectHop[];
+  /** Something the frontier was waiting for arrived: URLs leased, a batch written. */
+  onWake: () => void;
+  /** A write failed: the job cannot go on. */
+  onError: (error: Error) => void;
 }
 
 /** What a failed fetch leaves behind besides its error. */
@@ -46,144 +26,78 @@ export interface FailureDetails {
 }
 
 /**
- * The crawl frontier. SQLite holds every URL with its state, so a job
- * resumes from the file alone; main keeps only a window of leased URLs in
- * memory. Results are buffered and written in one transaction per flush:
- * the page row, its URL's state and the links it found commit together, so a
- * crash never stores a page twice or loses one.
+ * Main's view of the crawl frontier. SQLite holds every URL with its state,
+ * so a job resumes from the file alone; main keeps a window of leased URLs,
+ * the results not yet written, and the counters. Every write goes to the
+ * job's writer thread in batches; main never waits for one: it learns of new
+ * URLs when a batch is acknowledged and is woken (onWake) then.
  */
 export class Frontier {
   private readonly window: CrawlTask[] = [];
-  private pendingPages: PendingPage[] = [];
-  /** Failed or blocked URLs, not yet written. */
-  private pendingFailures: PendingFailure[] = [];
+  private pending: ResultBatch = { pages: [], failures: [] };
   private queuedInDb: number;
   private storedPages: number;
   private failedUrls: number;
   private blockedUrls: number;
-  readonly statusCounts = new Map<number, number>();
-
+  readonly statusCounts: Map<number, number>;
   private readonly windowSize: number;
-  /**
-   * URLs known to be in the frontier. Most links on a page point to pages
-   * already seen; skipping them here spares SQLite most lookups. Only a memo:
-   * the UNIQUE index stays the truth, so clearing it when full is safe.
-   */
-  private readonly known = new Set<string>();
-  private readonly knownUrlMemo: number;
-  private readonly pageWriter: PageWriter;
-  private readonly sql: Record<
-    | 'insertUrl'
-    | 'markInSitemap'
-    | 'markDone'
-    | 'markFailed'
-    | 'lease'
-    | 'addDeath'
-    | 'bumpJob'
-    | 'release'
-    | 'insertExternal',
-    Statement
-  >;
+  /** Requests sent to the writer and not yet answered. */
+  private unanswered = new Set<Promise<unknown>>();
+  private batchesInFlight = 0;
+  private leasing = false;
 
   constructor(
-    private readonly db: Db,
-    private readonly jobId: number,
+    db: Db,
+    jobId: number,
+    private readonly writer: StoreWriter,
     private readonly options: FrontierOptions,
   ) {
     this.windowSize = options.windowSize ?? 1000;
-    this.knownUrlMemo = options.knownUrlMemo ?? 200_000;
-    this.sql = {
-      insertUrl: db.prepare(
-        'INSERT OR IGNORE INTO frontier (job_id, url, depth, found_on) VALUES (?, ?, ?, ?)',
-      ),
-      markInSitemap: db.prepare('UPDATE frontier SET in_sitemap = 1 WHERE job_id = ? AND url = ?'),
-      markDone: db.prepare(`UPDATE frontier SET state = ${DONE} WHERE id = ?`),
-      markFailed: db.prepare('UPDATE frontier SET state = ?, error = ?, attempts = ? WHERE id = ?'),
-      lease: db.prepare(
-        `UPDATE frontier SET state = ${LEASED} WHERE id IN (
-           SELECT id FROM frontier WHERE job_id = ? AND state = ${QUEUED} ORDER BY depth, id LIMIT ?)
-         RETURNING id, url, depth`,
-      ),
-      addDeath: db.prepare(
-        'UPDATE frontier SET worker_deaths = worker_deaths + 1 WHERE id = ? RETURNING worker_deaths',
-      ),
-      bumpJob: db.prepare(
-        'UPDATE jobs SET pages = pages + ?, failed = failed + ?, blocked = blocked + ? WHERE id = ?',
-      ),
-      release: db.prepare(
-        `UPDATE frontier SET state = ${QUEUED} WHERE job_id = ? AND state = ${LEASED}`,
-      ),
-      insertExternal: db.prepare('INSERT OR IGNORE INTO external_urls (job_id, url) VALUES (?, ?)'),
-    };
-
-    this.pageWriter = new PageWriter(db, jobId);
+    const { byState, byStatus } = frontierCounts(db, jobId);
+    const count = (state: number) => byState.get(state) ?? 0;
     // Whatever was leased when the job last ran (stopped or killed) is queued again.
-    this.sql.release.run(jobId);
-    this.queuedInDb = this.count(QUEUED);
-    this.storedPages = (
-      db.prepare('SELECT count(*) AS n FROM pages WHERE job_id = ?').get(jobId) as { n: number }
-    ).n;
-    this.failedUrls = this.count(FAILED);
-    this.blockedUrls = this.count(BLOCKED);
-    const statuses = db
-      .prepare('SELECT status, count(*) AS n FROM pages WHERE job_id = ? GROUP BY status')
-      .all(jobId) as {
-      status: number;
-      n: number;
-    }[];
-    for (const { status, n } of statuses) this.statusCounts.set(status, n);
+    this.queuedInDb = count(URL_STATE.queued) + count(URL_STATE.leased);
+    this.track(writer.release());
+    this.storedPages = count(URL_STATE.done);
+    this.failedUrls = count(URL_STATE.failed);
+    this.blockedUrls = count(URL_STATE.blocked);
+    this.statusCounts = byStatus;
   }
 
   /** Adds start URLs at depth 0; already known URLs are ignored. */
   seed(urls: readonly string[]): void {
-    this.db.transaction(() => {
-      for (const url of urls)
-        this.queuedInDb += this.sql.insertUrl.run(this.jobId, url, 0, null).changes;
-    })();
+    this.track(this.writer.seed([...urls]), (added) => (this.queuedInDb += added));
   }
 
-  /**
-   * Adds URLs a sitemap lists at depth 0, marked in_sitemap; a URL already
-   * known (found by crawling) keeps its place and gets the mark. One
-   * transaction per call. Returns how many were new.
-   */
-  seedFromSitemap(urls: readonly string[]): number {
-    let added = 0;
-    this.db.transaction(() => {
-      for (const url of urls) {
-        const inserted = this.sql.insertUrl.run(this.jobId, url, 0, null).changes;
-        added += inserted;
-        this.sql.markInSitemap.run(this.jobId, url);
-      }
-    })();
+  /** Adds URLs a sitemap lists (see FrontierStore.seedFromSitemap); resolves with how many were new. */
+  async seedFromSitemap(urls: readonly string[]): Promise<number> {
+    const added = await this.track(this.writer.seedFromSitemap([...urls]));
     this.queuedInDb += added;
+    this.refill();
     return added;
   }
 
-  /** True once the job has any URL at all (queued, done or otherwise). */
-  hasUrls(): boolean {
-    return (
-      this.db.prepare('SELECT 1 FROM frontier WHERE job_id = ? LIMIT 1').get(this.jobId) !==
-      undefined
-    );
-  }
-
-  /** The next URL to crawl, breadth-first by depth, or undefined if none is queued now. */
+  /** The next URL to crawl, breadth-first by depth, or undefined if none is in memory now. */
   take(): CrawlTask | undefined {
-    if (this.window.length === 0) this.refill();
+    if (this.window.length <= this.windowSize / 2) this.refill();
     return this.window.shift();
   }
 
-  /** True while URLs are queued or results not yet flushed may add some. */
+  /** True while URLs are queued, or results and requests not yet written may add some. */
   hasQueued(): boolean {
-    return this.window.length > 0 || this.queuedInDb > 0 || this.pendingPages.length > 0;
+    return (
+      this.window.length > 0 ||
+      this.queuedInDb > 0 ||
+      this.pendingWrites > 0 ||
+      this.unanswered.size > 0
+    );
   }
 
   get queued(): number {
     return this.window.length + this.queuedInDb;
   }
 
-  /** Pages stored plus URLs failed, including results not yet flushed. */
+  /** Pages stored plus URLs failed, including results not yet written. */
   get processed(): number {
     return this.storedPages + this.failedUrls;
   }
@@ -201,24 +115,24 @@ export class Frontier {
     return this.failedUrls;
   }
 
+  /** Results recorded and not yet sent to the writer. */
   get pendingWrites(): number {
-    return this.pendingPages.length + this.pendingFailures.length;
+    return this.pending.pages.length + this.pending.failures.length;
+  }
+
+  /** Batches sent to the writer and not yet written: the caller's backpressure signal. */
+  get writesInFlight(): number {
+    return this.batchesInFlight;
   }
 
   recordPage(task: CrawlTask, page: FetchedPage, workerPid: number): void {
-    this.pendingPages.push({ task, page, workerPid });
+    this.pending.pages.push({ task, page, workerPid } satisfies StoredPage);
     this.storedPages++;
     this.statusCounts.set(page.status, (this.statusCounts.get(page.status) ?? 0) + 1);
   }
 
   recordFailure(task: CrawlTask, error: string, details?: FailureDetails): void {
-    this.pendingFailures.push({
-      task,
-      error,
-      state: FAILED,
-      attempts: details?.attempts ?? null,
-      redirects: details?.redirects ?? [],
-    });
+    this.fail(task, error, URL_STATE.failed, details);
     this.failedUrls++;
   }
 
@@ -228,7 +142,7 @@ export class Frontier {
     why = 'blocked by robots.txt',
     redirects: readonly RedirectHop[] = [],
   ): void {
-    this.pendingFailures.push({ task, error: why, state: BLOCKED, attempts: null, redirects });
+    this.fail(task, why, URL_STATE.blocked, { attempts: null, redirects });
     this.blockedUrls++;
   }
 
@@ -236,103 +150,111 @@ export class Frontier {
    * Takes back URLs that were in flight on a worker. When the worker died,
    * each URL's death count rises and a URL that has now been on
    * QUARANTINE_AFTER_WORKER_DEATHS dead workers is failed instead of retried.
-   * Returns the tasks to run again (first in line, in order: they were
-   * taken first) and the quarantined ones with the error recorded for each;
+   * `then` receives the tasks to run again (first in line, in order: they
+   * were taken first) and the quarantined ones with the error recorded for
+   * each, before the job is woken: until then the request counts as
+   * unanswered, so the job does not end with them in neither place.
    * `reason` says how the last worker died.
    */
   giveBack(
     tasks: readonly CrawlTask[],
     workerDied: boolean,
     reason: string,
-  ): { retry: CrawlTask[]; quarantined: { task: CrawlTask; error: string }[] } {
-    const quarantined: CrawlTask[] = [];
-    const retry: CrawlTask[] = [];
-    if (workerDied) {
-      this.db.transaction(() => {
-        for (const task of tasks) {
-          const { worker_deaths: deaths } = this.sql.addDeath.get(task.id) as {
-            worker_deaths: number;
-          };
-          (deaths >= QUARANTINE_AFTER_WORKER_DEATHS ? quarantined : retry).push(task);
-        }
-      })();
-    } else {
-      retry.push(...tasks);
+    then: (outcome: {
+      retry: CrawlTask[];
+      quarantined: { task: CrawlTask; error: string }[];
+    }) => void,
+  ): void {
+    if (!workerDied) {
+      then({ retry: [...tasks], quarantined: [] });
+      return;
     }
-    const error = `quarantined: in flight on ${QUARANTINE_AFTER_WORKER_DEATHS} workers that died (the last ${reason})`;
-    for (const task of quarantined) this.recordFailure(task, error);
-    return {
-      retry: retry.map((task) => (workerDied ? { ...task, suspect: true } : task)),
-      quarantined: quarantined.map((task) => ({ task, error })),
-    };
+    this.track(this.writer.addDeaths(tasks.map((task) => task.id)), (ids) => {
+      const doomed = new Set(ids);
+      const error = `quarantined: in flight on ${QUARANTINE_AFTER_WORKER_DEATHS} workers that died (the last ${reason})`;
+      const quarantined = tasks.filter((task) => doomed.has(task.id));
+      for (const task of quarantined) this.recordFailure(task, error);
+      then({
+        retry: tasks
+          .filter((task) => !doomed.has(task.id))
+          .map((task) => ({ ...task, suspect: true })),
+        quarantined: quarantined.map((task) => ({ task, error })),
+      });
+    });
   }
 
-  /** Writes buffered results in one transaction. */
+  /** Sends the results recorded so far to the writer as one batch (one transaction). */
   flush(): void {
-    if (this.pendingPages.length === 0 && this.pendingFailures.length === 0) return;
-    const pages = this.pendingPages;
-    const failures = this.pendingFailures;
-    this.pendingPages = [];
-    this.pendingFailures = [];
-    const { maxDepth, accepts, recordExternal } = this.options;
-    const sql = this.sql;
-    const jobId = this.jobId;
-    let added = 0;
-    this.db.transaction(() => {
-      for (const { task, page, workerPid } of pages) {
-        this.pageWriter.writePage(task.id, task.url, task.depth, page, workerPid);
-        sql.markDone.run(task.id);
-        if (recordExternal) {
-          for (const link of page.outlinks)
-            if (!link.internal) sql.insertExternal.run(jobId, link.url);
-        }
-        const depth = task.depth + 1;
-        if (maxDepth !== null && depth > maxDepth) continue;
-        for (const url of page.links) {
-          if (this.known.has(url)) continue;
-          if (this.known.size >= this.knownUrlMemo) this.known.clear();
-          // Remembered either way: the verdict on a URL never changes.
-          this.known.add(url);
-          if (accepts && !accepts(url)) continue;
-          added += sql.insertUrl.run(jobId, url, depth, task.id).changes;
-        }
-      }
-      let failed = 0;
-      for (const { task, error, state, attempts, redirects } of failures) {
-        sql.markFailed.run(state, error, attempts, task.id);
-        this.pageWriter.writeRedirects(task.id, redirects);
-        if (state === FAILED) failed++;
-      }
-      sql.bumpJob.run(pages.length, failed, failures.length - failed, jobId);
-    })();
-    this.queuedInDb += added;
+    if (this.pendingWrites === 0) return;
+    const batch = this.pending;
+    this.pending = { pages: [], failures: [] };
+    this.batchesInFlight++;
+    this.track(this.writer.write(batch), (added) => {
+      this.batchesInFlight--;
+      this.queuedInDb += added;
+    });
   }
 
-  /** Returns leased-but-undispatched URLs (`unsent`: taken from here but held elsewhere) to the queue (on stop). */
-  release(unsent: readonly CrawlTask[] = []): void {
+  /**
+   * On stop: writes what is recorded, returns leased-but-undispatched URLs
+   * (`unsent`: taken from here but held elsewhere) to the queue, and resolves
+   * once the writer has done all of it. Rejects if any write failed.
+   */
+  async release(unsent: readonly CrawlTask[] = []): Promise<void> {
     this.flush();
-    this.sql.release.run(this.jobId);
+    this.track(this.writer.release());
     this.queuedInDb += this.window.length + unsent.length;
     this.window.length = 0;
+    // Settled one by one: requests made while waiting (a late refill) are waited for too.
+    while (this.unanswered.size > 0) await Promise.all(this.unanswered);
   }
 
+  /** Leases more URLs when some are queued and no lease is under way; results first, so their links count. */
   private refill(): void {
-    this.flush();
-    if (this.queuedInDb === 0) return;
-    const rows = this.sql.lease.all(this.jobId, this.windowSize) as CrawlTask[];
-    // RETURNING gives no order guarantee; keep breadth-first order.
-    rows.sort((a, b) => a.depth - b.depth || a.id - b.id);
-    this.queuedInDb -= rows.length;
-    this.window.push(...rows);
+    if (this.leasing) return;
+    if (this.window.length === 0) this.flush();
+    if (this.queuedInDb <= 0) return;
+    this.leasing = true;
+    this.track(this.writer.lease(this.windowSize - this.window.length), (rows) => {
+      this.leasing = false;
+      this.queuedInDb -= rows.length;
+      this.window.push(...rows);
+    });
   }
 
-  private count(state: number): number {
-    return (
-      this.db
-        .prepare('SELECT count(*) AS n FROM frontier WHERE job_id = ? AND state = ?')
-        .get(this.jobId, state) as {
-        n: number;
-      }
-    ).n;
+  private fail(
+    task: CrawlTask,
+    error: string,
+    state: StoredFailure['state'],
+    details?: { attempts: number | null; redirects: readonly RedirectHop[] },
+  ): void {
+    this.pending.failures.push({
+      task,
+      error,
+      state,
+      attempts: details?.attempts ?? null,
+      redirects: details?.redirects ?? [],
+    });
+  }
+
+  /**
+   * Follows a writer request: `then` runs when it is answered, then the job
+   * is woken; a failure goes to onError. Returns the request, for callers
+   * that wait on it.
+   */
+  private track<T>(request: Promise<T>, then?: (value: T) => void): Promise<T> {
+    this.unanswered.add(request);
+    request.then(
+      (value) => {
+        this.unanswered.delete(request);
+        then?.(value);
+        this.options.onWake();
+      },
+      (error: Error) => {
+        this.unanswered.delete(request);
+        this.options.onError(error);
+      },
+    );
+    return request;
   }
 }

@@ -18,7 +18,8 @@ export interface SitemapSeedOptions {
   /** The job's scope, include and exclude patterns too: URLs it refuses are not seeded. */
   accepts: (url: string) => boolean;
   /** Stores a batch of in-scope URLs; returns how many were new. */
-  seed: (urls: string[]) => number;
+  /** Stores URLs (asynchronously: the writer thread); resolves with how many were new. */
+  seed: (urls: string[]) => Promise<number>;
   logger: Logger;
   signal: AbortSignal;
 }
@@ -67,6 +68,9 @@ export async function seedFromSitemaps(options: SitemapSeedOptions): Promise<Sit
   }
 
   let skipped = 0;
+  // Seeds are written while reading goes on; each failure is kept, and the first one thrown at the end.
+  const seeds: Promise<void>[] = [];
+  let seedError: Error | undefined;
   const onUrls = (locs: string[]): boolean => {
     const inScope: string[] = [];
     for (const loc of locs) {
@@ -77,7 +81,12 @@ export async function seedFromSitemaps(options: SitemapSeedOptions): Promise<Sit
     const room = MAX_SITEMAP_URLS - summary.listed;
     const kept = inScope.slice(0, room);
     summary.listed += kept.length;
-    summary.added += options.seed(kept);
+    seeds.push(
+      options.seed(kept).then(
+        (added) => void (summary.added += added),
+        (error: Error) => void (seedError ??= error),
+      ),
+    );
     return summary.listed < MAX_SITEMAP_URLS;
   };
 
@@ -118,6 +127,8 @@ export async function seedFromSitemaps(options: SitemapSeedOptions): Promise<Sit
       );
     }
   }
+  await Promise.all(seeds);
+  if (seedError) throw seedError;
   return summary;
 }
 

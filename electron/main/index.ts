@@ -87,6 +87,7 @@ function startEngine(): void {
   };
   // The results thread is a third bundle beside main's (electron.vite.config.ts).
   process.env.TRAWL_RESULTS_THREAD_MODULE ??= join(import.meta.dirname, 'results-thread.js');
+  process.env.TRAWL_STORE_WRITER_MODULE ??= join(import.meta.dirname, 'store-writer-thread.js');
   const results = new ResultsClient(file, logger);
   const host = new CrawlerHost({
     db,

@@ -1,5 +1,5 @@
 import type { Db } from '../../electron/engine/store/database';
-import { Frontier } from '../../electron/engine/frontier';
+import { FrontierStore, URL_STATE } from '../../electron/engine/store-writer/frontier-store';
 import { JobStore } from '../../electron/engine/store/job-store';
 import { jobSettingsSchema, type JobSettingsInput } from '../../shared/job-settings';
 import type { FetchedPage } from '../../shared/worker-protocol';
@@ -49,8 +49,9 @@ export type UrlOutcome = { url: string; depth?: number } & (
 );
 
 /**
- * Stores a job through the real store code (JobStore, Frontier, PageWriter):
- * every outcome's URL is seeded, leased and written as the crawl would.
+ * Stores a job through the real store code (JobStore, FrontierStore,
+ * PageWriter): every outcome's URL is seeded, leased and written as the
+ * crawl's writer thread would.
  */
 export function storeJob(
   db: Db,
@@ -64,19 +65,41 @@ export function storeJob(
       ...settings,
     }),
   );
-  const frontier = new Frontier(db, job.id, { maxDepth: null });
+  const frontier = new FrontierStore(db, job.id, { maxDepth: null });
   const byUrl = new Map(outcomes.map((outcome) => [outcome.url, outcome]));
   frontier.seed(outcomes.map((outcome) => outcome.url));
   const setDepth = db.prepare('UPDATE frontier SET depth = ? WHERE job_id = ? AND url = ?');
   for (const { url, depth } of outcomes) if (depth) setDepth.run(depth, job.id, url);
-  for (let task = frontier.take(); task; task = frontier.take()) {
+  for (const task of frontier.lease(outcomes.length)) {
     const outcome = byUrl.get(task.url)!;
-    if ('page' in outcome) frontier.recordPage(task, fetchedPage(task.url, outcome.page), 4242);
-    else if ('failed' in outcome)
-      frontier.recordFailure(task, outcome.failed, { attempts: 3, redirects: [] });
-    else frontier.recordBlocked(task);
+    frontier.write(
+      'page' in outcome
+        ? {
+            pages: [{ task, page: fetchedPage(task.url, outcome.page), workerPid: 4242 }],
+            failures: [],
+          }
+        : {
+            pages: [],
+            failures: [
+              'failed' in outcome
+                ? {
+                    task,
+                    error: outcome.failed,
+                    state: URL_STATE.failed,
+                    attempts: 3,
+                    redirects: [],
+                  }
+                : {
+                    task,
+                    error: 'blocked by robots.txt',
+                    state: URL_STATE.blocked,
+                    attempts: null,
+                    redirects: [],
+                  },
+            ],
+          },
+    );
   }
-  frontier.release();
   new JobStore(db).markEnded(job.id, 'finished');
   return job.id;
 }

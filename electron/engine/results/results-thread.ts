@@ -1,7 +1,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { openDatabase } from '../store/database';
+import { serveRequests, threadLogger } from '../thread-rpc';
 import { QueryService } from './query-service';
-import type { ThreadReply, ThreadRequest } from './results-client';
 
 /**
  * Worker-thread entry: answers results requests over its own SQLite
@@ -10,24 +10,5 @@ import type { ThreadReply, ThreadRequest } from './results-client';
  */
 const { file } = workerData as { file: string };
 const port = parentPort!;
-const db = openDatabase(file, { mustExist: true });
-const service = new QueryService(db, (level, message) =>
-  port.postMessage({ type: 'log', level, message } satisfies ThreadReply),
-);
-
-port.on('message', (request: ThreadRequest) => {
-  let reply: ThreadReply;
-  try {
-    reply = {
-      type: 'result',
-      id: request.id,
-      ok: true,
-      value: service.call(request.method, request.args),
-    };
-  } catch (error) {
-    const { name, message } = error as Error;
-    reply = { type: 'result', id: request.id, ok: false, error: { name, message } };
-  }
-  port.postMessage(reply);
-});
-port.postMessage({ type: 'ready' } satisfies ThreadReply);
+const service = new QueryService(openDatabase(file, { mustExist: true }), threadLogger(port));
+serveRequests(port, (method, args) => service.call(method, args));

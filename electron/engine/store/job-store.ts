@@ -90,6 +90,11 @@ export class JobStore {
     }[];
   }
 
+  /** True once the job has any URL at all (queued, done or otherwise). */
+  hasUrls(id: number): boolean {
+    return this.db.prepare('SELECT 1 FROM frontier WHERE job_id = ? LIMIT 1').get(id) !== undefined;
+  }
+
   markEnded(id: number, status: Extract<JobStatus, 'stopped' | 'finished' | 'failed'>): void {
     this.db
       .prepare('UPDATE jobs SET status = ?, finished_at = ?, runner_pid = NULL WHERE id = ?')

@@ -1,0 +1,221 @@
+import type { Statement } from 'better-sqlite3';
+import { QUARANTINE_AFTER_WORKER_DEATHS } from '../../../shared/limits';
+import type { CrawlTask, FetchedPage, RedirectHop } from '../../../shared/worker-protocol';
+import type { Db } from '../store/database';
+import { PageWriter } from '../store/page-writer';
+
+/** frontier.state values. */
+export const URL_STATE = { queued: 0, leased: 1, done: 2, failed: 3, blocked: 4 } as const;
+
+export interface FrontierStoreOptions {
+  maxDepth: number | null;
+  /**
+   * Main's own check on links a worker reports (workers filter too, but are
+   * not trusted). Asked once per URL the memo below has not seen.
+   */
+  accepts?: (url: string) => boolean;
+  /** URLs remembered in memory as already known, before the memo starts over. */
+  knownUrlMemo?: number;
+  /** Record each page's external links in external_urls, for checking (checkExternal). */
+  recordExternal?: boolean;
+}
+
+export interface StoredPage {
+  task: CrawlTask;
+  page: FetchedPage;
+  workerPid: number;
+}
+
+export interface StoredFailure {
+  task: CrawlTask;
+  error: string;
+  state: typeof URL_STATE.failed | typeof URL_STATE.blocked;
+  attempts: number | null;
+  redirects: readonly RedirectHop[];
+}
+
+/** One flush: results written in one transaction. */
+export interface ResultBatch {
+  pages: StoredPage[];
+  failures: StoredFailure[];
+}
+
+/**
+ * The frontier's table and everything a result writes, as synchronous
+ * statements on one connection: the store writer thread runs it during a
+ * crawl (store-writer-thread.ts); tests and the results bench call it
+ * directly. Each method is one transaction, so a page, its URL's new state
+ * and the links it found commit together: a crash never stores a page twice
+ * or loses one.
+ */
+export class FrontierStore {
+  /**
+   * URLs known to be in the frontier. Most links on a page point to pages
+   * already seen; skipping them here spares SQLite most lookups. Only a memo:
+   * the UNIQUE index stays the truth, so clearing it when full is safe.
+   */
+  private readonly known = new Set<string>();
+  private readonly knownUrlMemo: number;
+  private readonly pageWriter: PageWriter;
+  private readonly sql: Record<
+    | 'insertUrl'
+    | 'markInSitemap'
+    | 'markDone'
+    | 'markFailed'
+    | 'lease'
+    | 'addDeath'
+    | 'bumpJob'
+    | 'release'
+    | 'insertExternal'
+    | 'recordCheck',
+    Statement
+  >;
+
+  constructor(
+    private readonly db: Db,
+    private readonly jobId: number,
+    private readonly options: FrontierStoreOptions,
+  ) {
+    this.knownUrlMemo = options.knownUrlMemo ?? 200_000;
+    const { queued, leased, done } = URL_STATE;
+    this.sql = {
+      insertUrl: db.prepare(
+        'INSERT OR IGNORE INTO frontier (job_id, url, depth, found_on) VALUES (?, ?, ?, ?)',
+      ),
+      markInSitemap: db.prepare('UPDATE frontier SET in_sitemap = 1 WHERE job_id = ? AND url = ?'),
+      markDone: db.prepare(`UPDATE frontier SET state = ${done} WHERE id = ?`),
+      markFailed: db.prepare('UPDATE frontier SET state = ?, error = ?, attempts = ? WHERE id = ?'),
+      lease: db.prepare(
+        `UPDATE frontier SET state = ${leased} WHERE id IN (
+           SELECT id FROM frontier WHERE job_id = ? AND state = ${queued} ORDER BY depth, id LIMIT ?)
+         RETURNING id, url, depth`,
+      ),
+      addDeath: db.prepare(
+        'UPDATE frontier SET worker_deaths = worker_deaths + 1 WHERE id = ? RETURNING worker_deaths',
+      ),
+      bumpJob: db.prepare(
+        'UPDATE jobs SET pages = pages + ?, failed = failed + ?, blocked = blocked + ? WHERE id = ?',
+      ),
+      release: db.prepare(
+        `UPDATE frontier SET state = ${queued} WHERE job_id = ? AND state = ${leased}`,
+      ),
+      insertExternal: db.prepare('INSERT OR IGNORE INTO external_urls (job_id, url) VALUES (?, ?)'),
+      recordCheck: db.prepare(
+        'UPDATE external_urls SET status = ?, error = ?, checked_at = ? WHERE job_id = ? AND url = ?',
+      ),
+    };
+    this.pageWriter = new PageWriter(db, jobId);
+  }
+
+  /** Adds start URLs at depth 0; already known URLs are ignored. Returns how many were new. */
+  seed(urls: readonly string[]): number {
+    let added = 0;
+    this.db.transaction(() => {
+      for (const url of urls) added += this.sql.insertUrl.run(this.jobId, url, 0, null).changes;
+    })();
+    return added;
+  }
+
+  /**
+   * Adds URLs a sitemap lists at depth 0, marked in_sitemap; a URL already
+   * known (found by crawling) keeps its place and gets the mark. Returns how
+   * many were new.
+   */
+  seedFromSitemap(urls: readonly string[]): number {
+    let added = 0;
+    this.db.transaction(() => {
+      for (const url of urls) {
+        added += this.sql.insertUrl.run(this.jobId, url, 0, null).changes;
+        this.sql.markInSitemap.run(this.jobId, url);
+      }
+    })();
+    return added;
+  }
+
+  /** Leases up to `limit` queued URLs, breadth-first by depth. */
+  lease(limit: number): CrawlTask[] {
+    const rows = this.sql.lease.all(this.jobId, limit) as CrawlTask[];
+    // RETURNING gives no order guarantee; keep breadth-first order.
+    return rows.sort((a, b) => a.depth - b.depth || a.id - b.id);
+  }
+
+  /** Writes a batch of results; returns how many new URLs it queued. */
+  write({ pages, failures }: ResultBatch): number {
+    const { maxDepth, accepts, recordExternal } = this.options;
+    const { sql, jobId } = this;
+    let added = 0;
+    this.db.transaction(() => {
+      for (const { task, page, workerPid } of pages) {
+        this.pageWriter.writePage(task.id, task.url, task.depth, page, workerPid);
+        sql.markDone.run(task.id);
+        if (recordExternal) {
+          for (const link of page.outlinks)
+            if (!link.internal) sql.insertExternal.run(jobId, link.url);
+        }
+        const depth = task.depth + 1;
+        if (maxDepth !== null && depth > maxDepth) continue;
+        for (const url of page.links) {
+          if (this.known.has(url)) continue;
+          if (this.known.size >= this.knownUrlMemo) this.known.clear();
+          // Remembered either way: the verdict on a URL never changes.
+          this.known.add(url);
+          if (accepts && !accepts(url)) continue;
+          added += sql.insertUrl.run(jobId, url, depth, task.id).changes;
+        }
+      }
+      let failed = 0;
+      for (const { task, error, state, attempts, redirects } of failures) {
+        sql.markFailed.run(state, error, attempts, task.id);
+        this.pageWriter.writeRedirects(task.id, redirects);
+        if (state === URL_STATE.failed) failed++;
+      }
+      sql.bumpJob.run(pages.length, failed, failures.length - failed, jobId);
+    })();
+    return added;
+  }
+
+  /**
+   * Counts one more worker death for each URL; returns the ids of those
+   * that have now been in flight on QUARANTINE_AFTER_WORKER_DEATHS dead
+   * workers (the caller fails them).
+   */
+  addDeaths(ids: readonly number[]): number[] {
+    const quarantined: number[] = [];
+    this.db.transaction(() => {
+      for (const id of ids) {
+        const { worker_deaths: deaths } = this.sql.addDeath.get(id) as { worker_deaths: number };
+        if (deaths >= QUARANTINE_AFTER_WORKER_DEATHS) quarantined.push(id);
+      }
+    })();
+    return quarantined;
+  }
+
+  /** Queues every leased URL again (at the start of a run, and when it stops). */
+  release(): void {
+    this.sql.release.run(this.jobId);
+  }
+
+  /** Stores the outcome of one external link check. */
+  recordCheck(url: string, status: number | null, error: string | null, checkedAt: number): void {
+    this.sql.recordCheck.run(status, error, checkedAt, this.jobId, url);
+  }
+}
+
+/** How many of a job's URLs are in each state, and its pages by status; read when a run starts. */
+export function frontierCounts(
+  db: Db,
+  jobId: number,
+): { byState: Map<number, number>; byStatus: Map<number, number> } {
+  const rows = (sql: string) =>
+    (db.prepare(sql).all(jobId) as { key: number; n: number }[]).map(
+      ({ key, n }) => [key, n] as const,
+    );
+  return {
+    byState: new Map(
+      rows('SELECT state AS key, count(*) AS n FROM frontier WHERE job_id = ? GROUP BY state'),
+    ),
+    byStatus: new Map(
+      rows('SELECT status AS key, count(*) AS n FROM pages WHERE job_id = ? GROUP BY status'),
+    ),
+  };
+}
