@@ -1,37 +1,20 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ChildProcessLauncher } from '../../electron/engine/child-process-launcher';
+import { afterEach, describe, expect, it } from 'vitest';
 import type { CrawlJob } from '../../electron/engine/crawl-job';
-import { CrawlService } from '../../electron/engine/crawl-service';
-import { openDatabase, type Db } from '../../electron/engine/store/database';
 import { startFixtureSite, type FixtureSite } from '../helpers/fixture-site';
-import { expectNoSurvivors, tagProcesses, taggedPids, waitFor } from '../helpers/processes';
-import { tempDir } from '../helpers/temp-db';
+import { expectNoSurvivors, taggedPids, waitFor } from '../helpers/processes';
+import { engineEnv } from './engine-env';
 
+const env = engineEnv();
+const { logs, service, storedUrls } = env;
 let site: FixtureSite;
-let db: Db;
-let tag: string;
-let temp: ReturnType<typeof tempDir>;
-const logs: string[] = [];
 
-function service(): CrawlService {
-  return new CrawlService({
-    db,
-    launcher: new ChildProcessLauncher(),
-    logger: (level, message) => logs.push(`${level}: ${message}`),
-  });
-}
-
-function storedUrls(jobId: number): string[] {
-  return (
-    db.prepare('SELECT url FROM pages WHERE job_id = ? ORDER BY url').all(jobId) as {
-      url: string;
-    }[]
-  ).map((row) => row.url);
-}
+afterEach(async () => {
+  await site?.close();
+});
 
 function workerPids(jobId: number): number[] {
   return (
-    db.prepare('SELECT DISTINCT worker_pid AS pid FROM pages WHERE job_id = ?').all(jobId) as {
+    env.db.prepare('SELECT DISTINCT worker_pid AS pid FROM pages WHERE job_id = ?').all(jobId) as {
       pid: number;
     }[]
   ).map((row) => row.pid);
@@ -59,20 +42,6 @@ function expectEachFetchedOnce(fixture: FixtureSite, robotsFetches = 1): void {
   );
 }
 
-beforeEach(() => {
-  tag = tagProcesses();
-  temp = tempDir();
-  db = openDatabase(temp.file('trawl.sqlite'));
-  logs.length = 0;
-});
-
-afterEach(async () => {
-  await site?.close();
-  db.close();
-  await expectNoSurvivors(tag);
-  temp.cleanup();
-});
-
 describe('a crawl of a local site', () => {
   it('stores exactly the reachable pages, fetched by every worker', async () => {
     site = await startFixtureSite({ pages: 120, delayMs: 5 });
@@ -85,18 +54,20 @@ describe('a crawl of a local site', () => {
     expect(new Set(workerPids(job.id)).size).toBe(2);
     // Never repeated: every URL was requested exactly once.
     expectEachFetchedOnce(site);
-    const pdf = db
+    const pdf = env.db
       .prepare("SELECT content_type, title, link_count FROM pages WHERE url LIKE '%/file.pdf'")
       .get();
     expect(pdf).toEqual({ content_type: 'application/pdf', title: null, link_count: 0 });
-    const redirected = db
+    const redirected = env.db
       .prepare("SELECT status, final_url FROM pages WHERE url LIKE '%/old'")
       .get();
     expect(redirected).toEqual({ status: 200, final_url: `${site.origin}/p/1` });
     // A redirect off the site is stored as such, never followed.
-    const away = db.prepare("SELECT status, final_url FROM pages WHERE url LIKE '%/away'").get();
+    const away = env.db
+      .prepare("SELECT status, final_url FROM pages WHERE url LIKE '%/away'")
+      .get();
     expect(away).toEqual({ status: 302, final_url: `${site.origin}/away` });
-    const title = db.prepare('SELECT title FROM pages WHERE url = ?').get(`${site.origin}/p/3`);
+    const title = env.db.prepare('SELECT title FROM pages WHERE url = ?').get(`${site.origin}/p/3`);
     expect(title).toEqual({ title: 'Page 3 & more' });
   });
 
@@ -111,7 +82,7 @@ describe('a crawl of a local site', () => {
 
     const shallow = service().start({ startUrls: [`${site.origin}/`], workers: 1, maxDepth: 2 });
     await shallow.finished;
-    const depths = db
+    const depths = env.db
       .prepare('SELECT max(depth) AS deepest, count(*) AS n FROM pages WHERE job_id = ?')
       .get(shallow.id);
     // depth 0: "/"; depth 1: the 5 distinct links of home; depth 2: /p/1, /p/2
@@ -156,7 +127,7 @@ describe('a crawl of a local site', () => {
       delayMs: 50,
       // Whoever asks for /p/5 dies, with the other pages it has in flight.
       onRequest: (path) => {
-        if (path === '/p/5') for (const pid of taggedPids(tag)) process.kill(pid, 'SIGKILL');
+        if (path === '/p/5') for (const pid of taggedPids(env.tag)) process.kill(pid, 'SIGKILL');
       },
     });
     const job = service().start({ startUrls: [`${site.origin}/`], workers: 1, concurrency: 4 });
@@ -164,7 +135,7 @@ describe('a crawl of a local site', () => {
 
     expect(summary.status).toBe('finished');
     expect(summary.failed).toBe(1);
-    const row = db
+    const row = env.db
       .prepare("SELECT state, worker_deaths, error FROM frontier WHERE url LIKE '%/p/5'")
       .get();
     expect(row).toEqual({
@@ -174,7 +145,7 @@ describe('a crawl of a local site', () => {
     });
     expect(site.hits.get('/p/5')).toBe(3);
     // Pages that shared the dying worker were retried, not blamed.
-    const bystanders = db
+    const bystanders = env.db
       .prepare('SELECT count(*) AS n FROM frontier WHERE worker_deaths > 0 AND state = 2')
       .get() as { n: number };
     expect(bystanders.n).toBeGreaterThan(0);
@@ -213,7 +184,7 @@ describe('a crawl of a local site', () => {
     expect(stopped.status).toBe('stopped');
     expect(stopped.pages).toBeLessThan(site.reachable.length);
     expect(storedUrls(job.id)).toHaveLength(stopped.pages);
-    await expectNoSurvivors(tag);
+    await expectNoSurvivors(env.tag);
 
     const resumed = await crawler.resume(job.id).finished;
     expect(resumed.status).toBe('finished');
@@ -224,7 +195,12 @@ describe('a crawl of a local site', () => {
   it('force stop kills workers at once and the job still resumes exactly', async () => {
     site = await startFixtureSite({ pages: 150, delayMs: 200 });
     const crawler = service();
-    const job = crawler.start({ startUrls: [`${site.origin}/`], workers: 2, concurrency: 8 });
+    const job = crawler.start({
+      startUrls: [`${site.origin}/`],
+      workers: 2,
+      concurrency: 8,
+      hostConcurrency: 16,
+    });
     await waitFor(
       () => job.snapshot().pagesDone >= 10 && job.snapshot().inFlight > 0,
       'pages in flight',

@@ -12,6 +12,10 @@ export interface EngineEnv {
   readonly db: Db;
   /** Log lines of the engine, as "level: message". */
   readonly logs: string[];
+  /** The tag on this test's worker processes (tests/helpers/processes.ts). */
+  readonly tag: string;
+  /** URLs of the job's stored pages, sorted. */
+  storedUrls(jobId: number): string[];
   /** A CrawlService on the test's database with real worker processes. */
   service(): CrawlService;
   /** Starts an HTTP server on 127.0.0.1, closed after the test; returns its origin. */
@@ -50,6 +54,15 @@ export function engineEnv(): EngineEnv {
       return db!;
     },
     logs,
+    get tag() {
+      return tag;
+    },
+    storedUrls: (jobId) =>
+      (
+        db!.prepare('SELECT url FROM pages WHERE job_id = ? ORDER BY url').all(jobId) as {
+          url: string;
+        }[]
+      ).map((row) => row.url),
     service: () =>
       new CrawlService({
         db: db!,

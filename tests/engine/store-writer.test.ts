@@ -12,13 +12,7 @@ afterEach(async () => {
   site = undefined;
 });
 
-function storedUrls(jobId: number): string[] {
-  return (
-    env.db.prepare('SELECT url FROM pages WHERE job_id = ? ORDER BY url').all(jobId) as {
-      url: string;
-    }[]
-  ).map((row) => row.url);
-}
+const { storedUrls } = env;
 
 describe('the store writer thread', () => {
   it('stores every page of a crawl once, with the job counters matching the rows', async () => {
