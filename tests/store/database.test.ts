@@ -15,7 +15,7 @@ describe('openDatabase', () => {
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(db.pragma('user_version', { simple: true })).toBe(migrations.length);
     const tables = db
-      .prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
+      .prepare("SELECT name FROM sqlite_master WHERE type IN ('table', 'view') ORDER BY name")
       .pluck()
       .all();
     expect(tables).toEqual(
@@ -24,7 +24,9 @@ describe('openDatabase', () => {
         'extractions',
         'frontier',
         'jobs',
+        'link_targets',
         'links',
+        'page_links',
         'pages',
         'pages_fts',
         'redirects',

@@ -5,7 +5,9 @@ import { openDatabase } from '../../electron/engine/store/database';
 import { migrations } from '../../electron/engine/store/migrations';
 import { JobStore } from '../../electron/engine/store/job-store';
 import { iteratePages } from '../../electron/engine/store/page-reader';
+import { pageDetail, queryLinks } from '../../electron/engine/results/page-detail';
 import { queryPages } from '../../electron/engine/results/page-query';
+import { runReport } from '../../electron/engine/results/reports';
 import { UserError } from '../../electron/engine/user-error';
 import { tempDir } from '../helpers/temp-db';
 
@@ -87,6 +89,77 @@ describe('schema migrations', () => {
       queryPages(db, { jobId: 1, filters: { statusClasses: ['failed'] }, columns: ['error'] }).rows,
     ).toEqual([{ url: 'http://127.0.0.1:9/dead', kind: 'failed', error: 'ECONNRESET' }]);
     expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
+    db.close();
+  });
+
+  it('a version 3 database keeps every link when link targets are interned (migration 4)', () => {
+    const file = temp.file('v3.sqlite');
+    const raw = databaseAt(file, 3);
+    raw
+      .prepare(
+        `INSERT INTO jobs (id, name, status, settings, created_at, pages) VALUES (1, 'old', 'finished', ?, 1, 2)`,
+      )
+      .run(SETTINGS);
+    const home = 'http://127.0.0.1:9/';
+    const shoes = 'http://127.0.0.1:9/shoes';
+    const away = 'http://elsewhere.invalid/';
+    raw
+      .prepare(
+        'INSERT INTO frontier (id, job_id, url, depth, state) VALUES (1, 1, ?, 0, 2), (2, 1, ?, 1, 2)',
+      )
+      .run(home, shoes);
+    const page = raw.prepare(
+      `INSERT INTO pages (id, job_id, frontier_id, url, final_url, depth, status, content_type, bytes,
+         response_ms, title, link_count, worker_pid, fetched_at) VALUES (?, 1, ?, ?, ?, ?, 200, 'text/html', 10, 5, ?, 1, 7, 1000)`,
+    );
+    page.run(1, 1, home, home, 0, 'Home');
+    page.run(2, 2, shoes, shoes, 1, 'Shoes');
+    const link = raw.prepare(
+      'INSERT INTO links (id, job_id, from_page, to_url, anchor, rel, internal) VALUES (?, 1, ?, ?, ?, ?, ?)',
+    );
+    link.run(10, 1, shoes, 'Shoes', null, 1);
+    link.run(11, 1, away, 'Away', 'nofollow', 0);
+    link.run(12, 2, home, 'Home', null, 1);
+    link.run(13, 2, shoes, 'Self', null, 1);
+    raw.close();
+
+    const db = openDatabase(file, { mustExist: true });
+    expect(db.pragma('user_version', { simple: true })).toBe(migrations.length);
+    // The old shape still reads (a view), row for row.
+    expect(db.prepare('SELECT * FROM links ORDER BY id').all()).toEqual([
+      { id: 10, job_id: 1, from_page: 1, to_url: shoes, anchor: 'Shoes', rel: null, internal: 1 },
+      {
+        id: 11,
+        job_id: 1,
+        from_page: 1,
+        to_url: away,
+        anchor: 'Away',
+        rel: 'nofollow',
+        internal: 0,
+      },
+      { id: 12, job_id: 1, from_page: 2, to_url: home, anchor: 'Home', rel: null, internal: 1 },
+      { id: 13, job_id: 1, from_page: 2, to_url: shoes, anchor: 'Self', rel: null, internal: 1 },
+    ]);
+    expect(db.prepare('SELECT count(*) FROM link_targets').pluck().get()).toBe(3);
+    expect(pageDetail(db, { jobId: 1, url: shoes })).toMatchObject({
+      inlinkCount: 2,
+      outlinkCount: 2,
+    });
+    expect(
+      queryLinks(db, { jobId: 1, url: shoes, direction: 'in' }).rows.map((row) => row.anchor),
+    ).toEqual(['Shoes', 'Self']);
+    expect(runReport(db, { jobId: 1, name: 'external-links' }).rows).toMatchObject([
+      { url: away, links: 1 },
+    ]);
+    // Deleting the job takes its links and link targets with it.
+    db.prepare('DELETE FROM jobs WHERE id = 1').run();
+    expect(
+      db
+        .prepare('SELECT (SELECT count(*) FROM page_links) + (SELECT count(*) FROM link_targets)')
+        .pluck()
+        .get(),
+    ).toBe(0);
+    expect(db.pragma('foreign_key_check')).toEqual([]);
     db.close();
   });
 

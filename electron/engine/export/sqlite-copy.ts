@@ -11,7 +11,11 @@ const COPIES: { table: string; where: string }[] = [
     table: 'extractions',
     where: 'page_id IN (SELECT id FROM main.pages WHERE job_id = @jobId)',
   },
-  { table: 'links', where: 'job_id = @jobId' },
+  { table: 'link_targets', where: 'job_id = @jobId' },
+  {
+    table: 'page_links',
+    where: 'from_page IN (SELECT id FROM main.pages WHERE job_id = @jobId)',
+  },
   {
     table: 'redirects',
     where: 'frontier_id IN (SELECT id FROM main.frontier WHERE job_id = @jobId)',

@@ -57,6 +57,8 @@ export class FrontierStore {
   private readonly known = new Set<string>();
   private readonly knownUrlMemo: number;
   private readonly pageWriter: PageWriter;
+  /** Set when a write failed: its rollback may have undone what memos here remember. */
+  private failure: Error | null = null;
   private readonly sql: Record<
     | 'insertUrl'
     | 'markInSitemap'
@@ -140,7 +142,18 @@ export class FrontierStore {
   }
 
   /** Writes a batch of results; returns how many new URLs it queued. */
-  write({ pages, failures }: ResultBatch): number {
+  write(batch: ResultBatch): number {
+    if (this.failure)
+      throw new Error(`not written after an earlier failure: ${this.failure.message}`);
+    try {
+      return this.writeBatch(batch);
+    } catch (error) {
+      this.failure = error as Error;
+      throw error;
+    }
+  }
+
+  private writeBatch({ pages, failures }: ResultBatch): number {
     const { maxDepth, accepts, recordExternal } = this.options;
     const { sql, jobId } = this;
     let added = 0;

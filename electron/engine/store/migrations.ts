@@ -165,4 +165,42 @@ export const migrations: readonly string[] = [
   -- external link targets only (a small part of all links): the external-links report
   CREATE INDEX links_external ON links (job_id, to_url) WHERE internal = 0;
   `,
+
+  // 4 (engine issue): link targets interned. A job's ~50 links a page point at
+  // a few thousand distinct URLs; indexing each link by its URL's text made
+  // every insert dirty a random page of a large text index, the biggest cost
+  // of storing a page. Now each distinct target is one link_targets row and a
+  // link holds its integer id. The view \`links\` keeps the old shape for
+  // readers (reports, the sqlite3 shell, users' own SQL).
+  `
+  CREATE TABLE link_targets (
+    id INTEGER PRIMARY KEY,
+    job_id INTEGER NOT NULL REFERENCES jobs(id) ON DELETE CASCADE,
+    url TEXT NOT NULL,
+    -- inside the job's scope boundary: a property of the URL, the same for every link to it
+    internal INTEGER NOT NULL,
+    UNIQUE (job_id, url)
+  );
+  CREATE INDEX link_targets_external ON link_targets (job_id, url) WHERE internal = 0;
+  INSERT INTO link_targets (job_id, url, internal)
+    SELECT job_id, to_url, max(internal) FROM links GROUP BY job_id, to_url;
+
+  CREATE TABLE page_links (
+    id INTEGER PRIMARY KEY,
+    from_page INTEGER NOT NULL REFERENCES pages(id) ON DELETE CASCADE,
+    target INTEGER NOT NULL REFERENCES link_targets(id) ON DELETE CASCADE,
+    anchor TEXT NOT NULL,
+    rel TEXT
+  );
+  INSERT INTO page_links (id, from_page, target, anchor, rel)
+    SELECT l.id, l.from_page, t.id, l.anchor, l.rel
+    FROM links l JOIN link_targets t ON t.job_id = l.job_id AND t.url = l.to_url;
+  DROP TABLE links;
+  CREATE INDEX page_links_from ON page_links (from_page);
+  CREATE INDEX page_links_target ON page_links (target);
+
+  CREATE VIEW links (id, job_id, from_page, to_url, anchor, rel, internal) AS
+    SELECT l.id, t.job_id, l.from_page, t.url, l.anchor, l.rel, t.internal
+    FROM page_links l JOIN link_targets t ON t.id = l.target;
+  `,
 ];

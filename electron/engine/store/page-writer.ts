@@ -3,13 +3,26 @@ import { nonIndexableReason } from '../../../shared/indexability';
 import type { FetchedPage, RedirectHop } from '../../../shared/worker-protocol';
 import type { Db } from './database';
 
+/** Link target ids remembered before the memo starts over. */
+const TARGET_MEMO = 100_000;
+
 /**
  * Writes what a worker fetched: the page row, its custom extraction values,
- * its links and its redirect hops. Runs inside the frontier's flush
- * transaction, so a page and everything about it commit together.
+ * its links and its redirect hops. Runs inside the caller's transaction
+ * (FrontierStore.write), so a page and everything about it commit together.
  */
 export class PageWriter {
-  private readonly sql: Record<'page' | 'value' | 'link' | 'hop', Statement>;
+  private readonly sql: Record<
+    'page' | 'value' | 'link' | 'hop' | 'findTarget' | 'addTarget',
+    Statement
+  >;
+  /**
+   * Link target ids by URL: most links of a site point at the same few
+   * thousand URLs, so most need no lookup. Only valid while every write
+   * commits: FrontierStore stops writing after a failed transaction, whose
+   * rollback may have undone ids remembered here.
+   */
+  private readonly targets = new Map<string, number>();
 
   constructor(
     db: Db,
@@ -29,8 +42,10 @@ export class PageWriter {
         'INSERT INTO extractions (page_id, name, position, value) VALUES (?, ?, ?, ?)',
       ),
       link: db.prepare(
-        'INSERT INTO links (job_id, from_page, to_url, anchor, rel, internal) VALUES (?, ?, ?, ?, ?, ?)',
+        'INSERT INTO page_links (from_page, target, anchor, rel) VALUES (?, ?, ?, ?)',
       ),
+      findTarget: db.prepare('SELECT id FROM link_targets WHERE job_id = ? AND url = ?').pluck(),
+      addTarget: db.prepare('INSERT INTO link_targets (job_id, url, internal) VALUES (?, ?, ?)'),
       hop: db.prepare(
         'INSERT OR REPLACE INTO redirects (frontier_id, hop, url, status, location) VALUES (?, ?, ?, ?, ?)',
       ),
@@ -86,9 +101,22 @@ export class PageWriter {
       values.forEach((one, position) => this.sql.value.run(pageId, name, position, one));
     }
     for (const link of page.outlinks) {
-      this.sql.link.run(this.jobId, pageId, link.url, link.text, link.rel, link.internal ? 1 : 0);
+      this.sql.link.run(pageId, this.targetId(link.url, link.internal), link.text, link.rel);
     }
     this.writeRedirects(frontierId, page.redirects);
+  }
+
+  /** The id of a link target, stored on first sight (a resumed job finds its earlier ones). */
+  private targetId(url: string, internal: boolean): number {
+    let id = this.targets.get(url);
+    if (id === undefined) {
+      id =
+        (this.sql.findTarget.get(this.jobId, url) as number | undefined) ??
+        Number(this.sql.addTarget.run(this.jobId, url, internal ? 1 : 0).lastInsertRowid);
+      if (this.targets.size >= TARGET_MEMO) this.targets.clear();
+      this.targets.set(url, id);
+    }
+    return id;
   }
 
   /** Replaces hops on retry of the same URL (after a resume), never duplicates them. */
