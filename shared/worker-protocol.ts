@@ -28,6 +28,8 @@ export interface WorkerConfig {
   basicAuth: { host: string; username: string; password: string }[];
   proxy: string | null;
   honourNofollow: boolean;
+  /** Ask main (robots-query) before following a redirect: false when the job ignores robots.txt. */
+  obeyRobots: boolean;
   extract: ExtractionRule[];
   /** Extra request headers. */
   headers: Record<string, string>;
@@ -47,7 +49,9 @@ export type MainToWorker =
   | { type: 'configure'; config: WorkerConfig }
   | { type: 'crawl'; tasks: CrawlTask[] }
   /** Finish what is in flight, send the results, then exit. */
-  | { type: 'drain' };
+  | { type: 'drain' }
+  /** The answer to a robots-query. */
+  | { type: 'robots-verdict'; queryId: number; allowed: boolean };
 
 /** One redirect response on the way to the final URL. */
 const redirectHopSchema = z.object({
@@ -126,6 +130,8 @@ const failedSchema = z.object({
   error: z.string(),
   /** The redirects followed before the failure (a loop, too many hops, an error on a target). */
   redirects: z.array(redirectHopSchema),
+  /** Set when the failure is a redirect to this URL, which robots.txt disallows (never requested). */
+  blockedTarget: z.string().max(MAX_URL_LENGTH).optional(),
   attempts: z.number().int().min(1),
   fetchedAt: z.number(),
 });
@@ -144,6 +150,12 @@ export const workerToMainSchema = z.discriminatedUnion('type', [
     rssBytes: z.number().nonnegative(),
     /** Process CPU time (user + system) in microseconds since start. */
     cpuMicros: z.number().nonnegative(),
+  }),
+  /** May the worker request this redirect target? Main answers with robots-verdict. */
+  z.object({
+    type: z.literal('robots-query'),
+    queryId: z.number().int(),
+    url: z.string().max(MAX_URL_LENGTH),
   }),
   z.object({
     type: z.literal('log'),

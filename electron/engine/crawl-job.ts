@@ -67,8 +67,6 @@ export class CrawlJob {
   /** Sitemap mode: seeding is under way (it ends the job if it finds nothing). */
   private seeding: Promise<void> | null = null;
   private readonly seedingAbort = new AbortController();
-  /** Results that wait for the robots.txt of the origin they were redirected to. */
-  private readonly held = new Set<Promise<void>>();
   private readonly logger: Logger;
   private readonly startedAt = Date.now();
   private readonly throughput = new Throughput();
@@ -160,6 +158,7 @@ export class CrawlJob {
         onTasksReturned: (tasks, died, reason) => this.takeBack(tasks, died, reason),
         onCapacity: () => this.pump(),
         onFatal: (error) => void this.end('failed', error),
+        onRobotsQuery: (url) => this.robotsAllows(url),
         onLog: (level, message) => this.logger(level, message),
       },
     );
@@ -222,7 +221,7 @@ export class CrawlJob {
     if (this.frontier.writesInFlight < MAX_WRITES_IN_FLIGHT) {
       this.pool.dispatch(this.nextTask, (task) => this.scheduler.putBack(task));
     }
-    if (this.pool.inFlight > 0 || this.seeding || this.held.size > 0) return;
+    if (this.pool.inFlight > 0 || this.seeding) return;
     // Nothing in flight: done once nothing is queued (after writing what may add to the queue).
     this.writeResults();
     const crawled =
@@ -238,36 +237,27 @@ export class CrawlJob {
   }
 
   private storeOne(task: CrawlTask, result: PageResult, workerPid: number): void {
-    if (!result.ok) {
+    if (result.ok) this.frontier.recordPage(task, result, workerPid);
+    else if (result.blockedTarget !== undefined)
+      this.frontier.recordBlocked(task, result.error, result.redirects);
+    else {
       this.frontier.recordFailure(task, result.error, result);
       this.noteError(task.url, result.error);
-      return;
     }
-    // The worker follows redirects itself; robots.txt is checked on where it landed.
-    if (this.robots && result.redirects.length > 0) {
-      const verdict = this.robots.check(result.finalUrl);
-      if (verdict === 'pending') {
-        // Held until that origin's robots.txt is known (fetching it has started).
-        const held: Promise<void> = this.robots
-          .whenLoaded(new URL(result.finalUrl).origin)
-          .then(() => {
-            this.held.delete(held);
-            this.storeOne(task, result, workerPid);
-            this.pump();
-          });
-        this.held.add(held);
-        return;
-      }
-      if (verdict === 'blocked') {
-        this.frontier.recordBlocked(
-          task,
-          `redirected to ${result.finalUrl}, which robots.txt blocks`,
-          result.redirects,
-        );
-        return;
-      }
+  }
+
+  /**
+   * A worker's question before it follows a redirect (it asks only when the
+   * job obeys robots.txt): an origin not seen yet has its robots.txt read first.
+   */
+  private async robotsAllows(url: string): Promise<boolean> {
+    if (!this.robots) return true;
+    let verdict = this.robots.check(url);
+    if (verdict === 'pending') {
+      await this.robots.whenLoaded(new URL(url).origin);
+      verdict = this.robots.check(url);
     }
-    this.frontier.recordPage(task, result, workerPid);
+    return verdict === 'allowed';
   }
 
   /** URLs a worker gave back (it died, or drained); a death is counted by the writer first. */
@@ -358,7 +348,7 @@ export class CrawlJob {
     const checksStopped = this.checker?.stop();
     if (outcome === 'failed') await this.pool.kill();
     else await this.pool.drain();
-    await Promise.all([this.seeding, checksStopped, ...this.held]);
+    await Promise.all([this.seeding, checksStopped]);
     if (this.checker && this.checker.checked > 0) {
       this.logger('info', `external links checked: ${this.checker.checked}`);
     }

@@ -20,6 +20,8 @@ export interface PoolEvents {
   onCapacity(): void;
   /** Workers keep failing before they start; the pool gave up. */
   onFatal(error: Error): void;
+  /** A worker asks whether robots.txt allows a redirect target. */
+  onRobotsQuery(url: string): Promise<boolean>;
   onLog(level: 'debug' | 'info' | 'warn' | 'error', message: string): void;
 }
 
@@ -270,6 +272,14 @@ export class WorkerPool {
       case 'log':
         this.events.onLog(message.level, `${slot.name}: ${message.message}`);
         break;
+      case 'robots-query': {
+        const { queryId, url } = message;
+        // A verdict for a worker that has gone meanwhile is dropped by its launcher.
+        void this.events
+          .onRobotsQuery(url)
+          .then((allowed) => slot.process.send({ type: 'robots-verdict', queryId, allowed }));
+        break;
+      }
       default:
         missingCase(message);
     }

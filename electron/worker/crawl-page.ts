@@ -5,7 +5,8 @@ import type {
   WorkerConfig,
 } from '../../shared/worker-protocol';
 import { analyzePage, linkRulesFor, NO_ANALYSIS } from './analyze-page';
-import { createFetcher, redirectsOf, type FetchedResponse } from './fetch-page';
+import { createFetcher, redirectsOf, RobotsBlockedError, type FetchedResponse } from './fetch-page';
+import type { RobotsGate } from './robots-gate';
 import { cssExtractionFor } from './extract';
 import { canonicalFromLinkHeader, storedHeaders } from './response-headers';
 import { retryDelay } from './retry-policy';
@@ -15,9 +16,10 @@ const tenths = (ms: number) => Math.round(ms * 10) / 10;
 
 export async function createPageCrawler(
   config: WorkerConfig,
+  robots: RobotsGate,
 ): Promise<(task: CrawlTask) => Promise<PageResult>> {
   const css = await cssExtractionFor(config.extract);
-  const fetchPage = createFetcher(config);
+  const fetchPage = createFetcher(config, config.obeyRobots ? robots : null);
   const rules = linkRulesFor(config);
 
   /** The page fields of one response: its headers, and its body when it is HTML. */
@@ -73,6 +75,7 @@ export async function createPageCrawler(
             ok: false,
             error: describeError(error) + history,
             redirects: redirectsOf(error),
+            ...(error instanceof RobotsBlockedError ? { blockedTarget: error.target } : {}),
             attempts: attempt,
             fetchedAt: Date.now(),
           };

@@ -7,6 +7,7 @@ import { parseCrawlableUrl } from '../../shared/url-normalize';
 import type { RedirectHop, WorkerConfig } from '../../shared/worker-protocol';
 import { basicAuthFor, jobAgents } from '../engine/job-http';
 import { decodeBody } from './decode-body';
+import type { RobotsGate } from './robots-gate';
 
 export interface FetchedResponse {
   finalUrl: string;
@@ -55,6 +56,17 @@ export class FetchError extends Error {
   }
 }
 
+/** A redirect to a URL robots.txt disallows: it is not requested. */
+export class RobotsBlockedError extends FetchError {
+  constructor(
+    readonly target: string,
+    redirects: RedirectHop[],
+  ) {
+    super(`redirected to ${target}, which robots.txt blocks`, redirects);
+    this.name = 'RobotsBlockedError';
+  }
+}
+
 /** The hops followed before `error` was thrown by a fetcher. */
 export function redirectsOf(error: unknown): RedirectHop[] {
   return (error as { redirects?: RedirectHop[] } | null)?.redirects ?? [];
@@ -87,9 +99,14 @@ function discardBody(stream: Request): Promise<void> {
  * One got instance per worker. Redirects are followed here, hop by hop, so
  * each is recorded, capped (maxRedirects) and checked for loops; a hop is
  * followed only when its target is in the crawl's scope, else the 3xx is the
- * page. Bodies are decompressed here too, with a cap on the decoded size.
+ * page, and only when `robots` (main's robots.txt verdict; null when the job
+ * ignores robots.txt) allows it. Bodies are decompressed here too, with a
+ * cap on the decoded size.
  */
-export function createFetcher(config: WorkerConfig): (url: string) => Promise<FetchedResponse> {
+export function createFetcher(
+  config: WorkerConfig,
+  robots: RobotsGate | null,
+): (url: string) => Promise<FetchedResponse> {
   const inScope = createScope(config.scope);
   const authorization = basicAuthFor(config.basicAuth);
   const client: Got = got.extend({
@@ -155,6 +172,8 @@ export function createFetcher(config: WorkerConfig): (url: string) => Promise<Fe
           }
           if (redirects.length > config.maxRedirects)
             throw new FetchError(`too many redirects (${config.maxRedirects})`, redirects);
+          if (robots && !(await robots(target.href)))
+            throw new RobotsBlockedError(target.href, redirects);
           visited.add(target.href);
           current = target;
           continue;

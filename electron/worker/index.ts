@@ -2,6 +2,7 @@ import type { CrawlTask, PageResult, WorkerConfig } from '../../shared/worker-pr
 import { missingCase } from '../../shared/missing-case';
 import { createPageCrawler } from './crawl-page';
 import { connectToParent, exitWithParent } from './parent-port';
+import { createRobotsGate } from './robots-gate';
 
 /**
  * Worker process entry. Main hands out tasks within a bounded window; the
@@ -11,6 +12,7 @@ const port = connectToParent();
 exitWithParent();
 // Ctrl-C in a terminal reaches the whole process group; main decides how to stop.
 process.on('SIGINT', () => undefined);
+const robots = createRobotsGate(port);
 
 let crawlPage: ((task: CrawlTask) => Promise<PageResult>) | null = null;
 let inFlight = 0;
@@ -72,7 +74,7 @@ port.onMessage((message) => {
     case 'configure':
       concurrency = message.config.concurrency;
       startHeartbeat(message.config);
-      void createPageCrawler(message.config).then((crawler) => {
+      void createPageCrawler(message.config, robots.ask).then((crawler) => {
         crawlPage = crawler;
         startWaiting();
       });
@@ -84,6 +86,9 @@ port.onMessage((message) => {
     case 'drain':
       draining = true;
       finishIfDrained();
+      break;
+    case 'robots-verdict':
+      robots.answer(message.queryId, message.allowed);
       break;
     default:
       missingCase(message);

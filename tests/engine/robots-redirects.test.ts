@@ -24,7 +24,7 @@ async function site(routes: Record<string, string>): Promise<string> {
 }
 
 describe('robots.txt and redirects', () => {
-  it('records a URL that redirects into a disallowed path as blocked, not as a page', async () => {
+  it('never requests a redirect target robots.txt disallows, and records the URL as blocked', async () => {
     const other = await site({ '/hop': 'redirect:/private/far' });
     const origin = await site({
       '/': `<a href="/go">go</a> <a href="/private/direct">direct</a> <a href="${other}/hop">hop</a>`,
@@ -56,7 +56,7 @@ describe('robots.txt and redirects', () => {
         hops: 1,
       },
       { url: `${origin}/private/direct`, state: 4, error: 'blocked by robots.txt', hops: 0 },
-      // Redirected to another origin: held until that origin's robots.txt was read.
+      // Redirected to another origin: its robots.txt was read before the worker went on.
       {
         url: `${other}/hop`,
         state: 4,
@@ -67,7 +67,46 @@ describe('robots.txt and redirects', () => {
     const pages = env.db.prepare('SELECT url FROM pages WHERE job_id = ?').all(job.id);
     expect(pages).toEqual([{ url: `${origin}/` }]);
     expect(summary.blocked).toBe(3);
-    // A URL disallowed directly is never requested.
-    expect(hits).not.toContain(`${origin}/private/direct`);
+    // Disallowed URLs are never requested, directly or as a redirect's target.
+    for (const url of [
+      `${origin}/private/direct`,
+      `${origin}/private/near`,
+      `${other}/private/far`,
+    ])
+      expect(hits).not.toContain(url);
+    expect(hits).toContain(`${other}/robots.txt`);
+  });
+
+  it('follows allowed redirects, and every redirect when robots.txt is ignored', async () => {
+    const origin = await site({
+      '/': '<a href="/moved">moved</a> <a href="/go">go</a>',
+      '/moved': 'redirect:/new',
+      '/go': 'redirect:/private/near',
+    });
+    hits.length = 0;
+    const obeying = await env
+      .service()
+      .start({ startUrls: [`${origin}/`], maxDepth: 1, workers: 1 }).finished;
+    const stored = (jobId: number) =>
+      env.db
+        .prepare('SELECT url, final_url AS finalUrl FROM pages WHERE job_id = ? ORDER BY url')
+        .all(jobId);
+    expect(stored(obeying.jobId)).toEqual([
+      { url: `${origin}/`, finalUrl: `${origin}/` },
+      { url: `${origin}/moved`, finalUrl: `${origin}/new` },
+    ]);
+    expect(hits).not.toContain(`${origin}/private/near`);
+
+    const ignoring = await env.service().start({
+      startUrls: [`${origin}/`],
+      maxDepth: 1,
+      workers: 1,
+      ignoreRobots: true,
+    }).finished;
+    expect(stored(ignoring.jobId)).toContainEqual({
+      url: `${origin}/go`,
+      finalUrl: `${origin}/private/near`,
+    });
+    expect(hits).toContain(`${origin}/private/near`);
   });
 });
