@@ -1,7 +1,7 @@
 import type { ExtractedValue } from './extraction';
 import type { JobSettings, JobSettingsInput } from './job-settings';
 import type { JobStatus, ProgressSnapshot } from './progress';
-import type { ExportRequest, ResultsRequests } from './results';
+import type { ExportFormat, ExportProgress, ExportRequest, ResultsRequests } from './results';
 
 /**
  * What the renderer may ask of its host. The desktop app exposes it as
@@ -17,7 +17,30 @@ import type { ExportRequest, ResultsRequests } from './results';
 export interface CrawlerApi extends CrawlerRequests {
   /** Live progress of every job running in the host (about 10 snapshots a second per job). */
   onProgress(listener: (snapshot: ProgressSnapshot) => void): () => void;
+  /** Progress of exports the host is writing (every 1,000 rows, and once when done). */
+  onExportProgress(listener: (update: ExportUpdate) => void): () => void;
+  /** Commands from the desktop app's native menu (never fired in a browser). */
+  onMenuCommand(listener: (command: MenuCommand) => void): () => void;
 }
+
+/** How far an export of the host's has got; `total` is null while unknown (JSON, NDJSON, sitemaps). */
+export interface ExportUpdate extends ExportProgress {
+  jobId: number;
+  format: ExportFormat;
+  done: boolean;
+  /** Set, with done, when the export failed. */
+  error?: string;
+}
+
+/** What the native menu asks of the page; an imported list arrives read (main chose and read the file). */
+export type MenuCommand =
+  { type: 'new-crawl' } | { type: 'import-url-list'; fileName: string; text: string };
+
+/** What the desktop app's progress port carries to the preload, one event per message. */
+export type HostEvent =
+  | { kind: 'progress'; snapshot: ProgressSnapshot }
+  | { kind: 'export'; update: ExportUpdate }
+  | { kind: 'menu'; command: MenuCommand };
 
 /**
  * The request/response half of `CrawlerApi`: what crosses IPC or the

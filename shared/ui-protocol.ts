@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { ExportUpdate } from './crawler-api';
 import type { ProgressSnapshot } from './progress';
 
 /**
@@ -26,7 +27,8 @@ export interface WireError {
 export type ServerMessage =
   | { type: 'response'; seq: number; ok: true; value: unknown }
   | { type: 'response'; seq: number; ok: false; error: WireError }
-  | { type: 'progress'; snapshot: ProgressSnapshot };
+  | { type: 'progress'; snapshot: ProgressSnapshot }
+  | { type: 'export-progress'; update: ExportUpdate };
 
 /** The WebSocket's path on the serve host. */
 export const UI_SOCKET_PATH = '/api/socket';

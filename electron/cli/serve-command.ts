@@ -47,6 +47,7 @@ async function serve(options: ServeOptions): Promise<void> {
   });
   const host = await startServeHost({
     api,
+    reportExport: (update) => api.reportExport(update),
     staticDir,
     dbFile: file,
     host: options.host,

@@ -1,8 +1,8 @@
 import { app, dialog, type BrowserWindow } from 'electron';
 import { join } from 'node:path';
-import type { ExportOutcome } from '../../shared/crawler-api';
+import type { ExportOutcome, ExportUpdate } from '../../shared/crawler-api';
 import type { ExportRequest } from '../../shared/results';
-import { exportFileName, exportJob } from '../engine/export/export-job';
+import { exportFileName, exportReporting } from '../engine/export/export-job';
 import { openDatabase } from '../engine/store/database';
 
 /**
@@ -13,6 +13,7 @@ import { openDatabase } from '../engine/store/database';
 export function exportWithSaveDialog(
   dbFile: string,
   parentWindow: () => BrowserWindow | null,
+  report: (update: ExportUpdate) => void,
 ): (request: ExportRequest) => Promise<ExportOutcome> {
   return async (request) => {
     const options = { defaultPath: join(app.getPath('downloads'), exportFileName(request)) };
@@ -23,7 +24,7 @@ export function exportWithSaveDialog(
     if (choice.canceled || !choice.filePath) return { kind: 'cancelled' };
     const db = openDatabase(dbFile, { mustExist: true });
     try {
-      await exportJob(db, request, { file: choice.filePath });
+      await exportReporting(db, request, { file: choice.filePath }, report);
     } finally {
       db.close();
     }

@@ -65,7 +65,9 @@ if (!app.requestSingleInstanceLock()) {
       denyAllPermissions();
       addCspHeader();
       startEngine();
-      installAppMenu(dirname(databasePath(undefined)));
+      installAppMenu(dirname(databasePath(undefined)), (command) =>
+        crawlerHost?.runMenuCommand(command),
+      );
       createMainWindow();
     })
     .catch((error: unknown) => {
@@ -95,7 +97,11 @@ function startEngine(): void {
     version: app.getVersion(),
     logger,
     results,
-    exportJob: exportWithSaveDialog(file, () => mainWindow),
+    exportJob: exportWithSaveDialog(
+      file,
+      () => mainWindow,
+      (update) => crawlerHost?.reportExport(update),
+    ),
   });
   crawlerHost = host;
   registerCrawlerIpc(host, isAppUrl);
@@ -140,7 +146,7 @@ function createMainWindow(): void {
   mainWindow = window;
   rememberWindowBounds(window, windowStateFile());
   const host = crawlerHost;
-  if (host !== null) connectProgressPort(window, nonce, (listener) => host.onProgress(listener));
+  if (host !== null) connectProgressPort(window, nonce, (listener) => host.onHostEvent(listener));
   window.once('ready-to-show', () => {
     if (maximized) window.maximize();
     window.show();

@@ -1,9 +1,8 @@
 import { MessageChannelMain, type BrowserWindow, type MessagePortMain } from 'electron';
-import { PROGRESS_PORT_CHANNEL } from '../../shared/crawler-api';
-import type { ProgressSnapshot } from '../../shared/progress';
+import { PROGRESS_PORT_CHANNEL, type HostEvent } from '../../shared/crawler-api';
 
 /**
- * The progress stream to one window: on every page load, a fresh
+ * The event stream (progress, export progress, menu commands) to one window: on every page load, a fresh
  * MessageChannelMain; one end goes to the preload with the window's nonce
  * (the preload takes the first port with that nonce and no other), the other
  * stays here. Snapshots are throttled by the engine (about 10 a second per job).
@@ -11,10 +10,10 @@ import type { ProgressSnapshot } from '../../shared/progress';
 export function connectProgressPort(
   window: BrowserWindow,
   nonce: string,
-  subscribe: (listener: (snapshot: ProgressSnapshot) => void) => () => void,
+  subscribe: (listener: (event: HostEvent) => void) => () => void,
 ): void {
   let port: MessagePortMain | null = null;
-  const unsubscribe = subscribe((snapshot) => port?.postMessage(snapshot));
+  const unsubscribe = subscribe((event) => port?.postMessage(event));
   const contents = window.webContents;
 
   contents.on('did-finish-load', () => {

@@ -5,6 +5,9 @@ import {
   PORT_NONCE_ARG,
   PROGRESS_PORT_CHANNEL,
   type CrawlerApi,
+  type ExportUpdate,
+  type HostEvent,
+  type MenuCommand,
 } from '../../shared/crawler-api';
 import type { ProgressSnapshot } from '../../shared/progress';
 
@@ -22,6 +25,14 @@ const nonce = process.argv
   .find((arg) => arg.startsWith(PORT_NONCE_ARG))
   ?.slice(PORT_NONCE_ARG.length);
 const progressListeners = new Set<(snapshot: ProgressSnapshot) => void>();
+const exportListeners = new Set<(update: ExportUpdate) => void>();
+const menuListeners = new Set<(command: MenuCommand) => void>();
+
+/** Adds a listener; returns its removal. */
+function listen<T>(listeners: Set<(value: T) => void>, listener: (value: T) => void): () => void {
+  listeners.add(listener);
+  return () => listeners.delete(listener);
+}
 let portTaken = false;
 
 ipcRenderer.on(PROGRESS_PORT_CHANNEL, (event, offered: unknown) => {
@@ -29,18 +40,22 @@ ipcRenderer.on(PROGRESS_PORT_CHANNEL, (event, offered: unknown) => {
   // Only the first port, and only with this window's nonce.
   if (portTaken || nonce === undefined || offered !== nonce || port === undefined) return;
   portTaken = true;
-  port.onmessage = (message: { data: unknown }) => {
-    for (const listener of progressListeners) listener(message.data as ProgressSnapshot);
+  // Main's own messages, from the port only main holds the other end of.
+  port.onmessage = ({ data }: { data: unknown }) => {
+    const event = data as HostEvent;
+    if (event.kind === 'progress')
+      for (const listener of progressListeners) listener(event.snapshot);
+    if (event.kind === 'export') for (const listener of exportListeners) listener(event.update);
+    if (event.kind === 'menu') for (const listener of menuListeners) listener(event.command);
   };
   port.start();
 });
 
 const api: CrawlerApi = {
   ...bindRequests((method, args) => ipcRenderer.invoke(CRAWLER_API_CHANNELS[method], ...args)),
-  onProgress(listener) {
-    progressListeners.add(listener);
-    return () => progressListeners.delete(listener);
-  },
+  onProgress: (listener) => listen(progressListeners, listener),
+  onExportProgress: (listener) => listen(exportListeners, listener),
+  onMenuCommand: (listener) => listen(menuListeners, listener),
 };
 
 contextBridge.exposeInMainWorld('trawl', api);

@@ -1,10 +1,13 @@
 import type {
   CrawlerApi,
   ExportOutcome,
+  ExportUpdate,
   ExtractionPreview,
   ExtractionPreviewRequest,
+  HostEvent,
   JobInfo,
   JobStartInput,
+  MenuCommand,
 } from '../../shared/crawler-api';
 import { describeSchemaError, jobSettingsSchema } from '../../shared/job-settings';
 import type { ProgressSnapshot } from '../../shared/progress';
@@ -39,6 +42,8 @@ export class CrawlerHost implements CrawlerApi {
   private readonly service: CrawlService;
   private readonly store: JobStore;
   private readonly listeners = new Set<(snapshot: ProgressSnapshot) => void>();
+  private readonly exportListeners = new Set<(update: ExportUpdate) => void>();
+  private readonly menuListeners = new Set<(command: MenuCommand) => void>();
 
   constructor(private readonly options: CrawlerHostOptions) {
     this.service = new CrawlService({
@@ -125,6 +130,36 @@ export class CrawlerHost implements CrawlerApi {
   onProgress(listener: (snapshot: ProgressSnapshot) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
+  }
+
+  onExportProgress(listener: (update: ExportUpdate) => void): () => void {
+    this.exportListeners.add(listener);
+    return () => this.exportListeners.delete(listener);
+  }
+
+  /** The host's exports report here (export-to-file, export-download). */
+  reportExport(update: ExportUpdate): void {
+    for (const listener of this.exportListeners) listener(update);
+  }
+
+  onMenuCommand(listener: (command: MenuCommand) => void): () => void {
+    this.menuListeners.add(listener);
+    return () => this.menuListeners.delete(listener);
+  }
+
+  /** Every event for the desktop app's progress port, tagged by kind. */
+  onHostEvent(listener: (event: HostEvent) => void): () => void {
+    const unsubscribe = [
+      this.onProgress((snapshot) => listener({ kind: 'progress', snapshot })),
+      this.onExportProgress((update) => listener({ kind: 'export', update })),
+      this.onMenuCommand((command) => listener({ kind: 'menu', command })),
+    ];
+    return () => unsubscribe.forEach((stop) => stop());
+  }
+
+  /** The desktop app's native menu reports here. */
+  runMenuCommand(command: MenuCommand): void {
+    for (const listener of this.menuListeners) listener(command);
   }
 
   /** Stops every running job (graceful unless forced) and waits for them to end. */

@@ -4,10 +4,10 @@ import type { ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import type { ExportOutcome } from '../../shared/crawler-api';
+import type { ExportOutcome, ExportUpdate } from '../../shared/crawler-api';
 import { describeSchemaError } from '../../shared/job-settings';
 import { exportRequestSchema, type ExportFormat, type ExportRequest } from '../../shared/results';
-import { exportFileName, exportJob } from '../engine/export/export-job';
+import { exportFileName, exportReporting } from '../engine/export/export-job';
 import type { Logger } from '../engine/logger';
 import { openDatabase } from '../engine/store/database';
 import { sendText } from './static-files';
@@ -44,6 +44,7 @@ export async function sendExport(
   url: URL,
   response: ServerResponse,
   logger: Logger,
+  report: (update: ExportUpdate) => void,
 ): Promise<void> {
   let request: ExportRequest;
   try {
@@ -69,12 +70,12 @@ export async function sendExport(
     if (scratch !== null) {
       // A SQLite file cannot be written to a stream: build it aside, then send it.
       const file = join(scratch, 'export.sqlite');
-      await exportJob(db, request, { file });
+      await exportReporting(db, request, { file }, report);
       response.writeHead(200, headers);
       await pipeline(createReadStream(file), response);
     } else {
       response.writeHead(200, headers);
-      await exportJob(db, request, { stream: response });
+      await exportReporting(db, request, { stream: response }, report);
       response.end();
     }
   } catch (error) {

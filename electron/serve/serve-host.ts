@@ -1,7 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { WebSocketServer } from 'ws';
-import type { CrawlerApi } from '../../shared/crawler-api';
+import type { CrawlerApi, ExportUpdate } from '../../shared/crawler-api';
 import { MAX_CLIENT_MESSAGE_BYTES, UI_SOCKET_PATH } from '../../shared/ui-protocol';
 import type { Logger } from '../engine/logger';
 import { AccessControl, isSameOrigin } from './access-control';
@@ -11,6 +11,8 @@ import { sendText, serveStatic } from './static-files';
 
 export interface ServeHostOptions {
   api: CrawlerApi;
+  /** Where export downloads report their progress (the host's onExportProgress). */
+  reportExport: (update: ExportUpdate) => void;
   /** The built renderer (index.html + assets/). */
   staticDir: string;
   /** The database file, read by export downloads through their own connection. */
@@ -82,7 +84,7 @@ export async function startServeHost(options: ServeHostOptions): Promise<ServeHo
     }
     const answer =
       url.pathname === EXPORT_PATH
-        ? sendExport(options.dbFile, url, response, options.logger)
+        ? sendExport(options.dbFile, url, response, options.logger, options.reportExport)
         : serveStatic(options.staticDir, url.pathname, response);
     answer.catch((error: unknown) => {
       options.logger('error', `serving ${url.pathname}: ${String(error)}`);

@@ -37,12 +37,17 @@ export function attachSocket(socket: WebSocket, api: CrawlerApi, logger: Logger)
     pending.set(snapshot.jobId, snapshot);
     if (retryTimer === null) flushProgress();
   });
+  // At most one update per 1,000 rows exported: sent as they come.
+  const unsubscribeExports = api.onExportProgress((update) =>
+    send({ type: 'export-progress', update }),
+  );
 
   socket.on('message', (data: RawData, isBinary: boolean) => {
     void handleMessage(data, isBinary);
   });
   socket.on('close', () => {
     unsubscribe();
+    unsubscribeExports();
     if (retryTimer !== null) clearTimeout(retryTimer);
   });
   socket.on('error', (error) => logger('warn', `UI connection: ${error.message}`));

@@ -3,7 +3,7 @@ import { NewCrawlForm } from './crawl-form/new-crawl-form';
 import { Dashboard } from './dashboard/dashboard';
 import { JobsList } from './jobs/jobs-list';
 import { ResultsScreen } from './results/results-screen';
-import { useApp } from './store/store-context';
+import { useApp, useAppApi } from './store/store-context';
 import type { View } from './store/ui-slice';
 
 const TABS: Array<[View, string]> = [
@@ -21,11 +21,14 @@ export function App() {
   const connection = useApp((state) => state.connection);
   const loadHostInfo = useApp((state) => state.loadHostInfo);
   const refreshJobs = useApp((state) => state.refreshJobs);
+  const runMenuCommand = useApp((state) => state.runMenuCommand);
+  const api = useAppApi();
 
   useEffect(() => {
     void loadHostInfo();
     void refreshJobs();
   }, [loadHostInfo, refreshJobs]);
+  useEffect(() => api.onMenuCommand(runMenuCommand), [api, runMenuCommand]);
 
   return (
     <div className="app">

@@ -204,6 +204,10 @@ describe('the UI in Chromium against trawl serve', { timeout: 180_000 }, () => {
       }))
       .sort((a, b) => (a.url! < b.url! ? -1 : 1));
     expect(exported).toEqual(stored);
+    // The host's progress reached the dialog: it counts the rows it wrote.
+    await dialog
+      .getByText(`Downloaded trawl-job-1.csv (${stored.length.toLocaleString('en-US')} rows)`)
+      .waitFor();
     await dialog.getByRole('button', { name: 'Close' }).click();
   });
 });

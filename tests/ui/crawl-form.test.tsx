@@ -1,5 +1,5 @@
 // @vitest-environment jsdom
-import { cleanup, render, screen } from '@testing-library/react';
+import { act, cleanup, render, screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { CrawlerApi, JobInfo, JobStartInput } from '../../shared/crawler-api';
@@ -180,6 +180,28 @@ describe('the New crawl screen', () => {
     expect(started[0]).toMatchObject({ startUrls: ['https://example.com/'], workers: 2 });
     expect(store.getState().view).toBe('dashboard');
     expect(store.getState().selectedJobId).toBe(7);
+  });
+
+  it('takes a URL list imported from the desktop menu as a list crawl, and starts it', async () => {
+    const user = userEvent.setup();
+    const store = renderForm();
+    act(() =>
+      store.getState().runMenuCommand({
+        type: 'import-url-list',
+        fileName: 'urls.txt',
+        text: 'https://example.com/a\n# a comment\nhttps://example.com/b\n',
+      }),
+    );
+    expect(screen.getByLabelText('Start URLs')).toHaveProperty(
+      'value',
+      'https://example.com/a\n# a comment\nhttps://example.com/b\n',
+    );
+    expect(screen.getByLabelText('Mode')).toHaveProperty('value', 'list');
+    expect(store.getState().view).toBe('new');
+    await user.click(screen.getByRole('button', { name: 'Start crawl' }));
+    expect(started).toMatchObject([
+      { mode: 'list', startUrls: ['https://example.com/a', 'https://example.com/b'] },
+    ]);
   });
 
   it("shows the host's refusal", async () => {

@@ -4,6 +4,7 @@ import type { Db } from '../store/database';
 import { JobStore } from '../store/job-store';
 import { iteratePages } from '../store/page-reader';
 import { UserError } from '../user-error';
+import type { ExportUpdate } from '../../../shared/crawler-api';
 import type { ExportProgress, ExportRequest } from '../../../shared/results';
 import { exportTable } from './export-rows';
 import { writeSitemap } from './sitemap-writer';
@@ -33,6 +34,31 @@ export function exportFileName(request: ExportRequest): string {
     sqlite: 'sqlite',
   }[request.format];
   return `trawl-job-${request.jobId}${request.report ? `-${request.report}` : ''}.${extension}`;
+}
+
+/**
+ * exportJob for the UI hosts: reports progress as ExportUpdate events
+ * (the export dialog's progress bar), the last one `done`, with the error
+ * when the export failed.
+ */
+export async function exportReporting(
+  db: Db,
+  request: ExportRequest,
+  target: ExportTarget,
+  report: (update: ExportUpdate) => void,
+): Promise<{ rows: number; files: string[] }> {
+  const tell = (progress: Omit<ExportUpdate, 'jobId' | 'format'>) =>
+    report({ jobId: request.jobId, format: request.format, ...progress });
+  try {
+    const result = await exportJob(db, request, target, {
+      onProgress: ({ rows, total }) => tell({ rows, total, done: false }),
+    });
+    tell({ rows: result.rows, total: result.rows, done: true });
+    return result;
+  } catch (error) {
+    tell({ rows: 0, total: null, done: true, error: (error as Error).message });
+    throw error;
+  }
 }
 
 /**

@@ -1,6 +1,7 @@
 import {
   bindRequests,
   type CrawlerApi,
+  type ExportUpdate,
   type CrawlerRequestMethod,
 } from '../../../shared/crawler-api';
 import type { ProgressSnapshot } from '../../../shared/progress';
@@ -29,6 +30,7 @@ export function createWebSocketApi(
   url = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}${UI_SOCKET_PATH}`,
 ): { api: CrawlerApi; onStatus(listener: (status: ConnectionStatus) => void): () => void } {
   const progressListeners = new Set<(snapshot: ProgressSnapshot) => void>();
+  const exportListeners = new Set<(update: ExportUpdate) => void>();
   const statusListeners = new Set<(status: ConnectionStatus) => void>();
   const inFlight = new Map<number, { resolve(value: unknown): void; reject(error: Error): void }>();
   const outbox: string[] = [];
@@ -65,6 +67,10 @@ export function createWebSocketApi(
       for (const listener of progressListeners) listener(message.snapshot);
       return;
     }
+    if (message.type === 'export-progress') {
+      for (const listener of exportListeners) listener(message.update);
+      return;
+    }
     const request = inFlight.get(message.seq);
     if (request === undefined) return;
     inFlight.delete(message.seq);
@@ -89,6 +95,12 @@ export function createWebSocketApi(
       progressListeners.add(listener);
       return () => progressListeners.delete(listener);
     },
+    onExportProgress(listener) {
+      exportListeners.add(listener);
+      return () => exportListeners.delete(listener);
+    },
+    // A browser has no native menu: the page's own controls do the same.
+    onMenuCommand: () => () => undefined,
   };
   return {
     api,

@@ -1,4 +1,11 @@
-import { useId, useState, type ChangeEvent, type FormEvent, type ReactNode } from 'react';
+import {
+  useEffect,
+  useId,
+  useState,
+  type ChangeEvent,
+  type FormEvent,
+  type ReactNode,
+} from 'react';
 import { CRAWL_MODES } from '../../../shared/job-settings';
 import { SCOPE_MODES } from '../../../shared/scope';
 import { errorMessage } from '../store/error-message';
@@ -58,6 +65,15 @@ export function NewCrawlForm({ coreCount }: { coreCount: number }) {
       setSubmitting(false);
     }
   };
+
+  // File → Import URL List… in the desktop app: main read the file.
+  const importedUrlList = useApp((state) => state.importedUrlList);
+  const clearImportedUrlList = useApp((state) => state.clearImportedUrlList);
+  useEffect(() => {
+    if (importedUrlList === null) return;
+    setForm((current) => ({ ...current, startUrls: importedUrlList, mode: 'list' }));
+    clearImportedUrlList();
+  }, [importedUrlList, clearImportedUrlList]);
 
   const importList = async (event: ChangeEvent<HTMLInputElement>) => {
     const file = event.target.files?.[0];

@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react';
-import type { ExportOutcome } from '../../../shared/crawler-api';
+import type { ExportOutcome, ExportUpdate } from '../../../shared/crawler-api';
 import { EXPORT_FORMATS, type ExportFormat, type ExportRequest } from '../../../shared/results';
 import { errorMessage } from '../store/error-message';
 import { useAppApi } from '../store/store-context';
@@ -15,14 +15,15 @@ const FORMAT_LABELS: Record<ExportFormat, string> = {
 
 type Phase =
   | { state: 'idle' }
-  | { state: 'working' }
-  | { state: 'done'; outcome: ExportOutcome }
+  | { state: 'working'; outcome?: ExportOutcome }
+  | { state: 'done'; outcome: ExportOutcome; rows: number | null }
   | { state: 'error'; message: string };
 
 /**
  * Export a job: format, whether to keep the table's filters and columns, and
- * the progress: the browser downloads the file itself (its download bar shows
- * the progress); the desktop app asks where to save and reports when done.
+ * the progress the host reports while it writes (rows written, of how many
+ * when known). The desktop app asks where to save first; in a browser the
+ * host streams a download, and the progress shown is the host's.
  */
 export function ExportDialog(props: { base: Omit<ExportRequest, 'format'>; onClose: () => void }) {
   const api = useAppApi();
@@ -31,6 +32,23 @@ export function ExportDialog(props: { base: Omit<ExportRequest, 'format'>; onClo
   const [useView, setUseView] = useState(true);
   const [bom, setBom] = useState(false);
   const [phase, setPhase] = useState<Phase>({ state: 'idle' });
+  const [progress, setProgress] = useState<ExportUpdate | null>(null);
+  const working = phase.state === 'working';
+
+  // While exporting: this job's updates in this format; the last one ends it.
+  useEffect(() => {
+    if (!working) return;
+    return api.onExportProgress((update) => {
+      if (update.jobId !== props.base.jobId || update.format !== format) return;
+      setProgress(update);
+      if (!update.done) return;
+      setPhase((current) => {
+        if (update.error !== undefined) return { state: 'error', message: update.error };
+        const outcome = current.state === 'working' ? current.outcome : undefined;
+        return outcome ? { state: 'done', outcome, rows: update.rows } : current;
+      });
+    });
+  }, [api, working, format, props.base.jobId]);
 
   useEffect(() => {
     const element = dialog.current;
@@ -41,6 +59,7 @@ export function ExportDialog(props: { base: Omit<ExportRequest, 'format'>; onClo
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     setPhase({ state: 'working' });
+    setProgress(null);
     const { jobId, filters, columns, report } = props.base;
     const request: ExportRequest = {
       jobId,
@@ -52,8 +71,11 @@ export function ExportDialog(props: { base: Omit<ExportRequest, 'format'>; onClo
     };
     try {
       const outcome = await api.exportJob(request);
-      if (outcome.kind === 'download') download(outcome.url, outcome.fileName);
-      setPhase({ state: 'done', outcome });
+      if (outcome.kind === 'download') {
+        // The host writes as the browser downloads: done when its last update comes.
+        download(outcome.url, outcome.fileName);
+        setPhase({ state: 'working', outcome });
+      } else setPhase({ state: 'done', outcome, rows: null });
     } catch (error) {
       setPhase({ state: 'error', message: errorMessage(error) });
     }
@@ -100,12 +122,12 @@ export function ExportDialog(props: { base: Omit<ExportRequest, 'format'>; onClo
           </label>
         )}
         <p aria-live="polite" className="export-status">
-          {phase.state === 'working' && <progress aria-label="Exporting" />}
-          {phase.state === 'done' && outcomeText(phase.outcome)}
+          {working && <ExportProgressBar update={progress} />}
+          {phase.state === 'done' && outcomeText(phase.outcome, phase.rows ?? progress?.rows)}
           {phase.state === 'error' && <span className="error">Export failed: {phase.message}</span>}
         </p>
         <div className="actions">
-          <button type="submit" className="primary" disabled={phase.state === 'working'}>
+          <button type="submit" className="primary" disabled={working}>
             Export
           </button>
           <button type="button" onClick={props.onClose}>
@@ -117,9 +139,24 @@ export function ExportDialog(props: { base: Omit<ExportRequest, 'format'>; onClo
   );
 }
 
-function outcomeText(outcome: ExportOutcome): string {
-  if (outcome.kind === 'download') return `Downloading ${outcome.fileName}…`;
-  if (outcome.kind === 'saved') return `Saved to ${outcome.path}`;
+/** Rows written, against the total when the host knows it. */
+function ExportProgressBar({ update }: { update: ExportUpdate | null }) {
+  const rows = update?.rows ?? 0;
+  const total = update?.total ?? null;
+  return (
+    <>
+      <progress aria-label="Exporting" value={total ? rows : undefined} max={total ?? undefined} />{' '}
+      {total
+        ? `${rows.toLocaleString()} of ${total.toLocaleString()} rows`
+        : `${rows.toLocaleString()} rows`}
+    </>
+  );
+}
+
+function outcomeText(outcome: ExportOutcome, rows: number | undefined): string {
+  const count = rows === undefined ? '' : ` (${rows.toLocaleString()} rows)`;
+  if (outcome.kind === 'download') return `Downloaded ${outcome.fileName}${count}`;
+  if (outcome.kind === 'saved') return `Saved to ${outcome.path}${count}`;
   return 'Export cancelled.';
 }
 

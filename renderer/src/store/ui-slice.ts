@@ -1,3 +1,4 @@
+import type { MenuCommand } from '../../../shared/crawler-api';
 import type { SliceCreator } from './app-store';
 import { errorMessage } from './error-message';
 
@@ -16,7 +17,12 @@ export interface UiSlice {
   host: HostInfo | null;
   hostError: string | null;
   connection: ConnectionStatus;
+  /** A URL list imported from the native menu, waiting for the New crawl form to take it. */
+  importedUrlList: string | null;
   navigate(view: View, jobId?: number): void;
+  /** What the desktop menu asks: a new crawl, or one from an imported URL list. */
+  runMenuCommand(command: MenuCommand): void;
+  clearImportedUrlList(): void;
   loadHostInfo(): Promise<void>;
   setConnection(status: ConnectionStatus): void;
 }
@@ -27,8 +33,18 @@ export const createUiSlice: SliceCreator<UiSlice> = (api) => (set) => ({
   host: null,
   hostError: null,
   connection: 'open',
+  importedUrlList: null,
   navigate(view, jobId) {
     set((state) => ({ view, selectedJobId: jobId ?? state.selectedJobId }));
+  },
+  runMenuCommand(command) {
+    set({
+      view: 'new',
+      ...(command.type === 'import-url-list' ? { importedUrlList: command.text } : {}),
+    });
+  },
+  clearImportedUrlList() {
+    set({ importedUrlList: null });
   },
   async loadHostInfo() {
     try {

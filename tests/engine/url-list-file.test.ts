@@ -1,0 +1,24 @@
+import { writeFileSync } from 'node:fs';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { readUrlListFile } from '../../electron/engine/url-list-file';
+import { tempDir } from '../helpers/temp-db';
+
+let temp: ReturnType<typeof tempDir>;
+beforeEach(() => (temp = tempDir()));
+afterEach(() => temp.cleanup());
+
+describe('URL list files (File → Import URL List…)', () => {
+  it('reads a UTF-8 list as it is', () => {
+    const file = temp.file('urls.txt');
+    writeFileSync(file, 'https://example.com/a\n# comment\nhttps://例え.jp/b\n');
+    expect(readUrlListFile(file)).toBe('https://example.com/a\n# comment\nhttps://例え.jp/b\n');
+  });
+
+  it('refuses a binary file, a folder and a missing file with clear errors', () => {
+    const binary = temp.file('sheet.xlsx');
+    writeFileSync(binary, Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x00, 0x00]));
+    expect(() => readUrlListFile(binary)).toThrow(`${binary} is not a text file of URLs`);
+    expect(() => readUrlListFile(temp.dir)).toThrow(`${temp.dir} is not a file`);
+    expect(() => readUrlListFile(temp.file('missing.txt'))).toThrow(/cannot read .*missing\.txt/);
+  });
+});

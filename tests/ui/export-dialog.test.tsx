@@ -1,0 +1,78 @@
+// @vitest-environment jsdom
+import { act, cleanup, render, screen } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { CrawlerApi, ExportOutcome, ExportUpdate } from '../../shared/crawler-api';
+import type { ExportRequest } from '../../shared/results';
+import { ExportDialog } from '../../renderer/src/results/export-dialog';
+import { createAppStore } from '../../renderer/src/store/app-store';
+import { AppContext } from '../../renderer/src/store/store-context';
+
+afterEach(cleanup);
+// jsdom has no modal dialogs: opening one just sets `open`, as browsers do.
+HTMLDialogElement.prototype.showModal ??= function (this: HTMLDialogElement) {
+  this.open = true;
+};
+
+/** A host whose export waits until the test settles it, reporting progress meanwhile. */
+function renderDialog() {
+  const listeners = new Set<(update: ExportUpdate) => void>();
+  const requests: ExportRequest[] = [];
+  let finish!: (outcome: ExportOutcome) => void;
+  const api = {
+    listJobs: async () => [],
+    exportJob: (request: ExportRequest) => {
+      requests.push(request);
+      return new Promise<ExportOutcome>((resolve) => (finish = resolve));
+    },
+    onExportProgress: (listener: (update: ExportUpdate) => void) => {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+  } as unknown as CrawlerApi;
+  render(
+    <AppContext value={{ store: createAppStore(api), api }}>
+      <ExportDialog base={{ jobId: 3 }} onClose={() => undefined} />
+    </AppContext>,
+  );
+  const report = (update: Partial<ExportUpdate>) =>
+    act(() => {
+      for (const listener of listeners)
+        listener({ jobId: 3, format: 'csv', rows: 0, total: null, done: false, ...update });
+    });
+  return { requests, report, finish: (outcome: ExportOutcome) => act(() => finish(outcome)) };
+}
+
+describe('export dialog', () => {
+  it('shows rows written of the total while the host exports, then where it saved them', async () => {
+    const user = userEvent.setup();
+    const host = renderDialog();
+    await user.click(screen.getByRole('button', { name: 'Export' }));
+    expect(host.requests).toMatchObject([{ jobId: 3, format: 'csv' }]);
+    expect(screen.getByRole('button', { name: 'Export' })).toHaveProperty('disabled', true);
+
+    host.report({ rows: 2000, total: 5000 });
+    const bar = screen.getByLabelText('Exporting');
+    expect(bar.getAttribute('value')).toBe('2000');
+    expect(bar.getAttribute('max')).toBe('5000');
+    expect(screen.getByText(/2,000 of 5,000 rows/)).toBeTruthy();
+    // Another job's export is not this dialog's.
+    host.report({ jobId: 9, rows: 4000, total: 5000 } as Partial<ExportUpdate>);
+    expect(screen.getByText(/2,000 of 5,000 rows/)).toBeTruthy();
+
+    host.report({ rows: 5000, total: 5000, done: true });
+    await host.finish({ kind: 'saved', path: '/tmp/trawl-job-3.csv' });
+    expect(screen.getByText('Saved to /tmp/trawl-job-3.csv (5,000 rows)')).toBeTruthy();
+  });
+
+  it('shows a failure the host reports while a browser download streams', async () => {
+    const user = userEvent.setup();
+    const host = renderDialog();
+    await user.click(screen.getByRole('button', { name: 'Export' }));
+    await host.finish({ kind: 'download', url: 'about:blank', fileName: 'trawl-job-3.csv' });
+    host.report({ rows: 1000 });
+    expect(screen.getByText(/1,000 rows/)).toBeTruthy();
+    host.report({ done: true, error: 'disk full' });
+    expect(screen.getByText('Export failed: disk full')).toBeTruthy();
+  });
+});
