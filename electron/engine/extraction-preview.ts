@@ -71,7 +71,8 @@ function fetchInWorker(
     worker.onExit((code) =>
       settle(() => reject(new Error(`the preview worker exited (code ${code}) before answering`))),
     );
-    worker.send({ type: 'configure', config: workerConfigFor(settings) });
+    // One URL the user chose, fetched like a browser visit: its redirects are not put to robots.txt.
+    worker.send({ type: 'configure', config: { ...workerConfigFor(settings), obeyRobots: false } });
     worker.send({ type: 'crawl', tasks: [{ id: 1, url, depth: 0 }] });
   });
 }
