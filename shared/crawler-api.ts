@@ -44,8 +44,8 @@ export type HostEvent =
 
 /**
  * The request/response half of `CrawlerApi`: what crosses IPC or the
- * WebSocket as a call. The results questions (queryPages, pageDetail,
- * queryLinks, runReport, compareJobs, renameJob, deleteJob) are the results
+ * WebSocket as a call. The results questions (queryPages, seekPages,
+ * pageDetail, queryLinks, runReport, compareJobs, renameJob, deleteJob) are the results
  * contract of shared/results.ts.
  */
 export interface CrawlerRequests extends ResultsRequests {
@@ -132,6 +132,7 @@ export const CRAWLER_API_CHANNELS = {
   exportJob: 'trawl:export-job',
   previewExtraction: 'trawl:preview-extraction',
   queryPages: 'trawl:query-pages',
+  seekPages: 'trawl:seek-pages',
   pageDetail: 'trawl:page-detail',
   queryLinks: 'trawl:query-links',
   runReport: 'trawl:run-report',

@@ -114,6 +114,17 @@ export const pageQuerySchema = z.strictObject({
 });
 export type PageQuery = z.infer<typeof pageQuerySchema>;
 
+/** Where row `row` (1-based) of a sorted, filtered URL table starts: "go to row N". */
+export const pageSeekSchema = pageQuerySchema
+  .pick({ jobId: true, sort: true, filters: true })
+  .extend({ row: z.number().int().min(1) });
+export type PageSeek = z.infer<typeof pageSeekSchema>;
+
+export interface PageSeekResult {
+  /** Pass to `queryPages` (same sort and filters) to get rows from `row` on; null: from the first row. */
+  cursor: string | null;
+}
+
 export interface PageQueryResult {
   rows: PageRow[];
   /** Null on the last screen. */
@@ -282,6 +293,7 @@ export interface CompareResult {
  */
 export interface ResultsRequests {
   queryPages(query: PageQuery): Promise<PageQueryResult>;
+  seekPages(request: PageSeek): Promise<PageSeekResult>;
   pageDetail(request: PageDetailRequest): Promise<PageDetail>;
   queryLinks(query: LinkQuery): Promise<LinkQueryResult>;
   runReport(request: ReportRequest): Promise<ReportResult>;
@@ -294,6 +306,7 @@ export const jobNameSchema = z.string().trim().min(1, 'a job name cannot be empt
 
 export const RESULTS_REQUEST_SCHEMAS = {
   queryPages: z.tuple([pageQuerySchema]),
+  seekPages: z.tuple([pageSeekSchema]),
   pageDetail: z.tuple([pageDetailRequestSchema]),
   queryLinks: z.tuple([linkQuerySchema]),
   runReport: z.tuple([reportRequestSchema]),

@@ -112,6 +112,7 @@ export class CrawlerHost implements CrawlerApi {
   }
 
   queryPages: ResultsRequests['queryPages'] = (query) => this.options.results.queryPages(query);
+  seekPages: ResultsRequests['seekPages'] = (request) => this.options.results.seekPages(request);
   pageDetail: ResultsRequests['pageDetail'] = (request) => this.options.results.pageDetail(request);
   queryLinks: ResultsRequests['queryLinks'] = (query) => this.options.results.queryLinks(query);
   runReport: ResultsRequests['runReport'] = (request) => this.options.results.runReport(request);

@@ -172,6 +172,19 @@ describe('the UI in Chromium against trawl serve', { timeout: 180_000 }, () => {
     await expect.poll(() => drawer.innerText()).toContain(`${site.origin}/p/38`);
     await page.screenshot({ path: join(ARTIFACTS, 'results.png'), fullPage: true });
     await drawer.getByRole('button', { name: 'Close page detail' }).click();
+
+    // Go to row N: the whole view again, restarted two rows before its end.
+    await page.getByLabel('Search').fill('');
+    await page.getByRole('button', { name: 'Apply' }).click();
+    const total = site.reachable.length;
+    const rowField = page.getByRole('textbox', { name: 'Row' });
+    await rowField.fill(String(total - 1));
+    await rowField.press('Enter');
+    await expect
+      .poll(() => page.locator('.table-foot').innerText(), { timeout: STEP_MS })
+      .toBe(`Rows ${total - 1}–${total} of ${total} loaded (go to row 1 for the rows above)`);
+    await expect.poll(() => rows.count()).toBe(2);
+    expect(await rows.first().getAttribute('aria-rowindex')).toBe(String(total)); // header: row 1
   });
 
   it('exports the URL table as CSV, row for row what the database holds', async () => {

@@ -234,7 +234,7 @@ export function iteratePageRows(
 }
 
 /** Rows in the whole filtered set, wherever the cursor is. */
-function countRows(db: Db, built: BuiltQuery): number {
+export function countRows(db: Db, built: BuiltQuery): number {
   if (!built.countSql) return 0;
   const { limit: _limit, cursorKey: _key, cursorValue: _value, ...params } = built.params;
   return (db.prepare(built.countSql).get(params) as { n: number }).n;

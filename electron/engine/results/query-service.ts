@@ -12,6 +12,7 @@ import { UserError } from '../user-error';
 import { compareJobs } from './compare-jobs';
 import { pageDetail, queryLinks } from './page-detail';
 import { queryPages } from './page-query';
+import { seekPages } from './page-seek';
 import { runReport } from './reports';
 
 /** Queries slower than this are logged: the UI's budget for one screen is 100 ms. */
@@ -40,6 +41,7 @@ export class QueryService {
     const admin = new JobAdmin(db);
     this.methods = {
       queryPages: (query) => queryPages(db, query),
+      seekPages: (request) => seekPages(db, request),
       pageDetail: (request) => pageDetail(db, request),
       queryLinks: (query) => queryLinks(db, query),
       runReport: (request) => runReport(db, request),

@@ -32,6 +32,7 @@ export class ResultsClient implements ResultsRequests {
   }
 
   queryPages = this.forward('queryPages');
+  seekPages = this.forward('seekPages');
   pageDetail = this.forward('pageDetail');
   queryLinks = this.forward('queryLinks');
   runReport = this.forward('runReport');

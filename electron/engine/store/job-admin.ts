@@ -18,9 +18,10 @@ export class JobAdmin {
   }
 
   /**
-   * Deletes a job with every row it owns (frontier, pages, links, redirects,
-   * extraction values, external checks: all cascade), then gives the space
-   * back to the file system. Refuses a job that is being crawled.
+   * Deletes a job with every row it owns (frontier, pages, links and link
+   * targets, redirects, extraction values, external checks: all cascade),
+   * then gives the space back to the file system. Refuses a job that is
+   * being crawled.
    * Returns whether the space was reclaimed (VACUUM waits for no reader).
    */
   delete(id: number): { reclaimed: boolean } {

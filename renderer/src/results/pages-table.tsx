@@ -35,6 +35,11 @@ export function PagesTable(props: {
     if (table.nextCursor !== null && lastIndex >= table.rows.length - PREFETCH_ROWS) onLoadMore();
   }, [lastIndex, table.rows.length, table.nextCursor, onLoadMore]);
 
+  // A new query or a jump to a row starts other rows: show them from their first.
+  useEffect(() => {
+    if (scroller.current) scroller.current.scrollTop = 0;
+  }, [table.query]);
+
   const wide = (column: PageColumn) => column === 'url' || column === 'title';
   const template = columns
     .map((column) => (wide(column) ? 'minmax(16rem, 3fr)' : 'minmax(6rem, 1fr)'))
@@ -92,7 +97,7 @@ export function PagesTable(props: {
               <div
                 key={item.key}
                 role="row"
-                aria-rowindex={item.index + 2}
+                aria-rowindex={table.firstRow + item.index + 1}
                 tabIndex={0}
                 className="vrow clickable"
                 data-testid="result-row"
@@ -123,11 +128,16 @@ export function PagesTable(props: {
         {table.state === 'error' && (
           <span className="error">Could not load rows: {table.error}</span>
         )}
-        {table.state === 'ready' &&
-          (table.rows.length === 0
-            ? 'No URLs match these filters.'
-            : `${formatCount(table.rows.length)} of ${table.total === null ? '?' : formatCount(table.total)} rows loaded`)}
+        {table.state === 'ready' && footText(table)}
       </p>
     </div>
   );
+}
+
+function footText(table: ResultsTable): string {
+  const total = table.total === null ? '?' : formatCount(table.total);
+  if (table.rows.length === 0) return 'No URLs match these filters.';
+  if (table.firstRow === 1) return `${formatCount(table.rows.length)} of ${total} rows loaded`;
+  const last = table.firstRow + table.rows.length - 1;
+  return `Rows ${formatCount(table.firstRow)}–${formatCount(last)} of ${total} loaded (go to row 1 for the rows above)`;
 }

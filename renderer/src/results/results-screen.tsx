@@ -6,6 +6,7 @@ import { useApp } from '../store/store-context';
 import { ColumnChooser } from './column-chooser';
 import { ExportDialog } from './export-dialog';
 import { FilterBar } from './filter-bar';
+import { GoToRow } from './go-to-row';
 import { PageDetailDrawer } from './page-detail-drawer';
 import { PagesTable } from './pages-table';
 import { REPORT_LABELS, REPORT_NAMES, ReportView } from './report-view';
@@ -17,6 +18,7 @@ export function ResultsScreen({ job }: { job: JobInfo }) {
   const table = useApp((state) => state.table);
   const queryTable = useApp((state) => state.queryTable);
   const loadMoreRows = useApp((state) => state.loadMoreRows);
+  const goToRow = useApp((state) => state.goToRow);
   const pageDetail = useApp((state) => state.pageDetail);
   const openPageDetail = useApp((state) => state.openPageDetail);
   const closePageDetail = useApp((state) => state.closePageDetail);
@@ -76,6 +78,7 @@ export function ResultsScreen({ job }: { job: JobInfo }) {
               filters={query.filters}
               onChange={(filters) => change({ filters })}
             />
+            <GoToRow total={table.total} onGo={(row) => void goToRow(row)} />
             <ColumnChooser columns={query.columns} onChange={(columns) => change({ columns })} />
           </div>
           <PagesTable

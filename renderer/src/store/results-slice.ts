@@ -24,6 +24,8 @@ export interface TableQuery {
 
 export interface ResultsTable {
   query: TableQuery;
+  /** The row number (1-based, in the whole view) of `rows[0]`: above 1 after "go to row". */
+  firstRow: number;
   rows: PageRow[];
   nextCursor: string | null;
   total: number | null;
@@ -55,6 +57,8 @@ export interface ResultsSlice {
   queryTable(query: TableQuery): Promise<void>;
   /** Fetches the next rows of the table (keyset paging); no-op while loading or at the end. */
   loadMoreRows(): Promise<void>;
+  /** Restarts the table at row `row` (1-based) of the same view: the host seeks its cursor. */
+  goToRow(row: number): Promise<void>;
   openPageDetail(jobId: number, url: string): Promise<void>;
   closePageDetail(): void;
   openReport(jobId: number, name: ReportName): Promise<void>;
@@ -75,15 +79,24 @@ function cleanFilters(filters: PageFilters): PageFilters {
   ) as PageFilters;
 }
 
+/** The view a query shows, as the host's page questions take it. */
+const viewOf = (query: TableQuery) => ({
+  jobId: query.jobId,
+  ...(query.sort ? { sort: query.sort } : {}),
+  filters: cleanFilters(query.filters),
+});
+
 export const createResultsSlice: SliceCreator<ResultsSlice> = (api) => (set, get) => {
-  /** Fetches one batch of the table; stale answers (the query changed meanwhile) are dropped. */
-  const fetchRows = async (query: TableQuery, cursor: string | null) => {
+  /**
+   * Fetches one batch of the table, after `cursor` (null: from the first row,
+   * counting the view too); `fresh` replaces the rows instead of appending.
+   * Stale answers (the query or position changed meanwhile) are dropped.
+   */
+  const fetchRows = async (query: TableQuery, cursor: string | null, fresh: boolean) => {
     try {
       const result = await api.queryPages({
-        jobId: query.jobId,
+        ...viewOf(query),
         columns: query.columns,
-        ...(query.sort ? { sort: query.sort } : {}),
-        filters: cleanFilters(query.filters),
         limit: RESULTS_BATCH,
         ...(cursor === null ? { withTotal: true } : { cursor }),
       });
@@ -92,7 +105,7 @@ export const createResultsSlice: SliceCreator<ResultsSlice> = (api) => (set, get
       set({
         table: {
           ...table,
-          rows: cursor === null ? result.rows : [...table.rows, ...result.rows],
+          rows: fresh ? result.rows : [...table.rows, ...result.rows],
           nextCursor: result.nextCursor,
           total: result.total ?? table.total,
           state: 'ready',
@@ -112,15 +125,41 @@ export const createResultsSlice: SliceCreator<ResultsSlice> = (api) => (set, get
     report: null,
     async queryTable(query) {
       set({
-        table: { query, rows: [], nextCursor: null, total: null, state: 'loading', error: null },
+        table: {
+          query,
+          firstRow: 1,
+          rows: [],
+          nextCursor: null,
+          total: null,
+          state: 'loading',
+          error: null,
+        },
       });
-      await fetchRows(query, null);
+      await fetchRows(query, null, true);
     },
     async loadMoreRows() {
       const table = get().table;
       if (table === null || table.state !== 'ready' || table.nextCursor === null) return;
       set({ table: { ...table, state: 'loading' } });
-      await fetchRows(table.query, table.nextCursor);
+      await fetchRows(table.query, table.nextCursor, false);
+    },
+    async goToRow(row) {
+      const table = get().table;
+      if (table === null) return;
+      // A copy of the query marks this jump: answers for an earlier position are dropped.
+      const query = { ...table.query };
+      set({
+        table: { ...table, query, firstRow: row, rows: [], nextCursor: null, state: 'loading' },
+      });
+      try {
+        const { cursor } = await api.seekPages({ ...viewOf(query), row });
+        if (get().table?.query !== query) return;
+        await fetchRows(query, cursor, true);
+      } catch (error) {
+        const current = get().table;
+        if (current?.query === query)
+          set({ table: { ...current, state: 'error', error: errorMessage(error) } });
+      }
     },
     async openPageDetail(jobId, url) {
       const view: PageDetailView = {
