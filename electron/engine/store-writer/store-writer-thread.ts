@@ -2,7 +2,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { createScope, forHrefs } from '../../../shared/scope';
 import { openDatabase } from '../store/database';
 import { serveRequests } from '../thread-rpc';
-import { FrontierStore } from './frontier-store';
+import { FrontierStore, plainWriteError } from './frontier-store';
 import type { StoreWriterData, StoreWriterMethod } from './store-writer';
 
 /**
@@ -36,5 +36,9 @@ const methods: Record<StoreWriterMethod, (...args: never[]) => unknown> = {
 serveRequests(parentPort!, (method, args) => {
   const run = methods[method as StoreWriterMethod] as ((...a: unknown[]) => unknown) | undefined;
   if (!run) throw new Error(`unknown store writer method ${method}`);
-  return run(...args);
+  try {
+    return run(...args);
+  } catch (error) {
+    throw plainWriteError(error as Error, file);
+  }
 });

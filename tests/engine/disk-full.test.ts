@@ -1,0 +1,95 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ChildProcessLauncher } from '../../electron/engine/child-process-launcher';
+import { CrawlService } from '../../electron/engine/crawl-service';
+import { openDatabase, type Db } from '../../electron/engine/store/database';
+import { engineEnv } from './engine-env';
+
+/**
+ * A crawl whose database sits on a file system that fills up: a small tmpfs,
+ * which needs the right to mount (root, as on the CI machine).
+ */
+const env = engineEnv();
+const PAGES = 3000;
+
+function mountTmpfs(dir: string, megabytes: number, remount = false): boolean {
+  const options = `${remount ? 'remount,' : ''}size=${megabytes}m`;
+  return spawnSync('mount', ['-t', 'tmpfs', '-o', options, 'tmpfs', dir]).status === 0;
+}
+
+const probe = mkdtempSync(join(tmpdir(), 'trawl-mount-probe-'));
+const canMount = mountTmpfs(probe, 1) && spawnSync('umount', [probe]).status === 0;
+rmSync(probe, { recursive: true, force: true });
+
+let mounted: string | undefined;
+let db: Db | undefined;
+afterEach(() => {
+  db?.close();
+  db = undefined;
+  if (mounted) spawnSync('umount', [mounted]);
+  if (mounted) rmSync(mounted, { recursive: true, force: true });
+  mounted = undefined;
+});
+
+/** Page n links to the next 40 pages, each with a long anchor: rows pile up fast. */
+function linkedPages(origin: string): (n: number) => string {
+  return (n) => {
+    const links = Array.from({ length: 40 }, (_, i) => n + 1 + i)
+      .filter((k) => k < PAGES)
+      .map((k) => `<a href="${origin}/p/${k}">page ${k} ${'of a listing '.repeat(8)}</a>`);
+    return `<!doctype html><title>Page ${n}</title><h1>Page ${n}</h1>${links.join('')}`;
+  };
+}
+
+describe.skipIf(!canMount)('a crawl whose disk fills up (needs mount rights)', () => {
+  it('ends as failed saying the disk is full, keeps every stored page, and resumes exactly once there is room', async () => {
+    let page: (n: number) => string = () => '';
+    const origin = await env.listen((request, response) => {
+      const index =
+        request.url === '/' ? 0 : Number(/^\/p\/(\d+)$/.exec(request.url ?? '')?.[1] ?? -1);
+      if (index < 0 || index >= PAGES) return response.writeHead(404).end();
+      response.writeHead(200, { 'content-type': 'text/html' }).end(page(index));
+    });
+    page = linkedPages(origin);
+
+    mounted = mkdtempSync(join(tmpdir(), 'trawl-full-disk-'));
+    expect(mountTmpfs(mounted, 2)).toBe(true);
+    db = openDatabase(join(mounted, 'trawl.sqlite'));
+    const service = new CrawlService({
+      db,
+      launcher: new ChildProcessLauncher(),
+      logger: (level, message) => env.logs.push(`${level}: ${message}`),
+    });
+
+    const failed = await service.start({ startUrls: [`${origin}/`], workers: 2 }).finished;
+    expect(failed.status).toBe('failed');
+    expect(failed.error).toContain(`the disk holding ${db.name} is full`);
+    expect(failed.error).toContain('free some space, then resume the job');
+    expect(db.prepare('SELECT status FROM jobs WHERE id = ?').get(failed.jobId)).toEqual({
+      status: 'failed',
+    });
+    const stored = () =>
+      (
+        db!.prepare('SELECT url FROM pages WHERE job_id = ? ORDER BY url').all(failed.jobId) as {
+          url: string;
+        }[]
+      ).map((row) => row.url);
+    const storedWhenFull = stored();
+    expect(storedWhenFull.length).toBeGreaterThan(0);
+    expect(storedWhenFull.length).toBeLessThan(PAGES);
+
+    // Room again: the same file, nothing committed lost, and the rest is crawled once.
+    expect(mountTmpfs(mounted, 256, true)).toBe(true);
+    expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
+    const resumed = await service.resume(failed.jobId).finished;
+    expect(resumed.status).toBe('finished');
+    const all = stored();
+    expect(all).toEqual(expect.arrayContaining(storedWhenFull));
+    expect(all).toEqual(
+      [`${origin}/`, ...Array.from({ length: PAGES - 1 }, (_, k) => `${origin}/p/${k + 1}`)].sort(),
+    );
+  }, 120_000);
+});
