@@ -26,6 +26,7 @@ export const CRAWLER_REQUEST_SCHEMAS = {
   resumeJob: z.tuple([jobId, z.strictObject({ workers: workers.optional() }).optional()]),
   resizePool: z.tuple([jobId, workers]),
   exportJob: z.tuple([exportRequestSchema]),
+  cancelExport: z.tuple([z.number().int().min(1)]),
   previewExtraction: z.tuple([
     z.strictObject({
       url: z.string().max(MAX_URL_LENGTH, `URL longer than ${MAX_URL_LENGTH} characters`),

@@ -25,11 +25,15 @@ export interface CrawlerApi extends CrawlerRequests {
 
 /** How far an export of the host's has got; `total` is null while unknown (JSON, NDJSON, sitemaps). */
 export interface ExportUpdate extends ExportProgress {
+  /** The host's number for this export: what `cancelExport` takes. */
+  exportId: number;
   jobId: number;
   format: ExportFormat;
   done: boolean;
   /** Set, with done, when the export failed. */
   error?: string;
+  /** Set, with done, when `cancelExport` stopped it (its partial files are removed). */
+  cancelled?: true;
 }
 
 /** What the native menu asks of the page; an imported list arrives read (main chose and read the file). */
@@ -69,6 +73,8 @@ export interface CrawlerRequests extends ResultsRequests {
    * for a file with a save dialog and resolves once it is written.
    */
   exportJob(request: ExportRequest): Promise<ExportOutcome>;
+  /** Stops an export the host is writing (see ExportUpdate.exportId); one that ended is left alone. */
+  cancelExport(exportId: number): Promise<void>;
   /**
    * "Test on a URL": fetches one URL with the settings (User-Agent, headers,
    * auth, proxy, timeouts) and runs their extraction rules on it in a
@@ -130,6 +136,7 @@ export const CRAWLER_API_CHANNELS = {
   resumeJob: 'trawl:resume-job',
   resizePool: 'trawl:resize-pool',
   exportJob: 'trawl:export-job',
+  cancelExport: 'trawl:cancel-export',
   previewExtraction: 'trawl:preview-extraction',
   queryPages: 'trawl:query-pages',
   seekPages: 'trawl:seek-pages',

@@ -64,12 +64,17 @@ export function registerExportCommand(program: Command): void {
       // Progress only for a person watching (never into a log file), and not over rows
       // going to the same terminal.
       const showProgress = process.stderr.isTTY && (Boolean(options.out) || !process.stdout.isTTY);
+      // Ctrl-C stops the export and removes the partial file (--out), instead of leaving half of it.
+      const stop = new AbortController();
+      const onInterrupt = () => stop.abort();
+      process.once('SIGINT', onInterrupt);
       try {
         const { rows } = await exportJob(
           db,
           parsed.data,
           options.out ? { file: options.out } : { stream: process.stdout },
           {
+            signal: stop.signal,
             ...(options.sitemapBase && { sitemapBaseUrl: options.sitemapBase }),
             ...(showProgress && {
               onProgress: ({ rows: done, total }) =>
@@ -82,7 +87,13 @@ export function registerExportCommand(program: Command): void {
             `\rexported ${rows} rows${options.out ? ` to ${options.out}` : ''}\n`,
           );
         }
+      } catch (error) {
+        if (!stop.signal.aborted) throw error;
+        throw new UserError(
+          `export interrupted${options.out ? `: ${options.out} was not written` : ''}`,
+        );
       } finally {
+        process.off('SIGINT', onInterrupt);
         db.close();
       }
     });

@@ -4,6 +4,7 @@ import { ChildProcessLauncher } from '../engine/child-process-launcher';
 import { ResultsClient } from '../engine/results/results-client';
 import { openDatabase } from '../engine/store/database';
 import { CrawlerHost } from '../serve/crawler-host';
+import { ExportRuns } from '../engine/export/export-runs';
 import { exportDownload } from '../serve/export-download';
 import { ensureRendererBuild } from '../serve/renderer-build';
 import { startServeHost } from '../serve/serve-host';
@@ -37,6 +38,7 @@ async function serve(options: ServeOptions): Promise<void> {
   const file = databasePath(options.db);
   const db = openDatabase(file);
   const results = new ResultsClient(file, log);
+  const exports = new ExportRuns();
   const api = new CrawlerHost({
     db,
     launcher: new ChildProcessLauncher(),
@@ -44,10 +46,11 @@ async function serve(options: ServeOptions): Promise<void> {
     logger: log,
     results,
     exportJob: async (request) => exportDownload(request),
+    exports,
   });
   const host = await startServeHost({
     api,
-    reportExport: (update) => api.reportExport(update),
+    exports,
     staticDir,
     dbFile: file,
     host: options.host,

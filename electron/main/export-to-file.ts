@@ -1,8 +1,9 @@
 import { app, dialog, type BrowserWindow } from 'electron';
 import { join } from 'node:path';
-import type { ExportOutcome, ExportUpdate } from '../../shared/crawler-api';
+import type { ExportOutcome } from '../../shared/crawler-api';
 import type { ExportRequest } from '../../shared/results';
-import { exportFileName, exportReporting } from '../engine/export/export-job';
+import { exportFileName } from '../engine/export/export-job';
+import type { ExportRuns } from '../engine/export/export-runs';
 import { openDatabase } from '../engine/store/database';
 
 /**
@@ -13,7 +14,7 @@ import { openDatabase } from '../engine/store/database';
 export function exportWithSaveDialog(
   dbFile: string,
   parentWindow: () => BrowserWindow | null,
-  report: (update: ExportUpdate) => void,
+  exports: ExportRuns,
 ): (request: ExportRequest) => Promise<ExportOutcome> {
   return async (request) => {
     const options = { defaultPath: join(app.getPath('downloads'), exportFileName(request)) };
@@ -24,10 +25,10 @@ export function exportWithSaveDialog(
     if (choice.canceled || !choice.filePath) return { kind: 'cancelled' };
     const db = openDatabase(dbFile, { mustExist: true });
     try {
-      await exportReporting(db, request, { file: choice.filePath }, report);
+      const written = await exports.run(db, request, { file: choice.filePath });
+      return written === null ? { kind: 'cancelled' } : { kind: 'saved', path: choice.filePath };
     } finally {
       db.close();
     }
-    return { kind: 'saved', path: choice.filePath };
   };
 }

@@ -11,6 +11,7 @@ import { CrawlerHost } from '../serve/crawler-host';
 import { installAppMenu } from './app-menu';
 import { RENDERER_DEV_CSP } from './content-security-policy';
 import { registerCrawlerIpc, unregisterCrawlerIpc } from './crawler-ipc';
+import { ExportRuns } from '../engine/export/export-runs';
 import { exportWithSaveDialog } from './export-to-file';
 import { connectProgressPort } from './progress-port';
 import { UtilityProcessLauncher } from './utility-process-launcher';
@@ -91,17 +92,15 @@ function startEngine(): void {
   process.env.TRAWL_RESULTS_THREAD_MODULE ??= join(import.meta.dirname, 'results-thread.js');
   process.env.TRAWL_STORE_WRITER_MODULE ??= join(import.meta.dirname, 'store-writer-thread.js');
   const results = new ResultsClient(file, logger);
+  const exports = new ExportRuns();
   const host = new CrawlerHost({
     db,
     launcher: new UtilityProcessLauncher(),
     version: app.getVersion(),
     logger,
     results,
-    exportJob: exportWithSaveDialog(
-      file,
-      () => mainWindow,
-      (update) => crawlerHost?.reportExport(update),
-    ),
+    exportJob: exportWithSaveDialog(file, () => mainWindow, exports),
+    exports,
   });
   crawlerHost = host;
   registerCrawlerIpc(host, isAppUrl);

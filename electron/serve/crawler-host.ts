@@ -14,6 +14,7 @@ import type { ProgressSnapshot } from '../../shared/progress';
 import type { ExportRequest, ResultsRequests } from '../../shared/results';
 import type { CrawlJob } from '../engine/crawl-job';
 import { CrawlService, defaultWorkerCount } from '../engine/crawl-service';
+import type { ExportRuns } from '../engine/export/export-runs';
 import { previewExtraction } from '../engine/extraction-preview';
 import { silentLogger, type Logger } from '../engine/logger';
 import type { ProcessLauncher } from '../engine/process-launcher';
@@ -30,6 +31,8 @@ export interface CrawlerHostOptions {
   results: ResultsRequests;
   /** How this host hands out an export: a download URL (serve) or a save dialog (desktop). */
   exportJob: (request: ExportRequest) => Promise<ExportOutcome>;
+  /** The exports the host is writing: their progress events and their cancel. */
+  exports: ExportRuns;
 }
 
 /**
@@ -42,7 +45,6 @@ export class CrawlerHost implements CrawlerApi {
   private readonly service: CrawlService;
   private readonly store: JobStore;
   private readonly listeners = new Set<(snapshot: ProgressSnapshot) => void>();
-  private readonly exportListeners = new Set<(update: ExportUpdate) => void>();
   private readonly menuListeners = new Set<(command: MenuCommand) => void>();
 
   constructor(private readonly options: CrawlerHostOptions) {
@@ -95,6 +97,10 @@ export class CrawlerHost implements CrawlerApi {
     return this.options.exportJob(request);
   }
 
+  async cancelExport(exportId: number): Promise<void> {
+    this.options.exports.cancel(exportId);
+  }
+
   async previewExtraction(request: ExtractionPreviewRequest): Promise<ExtractionPreview> {
     const { url } = request;
     if (!URL.canParse(url) || !/^https?:$/.test(new URL(url).protocol)) {
@@ -134,13 +140,7 @@ export class CrawlerHost implements CrawlerApi {
   }
 
   onExportProgress(listener: (update: ExportUpdate) => void): () => void {
-    this.exportListeners.add(listener);
-    return () => this.exportListeners.delete(listener);
-  }
-
-  /** The host's exports report here (export-to-file, export-download). */
-  reportExport(update: ExportUpdate): void {
-    for (const listener of this.exportListeners) listener(update);
+    return this.options.exports.onUpdate(listener);
   }
 
   onMenuCommand(listener: (command: MenuCommand) => void): () => void {

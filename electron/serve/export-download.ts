@@ -4,10 +4,11 @@ import type { ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import type { ExportOutcome, ExportUpdate } from '../../shared/crawler-api';
+import type { ExportOutcome } from '../../shared/crawler-api';
 import { describeSchemaError } from '../../shared/job-settings';
 import { exportRequestSchema, type ExportFormat, type ExportRequest } from '../../shared/results';
-import { exportFileName, exportReporting } from '../engine/export/export-job';
+import { exportFileName } from '../engine/export/export-job';
+import type { ExportRuns } from '../engine/export/export-runs';
 import type { Logger } from '../engine/logger';
 import { openDatabase } from '../engine/store/database';
 import { sendText } from './static-files';
@@ -44,7 +45,7 @@ export async function sendExport(
   url: URL,
   response: ServerResponse,
   logger: Logger,
-  report: (update: ExportUpdate) => void,
+  exports: ExportRuns,
 ): Promise<void> {
   let request: ExportRequest;
   try {
@@ -70,13 +71,15 @@ export async function sendExport(
     if (scratch !== null) {
       // A SQLite file cannot be written to a stream: build it aside, then send it.
       const file = join(scratch, 'export.sqlite');
-      await exportReporting(db, request, { file }, report);
+      if ((await exports.run(db, request, { file })) === null)
+        return sendText(response, 409, 'export cancelled');
       response.writeHead(200, headers);
       await pipeline(createReadStream(file), response);
     } else {
       response.writeHead(200, headers);
-      await exportReporting(db, request, { stream: response }, report);
-      response.end();
+      // Cancelled midway: the download is cut off, so the browser marks it failed, not complete.
+      if ((await exports.run(db, request, { stream: response })) === null) response.destroy();
+      else response.end();
     }
   } catch (error) {
     logger('warn', `export of job ${request.jobId} failed: ${(error as Error).message}`);

@@ -1,7 +1,8 @@
 import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { WebSocketServer } from 'ws';
-import type { CrawlerApi, ExportUpdate } from '../../shared/crawler-api';
+import type { CrawlerApi } from '../../shared/crawler-api';
+import type { ExportRuns } from '../engine/export/export-runs';
 import { MAX_CLIENT_MESSAGE_BYTES, UI_SOCKET_PATH } from '../../shared/ui-protocol';
 import type { Logger } from '../engine/logger';
 import { AccessControl, isSameOrigin } from './access-control';
@@ -11,8 +12,8 @@ import { sendText, serveStatic } from './static-files';
 
 export interface ServeHostOptions {
   api: CrawlerApi;
-  /** Where export downloads report their progress (the host's onExportProgress). */
-  reportExport: (update: ExportUpdate) => void;
+  /** The host's exports: downloads report their progress there and can be cancelled. */
+  exports: ExportRuns;
   /** The built renderer (index.html + assets/). */
   staticDir: string;
   /** The database file, read by export downloads through their own connection. */
@@ -84,7 +85,7 @@ export async function startServeHost(options: ServeHostOptions): Promise<ServeHo
     }
     const answer =
       url.pathname === EXPORT_PATH
-        ? sendExport(options.dbFile, url, response, options.logger, options.reportExport)
+        ? sendExport(options.dbFile, url, response, options.logger, options.exports)
         : serveStatic(options.staticDir, url.pathname, response);
     answer.catch((error: unknown) => {
       options.logger('error', `serving ${url.pathname}: ${String(error)}`);

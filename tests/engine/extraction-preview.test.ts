@@ -5,6 +5,7 @@ import { ChildProcessLauncher } from '../../electron/engine/child-process-launch
 import { previewExtraction } from '../../electron/engine/extraction-preview';
 import { ResultsClient } from '../../electron/engine/results/results-client';
 import { openDatabase, type Db } from '../../electron/engine/store/database';
+import { ExportRuns } from '../../electron/engine/export/export-runs';
 import { CrawlerHost } from '../../electron/serve/crawler-host';
 import type { JobStartInput } from '../../shared/crawler-api';
 import { parseExtractionSpec } from '../../shared/extraction';
@@ -43,6 +44,7 @@ beforeEach(async () => {
     version: 'test',
     results,
     exportJob: () => Promise.reject(new Error('not in this test')),
+    exports: new ExportRuns(),
   });
   seen = [];
   server = http.createServer((request, response) => {

@@ -3,24 +3,14 @@ import ExcelJS from 'exceljs';
 import { parse } from 'csv-parse/sync';
 import { readFileSync, readdirSync } from 'node:fs';
 import { SaxesParser } from 'saxes';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openDatabase, type Db } from '../../electron/engine/store/database';
+import { describe, expect, it } from 'vitest';
 import { exportJob } from '../../electron/engine/export/export-job';
 import { URLS_PER_SITEMAP } from '../../electron/engine/export/sitemap-writer';
 import { PAGE_COLUMNS, type ExportRequest } from '../../shared/results';
-import { tempDir } from '../helpers/temp-db';
+import { databasePerTest } from '../helpers/temp-db';
 import { storeJob, type UrlOutcome } from './stored-job';
 
-let temp: ReturnType<typeof tempDir>;
-let db: Db;
-beforeEach(() => {
-  temp = tempDir();
-  db = openDatabase(temp.file('export.sqlite'));
-});
-afterEach(() => {
-  db.close();
-  temp.cleanup();
-});
+const env = databasePerTest('export.sqlite');
 
 const O = 'http://127.0.0.1:9';
 /** Titles that break naive writers: quotes, commas, line breaks, non-ASCII. */
@@ -28,7 +18,7 @@ const TRICKY = ['Comma, "quoted"\r\nand a new line', 'Ünïcödé — 日本語'
 
 function storeTricky(): number {
   return storeJob(
-    db,
+    env.db,
     [
       ...TRICKY.map((title, n): UrlOutcome => ({
         url: `${O}/t${n}?a=1&b=<2>`,
@@ -43,10 +33,10 @@ function storeTricky(): number {
 }
 
 async function exportTo(request: Omit<ExportRequest, 'jobId'>, jobId: number, name: string) {
-  const file = temp.file(name);
+  const file = env.temp.file(name);
   const progress: number[] = [];
   const result = await exportJob(
-    db,
+    env.db,
     { jobId, ...request },
     { file },
     {
@@ -112,7 +102,7 @@ describe('exports', () => {
       { url: `${O}/dead`, kind: 'failed', status: null },
       { url: `${O}/gone`, kind: 'page', status: 404 },
     ]);
-    const empty = storeJob(db, [{ url: `${O}/x`, failed: 'timeout' }]);
+    const empty = storeJob(env.db, [{ url: `${O}/x`, failed: 'timeout' }]);
     const none = await exportTo(
       { format: 'json', report: 'duplicate-titles' },
       empty,
@@ -152,34 +142,34 @@ describe('exports', () => {
 
     const many = URLS_PER_SITEMAP + 3;
     const big = storeJob(
-      db,
+      env.db,
       Array.from({ length: many }, (_, n) => ({ url: `${O}/${n}`, page: {} })),
     );
     const split = await exportJob(
-      db,
+      env.db,
       { jobId: big, format: 'sitemap' },
-      { file: temp.file('big/../index.xml') },
+      { file: env.temp.file('big/../index.xml') },
       {
         sitemapBaseUrl: 'https://cdn.example/maps/',
       },
     );
     expect(split.rows).toBe(many);
-    expect(sitemapLocs(readFileSync(temp.file('index.xml'), 'utf8'))).toEqual([
+    expect(sitemapLocs(readFileSync(env.temp.file('index.xml'), 'utf8'))).toEqual([
       'https://cdn.example/maps/index-1.xml',
       'https://cdn.example/maps/index-2.xml',
     ]);
     expect(
-      readdirSync(temp.dir)
+      readdirSync(env.temp.dir)
         .filter((name) => name.startsWith('index'))
         .sort(),
     ).toEqual(['index-1.xml', 'index-2.xml', 'index.xml']);
-    const second = sitemapLocs(readFileSync(temp.file('index-2.xml'), 'utf8'));
+    const second = sitemapLocs(readFileSync(env.temp.file('index-2.xml'), 'utf8'));
     expect(second).toEqual([0, 1, 2].map((n) => `${O}/${URLS_PER_SITEMAP + n}`));
   });
 
   it('a SQLite copy holds exactly the job, passes integrity_check and opens in Trawl', async () => {
     const other = storeTricky();
-    const jobId = storeJob(db, [
+    const jobId = storeJob(env.db, [
       {
         url: `${O}/`,
         page: { outlinks: [{ url: `${O}/a`, text: 'a', rel: null, internal: true }] },

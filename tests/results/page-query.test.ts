@@ -1,20 +1,10 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openDatabase, type Db } from '../../electron/engine/store/database';
+import { describe, expect, it } from 'vitest';
 import { queryPages } from '../../electron/engine/results/page-query';
 import type { PageColumn, PageQuery, PageRow } from '../../shared/results';
-import { tempDir } from '../helpers/temp-db';
+import { databasePerTest } from '../helpers/temp-db';
 import { storeJob, type UrlOutcome } from './stored-job';
 
-let temp: ReturnType<typeof tempDir>;
-let db: Db;
-beforeEach(() => {
-  temp = tempDir();
-  db = openDatabase(temp.file('results.sqlite'));
-});
-afterEach(() => {
-  db.close();
-  temp.cleanup();
-});
+const env = databasePerTest('results.sqlite');
 
 const ORIGIN = 'http://127.0.0.1:9';
 
@@ -46,7 +36,7 @@ function pageThrough(query: PageQuery, limit: number): PageRow[] {
   const rows: PageRow[] = [];
   let cursor: string | undefined;
   for (let screens = 0; screens < 1000; screens++) {
-    const result = queryPages(db, { ...query, limit, ...(cursor && { cursor }) });
+    const result = queryPages(env.db, { ...query, limit, ...(cursor && { cursor }) });
     rows.push(...result.rows);
     if (result.nextCursor === null) return rows;
     cursor = result.nextCursor;
@@ -56,8 +46,8 @@ function pageThrough(query: PageQuery, limit: number): PageRow[] {
 
 describe('page query (keyset pagination)', () => {
   it('pages through every sort and direction with no row skipped or repeated', () => {
-    const jobId = storeJob(db, varied());
-    storeJob(db, varied().slice(0, 50)); // another job in the same file must not leak in
+    const jobId = storeJob(env.db, varied());
+    storeJob(env.db, varied().slice(0, 50)); // another job in the same file must not leak in
     const sorts: PageColumn[] = [
       'title',
       'status',
@@ -70,7 +60,7 @@ describe('page query (keyset pagination)', () => {
     for (const column of sorts) {
       for (const direction of ['asc', 'desc'] as const) {
         const query: PageQuery = { jobId, sort: { column, direction }, columns: [column] };
-        const whole = queryPages(db, { ...query, limit: 10_000, withTotal: true });
+        const whole = queryPages(env.db, { ...query, limit: 10_000, withTotal: true });
         expect(whole.total).toBe(300);
         expect(whole.rows).toHaveLength(300);
         const paged = pageThrough(query, 7);
@@ -88,7 +78,7 @@ describe('page query (keyset pagination)', () => {
 
   it('filters by status class, depth, content type, indexability and text, across screens', () => {
     const outcomes = varied();
-    const jobId = storeJob(db, outcomes);
+    const jobId = storeJob(env.db, outcomes);
     const expectUrls = (query: Omit<PageQuery, 'jobId'>, predicate: (o: UrlOutcome) => boolean) => {
       const rows = pageThrough(
         { jobId, sort: { column: 'title', direction: 'desc' }, ...query },
@@ -100,7 +90,7 @@ describe('page query (keyset pagination)', () => {
           .map((o) => o.url)
           .sort(),
       );
-      expect(queryPages(db, { jobId, ...query, withTotal: true }).total).toBe(rows.length);
+      expect(queryPages(env.db, { jobId, ...query, withTotal: true }).total).toBe(rows.length);
     };
     const status = (o: UrlOutcome) => ('page' in o ? o.page.status! : null);
     expectUrls({ filters: { statusClasses: ['4xx', '5xx'] } }, (o) => (status(o) ?? 0) >= 400);
@@ -130,13 +120,13 @@ describe('page query (keyset pagination)', () => {
   });
 
   it('filters by custom extraction values', () => {
-    const jobId = storeJob(db, [
+    const jobId = storeJob(env.db, [
       { url: `${ORIGIN}/a`, page: { extracted: { price: '10', tags: ['x', 'y'] } } },
       { url: `${ORIGIN}/b`, page: { extracted: { price: '20', tags: [] } } },
       { url: `${ORIGIN}/c`, page: { extracted: { price: null, tags: ['yz'] } } },
     ]);
     const urls = (extraction: NonNullable<PageQuery['filters']>['extraction']) =>
-      queryPages(db, { jobId, filters: { extraction } }).rows.map((row) => row.url.slice(-1));
+      queryPages(env.db, { jobId, filters: { extraction } }).rows.map((row) => row.url.slice(-1));
     expect(urls({ name: 'price', op: 'equals', value: '20' })).toEqual(['b']);
     expect(urls({ name: 'tags', op: 'contains', value: 'y' })).toEqual(['a', 'c']);
     expect(urls({ name: 'price', op: 'absent' })).toEqual(['c']);
@@ -144,16 +134,20 @@ describe('page query (keyset pagination)', () => {
   });
 
   it('refuses a cursor from another sort with a clear error', () => {
-    const jobId = storeJob(db, varied());
-    const first = queryPages(db, { jobId, sort: { column: 'title', direction: 'asc' }, limit: 5 });
+    const jobId = storeJob(env.db, varied());
+    const first = queryPages(env.db, {
+      jobId,
+      sort: { column: 'title', direction: 'asc' },
+      limit: 5,
+    });
     expect(() =>
-      queryPages(db, {
+      queryPages(env.db, {
         jobId,
         sort: { column: 'status', direction: 'asc' },
         cursor: first.nextCursor!,
       }),
     ).toThrow(/another sort/);
-    expect(() => queryPages(db, { jobId, cursor: 'garbage!' })).toThrow(/bad cursor/);
+    expect(() => queryPages(env.db, { jobId, cursor: 'garbage!' })).toThrow(/bad cursor/);
   });
 });
 

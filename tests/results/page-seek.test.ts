@@ -1,22 +1,12 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openDatabase, type Db } from '../../electron/engine/store/database';
+import { describe, expect, it } from 'vitest';
 import { queryPages } from '../../electron/engine/results/page-query';
 import { seekPages } from '../../electron/engine/results/page-seek';
 import { QueryService } from '../../electron/engine/results/query-service';
 import type { PageColumn, PageFilters } from '../../shared/results';
-import { tempDir } from '../helpers/temp-db';
+import { databasePerTest } from '../helpers/temp-db';
 import { storeJob, type UrlOutcome } from './stored-job';
 
-let temp: ReturnType<typeof tempDir>;
-let db: Db;
-beforeEach(() => {
-  temp = tempDir();
-  db = openDatabase(temp.file('results.sqlite'));
-});
-afterEach(() => {
-  db.close();
-  temp.cleanup();
-});
+const env = databasePerTest('results.sqlite');
 
 /** 120 URLs with ties and NULLs in the sorted columns, some failed and blocked (three row sources). */
 const outcomes = Array.from({ length: 120 }, (_, n): UrlOutcome => {
@@ -36,8 +26,8 @@ const outcomes = Array.from({ length: 120 }, (_, n): UrlOutcome => {
 
 describe('go to row N (seekPages)', () => {
   it('starts queryPages at row N for every sort, direction and a filter', () => {
-    const jobId = storeJob(db, outcomes);
-    storeJob(db, outcomes.slice(0, 30)); // another job in the same file must not shift positions
+    const jobId = storeJob(env.db, outcomes);
+    storeJob(env.db, outcomes.slice(0, 30)); // another job in the same file must not shift positions
     const views: {
       sort?: { column: PageColumn; direction: 'asc' | 'desc' };
       filters?: PageFilters;
@@ -52,11 +42,11 @@ describe('go to row N (seekPages)', () => {
       },
     ];
     for (const view of views) {
-      const whole = queryPages(db, { jobId, ...view, limit: 500, withTotal: true });
+      const whole = queryPages(env.db, { jobId, ...view, limit: 500, withTotal: true });
       const urls = whole.rows.map((row) => row.url);
       for (const row of [1, 2, 37, urls.length]) {
-        const { cursor } = seekPages(db, { jobId, ...view, row });
-        const screen = queryPages(db, { jobId, ...view, limit: 5, ...(cursor && { cursor }) });
+        const { cursor } = seekPages(env.db, { jobId, ...view, row });
+        const screen = queryPages(env.db, { jobId, ...view, limit: 5, ...(cursor && { cursor }) });
         expect(
           screen.rows.map((r) => r.url),
           `${JSON.stringify(view)} row ${row}`,
@@ -66,19 +56,19 @@ describe('go to row N (seekPages)', () => {
   });
 
   it('refuses a row past the end, saying how many rows the view has', () => {
-    const jobId = storeJob(db, outcomes);
+    const jobId = storeJob(env.db, outcomes);
     const filters: PageFilters = { statusClasses: ['blocked'] };
     const blocked = outcomes.filter((outcome) => 'blocked' in outcome).length;
-    expect(() => seekPages(db, { jobId, filters, row: blocked + 1 })).toThrow(
+    expect(() => seekPages(env.db, { jobId, filters, row: blocked + 1 })).toThrow(
       `there is no row ${blocked + 1}: this view has ${blocked} rows`,
     );
-    expect(seekPages(db, { jobId, filters, row: blocked }).cursor).not.toBeNull();
-    expect(seekPages(db, { jobId, filters, row: 1 })).toEqual({ cursor: null });
+    expect(seekPages(env.db, { jobId, filters, row: blocked }).cursor).not.toBeNull();
+    expect(seekPages(env.db, { jobId, filters, row: 1 })).toEqual({ cursor: null });
   });
 
   it('checks its arguments where requests enter (the results service)', () => {
-    const jobId = storeJob(db, outcomes);
-    const service = new QueryService(db, () => undefined);
+    const jobId = storeJob(env.db, outcomes);
+    const service = new QueryService(env.db, () => undefined);
     expect(() => service.call('seekPages', [{ jobId, row: 0 }])).toThrow(
       /bad seekPages request: .*row/,
     );
@@ -86,8 +76,8 @@ describe('go to row N (seekPages)', () => {
       /bad seekPages request/,
     );
     const { cursor } = service.call('seekPages', [{ jobId, row: 3 }]) as { cursor: string };
-    expect(queryPages(db, { jobId, limit: 1, cursor }).rows).toEqual(
-      queryPages(db, { jobId, limit: 3 }).rows.slice(2),
+    expect(queryPages(env.db, { jobId, limit: 1, cursor }).rows).toEqual(
+      queryPages(env.db, { jobId, limit: 3 }).rows.slice(2),
     );
   });
 });

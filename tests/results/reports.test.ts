@@ -1,22 +1,12 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openDatabase, type Db } from '../../electron/engine/store/database';
+import { describe, expect, it } from 'vitest';
 import { iterateReport, runReport } from '../../electron/engine/results/reports';
 import { pageDetail, queryLinks } from '../../electron/engine/results/page-detail';
 import { REPORT_NAMES, type ReportName } from '../../shared/results';
 import type { Outlink } from '../../shared/worker-protocol';
-import { tempDir } from '../helpers/temp-db';
+import { databasePerTest } from '../helpers/temp-db';
 import { storeJob } from './stored-job';
 
-let temp: ReturnType<typeof tempDir>;
-let db: Db;
-beforeEach(() => {
-  temp = tempDir();
-  db = openDatabase(temp.file('reports.sqlite'));
-});
-afterEach(() => {
-  db.close();
-  temp.cleanup();
-});
+const env = databasePerTest('reports.sqlite');
 
 const O = 'http://127.0.0.1:9';
 const link = (url: string, text = 'a link', internal = true): Outlink => ({
@@ -28,7 +18,7 @@ const link = (url: string, text = 'a link', internal = true): Outlink => ({
 
 /** A small site with one of everything the reports look for. */
 function storeSite(): number {
-  const jobId = storeJob(db, [
+  const jobId = storeJob(env.db, [
     {
       url: `${O}/`,
       page: {
@@ -78,14 +68,16 @@ function storeSite(): number {
       },
     },
   ]);
-  db.prepare('UPDATE frontier SET in_sitemap = 1 WHERE url IN (?, ?)').run(`${O}/a`, `${O}/c`);
-  db.prepare(
-    "INSERT INTO external_urls (job_id, url, status, checked_at) VALUES (?, 'https://x.invalid/', 503, 1)",
-  ).run(jobId);
+  env.db.prepare('UPDATE frontier SET in_sitemap = 1 WHERE url IN (?, ?)').run(`${O}/a`, `${O}/c`);
+  env.db
+    .prepare(
+      "INSERT INTO external_urls (job_id, url, status, checked_at) VALUES (?, 'https://x.invalid/', 503, 1)",
+    )
+    .run(jobId);
   return jobId;
 }
 
-const report = (jobId: number, name: ReportName) => [...iterateReport(db, jobId, name).rows];
+const report = (jobId: number, name: ReportName) => [...iterateReport(env.db, jobId, name).rows];
 
 describe('reports', () => {
   it('answers each report from stored rows', () => {
@@ -144,9 +136,9 @@ describe('reports', () => {
 
   it('pages a report by screens with every row once, and every report runs on an empty job', () => {
     const jobId = storeSite();
-    const first = runReport(db, { jobId, name: 'broken-links', limit: 3 });
+    const first = runReport(env.db, { jobId, name: 'broken-links', limit: 3 });
     expect(first.columns).toEqual(['url', 'status', 'error', 'linkedFrom', 'anchor']);
-    const second = runReport(db, {
+    const second = runReport(env.db, {
       jobId,
       name: 'broken-links',
       limit: 3,
@@ -154,22 +146,22 @@ describe('reports', () => {
     });
     expect([...first.rows, ...second.rows]).toEqual(report(jobId, 'broken-links'));
     expect(second.nextCursor).toBeNull();
-    const empty = storeJob(db, [{ url: `${O}/x`, failed: 'timeout' }]);
+    const empty = storeJob(env.db, [{ url: `${O}/x`, failed: 'timeout' }]);
     for (const name of REPORT_NAMES)
-      expect(() => runReport(db, { jobId: empty, name })).not.toThrow();
+      expect(() => runReport(env.db, { jobId: empty, name })).not.toThrow();
   });
 
   it('shows a page with its redirect chain, headers, inlinks and outlinks', () => {
     const jobId = storeSite();
-    const old = pageDetail(db, { jobId, url: `${O}/old` });
+    const old = pageDetail(env.db, { jobId, url: `${O}/old` });
     expect(old.kind).toBe('page');
     expect(old.fields.finalUrl).toBe(`${O}/a`);
     expect(old.redirects.map((hop) => hop.status)).toEqual([301, 302]);
     expect(old.headers['content-type']).toMatch(/text\/html/);
-    const gone = pageDetail(db, { jobId, url: `${O}/gone` });
+    const gone = pageDetail(env.db, { jobId, url: `${O}/gone` });
     expect(gone.inlinkCount).toBe(2);
-    const inlinks = queryLinks(db, { jobId, url: `${O}/gone`, direction: 'in', limit: 1 });
-    const rest = queryLinks(db, {
+    const inlinks = queryLinks(env.db, { jobId, url: `${O}/gone`, direction: 'in', limit: 1 });
+    const rest = queryLinks(env.db, {
       jobId,
       url: `${O}/gone`,
       direction: 'in',
@@ -178,19 +170,19 @@ describe('reports', () => {
     });
     expect([...inlinks.rows, ...rest.rows].map((row) => row.fromUrl)).toEqual([`${O}/`, `${O}/a`]);
     expect(rest.nextCursor).toBeNull();
-    const out = queryLinks(db, { jobId, url: `${O}/`, direction: 'out' });
+    const out = queryLinks(env.db, { jobId, url: `${O}/`, direction: 'out' });
     expect(out.rows.map((row) => [row.toUrl.replace(O, ''), row.toStatus, row.internal])).toEqual([
       ['/gone', 404, true],
       ['/dead', null, true],
       ['/a', 200, true],
       ['https://x.invalid/', 503, false],
     ]);
-    const dead = pageDetail(db, { jobId, url: `${O}/dead` });
+    const dead = pageDetail(env.db, { jobId, url: `${O}/dead` });
     expect([dead.kind, dead.fields.error, dead.fields.status]).toEqual([
       'failed',
       'ECONNREFUSED: connection refused',
       null,
     ]);
-    expect(() => pageDetail(db, { jobId, url: `${O}/nowhere` })).toThrow(/has no result/);
+    expect(() => pageDetail(env.db, { jobId, url: `${O}/nowhere` })).toThrow(/has no result/);
   });
 });

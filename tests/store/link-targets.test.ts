@@ -1,25 +1,14 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Db } from '../../electron/engine/store/database';
-import { openDatabase } from '../../electron/engine/store/database';
+import { describe, expect, it } from 'vitest';
 import { JobAdmin } from '../../electron/engine/store/job-admin';
 import { JobStore } from '../../electron/engine/store/job-store';
 import { FrontierStore } from '../../electron/engine/store-writer/frontier-store';
 import { jobSettingsSchema } from '../../shared/job-settings';
 import type { FetchedPage, Outlink } from '../../shared/worker-protocol';
-import { tempDir } from '../helpers/temp-db';
+import { databasePerTest } from '../helpers/temp-db';
 import { fetchedPage } from '../results/stored-job';
 
 const O = 'http://127.0.0.1:9';
-let temp: ReturnType<typeof tempDir>;
-let db: Db;
-beforeEach(() => {
-  temp = tempDir();
-  db = openDatabase(temp.file('links.sqlite'));
-});
-afterEach(() => {
-  db.close();
-  temp.cleanup();
-});
+const env = databasePerTest('links.sqlite');
 
 const link = (path: string, text = path, internal = true): Outlink => ({
   url: path.startsWith('http') ? path : `${O}${path}`,
@@ -29,7 +18,8 @@ const link = (path: string, text = path, internal = true): Outlink => ({
 });
 
 function newJob(): number {
-  return new JobStore(db).create(jobSettingsSchema.parse({ startUrls: [`${O}/`], workers: 1 })).id;
+  return new JobStore(env.db).create(jobSettingsSchema.parse({ startUrls: [`${O}/`], workers: 1 }))
+    .id;
 }
 
 /** Stores one page per leased URL of `jobId`, its fields from `pageOf(url)`, through a store as a job run has one. */
@@ -43,19 +33,19 @@ function crawlStep(store: FrontierStore, pageOf: (url: string) => Partial<Fetche
 }
 
 const links = (jobId: number) =>
-  db
+  env.db
     .prepare(
       `SELECT src.url AS fromUrl, l.to_url AS toUrl, l.anchor, l.internal FROM links l
        JOIN pages src ON src.id = l.from_page WHERE l.job_id = ? ORDER BY l.id`,
     )
     .all(jobId);
 const targets = (jobId: number) =>
-  db.prepare('SELECT url FROM link_targets WHERE job_id = ? ORDER BY url').pluck().all(jobId);
+  env.db.prepare('SELECT url FROM link_targets WHERE job_id = ? ORDER BY url').pluck().all(jobId);
 
 describe('link storage (interned link targets)', () => {
   it('stores each distinct target once per job, links in document order, and a resumed run finds earlier targets', () => {
     const jobId = newJob();
-    const first = new FrontierStore(db, jobId, { maxDepth: null });
+    const first = new FrontierStore(env.db, jobId, { maxDepth: null });
     first.seed([`${O}/`]);
     crawlStep(first, () => ({
       outlinks: [
@@ -67,7 +57,7 @@ describe('link storage (interned link targets)', () => {
       links: [`${O}/a`, `${O}/b`],
     }));
     // A resumed run: a new store and writer, with nothing remembered.
-    const resumed = new FrontierStore(db, jobId, { maxDepth: null });
+    const resumed = new FrontierStore(env.db, jobId, { maxDepth: null });
     crawlStep(resumed, (url) => ({
       outlinks: url.endsWith('/a')
         ? [link('/b', 'B from a'), link('/', 'Home')]
@@ -88,7 +78,7 @@ describe('link storage (interned link targets)', () => {
 
   it('after a batch rolls back, its writer refuses more writes and a new one stores the pages with their targets', () => {
     const jobId = newJob();
-    const store = new FrontierStore(db, jobId, { maxDepth: null });
+    const store = new FrontierStore(env.db, jobId, { maxDepth: null });
     store.seed([`${O}/`, `${O}/bad`]);
     const tasks = store.lease(2);
     const batch = (hopStatus: number | null) => ({
@@ -110,29 +100,29 @@ describe('link storage (interned link targets)', () => {
     // Its memo remembers an id the rollback undid: it must not write again.
     expect(() => store.write(batch(301))).toThrow(/not written after an earlier failure/);
 
-    new FrontierStore(db, jobId, { maxDepth: null }).write(batch(301));
+    new FrontierStore(env.db, jobId, { maxDepth: null }).write(batch(301));
     expect(targets(jobId)).toEqual([`${O}/new`]);
     expect(links(jobId)).toHaveLength(2);
-    expect(db.pragma('foreign_key_check')).toEqual([]);
+    expect(env.db.pragma('foreign_key_check')).toEqual([]);
   });
 
   it('targets belong to their job: deleting a job removes its links and targets, another job keeps the same URLs', () => {
     const [kept, deleted] = [newJob(), newJob()];
     for (const jobId of [kept, deleted]) {
-      const store = new FrontierStore(db, jobId, { maxDepth: null });
+      const store = new FrontierStore(env.db, jobId, { maxDepth: null });
       store.seed([`${O}/`]);
       crawlStep(store, () => ({ outlinks: [link('/a'), link('/b')] }));
-      new JobStore(db).markEnded(jobId, 'finished');
+      new JobStore(env.db).markEnded(jobId, 'finished');
     }
     expect(targets(deleted)).toEqual([`${O}/a`, `${O}/b`]);
 
-    new JobAdmin(db).delete(deleted);
+    new JobAdmin(env.db).delete(deleted);
 
     expect(targets(deleted)).toEqual([]);
     expect(links(deleted)).toEqual([]);
-    expect(db.prepare('SELECT count(*) FROM page_links').pluck().get()).toBe(2);
+    expect(env.db.prepare('SELECT count(*) FROM page_links').pluck().get()).toBe(2);
     expect(targets(kept)).toEqual([`${O}/a`, `${O}/b`]);
     expect(links(kept)).toHaveLength(2);
-    expect(db.pragma('foreign_key_check')).toEqual([]);
+    expect(env.db.pragma('foreign_key_check')).toEqual([]);
   });
 });

@@ -18,6 +18,7 @@ HTMLDialogElement.prototype.showModal ??= function (this: HTMLDialogElement) {
 function renderDialog() {
   const listeners = new Set<(update: ExportUpdate) => void>();
   const requests: ExportRequest[] = [];
+  const cancelled: number[] = [];
   let finish!: (outcome: ExportOutcome) => void;
   const api = {
     listJobs: async () => [],
@@ -25,6 +26,7 @@ function renderDialog() {
       requests.push(request);
       return new Promise<ExportOutcome>((resolve) => (finish = resolve));
     },
+    cancelExport: async (exportId: number) => void cancelled.push(exportId),
     onExportProgress: (listener: (update: ExportUpdate) => void) => {
       listeners.add(listener);
       return () => listeners.delete(listener);
@@ -38,9 +40,22 @@ function renderDialog() {
   const report = (update: Partial<ExportUpdate>) =>
     act(() => {
       for (const listener of listeners)
-        listener({ jobId: 3, format: 'csv', rows: 0, total: null, done: false, ...update });
+        listener({
+          exportId: 7,
+          jobId: 3,
+          format: 'csv',
+          rows: 0,
+          total: null,
+          done: false,
+          ...update,
+        });
     });
-  return { requests, report, finish: (outcome: ExportOutcome) => act(() => finish(outcome)) };
+  return {
+    requests,
+    cancelled,
+    report,
+    finish: (outcome: ExportOutcome) => act(() => finish(outcome)),
+  };
 }
 
 describe('export dialog', () => {
@@ -74,5 +89,24 @@ describe('export dialog', () => {
     expect(screen.getByText(/1,000 rows/)).toBeTruthy();
     host.report({ done: true, error: 'disk full' });
     expect(screen.getByText('Export failed: disk full')).toBeTruthy();
+  });
+
+  it('cancels the export it started, and only that one', async () => {
+    const user = userEvent.setup();
+    const host = renderDialog();
+    expect(screen.queryByRole('button', { name: 'Cancel export' })).toBeNull();
+    await user.click(screen.getByRole('button', { name: 'Export' }));
+    host.report({ rows: 1000, total: 5000 });
+    // Another export of the same job and format (another window's) is not this dialog's.
+    host.report({ exportId: 8, rows: 4000, total: 5000 });
+    expect(screen.getByText(/1,000 of 5,000 rows/)).toBeTruthy();
+
+    await user.click(screen.getByRole('button', { name: 'Cancel export' }));
+    expect(host.cancelled).toEqual([7]);
+    host.report({ exportId: 8, rows: 5000, total: 5000, done: true });
+    expect(screen.getByLabelText('Exporting')).toBeTruthy();
+    host.report({ rows: 1000, total: 5000, done: true, cancelled: true });
+    expect(screen.getByText('Export cancelled.')).toBeTruthy();
+    expect(screen.getByRole('button', { name: 'Export' })).toHaveProperty('disabled', false);
   });
 });

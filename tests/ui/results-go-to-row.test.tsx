@@ -1,29 +1,19 @@
 // @vitest-environment jsdom
 import { cleanup, render, screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import type { CrawlerApi, JobInfo } from '../../shared/crawler-api';
 import { QueryService } from '../../electron/engine/results/query-service';
-import { openDatabase, type Db } from '../../electron/engine/store/database';
 import { ResultsScreen } from '../../renderer/src/results/results-screen';
 import { createAppStore } from '../../renderer/src/store/app-store';
 import { AppContext } from '../../renderer/src/store/store-context';
-import { tempDir } from '../helpers/temp-db';
+import { databasePerTest } from '../helpers/temp-db';
 import { storeJob } from '../results/stored-job';
 
 /** "Go to row N" in the results toolbar, over the real results service and a stored job. */
 
-let temp: ReturnType<typeof tempDir>;
-let db: Db;
-beforeEach(() => {
-  temp = tempDir();
-  db = openDatabase(temp.file('results.sqlite'));
-});
-afterEach(() => {
-  cleanup();
-  db.close();
-  temp.cleanup();
-});
+const env = databasePerTest('results.sqlite');
+afterEach(cleanup);
 
 const ROWS = 500;
 // jsdom lays nothing out: give the table's scroller a height, so the virtualizer puts rows in it.
@@ -36,13 +26,13 @@ Object.defineProperty(HTMLElement.prototype, 'clientHeight', {
 
 function renderResults() {
   const jobId = storeJob(
-    db,
+    env.db,
     Array.from({ length: ROWS }, (_, n) => ({
       url: `http://127.0.0.1:9/p/${n}`,
       page: { title: `Page ${String(n).padStart(3, '0')}` },
     })),
   );
-  const service = new QueryService(db, () => undefined);
+  const service = new QueryService(env.db, () => undefined);
   // The results questions are answered (and their arguments checked) as a host answers them.
   const api = {
     queryPages: async (query: unknown) => service.call('queryPages', [query]),

@@ -1,10 +1,10 @@
 import { createWriteStream } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import type { Writable } from 'node:stream';
 import type { Db } from '../store/database';
 import { JobStore } from '../store/job-store';
 import { iteratePages } from '../store/page-reader';
 import { UserError } from '../user-error';
-import type { ExportUpdate } from '../../../shared/crawler-api';
 import type { ExportProgress, ExportRequest } from '../../../shared/results';
 import { exportTable } from './export-rows';
 import { writeSitemap } from './sitemap-writer';
@@ -21,6 +21,8 @@ export interface ExportOptions {
   progressEveryRows?: number;
   /** Sitemaps over 50,000 URLs: the URL the sitemap files will be served under. Default: the job's first start URL's origin. */
   sitemapBaseUrl?: string;
+  /** Aborting stops the export at its next row and removes the files it was writing. */
+  signal?: AbortSignal;
 }
 
 /** A file name for an export, e.g. `trawl-job-3-broken-links.csv`. */
@@ -37,34 +39,10 @@ export function exportFileName(request: ExportRequest): string {
 }
 
 /**
- * exportJob for the UI hosts: reports progress as ExportUpdate events
- * (the export dialog's progress bar), the last one `done`, with the error
- * when the export failed.
- */
-export async function exportReporting(
-  db: Db,
-  request: ExportRequest,
-  target: ExportTarget,
-  report: (update: ExportUpdate) => void,
-): Promise<{ rows: number; files: string[] }> {
-  const tell = (progress: Omit<ExportUpdate, 'jobId' | 'format'>) =>
-    report({ jobId: request.jobId, format: request.format, ...progress });
-  try {
-    const result = await exportJob(db, request, target, {
-      onProgress: ({ rows, total }) => tell({ rows, total, done: false }),
-    });
-    tell({ rows: result.rows, total: result.rows, done: true });
-    return result;
-  } catch (error) {
-    tell({ rows: 0, total: null, done: true, error: (error as Error).message });
-    throw error;
-  }
-}
-
-/**
  * Writes a job's URL table, a filtered view of it or a report in one
  * format, streaming (memory stays flat at any size) and with backpressure.
  * Returns the rows written and the files (several for a split sitemap).
+ * Stopped through `options.signal`, it rejects with the signal's reason.
  */
 export async function exportJob(
   db: Db,
@@ -76,56 +54,72 @@ export async function exportJob(
   const every = options.progressEveryRows ?? 1000;
   let rows = 0;
   let total: number | null = null;
+  const signal = options.signal;
   const tick = () => {
+    signal?.throwIfAborted();
     rows++;
     if (rows % every === 0) options.onProgress?.({ rows, total });
   };
   const files = 'file' in target ? [target.file] : [];
   const out = () => ('file' in target ? createWriteStream(target.file) : target.stream);
-
-  switch (request.format) {
-    case 'sqlite': {
-      if (!('file' in target)) throw new UserError('a SQLite export needs a file (--out FILE)');
-      copyJobToSqlite(db, job.id, target.file, (table, count) => {
-        if (table === 'pages') rows = count;
-      });
-      break;
-    }
-    case 'sitemap': {
-      const baseUrl = options.sitemapBaseUrl ?? new URL(job.settings.startUrls[0]!).origin;
-      const written = await writeSitemap(
-        db,
-        job.id,
-        'file' in target ? { file: target.file, baseUrl } : target,
-        tick,
-      );
-      files.splice(0, files.length, ...written);
-      break;
-    }
-    case 'ndjson':
-    case 'json': {
-      // The whole URL table keeps its long-standing record shape (with extraction values).
-      const records: Iterable<unknown> =
-        request.report || request.filters || request.columns
-          ? exportTable(db, request).rows
-          : iteratePages(db, job.id, job.settings.extract);
-      const lines =
-        request.format === 'json'
-          ? jsonArrayLines(counted(records, tick))
-          : ndjsonLines(counted(records, tick));
-      await writeLines(lines, out());
-      break;
-    }
-    case 'csv':
-    case 'xlsx': {
-      const table = exportTable(db, request);
-      total = table.total;
-      const counting = { ...table, rows: counted(table.rows, tick) };
-      if (request.format === 'csv') await writeCsv(counting, out(), request.bom ?? false);
-      else await writeXlsx(counting, out());
-      break;
-    }
+  // A split sitemap's files, as they are opened: what a stopped export removes.
+  const created: string[] = [];
+  signal?.throwIfAborted();
+  try {
+    await writeFormat();
+  } catch (error) {
+    if (signal?.aborted && 'file' in target)
+      await Promise.all([...files, ...created].map((file) => rm(file, { force: true })));
+    throw error;
   }
   options.onProgress?.({ rows, total: total ?? rows });
   return { rows, files };
+
+  async function writeFormat(): Promise<void> {
+    switch (request.format) {
+      case 'sqlite': {
+        if (!('file' in target)) throw new UserError('a SQLite export needs a file (--out FILE)');
+        // One synchronous copy: a stop asked for meanwhile applies only before it starts.
+        copyJobToSqlite(db, job.id, target.file, (table, count) => {
+          if (table === 'pages') rows = count;
+        });
+        return;
+      }
+      case 'sitemap': {
+        const baseUrl = options.sitemapBaseUrl ?? new URL(job.settings.startUrls[0]!).origin;
+        const written = await writeSitemap(
+          db,
+          job.id,
+          'file' in target ? { file: target.file, baseUrl } : target,
+          tick,
+          created,
+        );
+        files.splice(0, files.length, ...written);
+        return;
+      }
+      case 'ndjson':
+      case 'json': {
+        // The whole URL table keeps its long-standing record shape (with extraction values).
+        const records: Iterable<unknown> =
+          request.report || request.filters || request.columns
+            ? exportTable(db, request).rows
+            : iteratePages(db, job.id, job.settings.extract);
+        const lines =
+          request.format === 'json'
+            ? jsonArrayLines(counted(records, tick))
+            : ndjsonLines(counted(records, tick));
+        await writeLines(lines, out());
+        return;
+      }
+      case 'csv':
+      case 'xlsx': {
+        const table = exportTable(db, request);
+        total = table.total;
+        const counting = { ...table, rows: counted(table.rows, tick) };
+        if (request.format === 'csv') await writeCsv(counting, out(), request.bom ?? false);
+        else await writeXlsx(counting, out());
+        return;
+      }
+    }
+  }
 }

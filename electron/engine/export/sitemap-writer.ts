@@ -43,13 +43,15 @@ function* urlset(urls: Iterator<string>, onUrl: () => void): Generator<string> {
  * An XML sitemap of the job's indexable 200 pages. Up to 50,000 URLs: one
  * urlset. More: `file` becomes a sitemap index pointing at `<name>-1.xml`,
  * `<name>-2.xml`… beside it, addressed under `baseUrl` (where the files will
- * be served). Returns the files written.
+ * be served). Returns the files written; `created` gets each file as it is
+ * opened, so a stopped export knows what to remove.
  */
 export async function writeSitemap(
   db: Db,
   jobId: number,
   target: { file: string; baseUrl: string } | { stream: Writable },
   onUrl: () => void,
+  created: string[] = [],
 ): Promise<string[]> {
   const count = db
     .prepare(
@@ -58,7 +60,23 @@ export async function writeSitemap(
     .pluck()
     .get(jobId) as number;
   const urls = sitemapUrls(db, jobId);
+  try {
+    return await writeUrlsets(urls, count, target, onUrl, created);
+  } finally {
+    // The parts share one statement: end it even when a part stopped early (a cancelled export).
+    urls.return?.();
+  }
+}
+
+async function writeUrlsets(
+  urls: IterableIterator<string>,
+  count: number,
+  target: { file: string; baseUrl: string } | { stream: Writable },
+  onUrl: () => void,
+  created: string[],
+): Promise<string[]> {
   if (count <= URLS_PER_SITEMAP) {
+    if ('file' in target) created.push(target.file);
     const out = 'stream' in target ? target.stream : createWriteStream(target.file);
     await writeLines(urlset(urls, onUrl), out);
     return 'file' in target ? [target.file] : [];
@@ -70,6 +88,7 @@ export async function writeSitemap(
   const parts: string[] = [];
   for (let part = 1; (part - 1) * URLS_PER_SITEMAP < count; part++) {
     const file = join(dirname(target.file), `${stem}-${part}.xml`);
+    created.push(file);
     await writeLines(urlset(urls, onUrl), createWriteStream(file));
     parts.push(file);
   }
@@ -82,6 +101,7 @@ export async function writeSitemap(
     ),
     '</sitemapindex>\n',
   ];
+  created.push(target.file);
   await writeLines(index, createWriteStream(target.file));
   return [target.file, ...parts];
 }

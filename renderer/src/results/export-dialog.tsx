@@ -33,17 +33,22 @@ export function ExportDialog(props: { base: Omit<ExportRequest, 'format'>; onClo
   const [bom, setBom] = useState(false);
   const [phase, setPhase] = useState<Phase>({ state: 'idle' });
   const [progress, setProgress] = useState<ExportUpdate | null>(null);
+  /** The host's number for the export this dialog started, from its first update. */
+  const exportId = useRef<number | null>(null);
   const working = phase.state === 'working';
 
-  // While exporting: this job's updates in this format; the last one ends it.
+  // While exporting: this job's updates in this format (then only that export's); the last one ends it.
   useEffect(() => {
     if (!working) return;
     return api.onExportProgress((update) => {
       if (update.jobId !== props.base.jobId || update.format !== format) return;
+      exportId.current ??= update.exportId;
+      if (update.exportId !== exportId.current) return;
       setProgress(update);
       if (!update.done) return;
       setPhase((current) => {
         if (update.error !== undefined) return { state: 'error', message: update.error };
+        if (update.cancelled) return { state: 'done', outcome: { kind: 'cancelled' }, rows: null };
         const outcome = current.state === 'working' ? current.outcome : undefined;
         return outcome ? { state: 'done', outcome, rows: update.rows } : current;
       });
@@ -60,6 +65,7 @@ export function ExportDialog(props: { base: Omit<ExportRequest, 'format'>; onClo
     event.preventDefault();
     setPhase({ state: 'working' });
     setProgress(null);
+    exportId.current = null;
     const { jobId, filters, columns, report } = props.base;
     const request: ExportRequest = {
       jobId,
@@ -130,6 +136,11 @@ export function ExportDialog(props: { base: Omit<ExportRequest, 'format'>; onClo
           <button type="submit" className="primary" disabled={working}>
             Export
           </button>
+          {working && progress !== null && (
+            <button type="button" onClick={() => void api.cancelExport(progress.exportId)}>
+              Cancel export
+            </button>
+          )}
           <button type="button" onClick={props.onClose}>
             Close
           </button>
