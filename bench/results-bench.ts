@@ -61,6 +61,11 @@ const QUERIES: Record<string, Omit<PageQuery, 'jobId'>> = {
     sort: { column: 'wordCount', direction: 'asc' },
     filters: { contentType: 'text/html' },
   },
+  'h2Count desc, 2xx': {
+    sort: { column: 'h2Count', direction: 'desc' },
+    filters: { statusClasses: ['2xx'] },
+  },
+  'indexability asc': { sort: { column: 'indexability', direction: 'asc' } },
 };
 
 /** Screen times for a query: the first screen, and screens starting at random rows of the set. */

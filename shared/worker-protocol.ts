@@ -28,8 +28,12 @@ export interface WorkerConfig {
   basicAuth: { host: string; username: string; password: string }[];
   proxy: string | null;
   honourNofollow: boolean;
-  /** Ask main (robots-query) before following a redirect: false when the job ignores robots.txt. */
-  obeyRobots: boolean;
+  /**
+   * Ask main (redirect-query) before following each redirect hop: robots.txt
+   * and the host limits live there. False only where no job runs (the
+   * extraction preview's single request).
+   */
+  askBeforeRedirects: boolean;
   extract: ExtractionRule[];
   /** Extra request headers. */
   headers: Record<string, string>;
@@ -50,8 +54,8 @@ export type MainToWorker =
   | { type: 'crawl'; tasks: CrawlTask[] }
   /** Finish what is in flight, send the results, then exit. */
   | { type: 'drain' }
-  /** The answer to a robots-query. */
-  | { type: 'robots-verdict'; queryId: number; allowed: boolean };
+  /** The answer to a redirect-query: follow the hop now, or not at all (robots.txt disallows it). */
+  | { type: 'redirect-verdict'; queryId: number; allowed: boolean };
 
 /** One redirect response on the way to the final URL. */
 const redirectHopSchema = z.object({
@@ -151,10 +155,15 @@ export const workerToMainSchema = z.discriminatedUnion('type', [
     /** Process CPU time (user + system) in microseconds since start. */
     cpuMicros: z.number().nonnegative(),
   }),
-  /** May the worker request this redirect target? Main answers with robots-verdict. */
+  /**
+   * Task `taskId` was redirected to `url`: may it request it?
+   * Main answers (redirect-verdict) once robots.txt is known and the target
+   * host's limits (concurrency, delay, rate) allow the request.
+   */
   z.object({
-    type: z.literal('robots-query'),
+    type: z.literal('redirect-query'),
     queryId: z.number().int(),
+    taskId: z.number().int(),
     url: z.string().max(MAX_URL_LENGTH),
   }),
   z.object({

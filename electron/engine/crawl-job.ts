@@ -158,7 +158,7 @@ export class CrawlJob {
         onTasksReturned: (tasks, died, reason) => this.takeBack(tasks, died, reason),
         onCapacity: () => this.pump(),
         onFatal: (error) => void this.end('failed', error),
-        onRobotsQuery: (url) => this.robotsAllows(url),
+        onRedirectQuery: (taskId, url) => this.redirectAllowed(taskId, url),
         onLog: (level, message) => this.logger(level, message),
       },
     );
@@ -230,7 +230,7 @@ export class CrawlJob {
   }
 
   private store(results: { task: CrawlTask; result: PageResult }[], workerPid: number): void {
-    for (const { task } of results) this.scheduler.finished(task.url);
+    for (const { task } of results) this.scheduler.finished(task);
     for (const { task, result } of results) this.storeOne(task, result, workerPid);
     if (this.frontier.pendingWrites >= FLUSH_BATCH) this.writeResults();
     else this.flushTimer ??= setTimeout(() => this.writeResults(), FLUSH_DELAY_MS);
@@ -247,22 +247,25 @@ export class CrawlJob {
   }
 
   /**
-   * A worker's question before it follows a redirect (it asks only when the
-   * job obeys robots.txt): an origin not seen yet has its robots.txt read first.
+   * A worker's question before each redirect hop: false when robots.txt
+   * disallows the target (an origin not seen yet has its robots.txt read
+   * first); else true once the target host's limits let the request start.
    */
-  private async robotsAllows(url: string): Promise<boolean> {
-    if (!this.robots) return true;
-    let verdict = this.robots.check(url);
-    if (verdict === 'pending') {
-      await this.robots.whenLoaded(new URL(url).origin);
-      verdict = this.robots.check(url);
+  private async redirectAllowed(taskId: number, url: string): Promise<boolean> {
+    if (this.robots) {
+      let verdict = this.robots.check(url);
+      if (verdict === 'pending') {
+        await this.robots.whenLoaded(new URL(url).origin);
+        verdict = this.robots.check(url);
+      }
+      if (verdict !== 'allowed') return false;
     }
-    return verdict === 'allowed';
+    return new Promise((resolve) => this.scheduler.hop(taskId, url, () => resolve(true)));
   }
 
   /** URLs a worker gave back (it died, or drained); a death is counted by the writer first. */
   private takeBack(tasks: CrawlTask[], died: boolean, reason: string): void {
-    for (const task of tasks) this.scheduler.finished(task.url);
+    for (const task of tasks) this.scheduler.finished(task);
     this.frontier.giveBack(tasks, died, reason, ({ retry, quarantined }) => {
       this.scheduler.requeue(retry);
       for (const { task, error } of quarantined) this.noteError(task.url, error);

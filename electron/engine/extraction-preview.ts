@@ -72,7 +72,10 @@ function fetchInWorker(
       settle(() => reject(new Error(`the preview worker exited (code ${code}) before answering`))),
     );
     // One URL the user chose, fetched like a browser visit: its redirects are not put to robots.txt.
-    worker.send({ type: 'configure', config: { ...workerConfigFor(settings), obeyRobots: false } });
+    worker.send({
+      type: 'configure',
+      config: { ...workerConfigFor(settings), askBeforeRedirects: false },
+    });
     worker.send({ type: 'crawl', tasks: [{ id: 1, url, depth: 0 }] });
   });
 }

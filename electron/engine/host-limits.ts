@@ -50,6 +50,16 @@ export class HostLimits {
   waitMs(host: string, now: number): number {
     const state = this.hosts.get(host);
     if (state && state.inFlight >= this.settings.hostConcurrency) return Infinity;
+    return this.hopWaitMs(host, now);
+  }
+
+  /**
+   * Milliseconds until a request in flight to `host` may make its next
+   * request there (a redirect hop): the host's delay and the job's rate;
+   * not a slot, which it holds.
+   */
+  hopWaitMs(host: string, now: number): number {
+    const state = this.hosts.get(host);
     return Math.max(state ? state.nextStartAt - now : 0, this.rate?.waitMs(now) ?? 0, 0);
   }
 
@@ -62,6 +72,13 @@ export class HostLimits {
   start(host: string, now: number): void {
     const state = this.state(host);
     state.inFlight++;
+    state.nextStartAt = now + state.delayMs;
+    this.rate?.take(now);
+  }
+
+  /** Counts a redirect hop of a request in flight to `host` as a start now; it keeps its slot. */
+  restart(host: string, now: number): void {
+    const state = this.state(host);
     state.nextStartAt = now + state.delayMs;
     this.rate?.take(now);
   }

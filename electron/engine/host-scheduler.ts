@@ -21,6 +21,13 @@ interface HostQueue {
 
 export type RobotsGate = (url: string) => 'allowed' | 'blocked' | 'pending';
 
+/** A redirect hop of a request in flight, waiting until its target may be requested. */
+interface HopWaiter {
+  taskId: number;
+  host: string;
+  granted: () => void;
+}
+
 export interface HostSchedulerOptions {
   /** The next URL in breadth-first order, or undefined when none is queued now. */
   take: () => CrawlTask | undefined;
@@ -41,6 +48,11 @@ export interface HostSchedulerOptions {
  * waits while other hosts go ahead. Each call is O(1) amortized (plus
  * O(log hosts) for hosts with a delay): no scan over waiting URLs. When only
  * delays hold work back, one timer is armed for the earliest of them.
+ *
+ * A request keeps its host's slot until it finishes, redirects included:
+ * each redirect hop waits here for the limits of the host it goes to (its
+ * delay and the job's rate; to another host, a free slot there too, which
+ * the request then takes, freeing the old one).
  */
 export class HostScheduler {
   private readonly queues = new Map<string, HostQueue>();
@@ -49,6 +61,10 @@ export class HostScheduler {
   private buffered = 0;
   private timer: NodeJS.Timeout | null = null;
   private timerAt = Infinity;
+  /** Tasks in flight and the host whose slot each holds (another one after a redirect). */
+  private readonly inFlight = new Map<number, string>();
+  /** Redirect hops waiting for their target host, in arrival order (a few at most). */
+  private hops: HopWaiter[] = [];
 
   constructor(private readonly options: HostSchedulerOptions) {
     options.limits.onRelease((host) => this.released(host));
@@ -64,6 +80,7 @@ export class HostScheduler {
     const { limits, robots } = this.options;
     const now = Date.now();
     this.wake(now);
+    this.serveHops(now);
     for (;;) {
       if (this.ready.length > 0) {
         const rateWait = limits.rateWaitMs(now);
@@ -91,6 +108,7 @@ export class HostScheduler {
         this.options.onBlocked(task);
       } else {
         limits.start(queue.host, now);
+        this.inFlight.set(task.id, queue.host);
       }
       this.place(queue, now);
       if (verdict === 'allowed') return task;
@@ -101,6 +119,7 @@ export class HostScheduler {
   putBack(task: CrawlTask): void {
     const queue = this.queueOf(hostOf(task.url));
     this.options.limits.unstart(queue.host);
+    this.inFlight.delete(task.id);
     queue.tasks.unshift(task);
     this.buffered++;
     if (queue.state === 'idle' || queue.state === 'full') this.place(queue, Date.now(), true);
@@ -118,9 +137,50 @@ export class HostScheduler {
     }
   }
 
-  /** A request to `url` finished or came back: its host has a free slot. */
-  finished(url: string): void {
-    this.options.limits.release(hostOf(url));
+  /** A task finished or came back: the host whose slot it held has a free one. */
+  finished(task: CrawlTask): void {
+    const host = this.inFlight.get(task.id);
+    if (host === undefined) return;
+    this.inFlight.delete(task.id);
+    this.options.limits.release(host);
+  }
+
+  /**
+   * Task `taskId` (in flight) was redirected to `url`: `granted` is called
+   * once it may request it, the start counted. A hop of a task that ended
+   * meanwhile (its worker died) is dropped.
+   */
+  hop(taskId: number, url: string, granted: () => void): void {
+    this.hops.push({ taskId, host: hostOf(url), granted });
+    this.serveHops(Date.now());
+  }
+
+  /** Grants the waiting hops the limits allow now; arms the timer for delayed ones. */
+  private serveHops(now: number): void {
+    if (this.hops.length === 0) return;
+    const { limits } = this.options;
+    // Taken out first: a release below calls back in here (released()).
+    const hops = this.hops;
+    this.hops = [];
+    const waiting: HopWaiter[] = [];
+    for (const hop of hops) {
+      const holds = this.inFlight.get(hop.taskId);
+      if (holds === undefined) continue;
+      const moving = holds !== hop.host;
+      const wait = moving ? limits.waitMs(hop.host, now) : limits.hopWaitMs(hop.host, now);
+      if (wait > 0) {
+        waiting.push(hop);
+        if (wait !== Infinity) this.arm(now + wait);
+        continue;
+      }
+      if (moving) {
+        limits.start(hop.host, now);
+        this.inFlight.set(hop.taskId, hop.host);
+        limits.release(holds);
+      } else limits.restart(hop.host, now);
+      hop.granted();
+    }
+    this.hops = [...waiting, ...this.hops];
   }
 
   /** robots.txt of `host` is known now: its queue may go on. */
@@ -179,6 +239,8 @@ export class HostScheduler {
   }
 
   private released(host: string): void {
+    // A request in flight goes before the queue: it already holds a slot elsewhere.
+    this.serveHops(Date.now());
     const queue = this.queues.get(host);
     if (queue?.state === 'full') this.place(queue, Date.now());
   }
@@ -205,6 +267,8 @@ export class HostScheduler {
       () => {
         this.timer = null;
         this.timerAt = Infinity;
+        // Hops are served here: no free window may ask next() for a while.
+        this.serveHops(Date.now());
         this.options.onWake();
       },
       Math.max(0, at - Date.now()),

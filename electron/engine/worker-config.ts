@@ -29,7 +29,7 @@ export function workerConfigFor(settings: JobSettings): WorkerConfig {
     maxDecodedBytes: settings.maxDecodedBytes,
     maxRedirects: settings.maxRedirects,
     scope: scopeOf(settings),
-    obeyRobots: !settings.ignoreRobots,
+    askBeforeRedirects: true,
     urls: {
       stripTrackingParams: settings.stripTrackingParams,
       sortQueryParams: settings.sortQueryParams,

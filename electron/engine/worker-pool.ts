@@ -20,8 +20,8 @@ export interface PoolEvents {
   onCapacity(): void;
   /** Workers keep failing before they start; the pool gave up. */
   onFatal(error: Error): void;
-  /** A worker asks whether robots.txt allows a redirect target. */
-  onRobotsQuery(url: string): Promise<boolean>;
+  /** A worker asks whether task `taskId` may request the redirect target `url` (answered when it may). */
+  onRedirectQuery(taskId: number, url: string): Promise<boolean>;
   onLog(level: 'debug' | 'info' | 'warn' | 'error', message: string): void;
 }
 
@@ -272,12 +272,12 @@ export class WorkerPool {
       case 'log':
         this.events.onLog(message.level, `${slot.name}: ${message.message}`);
         break;
-      case 'robots-query': {
-        const { queryId, url } = message;
+      case 'redirect-query': {
+        const { queryId, taskId, url } = message;
         // A verdict for a worker that has gone meanwhile is dropped by its launcher.
         void this.events
-          .onRobotsQuery(url)
-          .then((allowed) => slot.process.send({ type: 'robots-verdict', queryId, allowed }));
+          .onRedirectQuery(taskId, url)
+          .then((allowed) => slot.process.send({ type: 'redirect-verdict', queryId, allowed }));
         break;
       }
       default:

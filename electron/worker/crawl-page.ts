@@ -6,7 +6,7 @@ import type {
 } from '../../shared/worker-protocol';
 import { analyzePage, linkRulesFor, NO_ANALYSIS } from './analyze-page';
 import { createFetcher, redirectsOf, RobotsBlockedError, type FetchedResponse } from './fetch-page';
-import type { RobotsGate } from './robots-gate';
+import type { RedirectGate } from './redirect-gate';
 import { cssExtractionFor } from './extract';
 import { canonicalFromLinkHeader, storedHeaders } from './response-headers';
 import { retryDelay } from './retry-policy';
@@ -16,10 +16,10 @@ const tenths = (ms: number) => Math.round(ms * 10) / 10;
 
 export async function createPageCrawler(
   config: WorkerConfig,
-  robots: RobotsGate,
+  redirectGate: (taskId: number) => RedirectGate,
 ): Promise<(task: CrawlTask) => Promise<PageResult>> {
   const css = await cssExtractionFor(config.extract);
-  const fetchPage = createFetcher(config, config.obeyRobots ? robots : null);
+  const fetchPage = createFetcher(config);
   const rules = linkRulesFor(config);
 
   /** The page fields of one response: its headers, and its body when it is HTML. */
@@ -62,7 +62,10 @@ export async function createPageCrawler(
     for (let attempt = 1; ; attempt++) {
       let response: FetchedResponse;
       try {
-        response = await fetchPage(task.url);
+        response = await fetchPage(
+          task.url,
+          config.askBeforeRedirects ? redirectGate(task.id) : null,
+        );
       } catch (error) {
         const wait = retryDelay({ error }, attempt, config.retry);
         if (wait === null) {

@@ -7,7 +7,7 @@ import { parseCrawlableUrl } from '../../shared/url-normalize';
 import type { RedirectHop, WorkerConfig } from '../../shared/worker-protocol';
 import { basicAuthFor, jobAgents } from '../engine/job-http';
 import { decodeBody } from './decode-body';
-import type { RobotsGate } from './robots-gate';
+import type { RedirectGate } from './redirect-gate';
 
 export interface FetchedResponse {
   finalUrl: string;
@@ -99,14 +99,13 @@ function discardBody(stream: Request): Promise<void> {
  * One got instance per worker. Redirects are followed here, hop by hop, so
  * each is recorded, capped (maxRedirects) and checked for loops; a hop is
  * followed only when its target is in the crawl's scope, else the 3xx is the
- * page, and only when `robots` (main's robots.txt verdict; null when the job
- * ignores robots.txt) allows it. Bodies are decompressed here too, with a
+ * page, and only when `beforeRedirect` (main: robots.txt and the target
+ * host's limits; null where no job runs) lets it. Bodies are decompressed here too, with a
  * cap on the decoded size.
  */
 export function createFetcher(
   config: WorkerConfig,
-  robots: RobotsGate | null,
-): (url: string) => Promise<FetchedResponse> {
+): (url: string, beforeRedirect: RedirectGate | null) => Promise<FetchedResponse> {
   const inScope = createScope(config.scope);
   const authorization = basicAuthFor(config.basicAuth);
   const client: Got = got.extend({
@@ -146,7 +145,7 @@ export function createFetcher(
       },
     );
 
-  return async (url) => {
+  return async (url, beforeRedirect) => {
     const started = performance.now();
     const redirects: RedirectHop[] = [];
     const visited = new Set([url]);
@@ -172,7 +171,7 @@ export function createFetcher(
           }
           if (redirects.length > config.maxRedirects)
             throw new FetchError(`too many redirects (${config.maxRedirects})`, redirects);
-          if (robots && !(await robots(target.href)))
+          if (beforeRedirect && !(await beforeRedirect(target.href)))
             throw new RobotsBlockedError(target.href, redirects);
           visited.add(target.href);
           current = target;

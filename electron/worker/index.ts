@@ -2,7 +2,7 @@ import type { CrawlTask, PageResult, WorkerConfig } from '../../shared/worker-pr
 import { missingCase } from '../../shared/missing-case';
 import { createPageCrawler } from './crawl-page';
 import { connectToParent, exitWithParent } from './parent-port';
-import { createRobotsGate } from './robots-gate';
+import { createRedirectGate } from './redirect-gate';
 
 /**
  * Worker process entry. Main hands out tasks within a bounded window; the
@@ -12,7 +12,7 @@ const port = connectToParent();
 exitWithParent();
 // Ctrl-C in a terminal reaches the whole process group; main decides how to stop.
 process.on('SIGINT', () => undefined);
-const robots = createRobotsGate(port);
+const redirects = createRedirectGate(port);
 
 let crawlPage: ((task: CrawlTask) => Promise<PageResult>) | null = null;
 let inFlight = 0;
@@ -74,7 +74,7 @@ port.onMessage((message) => {
     case 'configure':
       concurrency = message.config.concurrency;
       startHeartbeat(message.config);
-      void createPageCrawler(message.config, robots.ask).then((crawler) => {
+      void createPageCrawler(message.config, redirects.forTask).then((crawler) => {
         crawlPage = crawler;
         startWaiting();
       });
@@ -87,8 +87,8 @@ port.onMessage((message) => {
       draining = true;
       finishIfDrained();
       break;
-    case 'robots-verdict':
-      robots.answer(message.queryId, message.allowed);
+    case 'redirect-verdict':
+      redirects.answer(message.queryId, message.allowed);
       break;
     default:
       missingCase(message);

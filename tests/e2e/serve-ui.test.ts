@@ -185,6 +185,7 @@ describe('the UI in Chromium against trawl serve', { timeout: 180_000 }, () => {
       .toBe(`Rows ${total - 1}–${total} of ${total} loaded (go to row 1 for the rows above)`);
     await expect.poll(() => rows.count()).toBe(2);
     expect(await rows.first().getAttribute('aria-rowindex')).toBe(String(total)); // header: row 1
+    await page.screenshot({ path: join(ARTIFACTS, 'results-go-to-row.png') });
   });
 
   it('exports the URL table as CSV, row for row what the database holds', async () => {

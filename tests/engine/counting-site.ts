@@ -15,6 +15,8 @@ export interface CountingSiteOptions {
   /** Time each page takes to answer, so requests overlap. */
   delayMs: number;
   robotsTxt?: string;
+  /** "/" links to /r/N instead, which redirect (302) to /p/N of this origin (or "self"). */
+  redirectTo?: string;
 }
 
 /**
@@ -29,7 +31,11 @@ export async function startCountingSite(
 ): Promise<CountingSite> {
   let inFlight = 0;
   const starts: number[] = [];
-  const links = Array.from({ length: options.pages }, (_, n) => `<a href="/p/${n}">${n}</a>`);
+  const first = options.redirectTo === undefined ? 'p' : 'r';
+  const links = Array.from(
+    { length: options.pages },
+    (_, n) => `<a href="/${first}/${n}">${n}</a>`,
+  );
   const site = { starts, maxInFlight: 0 };
   const origin = await env.listen((request, response) => {
     if (request.url === '/robots.txt') {
@@ -38,6 +44,11 @@ export async function startCountingSite(
       return void response.end(options.robotsTxt);
     }
     starts.push(Date.now());
+    const redirect = /^\/r\/(\d+)$/.exec(request.url ?? '');
+    if (redirect && options.redirectTo !== undefined) {
+      const target = options.redirectTo === 'self' ? origin : options.redirectTo;
+      return void response.writeHead(302, { location: `${target}/p/${redirect[1]}` }).end();
+    }
     inFlight++;
     site.maxInFlight = Math.max(site.maxInFlight, inFlight);
     setTimeout(() => {
@@ -50,7 +61,7 @@ export async function startCountingSite(
       response.end(body);
     }, options.delayMs);
   });
-  const pages = Array.from({ length: options.pages }, (_, n) => `${origin}/p/${n}`);
+  const pages = Array.from({ length: options.pages }, (_, n) => `${origin}/${first}/${n}`);
   return Object.assign(site, { origin, pages: [`${origin}/`, ...pages] });
 }
 

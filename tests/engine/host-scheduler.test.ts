@@ -40,7 +40,7 @@ describe('HostScheduler', () => {
     expect(next()).toBe('http://a/1');
     expect(next()).toBe('http://b/1');
     expect(next()).toBeUndefined();
-    hosts.finished('http://a/1');
+    hosts.finished({ id: 0, url: 'http://a/1', depth: 0 });
     expect(next()).toBe('http://a/2');
     expect(next()).toBeUndefined();
     expect(hosts.size).toBe(1);
@@ -94,5 +94,34 @@ describe('HostScheduler', () => {
       url = next();
     }
     expect(url).toBe('http://a/2');
+  });
+
+  it('holds a redirect to another host until that host has a free slot, then frees the old one', () => {
+    const { hosts } = scheduler(['http://a/1', 'http://b/1', 'http://a/2']);
+    const fromA = hosts.next()!;
+    const onB = hosts.next()!;
+    expect(hosts.next()).toBeUndefined(); // a/2 waits for a's slot
+    const granted: string[] = [];
+    hosts.hop(fromA.id, 'http://b/elsewhere', () => granted.push('a/1 -> b'));
+    expect(granted).toEqual([]); // b's one slot is b/1's
+    hosts.finished(onB);
+    expect(granted).toEqual(['a/1 -> b']);
+    // a/1 now holds b's slot, and a's is free for a/2.
+    expect(hosts.next()?.url).toBe('http://a/2');
+    hosts.finished(fromA);
+    hosts.hop(onB.id, 'http://b/again', () => granted.push('ended'));
+    expect(granted).toEqual(['a/1 -> b']); // b/1 had finished: its hop is dropped
+  });
+
+  it('spaces a redirect to the same host by its delay, keeping the slot', async () => {
+    const { hosts, woken } = scheduler(['http://a/1'], { hostDelayMs: 150 });
+    const task = hosts.next()!;
+    const started = Date.now();
+    const granted = new Promise<number>((resolve) =>
+      hosts.hop(task.id, 'http://a/moved', () => resolve(Date.now())),
+    );
+    const wake = woken();
+    expect(await granted).toBeGreaterThanOrEqual(started + 140);
+    await wake;
   });
 });

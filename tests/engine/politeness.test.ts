@@ -90,4 +90,33 @@ describe('per-host limits', () => {
     // Every page of the fast host was fetched while the slow one still had pages to serve.
     expect(fast.starts.at(-1)!).toBeLessThan(slow.starts.at(-1)!);
   });
+
+  it('holds a redirect to another host until that host has a free slot', async () => {
+    const target = await site({ pages: 16, delayMs: 60 });
+    const start = await site({ pages: 16, delayMs: 0, redirectTo: target.origin });
+    const { summary, stored } = await crawl({
+      startUrls: [`${start.origin}/`],
+      scope: 'all',
+      hostConcurrency: 1,
+    });
+    expect(summary.status).toBe('finished');
+    expect(stored).toEqual(expect.arrayContaining(start.pages));
+    // The start host's 16 redirects and the target's own pages (its links, in scope 'all')
+    // shared the target's one slot.
+    expect(target.starts.length).toBeGreaterThan(16);
+    expect(target.maxInFlight).toBe(1);
+  });
+
+  it('spaces redirect hops on one host by --host-delay too', async () => {
+    const target = await site({ pages: 4, delayMs: 0, redirectTo: 'self' });
+    const { stored } = await crawl({
+      startUrls: [`${target.origin}/`],
+      hostConcurrency: 8,
+      hostDelayMs: 300,
+    });
+    expect(stored).toHaveLength(5);
+    // "/", 4 redirects and the 4 pages they lead to: 9 requests, each 300 ms apart (less jitter).
+    expect(target.starts).toHaveLength(9);
+    expect(minGap(target.starts)).toBeGreaterThanOrEqual(200);
+  });
 });

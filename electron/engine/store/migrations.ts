@@ -203,4 +203,28 @@ export const migrations: readonly string[] = [
     SELECT l.id, t.job_id, l.from_page, t.url, l.anchor, l.rel, t.internal
     FROM page_links l JOIN link_targets t ON t.id = l.target;
   `,
+
+  // 5 (results issue): an index for every other sortable column of the URL
+  // table, so a screen in any sort is an index walk, not a sort of the job.
+  `
+  CREATE INDEX pages_job_final_url ON pages (job_id, final_url);
+  CREATE INDEX pages_job_content_type ON pages (job_id, content_type);
+  CREATE INDEX pages_job_wire_bytes ON pages (job_id, wire_bytes);
+  CREATE INDEX pages_job_ttfb_ms ON pages (job_id, ttfb_ms);
+  CREATE INDEX pages_job_h1 ON pages (job_id, h1);
+  CREATE INDEX pages_job_h1_count ON pages (job_id, h1_count);
+  CREATE INDEX pages_job_h2_count ON pages (job_id, h2_count);
+  CREATE INDEX pages_job_canonical ON pages (job_id, canonical);
+  CREATE INDEX pages_job_meta_robots ON pages (job_id, meta_robots);
+  CREATE INDEX pages_job_x_robots_tag ON pages (job_id, x_robots_tag);
+  CREATE INDEX pages_job_lang ON pages (job_id, lang);
+  CREATE INDEX pages_job_charset ON pages (job_id, charset);
+  CREATE INDEX pages_job_images_without_alt ON pages (job_id, images_without_alt);
+  CREATE INDEX pages_job_indexable ON pages (job_id, indexable);
+  CREATE INDEX pages_job_indexability ON pages (job_id, indexability);
+  CREATE INDEX pages_job_link_count ON pages (job_id, link_count);
+  CREATE INDEX pages_job_redirect_count ON pages (job_id, redirect_count);
+  CREATE INDEX pages_job_attempts ON pages (job_id, attempts);
+  CREATE INDEX pages_job_fetched_at ON pages (job_id, fetched_at);
+  `,
 ];
