@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { Worker, type MessagePort } from 'node:worker_threads';
+import { Worker, type MessagePort, type ResourceLimits } from 'node:worker_threads';
 import type { Logger, LogLevel } from './logger';
 import { UserError } from './user-error';
 
@@ -25,12 +25,15 @@ export interface ThreadEntry {
   source: URL;
   /** The variable naming its bundle, set by hosts that bundle (`trawl`, the desktop app). */
   bundleEnv: string;
+  /** V8 heap limits of the thread (node:worker_threads). */
+  resourceLimits?: ResourceLimits;
 }
 
 /** Starts a thread from its bundle, else from the TypeScript source through tsx. */
 function startThread(entry: ThreadEntry, workerData: unknown): Worker {
   const bundled = process.env[entry.bundleEnv];
-  if (bundled) return new Worker(bundled, { workerData });
+  const { resourceLimits } = entry;
+  if (bundled) return new Worker(bundled, { workerData, resourceLimits });
   const source = pathToFileURL(fileURLToPath(entry.source)).href;
   // require.resolve finds the CommonJS build; its ES module sibling registers the ESM hooks.
   const tsxApi = createRequire(import.meta.url)
@@ -38,7 +41,7 @@ function startThread(entry: ThreadEntry, workerData: unknown): Worker {
     .replace(/\.cjs$/, '.mjs');
   const tsx = pathToFileURL(tsxApi).href;
   const boot = `import(${JSON.stringify(tsx)}).then((api) => { api.register(); return import(${JSON.stringify(source)}); })`;
-  return new Worker(boot, { eval: true, workerData });
+  return new Worker(boot, { eval: true, workerData, resourceLimits });
 }
 
 /**

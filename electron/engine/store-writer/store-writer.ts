@@ -40,6 +40,9 @@ export class StoreWriter implements Async<WriteMethods> {
       {
         source: new URL('./store-writer-thread.ts', import.meta.url),
         bundleEnv: 'TRAWL_STORE_WRITER_MODULE',
+        // Its garbage is short-lived batches: a 12 MB young generation instead of the
+        // default keeps main about 20 MB smaller, at no measured cost (bench/RESULTS.md).
+        resourceLimits: { maxYoungGenerationSizeMb: 12 },
       },
       { ...data, file: db.name } satisfies StoreWriterData,
       'store writer',
