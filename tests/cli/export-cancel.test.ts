@@ -1,48 +1,33 @@
 import { existsSync } from 'node:fs';
 import http from 'node:http';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { openDatabase } from '../../electron/engine/store/database';
 import type { ExportOutcome, ExportUpdate } from '../../shared/crawler-api';
 import { UI_SOCKET_PATH, type ServerMessage } from '../../shared/ui-protocol';
 import { startCli } from '../helpers/cli';
-import { expectNoSurvivors, tagProcesses, waitFor } from '../helpers/processes';
-import { startServe, type ServeProcess } from '../helpers/serve';
-import { tempDir } from '../helpers/temp-db';
+import { waitFor } from '../helpers/processes';
+import { servePerFile } from '../helpers/serve';
 import { storeJob } from '../results/stored-job';
 
 /** Exports stopped midway: a `trawl serve` download (the dialog's Cancel) and `trawl export` (Ctrl-C). */
 
 const PAGES = 20_000;
-let serve: ServeProcess;
-let temp: ReturnType<typeof tempDir>;
-let tag: string;
-let jobId: number;
-
-beforeAll(async () => {
-  tag = tagProcesses();
-  temp = tempDir();
-  const db = openDatabase(temp.file('serve.sqlite'));
+let jobId = 0;
+const env = servePerFile((dbFile) => {
+  const db = openDatabase(dbFile);
   jobId = storeJob(
     db,
     Array.from({ length: PAGES }, (_, n) => ({ url: `http://127.0.0.1:9/${n}`, page: {} })),
   );
   db.close();
-  serve = await startServe(['--db', temp.file('serve.sqlite')]);
-}, 180_000);
-
-afterAll(async () => {
-  const end = await serve?.stop();
-  expect(end?.code).toBe(0);
-  await expectNoSurvivors(tag);
-  temp.cleanup();
 });
 
 describe('trawl serve: cancelling an export', () => {
   it('cuts the download off, reports the export cancelled, and serves the next one whole', async () => {
-    const cookie = `trawl_token_${serve.port}=${serve.token}`;
-    const socket = new WebSocket(`ws://127.0.0.1:${serve.port}${UI_SOCKET_PATH}`, {
-      headers: { origin: serve.origin, cookie },
+    const cookie = `trawl_token_${env.serve.port}=${env.serve.token}`;
+    const socket = new WebSocket(`ws://127.0.0.1:${env.serve.port}${UI_SOCKET_PATH}`, {
+      headers: { origin: env.serve.origin, cookie },
     });
     await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject));
     const updates: ExportUpdate[] = [];
@@ -68,7 +53,7 @@ describe('trawl serve: cancelling an export', () => {
       const outcome = (await call('exportJob', [{ jobId, format: 'csv' }])) as ExportOutcome;
       if (outcome.kind !== 'download') throw new Error(`not a download: ${outcome.kind}`);
       return new Promise<{ bytes: number; complete: boolean }>((resolve, reject) => {
-        const request = http.get(`${serve.origin}${outcome.url}`, { headers: { cookie } });
+        const request = http.get(`${env.serve.origin}${outcome.url}`, { headers: { cookie } });
         request.on('error', reject);
         request.on('response', (response) => {
           let bytes = 0;
@@ -118,8 +103,8 @@ describe('trawl serve: cancelling an export', () => {
 
 describe('trawl export: Ctrl-C', () => {
   it('stops, removes the partial file and says so', async () => {
-    const out = temp.file('interrupted.xlsx');
-    const args = ['export', String(jobId), '--db', temp.file('serve.sqlite')];
+    const out = env.temp.file('interrupted.xlsx');
+    const args = ['export', String(jobId), '--db', env.temp.file('serve.sqlite')];
     const { child, result } = startCli([...args, '--format', 'xlsx', '--out', out]);
     await waitFor(() => existsSync(out), 'the export to start writing', 60_000);
     child.kill('SIGINT');

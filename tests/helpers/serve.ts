@@ -1,5 +1,8 @@
 import type { ChildProcess } from 'node:child_process';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { startCli, type CliResult } from './cli';
+import { expectNoSurvivors, tagProcesses } from './processes';
+import { tempDir } from './temp-db';
 
 export interface ServeProcess {
   child: ChildProcess;
@@ -46,6 +49,41 @@ export async function startServe(args: string[], timeoutMs = 120_000): Promise<S
     stop: () => {
       child.kill('SIGINT');
       return result;
+    },
+  };
+}
+
+/**
+ * `trawl serve` on a fresh database for the tests of the calling file:
+ * `prepare` may fill the database first; after the tests it is stopped,
+ * must exit cleanly and leave no worker behind. Read `serve` inside tests.
+ */
+export function servePerFile(prepare?: (dbFile: string) => void): {
+  readonly serve: ServeProcess;
+  readonly temp: ReturnType<typeof tempDir>;
+} {
+  let serve: ServeProcess | undefined;
+  let temp: ReturnType<typeof tempDir> | undefined;
+  let tag = '';
+  beforeAll(async () => {
+    tag = tagProcesses();
+    temp = tempDir();
+    const dbFile = temp.file('serve.sqlite');
+    prepare?.(dbFile);
+    serve = await startServe(['--db', dbFile]);
+  }, 180_000);
+  afterAll(async () => {
+    const end = await serve?.stop();
+    expect(end?.code).toBe(0);
+    await expectNoSurvivors(tag);
+    temp?.cleanup();
+  });
+  return {
+    get serve() {
+      return serve!;
+    },
+    get temp() {
+      return temp!;
     },
   };
 }

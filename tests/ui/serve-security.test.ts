@@ -1,51 +1,38 @@
 import http from 'node:http';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { UI_SOCKET_PATH, type ServerMessage } from '../../shared/ui-protocol';
-import { startServe, type ServeProcess } from '../helpers/serve';
-import { expectNoSurvivors, tagProcesses } from '../helpers/processes';
-import { tempDir } from '../helpers/temp-db';
+import { servePerFile } from '../helpers/serve';
 
-let serve: ServeProcess;
-let temp: ReturnType<typeof tempDir>;
-let tag: string;
-
-beforeAll(async () => {
-  tag = tagProcesses();
-  temp = tempDir();
-  serve = await startServe(['--db', temp.file('serve.sqlite')]);
-}, 180_000);
-
-afterAll(async () => {
-  const end = await serve?.stop();
-  expect(end?.code).toBe(0);
-  await expectNoSurvivors(tag);
-  temp.cleanup();
-});
+const env = servePerFile();
 
 /** A raw GET (no client-side URL clean-up), for status, headers and body. */
 function get(path: string, headers: http.OutgoingHttpHeaders = {}, method = 'GET') {
   return new Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }>(
     (resolve, reject) => {
-      const request = http.request(`${serve.origin}${path}`, { method, headers }, (response) => {
-        let body = '';
-        response.on('data', (chunk: Buffer) => (body += chunk.toString()));
-        response.on('end', () =>
-          resolve({ status: response.statusCode!, headers: response.headers, body }),
-        );
-      });
+      const request = http.request(
+        `${env.serve.origin}${path}`,
+        { method, headers },
+        (response) => {
+          let body = '';
+          response.on('data', (chunk: Buffer) => (body += chunk.toString()));
+          response.on('end', () =>
+            resolve({ status: response.statusCode!, headers: response.headers, body }),
+          );
+        },
+      );
       request.on('error', reject);
       request.end();
     },
   );
 }
 
-const cookie = () => `trawl_token_${serve.port}=${serve.token}`;
+const cookie = () => `trawl_token_${env.serve.port}=${env.serve.token}`;
 
 /** Opens the UI socket; resolves with the socket, or with the refusal's HTTP status. */
 function openSocket(headers: Record<string, string>): Promise<WebSocket | number> {
   return new Promise((resolve, reject) => {
-    const socket = new WebSocket(`ws://127.0.0.1:${serve.port}${UI_SOCKET_PATH}`, { headers });
+    const socket = new WebSocket(`ws://127.0.0.1:${env.serve.port}${UI_SOCKET_PATH}`, { headers });
     socket.once('open', () => resolve(socket));
     socket.once('unexpected-response', (_request, response) => resolve(response.statusCode!));
     socket.once('error', reject);
@@ -70,16 +57,16 @@ describe('trawl serve: HTTP access', () => {
   it('refuses requests without the token or with a wrong one', async () => {
     expect((await get('/')).status).toBe(401);
     expect((await get('/?token=wrong')).status).toBe(401);
-    expect((await get('/', { cookie: `trawl_token_${serve.port}=wrong` })).status).toBe(401);
+    expect((await get('/', { cookie: `trawl_token_${env.serve.port}=wrong` })).status).toBe(401);
     expect((await get('/', { authorization: 'Bearer wrong' })).status).toBe(401);
   });
 
   it('trades the token in the URL for an HttpOnly SameSite=Strict cookie, then serves the UI', async () => {
-    const first = await get(`/?token=${serve.token}`);
+    const first = await get(`/?token=${env.serve.token}`);
     expect(first.status).toBe(303);
     expect(first.headers.location).toBe('/');
     expect(first.headers['set-cookie']?.[0]).toMatch(
-      new RegExp(`^trawl_token_${serve.port}=${serve.token}; HttpOnly; SameSite=Strict`),
+      new RegExp(`^trawl_token_${env.serve.port}=${env.serve.token}; HttpOnly; SameSite=Strict`),
     );
     expect(first.headers['referrer-policy']).toBe('no-referrer');
     const page = await get('/', { cookie: cookie() });
@@ -98,19 +85,19 @@ describe('trawl serve: HTTP access', () => {
 
 describe('trawl serve: WebSocket access', () => {
   it('refuses a socket without the token', async () => {
-    expect(await openSocket({ origin: serve.origin })).toBe(401);
+    expect(await openSocket({ origin: env.serve.origin })).toBe(401);
   });
 
   it('refuses a socket from another origin, or with no origin, even with the token', async () => {
     expect(await openSocket({ origin: 'http://evil.example', cookie: cookie() })).toBe(403);
-    expect(await openSocket({ origin: `http://localhost:${serve.port}`, cookie: cookie() })).toBe(
-      403,
-    );
+    expect(
+      await openSocket({ origin: `http://localhost:${env.serve.port}`, cookie: cookie() }),
+    ).toBe(403);
     expect(await openSocket({ cookie: cookie() })).toBe(403);
   });
 
   it('answers requests from the served origin, and refuses bad ones with clear errors', async () => {
-    const socket = await openSocket({ origin: serve.origin, cookie: cookie() });
+    const socket = await openSocket({ origin: env.serve.origin, cookie: cookie() });
     if (typeof socket === 'number') throw new Error(`socket refused with ${socket}`);
     try {
       expect(await call(socket, 1, 'getVersion', [])).toEqual({
@@ -150,7 +137,7 @@ describe('trawl serve: WebSocket access', () => {
   });
 
   it('closes the socket on a message that is not a request', async () => {
-    const socket = await openSocket({ origin: serve.origin, cookie: cookie() });
+    const socket = await openSocket({ origin: env.serve.origin, cookie: cookie() });
     if (typeof socket === 'number') throw new Error(`socket refused with ${socket}`);
     const closed = new Promise<number>((resolve) => socket.once('close', (code) => resolve(code)));
     socket.send('{"type":"request","seq":"x"}');
