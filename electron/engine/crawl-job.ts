@@ -3,7 +3,7 @@ import type { JobSettings } from '../../shared/job-settings';
 import { PROGRESS_HZ } from '../../shared/limits';
 import type { JobStatus, JobSummary, ProgressSnapshot } from '../../shared/progress';
 import type { CrawlTask, PageResult } from '../../shared/worker-protocol';
-import { createScope, forHrefs, type ScopeSettings } from '../../shared/scope';
+import type { ScopeSettings } from '../../shared/scope';
 import { ExternalChecker } from './external-checker';
 import { Frontier } from './frontier';
 import { StoreWriter } from './store-writer/store-writer';
@@ -292,8 +292,6 @@ export class CrawlJob {
       maxRedirects: this.settings.maxRedirects,
       // With robots.txt ignored, it is still where a site names its sitemaps.
       robots: this.robots ?? new RobotsCache(this.settings.userAgent, this.mainFetch, this.logger),
-      // The whole scope, patterns included: each sitemap URL is tested once, here (see docs/page-data.md).
-      accepts: forHrefs(createScope(this.scope)),
       // A failed write ends the job (the frontier's onError), and the seeding with it.
       seed: (urls) => this.frontier.seedFromSitemap(urls),
       logger: this.logger,

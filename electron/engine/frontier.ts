@@ -69,12 +69,12 @@ export class Frontier {
     this.track(this.writer.seed([...urls]), (added) => (this.queuedInDb += added));
   }
 
-  /** Adds URLs a sitemap lists (see FrontierStore.seedFromSitemap); resolves with how many were new. */
-  async seedFromSitemap(urls: readonly string[]): Promise<number> {
-    const added = await this.track(this.writer.seedFromSitemap([...urls]));
-    this.queuedInDb += added;
+  /** Adds the in-scope URLs a sitemap lists (see FrontierStore.seedFromSitemap). */
+  async seedFromSitemap(urls: readonly string[]): Promise<{ added: number; refused: number }> {
+    const seeded = await this.track(this.writer.seedFromSitemap([...urls]));
+    this.queuedInDb += seeded.added;
     this.refill();
-    return added;
+    return seeded;
   }
 
   /** The next URL to crawl, breadth-first by depth, or undefined if none is in memory now. */

@@ -15,11 +15,12 @@ export interface SitemapSeedOptions {
   maxRedirects: number;
   /** Reads each site's `Sitemap:` lines. */
   robots: RobotsCache;
-  /** The job's scope, include and exclude patterns too: URLs it refuses are not seeded. */
-  accepts: (url: string) => boolean;
-  /** Stores a batch of in-scope URLs; returns how many were new. */
-  /** Stores URLs (asynchronously: the writer thread); resolves with how many were new. */
-  seed: (urls: string[]) => Promise<number>;
+  /**
+   * Stores the URLs the job's scope (include and exclude patterns too)
+   * accepts, asynchronously (the writer thread, where the patterns run);
+   * resolves with how many were new and how many were refused.
+   */
+  seed: (urls: string[]) => Promise<{ added: number; refused: number }>;
   logger: Logger;
   signal: AbortSignal;
 }
@@ -68,26 +69,32 @@ export async function seedFromSitemaps(options: SitemapSeedOptions): Promise<Sit
   }
 
   let skipped = 0;
-  // Seeds are written while reading goes on; each failure is kept, and the first one thrown at the end.
+  /** URLs handed to `seed`, in scope or not: what MAX_SITEMAP_URLS caps. */
+  let offered = 0;
+  // Seeds are written while reading goes on (each sitemap's before its log line); each
+  // failure is kept, and the first one thrown at the end.
   const seeds: Promise<void>[] = [];
   let seedError: Error | undefined;
   const onUrls = (locs: string[]): boolean => {
-    const inScope: string[] = [];
+    const urls: string[] = [];
     for (const loc of locs) {
       const url = normalizeUrl(loc);
-      if (url && options.accepts(url)) inScope.push(url);
+      if (url) urls.push(url);
       else skipped++;
     }
-    const room = MAX_SITEMAP_URLS - summary.listed;
-    const kept = inScope.slice(0, room);
-    summary.listed += kept.length;
+    const kept = urls.slice(0, MAX_SITEMAP_URLS - offered);
+    offered += kept.length;
     seeds.push(
       options.seed(kept).then(
-        (added) => void (summary.added += added),
+        ({ added, refused }) => {
+          summary.added += added;
+          summary.listed += kept.length - refused;
+          skipped += refused;
+        },
         (error: Error) => void (seedError ??= error),
       ),
     );
-    return summary.listed < MAX_SITEMAP_URLS;
+    return offered < MAX_SITEMAP_URLS;
   };
 
   while (queue.length > 0 && !options.signal.aborted) {
@@ -95,7 +102,7 @@ export async function seedFromSitemaps(options: SitemapSeedOptions): Promise<Sit
       logger('warn', `more than ${MAX_SITEMAPS} sitemaps; the other ${queue.length} are not read`);
       break;
     }
-    if (summary.listed >= MAX_SITEMAP_URLS) {
+    if (offered >= MAX_SITEMAP_URLS) {
       logger('warn', `sitemaps list more than ${MAX_SITEMAP_URLS} URLs; the rest are not seeded`);
       break;
     }
@@ -110,6 +117,7 @@ export async function seedFromSitemaps(options: SitemapSeedOptions): Promise<Sit
         signal: options.signal,
         onUrls,
       });
+      await Promise.all(seeds.splice(0));
       for (const child of contents.sitemaps) enqueue(child, url);
       logger(
         'info',
@@ -119,6 +127,7 @@ export async function seedFromSitemaps(options: SitemapSeedOptions): Promise<Sit
               (skipped > 0 ? ` (${skipped} outside the scope or its patterns skipped)` : ''),
       );
     } catch (error) {
+      await Promise.all(seeds.splice(0));
       if (options.signal.aborted) break;
       summary.failed++;
       logger(

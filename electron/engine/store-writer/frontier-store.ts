@@ -15,6 +15,12 @@ export interface FrontierStoreOptions {
    * not trusted). Asked once per URL the memo below has not seen.
    */
   accepts?: (url: string) => boolean;
+  /**
+   * The whole scope, include and exclude patterns too, for URLs a sitemap
+   * lists: they come from the network, not from a worker that applied the
+   * patterns. Run here, so no user regular expression runs on main's loop.
+   */
+  acceptsSeed?: (url: string) => boolean;
   /** URLs remembered in memory as already known, before the memo starts over. */
   knownUrlMemo?: number;
   /** Record each page's external links in external_urls, for checking (checkExternal). */
@@ -124,15 +130,21 @@ export class FrontierStore {
    * known (found by crawling) keeps its place and gets the mark. Returns how
    * many were new.
    */
-  seedFromSitemap(urls: readonly string[]): number {
+  seedFromSitemap(urls: readonly string[]): { added: number; refused: number } {
     let added = 0;
+    let refused = 0;
+    const accepts = this.options.acceptsSeed;
     this.db.transaction(() => {
       for (const url of urls) {
+        if (accepts && !accepts(url)) {
+          refused++;
+          continue;
+        }
         added += this.sql.insertUrl.run(this.jobId, url, 0, null).changes;
         this.sql.markInSitemap.run(this.jobId, url);
       }
     })();
-    return added;
+    return { added, refused };
   }
 
   /** Leases up to `limit` queued URLs, breadth-first by depth. */

@@ -19,6 +19,7 @@ const store = new FrontierStore(db, jobId, {
   maxDepth,
   // Main checks the scope's boundary (not the user's patterns) on what workers send.
   accepts: forHrefs(createScope(scope, { withPatterns: false })),
+  acceptsSeed: forHrefs(createScope(scope)),
   recordExternal,
 });
 
