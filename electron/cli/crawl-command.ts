@@ -72,15 +72,17 @@ export function registerCrawlCommand(program: Command): void {
       [],
     )
     .option(
-      '--host-concurrency <n>',
+      '--per-host <n>',
       'requests in flight to one host at a time (default 2)',
       wholeNumber(1, 1024),
     )
+    .option('--host-concurrency <n>', 'the same as --per-host', wholeNumber(1, 1024))
     .option(
-      '--host-delay <ms>',
+      '--delay-ms <ms>',
       'least time between requests to one host (default 0; robots.txt Crawl-delay raises it)',
       wholeNumber(0, 600_000),
     )
+    .option('--host-delay <ms>', 'the same as --delay-ms', wholeNumber(0, 600_000))
     .option('--rps <n>', 'job-wide cap on requests per second', positiveNumber)
     .option('--check-external', 'check each external link once for its status (never crawled)')
     .option('--strip-tracking', 'drop utm_* and other tracking parameters from links')

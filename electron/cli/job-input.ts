@@ -21,7 +21,9 @@ export interface JobFlags {
   followNofollow?: boolean;
   ignoreRobots?: boolean;
   hostConcurrency?: number;
+  perHost?: number;
   hostDelay?: number;
+  delayMs?: number;
   rps?: number;
   checkExternal?: boolean;
   stripTracking?: boolean;
@@ -108,8 +110,8 @@ export function jobInput(urls: string[], flags: JobFlags): Partial<JobSettingsIn
       ...Object.fromEntries(flags.header.map(parseHeader)),
     };
   }
-  set('hostConcurrency', flags.hostConcurrency);
-  set('hostDelayMs', flags.hostDelay);
+  set('hostConcurrency', oneOf(flags, 'perHost', 'hostConcurrency'));
+  set('hostDelayMs', oneOf(flags, 'delayMs', 'hostDelay'));
   set('maxRequestsPerSecond', flags.rps);
   set('proxy', flags.proxy);
   if (flags.checkExternal) input.checkExternal = true;
@@ -143,4 +145,22 @@ export function jobInput(urls: string[], flags: JobFlags): Partial<JobSettingsIn
     ];
   }
   return input as Partial<JobSettingsInput>;
+}
+
+const FLAG_NAMES = {
+  perHost: '--per-host',
+  hostConcurrency: '--host-concurrency',
+  delayMs: '--delay-ms',
+  hostDelay: '--host-delay',
+} as const;
+
+/** Two flags that name one setting (the short name and the long one): either, not both. */
+function oneOf(
+  flags: JobFlags,
+  name: 'perHost' | 'delayMs',
+  synonym: 'hostConcurrency' | 'hostDelay',
+): number | undefined {
+  if (flags[name] !== undefined && flags[synonym] !== undefined)
+    throw new UserError(`give ${FLAG_NAMES[name]} or ${FLAG_NAMES[synonym]}, not both`);
+  return flags[name] ?? flags[synonym];
 }

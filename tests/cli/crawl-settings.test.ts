@@ -1,3 +1,4 @@
+import Database from 'better-sqlite3';
 import { readFileSync, writeFileSync } from 'node:fs';
 import type http from 'node:http';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -88,6 +89,24 @@ describe('trawl crawl settings', () => {
     expect(refused.stderr).toMatch(/give start URLs \(or --list, --config\) or --rerun, not both/);
   });
 
+  it('--per-host and --delay-ms (or --host-concurrency and --host-delay) set the host limits', async () => {
+    const result = await runCli([
+      ...['crawl', `${site!.origin}/`, '--db', dbFile, '--workers', '1', '--max-pages', '3'],
+      ...['--per-host', '3', '--delay-ms', '40', '--json'],
+    ]);
+    expect(result.code).toBe(0);
+    const again = await runCli([
+      ...['crawl', '--rerun', '1', '--db', dbFile, '--host-concurrency', '5', '--json'],
+    ]);
+    expect(again.code).toBe(0);
+    const db = new Database(dbFile, { readonly: true });
+    const settings = (id: number) =>
+      JSON.parse(db.prepare('SELECT settings FROM jobs WHERE id = ?').pluck().get(id) as string);
+    expect(settings(1)).toMatchObject({ hostConcurrency: 3, hostDelayMs: 40 });
+    expect(settings(2)).toMatchObject({ hostConcurrency: 5, hostDelayMs: 40 });
+    db.close();
+  });
+
   it('--include and --exclude decide which links are followed', async () => {
     const result = await runCli([
       ...['crawl', `${site!.origin}/`, '--db', dbFile, '--workers', '1'],
@@ -141,6 +160,11 @@ describe('trawl crawl settings', () => {
     [['--auth', 'example.com'], /--auth "example.com" is not of the form "host=user:password"/],
     [['--rps', '0'], /--rps.*expected a number above 0/],
     [['--host-concurrency', '0'], /--host-concurrency.*expected a whole number from 1 to 1024/],
+    [
+      ['--per-host', '2', '--host-concurrency', '3'],
+      /give --per-host or --host-concurrency, not both/,
+    ],
+    [['--delay-ms', '-5'], /--delay-ms.*expected a whole number from 0 to 600000/],
     [
       ['--proxy', 'socks5://127.0.0.1:1080'],
       /proxy: "socks5:\/\/127.0.0.1:1080" is not an absolute http\(s\) URL/,
