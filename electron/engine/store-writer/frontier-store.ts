@@ -3,7 +3,6 @@ import { QUARANTINE_AFTER_WORKER_DEATHS } from '../../../shared/limits';
 import type { CrawlTask, FetchedPage, RedirectHop } from '../../../shared/worker-protocol';
 import type { Db } from '../store/database';
 import { PageWriter } from '../store/page-writer';
-import { UserError } from '../user-error';
 
 /** frontier.state values. */
 export const URL_STATE = { queued: 0, leased: 1, done: 2, failed: 3, blocked: 4 } as const;
@@ -161,8 +160,8 @@ export class FrontierStore {
     try {
       return this.writeBatch(batch);
     } catch (error) {
-      this.failure = plainWriteError(error as Error, this.db.name);
-      throw this.failure;
+      this.failure = error as Error;
+      throw error;
     }
   }
 
@@ -244,13 +243,4 @@ export function frontierCounts(
       rows('SELECT status AS key, count(*) AS n FROM pages WHERE job_id = ? GROUP BY status'),
     ),
   };
-}
-
-/** SQLite's "database or disk is full" names neither the file nor what to do. */
-export function plainWriteError(error: Error, file: string): Error {
-  if ((error as { code?: string }).code !== 'SQLITE_FULL') return error;
-  return new UserError(
-    `the disk holding ${file} is full (${error.message}); what was stored is kept: ` +
-      'free some space, then resume the job',
-  );
 }

@@ -2,7 +2,8 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { createScope, forHrefs } from '../../../shared/scope';
 import { openDatabase } from '../store/database';
 import { serveRequests } from '../thread-rpc';
-import { FrontierStore, plainWriteError } from './frontier-store';
+import { UserError } from '../user-error';
+import { FrontierStore } from './frontier-store';
 import type { StoreWriterData, StoreWriterMethod } from './store-writer';
 
 /**
@@ -34,12 +35,21 @@ const methods: Record<StoreWriterMethod, (...args: never[]) => unknown> = {
   close: () => db.close(),
 };
 
+/** SQLite's "database or disk is full" names neither the file nor what to do. */
+function plainWriteError(error: Error): Error {
+  if ((error as { code?: string }).code !== 'SQLITE_FULL') return error;
+  return new UserError(
+    `the disk holding ${file} is full (${error.message}); what was stored is kept: ` +
+      'free some space, then resume the job',
+  );
+}
+
 serveRequests(parentPort!, (method, args) => {
   const run = methods[method as StoreWriterMethod] as ((...a: unknown[]) => unknown) | undefined;
   if (!run) throw new Error(`unknown store writer method ${method}`);
   try {
     return run(...args);
   } catch (error) {
-    throw plainWriteError(error as Error, file);
+    throw plainWriteError(error as Error);
   }
 });
