@@ -13,7 +13,7 @@
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openDatabase } from '../electron/engine/store/database';
+import { openDatabase, tuneForWriting } from '../electron/engine/store/database';
 import { JobStore } from '../electron/engine/store/job-store';
 import { PageWriter } from '../electron/engine/store/page-writer';
 import { analyzePage, linkRulesFor } from '../electron/worker/analyze-page';
@@ -101,8 +101,7 @@ function writeAll(pages: readonly FetchedPage[], batch: number): { cpuMs: number
   try {
     const file = join(dir, 'bench.sqlite');
     const db = openDatabase(file);
-    // As the store writer thread sets it (store-writer-thread.ts).
-    db.pragma('wal_autocheckpoint = 10000');
+    tuneForWriting(db);
     const jobId = new JobStore(db).create(
       jobSettingsSchema.parse({ startUrls: ['http://127.0.0.1:8080/'], workers: 2 }),
     ).id;
@@ -119,6 +118,7 @@ function writeAll(pages: readonly FetchedPage[], batch: number): { cpuMs: number
         const page = pages[i]!;
         writer.writePage(frontierIds[i]!, page.finalUrl, 1, page, 4242);
       }
+      writer.indexText();
     });
     const started = process.cpuUsage();
     for (let from = 0; from < pages.length; from += batch) write(from);

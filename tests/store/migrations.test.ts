@@ -9,6 +9,8 @@ import { pageDetail, queryLinks } from '../../electron/engine/results/page-detai
 import { queryPages } from '../../electron/engine/results/page-query';
 import { runReport } from '../../electron/engine/results/reports';
 import { UserError } from '../../electron/engine/user-error';
+import { FrontierStore } from '../../electron/engine/store-writer/frontier-store';
+import { fetchedPage } from '../results/stored-job';
 import { tempDir } from '../helpers/temp-db';
 
 let temp: ReturnType<typeof tempDir>;
@@ -160,6 +162,47 @@ describe('schema migrations', () => {
         .get(),
     ).toBe(0);
     expect(db.pragma('foreign_key_check')).toEqual([]);
+    db.close();
+  });
+
+  it('a version 5 database keeps its search index, and pages written after the upgrade join it (migration 6)', () => {
+    const file = temp.file('v5.sqlite');
+    const raw = databaseAt(file, 5);
+    raw
+      .prepare(
+        `INSERT INTO jobs (id, name, status, settings, created_at) VALUES (1, 'old', 'stopped', ?, 1)`,
+      )
+      .run(SETTINGS);
+    raw
+      .prepare(
+        `INSERT INTO frontier (id, job_id, url, depth, state) VALUES
+           (1, 1, 'http://127.0.0.1:9/', 0, 2), (2, 1, 'http://127.0.0.1:9/boots', 1, 0)`,
+      )
+      .run();
+    // Indexed by the old per-row trigger.
+    raw
+      .prepare(
+        `INSERT INTO pages (job_id, frontier_id, url, final_url, depth, status, bytes, response_ms,
+           title, link_count, worker_pid, fetched_at)
+         VALUES (1, 1, 'http://127.0.0.1:9/', 'http://127.0.0.1:9/', 0, 200, 10, 5, 'Home of shoes', 0, 7, 1000)`,
+      )
+      .run();
+    raw.close();
+
+    const db = openDatabase(file, { mustExist: true });
+    const store = new FrontierStore(db, 1, { maxDepth: null });
+    const [task] = store.lease(10);
+    store.write({
+      pages: [
+        { task: task!, page: fetchedPage(task!.url, { title: 'Boots and shoes' }), workerPid: 8 },
+      ],
+      failures: [],
+    });
+    const found = (text: string) =>
+      queryPages(db, { jobId: 1, filters: { text }, columns: [] }).rows.map((row) => row.url);
+    expect(found('shoes')).toEqual(['http://127.0.0.1:9/', 'http://127.0.0.1:9/boots']);
+    expect(found('boots')).toEqual(['http://127.0.0.1:9/boots']);
+    db.prepare("INSERT INTO pages_fts (pages_fts, rank) VALUES ('integrity-check', 1)").run();
     db.close();
   });
 

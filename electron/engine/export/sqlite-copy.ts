@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { openDatabase, type Db } from '../store/database';
+import { indexPageTextSql } from '../store/page-writer';
 import { UserError } from '../user-error';
 
 /** Each table's rows of one job, parents first so references hold. */
@@ -25,7 +26,7 @@ const COPIES: { table: string; where: string }[] = [
 
 /**
  * Copies one job into a new standalone Trawl database (same schema, same
- * ids, full-text index rebuilt by its triggers), readable by Trawl, the
+ * ids, full-text index rebuilt), readable by Trawl, the
  * sqlite3 shell or any SQLite tool. Refuses to overwrite a file.
  */
 export function copyJobToSqlite(
@@ -46,6 +47,7 @@ export function copyJobToSqlite(
           .run({ jobId });
         onTable(table, changes);
       }
+      db.prepare(indexPageTextSql('copy', 'TRUE')).run();
       // The copy is a finished snapshot: nobody is crawling it.
       db.prepare('UPDATE copy.jobs SET runner_pid = NULL').run();
     })();

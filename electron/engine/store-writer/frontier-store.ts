@@ -195,6 +195,7 @@ export class FrontierStore {
         if (state === URL_STATE.failed) failed++;
       }
       sql.bumpJob.run(pages.length, failed, failures.length - failed, jobId);
+      this.pageWriter.indexText();
     })();
     return added;
   }

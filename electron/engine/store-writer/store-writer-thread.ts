@@ -1,6 +1,6 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { createScope, forHrefs } from '../../../shared/scope';
-import { openDatabase } from '../store/database';
+import { openDatabase, tuneForWriting } from '../store/database';
 import { serveRequests } from '../thread-rpc';
 import { UserError } from '../user-error';
 import { FrontierStore } from './frontier-store';
@@ -13,9 +13,7 @@ import type { StoreWriterData, StoreWriterMethod } from './store-writer';
  */
 const { file, jobId, maxDepth, scope, recordExternal } = workerData as StoreWriterData;
 const db = openDatabase(file, { mustExist: true });
-// Checkpoint every ~40 MB of WAL instead of 4 MB: index pages that many batches dirty
-// are copied into the database once per checkpoint, so rarer checkpoints copy less.
-db.pragma('wal_autocheckpoint = 10000');
+tuneForWriting(db);
 const store = new FrontierStore(db, jobId, {
   maxDepth,
   // Main checks the scope's boundary (not the user's patterns) on what workers send.

@@ -7,13 +7,24 @@ import type { Db } from './database';
 const TARGET_MEMO = 100_000;
 
 /**
+ * SQL that adds the `pages` rows matching `where` in database `schema` to its
+ * full-text index. Index many pages per statement: FTS5 writes a new index
+ * segment at the end of each one (migrations.ts, migration 6).
+ */
+export function indexPageTextSql(schema: string, where: string): string {
+  return `INSERT INTO ${schema}.pages_fts (rowid, url, title, meta_description, h1)
+    SELECT id, final_url, title, meta_description, h1 FROM ${schema}.pages WHERE ${where}`;
+}
+
+/**
  * Writes what a worker fetched: the page row, its custom extraction values,
  * its links and its redirect hops. Runs inside the caller's transaction
- * (FrontierStore.write), so a page and everything about it commit together.
+ * (FrontierStore.write), so a page and everything about it commit together;
+ * the caller ends each transaction with `indexText`.
  */
 export class PageWriter {
   private readonly sql: Record<
-    'page' | 'value' | 'link' | 'hop' | 'findTarget' | 'addTarget',
+    'page' | 'value' | 'link' | 'hop' | 'findTarget' | 'addTarget' | 'indexText',
     Statement
   >;
   /**
@@ -23,6 +34,8 @@ export class PageWriter {
    * rollback may have undone ids remembered here.
    */
   private readonly targets = new Map<string, number>();
+  /** The first page written since the last `indexText`. */
+  private firstUnindexed: number | bigint | null = null;
 
   constructor(
     db: Db,
@@ -46,6 +59,7 @@ export class PageWriter {
       ),
       findTarget: db.prepare('SELECT id FROM link_targets WHERE job_id = ? AND url = ?').pluck(),
       addTarget: db.prepare('INSERT INTO link_targets (job_id, url, internal) VALUES (?, ?, ?)'),
+      indexText: db.prepare(indexPageTextSql('main', 'id >= ?')),
       hop: db.prepare(
         'INSERT OR REPLACE INTO redirects (frontier_id, hop, url, status, location) VALUES (?, ?, ?, ?, ?)',
       ),
@@ -96,6 +110,7 @@ export class PageWriter {
       notIndexable === null ? 1 : 0,
       notIndexable,
     );
+    this.firstUnindexed ??= pageId;
     for (const [name, value] of Object.entries(page.extracted)) {
       const values = value === null ? [] : Array.isArray(value) ? value : [value];
       values.forEach((one, position) => this.sql.value.run(pageId, name, position, one));
@@ -104,6 +119,13 @@ export class PageWriter {
       this.sql.link.run(pageId, this.targetId(link.url, link.internal), link.text, link.rel);
     }
     this.writeRedirects(frontierId, page.redirects);
+  }
+
+  /** Adds the pages written since the last call to the full-text index (pages_fts). */
+  indexText(): void {
+    if (this.firstUnindexed === null) return;
+    this.sql.indexText.run(this.firstUnindexed);
+    this.firstUnindexed = null;
   }
 
   /** The id of a link target, stored on first sight (a resumed job finds its earlier ones). */
