@@ -11,10 +11,7 @@ import { execFileSync, fork, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { availableParallelism, cpus, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { ChildProcessLauncher } from '../electron/engine/child-process-launcher';
-import { CrawlService } from '../electron/engine/crawl-service';
-import { openDatabase } from '../electron/engine/store/database';
-import type { ProgressSnapshot } from '../shared/progress';
+import type { CrawlChildProgress, CrawlChildResult } from './crawl-child';
 import { bundle } from '../bin/bundle.mjs';
 import { tempDir } from '../tests/helpers/temp-db';
 
@@ -30,12 +27,14 @@ const WORKER_COUNTS = arg('workers', Array.from({ length: CORES }, (_, i) => i +
   .split(',')
   .map(Number);
 const here = (file: string) => fileURLToPath(new URL(file, import.meta.url));
-// Workers and the store writer run as the `trawl` command runs them: bundled, plain Node.
-process.env.TRAWL_WORKER_MODULE = bundle('electron/worker/index.ts', 'worker');
-process.env.TRAWL_STORE_WRITER_MODULE = bundle(
-  'electron/engine/store-writer/store-writer-thread.ts',
-  'store-writer-thread',
-);
+// Crawls run as the `trawl` command runs them: bundled, plain Node (crawl-child.ts).
+const bundles = bundle({
+  'crawl-child': 'bench/crawl-child.ts',
+  worker: 'electron/worker/index.ts',
+  'store-writer-thread': 'electron/engine/store-writer/store-writer-thread.ts',
+});
+process.env.TRAWL_WORKER_MODULE = bundles.worker;
+process.env.TRAWL_STORE_WRITER_MODULE = bundles['store-writer-thread'];
 const tsx = { execArgv: ['--import', 'tsx'] };
 
 const median = (values: number[]) => {
@@ -128,6 +127,10 @@ interface CrawlRun {
   serverCpuMsPerPage: number;
 }
 
+/**
+ * One crawl in a bundled child process (crawl-child.ts), its process tree
+ * sampled from /proc 10 times a second from here.
+ */
 async function crawl(
   url: string,
   serverPid: number,
@@ -135,57 +138,58 @@ async function crawl(
   expected: number,
 ): Promise<CrawlRun> {
   const temp = tempDir();
-  const db = openDatabase(temp.file('bench.sqlite'));
+  const serverCpuBefore = cpuMs(serverPid);
+  const child = fork(
+    bundles['crawl-child']!,
+    [`${url}/`, String(workers), temp.file('bench.sqlite')],
+    {
+      execArgv: [],
+    },
+  );
+  let workerPids: number[] = [];
+  const workerCpu = new Map<number, number>();
+  let peak = 0;
+  let peakSharedOnce = 0;
+  const sample = () => {
+    const tree = [child.pid!, ...workerPids].map(residentBytes);
+    peak = Math.max(
+      peak,
+      tree.reduce((sum, one) => sum + one.rss, 0),
+    );
+    peakSharedOnce = Math.max(
+      peakSharedOnce,
+      tree.reduce((sum, one) => sum + one.anon, 0) + Math.max(...tree.map((one) => one.file)),
+    );
+    for (const pid of workerPids) workerCpu.set(pid, cpuMs(pid) || (workerCpu.get(pid) ?? 0));
+  };
+  const sampler = setInterval(sample, 100);
   try {
-    const service = new CrawlService({ db, launcher: new ChildProcessLauncher() });
-    const cpuBefore = process.cpuUsage();
-    const serverCpuBefore = cpuMs(serverPid);
-    const workerCpu = new Map<number, number>();
-    // Engine throughput, not politeness: one local host may take every request in flight.
-    const job = service.start({ startUrls: [`${url}/`], workers, hostConcurrency: 1024 });
-    let last: ProgressSnapshot = job.snapshot();
-    let peak = 0;
-    let peakSharedOnce = 0;
-    const sampleMemory = () => {
-      const tree = [process.pid, ...last.workers.flatMap((worker) => worker.pid ?? [])].map(
-        residentBytes,
-      );
-      peak = Math.max(
-        peak,
-        tree.reduce((sum, one) => sum + one.rss, 0),
-      );
-      peakSharedOnce = Math.max(
-        peakSharedOnce,
-        tree.reduce((sum, one) => sum + one.anon, 0) + Math.max(...tree.map((one) => one.file)),
-      );
-      for (const worker of last.workers)
-        if (worker.pid)
-          workerCpu.set(worker.pid, cpuMs(worker.pid) || (workerCpu.get(worker.pid) ?? 0));
-    };
-    job.onProgress((snapshot) => {
-      last = snapshot;
-      sampleMemory();
+    const result = await new Promise<CrawlChildResult>((resolve, reject) => {
+      child.on('message', (message: CrawlChildProgress | CrawlChildResult) => {
+        if ('workerPids' in message) workerPids = message.workerPids;
+        else resolve(message);
+      });
+      child.once('exit', (code) => reject(new Error(`the crawl process exited with ${code}`)));
     });
-    const summary = await job.finished;
-    const cpu = process.cpuUsage(cpuBefore);
     const serverCpu = cpuMs(serverPid) - serverCpuBefore;
-    if (summary.pages + summary.failed !== expected) {
+    if (result.pages + result.failed !== expected) {
       throw new Error(
-        `incomplete crawl: ${summary.pages} pages + ${summary.failed} failed, expected ${expected}`,
+        `incomplete crawl: ${result.pages} pages + ${result.failed} failed, expected ${expected}`,
       );
     }
     return {
-      pagesPerSecond: summary.pagesPerSecond,
-      pages: summary.pages,
+      pagesPerSecond: result.pagesPerSecond,
+      pages: result.pages,
       peakTreeMb: peak / 1048576,
       peakTreeSharedOnceMb: peakSharedOnce / 1048576,
-      loopP99Ms: last.eventLoopDelayP99Ms,
-      mainCpuMsPerPage: (cpu.user + cpu.system) / 1000 / summary.pages,
-      workerCpuMsPerPage: [...workerCpu.values()].reduce((a, b) => a + b, 0) / summary.pages,
-      serverCpuMsPerPage: serverCpu / summary.pages,
+      loopP99Ms: result.loopP99Ms,
+      mainCpuMsPerPage: result.cpuMs / result.pages,
+      workerCpuMsPerPage: [...workerCpu.values()].reduce((a, b) => a + b, 0) / result.pages,
+      serverCpuMsPerPage: serverCpu / result.pages,
     };
   } finally {
-    db.close();
+    clearInterval(sampler);
+    child.kill();
     temp.cleanup();
   }
 }

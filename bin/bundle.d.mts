@@ -1,1 +1,1 @@
-export function bundle(entry: string, name: string): string;
+export function bundle(entries: Record<string, string>): Record<string, string>;
