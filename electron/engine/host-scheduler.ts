@@ -94,6 +94,12 @@ export class HostScheduler {
         if (this.pull(now)) continue;
         return undefined;
       }
+      // A redirect hop granted since the queue was placed may have started the
+      // host's delay again or taken its last slot: then the queue waits.
+      if (limits.waitMs(queue.host, now) > 0) {
+        this.place(queue, now);
+        continue;
+      }
       queue.state = 'taken';
       const task = queue.tasks.shift()!;
       this.buffered--;

@@ -113,6 +113,40 @@ describe('HostScheduler', () => {
     expect(granted).toEqual(['a/1 -> b']); // b/1 had finished: its hop is dropped
   });
 
+  it('starts a queued page and a redirect hop to one host a delay apart when both fall due at once', () => {
+    const { hosts } = scheduler(['http://a/1', 'http://a/2'], {
+      hostDelayMs: 60,
+      hostConcurrency: 5,
+    });
+    const first = hosts.next()!;
+    expect(hosts.next()).toBeUndefined(); // a/2 waits for the delay
+    let hopGranted = false;
+    hosts.hop(first.id, 'http://a/moved', () => (hopGranted = true));
+    expect(hopGranted).toBe(false);
+    // Both fall due before any timer may run: one next() call sees both.
+    const due = Date.now() + 70;
+    while (Date.now() < due);
+    expect(hosts.next()).toBeUndefined();
+    // The request in flight went first; a/2 waits one more delay.
+    expect(hopGranted).toBe(true);
+    hosts.dispose();
+  });
+
+  it("gives a redirect from another host a host's last slot, not also its queued page, when both fall due at once", () => {
+    const { hosts } = scheduler(['http://b/1', 'http://a/1', 'http://b/2'], { hostDelayMs: 60 });
+    const onB = hosts.next()!;
+    const fromA = hosts.next()!;
+    expect(hosts.next()).toBeUndefined(); // b/2 waits for b's one slot
+    hosts.finished(onB); // the slot is free, b's delay still runs
+    let hopGranted = false;
+    hosts.hop(fromA.id, 'http://b/moved', () => (hopGranted = true));
+    const due = Date.now() + 70;
+    while (Date.now() < due);
+    expect(hosts.next()).toBeUndefined();
+    expect(hopGranted).toBe(true);
+    hosts.dispose();
+  });
+
   it('spaces a redirect to the same host by its delay, keeping the slot', async () => {
     const { hosts, woken } = scheduler(['http://a/1'], { hostDelayMs: 150 });
     const task = hosts.next()!;
