@@ -34,6 +34,12 @@ function scheduler(
   return { hosts, blocked, taken: () => taken, woken, next: () => hosts.next()?.url };
 }
 
+/** Blocks for `ms`: no timer can run meanwhile, so the next call to next() sees everything that fell due. */
+function blockFor(ms: number): void {
+  const until = Date.now() + ms;
+  while (Date.now() < until);
+}
+
 describe('HostScheduler', () => {
   it('lets other hosts go ahead of one at its limit, and keeps each host in order', () => {
     const { hosts, next } = scheduler(['http://a/1', 'http://a/2', 'http://a/3', 'http://b/1']);
@@ -123,9 +129,7 @@ describe('HostScheduler', () => {
     let hopGranted = false;
     hosts.hop(first.id, 'http://a/moved', () => (hopGranted = true));
     expect(hopGranted).toBe(false);
-    // Both fall due before any timer may run: one next() call sees both.
-    const due = Date.now() + 70;
-    while (Date.now() < due);
+    blockFor(70); // both fall due before a timer could serve either
     expect(hosts.next()).toBeUndefined();
     // The request in flight went first; a/2 waits one more delay.
     expect(hopGranted).toBe(true);
@@ -140,8 +144,7 @@ describe('HostScheduler', () => {
     hosts.finished(onB); // the slot is free, b's delay still runs
     let hopGranted = false;
     hosts.hop(fromA.id, 'http://b/moved', () => (hopGranted = true));
-    const due = Date.now() + 70;
-    while (Date.now() < due);
+    blockFor(70);
     expect(hosts.next()).toBeUndefined();
     expect(hopGranted).toBe(true);
     hosts.dispose();
