@@ -1,15 +1,12 @@
-import { writeFileSync } from 'node:fs';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../../electron/engine/store/database';
 import { runCli, startCli } from '../helpers/cli';
-import { startFixtureSite, type FixtureSite } from '../helpers/fixture-site';
-import { expectNoSurvivors, tagProcesses, taggedPids, waitFor } from '../helpers/processes';
-import { tempDir } from '../helpers/temp-db';
+import { cliEnv } from '../helpers/cli-env';
+import type { FixtureSite } from '../helpers/fixture-site';
+import { expectNoSurvivors, taggedPids, waitFor } from '../helpers/processes';
 
-let site: FixtureSite | undefined;
-let tag: string;
-let temp: ReturnType<typeof tempDir>;
-let dbFile: string;
+const env = cliEnv();
 
 function pagesIn(file: string): { url: string; n: number }[] {
   const db = openDatabase(file, { mustExist: true });
@@ -24,8 +21,8 @@ function pagesIn(file: string): { url: string; n: number }[] {
 }
 
 /** `trawl crawl` of the fixture site with 2 workers into the test's database. */
-function crawlArgs(...extra: string[]): string[] {
-  return ['crawl', `${site!.origin}/`, '--workers', '2', '--db', dbFile, ...extra];
+function crawlArgs(site: FixtureSite, ...extra: string[]): string[] {
+  return ['crawl', `${site.origin}/`, '--workers', '2', '--db', env.dbFile, ...extra];
 }
 
 function storedCount(file: string): number {
@@ -36,29 +33,16 @@ function storedCount(file: string): number {
   }
 }
 
-beforeEach(() => {
-  tag = tagProcesses();
-  temp = tempDir();
-  dbFile = temp.file('crawl.sqlite');
-});
-
-afterEach(async () => {
-  await site?.close();
-  site = undefined;
-  await expectNoSurvivors(tag);
-  temp.cleanup();
-});
-
 describe('trawl crawl', () => {
   it('crawls, prints a JSON summary, lists the job and exports its pages', async () => {
-    site = await startFixtureSite({ pages: 60 });
+    const site = await env.site({ pages: 60 });
     const crawl = await runCli([
       'crawl',
       `${site.origin}/`,
       '--workers',
       '2',
       '--db',
-      dbFile,
+      env.dbFile,
       '--json',
     ]);
     expect(crawl.code).toBe(0);
@@ -78,7 +62,7 @@ describe('trawl crawl', () => {
       'workers',
     ]);
 
-    const jobs = await runCli(['jobs', '--db', dbFile, '--json']);
+    const jobs = await runCli(['jobs', '--db', env.dbFile, '--json']);
     expect(jobs.code).toBe(0);
     const job = JSON.parse(jobs.stdout.trim());
     expect(job).toMatchObject({ id: 1, status: 'finished', pages: site.reachable.length });
@@ -86,83 +70,82 @@ describe('trawl crawl', () => {
       new Date(job.finishedAt).getTime(),
     );
 
-    const out = temp.file('pages.ndjson');
+    const out = env.file('pages.ndjson');
     const exported = await runCli([
       'export',
       '1',
       '--db',
-      dbFile,
+      env.dbFile,
       '--format',
       'ndjson',
       '--out',
       out,
     ]);
     expect(exported.code).toBe(0);
-    const { readFileSync } = await import('node:fs');
     const rows = readFileSync(out, 'utf8')
       .trim()
       .split('\n')
       .map((line) => JSON.parse(line));
     expect(rows.map((row) => row.url).sort()).toEqual([...site.reachable].sort());
-    const home = rows.find((row) => row.url === `${site!.origin}/`);
+    const home = rows.find((row) => row.url === `${site.origin}/`);
     expect(home).toMatchObject({ status: 200, title: 'Home', depth: 0 });
     expect(home.workerPid).toBeGreaterThan(0);
   });
 
   it('resumes after main is killed with SIGKILL: exact pages, none twice, no orphan workers', async () => {
-    site = await startFixtureSite({ pages: 300, delayMs: 40 });
-    const { child, result } = startCli(crawlArgs('--concurrency', '4'));
-    await waitFor(() => storedCount(dbFile) >= 50, '50 stored pages');
-    const workers = taggedPids(tag).filter((pid) => pid !== child.pid);
+    const site = await env.site({ pages: 300, delayMs: 40 });
+    const { child, result } = startCli(crawlArgs(site, '--concurrency', '4'));
+    await waitFor(() => storedCount(env.dbFile) >= 50, '50 stored pages');
+    const workers = taggedPids(env.tag).filter((pid) => pid !== child.pid);
     expect(workers.length).toBeGreaterThanOrEqual(2);
     child.kill('SIGKILL');
     await result;
     // Workers notice their parent is gone and exit within 2 seconds.
-    await expectNoSurvivors(tag, 2000);
-    expect(storedCount(dbFile)).toBeLessThan(site.reachable.length);
+    await expectNoSurvivors(env.tag, 2000);
+    expect(storedCount(env.dbFile)).toBeLessThan(site.reachable.length);
 
-    const listed = await runCli(['jobs', '--db', dbFile, '--json']);
+    const listed = await runCli(['jobs', '--db', env.dbFile, '--json']);
     expect(JSON.parse(listed.stdout)).toMatchObject({ id: 1, status: 'interrupted' });
 
-    const resuming = startCli(['crawl', '--resume', '1', '--db', dbFile, '--json']);
-    const before = storedCount(dbFile);
-    await waitFor(() => storedCount(dbFile) > before, 'the resumed crawl to store pages');
+    const resuming = startCli(['crawl', '--resume', '1', '--db', env.dbFile, '--json']);
+    const before = storedCount(env.dbFile);
+    await waitFor(() => storedCount(env.dbFile) > before, 'the resumed crawl to store pages');
     // A second process may not crawl the same job at the same time.
-    const second = await runCli(['crawl', '--resume', '1', '--db', dbFile]);
+    const second = await runCli(['crawl', '--resume', '1', '--db', env.dbFile]);
     expect(second.code).toBe(1);
     expect(second.stderr).toMatch(/job 1 is being crawled by process \d+/);
     const resumed = await resuming.result;
     expect(resumed.code).toBe(0);
     expect(JSON.parse(resumed.stdout).pages).toBe(site.reachable.length);
-    const pages = pagesIn(dbFile);
+    const pages = pagesIn(env.dbFile);
     expect(pages.map((page) => page.url)).toEqual([...site.reachable].sort());
     expect(pages.every((page) => page.n === 1)).toBe(true);
   });
 
   it('stops gracefully on Ctrl-C and resumes to completion', async () => {
-    site = await startFixtureSite({ pages: 300, delayMs: 20 });
-    const { child, result } = startCli(crawlArgs('--json'));
-    await waitFor(() => storedCount(dbFile) >= 30, '30 stored pages');
+    const site = await env.site({ pages: 300, delayMs: 20 });
+    const { child, result } = startCli(crawlArgs(site, '--json'));
+    await waitFor(() => storedCount(env.dbFile) >= 30, '30 stored pages');
     child.kill('SIGINT');
     const stopped = await result;
     expect(stopped.code).toBe(0);
     expect(stopped.stderr).toContain('finishing pages in flight');
     const first = JSON.parse(stopped.stdout);
     expect(first.pages).toBeLessThan(site.reachable.length);
-    await expectNoSurvivors(tag);
+    await expectNoSurvivors(env.tag);
 
-    const jobs = await runCli(['jobs', '--db', dbFile, '--json']);
+    const jobs = await runCli(['jobs', '--db', env.dbFile, '--json']);
     expect(JSON.parse(jobs.stdout)).toMatchObject({ id: 1, status: 'stopped', pages: first.pages });
 
-    const resumed = await runCli(['crawl', '--resume', '1', '--db', dbFile, '--json']);
+    const resumed = await runCli(['crawl', '--resume', '1', '--db', env.dbFile, '--json']);
     expect(JSON.parse(resumed.stdout).pages).toBe(site.reachable.length);
-    expect(pagesIn(dbFile).every((page) => page.n === 1)).toBe(true);
+    expect(pagesIn(env.dbFile).every((page) => page.n === 1)).toBe(true);
   });
 
   it('force-stops on a second Ctrl-C', async () => {
-    site = await startFixtureSite({ pages: 300, delayMs: 3000 });
-    const { child, result } = startCli(crawlArgs());
-    await waitFor(() => storedCount(dbFile) >= 1, 'the first page');
+    const site = await env.site({ pages: 300, delayMs: 3000 });
+    const { child, result } = startCli(crawlArgs(site));
+    await waitFor(() => storedCount(env.dbFile) >= 1, 'the first page');
     child.kill('SIGINT');
     await new Promise((resolve) => setTimeout(resolve, 200));
     const forcedAt = Date.now();
@@ -184,7 +167,7 @@ describe('trawl errors', () => {
     [['crawl', '--bogus'], /unknown option '--bogus'/],
     [['export', '1', '--format', 'pdf'], /unknown export format "pdf"/],
   ])('%j gives one clear line and a non-zero exit', async (args, message) => {
-    const result = await runCli([...args, '--db', dbFile]);
+    const result = await runCli([...args, '--db', env.dbFile]);
     expect(result.code).not.toBe(0);
     expect(result.stderr).toMatch(message);
     expect(result.stderr.trim().split('\n')).toHaveLength(1);
@@ -192,7 +175,14 @@ describe('trawl errors', () => {
   });
 
   it('reports an unreachable start URL', async () => {
-    const result = await runCli(['crawl', 'http://127.0.0.1:9/', '--db', dbFile, '--workers', '1']);
+    const result = await runCli([
+      'crawl',
+      'http://127.0.0.1:9/',
+      '--db',
+      env.dbFile,
+      '--workers',
+      '1',
+    ]);
     expect(result.code).toBe(1);
     expect(result.stderr.trim().split('\n')).toHaveLength(1);
     expect(result.stderr).toMatch(
@@ -202,26 +192,27 @@ describe('trawl errors', () => {
   });
 
   it('reports a database file that is not a database, and leaves it untouched', async () => {
-    writeFileSync(dbFile, 'this is not sqlite, but somebody cares about it');
+    writeFileSync(env.dbFile, 'this is not sqlite, but somebody cares about it');
     for (const args of [['jobs'], ['crawl', 'http://127.0.0.1:9/'], ['export', '1']]) {
-      const result = await runCli([...args, '--db', dbFile]);
+      const result = await runCli([...args, '--db', env.dbFile]);
       expect(result.code).toBe(1);
       expect(result.stderr).toMatch(
         /trawl: error: cannot open database .*crawl\.sqlite: file is not a database/,
       );
     }
-    const { readFileSync } = await import('node:fs');
-    expect(readFileSync(dbFile, 'utf8')).toBe('this is not sqlite, but somebody cares about it');
+    expect(readFileSync(env.dbFile, 'utf8')).toBe(
+      'this is not sqlite, but somebody cares about it',
+    );
   });
 
   it('reports a missing database and an unknown job', async () => {
-    expect((await runCli(['jobs', '--db', temp.file('nope.sqlite')])).stderr).toMatch(
+    expect((await runCli(['jobs', '--db', env.file('nope.sqlite')])).stderr).toMatch(
       /database .* does not exist/,
     );
-    site = await startFixtureSite({ pages: 2 });
-    await runCli(['crawl', `${site.origin}/`, '--db', dbFile, '--workers', '1']);
-    expect((await runCli(['export', '7', '--db', dbFile])).stderr).toMatch(/no job with id 7/);
-    expect((await runCli(['crawl', '--resume', '7', '--db', dbFile])).stderr).toMatch(
+    const site = await env.site({ pages: 2 });
+    await runCli(['crawl', `${site.origin}/`, '--db', env.dbFile, '--workers', '1']);
+    expect((await runCli(['export', '7', '--db', env.dbFile])).stderr).toMatch(/no job with id 7/);
+    expect((await runCli(['crawl', '--resume', '7', '--db', env.dbFile])).stderr).toMatch(
       /no job with id 7/,
     );
   });

@@ -1,22 +1,19 @@
 import Database from 'better-sqlite3';
 import { readFileSync, writeFileSync } from 'node:fs';
 import type http from 'node:http';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../electron/engine/store/database';
 import { runCli } from '../helpers/cli';
-import { startFixtureSite, type FixtureSite } from '../helpers/fixture-site';
-import { expectNoSurvivors, tagProcesses } from '../helpers/processes';
-import { tempDir } from '../helpers/temp-db';
+import { cliEnv } from '../helpers/cli-env';
+import type { FixtureSite } from '../helpers/fixture-site';
 
-let site: FixtureSite | undefined;
-let tag: string;
-let temp: ReturnType<typeof tempDir>;
-let dbFile: string;
+const env = cliEnv();
+let site: FixtureSite;
 const requests: { path: string; headers: http.IncomingHttpHeaders }[] = [];
 
 async function exportedUrls(): Promise<string[]> {
-  const out = temp.file('pages.ndjson');
-  const result = await runCli(['export', '1', '--db', dbFile, '--out', out]);
+  const out = env.file('pages.ndjson');
+  const result = await runCli(['export', '1', '--db', env.dbFile, '--out', out]);
   expect(result.code).toBe(0);
   return readFileSync(out, 'utf8')
     .trim()
@@ -26,56 +23,47 @@ async function exportedUrls(): Promise<string[]> {
 }
 
 beforeEach(async () => {
-  tag = tagProcesses();
-  temp = tempDir();
-  dbFile = temp.file('crawl.sqlite');
   requests.length = 0;
-  site = await startFixtureSite({
+  site = await env.site({
     pages: 30,
     onRequest: (path, headers) => requests.push({ path, headers }),
   });
 });
 
-afterEach(async () => {
-  await site?.close();
-  await expectNoSurvivors(tag);
-  temp.cleanup();
-});
-
 describe('trawl crawl settings', () => {
   it('--list fetches exactly the listed URLs and follows nothing', async () => {
-    const list = temp.file('urls.txt');
+    const list = env.file('urls.txt');
     writeFileSync(
       list,
-      `# pages to check\n${site!.origin}/p/3\n\n${site!.origin}/p/7\n${site!.origin}/missing\n`,
+      `# pages to check\n${site.origin}/p/3\n\n${site.origin}/p/7\n${site.origin}/missing\n`,
     );
     const result = await runCli([
       'crawl',
       '--list',
       list,
       '--db',
-      dbFile,
+      env.dbFile,
       '--workers',
       '1',
       '--json',
     ]);
     expect(result.code).toBe(0);
     expect(await exportedUrls()).toEqual([
-      `${site!.origin}/missing`,
-      `${site!.origin}/p/3`,
-      `${site!.origin}/p/7`,
+      `${site.origin}/missing`,
+      `${site.origin}/p/3`,
+      `${site.origin}/p/7`,
     ]);
   });
 
   it('--rerun crawls again as a new job with the same settings, flags overriding them', async () => {
     const first = await runCli([
-      ...['crawl', `${site!.origin}/`, '--db', dbFile, '--workers', '1'],
+      ...['crawl', `${site.origin}/`, '--db', env.dbFile, '--workers', '1'],
       ...['--include', '/p/', '--header', 'X-Team: crawlers', '--max-pages', '4', '--json'],
     ]);
     expect(JSON.parse(first.stdout)).toMatchObject({ jobId: 1, pages: 4 });
     requests.length = 0;
     const again = await runCli([
-      ...['crawl', '--rerun', '1', '--db', dbFile, '--max-pages', '6', '--json'],
+      ...['crawl', '--rerun', '1', '--db', env.dbFile, '--max-pages', '6', '--json'],
     ]);
     expect(again.code).toBe(0);
     expect(JSON.parse(again.stdout)).toMatchObject({ jobId: 2, pages: 6 });
@@ -84,22 +72,22 @@ describe('trawl crawl settings', () => {
     expect(paths.every((path) => path === '/' || path.startsWith('/p/'))).toBe(true);
     expect(requests.every((request) => request.headers['x-team'] === 'crawlers')).toBe(true);
 
-    const refused = await runCli(['crawl', `${site!.origin}/`, '--rerun', '1', '--db', dbFile]);
+    const refused = await runCli(['crawl', `${site.origin}/`, '--rerun', '1', '--db', env.dbFile]);
     expect(refused.code).toBe(1);
     expect(refused.stderr).toMatch(/give start URLs \(or --list, --config\) or --rerun, not both/);
   });
 
   it('--per-host and --delay-ms (or --host-concurrency and --host-delay) set the host limits', async () => {
     const result = await runCli([
-      ...['crawl', `${site!.origin}/`, '--db', dbFile, '--workers', '1', '--max-pages', '3'],
+      ...['crawl', `${site.origin}/`, '--db', env.dbFile, '--workers', '1', '--max-pages', '3'],
       ...['--per-host', '3', '--delay-ms', '40', '--json'],
     ]);
     expect(result.code).toBe(0);
     const again = await runCli([
-      ...['crawl', '--rerun', '1', '--db', dbFile, '--host-concurrency', '5', '--json'],
+      ...['crawl', '--rerun', '1', '--db', env.dbFile, '--host-concurrency', '5', '--json'],
     ]);
     expect(again.code).toBe(0);
-    const db = new Database(dbFile, { readonly: true });
+    const db = new Database(env.dbFile, { readonly: true });
     const settings = (id: number) =>
       JSON.parse(db.prepare('SELECT settings FROM jobs WHERE id = ?').pluck().get(id) as string);
     expect(settings(1)).toMatchObject({ hostConcurrency: 3, hostDelayMs: 40 });
@@ -109,31 +97,31 @@ describe('trawl crawl settings', () => {
 
   it('--include and --exclude decide which links are followed', async () => {
     const result = await runCli([
-      ...['crawl', `${site!.origin}/`, '--db', dbFile, '--workers', '1'],
+      ...['crawl', `${site.origin}/`, '--db', env.dbFile, '--workers', '1'],
       ...['--include', '/p/', '--exclude', '/p/\\d*[13579]$'],
     ]);
     expect(result.code).toBe(0);
     const urls = await exportedUrls();
     // Start URL, then only even-numbered pages (reachable through even parents: 0, 2, 6, 14).
-    expect(urls).toContain(`${site!.origin}/p/0`);
-    expect(urls.every((url) => url === `${site!.origin}/` || /\/p\/\d*[02468]$/.test(url))).toBe(
+    expect(urls).toContain(`${site.origin}/p/0`);
+    expect(urls.every((url) => url === `${site.origin}/` || /\/p\/\d*[02468]$/.test(url))).toBe(
       true,
     );
-    expect(urls).not.toContain(`${site!.origin}/missing`);
+    expect(urls).not.toContain(`${site.origin}/missing`);
   });
 
   it('sends the User-Agent and extra headers, also from a job file', async () => {
-    const config = temp.file('job.json');
+    const config = env.file('job.json');
     writeFileSync(
       config,
       JSON.stringify({
-        startUrls: [`${site!.origin}/p/20`],
+        startUrls: [`${site.origin}/p/20`],
         mode: 'list',
         headers: { 'X-From-File': 'yes' },
       }),
     );
     const result = await runCli([
-      ...['crawl', '--config', config, '--db', dbFile, '--workers', '1'],
+      ...['crawl', '--config', config, '--db', env.dbFile, '--workers', '1'],
       ...[
         '--user-agent',
         'TestBot/1.0 (+https://bot.test)',
@@ -173,7 +161,7 @@ describe('trawl crawl settings', () => {
     [['--header', 'Bad Name: x'], /not a valid HTTP header name/],
     [['--config', '/nonexistent/job.json'], /cannot read job file \/nonexistent\/job.json/],
   ])('%j is refused with a clear error', async (flags, message) => {
-    const result = await runCli(['crawl', 'http://127.0.0.1:9/', '--db', dbFile, ...flags]);
+    const result = await runCli(['crawl', 'http://127.0.0.1:9/', '--db', env.dbFile, ...flags]);
     expect(result.code).not.toBe(0);
     expect(result.stderr).toMatch(message);
     expect(result.stderr.trim().split('\n')).toHaveLength(1);
@@ -181,9 +169,9 @@ describe('trawl crawl settings', () => {
   });
 
   it('names the line of a URL list that is not a URL', async () => {
-    const list = temp.file('urls.txt');
-    writeFileSync(list, `${site!.origin}/p/1\nwww.example.com/no-scheme\n`);
-    const result = await runCli(['crawl', '--list', list, '--db', dbFile]);
+    const list = env.file('urls.txt');
+    writeFileSync(list, `${site.origin}/p/1\nwww.example.com/no-scheme\n`);
+    const result = await runCli(['crawl', '--list', list, '--db', env.dbFile]);
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(
       /urls\.txt:2: "www\.example\.com\/no-scheme" is not an absolute http\(s\) URL/,
@@ -191,9 +179,9 @@ describe('trawl crawl settings', () => {
   });
 
   it('refuses a job file that is not JSON', async () => {
-    const config = temp.file('job.json');
+    const config = env.file('job.json');
     writeFileSync(config, '{ "startUrls": [ ');
-    const result = await runCli(['crawl', '--config', config, '--db', dbFile]);
+    const result = await runCli(['crawl', '--config', config, '--db', env.dbFile]);
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/job file .*job\.json is not valid JSON/);
   });
@@ -202,10 +190,10 @@ describe('trawl crawl settings', () => {
 describe('robots.txt', () => {
   const robots = `User-agent: *\nDisallow: /p/1\n\nUser-agent: TestBot\nDisallow: /p/2\n`;
 
-  async function crawlWithRobots(...flags: string[]) {
-    await site!.close();
+  async function crawlWithRobots(dbFile: string, ...flags: string[]) {
+    await site.close();
     requests.length = 0;
-    site = await startFixtureSite({
+    site = await env.site({
       pages: 12,
       robotsTxt: robots,
       onRequest: (path, headers) => requests.push({ path, headers }),
@@ -214,7 +202,7 @@ describe('robots.txt', () => {
   }
 
   it('records disallowed URLs as blocked and never fetches them', async () => {
-    const result = await crawlWithRobots();
+    const result = await crawlWithRobots(env.dbFile);
     expect(result.code).toBe(0);
     expect(result.stderr).toMatch(/blocked by robots\.txt/);
     const paths = requests.map((request) => request.path);
@@ -223,30 +211,29 @@ describe('robots.txt', () => {
     // following /old's redirect to /p/1 and never requests it; /old is recorded as blocked,
     // not stored, so /p/1's children (and /p/10 below them) are never discovered.
     expect(paths.filter((path) => /^\/p\/1\d?$/.test(path))).toEqual([]);
-    const db = openDatabase(dbFile, { mustExist: true });
+    const db = openDatabase(env.dbFile, { mustExist: true });
     const blocked = db
       .prepare('SELECT url, error FROM frontier WHERE state = 4 ORDER BY url')
       .all();
     db.close();
     expect(blocked).toEqual([
       {
-        url: `${site!.origin}/old`,
-        error: `redirected to ${site!.origin}/p/1, which robots.txt blocks`,
+        url: `${site.origin}/old`,
+        error: `redirected to ${site.origin}/p/1, which robots.txt blocks`,
       },
       ...['/p/1', '/p/11'].map((path) => ({
-        url: `${site!.origin}${path}`,
+        url: `${site.origin}${path}`,
         error: 'blocked by robots.txt',
       })),
     ]);
   });
 
   it('matches rules against the job User-Agent, and --ignore-robots fetches everything', async () => {
-    await crawlWithRobots('--user-agent', 'TestBot/2.0');
+    await crawlWithRobots(env.dbFile, '--user-agent', 'TestBot/2.0');
     expect(requests.map((request) => request.path)).not.toContain('/p/2');
     expect(requests.map((request) => request.path)).toContain('/p/10');
 
-    dbFile = temp.file('ignored.sqlite');
-    await crawlWithRobots('--ignore-robots');
+    await crawlWithRobots(env.file('ignored.sqlite'), '--ignore-robots');
     const paths = requests.map((request) => request.path);
     expect(paths).not.toContain('/robots.txt');
     expect(paths).toContain('/p/10');

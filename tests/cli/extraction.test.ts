@@ -1,17 +1,12 @@
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../electron/engine/store/database';
 import { runCli } from '../helpers/cli';
-import { expectNoSurvivors, tagProcesses } from '../helpers/processes';
-import { tempDir } from '../helpers/temp-db';
+import { cliEnv } from '../helpers/cli-env';
 
 const PAGES = 12;
 const PER_PAGE = 25;
-let tag: string;
-let temp: ReturnType<typeof tempDir>;
-let server: http.Server;
+const env = cliEnv();
 let origin: string;
 
 /** A paginated bug tracker: page n lists bugs n*25+1 … n*25+25 and links to the next page. */
@@ -26,27 +21,16 @@ function listing(n: number): string {
 }
 
 beforeEach(async () => {
-  tag = tagProcesses();
-  temp = tempDir();
-  server = http.createServer((request, response) => {
+  ({ origin } = await env.listen((request, response) => {
     const n = Number(new URL(request.url ?? '/', 'http://x').searchParams.get('page') ?? 0);
     response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
     response.end(listing(n));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-});
-
-afterEach(async () => {
-  server.closeAllConnections();
-  await new Promise((resolve) => server.close(resolve));
-  await expectNoSurvivors(tag);
-  temp.cleanup();
+  }));
 });
 
 describe('custom extraction from the command line', () => {
   it('pulls every bug title from a paginated listing with one regex, none skipped or repeated', async () => {
-    const db = temp.file('bugs.sqlite');
+    const db = env.file('bugs.sqlite');
     const crawl = await runCli([
       ...['crawl', `${origin}/bugs?page=0`, '--db', db, '--workers', '2'],
       ...[
@@ -57,7 +41,7 @@ describe('custom extraction from the command line', () => {
       ],
     ]);
     expect(crawl.code).toBe(0);
-    const out = temp.file('bugs.ndjson');
+    const out = env.file('bugs.ndjson');
     expect((await runCli(['export', '1', '--db', db, '--out', out])).code).toBe(0);
     const pages = readFileSync(out, 'utf8')
       .trim()
@@ -86,7 +70,7 @@ describe('custom extraction from the command line', () => {
       'crawl',
       `${origin}/`,
       '--db',
-      temp.file('x.sqlite'),
+      env.file('x.sqlite'),
       '--extract',
       'bad=css:a[',
     ]);
@@ -95,14 +79,14 @@ describe('custom extraction from the command line', () => {
   });
 
   it('replaces a worker stuck in a pathological regex and records the page as failed, with why', async () => {
-    const job = temp.file('job.json');
+    const job = env.file('job.json');
     writeFileSync(job, JSON.stringify({ workerStallMs: 1000, maxDepth: 0 }));
     const result = await runCli([
       ...[
         'crawl',
         `${origin}/bugs?page=0`,
         '--db',
-        temp.file('slow.sqlite'),
+        env.file('slow.sqlite'),
         '--workers',
         '1',
         '--json',
@@ -111,7 +95,7 @@ describe('custom extraction from the command line', () => {
     ]);
     expect(JSON.parse(result.stdout)).toMatchObject({ pages: 0, failed: 1 });
     expect(result.stderr).toMatch(/stopped sending heartbeats/);
-    const sqlite = openDatabase(temp.file('slow.sqlite'), { mustExist: true });
+    const sqlite = openDatabase(env.file('slow.sqlite'), { mustExist: true });
     const row = sqlite.prepare('SELECT error FROM frontier').get();
     sqlite.close();
     expect(row).toEqual({

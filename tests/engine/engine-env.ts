@@ -1,9 +1,9 @@
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type http from 'node:http';
 import { afterEach, beforeEach } from 'vitest';
 import { ChildProcessLauncher } from '../../electron/engine/child-process-launcher';
 import { CrawlService } from '../../electron/engine/crawl-service';
 import { openDatabase, type Db } from '../../electron/engine/store/database';
+import { listenLocal } from '../helpers/local-server';
 import { expectNoSurvivors, tagProcesses } from '../helpers/processes';
 import { tempDir } from '../helpers/temp-db';
 
@@ -70,16 +70,9 @@ export function engineEnv(): EngineEnv {
         logger: (level, message) => logs.push(`${level}: ${message}`),
       }),
     async listen(handler) {
-      const server = http.createServer(handler);
-      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-      env.onCleanup(
-        () =>
-          new Promise((resolve) => {
-            server.closeAllConnections();
-            server.close(() => resolve());
-          }),
-      );
-      return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      const server = await listenLocal(handler);
+      env.onCleanup(server.close);
+      return server.origin;
     },
     onCleanup: (close) => cleanups.push(close),
   };

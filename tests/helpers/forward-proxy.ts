@@ -1,5 +1,5 @@
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listenLocal } from './local-server';
 
 export interface ForwardProxy {
   origin: string;
@@ -15,7 +15,7 @@ export interface ForwardProxy {
  */
 export async function startForwardProxy(): Promise<ForwardProxy> {
   const urls: string[] = [];
-  const server = http.createServer((request, response) => {
+  const server = await listenLocal((request, response) => {
     urls.push(request.url ?? '');
     const upstream = http.request(
       request.url!,
@@ -28,14 +28,5 @@ export async function startForwardProxy(): Promise<ForwardProxy> {
     upstream.on('error', () => response.destroy());
     request.pipe(upstream);
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    urls,
-    close: () =>
-      new Promise((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  return { origin: server.origin, urls, close: server.close };
 }

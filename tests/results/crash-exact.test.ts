@@ -1,25 +1,11 @@
 import { existsSync } from 'node:fs';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../../electron/engine/store/database';
 import { runCli, startCli } from '../helpers/cli';
-import { startFixtureSite, type FixtureSite } from '../helpers/fixture-site';
-import { expectNoSurvivors, tagProcesses, waitFor } from '../helpers/processes';
-import { tempDir } from '../helpers/temp-db';
+import { cliEnv } from '../helpers/cli-env';
+import { waitFor } from '../helpers/processes';
 
-let site: FixtureSite | undefined;
-let tag: string;
-let temp: ReturnType<typeof tempDir>;
-
-beforeEach(() => {
-  tag = tagProcesses();
-  temp = tempDir();
-});
-afterEach(async () => {
-  await site?.close();
-  site = undefined;
-  await expectNoSurvivors(tag, 10_000);
-  temp.cleanup();
-});
+const env = cliEnv({ survivorsMs: 10_000 });
 
 const KILLS = 8;
 
@@ -83,7 +69,7 @@ describe('crash-exact resume', () => {
     `kill -9 of trawl crawl ${KILLS} times at random moments, then resume, stores exactly what an uninterrupted crawl stores`,
     { timeout: 300_000 },
     async () => {
-      site = await startFixtureSite({ pages: 300, delayMs: 25 });
+      const site = await env.site({ pages: 300, delayMs: 25 });
       const args = (file: string) => [
         '--workers',
         '2',
@@ -94,13 +80,13 @@ describe('crash-exact resume', () => {
         '--json',
       ];
 
-      const reference = temp.file('reference.sqlite');
+      const reference = env.file('reference.sqlite');
       const whole = await runCli(['crawl', `${site.origin}/`, ...args(reference)]);
       expect(whole.code).toBe(0);
 
       const seed = Date.now();
       const next = random(seed);
-      const crashed = temp.file('crashed.sqlite');
+      const crashed = env.file('crashed.sqlite');
       let kills = 0;
       let runs = 0;
       const storedAtKill: number[] = [];
@@ -131,7 +117,7 @@ describe('crash-exact resume', () => {
         }
       }
       // Most kills must land mid-crawl (pages stored, more to come), not only during startup.
-      const midCrawl = storedAtKill.filter((n) => n > 0 && n < site!.reachable.length);
+      const midCrawl = storedAtKill.filter((n) => n > 0 && n < site.reachable.length);
       expect(
         midCrawl.length,
         `pages stored at each kill: ${storedAtKill.join(', ')}`,

@@ -1,39 +1,22 @@
 import { parse } from 'csv-parse/sync';
 import { readFileSync } from 'node:fs';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../../electron/engine/store/database';
 import { runCli } from '../helpers/cli';
-import { startFixtureSite, type FixtureSite } from '../helpers/fixture-site';
-import { expectNoSurvivors, tagProcesses } from '../helpers/processes';
-import { tempDir } from '../helpers/temp-db';
+import { cliEnv } from '../helpers/cli-env';
 
-let site: FixtureSite | undefined;
-let tag: string;
-let temp: ReturnType<typeof tempDir>;
-let dbFile: string;
+const env = cliEnv();
 
-beforeEach(() => {
-  tag = tagProcesses();
-  temp = tempDir();
-  dbFile = temp.file('crawl.sqlite');
-});
-afterEach(async () => {
-  await site?.close();
-  site = undefined;
-  await expectNoSurvivors(tag);
-  temp.cleanup();
-});
-
-async function crawl(...extra: string[]): Promise<number> {
+/** Crawls the site at `origin` into the test's database; returns the job id. */
+async function crawl(origin: string): Promise<number> {
   const result = await runCli([
     'crawl',
-    `${site!.origin}/`,
+    `${origin}/`,
     '--workers',
     '2',
     '--db',
-    dbFile,
+    env.dbFile,
     '--json',
-    ...extra,
   ]);
   expect(result.stderr).toBe('');
   expect(result.code).toBe(0);
@@ -41,7 +24,7 @@ async function crawl(...extra: string[]): Promise<number> {
 }
 
 async function cli(...args: string[]): Promise<string> {
-  const result = await runCli([...args, '--db', dbFile]);
+  const result = await runCli([...args, '--db', env.dbFile]);
   if (result.code !== 0) throw new Error(`trawl ${args.join(' ')}: ${result.stderr}`);
   return result.stdout;
 }
@@ -54,9 +37,9 @@ const jsonLines = (text: string) =>
 
 describe('results of a real crawl through the trawl CLI', () => {
   it('reports, exports, compares, renames and deletes', { timeout: 120_000 }, async () => {
-    site = await startFixtureSite({ pages: 30 });
-    const first = await crawl();
+    let site = await env.site({ pages: 30 });
     const o = site.origin;
+    const first = await crawl(o);
 
     // The fixture's home links to /missing (404) and /old (301 to /p/1).
     const broken = jsonLines(await cli('report', String(first), 'broken-links', '--json'));
@@ -75,7 +58,7 @@ describe('results of a real crawl through the trawl CLI', () => {
     const table = await cli('report', String(first), 'depth-distribution');
     expect(table.split('\n')[0]).toBe('depth\turls\tpages\tfailed\tblocked\tqueued');
 
-    const csvFile = temp.file('pages.csv');
+    const csvFile = env.file('pages.csv');
     await cli('export', String(first), '--format', 'csv', '--out', csvFile);
     const rows = parse(readFileSync(csvFile), { columns: true }) as Record<string, string>[];
     expect(rows.map((row) => row.url).sort()).toEqual([...site.reachable].sort());
@@ -90,8 +73,8 @@ describe('results of a real crawl through the trawl CLI', () => {
 
     // The site changes between two crawls, at the same origin: one more page.
     await site.close();
-    site = await startFixtureSite({ pages: 31, port: Number(new URL(o).port) });
-    const second = await crawl();
+    site = await env.site({ pages: 31, port: Number(new URL(o).port) });
+    const second = await crawl(o);
     const [head, ...diff] = jsonLines(
       await cli('compare', String(first), String(second), '--json'),
     );
@@ -114,13 +97,13 @@ describe('results of a real crawl through the trawl CLI', () => {
     expect(jsonLines(await cli('jobs', '--json')).map((job: { id: number }) => job.id)).toEqual([
       second,
     ]);
-    const db = openDatabase(dbFile, { mustExist: true });
+    const db = openDatabase(env.dbFile, { mustExist: true });
     expect(db.prepare('SELECT count(*) FROM pages WHERE job_id = ?').pluck().get(first)).toBe(0);
     expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
     db.close();
-    const unknown = await runCli(['report', String(first), 'broken-links', '--db', dbFile]);
+    const unknown = await runCli(['report', String(first), 'broken-links', '--db', env.dbFile]);
     expect(unknown.stderr).toMatch(new RegExp(`no job with id ${first}`));
-    const badReport = await runCli(['report', String(second), 'nonsense', '--db', dbFile]);
+    const badReport = await runCli(['report', String(second), 'nonsense', '--db', env.dbFile]);
     expect(badReport.stderr).toMatch(/unknown report "nonsense"/);
   });
 });

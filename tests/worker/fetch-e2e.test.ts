@@ -1,48 +1,20 @@
 import { writeFileSync } from 'node:fs';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type http from 'node:http';
 import zlib from 'node:zlib';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../electron/engine/store/database';
 import { runCli } from '../helpers/cli';
+import { cliEnv } from '../helpers/cli-env';
 import { startForwardProxy } from '../helpers/forward-proxy';
-import { expectNoSurvivors, tagProcesses } from '../helpers/processes';
-import { tempDir } from '../helpers/temp-db';
+import type { LocalServer } from '../helpers/local-server';
 
 /**
  * The worker's fetching end to end: the real CLI, real worker processes and
  * real servers on 127.0.0.1; results read back from the SQLite file.
  */
 
-interface Server {
-  origin: string;
-  port: number;
+interface Server extends LocalServer {
   requests: { path: string; headers: http.IncomingHttpHeaders }[];
-  close(): Promise<void>;
-}
-
-async function startServer(
-  handle: (request: http.IncomingMessage, response: http.ServerResponse, origin: string) => void,
-): Promise<Server> {
-  const requests: Server['requests'] = [];
-  let origin = '';
-  const server = http.createServer((request, response) => {
-    requests.push({ path: request.url ?? '/', headers: request.headers });
-    handle(request, response, origin);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as AddressInfo).port;
-  origin = `http://127.0.0.1:${port}`;
-  return {
-    origin,
-    port,
-    requests,
-    close: () =>
-      new Promise((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
 }
 
 function html(response: http.ServerResponse, body: string | Buffer, headers = {}): void {
@@ -114,27 +86,26 @@ function site(request: http.IncomingMessage, response: http.ServerResponse, orig
   response.end('<title>Not found</title>');
 }
 
-let tag: string;
-let temp: ReturnType<typeof tempDir>;
+const env = cliEnv();
+/** The database `crawl` writes and `query` reads; a test may switch to another. */
 let dbFile: string;
-const servers: Pick<Server, 'close'>[] = [];
 
 beforeEach(() => {
-  tag = tagProcesses();
-  temp = tempDir();
-  dbFile = temp.file('crawl.sqlite');
+  dbFile = env.dbFile;
 });
 
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((server) => server.close()));
-  await expectNoSurvivors(tag);
-  temp.cleanup();
-});
-
-async function serve(handle: Parameters<typeof startServer>[0]): Promise<Server> {
-  const server = await startServer(handle);
-  servers.push(server);
-  return server;
+/** A server on 127.0.0.1 that records the requests it gets; closed after the test. */
+async function serve(
+  handle: (request: http.IncomingMessage, response: http.ServerResponse, origin: string) => void,
+): Promise<Server> {
+  const requests: Server['requests'] = [];
+  let origin = '';
+  const server = await env.listen((request, response) => {
+    requests.push({ path: request.url ?? '/', headers: request.headers });
+    handle(request, response, origin);
+  });
+  origin = server.origin;
+  return { ...server, requests };
 }
 
 /** Runs `trawl crawl --mode list` on the URLs with one worker, and checks it succeeded. */
@@ -193,7 +164,7 @@ describe('redirects, hop by hop', () => {
   it('stores each hop, stops loops and long chains, and keeps a redirect that leaves the scope', async () => {
     const server = await serve(site);
     const o = server.origin;
-    const config = temp.file('job.json');
+    const config = env.file('job.json');
     writeFileSync(config, JSON.stringify({ maxRedirects: 3 }));
     await crawl([`${o}/chain/1`, `${o}/loop/a`, `${o}/many/0`, `${o}/away`], '--config', config);
 
@@ -231,7 +202,7 @@ describe('bodies', () => {
   it('decodes gzip, brotli and raw deflate, and cuts a gzip bomb off at the decoded cap', async () => {
     const server = await serve(site);
     const o = server.origin;
-    const config = temp.file('job.json');
+    const config = env.file('job.json');
     writeFileSync(config, JSON.stringify({ maxDecodedBytes: 1024 * 1024 }));
     await crawl([`${o}/gzip`, `${o}/brotli`, `${o}/deflate-raw`, `${o}/bomb`], '--config', config);
 
@@ -318,7 +289,7 @@ describe('cookies, basic auth and proxy', () => {
     await crawl([`${server.origin}/login`], '--cookies');
     expect(page(`${server.origin}/login`).title).toBe('session=abc123');
 
-    dbFile = temp.file('no-cookies.sqlite');
+    dbFile = env.file('no-cookies.sqlite');
     await crawl([`${server.origin}/login`]);
     expect(page(`${server.origin}/login`).title).toBe('no cookie');
   }, 60_000);
@@ -354,7 +325,7 @@ describe('cookies, basic auth and proxy', () => {
   it('sends every request through --proxy', async () => {
     const target = await serve(site);
     const proxy = await startForwardProxy();
-    servers.push(proxy);
+    env.onCleanup(() => proxy.close());
     const urls = [`${target.origin}/chain/1`, `${target.origin}/fields`];
     await crawl(urls, '--proxy', proxy.origin);
     expect(page(urls[0]!).title).toBe('Chain end');
