@@ -23,8 +23,8 @@ import { WorkerPool } from './worker-pool';
 
 /**
  * Results buffered before a batch goes to the writer, and the longest a
- * result waits: a batch is one message and one statement sequence, and the
- * writer commits the batches of half a second together (group-commit.ts).
+ * result waits. Larger batches cost SQLite less per page (each commit writes
+ * the index pages the batch dirtied); the writer thread keeps them off main.
  */
 const FLUSH_BATCH = 256;
 const FLUSH_DELAY_MS = 100;

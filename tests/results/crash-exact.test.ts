@@ -69,9 +69,7 @@ describe('crash-exact resume', () => {
     `kill -9 of trawl crawl ${KILLS} times at random moments, then resume, stores exactly what an uninterrupted crawl stores`,
     { timeout: 300_000 },
     async () => {
-      // Results commit every half second (group-commit.ts), up to 80 pages at this speed, and
-      // each run is killed after a commit or two: enough pages for every kill to land mid-crawl.
-      const site = await env.site({ pages: 1200, delayMs: 25 });
+      const site = await env.site({ pages: 300, delayMs: 25 });
       const args = (file: string) => [
         '--workers',
         '2',
@@ -100,7 +98,7 @@ describe('crash-exact resume', () => {
         void result.then(() => (exited = true));
         if (kills < KILLS) {
           // Kill once a random number of further pages is stored, plus a random moment more:
-          // inside a flush, with batches written but not committed, with pages in flight.
+          // inside a flush, between flushes, with pages in flight.
           const target = pageCount(crashed) + 5 + Math.floor(next() * 25);
           await waitFor(() => exited || pageCount(crashed) >= target, 'pages to be stored', 60_000);
           await new Promise((resolve) => setTimeout(resolve, next() * 60));

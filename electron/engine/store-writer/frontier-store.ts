@@ -3,7 +3,6 @@ import { QUARANTINE_AFTER_WORKER_DEATHS } from '../../../shared/limits';
 import type { CrawlTask, FetchedPage, RedirectHop } from '../../../shared/worker-protocol';
 import type { Db } from '../store/database';
 import { PageWriter } from '../store/page-writer';
-import { GroupCommit } from './group-commit';
 
 /** frontier.state values. */
 export const URL_STATE = { queued: 0, leased: 1, done: 2, failed: 3, blocked: 4 } as const;
@@ -25,11 +24,6 @@ export interface FrontierStoreOptions {
   knownUrlMemo?: number;
   /** Record each page's external links in external_urls, for checking (checkExternal). */
   recordExternal?: boolean;
-  /**
-   * Group result batches into one transaction committed this often
-   * (group-commit.ts); without it, each batch commits on its own.
-   */
-  commitEveryMs?: number;
 }
 
 export interface StoredPage {
@@ -56,9 +50,9 @@ export interface ResultBatch {
  * The frontier's table and everything a result writes, as synchronous
  * statements on one connection: the store writer thread runs it during a
  * crawl (store-writer-thread.ts); tests and the results bench call it
- * directly. Each method is one transaction (result batches may share one,
- * see commitEveryMs), so a page, its URL's new state and the links it found
- * commit together: a crash never stores a page twice or loses one.
+ * directly. Each method is one transaction, so a page, its URL's new state
+ * and the links it found commit together: a crash never stores a page twice
+ * or loses one.
  */
 export class FrontierStore {
   /**
@@ -69,7 +63,6 @@ export class FrontierStore {
   private readonly known = new Set<string>();
   private readonly knownUrlMemo: number;
   private readonly pageWriter: PageWriter;
-  private readonly group: GroupCommit | null;
   /** Set when a write failed: its rollback may have undone what memos here remember. */
   private failure: Error | null = null;
   private readonly sql: Record<
@@ -120,17 +113,10 @@ export class FrontierStore {
       ),
     };
     this.pageWriter = new PageWriter(db, jobId);
-    this.group = options.commitEveryMs ? new GroupCommit(db, options.commitEveryMs) : null;
-  }
-
-  /** Commits grouped result batches now (see commitEveryMs). */
-  commit(): void {
-    this.group?.commit();
   }
 
   /** Adds start URLs at depth 0; already known URLs are ignored. Returns how many were new. */
   seed(urls: readonly string[]): number {
-    this.commit();
     let added = 0;
     this.db.transaction(() => {
       for (const url of urls) added += this.sql.insertUrl.run(this.jobId, url, 0, null).changes;
@@ -144,8 +130,6 @@ export class FrontierStore {
    * many were new.
    */
   seedFromSitemap(urls: readonly string[]): { added: number; refused: number } {
-    // Committed at once: main reads whether the job has URLs on its own connection.
-    this.commit();
     let added = 0;
     let refused = 0;
     const accepts = this.options.acceptsSeed;
@@ -174,8 +158,7 @@ export class FrontierStore {
     if (this.failure)
       throw new Error(`not written after an earlier failure: ${this.failure.message}`);
     try {
-      const write = () => this.writeBatch(batch);
-      return this.group ? this.group.run(write) : this.db.transaction(write)();
+      return this.writeBatch(batch);
     } catch (error) {
       this.failure = error as Error;
       throw error;
@@ -186,32 +169,34 @@ export class FrontierStore {
     const { maxDepth, accepts, recordExternal } = this.options;
     const { sql, jobId } = this;
     let added = 0;
-    for (const { task, page, workerPid } of pages) {
-      this.pageWriter.writePage(task.id, task.url, task.depth, page, workerPid);
-      sql.markDone.run(task.id);
-      if (recordExternal) {
-        for (const link of page.outlinks)
-          if (!link.internal) sql.insertExternal.run(jobId, link.url);
+    this.db.transaction(() => {
+      for (const { task, page, workerPid } of pages) {
+        this.pageWriter.writePage(task.id, task.url, task.depth, page, workerPid);
+        sql.markDone.run(task.id);
+        if (recordExternal) {
+          for (const link of page.outlinks)
+            if (!link.internal) sql.insertExternal.run(jobId, link.url);
+        }
+        const depth = task.depth + 1;
+        if (maxDepth !== null && depth > maxDepth) continue;
+        for (const url of page.links) {
+          if (this.known.has(url)) continue;
+          if (this.known.size >= this.knownUrlMemo) this.known.clear();
+          // Remembered either way: the verdict on a URL never changes.
+          this.known.add(url);
+          if (accepts && !accepts(url)) continue;
+          added += sql.insertUrl.run(jobId, url, depth, task.id).changes;
+        }
       }
-      const depth = task.depth + 1;
-      if (maxDepth !== null && depth > maxDepth) continue;
-      for (const url of page.links) {
-        if (this.known.has(url)) continue;
-        if (this.known.size >= this.knownUrlMemo) this.known.clear();
-        // Remembered either way: the verdict on a URL never changes.
-        this.known.add(url);
-        if (accepts && !accepts(url)) continue;
-        added += sql.insertUrl.run(jobId, url, depth, task.id).changes;
+      let failed = 0;
+      for (const { task, error, state, attempts, redirects } of failures) {
+        sql.markFailed.run(state, error, attempts, task.id);
+        this.pageWriter.writeRedirects(task.id, redirects);
+        if (state === URL_STATE.failed) failed++;
       }
-    }
-    let failed = 0;
-    for (const { task, error, state, attempts, redirects } of failures) {
-      sql.markFailed.run(state, error, attempts, task.id);
-      this.pageWriter.writeRedirects(task.id, redirects);
-      if (state === URL_STATE.failed) failed++;
-    }
-    sql.bumpJob.run(pages.length, failed, failures.length - failed, jobId);
-    this.pageWriter.indexText();
+      sql.bumpJob.run(pages.length, failed, failures.length - failed, jobId);
+      this.pageWriter.indexText();
+    })();
     return added;
   }
 
@@ -221,7 +206,6 @@ export class FrontierStore {
    * workers (the caller fails them).
    */
   addDeaths(ids: readonly number[]): number[] {
-    this.commit();
     const quarantined: number[] = [];
     this.db.transaction(() => {
       for (const id of ids) {
@@ -234,7 +218,6 @@ export class FrontierStore {
 
   /** Queues every leased URL again (at the start of a run, and when it stops). */
   release(): void {
-    this.commit();
     this.sql.release.run(this.jobId);
   }
 

@@ -12,13 +12,6 @@ import type { StoreWriterData, StoreWriterMethod } from './store-writer';
  * written before it was asked for.
  */
 const { file, jobId, maxDepth, scope, recordExternal } = workerData as StoreWriterData;
-/**
- * Result batches commit together every half second (group-commit.ts). Not
- * when external links are checked: the checker reads its queue from the
- * table on main's connection, which must see each batch as soon as it is
- * written.
- */
-const COMMIT_EVERY_MS = 500;
 const db = openDatabase(file, { mustExist: true });
 tuneForWriting(db);
 const store = new FrontierStore(db, jobId, {
@@ -27,7 +20,6 @@ const store = new FrontierStore(db, jobId, {
   accepts: forHrefs(createScope(scope, { withPatterns: false })),
   acceptsSeed: forHrefs(createScope(scope)),
   recordExternal,
-  commitEveryMs: recordExternal ? undefined : COMMIT_EVERY_MS,
 });
 
 const methods: Record<StoreWriterMethod, (...args: never[]) => unknown> = {
@@ -38,13 +30,7 @@ const methods: Record<StoreWriterMethod, (...args: never[]) => unknown> = {
   addDeaths: (ids: number[]) => store.addDeaths(ids),
   release: () => store.release(),
   recordCheck: (...args: Parameters<FrontierStore['recordCheck']>) => store.recordCheck(...args),
-  close: () => {
-    try {
-      store.commit();
-    } finally {
-      db.close();
-    }
-  },
+  close: () => db.close(),
 };
 
 /** SQLite's "database or disk is full" names neither the file nor what to do. */
