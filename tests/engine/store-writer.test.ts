@@ -32,6 +32,23 @@ describe('the store writer thread', () => {
     expect(leftOver.n).toBe(0);
   });
 
+  it('crawls two jobs into one database at the same time, each to exactly its own pages', async () => {
+    // Each job's writer thread takes the file's one write lock for every batch: neither may
+    // keep the other waiting past its busy timeout.
+    site = await startFixtureSite({ pages: 400, delayMs: 5 });
+    const other = await startFixtureSite({ pages: 300, delayMs: 5 });
+    env.onCleanup(() => other.close());
+    const service = env.service();
+    const jobs = [site, other].map((one) =>
+      service.start({ startUrls: [`${one.origin}/`], workers: 2 }),
+    );
+    const [first, second] = await Promise.all(jobs.map((job) => job.finished));
+
+    expect([first!.status, second!.status]).toEqual(['finished', 'finished']);
+    expect(storedUrls(first!.jobId)).toEqual([...site.reachable].sort());
+    expect(storedUrls(second!.jobId)).toEqual([...other.reachable].sort());
+  });
+
   it('ends the job as failed when a write fails, keeps what was stored, and resumes exactly', async () => {
     site = await startFixtureSite({ pages: 400, delayMs: 5 });
     const service = env.service();
