@@ -2,11 +2,11 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../../electron/engine/store/database';
 import { runCli, startCli } from '../helpers/cli';
-import { cliEnv } from '../helpers/cli-env';
+import { processEnv } from '../helpers/process-env';
 import type { FixtureSite } from '../helpers/fixture-site';
 import { expectNoSurvivors, taggedPids, waitFor } from '../helpers/processes';
 
-const env = cliEnv();
+const env = processEnv();
 
 function pagesIn(file: string): { url: string; n: number }[] {
   const db = openDatabase(file, { mustExist: true });
@@ -36,15 +36,7 @@ function storedCount(file: string): number {
 describe('trawl crawl', () => {
   it('crawls, prints a JSON summary, lists the job and exports its pages', async () => {
     const site = await env.site({ pages: 60 });
-    const crawl = await runCli([
-      'crawl',
-      `${site.origin}/`,
-      '--workers',
-      '2',
-      '--db',
-      env.dbFile,
-      '--json',
-    ]);
+    const crawl = await runCli(crawlArgs(site, '--json'));
     expect(crawl.code).toBe(0);
     const summary = JSON.parse(crawl.stdout.trim());
     expect(summary).toMatchObject({

@@ -4,10 +4,10 @@ import type http from 'node:http';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../electron/engine/store/database';
 import { runCli } from '../helpers/cli';
-import { cliEnv } from '../helpers/cli-env';
+import { processEnv } from '../helpers/process-env';
 import type { FixtureSite } from '../helpers/fixture-site';
 
-const env = cliEnv();
+const env = processEnv();
 let site: FixtureSite;
 const requests: { path: string; headers: http.IncomingHttpHeaders }[] = [];
 

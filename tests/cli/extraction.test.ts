@@ -2,11 +2,11 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../electron/engine/store/database';
 import { runCli } from '../helpers/cli';
-import { cliEnv } from '../helpers/cli-env';
+import { processEnv } from '../helpers/process-env';
 
 const PAGES = 12;
 const PER_PAGE = 25;
-const env = cliEnv();
+const env = processEnv();
 let origin: string;
 
 /** A paginated bug tracker: page n lists bugs n*25+1 … n*25+25 and links to the next page. */

@@ -1,62 +1,55 @@
 import type http from 'node:http';
-import { afterEach, beforeEach } from 'vitest';
+import { beforeEach } from 'vitest';
 import { ChildProcessLauncher } from '../../electron/engine/child-process-launcher';
 import { CrawlService } from '../../electron/engine/crawl-service';
 import { openDatabase, type Db } from '../../electron/engine/store/database';
-import { listenLocal } from '../helpers/local-server';
-import { expectNoSurvivors, tagProcesses } from '../helpers/processes';
-import { tempDir } from '../helpers/temp-db';
+import { processEnv, type ProcessEnv } from '../helpers/process-env';
 
-export interface EngineEnv {
-  /** This test's database, fresh for each test. */
+export interface EngineEnv extends Omit<ProcessEnv, 'listen'> {
+  /** This test's database (`dbFile`), fresh for each test. */
   readonly db: Db;
   /** Log lines of the engine, as "level: message". */
   readonly logs: string[];
-  /** The tag on this test's worker processes (tests/helpers/processes.ts). */
-  readonly tag: string;
   /** URLs of the job's stored pages, sorted. */
   storedUrls(jobId: number): string[];
   /** A CrawlService on the test's database with real worker processes. */
   service(): CrawlService;
   /** Starts an HTTP server on 127.0.0.1, closed after the test; returns its origin. */
   listen(handler: http.RequestListener): Promise<string>;
-  /** Registers something to close after the test (before the survivors check). */
-  onCleanup(close: () => Promise<void>): void;
 }
 
 /**
- * Hooks for an engine test: a temp database, local servers, and a check
- * after each test that no worker process outlived it.
+ * Hooks for an engine test: processEnv's (tag, folder, servers, survivors
+ * check) and a database opened before each test, closed after it.
  */
 export function engineEnv(): EngineEnv {
+  const base = processEnv();
   let db: Db | undefined;
-  let tag = '';
-  let temp: ReturnType<typeof tempDir> | undefined;
   const logs: string[] = [];
-  const cleanups: (() => Promise<void>)[] = [];
 
   beforeEach(() => {
-    tag = tagProcesses();
-    temp = tempDir();
-    db = openDatabase(temp.file('trawl.sqlite'));
+    const opened = openDatabase(base.dbFile);
+    db = opened;
+    base.onCleanup(async () => {
+      opened.close();
+    });
     logs.length = 0;
   });
 
-  afterEach(async () => {
-    await Promise.all(cleanups.splice(0).map((close) => close()));
-    db?.close();
-    await expectNoSurvivors(tag);
-    temp?.cleanup();
-  });
-
-  const env: EngineEnv = {
+  return {
+    get tag() {
+      return base.tag;
+    },
+    get dbFile() {
+      return base.dbFile;
+    },
+    file: base.file,
+    site: base.site,
+    onCleanup: base.onCleanup,
     get db() {
       return db!;
     },
     logs,
-    get tag() {
-      return tag;
-    },
     storedUrls: (jobId) =>
       (
         db!.prepare('SELECT url FROM pages WHERE job_id = ? ORDER BY url').all(jobId) as {
@@ -69,12 +62,6 @@ export function engineEnv(): EngineEnv {
         launcher: new ChildProcessLauncher(),
         logger: (level, message) => logs.push(`${level}: ${message}`),
       }),
-    async listen(handler) {
-      const server = await listenLocal(handler);
-      env.onCleanup(server.close);
-      return server.origin;
-    },
-    onCleanup: (close) => cleanups.push(close),
+    listen: async (handler) => (await base.listen(handler)).origin,
   };
-  return env;
 }

@@ -1,22 +1,15 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../../electron/engine/store/database';
-import { startFixtureSite, type FixtureSite } from '../helpers/fixture-site';
 import { waitFor } from '../helpers/processes';
 import { engineEnv } from './engine-env';
 
 const env = engineEnv();
-let site: FixtureSite | undefined;
-
-afterEach(async () => {
-  await site?.close();
-  site = undefined;
-});
 
 const { storedUrls } = env;
 
 describe('the store writer thread', () => {
   it('stores every page of a crawl once, with the job counters matching the rows', async () => {
-    site = await startFixtureSite({ pages: 300 });
+    const site = await env.site({ pages: 300 });
     const summary = await env.service().start({ startUrls: [`${site.origin}/`], workers: 2 })
       .finished;
 
@@ -35,9 +28,8 @@ describe('the store writer thread', () => {
   it('crawls two jobs into one database at the same time, each to exactly its own pages', async () => {
     // Each job's writer thread takes the file's one write lock for every batch: neither may
     // keep the other waiting past its busy timeout.
-    site = await startFixtureSite({ pages: 400, delayMs: 5 });
-    const other = await startFixtureSite({ pages: 300, delayMs: 5 });
-    env.onCleanup(() => other.close());
+    const site = await env.site({ pages: 400, delayMs: 5 });
+    const other = await env.site({ pages: 300, delayMs: 5 });
     const service = env.service();
     const jobs = [site, other].map((one) =>
       service.start({ startUrls: [`${one.origin}/`], workers: 2 }),
@@ -50,7 +42,7 @@ describe('the store writer thread', () => {
   });
 
   it('ends the job as failed when a write fails, keeps what was stored, and resumes exactly', async () => {
-    site = await startFixtureSite({ pages: 400, delayMs: 5 });
+    const site = await env.site({ pages: 400, delayMs: 5 });
     const service = env.service();
     const job = service.start({ startUrls: [`${site.origin}/`], workers: 2, concurrency: 4 });
     await waitFor(() => storedUrls(job.id).length >= 40, '40 pages stored');

@@ -2,10 +2,10 @@ import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../../electron/engine/store/database';
 import { runCli, startCli } from '../helpers/cli';
-import { cliEnv } from '../helpers/cli-env';
+import { processEnv } from '../helpers/process-env';
 import { waitFor } from '../helpers/processes';
 
-const env = cliEnv({ survivorsMs: 10_000 });
+const env = processEnv({ survivorsMs: 10_000 });
 
 const KILLS = 8;
 

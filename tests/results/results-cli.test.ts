@@ -3,9 +3,9 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../../electron/engine/store/database';
 import { runCli } from '../helpers/cli';
-import { cliEnv } from '../helpers/cli-env';
+import { processEnv } from '../helpers/process-env';
 
-const env = cliEnv();
+const env = processEnv();
 
 /** Crawls the site at `origin` into the test's database; returns the job id. */
 async function crawl(origin: string): Promise<number> {

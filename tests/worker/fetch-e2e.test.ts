@@ -4,7 +4,7 @@ import zlib from 'node:zlib';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../electron/engine/store/database';
 import { runCli } from '../helpers/cli';
-import { cliEnv } from '../helpers/cli-env';
+import { processEnv } from '../helpers/process-env';
 import { startForwardProxy } from '../helpers/forward-proxy';
 import type { LocalServer } from '../helpers/local-server';
 
@@ -86,7 +86,7 @@ function site(request: http.IncomingMessage, response: http.ServerResponse, orig
   response.end('<title>Not found</title>');
 }
 
-const env = cliEnv();
+const env = processEnv();
 /** The database `crawl` writes and `query` reads; a test may switch to another. */
 let dbFile: string;
 

@@ -5,8 +5,8 @@ import { listenLocal, type LocalServer } from './local-server';
 import { expectNoSurvivors, tagProcesses } from './processes';
 import { tempDir } from './temp-db';
 
-export interface CliEnv {
-  /** The tag on this test's processes: the `trawl` commands it runs and their workers. */
+export interface ProcessEnv {
+  /** The tag on this test's processes: the `trawl` commands it runs, its workers. */
   readonly tag: string;
   /** `crawl.sqlite` in the test's folder, not created. */
   readonly dbFile: string;
@@ -21,12 +21,12 @@ export interface CliEnv {
 }
 
 /**
- * Hooks for a test that runs `trawl` commands: each test gets a process tag
- * and a fresh folder. After it, the servers it started are closed, then no
- * tagged process may outlive it by more than `survivorsMs`, and the folder
- * is removed.
+ * Hooks for a test that starts Trawl's processes (`trawl` commands, crawls
+ * with workers): each test gets a process tag and a fresh folder. After it,
+ * what it registered to close is closed, then no tagged process may outlive
+ * it by more than `survivorsMs`, and the folder is removed.
  */
-export function cliEnv(options: { survivorsMs?: number } = {}): CliEnv {
+export function processEnv(options: { survivorsMs?: number } = {}): ProcessEnv {
   let tag = '';
   let temp: ReturnType<typeof tempDir> | undefined;
   const cleanups: (() => Promise<void>)[] = [];
