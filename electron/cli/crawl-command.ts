@@ -132,7 +132,8 @@ async function crawl(urls: string[], options: CrawlOptions): Promise<number> {
   if (!resuming && !rerunning && input.startUrls === undefined) {
     throw new UserError('give at least one start URL (or --list, --config, --resume <job-id>)');
   }
-  const db = openDatabase(databasePath(options.db));
+  // A job to resume or rerun can only be in an existing file: never create one for it.
+  const db = openDatabase(databasePath(options.db), { mustExist: resuming || rerunning });
   try {
     const service = new CrawlService({
       db,

@@ -1,6 +1,5 @@
 import { app, BrowserWindow, nativeTheme, session, shell, type WebContents } from 'electron';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PORT_NONCE_ARG } from '../../shared/crawler-api';
@@ -83,7 +82,6 @@ if (!app.requestSingleInstanceLock()) {
  */
 function startEngine(): void {
   const file = databasePath(undefined);
-  mkdirSync(dirname(file), { recursive: true });
   const db = openDatabase(file);
   const logger = (level: string, message: string) => {
     if (level !== 'debug') console.error(`trawl: ${level}: ${message}`);

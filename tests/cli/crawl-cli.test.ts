@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../../electron/engine/store/database';
 import { runCli, startCli } from '../helpers/cli';
@@ -198,9 +198,13 @@ describe('trawl errors', () => {
   });
 
   it('reports a missing database and an unknown job', async () => {
-    expect((await runCli(['jobs', '--db', env.file('nope.sqlite')])).stderr).toMatch(
-      /database .* does not exist/,
-    );
+    const missing = env.file('nope.sqlite');
+    for (const args of [['jobs'], ['crawl', '--resume', '1'], ['crawl', '--rerun', '1']]) {
+      const result = await runCli([...args, '--db', missing]);
+      expect(result.code).toBe(1);
+      expect(result.stderr).toBe(`trawl: error: database ${missing} does not exist\n`);
+    }
+    expect(existsSync(missing)).toBe(false);
     const site = await env.site({ pages: 2 });
     await runCli(['crawl', `${site.origin}/`, '--db', env.dbFile, '--workers', '1']);
     expect((await runCli(['export', '7', '--db', env.dbFile])).stderr).toMatch(/no job with id 7/);

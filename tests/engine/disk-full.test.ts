@@ -1,36 +1,21 @@
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ChildProcessLauncher } from '../../electron/engine/child-process-launcher';
 import { CrawlService } from '../../electron/engine/crawl-service';
 import { openDatabase, type Db } from '../../electron/engine/store/database';
+import { canMount, mountTmpfs, tmpfsFolder } from '../helpers/tmpfs';
 import { engineEnv } from './engine-env';
 
-/**
- * A crawl whose database sits on a file system that fills up: a small tmpfs,
- * which needs the right to mount (root, as on the CI machine).
- */
+/** A crawl whose database sits on a file system that fills up (tmpfs.ts). */
 const env = engineEnv();
 const PAGES = 3000;
 
-function mountTmpfs(dir: string, megabytes: number, remount = false): boolean {
-  const options = `${remount ? 'remount,' : ''}size=${megabytes}m`;
-  return spawnSync('mount', ['-t', 'tmpfs', '-o', options, 'tmpfs', dir]).status === 0;
-}
-
-const probe = mkdtempSync(join(tmpdir(), 'trawl-mount-probe-'));
-const canMount = mountTmpfs(probe, 1) && spawnSync('umount', [probe]).status === 0;
-rmSync(probe, { recursive: true, force: true });
-
-let mounted: string | undefined;
+let mounted: ReturnType<typeof tmpfsFolder> | undefined;
 let db: Db | undefined;
 afterEach(() => {
   db?.close();
   db = undefined;
-  if (mounted) spawnSync('umount', [mounted]);
-  if (mounted) rmSync(mounted, { recursive: true, force: true });
+  mounted?.remove();
   mounted = undefined;
 });
 
@@ -55,9 +40,8 @@ describe.skipIf(!canMount)('a crawl whose disk fills up (needs mount rights)', (
     });
     page = linkedPages(origin);
 
-    mounted = mkdtempSync(join(tmpdir(), 'trawl-full-disk-'));
-    expect(mountTmpfs(mounted, 2)).toBe(true);
-    db = openDatabase(join(mounted, 'trawl.sqlite'));
+    mounted = tmpfsFolder(2);
+    db = openDatabase(join(mounted.dir, 'trawl.sqlite'));
     const service = new CrawlService({
       db,
       launcher: new ChildProcessLauncher(),
@@ -82,7 +66,7 @@ describe.skipIf(!canMount)('a crawl whose disk fills up (needs mount rights)', (
     expect(storedWhenFull.length).toBeLessThan(PAGES);
 
     // Room again: the same file, nothing committed lost, and the rest is crawled once.
-    expect(mountTmpfs(mounted, 256, true)).toBe(true);
+    expect(mountTmpfs(mounted.dir, 256, true)).toBe(true);
     expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
     const resumed = await service.resume(failed.jobId).finished;
     expect(resumed.status).toBe('finished');

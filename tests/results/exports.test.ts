@@ -1,13 +1,16 @@
 import Database from 'better-sqlite3';
 import ExcelJS from 'exceljs';
 import { parse } from 'csv-parse/sync';
-import { readFileSync, readdirSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, lstatSync, readFileSync, readdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { SaxesParser } from 'saxes';
 import { describe, expect, it } from 'vitest';
 import { exportJob } from '../../electron/engine/export/export-job';
 import { URLS_PER_SITEMAP } from '../../electron/engine/export/sitemap-writer';
 import { PAGE_COLUMNS, type ExportRequest } from '../../shared/results';
 import { databasePerTest } from '../helpers/temp-db';
+import { canMount, tmpfsFolder } from '../helpers/tmpfs';
 import { storeJob, type UrlOutcome } from './stored-job';
 
 const env = databasePerTest('export.sqlite');
@@ -194,6 +197,55 @@ describe('exports', () => {
     await expect(exportTo({ format: 'sqlite' }, jobId, 'copy.sqlite')).rejects.toThrow(
       /already exists/,
     );
+  });
+});
+
+describe('an export that cannot be written', () => {
+  /** About 1 KB of export a page. */
+  const storePages = (count: number) =>
+    storeJob(
+      env.db,
+      Array.from({ length: count }, (_, n) => ({
+        url: `${O}/${n}`,
+        page: { title: `Page ${n} `.padEnd(800, '.') },
+      })),
+    );
+
+  it('names a missing folder, and creates none', async () => {
+    const jobId = storePages(2);
+    for (const format of ['csv', 'sqlite'] as const) {
+      const file = env.temp.file(`typo/out.${format}`);
+      await expect(exportJob(env.db, { jobId, format }, { file })).rejects.toThrow(
+        `cannot write ${file}: there is no folder ${dirname(file)}`,
+      );
+      expect(existsSync(dirname(file))).toBe(false);
+    }
+  });
+
+  it.skipIf(!canMount)('on a full disk says so and removes the partial file', async () => {
+    const jobId = storePages(3000);
+    const disk = tmpfsFolder(1);
+    try {
+      const file = join(disk.dir, 'pages.ndjson');
+      await expect(exportJob(env.db, { jobId, format: 'ndjson' }, { file })).rejects.toThrow(
+        `cannot write ${file}: ENOSPC: no space left on device`,
+      );
+      expect(existsSync(file)).toBe(false);
+    } finally {
+      disk.remove();
+    }
+  });
+
+  it('to a pipe whose reader quits: the error, and the pipe is left in place', async () => {
+    const jobId = storePages(3000);
+    const fifo = env.temp.file('pipe');
+    expect(spawnSync('mkfifo', [fifo]).status).toBe(0);
+    const reader = spawn('head', ['-c', '100', fifo], { stdio: 'ignore' });
+    await expect(exportJob(env.db, { jobId, format: 'csv' }, { file: fifo })).rejects.toThrow(
+      `cannot write ${fifo}: EPIPE`,
+    );
+    expect(lstatSync(fifo).isFIFO()).toBe(true);
+    reader.kill();
   });
 });
 

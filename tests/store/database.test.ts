@@ -39,6 +39,14 @@ describe('openDatabase', () => {
     again.close();
   });
 
+  it('reports a folder that cannot be created instead of retrying it forever', () => {
+    // Under /proc, mkdir answers ENOENT although the parent exists: Node's
+    // recursive mkdir loops on that, openDatabase must not.
+    expect(() => openDatabase('/proc/trawl-no-such-folder/jobs/trawl.sqlite')).toThrow(
+      /^cannot open database \/proc\/trawl-no-such-folder\/jobs\/trawl\.sqlite: ENOENT/,
+    );
+  });
+
   it('refuses a database written by a newer Trawl without touching it', () => {
     const file = temp.file('future.sqlite');
     const raw = new Database(file);

@@ -1,5 +1,6 @@
-import { createWriteStream } from 'node:fs';
-import { rm } from 'node:fs/promises';
+import { createWriteStream, statSync } from 'node:fs';
+import { lstat, rm } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
 import type { Writable } from 'node:stream';
 import type { Db } from '../store/database';
 import { JobStore } from '../store/job-store';
@@ -61,6 +62,7 @@ export async function exportJob(
     if (rows % every === 0) options.onProgress?.({ rows, total });
   };
   const files = 'file' in target ? [target.file] : [];
+  if ('file' in target) checkFolder(target.file);
   const out = () => ('file' in target ? createWriteStream(target.file) : target.stream);
   // A split sitemap's files, as they are opened: what a stopped export removes.
   const created: string[] = [];
@@ -68,8 +70,13 @@ export async function exportJob(
   try {
     await writeFormat();
   } catch (error) {
-    if (signal?.aborted && 'file' in target)
-      await Promise.all([...files, ...created].map((file) => rm(file, { force: true })));
+    const notWritten = 'file' in target && isSystemError(error);
+    if ('file' in target && (signal?.aborted || notWritten))
+      await removePartialFiles([...files, ...created]);
+    if (notWritten && !signal?.aborted) {
+      const { path, message } = error as NodeJS.ErrnoException;
+      throw new UserError(`cannot write ${path ?? target.file}: ${message}`, { cause: error });
+    }
     throw error;
   }
   options.onProgress?.({ rows, total: total ?? rows });
@@ -122,4 +129,25 @@ export async function exportJob(
       }
     }
   }
+}
+
+/** A missing folder is a mistyped path: say so, and create nothing (a SQLite copy would). */
+function checkFolder(file: string): void {
+  const folder = dirname(resolve(file));
+  if (!statSync(folder, { throwIfNoEntry: false })?.isDirectory())
+    throw new UserError(`cannot write ${file}: there is no folder ${folder}`);
+}
+
+/** An error of a system call (open, write), as opposed to SQLite's or the export's own. */
+function isSystemError(error: unknown): boolean {
+  return typeof (error as NodeJS.ErrnoException).syscall === 'string';
+}
+
+/** What an export that did not finish leaves: regular files only, never `--out /dev/null`. */
+async function removePartialFiles(files: string[]): Promise<void> {
+  await Promise.all(
+    files.map(async (file) => {
+      if ((await lstat(file).catch(() => null))?.isFile()) await rm(file, { force: true });
+    }),
+  );
 }

@@ -20,7 +20,7 @@ export function openDatabase(
     const mustExist = options.mustExist ?? options.readonly ?? false;
     if (mustExist && file !== ':memory:' && !existsSync(file))
       throw new UserError(`database ${file} does not exist`);
-    if (!mustExist && file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+    if (!mustExist && file !== ':memory:') createFolder(dirname(file));
     db = new Database(file, { readonly: options.readonly ?? false, fileMustExist: mustExist });
     db.pragma('busy_timeout = 5000');
     if (!options.readonly) {
@@ -38,6 +38,22 @@ export function openDatabase(
     throw new UserError(`cannot open database ${file}: ${(error as Error).message}`, {
       cause: error,
     });
+  }
+}
+
+/**
+ * Creates `folder` and any missing parents, one level at a time: Node's
+ * recursive mkdir spins forever where mkdir answers ENOENT under a parent
+ * that exists (anywhere under /proc or /sys), where this throws that ENOENT.
+ */
+function createFolder(folder: string): void {
+  if (existsSync(folder)) return;
+  const parent = dirname(folder);
+  if (parent !== folder) createFolder(parent);
+  try {
+    mkdirSync(folder);
+  } catch (error) {
+    if ((error as { code?: string }).code !== 'EEXIST') throw error;
   }
 }
 
