@@ -1,7 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { parseBasicAuthSpec } from '../../shared/basic-auth';
 import { parseExtractionSpec } from '../../shared/extraction';
-import type { CrawlMode, JobSettingsInput } from '../../shared/job-settings';
+import {
+  jobSettingsSchema,
+  type CrawlMode,
+  type JobSettingsInput,
+} from '../../shared/job-settings';
 import { UserError } from '../engine/user-error';
 
 /** The `trawl crawl` flags that become job settings. */
@@ -54,7 +58,22 @@ function readJobFile(file: string): Record<string, unknown> {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new UserError(`job file ${file} must hold a JSON object of job settings`);
   }
+  // The schema would drop an unknown key, so a misspelt limit would silently not apply.
+  const unknown = Object.keys(value).find((key) => !(key in jobSettingsSchema.shape));
+  if (unknown !== undefined) {
+    const meant = settingLike(unknown);
+    throw new UserError(
+      `job file ${file}: unknown setting "${unknown}"` +
+        (meant ? ` (did you mean "${meant}"?)` : ' (see "Job files" in the README)'),
+    );
+  }
   return value as Record<string, unknown>;
+}
+
+/** The setting a key names but for case, dashes or underscores (`max_depth`, `MaxDepth`). */
+function settingLike(key: string): string | undefined {
+  const plain = (name: string) => name.toLowerCase().replace(/[-_]/g, '');
+  return Object.keys(jobSettingsSchema.shape).find((name) => plain(name) === plain(key));
 }
 
 /** One URL a line; blank lines and lines starting with # are skipped. */

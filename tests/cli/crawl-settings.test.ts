@@ -185,6 +185,23 @@ describe('trawl crawl settings', () => {
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/job file .*job\.json is not valid JSON/);
   });
+
+  it('refuses a job file with a key that is no setting, naming the one it resembles', async () => {
+    const config = env.file('job.json');
+    const keys: [key: string, hint: string][] = [
+      ['max_depth', '(did you mean "maxDepth"?)'],
+      ['depthLimit', '(see "Job files" in the README)'],
+    ];
+    for (const [key, hint] of keys) {
+      writeFileSync(config, JSON.stringify({ startUrls: [`${site.origin}/`], [key]: 1 }));
+      const result = await runCli(['crawl', '--config', config, '--db', env.dbFile]);
+      expect(result.code).toBe(1);
+      expect(result.stderr).toBe(
+        `trawl: error: job file ${config}: unknown setting "${key}" ${hint}\n`,
+      );
+    }
+    expect(requests).toHaveLength(0);
+  });
 });
 
 describe('robots.txt', () => {
