@@ -1,16 +1,12 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { CrawlJob } from '../../electron/engine/crawl-job';
-import { startFixtureSite, type FixtureSite } from '../helpers/fixture-site';
+import type { FixtureSite } from '../helpers/fixture-site';
 import { expectNoSurvivors, taggedPids, waitFor } from '../helpers/processes';
 import { engineEnv } from './engine-env';
 
 const env = engineEnv();
 const { logs, service, storedUrls } = env;
 let site: FixtureSite;
-
-afterEach(async () => {
-  await site?.close();
-});
 
 function workerPids(jobId: number): number[] {
   return (
@@ -44,7 +40,7 @@ function expectEachFetchedOnce(fixture: FixtureSite, robotsFetches = 1): void {
 
 describe('a crawl of a local site', () => {
   it('stores exactly the reachable pages, fetched by every worker', async () => {
-    site = await startFixtureSite({ pages: 120, delayMs: 5 });
+    site = await env.site({ pages: 120, delayMs: 5 });
     const job = service().start({ startUrls: [`${site.origin}/`], workers: 2, concurrency: 4 });
     const summary = await job.finished;
 
@@ -72,7 +68,7 @@ describe('a crawl of a local site', () => {
   });
 
   it('honours --max-pages and --max-depth', async () => {
-    site = await startFixtureSite({ pages: 200 });
+    site = await env.site({ pages: 200 });
     const limited = await service().start({
       startUrls: [`${site.origin}/`],
       workers: 2,
@@ -91,7 +87,7 @@ describe('a crawl of a local site', () => {
   });
 
   it('replaces a worker killed with SIGKILL and still stores every page', async () => {
-    site = await startFixtureSite({ pages: 150, delayMs: 20 });
+    site = await env.site({ pages: 150, delayMs: 20 });
     const job = service().start({ startUrls: [`${site.origin}/`], workers: 2, concurrency: 4 });
     const victim = await busyWorker(job, 20);
     process.kill(victim, 'SIGKILL');
@@ -105,7 +101,7 @@ describe('a crawl of a local site', () => {
   });
 
   it('replaces a worker that stops sending heartbeats', async () => {
-    site = await startFixtureSite({ pages: 80, delayMs: 10 });
+    site = await env.site({ pages: 80, delayMs: 10 });
     const job = service().start({
       startUrls: [`${site.origin}/`],
       workers: 2,
@@ -122,7 +118,7 @@ describe('a crawl of a local site', () => {
   });
 
   it('quarantines a URL that kills every worker that fetches it, and only that URL', async () => {
-    site = await startFixtureSite({
+    site = await env.site({
       pages: 40,
       delayMs: 50,
       // Whoever asks for /p/5 dies, with the other pages it has in flight.
@@ -155,7 +151,7 @@ describe('a crawl of a local site', () => {
   });
 
   it('resizes the pool while running without losing or repeating a page', async () => {
-    site = await startFixtureSite({ pages: 400, delayMs: 40 });
+    site = await env.site({ pages: 400, delayMs: 40 });
     const job = service().start({ startUrls: [`${site.origin}/`], workers: 2, concurrency: 4 });
     await waitFor(() => job.snapshot().pagesDone >= 30, '30 pages');
     job.resize(1);
@@ -176,7 +172,7 @@ describe('a crawl of a local site', () => {
   });
 
   it('stops gracefully and resumes to the exact page set', async () => {
-    site = await startFixtureSite({ pages: 200, delayMs: 10 });
+    site = await env.site({ pages: 200, delayMs: 10 });
     const crawler = service();
     const job = crawler.start({ startUrls: [`${site.origin}/`], workers: 2, concurrency: 4 });
     await waitFor(() => job.snapshot().pagesDone >= 40, '40 pages');
@@ -193,7 +189,7 @@ describe('a crawl of a local site', () => {
   });
 
   it('force stop kills workers at once and the job still resumes exactly', async () => {
-    site = await startFixtureSite({ pages: 150, delayMs: 200 });
+    site = await env.site({ pages: 150, delayMs: 200 });
     const crawler = service();
     const job = crawler.start({
       startUrls: [`${site.origin}/`],

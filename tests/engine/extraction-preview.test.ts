@@ -1,17 +1,15 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { ChildProcessLauncher } from '../../electron/engine/child-process-launcher';
-import { previewExtraction } from '../../electron/engine/extraction-preview';
 import { ResultsClient } from '../../electron/engine/results/results-client';
-import { openDatabase, type Db } from '../../electron/engine/store/database';
 import { ExportRuns } from '../../electron/engine/export/export-runs';
 import { CrawlerHost } from '../../electron/serve/crawler-host';
 import type { JobStartInput } from '../../shared/crawler-api';
 import { parseExtractionSpec } from '../../shared/extraction';
+import { previewExtraction } from '../../electron/engine/extraction-preview';
 import { jobSettingsSchema } from '../../shared/job-settings';
-import { expectNoSurvivors, tagProcesses } from '../helpers/processes';
-import { tempDir } from '../helpers/temp-db';
+import { engineEnv } from './engine-env';
 
 /**
  * "Test on a URL": CrawlerHost.previewExtraction against real pages on
@@ -23,23 +21,16 @@ const PAGE = `<!doctype html><title>Bugs</title>
 <ul><li class="bug">Crash on &lt;start&gt;</li><li class="bug">Slow export</li></ul>
 <p>Open bugs: 42</p><a class="next" href="/bugs?page=2">next</a>`;
 
-let tag: string;
-let temp: ReturnType<typeof tempDir>;
-let db: Db;
-let results: ResultsClient;
+const env = engineEnv();
 let host: CrawlerHost;
-let server: http.Server;
 let origin: string;
 let seen: http.IncomingHttpHeaders[];
 
 beforeEach(async () => {
-  tag = tagProcesses();
-  temp = tempDir();
-  const file = temp.file('trawl.sqlite');
-  db = openDatabase(file);
-  results = new ResultsClient(file, () => undefined);
+  const results = new ResultsClient(env.dbFile, () => undefined);
+  env.onCleanup(() => results.close());
   host = new CrawlerHost({
-    db,
+    db: env.db,
     launcher: new ChildProcessLauncher(),
     version: 'test',
     results,
@@ -47,7 +38,7 @@ beforeEach(async () => {
     exports: new ExportRuns(),
   });
   seen = [];
-  server = http.createServer((request, response) => {
+  origin = await env.listen((request, response) => {
     seen.push(request.headers);
     if (request.headers.authorization !== TOKEN) {
       response.writeHead(401, { 'www-authenticate': 'Basic realm="bugs"' });
@@ -64,17 +55,6 @@ beforeEach(async () => {
     response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
     response.end(PAGE);
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-});
-
-afterEach(async () => {
-  server.closeAllConnections();
-  await new Promise((resolve) => server.close(resolve));
-  await results.close();
-  db.close();
-  await expectNoSurvivors(tag);
-  temp.cleanup();
 });
 
 /** Rules as the form sends them (the host validates them). */

@@ -1,28 +1,16 @@
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ChildProcessLauncher } from '../../electron/engine/child-process-launcher';
-import { CrawlService } from '../../electron/engine/crawl-service';
-import { openDatabase, type Db } from '../../electron/engine/store/database';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { iteratePages } from '../../electron/engine/store/page-reader';
 import { parseRetryAfter, retryDelay } from '../../electron/worker/retry-policy';
-import { expectNoSurvivors, tagProcesses } from '../helpers/processes';
-import { tempDir } from '../helpers/temp-db';
+import { engineEnv } from './engine-env';
 
-let db: Db;
-let tag: string;
-let temp: ReturnType<typeof tempDir>;
-let server: http.Server;
+const env = engineEnv();
 let origin: string;
 const hits = new Map<string, number[]>();
 
 beforeEach(async () => {
-  tag = tagProcesses();
-  temp = tempDir();
-  db = openDatabase(temp.file('trawl.sqlite'));
   hits.clear();
   // /flaky fails twice with 503, /busy asks once to come back in 1 s, /down always fails.
-  server = http.createServer((request, response) => {
+  origin = await env.listen((request, response) => {
     const path = request.url ?? '/';
     const times = [...(hits.get(path) ?? []), Date.now()];
     hits.set(path, times);
@@ -37,21 +25,11 @@ beforeEach(async () => {
     if (path === '/reset') return void request.socket.destroy();
     ok();
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-});
-
-afterEach(async () => {
-  server.closeAllConnections();
-  await new Promise((resolve) => server.close(resolve));
-  db.close();
-  await expectNoSurvivors(tag);
-  temp.cleanup();
 });
 
 describe('retries', () => {
   it('retries 5xx, 429 (after Retry-After) and dropped connections, and stores each attempt', async () => {
-    const job = new CrawlService({ db, launcher: new ChildProcessLauncher() }).start({
+    const job = env.service().start({
       startUrls: ['/flaky', '/busy', '/down', '/reset', '/fine'].map((path) => origin + path),
       mode: 'list',
       workers: 1,
@@ -62,7 +40,7 @@ describe('retries', () => {
     expect(summary).toMatchObject({ pages: 4, failed: 1 });
 
     const pages = new Map(
-      [...iteratePages(db, job.id)].map((page) => [new URL(page.url).pathname, page]),
+      [...iteratePages(env.db, job.id)].map((page) => [new URL(page.url).pathname, page]),
     );
     expect(pages.get('/flaky')).toMatchObject({
       status: 200,
@@ -84,7 +62,7 @@ describe('retries', () => {
     const busy = hits.get('/busy')!;
     expect(busy[1]! - busy[0]!).toBeGreaterThanOrEqual(950);
 
-    const reset = db.prepare("SELECT error FROM frontier WHERE url LIKE '%/reset'").get() as {
+    const reset = env.db.prepare("SELECT error FROM frontier WHERE url LIKE '%/reset'").get() as {
       error: string;
     };
     expect(reset.error).toMatch(/ECONNRESET.*\(after 3 attempts: .*ECONNRESET.*ECONNRESET/);
