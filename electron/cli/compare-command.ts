@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
-import { openDatabase } from '../engine/store/database';
 import { compareJobs, iterateComparison } from '../engine/results/compare-jobs';
-import { DB_OPTION_HELP, databasePath, wholeNumber } from './options';
+import { DB_OPTION_HELP, wholeNumber } from './options';
+import { withDatabase } from './with-database';
 
 const shown = (value: string | number | null) => (value === null ? '-' : JSON.stringify(value));
 
@@ -15,9 +15,8 @@ export function registerCompareCommand(program: Command): void {
     .argument('<other>', 'the later job', wholeNumber(1))
     .option('--db <file>', DB_OPTION_HELP)
     .option('--json', 'a summary line, then one JSON object per URL that differs')
-    .action((base: number, other: number, options: { db?: string; json?: boolean }) => {
-      const db = openDatabase(databasePath(options.db), { mustExist: true });
-      try {
+    .action((base: number, other: number, options: { db?: string; json?: boolean }) =>
+      withDatabase(options.db, { mustExist: true }, (db) => {
         const { summary } = compareJobs(db, { base, other, limit: 1 });
         if (options.json) process.stdout.write(`${JSON.stringify({ summary })}\n`);
         for (const row of iterateComparison(db, base, other)) {
@@ -37,8 +36,6 @@ export function registerCompareCommand(program: Command): void {
             `${summary.added} added, ${summary.removed} removed, ${summary.changed} changed, ${summary.unchanged} unchanged\n`,
           );
         }
-      } finally {
-        db.close();
-      }
-    });
+      }),
+    );
 }

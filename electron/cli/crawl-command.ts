@@ -6,11 +6,12 @@ import { MAX_CONCURRENCY_PER_WORKER, MAX_WORKERS } from '../../shared/limits';
 import { ChildProcessLauncher } from '../engine/child-process-launcher';
 import { CrawlService } from '../engine/crawl-service';
 import type { CrawlJob } from '../engine/crawl-job';
-import { openDatabase, type Db } from '../engine/store/database';
+import type { Db } from '../engine/store/database';
 import { JobStore } from '../engine/store/job-store';
 import { UserError } from '../engine/user-error';
 import { jobInput, type JobFlags } from './job-input';
-import { DB_OPTION_HELP, databasePath, positiveNumber, wholeNumber } from './options';
+import { DB_OPTION_HELP, positiveNumber, wholeNumber } from './options';
+import { withDatabase } from './with-database';
 import { formatDuration, formatProgress, ProgressLine } from './progress-line';
 
 interface CrawlOptions extends JobFlags {
@@ -133,8 +134,7 @@ async function crawl(urls: string[], options: CrawlOptions): Promise<number> {
     throw new UserError('give at least one start URL (or --list, --config, --resume <job-id>)');
   }
   // A job to resume or rerun can only be in an existing file: never create one for it.
-  const db = openDatabase(databasePath(options.db), { mustExist: resuming || rerunning });
-  try {
+  return withDatabase(options.db, { mustExist: resuming || rerunning }, async (db) => {
     const service = new CrawlService({
       db,
       launcher: new ChildProcessLauncher(),
@@ -152,9 +152,7 @@ async function crawl(urls: string[], options: CrawlOptions): Promise<number> {
           : service.start(input);
     const summary = await runInTerminal(job);
     return report(db, summary, options.json === true);
-  } finally {
-    db.close();
-  }
+  });
 }
 
 const progress = new ProgressLine(process.stderr);

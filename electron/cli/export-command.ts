@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { openDatabase } from '../engine/store/database';
 import { exportJob } from '../engine/export/export-job';
 import { UserError } from '../engine/user-error';
 import {
@@ -10,7 +9,8 @@ import {
   type ReportName,
 } from '../../shared/results';
 import { describeSchemaError } from '../../shared/job-settings';
-import { DB_OPTION_HELP, databasePath, wholeNumber } from './options';
+import { DB_OPTION_HELP, wholeNumber } from './options';
+import { withDatabase } from './with-database';
 
 interface ExportOptions {
   db?: string;
@@ -60,7 +60,6 @@ export function registerExportCommand(program: Command): void {
         ...(options.bom && { bom: true }),
       });
       if (!parsed.success) throw new UserError(describeSchemaError(parsed.error));
-      const db = openDatabase(databasePath(options.db), { mustExist: true });
       // Progress only for a person watching (never into a log file), and not over rows
       // going to the same terminal.
       const showProgress = process.stderr.isTTY && (Boolean(options.out) || !process.stdout.isTTY);
@@ -69,18 +68,22 @@ export function registerExportCommand(program: Command): void {
       const onInterrupt = () => stop.abort();
       process.once('SIGINT', onInterrupt);
       try {
-        const { rows } = await exportJob(
-          db,
-          parsed.data,
-          options.out ? { file: options.out } : { stream: process.stdout },
-          {
-            signal: stop.signal,
-            ...(options.sitemapBase && { sitemapBaseUrl: options.sitemapBase }),
-            ...(showProgress && {
-              onProgress: ({ rows: done, total }) =>
-                process.stderr.write(`\rexported ${done}${total !== null ? `/${total}` : ''} rows`),
-            }),
-          },
+        const { rows } = await withDatabase(options.db, { mustExist: true }, (db) =>
+          exportJob(
+            db,
+            parsed.data,
+            options.out ? { file: options.out } : { stream: process.stdout },
+            {
+              signal: stop.signal,
+              ...(options.sitemapBase && { sitemapBaseUrl: options.sitemapBase }),
+              ...(showProgress && {
+                onProgress: ({ rows: done, total }) =>
+                  process.stderr.write(
+                    `\rexported ${done}${total !== null ? `/${total}` : ''} rows`,
+                  ),
+              }),
+            },
+          ),
         );
         if (showProgress) {
           process.stderr.write(
@@ -94,7 +97,6 @@ export function registerExportCommand(program: Command): void {
         );
       } finally {
         process.off('SIGINT', onInterrupt);
-        db.close();
       }
     });
 }

@@ -1,22 +1,13 @@
 import type { Command } from 'commander';
-import { openDatabase, type Db } from '../engine/store/database';
 import { JobAdmin } from '../engine/store/job-admin';
 import { JobStore } from '../engine/store/job-store';
-import { DB_OPTION_HELP, databasePath, wholeNumber } from './options';
+import { DB_OPTION_HELP, wholeNumber } from './options';
+import { withDatabase } from './with-database';
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
-function withDatabase<T>(file: string | undefined, use: (db: Db) => T): T {
-  const db = openDatabase(databasePath(file), { mustExist: true });
-  try {
-    return use(db);
-  } finally {
-    db.close();
-  }
-}
-
-function listJobs(options: { db?: string; json?: boolean }): void {
-  withDatabase(options.db, (db) => {
+async function listJobs(options: { db?: string; json?: boolean }): Promise<void> {
+  await withDatabase(options.db, { mustExist: true }, (db) => {
     const jobs = new JobStore(db).list();
     for (const job of jobs) {
       const row = {
@@ -53,7 +44,7 @@ export function registerJobsCommand(program: Command): void {
     .argument('<name>', 'its new name')
     .option('--db <file>', DB_OPTION_HELP)
     .action((jobId: number, name: string, options: { db?: string }) =>
-      withDatabase(options.db ?? jobs.opts<{ db?: string }>().db, (db) =>
+      withDatabase(options.db ?? jobs.opts<{ db?: string }>().db, { mustExist: true }, (db) =>
         new JobAdmin(db).rename(jobId, name),
       ),
     );
@@ -63,7 +54,7 @@ export function registerJobsCommand(program: Command): void {
     .argument('<job-id>', 'the job', wholeNumber(1))
     .option('--db <file>', DB_OPTION_HELP)
     .action((jobId: number, options: { db?: string }) =>
-      withDatabase(options.db ?? jobs.opts<{ db?: string }>().db, (db) => {
+      withDatabase(options.db ?? jobs.opts<{ db?: string }>().db, { mustExist: true }, (db) => {
         const { reclaimed } = new JobAdmin(db).delete(jobId);
         process.stderr.write(
           reclaimed

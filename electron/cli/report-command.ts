@@ -1,10 +1,10 @@
 import type { Command } from 'commander';
-import { openDatabase } from '../engine/store/database';
 import { JobStore } from '../engine/store/job-store';
 import { REPORTS, iterateReport } from '../engine/results/reports';
 import { UserError } from '../engine/user-error';
 import { REPORT_NAMES, type ReportName, type ReportValue } from '../../shared/results';
-import { DB_OPTION_HELP, databasePath, wholeNumber } from './options';
+import { DB_OPTION_HELP, wholeNumber } from './options';
+import { withDatabase } from './with-database';
 
 const cell = (value: ReportValue) => (value === null ? '-' : String(value));
 
@@ -21,8 +21,7 @@ export function registerReportCommand(program: Command): void {
         throw new UserError(`unknown report "${name}" (reports: ${REPORT_NAMES.join(', ')})`);
       }
       const report = name as ReportName;
-      const db = openDatabase(databasePath(options.db), { mustExist: true });
-      try {
+      return withDatabase(options.db, { mustExist: true }, (db) => {
         new JobStore(db).get(jobId);
         const { columns, rows } = iterateReport(db, jobId, report);
         if (!options.json) process.stdout.write(`${columns.join('\t')}\n`);
@@ -36,8 +35,6 @@ export function registerReportCommand(program: Command): void {
           );
         }
         if (!options.json) process.stderr.write(`${count} rows: ${REPORTS[report].title}\n`);
-      } finally {
-        db.close();
-      }
+      });
     });
 }

@@ -212,4 +212,37 @@ describe('trawl errors', () => {
       /no job with id 7/,
     );
   });
+
+  it('says so when another program keeps the database locked, and changes nothing', async () => {
+    const site = await env.site({ pages: 2 });
+    await runCli(['crawl', `${site.origin}/`, '--db', env.dbFile, '--workers', '1']);
+    // Another program (a database browser with unsaved edits) holds the write lock.
+    const other = openDatabase(env.dbFile);
+    other.exec('BEGIN IMMEDIATE');
+    try {
+      for (const args of [
+        ['crawl', `${site.origin}/`],
+        ['jobs', 'rename', '1', 'Renamed'],
+      ]) {
+        const result = await runCli([...args, '--db', env.dbFile]);
+        expect(result.code).toBe(1);
+        expect(result.stderr).toBe(
+          `trawl: error: database ${env.dbFile} is locked: another program has been writing ` +
+            'to it for more than 5 s; let it finish or close it, then try again\n',
+        );
+      }
+    } finally {
+      other.exec('ROLLBACK');
+      other.close();
+    }
+    const jobs = await runCli(['jobs', '--json', '--db', env.dbFile]);
+    expect(
+      jobs.stdout
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line)),
+    ).toMatchObject([
+      { id: 1, status: 'finished', pages: site.reachable.length, name: new URL(site.origin).host },
+    ]);
+  }, 60_000);
 });

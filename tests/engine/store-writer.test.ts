@@ -60,7 +60,10 @@ describe('the store writer thread', () => {
     const failed = await job.finished;
 
     expect(failed.status).toBe('failed');
-    expect(failed.error).toMatch(/database is locked/);
+    expect(failed.error).toBe(
+      `database ${env.db.name} is locked: another program has been writing to it for more ` +
+        'than 5 s; what was stored is kept: let it finish or close it, then resume the job',
+    );
     // Nothing committed before the failure is lost.
     expect(storedUrls(job.id)).toEqual(expect.arrayContaining(storedWhenItFailed));
     expect(env.db.pragma('integrity_check', { simple: true })).toBe('ok');

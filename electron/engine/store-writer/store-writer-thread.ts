@@ -1,6 +1,6 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { createScope, forHrefs } from '../../../shared/scope';
-import { openDatabase, tuneForWriting } from '../store/database';
+import { openDatabase, sqliteProblem, tuneForWriting } from '../store/database';
 import { serveRequests } from '../thread-rpc';
 import { UserError } from '../user-error';
 import { FrontierStore } from './frontier-store';
@@ -33,12 +33,12 @@ const methods: Record<StoreWriterMethod, (...args: never[]) => unknown> = {
   close: () => db.close(),
 };
 
-/** SQLite's "database or disk is full" names neither the file nor what to do. */
+/** SQLite's "database or disk is full" or "database is locked" name neither the file nor what to do. */
 function plainWriteError(error: Error): Error {
-  if ((error as { code?: string }).code !== 'SQLITE_FULL') return error;
+  const known = sqliteProblem(error, file);
+  if (!known) return error;
   return new UserError(
-    `the disk holding ${file} is full (${error.message}); what was stored is kept: ` +
-      'free some space, then resume the job',
+    `${known.problem}; what was stored is kept: ${known.remedy}, then resume the job`,
   );
 }
 

@@ -6,6 +6,9 @@ import { migrations } from './migrations';
 
 export type Db = Database.Database;
 
+/** How long a connection waits for another program's write lock before giving up. */
+const BUSY_TIMEOUT_MS = 5000;
+
 /**
  * Opens (creating if needed) a Trawl database: WAL so other programs can read
  * while a job runs, and migrations applied. Problems with the file become one
@@ -22,7 +25,7 @@ export function openDatabase(
       throw new UserError(`database ${file} does not exist`);
     if (!mustExist && file !== ':memory:') createFolder(dirname(file));
     db = new Database(file, { readonly: options.readonly ?? false, fileMustExist: mustExist });
-    db.pragma('busy_timeout = 5000');
+    db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
     if (!options.readonly) {
       db.pragma('journal_mode = WAL');
       // WAL + NORMAL is durable against process crashes (kill -9); only an OS
@@ -39,6 +42,31 @@ export function openDatabase(
       cause: error,
     });
   }
+}
+
+/**
+ * What a SQLite error that the person can fix means for the database `file`,
+ * and what to do about it; null for any other error.
+ */
+export function sqliteProblem(
+  error: unknown,
+  file: string,
+): { problem: string; remedy: string } | null {
+  const { code, message } = error as { code?: unknown; message?: string };
+  if (typeof code !== 'string') return null;
+  if (code === 'SQLITE_BUSY')
+    return {
+      problem: `database ${file} is locked: another program has been writing to it for more than ${BUSY_TIMEOUT_MS / 1000} s`,
+      remedy: 'let it finish or close it',
+    };
+  if (code === 'SQLITE_FULL')
+    return { problem: `the disk holding ${file} is full (${message})`, remedy: 'free some space' };
+  if (code.startsWith('SQLITE_READONLY'))
+    return {
+      problem: `database ${file} cannot be written (${message})`,
+      remedy: 'make it writable',
+    };
+  return null;
 }
 
 /**
