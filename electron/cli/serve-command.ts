@@ -7,7 +7,7 @@ import { CrawlerHost } from '../serve/crawler-host';
 import { ExportRuns } from '../engine/export/export-runs';
 import { exportDownload } from '../serve/export-download';
 import { ensureRendererBuild } from '../serve/renderer-build';
-import { startServeHost } from '../serve/serve-host';
+import { startServeHost, type ServeHost } from '../serve/serve-host';
 import { DB_OPTION_HELP, databasePath, wholeNumber } from './options';
 
 interface ServeOptions {
@@ -48,15 +48,23 @@ async function serve(options: ServeOptions): Promise<void> {
     exportJob: async (request) => exportDownload(request),
     exports,
   });
-  const host = await startServeHost({
-    api,
-    exports,
-    staticDir,
-    dbFile: file,
-    host: options.host,
-    port: options.port,
-    logger: log,
-  });
+  let host: ServeHost;
+  try {
+    host = await startServeHost({
+      api,
+      exports,
+      staticDir,
+      dbFile: file,
+      host: options.host,
+      port: options.port,
+      logger: log,
+    });
+  } catch (error) {
+    // Nothing was served: close what was opened, or the results thread keeps the process alive.
+    await results.close();
+    db.close();
+    throw error;
+  }
   // The URL (with its token) is the one line on stdout: scripts and tests read it.
   process.stdout.write(`${host.url}\n`);
   if (options.open) openInBrowser(host.url);

@@ -5,6 +5,7 @@ import type { CrawlerApi } from '../../shared/crawler-api';
 import type { ExportRuns } from '../engine/export/export-runs';
 import { MAX_CLIENT_MESSAGE_BYTES, UI_SOCKET_PATH } from '../../shared/ui-protocol';
 import type { Logger } from '../engine/logger';
+import { UserError } from '../engine/user-error';
 import { AccessControl, isSameOrigin } from './access-control';
 import { EXPORT_PATH, sendExport } from './export-download';
 import { attachSocket } from './socket-channel';
@@ -43,6 +44,20 @@ const SECURITY_HEADERS = {
   'cross-origin-resource-policy': 'same-origin',
 };
 
+/** Why the server could not listen, for the person who chose --host and --port. */
+function listenError(error: NodeJS.ErrnoException, host: string, port: number): Error {
+  const where = `${host.includes(':') ? `[${host}]` : host}:${port}`;
+  const why =
+    error.code === 'EADDRINUSE'
+      ? `port ${port} is in use (choose another with --port, or --port 0 for any free one)`
+      : error.code === 'EADDRNOTAVAIL' || error.code === 'ENOTFOUND' || error.code === 'EAI_AGAIN'
+        ? `${host} is not an address of this machine`
+        : error.code === 'EACCES'
+          ? `port ${port} needs more rights (ports below 1024 usually do)`
+          : error.message;
+  return new UserError(`cannot listen on ${where}: ${why}`, { cause: error });
+}
+
 /**
  * The `trawl serve` host: the renderer's files and a WebSocket carrying
  * `CrawlerApi`, both behind the access token; WebSockets also only from the
@@ -51,9 +66,9 @@ const SECURITY_HEADERS = {
 export async function startServeHost(options: ServeHostOptions): Promise<ServeHost> {
   const server = http.createServer();
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
+    server.once('error', (error) => reject(listenError(error, options.host, options.port)));
     server.listen(options.port, options.host, () => {
-      server.off('error', reject);
+      server.removeAllListeners('error');
       resolve();
     });
   });

@@ -2,6 +2,7 @@ import http from 'node:http';
 import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { UI_SOCKET_PATH, type ServerMessage } from '../../shared/ui-protocol';
+import { runCli } from '../helpers/cli';
 import { servePerFile } from '../helpers/serve';
 
 const env = servePerFile();
@@ -143,4 +144,23 @@ describe('trawl serve: WebSocket access', () => {
     socket.send('{"type":"request","seq":"x"}');
     expect(await closed).toBe(1008);
   });
+});
+
+describe('trawl serve: where it listens', () => {
+  it('names a port in use or an address of another machine in one line, and exits', async () => {
+    const dbFile = env.temp.file('serve.sqlite');
+    const { port } = env.serve;
+    for (const [args, reason] of [
+      [
+        ['--port', String(port)],
+        `127.0.0.1:${port}: port ${port} is in use (choose another with --port, or --port 0 for any free one)`,
+      ],
+      // 192.0.2.0/24 is reserved for documentation: never an address of this machine.
+      [['--host', '192.0.2.1'], '192.0.2.1:4780: 192.0.2.1 is not an address of this machine'],
+    ] as const) {
+      const result = await runCli(['serve', ...args, '--db', dbFile]);
+      expect(result.code).toBe(1);
+      expect(result.stderr).toBe(`trawl: error: cannot listen on ${reason}\n`);
+    }
+  }, 60_000);
 });
