@@ -22,6 +22,13 @@ function folderOf(url: URL): string {
   return url.origin + url.pathname.slice(0, url.pathname.lastIndexOf('/') + 1);
 }
 
+/** What a start URL contributes to the boundary of `scope`: its host, site or folder. */
+function boundaryKey(scope: Exclude<ScopeMode, 'all'>, url: URL): string {
+  if (scope === 'host') return url.host;
+  if (scope === 'site') return siteOf(url.hostname);
+  return folderOf(url);
+}
+
 /**
  * Decides whether a discovered link is followed. `host`: the host (and port)
  * of a start URL, either scheme; `site`: the same registrable domain, so
@@ -29,24 +36,48 @@ function folderOf(url: URL): string {
  * of a start URL; `all`: anything. Then include and exclude patterns.
  * `withPatterns: false` checks the boundary only (main re-checks workers'
  * links that way, without running user regular expressions on its loop).
+ * A test costs the same for one start URL or a million (list mode).
  */
 export function createScope(
   settings: ScopeSettings,
   options: { withPatterns?: boolean } = {},
 ): (url: URL) => boolean {
-  const starts = settings.startUrls.map((href) => new URL(href));
-  const hosts = new Set(starts.map((url) => url.host));
-  const sites = new Set(starts.map((url) => siteOf(url.hostname)));
-  const folders = starts.map(folderOf);
-  const boundary: (url: URL) => boolean = {
-    host: (url: URL) => hosts.has(url.host),
-    site: (url: URL) => sites.has(siteOf(url.hostname)),
-    folder: (url: URL) => folders.some((folder) => url.href.startsWith(folder)),
-    all: () => true,
-  }[settings.scope];
+  const { scope } = settings;
+  let boundary: (url: URL) => boolean = () => true;
+  if (scope !== 'all') {
+    const keys = new Set(settings.startUrls.map((href) => boundaryKey(scope, new URL(href))));
+    boundary =
+      scope === 'folder'
+        ? (url) => folderKeys(url).some((folder) => keys.has(folder))
+        : (url) => keys.has(boundaryKey(scope, url));
+  }
   if (options.withPatterns === false) return boundary;
   const patterns = createPatternFilter(settings);
   return (url) => boundary(url) && patterns(url);
+}
+
+/** The folders a URL is under, from its origin's root down to its own. */
+function folderKeys(url: URL): string[] {
+  const { origin, pathname } = url;
+  const folders: string[] = [];
+  for (let end = pathname.indexOf('/'); end >= 0; end = pathname.indexOf('/', end + 1))
+    folders.push(origin + pathname.slice(0, end + 1));
+  return folders;
+}
+
+/**
+ * The fewest start URLs that draw the same boundary: the first of each host,
+ * site or folder. What workers and the store writer are sent, so a list of a
+ * million URLs on one site costs them one URL, not a million.
+ */
+export function scopeRoots(scope: ScopeMode, startUrls: readonly string[]): string[] {
+  if (scope === 'all') return startUrls.slice(0, 1);
+  const roots = new Map<string, string>();
+  for (const href of startUrls) {
+    const key = boundaryKey(scope, new URL(href));
+    if (!roots.has(key)) roots.set(key, href);
+  }
+  return [...roots.values()];
 }
 
 /** The include and exclude patterns alone, for callers that have checked the boundary. */

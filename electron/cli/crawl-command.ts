@@ -194,16 +194,14 @@ function report(db: Db, summary: JobSummary, json: boolean): number {
     throw new UserError(`job ${summary.jobId} failed: ${summary.error ?? 'unknown error'}`);
   }
   // When every start URL failed to fetch, the crawl did not really happen.
-  const starts = new JobStore(db).startUrlOutcomes(summary.jobId);
-  const unreachable = starts.every((start) => start.error !== null) ? starts[0] : undefined;
+  const unreachable = new JobStore(db).unreachableStart(summary.jobId);
   if (json) {
     const { jobId, pages, failed, seconds, pagesPerSecond, workers } = summary;
     process.stdout.write(
       `${JSON.stringify({ jobId, pages, failed, seconds, pagesPerSecond, workers })}\n`,
     );
   }
-  if (unreachable)
-    throw new UserError(`cannot reach ${unreachable.url}: ${unreachable.error ?? ''}`);
+  if (unreachable) throw new UserError(`cannot reach ${unreachable.url}: ${unreachable.error}`);
   if (!json) {
     process.stderr.write(
       `job ${summary.jobId} ${summary.status}: ${summary.pages} pages, ${summary.failed} failed` +

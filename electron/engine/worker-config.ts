@@ -1,13 +1,16 @@
 import type { JobSettings } from '../../shared/job-settings';
-import type { ScopeSettings } from '../../shared/scope';
+import { scopeRoots, type ScopeSettings } from '../../shared/scope';
 import type { WorkerConfig } from '../../shared/worker-protocol';
 
 const HEARTBEAT_MS = 1000;
 
-/** The scope part of a job's settings: what workers and main test URLs against. */
+/**
+ * The scope part of a job's settings: what workers and main test URLs
+ * against, with only the start URLs that draw its boundary.
+ */
 export function scopeOf(settings: JobSettings): ScopeSettings {
   const { scope, startUrls, include, exclude } = settings;
-  return { scope, startUrls, include, exclude };
+  return { scope, startUrls: scopeRoots(scope, startUrls), include, exclude };
 }
 
 /** What a worker process is told about a job (the `configure` message). */

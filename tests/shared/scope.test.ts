@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createScope, type ScopeMode } from '../../shared/scope';
+import { createScope, scopeRoots, type ScopeMode } from '../../shared/scope';
 
 const inScope = (
   scope: ScopeMode,
@@ -45,5 +45,62 @@ describe('createScope', () => {
     });
     expect(scope(new URL('http://127.0.0.1:9090/'))).toBe(true);
     expect(scope(new URL('http://127.0.0.2/'))).toBe(false);
+  });
+});
+
+describe('scopeRoots (what workers are sent for a long URL list)', () => {
+  const list = [
+    'https://shop.example.com/a/1',
+    'http://shop.example.com/a/2',
+    'https://shop.example.com/b/c/3',
+    'https://blog.example.com/a/4',
+    'https://other.test/5',
+    'https://shop.example.com/a/6?x=1',
+  ];
+
+  it.each<[ScopeMode, string[]]>([
+    ['host', [list[0]!, list[3]!, list[4]!]],
+    ['site', [list[0]!, list[4]!]],
+    ['folder', [list[0]!, list[1]!, list[2]!, list[3]!, list[4]!]],
+    ['all', [list[0]!]],
+  ])('%s scope: the first URL of each boundary', (scope, roots) => {
+    expect(scopeRoots(scope, list)).toEqual(roots);
+  });
+
+  it.each<ScopeMode>(['host', 'site', 'folder', 'all'])(
+    '%s scope: the roots draw the same boundary as the whole list',
+    (scope) => {
+      const settings = { scope, include: [], exclude: [] };
+      const whole = createScope({ ...settings, startUrls: list });
+      const roots = createScope({ ...settings, startUrls: scopeRoots(scope, list) });
+      for (const link of [
+        ...list,
+        'https://shop.example.com/',
+        'https://shop.example.com/a/deeper/7',
+        'http://shop.example.com/b/c/',
+        'https://shop.example.com/b/',
+        'https://blog.example.com/b/8',
+        'https://www.example.com/a/9',
+        'https://other.test:8443/a/',
+        'https://elsewhere.test/a/1',
+      ]) {
+        expect([link, roots(new URL(link))]).toEqual([link, whole(new URL(link))]);
+      }
+    },
+  );
+
+  it("folder scope: a link is in when one of its own folders is a start URL's folder", () => {
+    const starts = ['https://big.test/item/42/', 'https://big.test/guide/intro.html'];
+    const inScope = createScope({ scope: 'folder', startUrls: starts, include: [], exclude: [] });
+    for (const [link, expected] of [
+      ['https://big.test/item/42/reviews?page=2', true],
+      ['https://big.test/guide/deeper/part', true],
+      ['https://big.test/item/42', false],
+      ['https://big.test/item/420/', false],
+      ['https://big.test/item/', false],
+      ['http://big.test/item/42/', false],
+    ] as const) {
+      expect([link, inScope(new URL(link))]).toEqual([link, expected]);
+    }
   });
 });

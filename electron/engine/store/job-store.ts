@@ -80,14 +80,19 @@ export class JobStore {
       .immediate();
   }
 
-  /** Each start URL of a job with the error that failed it, if one did. */
-  startUrlOutcomes(id: number): { url: string; error: string | null }[] {
+  /**
+   * When every start URL of a job failed (the crawl did not really happen):
+   * the first, with its error. A query that stops at the first success, so
+   * a list of a million URLs costs nothing.
+   */
+  unreachableStart(id: number): { url: string; error: string } | undefined {
     return this.db
-      .prepare('SELECT url, error FROM frontier WHERE job_id = ? AND depth = 0 ORDER BY id')
-      .all(id) as {
-      url: string;
-      error: string | null;
-    }[];
+      .prepare(
+        `SELECT url, error FROM frontier WHERE job_id = @job AND depth = 0
+           AND NOT EXISTS (SELECT 1 FROM frontier WHERE job_id = @job AND depth = 0 AND error IS NULL)
+         ORDER BY id LIMIT 1`,
+      )
+      .get({ job: id }) as { url: string; error: string } | undefined;
   }
 
   /** True once the job has any URL at all (queued, done or otherwise). */
