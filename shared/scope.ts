@@ -48,7 +48,7 @@ export function createScope(
     const keys = new Set(settings.startUrls.map((href) => boundaryKey(scope, new URL(href))));
     boundary =
       scope === 'folder'
-        ? (url) => folderKeys(url).some((folder) => keys.has(folder))
+        ? (url) => underFolder(url, keys)
         : (url) => keys.has(boundaryKey(scope, url));
   }
   if (options.withPatterns === false) return boundary;
@@ -56,13 +56,12 @@ export function createScope(
   return (url) => boundary(url) && patterns(url);
 }
 
-/** The folders a URL is under, from its origin's root down to its own. */
-function folderKeys(url: URL): string[] {
+/** Whether one of the folders a URL is under, from its origin's root down, is in `folders`. */
+function underFolder(url: URL, folders: ReadonlySet<string>): boolean {
   const { origin, pathname } = url;
-  const folders: string[] = [];
   for (let end = pathname.indexOf('/'); end >= 0; end = pathname.indexOf('/', end + 1))
-    folders.push(origin + pathname.slice(0, end + 1));
-  return folders;
+    if (folders.has(origin + pathname.slice(0, end + 1))) return true;
+  return false;
 }
 
 /**

@@ -5,9 +5,10 @@ import { ResultsClient } from '../engine/results/results-client';
 import { openDatabase } from '../engine/store/database';
 import { CrawlerHost } from '../serve/crawler-host';
 import { ExportRuns } from '../engine/export/export-runs';
+import type { Logger } from '../engine/logger';
 import { exportDownload } from '../serve/export-download';
 import { ensureRendererBuild } from '../serve/renderer-build';
-import { startServeHost, type ServeHost } from '../serve/serve-host';
+import { startServeHost } from '../serve/serve-host';
 import { DB_OPTION_HELP, databasePath, wholeNumber } from './options';
 
 interface ServeOptions {
@@ -48,9 +49,9 @@ async function serve(options: ServeOptions): Promise<void> {
     exportJob: async (request) => exportDownload(request),
     exports,
   });
-  let host: ServeHost;
+  // Closed however serving ends: the results thread would keep the process alive.
   try {
-    host = await startServeHost({
+    const host = await startServeHost({
       api,
       exports,
       staticDir,
@@ -59,18 +60,21 @@ async function serve(options: ServeOptions): Promise<void> {
       port: options.port,
       logger: log,
     });
-  } catch (error) {
-    // Nothing was served: close what was opened, or the results thread keeps the process alive.
+    // The URL (with its token) is the one line on stdout: scripts and tests read it.
+    process.stdout.write(`${host.url}\n`);
+    if (options.open) openInBrowser(host.url);
+    await untilStopped(api, log);
+    await host.close();
+  } finally {
     await results.close();
     db.close();
-    throw error;
   }
-  // The URL (with its token) is the one line on stdout: scripts and tests read it.
-  process.stdout.write(`${host.url}\n`);
-  if (options.open) openInBrowser(host.url);
+}
 
+/** Resolves once a first Ctrl-C (or SIGTERM) has stopped the running jobs; a second forces. */
+function untilStopped(api: CrawlerHost, log: Logger): Promise<void> {
   let interrupts = 0;
-  await new Promise<void>((resolve) => {
+  return new Promise<void>((resolve) => {
     const onSignal = (signal: NodeJS.Signals) => {
       interrupts++;
       const force = interrupts > 1;
@@ -87,9 +91,6 @@ async function serve(options: ServeOptions): Promise<void> {
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
   });
-  await host.close();
-  await results.close();
-  db.close();
 }
 
 function openInBrowser(url: string): void {

@@ -151,7 +151,7 @@ export class CrawlJob {
       {
         size: this.settings.workers,
         stallMs: this.settings.workerStallMs,
-        config: workerConfigFor(this.settings),
+        config: workerConfigFor(this.settings, this.scope),
       },
       {
         onResults: (results, pid) => this.store(results, pid),

@@ -13,8 +13,14 @@ export function scopeOf(settings: JobSettings): ScopeSettings {
   return { scope, startUrls: scopeRoots(scope, startUrls), include, exclude };
 }
 
-/** What a worker process is told about a job (the `configure` message). */
-export function workerConfigFor(settings: JobSettings): WorkerConfig {
+/**
+ * What a worker process is told about a job (the `configure` message);
+ * `scope` when the caller has it already (scopeOf walks every start URL).
+ */
+export function workerConfigFor(
+  settings: JobSettings,
+  scope: ScopeSettings = scopeOf(settings),
+): WorkerConfig {
   return {
     concurrency: settings.concurrency,
     userAgent: settings.userAgent,
@@ -31,7 +37,7 @@ export function workerConfigFor(settings: JobSettings): WorkerConfig {
     maxBodyBytes: settings.maxBodyBytes,
     maxDecodedBytes: settings.maxDecodedBytes,
     maxRedirects: settings.maxRedirects,
-    scope: scopeOf(settings),
+    scope,
     askBeforeRedirects: true,
     urls: {
       stripTrackingParams: settings.stripTrackingParams,

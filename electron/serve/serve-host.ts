@@ -66,9 +66,11 @@ function listenError(error: NodeJS.ErrnoException, host: string, port: number): 
 export async function startServeHost(options: ServeHostOptions): Promise<ServeHost> {
   const server = http.createServer();
   await new Promise<void>((resolve, reject) => {
-    server.once('error', (error) => reject(listenError(error, options.host, options.port)));
+    const onError = (error: NodeJS.ErrnoException) =>
+      reject(listenError(error, options.host, options.port));
+    server.once('error', onError);
     server.listen(options.port, options.host, () => {
-      server.removeAllListeners('error');
+      server.off('error', onError);
       resolve();
     });
   });

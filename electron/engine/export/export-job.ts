@@ -70,12 +70,13 @@ export async function exportJob(
   try {
     await writeFormat();
   } catch (error) {
-    const notWritten = 'file' in target && isSystemError(error);
-    if ('file' in target && (signal?.aborted || notWritten))
-      await removePartialFiles([...files, ...created]);
-    if (notWritten && !signal?.aborted) {
-      const { path, message } = error as NodeJS.ErrnoException;
-      throw new UserError(`cannot write ${path ?? target.file}: ${message}`, { cause: error });
+    if ('file' in target) {
+      const notWritten = !signal?.aborted && isSystemError(error);
+      if (signal?.aborted || notWritten) await removePartialFiles([...files, ...created]);
+      if (notWritten) {
+        const { path, message } = error as NodeJS.ErrnoException;
+        throw new UserError(`cannot write ${path ?? target.file}: ${message}`, { cause: error });
+      }
     }
     throw error;
   }
