@@ -11,6 +11,7 @@ export const jobStartSchema = jobSettingsSchema.extend({
 
 const jobId = z.number().int().min(1);
 const workers = z.number().int().min(1).max(MAX_WORKERS);
+const poolSize = z.strictObject({ workers: workers.optional() }).optional();
 
 /**
  * The arguments of each request method, checked where a request enters a
@@ -23,7 +24,8 @@ export const CRAWLER_REQUEST_SCHEMAS = {
   listJobs: z.tuple([]),
   startJob: z.tuple([z.record(z.string(), z.unknown())]),
   stopJob: z.tuple([jobId, z.strictObject({ force: z.boolean().optional() }).optional()]),
-  resumeJob: z.tuple([jobId, z.strictObject({ workers: workers.optional() }).optional()]),
+  resumeJob: z.tuple([jobId, poolSize]),
+  rerunJob: z.tuple([jobId, poolSize]),
   resizePool: z.tuple([jobId, workers]),
   exportJob: z.tuple([exportRequestSchema]),
   cancelExport: z.tuple([z.number().int().min(1)]),

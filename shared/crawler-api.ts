@@ -1,5 +1,5 @@
 import type { ExtractedValue } from './extraction';
-import type { JobSettings, JobSettingsInput } from './job-settings';
+import type { JobSettingsInput, StoredJobSettings } from './job-settings';
 import type { JobStatus, ProgressSnapshot } from './progress';
 import type { ExportFormat, ExportProgress, ExportRequest, ResultsRequests } from './results';
 
@@ -65,6 +65,11 @@ export interface CrawlerRequests extends ResultsRequests {
   stopJob(jobId: number, options?: { force?: boolean }): Promise<void>;
   /** Continues a stopped or interrupted job, optionally with another pool size. */
   resumeJob(jobId: number, options?: { workers?: number }): Promise<JobInfo>;
+  /**
+   * Starts a new job with an earlier job's settings and start URLs (the host
+   * reads them: a list can be too long to send), optionally with another pool size.
+   */
+  rerunJob(jobId: number, options?: { workers?: number }): Promise<JobInfo>;
   /** Grows or shrinks the worker pool of a running job. */
   resizePool(jobId: number, workers: number): Promise<void>;
   /**
@@ -112,7 +117,10 @@ export interface JobInfo {
   /** The host of the first start URL. */
   name: string;
   status: JobStatus;
-  settings: JobSettings;
+  /** Every setting but the start URLs: a list job can have a million. */
+  settings: StoredJobSettings;
+  firstStartUrl: string;
+  startUrlCount: number;
   createdAt: number;
   startedAt: number | null;
   finishedAt: number | null;
@@ -134,6 +142,7 @@ export const CRAWLER_API_CHANNELS = {
   startJob: 'trawl:start-job',
   stopJob: 'trawl:stop-job',
   resumeJob: 'trawl:resume-job',
+  rerunJob: 'trawl:rerun-job',
   resizePool: 'trawl:resize-pool',
   exportJob: 'trawl:export-job',
   cancelExport: 'trawl:cancel-export',

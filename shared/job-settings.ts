@@ -157,6 +157,13 @@ export const jobSettingsSchema = z.object({
 export type JobSettings = z.infer<typeof jobSettingsSchema>;
 export type JobSettingsInput = z.input<typeof jobSettingsSchema>;
 
+/**
+ * What a job's row holds: every setting but the start URLs, which have a
+ * table of their own (a list job can have a million).
+ */
+export const storedJobSettingsSchema = jobSettingsSchema.omit({ startUrls: true });
+export type StoredJobSettings = z.infer<typeof storedJobSettingsSchema>;
+
 /** Turns a zod error into one line a person can act on (the first few problems). */
 export function describeSchemaError(error: z.ZodError, most = 3): string {
   const lines = error.issues.slice(0, most).map((issue) => {

@@ -18,7 +18,10 @@ async function listJobs(options: { db?: string; json?: boolean }): Promise<void>
         finishedAt: iso(job.finishedAt),
       };
       if (options.json) {
-        process.stdout.write(`${JSON.stringify({ ...row, name: job.name, failed: job.failed })}\n`);
+        const { name, failed, firstStartUrl, startUrlCount } = job;
+        process.stdout.write(
+          `${JSON.stringify({ ...row, name, failed, firstStartUrl, startUrlCount })}\n`,
+        );
       } else {
         process.stdout.write(
           `${String(job.id).padStart(4)}  ${job.status.padEnd(9)} ${String(job.pages).padStart(8)} pages  ` +

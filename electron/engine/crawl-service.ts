@@ -2,6 +2,7 @@ import { availableParallelism } from 'node:os';
 import {
   describeSchemaError,
   jobSettingsSchema,
+  storedJobSettingsSchema,
   type JobSettings,
   type JobSettingsInput,
 } from '../../shared/job-settings';
@@ -58,12 +59,12 @@ export class CrawlService {
    */
   resume(jobId: number, overrides: ResumeOverrides = {}): CrawlJob {
     if (this.running.has(jobId)) throw new UserError(`job ${jobId} is already running`);
-    const record = this.jobs.get(jobId);
-    const parsed = jobSettingsSchema.safeParse({ ...record.settings, ...definedOnly(overrides) });
+    const { startUrls, ...stored } = this.jobs.settings(jobId);
+    const parsed = storedJobSettingsSchema.safeParse({ ...stored, ...definedOnly(overrides) });
     if (!parsed.success) {
       throw new UserError(`invalid job settings: ${describeSchemaError(parsed.error)}`);
     }
-    return this.launch(jobId, parsed.data);
+    return this.launch(jobId, { ...parsed.data, startUrls });
   }
 
   /**
@@ -71,7 +72,7 @@ export class CrawlService {
    * with any setting overridden, e.g. the pool size.
    */
   rerun(jobId: number, overrides: Partial<JobSettingsInput> = {}): CrawlJob {
-    return this.start({ ...this.jobs.get(jobId).settings, ...definedOnly(overrides) });
+    return this.start({ ...this.jobs.settings(jobId), ...definedOnly(overrides) });
   }
 
   get(jobId: number): CrawlJob | undefined {

@@ -88,6 +88,12 @@ export class CrawlerHost implements CrawlerApi {
     return this.info(this.store.get(jobId));
   }
 
+  async rerunJob(jobId: number, options: { workers?: number } = {}): Promise<JobInfo> {
+    const job = this.service.rerun(jobId, { workers: options.workers });
+    this.watch(job);
+    return this.info(this.store.get(job.id));
+  }
+
   async resizePool(jobId: number, workers: number): Promise<void> {
     this.running(jobId).resize(workers);
   }

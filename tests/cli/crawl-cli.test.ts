@@ -57,7 +57,13 @@ describe('trawl crawl', () => {
     const jobs = await runCli(['jobs', '--db', env.dbFile, '--json']);
     expect(jobs.code).toBe(0);
     const job = JSON.parse(jobs.stdout.trim());
-    expect(job).toMatchObject({ id: 1, status: 'finished', pages: site.reachable.length });
+    expect(job).toMatchObject({
+      id: 1,
+      status: 'finished',
+      pages: site.reachable.length,
+      firstStartUrl: `${site.origin}/`,
+      startUrlCount: 1,
+    });
     expect(new Date(job.startedAt).getTime()).toBeLessThanOrEqual(
       new Date(job.finishedAt).getTime(),
     );

@@ -11,9 +11,9 @@ const env = processEnv();
 let site: FixtureSite;
 const requests: { path: string; headers: http.IncomingHttpHeaders }[] = [];
 
-async function exportedUrls(): Promise<string[]> {
+async function exportedUrls(jobId = 1): Promise<string[]> {
   const out = env.file('pages.ndjson');
-  const result = await runCli(['export', '1', '--db', env.dbFile, '--out', out]);
+  const result = await runCli(['export', String(jobId), '--db', env.dbFile, '--out', out]);
   expect(result.code).toBe(0);
   return readFileSync(out, 'utf8')
     .trim()
@@ -31,7 +31,7 @@ beforeEach(async () => {
 });
 
 describe('trawl crawl settings', () => {
-  it('--list fetches exactly the listed URLs and follows nothing', async () => {
+  it('--list fetches exactly the listed URLs and follows nothing; --rerun fetches them again', async () => {
     const list = env.file('urls.txt');
     writeFileSync(
       list,
@@ -48,11 +48,17 @@ describe('trawl crawl settings', () => {
       '--json',
     ]);
     expect(result.code).toBe(0);
-    expect(await exportedUrls()).toEqual([
-      `${site.origin}/missing`,
-      `${site.origin}/p/3`,
-      `${site.origin}/p/7`,
-    ]);
+    const listed = [`${site.origin}/missing`, `${site.origin}/p/3`, `${site.origin}/p/7`];
+    expect(await exportedUrls()).toEqual(listed);
+    const jobs = await runCli(['jobs', '--db', env.dbFile, '--json']);
+    expect(JSON.parse(jobs.stdout)).toMatchObject({
+      firstStartUrl: `${site.origin}/p/3`,
+      startUrlCount: 3,
+    });
+
+    const again = await runCli(['crawl', '--rerun', '1', '--db', env.dbFile, '--json']);
+    expect(JSON.parse(again.stdout)).toMatchObject({ jobId: 2, pages: 3, failed: 0 });
+    expect(await exportedUrls(2)).toEqual(listed);
   });
 
   it('--rerun crawls again as a new job with the same settings, flags overriding them', async () => {

@@ -61,11 +61,13 @@ const jobStatus = () =>
   readDb(
     (db) => (db.prepare('SELECT status FROM jobs WHERE id = 1').get() as { status: string }).status,
   );
-const storedUrls = () =>
-  readDb((db) =>
-    (
-      db.prepare('SELECT url FROM pages WHERE job_id = 1 ORDER BY url').all() as { url: string }[]
-    ).map((row) => row.url),
+const storedUrls = (jobId = 1) =>
+  readDb(
+    (db) =>
+      db
+        .prepare('SELECT url FROM pages WHERE job_id = ? ORDER BY url')
+        .pluck()
+        .all(jobId) as string[],
   );
 
 async function counter(name: string): Promise<number> {
@@ -223,6 +225,18 @@ describe('the UI in Chromium against trawl serve', { timeout: 180_000 }, () => {
       .getByText(`Downloaded trawl-job-1.csv (${stored.length.toLocaleString('en-US')} rows)`)
       .waitFor();
     await dialog.getByRole('button', { name: 'Close' }).click();
+  });
+
+  it('runs the job again from the jobs list: a new job that stores the same pages', async () => {
+    await page.getByRole('button', { name: 'Jobs', exact: true }).click();
+    await expect.poll(() => page.getByTestId('job-start').innerText()).toBe(`${site.origin}/`);
+    await page.getByRole('button', { name: 'Run job 1 again with the same settings' }).click();
+    await page.getByRole('heading', { name: /^Job 2: / }).waitFor();
+    await expect
+      .poll(() => page.getByTestId('job-status').innerText(), { timeout: 120_000 })
+      .toBe('finished');
+    expect(storedUrls(2)).toEqual([...site.reachable].sort());
+    expect(await counter('pages-done')).toBe(site.reachable.length);
   });
 });
 

@@ -206,6 +206,39 @@ describe('schema migrations', () => {
     db.close();
   });
 
+  it("a version 6 database moves each job's start URLs to their own table, in order (migration 7)", () => {
+    const file = temp.file('v6.sqlite');
+    const raw = databaseAt(file, 6);
+    const list = ['http://127.0.0.1:9/c', 'http://127.0.0.1:9/a', 'http://127.0.0.1:9/b'];
+    const job = raw.prepare(
+      `INSERT INTO jobs (id, name, status, settings, created_at) VALUES (?, 'old', 'stopped', ?, 1)`,
+    );
+    job.run(1, JSON.stringify({ startUrls: list, mode: 'list', workers: 3, maxPages: 7 }));
+    job.run(2, '{"startUrls": ["http://127.0.0.1:9/"');
+    job.run(3, '{"startUrls": [], "workers": 1}');
+    raw.close();
+
+    const db = openDatabase(file, { mustExist: true });
+    const jobs = new JobStore(db);
+    expect(jobs.get(1)).toMatchObject({
+      firstStartUrl: list[0],
+      startUrlCount: 3,
+      settings: { mode: 'list', workers: 3, maxPages: 7 },
+    });
+    expect(jobs.settings(1)).toMatchObject({ startUrls: list, mode: 'list', workers: 3 });
+    // The row no longer carries the list.
+    expect(db.prepare('SELECT settings FROM jobs WHERE id = 1').pluck().get()).toBe(
+      '{"mode":"list","workers":3,"maxPages":7}',
+    );
+    // A row whose settings were not JSON is kept as it was and named when read.
+    expect(() => jobs.get(2)).toThrow('job 2 has unreadable settings: not JSON');
+    expect(db.prepare('SELECT settings FROM jobs WHERE id = 2').pluck().get()).toBe(
+      '{"startUrls": ["http://127.0.0.1:9/"',
+    );
+    expect(() => jobs.get(3)).toThrow('job 3 has unreadable settings: no start URLs');
+    db.close();
+  });
+
   it('an old database opened read-only gets a clear error and is left as it was', () => {
     const file = temp.file('old-ro.sqlite');
     const raw = databaseAt(file, 1);

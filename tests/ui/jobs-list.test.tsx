@@ -2,7 +2,7 @@
 import { cleanup, render, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { CrawlerApi, JobInfo, JobStartInput } from '../../shared/crawler-api';
+import type { CrawlerApi, JobInfo } from '../../shared/crawler-api';
 import { HostError } from '../../renderer/src/api/ws-client';
 import { JobsList } from '../../renderer/src/jobs/jobs-list';
 import { createAppStore } from '../../renderer/src/store/app-store';
@@ -11,22 +11,24 @@ import { jobSettingsSchema } from '../../shared/job-settings';
 
 /** The jobs list's actions, over a host that keeps its jobs in an array. */
 
-const settings = jobSettingsSchema.parse({
+const { startUrls: _, ...settings } = jobSettingsSchema.parse({
   startUrls: ['https://example.com/'],
   workers: 2,
   include: ['/docs/'],
 });
 let jobs: JobInfo[];
-let started: JobStartInput[];
+let reran: number[];
 
 beforeEach(() => {
-  started = [];
+  reran = [];
   jobs = [
     {
       id: 1,
       name: 'example.com',
       status: 'finished',
       settings,
+      firstStartUrl: 'https://example.com/',
+      startUrlCount: 1200,
       createdAt: 0,
       startedAt: 0,
       finishedAt: 1000,
@@ -43,8 +45,8 @@ afterEach(() => {
 function renderList() {
   const api = {
     listJobs: async () => jobs,
-    startJob: async (input: JobStartInput) => {
-      started.push(input);
+    rerunJob: async (id: number) => {
+      reran.push(id);
       const job = { ...jobs[0]!, id: jobs.length + 1, status: 'running' as const };
       jobs = [job, ...jobs];
       return job;
@@ -70,14 +72,18 @@ function renderList() {
 }
 
 describe('jobs list', () => {
-  it('runs a job again with its settings, renames it, and deletes it after asking', async () => {
+  it('shows what a job crawls, runs it again, renames it, and deletes it after asking', async () => {
     const user = userEvent.setup();
     const store = renderList();
-    await user.click(
-      await screen.findByRole('button', { name: 'Run job 1 again with the same settings' }),
+    expect((await screen.findByTestId('job-start')).textContent).toBe(
+      'https://example.com/ and 1,199 more',
     );
-    expect(started).toEqual([settings]);
-    expect(store.getState()).toMatchObject({ view: 'dashboard' });
+    await user.click(
+      screen.getByRole('button', { name: 'Run job 1 again with the same settings' }),
+    );
+    // The host re-reads the settings and start URLs; the page sends only the job.
+    expect(reran).toEqual([1]);
+    expect(store.getState()).toMatchObject({ view: 'dashboard', selectedJobId: 2 });
 
     vi.spyOn(window, 'prompt').mockReturnValue('  docs crawl ');
     await user.click(screen.getByRole('button', { name: 'Rename job 1' }));

@@ -94,7 +94,7 @@ export async function exportJob(
         return;
       }
       case 'sitemap': {
-        const baseUrl = options.sitemapBaseUrl ?? new URL(job.settings.startUrls[0]!).origin;
+        const baseUrl = options.sitemapBaseUrl ?? new URL(job.firstStartUrl).origin;
         const written = await writeSitemap(
           db,
           job.id,

@@ -1,6 +1,8 @@
+import type { z } from 'zod';
 import {
-  jobSettingsSchema,
   describeSchemaError,
+  jobSettingsSchema,
+  storedJobSettingsSchema,
   type JobSettings,
 } from '../../../shared/job-settings';
 import type { JobInfo } from '../../../shared/crawler-api';
@@ -16,6 +18,8 @@ interface JobRow {
   name: string;
   status: JobStatus;
   settings: string;
+  first_start_url: string | null;
+  start_url_count: number;
   created_at: number;
   started_at: number | null;
   finished_at: number | null;
@@ -23,6 +27,8 @@ interface JobRow {
   failed: number;
   runner_pid: number | null;
 }
+
+const startUrlsSchema = jobSettingsSchema.shape.startUrls;
 
 /** True while a process with this pid exists. */
 function isAlive(pid: number | null): boolean {
@@ -38,17 +44,27 @@ function isAlive(pid: number | null): boolean {
 export class JobStore {
   constructor(private readonly db: Db) {}
 
+  /** Stores a new job; its start URLs go to their own row, one a line. */
   create(settings: JobSettings): JobRecord {
-    const now = Date.now();
-    const name = new URL(settings.startUrls[0]!).host;
-    const { lastInsertRowid } = this.db
-      .prepare('INSERT INTO jobs (name, status, settings, created_at) VALUES (?, ?, ?, ?)')
-      .run(name, 'queued', JSON.stringify(settings), now);
-    return this.get(Number(lastInsertRowid));
+    const { startUrls, ...stored } = settings;
+    const first = startUrls[0]!;
+    const id = this.db.transaction(() => {
+      const { lastInsertRowid } = this.db
+        .prepare(
+          `INSERT INTO jobs (name, status, settings, first_start_url, start_url_count, created_at)
+           VALUES (?, 'queued', ?, ?, ?, ?)`,
+        )
+        .run(new URL(first).host, JSON.stringify(stored), first, startUrls.length, Date.now());
+      this.db
+        .prepare('INSERT INTO job_start_urls (job_id, urls) VALUES (?, ?)')
+        .run(lastInsertRowid, startUrls.join('\n'));
+      return Number(lastInsertRowid);
+    })();
+    return this.get(id);
   }
 
   get(id: number): JobRecord {
-    const row = this.db.prepare('SELECT * FROM jobs WHERE id = ?').get(id) as JobRow | undefined;
+    const row = this.db.prepare(`SELECT * FROM jobs WHERE id = ?`).get(id) as JobRow | undefined;
     if (!row) throw new UserError(`no job with id ${id}`);
     return toRecord(row);
   }
@@ -57,11 +73,22 @@ export class JobStore {
     return (this.db.prepare('SELECT * FROM jobs ORDER BY id').all() as JobRow[]).map(toRecord);
   }
 
+  /** Everything the job runs with: its stored settings and every start URL. */
+  settings(id: number): JobSettings {
+    const { settings } = this.get(id);
+    const urls = this.db
+      .prepare('SELECT urls FROM job_start_urls WHERE job_id = ?')
+      .pluck()
+      .get(id) as string | undefined;
+    return { ...settings, startUrls: readable(id, startUrlsSchema, urls?.split('\n') ?? []) };
+  }
+
   /**
-   * Claims the job for this process, with the settings it runs with now.
-   * Refuses a job that another live process is crawling.
+   * Claims the job for this process, with the settings it runs with now
+   * (its start URLs never change). Refuses a job that another live process
+   * is crawling.
    */
-  markStarted(id: number, settings: JobSettings): void {
+  markStarted(id: number, { startUrls: _, ...stored }: JobSettings): void {
     this.db
       .transaction(() => {
         const row = this.db.prepare('SELECT status, runner_pid FROM jobs WHERE id = ?').get(id) as
@@ -75,7 +102,7 @@ export class JobStore {
             `UPDATE jobs SET status = 'running', started_at = coalesce(started_at, ?), finished_at = NULL,
                settings = ?, runner_pid = ? WHERE id = ?`,
           )
-          .run(Date.now(), JSON.stringify(settings), process.pid, id);
+          .run(Date.now(), JSON.stringify(stored), process.pid, id);
       })
       .immediate();
   }
@@ -108,22 +135,36 @@ export class JobStore {
 }
 
 function toRecord(row: JobRow): JobRecord {
-  const parsed = jobSettingsSchema.safeParse(JSON.parse(row.settings));
-  if (!parsed.success) {
-    throw new UserError(
-      `job ${row.id} has unreadable settings: ${describeSchemaError(parsed.error)}`,
-    );
+  let settings: unknown;
+  try {
+    settings = JSON.parse(row.settings);
+  } catch {
+    throw unreadable(row.id, 'not JSON');
   }
+  if (row.first_start_url === null) throw unreadable(row.id, 'no start URLs');
   return {
     id: row.id,
     name: row.name,
     // A job marked running whose process is gone was killed or crashed.
     status: row.status === 'running' && !isAlive(row.runner_pid) ? 'interrupted' : row.status,
-    settings: parsed.data,
+    settings: readable(row.id, storedJobSettingsSchema, settings),
+    firstStartUrl: readable(row.id, startUrlsSchema.element, row.first_start_url),
+    startUrlCount: row.start_url_count,
     createdAt: row.created_at,
     startedAt: row.started_at,
     finishedAt: row.finished_at,
     pages: row.pages,
     failed: row.failed,
   };
+}
+
+/** A stored value checked against its schema: a file edited by hand gets a clear error. */
+function readable<T>(id: number, schema: z.ZodType<T>, value: unknown): T {
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) throw unreadable(id, describeSchemaError(parsed.error));
+  return parsed.data;
+}
+
+function unreadable(id: number, why: string): UserError {
+  return new UserError(`job ${id} has unreadable settings: ${why}`);
 }

@@ -236,4 +236,32 @@ export const migrations: readonly string[] = [
   `
   DROP TRIGGER pages_fts_insert;
   `,
+
+  // 7 (engine issue): a job's start URLs out of its settings JSON. A list
+  // job kept every URL there (33 MB for a million): each read of the job
+  // parsed them all again, and each batch's counter update rewrote the whole
+  // row. They are one text of their own now (a row per URL cost a million
+  // inserts when a list job starts), and the jobs row keeps the first and the
+  // count for the lists. A row whose settings are not readable JSON is left
+  // as it was; reading that job reports it.
+  `
+  CREATE TABLE job_start_urls (
+    job_id INTEGER PRIMARY KEY REFERENCES jobs(id) ON DELETE CASCADE,
+    -- one URL a line, in the order they were given
+    urls TEXT NOT NULL
+  );
+  ALTER TABLE jobs ADD COLUMN first_start_url TEXT;
+  ALTER TABLE jobs ADD COLUMN start_url_count INTEGER NOT NULL DEFAULT 0;
+  INSERT INTO job_start_urls (job_id, urls)
+    SELECT id, (SELECT group_concat(value, char(10) ORDER BY key)
+                FROM json_each(jobs.settings, '$.startUrls'))
+    FROM jobs
+    WHERE json_valid(settings) AND json_type(settings, '$.startUrls') = 'array'
+      AND json_array_length(settings, '$.startUrls') > 0;
+  UPDATE jobs SET
+    first_start_url = settings ->> '$.startUrls[0]',
+    start_url_count = json_array_length(settings, '$.startUrls'),
+    settings = json_remove(settings, '$.startUrls')
+  WHERE id IN (SELECT job_id FROM job_start_urls);
+  `,
 ];

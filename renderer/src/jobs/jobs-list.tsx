@@ -90,7 +90,13 @@ function JobRow(props: {
   return (
     <tr data-testid="job-row">
       <th scope="row">{job.id}</th>
-      <td>{job.name}</td>
+      <td>
+        {job.name}
+        <div className="hint" data-testid="job-start">
+          {job.firstStartUrl}
+          {job.startUrlCount > 1 && ` and ${formatCount(job.startUrlCount - 1)} more`}
+        </div>
+      </td>
       <td>
         <span className={`badge status-${props.live ?? job.status}`}>
           {props.live ?? job.status}
@@ -117,7 +123,7 @@ function JobRow(props: {
         </button>
         <button
           type="button"
-          onClick={() => void rerunJob(job)}
+          onClick={() => void rerunJob(job.id)}
           aria-label={`Run job ${job.id} again with the same settings`}
         >
           Run again

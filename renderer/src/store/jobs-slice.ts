@@ -16,8 +16,8 @@ export interface JobsSlice {
   stopJob(jobId: number, force: boolean): Promise<void>;
   resumeJob(jobId: number, workers?: number): Promise<void>;
   resizePool(jobId: number, workers: number): Promise<void>;
-  /** A new job with the settings of an earlier one; shows its dashboard. */
-  rerunJob(job: JobInfo): Promise<void>;
+  /** A new job with the settings and start URLs of an earlier one; shows its dashboard. */
+  rerunJob(jobId: number): Promise<void>;
   renameJob(jobId: number, name: string): Promise<void>;
   deleteJob(jobId: number): Promise<void>;
 }
@@ -32,6 +32,12 @@ export const createJobsSlice: SliceCreator<JobsSlice> = (api) => (set, get) => {
       set({ actionError: errorMessage(error) });
     }
     await get().refreshJobs();
+  };
+  /** Lists a job the host just started (new or re-run) first and shows its dashboard. */
+  const show = (job: JobInfo) => {
+    set((state) => ({ jobs: [job, ...state.jobs.filter((other) => other.id !== job.id)] }));
+    get().navigate('dashboard', job.id);
+    return job;
   };
   let refreshing: Promise<void> | null = null;
 
@@ -54,12 +60,7 @@ export const createJobsSlice: SliceCreator<JobsSlice> = (api) => (set, get) => {
       })();
       return refreshing;
     },
-    async startJob(input) {
-      const job = await api.startJob(input);
-      set((state) => ({ jobs: [job, ...state.jobs.filter((other) => other.id !== job.id)] }));
-      get().navigate('dashboard', job.id);
-      return job;
-    },
+    startJob: async (input) => show(await api.startJob(input)),
     stopJob: (jobId, force) => act(() => api.stopJob(jobId, { force })),
     resumeJob: (jobId, workers) =>
       act(async () => {
@@ -67,7 +68,7 @@ export const createJobsSlice: SliceCreator<JobsSlice> = (api) => (set, get) => {
         get().navigate('dashboard', jobId);
       }),
     resizePool: (jobId, workers) => act(() => api.resizePool(jobId, workers)),
-    rerunJob: (job) => act(() => get().startJob(job.settings)),
+    rerunJob: (jobId) => act(async () => show(await api.rerunJob(jobId))),
     renameJob: (jobId, name) => act(() => api.renameJob(jobId, name)),
     deleteJob: (jobId) => act(() => api.deleteJob(jobId)),
   };
