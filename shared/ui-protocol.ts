@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { ExportUpdate } from './crawler-api';
 import type { ProgressSnapshot } from './progress';
+import { MAX_URL_LIST_BYTES } from './url-list';
 
 /**
  * The `trawl serve` WebSocket: the browser calls `CrawlerRequests` methods
@@ -32,5 +33,8 @@ export type ServerMessage =
 
 /** The WebSocket's path on the serve host. */
 export const UI_SOCKET_PATH = '/api/socket';
-/** Largest request frame the host accepts (job settings with a long pasted URL list). */
-export const MAX_CLIENT_MESSAGE_BYTES = 16 * 1024 * 1024;
+/**
+ * Largest request frame the host accepts: job settings with the largest URL
+ * list, each URL quoted (a quarter more for short URLs), and the other settings.
+ */
+export const MAX_CLIENT_MESSAGE_BYTES = MAX_URL_LIST_BYTES * 1.25;

@@ -1,8 +1,6 @@
 import { readFileSync, statSync } from 'node:fs';
+import { urlListFileProblem } from '../../shared/url-list';
 import { UserError } from './user-error';
-
-/** Largest URL list imported: about a million URLs. */
-export const MAX_URL_LIST_BYTES = 64 * 1024 * 1024;
 
 /**
  * Reads a URL list file (one URL per line, `#` comments) as UTF-8 text. A
@@ -14,16 +12,14 @@ export function readUrlListFile(path: string): string {
   try {
     const stats = statSync(path);
     if (!stats.isFile()) throw new UserError(`${path} is not a file`);
-    if (stats.size > MAX_URL_LIST_BYTES) {
-      throw new UserError(
-        `${path} is ${Math.ceil(stats.size / 1048576)} MB; a URL list may be at most ${MAX_URL_LIST_BYTES / 1048576} MB`,
-      );
-    }
+    const tooLarge = urlListFileProblem(path, stats.size);
+    if (tooLarge) throw new UserError(tooLarge);
     bytes = readFileSync(path);
   } catch (error) {
     if (error instanceof UserError) throw error;
     throw new UserError(`cannot read ${path}: ${(error as Error).message}`);
   }
-  if (bytes.includes(0)) throw new UserError(`${path} is not a text file of URLs`);
+  const binary = urlListFileProblem(path, bytes.length, bytes);
+  if (binary) throw new UserError(binary);
   return new TextDecoder('utf-8').decode(bytes);
 }

@@ -1,5 +1,5 @@
 // @vitest-environment jsdom
-import { act, cleanup, render, screen } from '@testing-library/react';
+import { act, cleanup, render, screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { CrawlerApi, JobInfo, JobStartInput } from '../../shared/crawler-api';
@@ -15,6 +15,16 @@ import { createAppStore } from '../../renderer/src/store/app-store';
 import { AppContext } from '../../renderer/src/store/store-context';
 
 const form = (patch: Partial<CrawlForm>): CrawlForm => ({ ...defaultCrawlForm(4), ...patch });
+
+// jsdom's Blob lacks arrayBuffer(), which every browser has: read it the older way.
+Blob.prototype.arrayBuffer ??= function (this: Blob) {
+  return new Promise<ArrayBuffer>((resolve, reject) => {
+    const reader = new FileReader();
+    reader.onload = () => resolve(reader.result as ArrayBuffer);
+    reader.onerror = () => reject(reader.error);
+    reader.readAsArrayBuffer(this);
+  });
+};
 
 describe('reading the New crawl form', () => {
   it('turns a valid form into job settings', () => {
@@ -202,6 +212,28 @@ describe('the New crawl screen', () => {
     expect(started).toMatchObject([
       { mode: 'list', startUrls: ['https://example.com/a', 'https://example.com/b'] },
     ]);
+  });
+
+  it('imports a URL list file in the browser, and names a binary or too large one', async () => {
+    // The file dialog's "All files" lets any file through.
+    const user = userEvent.setup({ applyAccept: false });
+    renderForm();
+    const importer = screen.getByLabelText('Import URL list…');
+    const urls = screen.getByLabelText('Start URLs');
+    await user.upload(importer, new File([new Uint8Array([0x50, 0x4b, 0, 4])], 'sheet.xlsx'));
+    await screen.findByText('sheet.xlsx is not a text file of URLs');
+    expect(urls.getAttribute('aria-invalid')).toBe('true');
+    const huge = new File([new Uint8Array(65 * 1048576).fill(0x61)], 'huge.txt');
+    await user.upload(importer, huge);
+    await screen.findByText('huge.txt is 65 MB; a URL list may be at most 64 MB');
+    expect(urls).toHaveProperty('value', '');
+
+    await user.upload(importer, new File(['https://example.com/a\nhttps://例え.jp/b\n'], 'u.txt'));
+    await waitFor(() =>
+      expect(urls).toHaveProperty('value', 'https://example.com/a\nhttps://例え.jp/b\n'),
+    );
+    expect(urls.getAttribute('aria-invalid')).toBe('false');
+    expect(screen.getByLabelText('Mode')).toHaveProperty('value', 'list');
   });
 
   it("shows the host's refusal", async () => {

@@ -137,6 +137,26 @@ describe('trawl serve: WebSocket access', () => {
     }
   });
 
+  it('takes a request as large as a long URL list (20 MB), and checks it', async () => {
+    const socket = await openSocket({ origin: env.serve.origin, cookie: cookie() });
+    if (typeof socket === 'number') throw new Error(`socket refused with ${socket}`);
+    try {
+      const startUrls = Array.from(
+        { length: 400_000 },
+        (_, i) => `http://127.0.0.1:9/products/garden/item-${i}?ref=list`,
+      );
+      startUrls.push('javascript:alert(1)');
+      const args = [{ startUrls, mode: 'list' }];
+      expect(JSON.stringify(args).length).toBeGreaterThan(20 * 1048576);
+      expect(await call(socket, 1, 'startJob', args)).toMatchObject({
+        ok: false,
+        error: { message: expect.stringContaining('"javascript:alert(1)" is not an absolute') },
+      });
+    } finally {
+      socket.close();
+    }
+  });
+
   it('closes the socket on a message that is not a request', async () => {
     const socket = await openSocket({ origin: env.serve.origin, cookie: cookie() });
     if (typeof socket === 'number') throw new Error(`socket refused with ${socket}`);

@@ -5,7 +5,12 @@ import {
   type CrawlerRequestMethod,
 } from '../../../shared/crawler-api';
 import type { ProgressSnapshot } from '../../../shared/progress';
-import { UI_SOCKET_PATH, type ServerMessage, type WireError } from '../../../shared/ui-protocol';
+import {
+  MAX_CLIENT_MESSAGE_BYTES,
+  UI_SOCKET_PATH,
+  type ServerMessage,
+  type WireError,
+} from '../../../shared/ui-protocol';
 
 export type ConnectionStatus = 'connecting' | 'open' | 'closed';
 
@@ -18,6 +23,8 @@ export class HostError extends Error {
 }
 
 const RECONNECT_DELAYS_MS = [500, 1000, 2000, 5000];
+const encoder = new TextEncoder();
+const megabytes = (bytes: number) => Math.ceil(bytes / 1048576);
 
 /**
  * `CrawlerApi` over the `trawl serve` WebSocket, for a page opened in a
@@ -81,8 +88,21 @@ export function createWebSocketApi(
   const call = (method: CrawlerRequestMethod, args: unknown[]) =>
     new Promise<unknown>((resolve, reject) => {
       const seq = nextSeq++;
-      inFlight.set(seq, { resolve, reject });
       const frame = JSON.stringify({ type: 'request', seq, method, args });
+      // The host would close the socket on a larger frame; say why here instead.
+      const size = encoder.encode(frame).length;
+      if (size > MAX_CLIENT_MESSAGE_BYTES) {
+        reject(
+          new HostError({
+            name: 'UserError',
+            message:
+              `this request is ${megabytes(size)} MB; the host takes at most ` +
+              `${megabytes(MAX_CLIENT_MESSAGE_BYTES)} MB at once: split the URL list into several crawls`,
+          }),
+        );
+        return;
+      }
+      inFlight.set(seq, { resolve, reject });
       if (socket.readyState === WebSocket.OPEN) socket.send(frame);
       else outbox.push(frame);
     });

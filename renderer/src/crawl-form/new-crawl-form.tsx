@@ -8,6 +8,7 @@ import {
 } from 'react';
 import { CRAWL_MODES } from '../../../shared/job-settings';
 import { SCOPE_MODES } from '../../../shared/scope';
+import { MAX_URL_LIST_BYTES, urlListFileProblem } from '../../../shared/url-list';
 import { errorMessage } from '../store/error-message';
 import { useApp } from '../store/store-context';
 import {
@@ -79,8 +80,14 @@ export function NewCrawlForm({ coreCount }: { coreCount: number }) {
     const file = event.target.files?.[0];
     event.target.value = '';
     if (file === undefined) return;
-    const text = await file.text();
-    update({ ...form, startUrls: text, mode: 'list' });
+    // The same checks as the desktop app's File → Import URL List….
+    const bytes =
+      file.size > MAX_URL_LIST_BYTES ? undefined : new Uint8Array(await file.arrayBuffer());
+    const problem = urlListFileProblem(file.name, file.size, bytes);
+    setErrors(({ startUrls: _, ...others }) =>
+      problem ? { ...others, startUrls: problem } : others,
+    );
+    if (!problem) update({ ...form, startUrls: new TextDecoder().decode(bytes), mode: 'list' });
   };
 
   // What every field of the form reads and writes.
