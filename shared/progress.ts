@@ -45,6 +45,8 @@ export interface JobSummary {
   pages: number;
   failed: number;
   blocked: number;
+  /** URLs fetched or failed in this run (a resumed job's earlier pages not counted). */
+  crawled: number;
   seconds: number;
   pagesPerSecond: number;
   workers: number;

@@ -151,7 +151,7 @@ async function crawl(urls: string[], options: CrawlOptions): Promise<number> {
           ? service.rerun(options.rerun, input)
           : service.start(input);
     const summary = await runInTerminal(job);
-    return report(db, summary, options.json === true);
+    return report(db, summary, { json: options.json === true, resumed: resuming });
   });
 }
 
@@ -189,26 +189,30 @@ async function runInTerminal(job: CrawlJob): Promise<JobSummary> {
   }
 }
 
-function report(db: Db, summary: JobSummary, json: boolean): number {
-  if (summary.status === 'failed') {
-    throw new UserError(`job ${summary.jobId} failed: ${summary.error ?? 'unknown error'}`);
+function report(db: Db, summary: JobSummary, how: { json: boolean; resumed: boolean }): number {
+  const { jobId, status, pages, failed, blocked, seconds, pagesPerSecond, workers } = summary;
+  if (status === 'failed') {
+    throw new UserError(`job ${jobId} failed: ${summary.error ?? 'unknown error'}`);
   }
+  const jobs = new JobStore(db);
   // When every start URL failed to fetch, the crawl did not really happen.
-  const unreachable = new JobStore(db).unreachableStart(summary.jobId);
-  if (json) {
-    const { jobId, pages, failed, seconds, pagesPerSecond, workers } = summary;
+  const unreachable = jobs.unreachableStart(jobId);
+  if (how.json) {
     process.stdout.write(
       `${JSON.stringify({ jobId, pages, failed, seconds, pagesPerSecond, workers })}\n`,
     );
   }
   if (unreachable) throw new UserError(`cannot reach ${unreachable.url}: ${unreachable.error}`);
-  if (!json) {
-    process.stderr.write(
-      `job ${summary.jobId} ${summary.status}: ${summary.pages} pages, ${summary.failed} failed` +
-        (summary.blocked > 0 ? `, ${summary.blocked} blocked by robots.txt` : '') +
-        ` in ${formatDuration(summary.seconds * 1000)} ` +
-        `(${summary.pagesPerSecond} pages/s, ${summary.workers} workers)\n`,
-    );
+  if (how.json) return 0;
+  const counts =
+    `${pages} pages, ${failed} failed` + (blocked > 0 ? `, ${blocked} blocked by robots.txt` : '');
+  let line = `job ${jobId} ${status}: ${counts} in ${formatDuration(seconds * 1000)} (${pagesPerSecond} pages/s, ${workers} workers)`;
+  // A resume that found nothing to do: say why, and what would.
+  if (how.resumed && status === 'finished' && summary.crawled === 0) {
+    line = jobs.hasQueued(jobId)
+      ? `job ${jobId} finished: its page limit is reached (${counts}); resume it with a higher --max-pages to crawl more`
+      : `job ${jobId} finished: nothing was left to crawl (${counts}); --rerun ${jobId} crawls it again as a new job`;
   }
+  process.stderr.write(`${line}\n`);
   return 0;
 }

@@ -384,6 +384,7 @@ export class CrawlJob {
       pages: this.frontier.pages,
       failed: this.frontier.failed,
       blocked: this.frontier.blocked,
+      crawled,
       seconds: Math.round(seconds * 100) / 100,
       pagesPerSecond: seconds > 0 ? Math.round((crawled / seconds) * 10) / 10 : 0,
       workers: this.pool.size,

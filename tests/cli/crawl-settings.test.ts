@@ -83,6 +83,34 @@ describe('trawl crawl settings', () => {
     expect(refused.stderr).toMatch(/give start URLs \(or --list, --config\) or --rerun, not both/);
   });
 
+  it('--resume of a finished job says why nothing was crawled; a higher --max-pages continues it', async () => {
+    const db = ['--db', env.dbFile];
+    const first = await runCli([
+      'crawl',
+      `${site.origin}/`,
+      ...db,
+      '--workers',
+      '1',
+      '--max-pages',
+      '3',
+    ]);
+    expect(first.code).toBe(0);
+    const limited = await runCli(['crawl', '--resume', '1', ...db]);
+    expect(limited.code).toBe(0);
+    expect(limited.stderr).toBe(
+      'job 1 finished: its page limit is reached (3 pages, 0 failed); resume it with a higher --max-pages to crawl more\n',
+    );
+    const more = await runCli(['crawl', '--resume', '1', ...db, '--max-pages', '1000', '--json']);
+    expect(JSON.parse(more.stdout)).toMatchObject({ pages: site.reachable.length });
+    const done = await runCli(['crawl', '--resume', '1', ...db]);
+    expect(done.code).toBe(0);
+    expect(done.stderr).toMatch(
+      new RegExp(
+        `^job 1 finished: nothing was left to crawl \\(${site.reachable.length} pages, \\d+ failed\\); --rerun 1 crawls it again as a new job\n$`,
+      ),
+    );
+  });
+
   it('--per-host and --delay-ms (or --host-concurrency and --host-delay) set the host limits', async () => {
     const result = await runCli([
       ...['crawl', `${site.origin}/`, '--db', env.dbFile, '--workers', '1', '--max-pages', '3'],

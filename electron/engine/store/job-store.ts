@@ -122,6 +122,14 @@ export class JobStore {
       .get({ job: id }) as { url: string; error: string } | undefined;
   }
 
+  /** True while the job has URLs waiting to be fetched. */
+  hasQueued(id: number): boolean {
+    return (
+      this.db.prepare('SELECT 1 FROM frontier WHERE job_id = ? AND state = 0 LIMIT 1').get(id) !==
+      undefined
+    );
+  }
+
   /** True once the job has any URL at all (queued, done or otherwise). */
   hasUrls(id: number): boolean {
     return this.db.prepare('SELECT 1 FROM frontier WHERE job_id = ? LIMIT 1').get(id) !== undefined;
