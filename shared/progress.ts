@@ -1,8 +1,18 @@
 /** Live state of a job, sent to UIs as throttled snapshots (never per page). */
 
-/** `interrupted`: marked running, but the process crawling it is gone (killed, crashed). */
+/**
+ * `interrupted`: marked running, but the process crawling it is gone (killed, crashed).
+ * `deleting`: its rows are being deleted, or a deletion was cut short (deleting it again finishes).
+ */
 export type JobStatus =
-  'queued' | 'running' | 'stopping' | 'stopped' | 'finished' | 'failed' | 'interrupted';
+  | 'queued'
+  | 'running'
+  | 'stopping'
+  | 'stopped'
+  | 'finished'
+  | 'failed'
+  | 'interrupted'
+  | 'deleting';
 
 export type WorkerState = 'starting' | 'running' | 'draining' | 'dead';
 

@@ -58,11 +58,11 @@ export function registerJobsCommand(program: Command): void {
     .option('--db <file>', DB_OPTION_HELP)
     .action((jobId: number, options: { db?: string }) =>
       withDatabase(options.db ?? jobs.opts<{ db?: string }>().db, { mustExist: true }, (db) => {
-        const { reclaimed } = new JobAdmin(db).delete(jobId);
+        const outcome = new JobAdmin(db).delete(jobId);
         process.stderr.write(
-          reclaimed
+          outcome.reclaimed
             ? `job ${jobId} deleted\n`
-            : `job ${jobId} deleted; its space is reused by later jobs (another program has the file open, so it was not compacted)\n`,
+            : `job ${jobId} deleted; its space is reused by later jobs (${outcome.why}, so the file was not compacted)\n`,
         );
       }),
     );

@@ -91,11 +91,12 @@ export class JobStore {
   markStarted(id: number, { startUrls: _, ...stored }: JobSettings): void {
     this.db
       .transaction(() => {
-        const row = this.db.prepare('SELECT status, runner_pid FROM jobs WHERE id = ?').get(id) as
-          { status: JobStatus; runner_pid: number | null } | undefined;
-        if (!row) throw new UserError(`no job with id ${id}`);
+        const row = this.claimable(id);
         if (row.status === 'running' && row.runner_pid !== process.pid && isAlive(row.runner_pid)) {
           throw new UserError(`job ${id} is being crawled by process ${row.runner_pid}`);
+        }
+        if (row.status === 'deleting') {
+          throw new UserError(`job ${id} is being deleted: delete it again to finish`);
         }
         this.db
           .prepare(
@@ -105,6 +106,40 @@ export class JobStore {
           .run(Date.now(), JSON.stringify(stored), process.pid, id);
       })
       .immediate();
+  }
+
+  /**
+   * Marks the job as being deleted, so that a deletion cut short is visible
+   * and nothing resumes the job meanwhile. Refuses a job that a live process
+   * is crawling.
+   */
+  markDeleting(id: number): void {
+    this.db
+      .transaction(() => {
+        const row = this.claimable(id);
+        if (row.status === 'running' && isAlive(row.runner_pid)) {
+          throw new UserError(`job ${id} is being crawled: stop it first`);
+        }
+        this.db.prepare("UPDATE jobs SET status = 'deleting' WHERE id = ?").run(id);
+      })
+      .immediate();
+  }
+
+  /** The row's state, read (not parsed: settings may be unreadable) where a change is claimed. */
+  private claimable(id: number): { status: JobStatus; runner_pid: number | null } {
+    const row = this.db.prepare('SELECT status, runner_pid FROM jobs WHERE id = ?').get(id) as
+      { status: JobStatus; runner_pid: number | null } | undefined;
+    if (!row) throw new UserError(`no job with id ${id}`);
+    return row;
+  }
+
+  /** True while some process crawls a job of this database. */
+  crawling(): boolean {
+    const runners = this.db
+      .prepare("SELECT runner_pid FROM jobs WHERE status = 'running'")
+      .pluck()
+      .all() as (number | null)[];
+    return runners.some(isAlive);
   }
 
   /**

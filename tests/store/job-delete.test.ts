@@ -1,0 +1,125 @@
+import Database from 'better-sqlite3';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openDatabase, type Db } from '../../electron/engine/store/database';
+import { JobStore } from '../../electron/engine/store/job-store';
+import { FrontierStore } from '../../electron/engine/store-writer/frontier-store';
+import { jobSettingsSchema } from '../../shared/job-settings';
+import { runCli, startCli } from '../helpers/cli';
+import { tempDir } from '../helpers/temp-db';
+import { fetchedPage } from '../results/stored-job';
+
+let temp: ReturnType<typeof tempDir>;
+beforeEach(() => (temp = tempDir()));
+afterEach(() => temp.cleanup());
+
+const SITE = 'http://127.0.0.1:9';
+
+/** A finished job of `pages` pages with `links` links each, stored as a crawl's writer stores them. */
+function storeLargeJob(db: Db, pages: number, links: number): number {
+  const jobs = new JobStore(db);
+  const { id } = jobs.create(jobSettingsSchema.parse({ startUrls: [`${SITE}/p/0`], workers: 1 }));
+  const frontier = new FrontierStore(db, id, { maxDepth: null });
+  frontier.seed(Array.from({ length: pages }, (_, i) => `${SITE}/p/${i}`));
+  for (let tasks = frontier.lease(512); tasks.length > 0; tasks = frontier.lease(512)) {
+    frontier.write({
+      pages: tasks.map((task, n) => {
+        const outlinks = Array.from({ length: links }, (_, k) => ({
+          url: `${SITE}/p/${(n * 7 + k * 13) % pages}`,
+          text: `link ${k}`,
+          rel: null,
+          internal: true,
+        }));
+        return {
+          task,
+          page: fetchedPage(task.url, { outlinks, linkCount: links }),
+          workerPid: 4242,
+        };
+      }),
+      failures: [],
+    });
+  }
+  jobs.markEnded(id, 'finished');
+  return id;
+}
+
+/** Rows of job `id` left in the tables a deletion empties, and the file's integrity. */
+function leftOf(file: string, id: number) {
+  const db = new Database(file, { readonly: true });
+  try {
+    const count = (sql: string) => db.prepare(sql).pluck().get(id) as number;
+    return {
+      jobs: count('SELECT count(*) FROM jobs WHERE id = ?'),
+      frontier: count('SELECT count(*) FROM frontier WHERE job_id = ?'),
+      pages: count('SELECT count(*) FROM pages WHERE job_id = ?'),
+      linkTargets: count('SELECT count(*) FROM link_targets WHERE job_id = ?'),
+      links: db.prepare('SELECT count(*) FROM page_links').pluck().get(),
+      integrity: db.pragma('integrity_check', { simple: true }),
+    };
+  } finally {
+    db.close();
+  }
+}
+
+const GONE = { jobs: 0, frontier: 0, pages: 0, linkTargets: 0, links: 0, integrity: 'ok' };
+
+describe('deleting a job', () => {
+  it('lets a job crawling the same file keep writing: the lock is held a moment at a time', async () => {
+    const file = temp.file('trawl.sqlite');
+    const db = openDatabase(file);
+    storeLargeJob(db, 40_000, 40);
+    // Job 2 is being crawled by this live process, whose writer updates it after each batch.
+    const jobs = new JobStore(db);
+    const crawl = jobs.create(jobSettingsSchema.parse({ startUrls: [`${SITE}/`], workers: 1 }));
+    jobs.markStarted(crawl.id, jobs.settings(crawl.id));
+    // Stricter than a crawl's writer (5 s): one transaction for this job held the lock longer.
+    db.pragma('busy_timeout = 2000');
+    const bump = db.prepare('UPDATE jobs SET pages = pages + 1 WHERE id = ?');
+
+    const deleting = startCli(['jobs', 'delete', '1', '--db', file]);
+    let exited = false;
+    void deleting.result.then(() => (exited = true));
+    let writes = 0;
+    while (!exited) {
+      bump.run(crawl.id); // SQLITE_BUSY if the deletion kept the lock for 2 s
+      writes++;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    const end = await deleting.result;
+    expect(end.stderr).toBe(
+      'job 1 deleted; its space is reused by later jobs (a job is crawling, so the file was not compacted)\n',
+    );
+    expect(end.code).toBe(0);
+    expect(jobs.get(crawl.id)).toMatchObject({ status: 'running', pages: writes });
+    db.close();
+    expect(leftOf(file, 1)).toEqual(GONE);
+  }, 120_000);
+
+  it('cut short by a kill, leaves the job marked deleting; it cannot resume, and deleting again finishes', async () => {
+    const file = temp.file('trawl.sqlite');
+    const db = openDatabase(file);
+    storeLargeJob(db, 20_000, 20);
+    db.close();
+    const reader = new Database(file, { readonly: true });
+    const stored = reader.prepare('SELECT count(*) FROM pages').pluck();
+
+    const deleting = startCli(['jobs', 'delete', '1', '--db', file]);
+    while ((stored.get() as number) === 20_000) {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    deleting.child.kill('SIGKILL');
+    await deleting.result;
+    reader.close();
+    expect(leftOf(file, 1)).toMatchObject({ jobs: 1, integrity: 'ok' });
+
+    const listed = await runCli(['jobs', '--db', file, '--json']);
+    expect(JSON.parse(listed.stdout)).toMatchObject({ id: 1, status: 'deleting' });
+    const resumed = await runCli(['crawl', '--resume', '1', '--db', file]);
+    expect(resumed.code).toBe(1);
+    expect(resumed.stderr).toBe(
+      'trawl: error: job 1 is being deleted: delete it again to finish\n',
+    );
+    const again = await runCli(['jobs', 'delete', '1', '--db', file]);
+    expect(again.stderr).toBe('job 1 deleted\n');
+    expect(leftOf(file, 1)).toEqual(GONE);
+  }, 120_000);
+});
