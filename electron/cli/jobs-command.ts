@@ -57,13 +57,17 @@ export function registerJobsCommand(program: Command): void {
     .argument('<job-id>', 'the job', wholeNumber(1))
     .option('--db <file>', DB_OPTION_HELP)
     .action((jobId: number, options: { db?: string }) =>
-      withDatabase(options.db ?? jobs.opts<{ db?: string }>().db, { mustExist: true }, (db) => {
-        const outcome = new JobAdmin(db).delete(jobId);
-        process.stderr.write(
-          outcome.reclaimed
-            ? `job ${jobId} deleted\n`
-            : `job ${jobId} deleted; its space is reused by later jobs (${outcome.why}, so the file was not compacted)\n`,
-        );
-      }),
+      withDatabase(
+        options.db ?? jobs.opts<{ db?: string }>().db,
+        { mustExist: true },
+        async (db) => {
+          const outcome = await new JobAdmin(db).delete(jobId);
+          process.stderr.write(
+            outcome.reclaimed
+              ? `job ${jobId} deleted\n`
+              : `job ${jobId} deleted; its space is reused by later jobs (${outcome.why}, so the file was not compacted)\n`,
+          );
+        },
+      ),
     );
 }

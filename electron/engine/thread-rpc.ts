@@ -105,14 +105,15 @@ export function serveRequests(
   port: MessagePort,
   call: (method: string, args: unknown[]) => unknown,
 ): void {
-  port.on('message', (request: ThreadRequest) => {
+  port.on('message', async (request: ThreadRequest) => {
     let reply: ThreadReply;
     try {
+      // A call may answer later (a job deletion): requests that come meanwhile are served.
       reply = {
         type: 'result',
         id: request.id,
         ok: true,
-        value: call(request.method, request.args),
+        value: await call(request.method, request.args),
       };
     } catch (error) {
       const { name, message } = error as Error;

@@ -3,7 +3,7 @@ import { openDatabase } from '../../electron/engine/store/database';
 import { ResultsClient } from '../../electron/engine/results/results-client';
 import { UserError } from '../../electron/engine/user-error';
 import { tempDir } from '../helpers/temp-db';
-import { storeJob } from './stored-job';
+import { storeJob, storeLargeJob } from './stored-job';
 
 let temp: ReturnType<typeof tempDir>;
 beforeEach(() => (temp = tempDir()));
@@ -43,6 +43,29 @@ describe('results thread', () => {
     } finally {
       await client.close();
       db.close();
+    }
+  });
+
+  it('answers other requests while it deletes a large job', async () => {
+    const file = temp.file('thread.sqlite');
+    const db = openDatabase(file);
+    const large = storeLargeJob(db, 10_000, 10);
+    const small = storeJob(db, [{ url: 'http://127.0.0.1:9/', page: {} }]);
+    db.close();
+    const client = new ResultsClient(file, () => undefined);
+    try {
+      const answered: string[] = [];
+      const deleted = client.deleteJob(large).then(() => answered.push('delete'));
+      const queried = client.queryPages({ jobId: small }).then((page) => {
+        answered.push('query');
+        return page.rows.length;
+      });
+      expect(await queried).toBe(1);
+      await deleted;
+      expect(answered).toEqual(['query', 'delete']);
+      expect(await client.queryPages({ jobId: large })).toEqual({ rows: [], nextCursor: null });
+    } finally {
+      await client.close();
     }
   });
 });

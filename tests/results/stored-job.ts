@@ -103,3 +103,35 @@ export function storeJob(
   new JobStore(db).markEnded(job.id, 'finished');
   return job.id;
 }
+
+/**
+ * A finished job of `pages` pages on 127.0.0.1:9 with `links` links each,
+ * written in batches as the crawl's writer thread writes them.
+ */
+export function storeLargeJob(db: Db, pages: number, links: number): number {
+  const site = 'http://127.0.0.1:9';
+  const jobs = new JobStore(db);
+  const { id } = jobs.create(jobSettingsSchema.parse({ startUrls: [`${site}/p/0`], workers: 1 }));
+  const frontier = new FrontierStore(db, id, { maxDepth: null });
+  frontier.seed(Array.from({ length: pages }, (_, i) => `${site}/p/${i}`));
+  for (let tasks = frontier.lease(512); tasks.length > 0; tasks = frontier.lease(512)) {
+    frontier.write({
+      pages: tasks.map((task, n) => {
+        const outlinks = Array.from({ length: links }, (_, k) => ({
+          url: `${site}/p/${(n * 7 + k * 13) % pages}`,
+          text: `link ${k}`,
+          rel: null,
+          internal: true,
+        }));
+        return {
+          task,
+          page: fetchedPage(task.url, { outlinks, linkCount: links }),
+          workerPid: 4242,
+        };
+      }),
+      failures: [],
+    });
+  }
+  jobs.markEnded(id, 'finished');
+  return id;
+}

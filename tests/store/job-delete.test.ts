@@ -1,46 +1,15 @@
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openDatabase, type Db } from '../../electron/engine/store/database';
+import { openDatabase } from '../../electron/engine/store/database';
 import { JobStore } from '../../electron/engine/store/job-store';
-import { FrontierStore } from '../../electron/engine/store-writer/frontier-store';
 import { jobSettingsSchema } from '../../shared/job-settings';
 import { runCli, startCli } from '../helpers/cli';
 import { tempDir } from '../helpers/temp-db';
-import { fetchedPage } from '../results/stored-job';
+import { storeLargeJob } from '../results/stored-job';
 
 let temp: ReturnType<typeof tempDir>;
 beforeEach(() => (temp = tempDir()));
 afterEach(() => temp.cleanup());
-
-const SITE = 'http://127.0.0.1:9';
-
-/** A finished job of `pages` pages with `links` links each, stored as a crawl's writer stores them. */
-function storeLargeJob(db: Db, pages: number, links: number): number {
-  const jobs = new JobStore(db);
-  const { id } = jobs.create(jobSettingsSchema.parse({ startUrls: [`${SITE}/p/0`], workers: 1 }));
-  const frontier = new FrontierStore(db, id, { maxDepth: null });
-  frontier.seed(Array.from({ length: pages }, (_, i) => `${SITE}/p/${i}`));
-  for (let tasks = frontier.lease(512); tasks.length > 0; tasks = frontier.lease(512)) {
-    frontier.write({
-      pages: tasks.map((task, n) => {
-        const outlinks = Array.from({ length: links }, (_, k) => ({
-          url: `${SITE}/p/${(n * 7 + k * 13) % pages}`,
-          text: `link ${k}`,
-          rel: null,
-          internal: true,
-        }));
-        return {
-          task,
-          page: fetchedPage(task.url, { outlinks, linkCount: links }),
-          workerPid: 4242,
-        };
-      }),
-      failures: [],
-    });
-  }
-  jobs.markEnded(id, 'finished');
-  return id;
-}
 
 /** Rows of job `id` left in the tables a deletion empties, and the file's integrity. */
 function leftOf(file: string, id: number) {
@@ -69,7 +38,9 @@ describe('deleting a job', () => {
     storeLargeJob(db, 40_000, 40);
     // Job 2 is being crawled by this live process, whose writer updates it after each batch.
     const jobs = new JobStore(db);
-    const crawl = jobs.create(jobSettingsSchema.parse({ startUrls: [`${SITE}/`], workers: 1 }));
+    const crawl = jobs.create(
+      jobSettingsSchema.parse({ startUrls: ['http://127.0.0.1:9/'], workers: 1 }),
+    );
     jobs.markStarted(crawl.id, jobs.settings(crawl.id));
     // Stricter than a crawl's writer (5 s): one transaction for this job held the lock longer.
     db.pragma('busy_timeout = 2000');

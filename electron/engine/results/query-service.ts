@@ -47,8 +47,8 @@ export class QueryService {
       runReport: (request) => runReport(db, request),
       compareJobs: (request) => compareJobs(db, request),
       renameJob: (jobId, name) => admin.rename(jobId, name),
-      deleteJob: (jobId) => {
-        admin.delete(jobId);
+      deleteJob: async (jobId) => {
+        await admin.delete(jobId);
       },
     };
   }

@@ -1,3 +1,4 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import { UserError } from '../user-error';
 import type { Db } from './database';
 import { JobStore } from './job-store';
@@ -24,12 +25,13 @@ export class JobAdmin {
    * being crawled.
    *
    * Rows go in short transactions, and while another job is crawling the
-   * same file each is followed by a pause: one transaction for a large job
+   * same file each is followed by a pause (other requests of the thread are
+   * answered meanwhile): one transaction for a large job
    * held the write lock for longer (20 s for 60,000 pages) than a crawl's
    * writer waits for it (5 s), so the crawl failed. The job is marked
    * `deleting` first, so a deletion cut short shows and can be finished.
    */
-  delete(id: number): { reclaimed: true } | { reclaimed: false; why: string } {
+  async delete(id: number): Promise<{ reclaimed: true } | { reclaimed: false; why: string }> {
     this.jobs.markDeleting(id);
     for (const [table, key, rows] of DELETE_CHUNKS) {
       const chunk = this.db.prepare(
@@ -37,7 +39,8 @@ export class JobAdmin {
            AND ${key} IN (SELECT ${key} FROM ${table} WHERE job_id = @job LIMIT ${rows})`,
       );
       while (chunk.run({ job: id }).changes > 0) {
-        if (this.jobs.crawling()) pause(WRITER_TURN_MS);
+        // Between chunks the thread answers other requests (the results screens).
+        await delay(this.jobs.crawling() ? WRITER_TURN_MS : 0);
       }
     }
     this.db.prepare('DELETE FROM jobs WHERE id = ?').run(id);
@@ -71,5 +74,3 @@ const DELETE_CHUNKS = [
 
 /** Longer than SQLite's longest wait between retries (100 ms): a waiting writer gets its turn. */
 const WRITER_TURN_MS = 120;
-
-const pause = (ms: number) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
