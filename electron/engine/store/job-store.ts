@@ -7,6 +7,7 @@ import {
 } from '../../../shared/job-settings';
 import type { JobInfo } from '../../../shared/crawler-api';
 import type { JobStatus } from '../../../shared/progress';
+import { URL_STATE } from '../store-writer/frontier-store';
 import { UserError } from '../user-error';
 import type { Db } from './database';
 
@@ -64,7 +65,7 @@ export class JobStore {
   }
 
   get(id: number): JobRecord {
-    const row = this.db.prepare(`SELECT * FROM jobs WHERE id = ?`).get(id) as JobRow | undefined;
+    const row = this.db.prepare('SELECT * FROM jobs WHERE id = ?').get(id) as JobRow | undefined;
     if (!row) throw new UserError(`no job with id ${id}`);
     return toRecord(row);
   }
@@ -125,14 +126,6 @@ export class JobStore {
       .immediate();
   }
 
-  /** The row's state, read (not parsed: settings may be unreadable) where a change is claimed. */
-  private claimable(id: number): { status: JobStatus; runner_pid: number | null } {
-    const row = this.db.prepare('SELECT status, runner_pid FROM jobs WHERE id = ?').get(id) as
-      { status: JobStatus; runner_pid: number | null } | undefined;
-    if (!row) throw new UserError(`no job with id ${id}`);
-    return row;
-  }
-
   /** True while some process crawls a job of this database. */
   crawling(): boolean {
     const runners = this.db
@@ -160,8 +153,9 @@ export class JobStore {
   /** True while the job has URLs waiting to be fetched. */
   hasQueued(id: number): boolean {
     return (
-      this.db.prepare('SELECT 1 FROM frontier WHERE job_id = ? AND state = 0 LIMIT 1').get(id) !==
-      undefined
+      this.db
+        .prepare(`SELECT 1 FROM frontier WHERE job_id = ? AND state = ${URL_STATE.queued} LIMIT 1`)
+        .get(id) !== undefined
     );
   }
 
@@ -174,6 +168,14 @@ export class JobStore {
     this.db
       .prepare('UPDATE jobs SET status = ?, finished_at = ?, runner_pid = NULL WHERE id = ?')
       .run(status, Date.now(), id);
+  }
+
+  /** The row's state, read (not parsed: settings may be unreadable) where a change is claimed. */
+  private claimable(id: number): { status: JobStatus; runner_pid: number | null } {
+    const row = this.db.prepare('SELECT status, runner_pid FROM jobs WHERE id = ?').get(id) as
+      { status: JobStatus; runner_pid: number | null } | undefined;
+    if (!row) throw new UserError(`no job with id ${id}`);
+    return row;
   }
 }
 
