@@ -65,7 +65,7 @@ describe('deleting a job', () => {
     expect(leftOf(file, 1)).toEqual(GONE);
   }, 120_000);
 
-  it('cut short by a kill, leaves the job marked deleting; it cannot resume, and deleting again finishes', async () => {
+  it('cut short by a kill, leaves the job marked deleting; it cannot resume or export, and deleting again finishes', async () => {
     const file = temp.file('trawl.sqlite');
     const db = openDatabase(file);
     storeLargeJob(db, 20_000, 20);
@@ -89,6 +89,9 @@ describe('deleting a job', () => {
     expect(resumed.stderr).toBe(
       'trawl: error: job 1 is being deleted: delete it again to finish\n',
     );
+    const exported = await runCli(['export', '1', '--db', file]);
+    expect(exported.stderr).toBe('trawl: error: job 1 is being deleted\n');
+    expect(exported.stdout).toBe('');
     const again = await runCli(['jobs', 'delete', '1', '--db', file]);
     expect(again.stderr).toBe('job 1 deleted\n');
     expect(leftOf(file, 1)).toEqual(GONE);
