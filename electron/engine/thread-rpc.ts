@@ -108,7 +108,9 @@ export function serveRequests(
   port.on('message', async (request: ThreadRequest) => {
     let reply: ThreadReply;
     try {
-      // A call may answer later (a job deletion): requests that come meanwhile are served.
+      // A call may answer later (a job deletion): requests that come meanwhile
+      // are served. A synchronous call (every store writer method) runs whole
+      // before the next request is read, so their order holds.
       reply = {
         type: 'result',
         id: request.id,
