@@ -106,7 +106,7 @@ describe('link storage (interned link targets)', () => {
     expect(env.db.pragma('foreign_key_check')).toEqual([]);
   });
 
-  it('targets belong to their job: deleting a job removes its links and targets, another job keeps the same URLs', () => {
+  it('targets belong to their job: deleting a job removes its links and targets, another job keeps the same URLs', async () => {
     const [kept, deleted] = [newJob(), newJob()];
     for (const jobId of [kept, deleted]) {
       const store = new FrontierStore(env.db, jobId, { maxDepth: null });
@@ -116,7 +116,7 @@ describe('link storage (interned link targets)', () => {
     }
     expect(targets(deleted)).toEqual([`${O}/a`, `${O}/b`]);
 
-    new JobAdmin(env.db).delete(deleted);
+    await new JobAdmin(env.db).delete(deleted);
 
     expect(targets(deleted)).toEqual([]);
     expect(links(deleted)).toEqual([]);
