@@ -117,9 +117,14 @@ export interface JobInfo {
   /** The host of the first start URL. */
   name: string;
   status: JobStatus;
-  /** Every setting but the start URLs: a list job can have a million. */
-  settings: StoredJobSettings;
-  firstStartUrl: string;
+  /** Every setting but the start URLs (a list job can have a million); null if unreadable. */
+  settings: StoredJobSettings | null;
+  /**
+   * Why the stored settings cannot be read (a file edited by hand, or written
+   * by a newer Trawl), else null. Such a job can be browsed and deleted, not run.
+   */
+  problem: string | null;
+  firstStartUrl: string | null;
   startUrlCount: number;
   createdAt: number;
   startedAt: number | null;

@@ -18,14 +18,14 @@ async function listJobs(options: { db?: string; json?: boolean }): Promise<void>
         finishedAt: iso(job.finishedAt),
       };
       if (options.json) {
-        const { name, failed, firstStartUrl, startUrlCount } = job;
+        const { name, failed, firstStartUrl, startUrlCount, problem } = job;
         process.stdout.write(
-          `${JSON.stringify({ ...row, name, failed, firstStartUrl, startUrlCount })}\n`,
+          `${JSON.stringify({ ...row, name, failed, firstStartUrl, startUrlCount, problem })}\n`,
         );
       } else {
         process.stdout.write(
           `${String(job.id).padStart(4)}  ${job.status.padEnd(9)} ${String(job.pages).padStart(8)} pages  ` +
-            `${row.startedAt ?? '-'}  ${job.name}\n`,
+            `${row.startedAt ?? '-'}  ${job.name}${job.problem ? ` (${job.problem})` : ''}\n`,
         );
       }
     }

@@ -219,6 +219,54 @@ describe('trawl errors', () => {
     );
   });
 
+  it('lists, browses and deletes a job whose settings are unreadable, and refuses to run it', async () => {
+    const site = await env.site({ pages: 3 });
+    for (let run = 0; run < 2; run++) {
+      await runCli(['crawl', `${site.origin}/`, '--db', env.dbFile, '--workers', '1']);
+    }
+    // Edited by hand (or written by a newer Trawl): job 1's settings no longer validate.
+    const other = openDatabase(env.dbFile);
+    other.prepare(`UPDATE jobs SET settings = '{"workers": "many"}' WHERE id = 1`).run();
+    other.close();
+    const db = ['--db', env.dbFile];
+
+    const listed = await runCli(['jobs', ...db, '--json']);
+    expect(listed.code).toBe(0);
+    expect(
+      listed.stdout
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line)),
+    ).toMatchObject([
+      {
+        id: 1,
+        pages: site.reachable.length,
+        problem: 'unreadable settings: workers: Invalid input: expected number, received string',
+      },
+      { id: 2, pages: site.reachable.length, problem: null },
+    ]);
+    const text = await runCli(['jobs', ...db]);
+    expect(text.stdout).toMatch(/^ {3}1 .*127\.0\.0\.1:\d+ \(unreadable settings: workers: .*\)$/m);
+    for (const args of [
+      ['crawl', '--resume', '1'],
+      ['crawl', '--rerun', '1'],
+      ['export', '1'],
+    ]) {
+      const refused = await runCli([...args, ...db]);
+      expect(refused.stderr).toBe(
+        'trawl: error: job 1 has unreadable settings: workers: Invalid input: expected number, received string\n',
+      );
+      expect(refused.code).toBe(1);
+    }
+    // Its pages are still there to export as a table.
+    const csv = await runCli(['export', '1', '--format', 'csv', ...db]);
+    expect(csv.code).toBe(0);
+    expect(csv.stdout.trim().split('\n')).toHaveLength(site.reachable.length + 1);
+    expect((await runCli(['jobs', 'delete', '1', ...db])).code).toBe(0);
+    const left = await runCli(['jobs', ...db, '--json']);
+    expect(JSON.parse(left.stdout)).toMatchObject({ id: 2 });
+  });
+
   it('says so when another program keeps the database locked, and changes nothing', async () => {
     const site = await env.site({ pages: 2 });
     await runCli(['crawl', `${site.origin}/`, '--db', env.dbFile, '--workers', '1']);

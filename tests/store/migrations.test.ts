@@ -230,12 +230,13 @@ describe('schema migrations', () => {
     expect(db.prepare('SELECT settings FROM jobs WHERE id = 1').pluck().get()).toBe(
       '{"mode":"list","workers":3,"maxPages":7}',
     );
-    // A row whose settings were not JSON is kept as it was and named when read.
-    expect(() => jobs.get(2)).toThrow('job 2 has unreadable settings: not JSON');
+    // A row whose settings were not JSON is kept as it was, listed with the problem, and not run.
+    expect(jobs.get(2)).toMatchObject({ settings: null, problem: 'unreadable settings: not JSON' });
+    expect(() => jobs.settings(2)).toThrow('job 2 has unreadable settings: not JSON');
     expect(db.prepare('SELECT settings FROM jobs WHERE id = 2').pluck().get()).toBe(
       '{"startUrls": ["http://127.0.0.1:9/"',
     );
-    expect(() => jobs.get(3)).toThrow('job 3 has unreadable settings: no start URLs');
+    expect(jobs.get(3)).toMatchObject({ problem: 'unreadable settings: no start URLs' });
     db.close();
   });
 

@@ -27,6 +27,7 @@ beforeEach(() => {
       name: 'example.com',
       status: 'finished',
       settings,
+      problem: null,
       firstStartUrl: 'https://example.com/',
       startUrlCount: 1200,
       createdAt: 0,
@@ -95,6 +96,15 @@ describe('jobs list', () => {
     confirm.mockReturnValue(true);
     await user.click(screen.getByRole('button', { name: 'Delete job 1' }));
     expect(jobs.map((job) => job.id)).not.toContain(1);
+  });
+
+  it('shows why a job cannot be run, in place of its start URL', async () => {
+    jobs[0] = { ...jobs[0]!, settings: null, problem: 'unreadable settings: not JSON' };
+    renderList();
+    expect((await screen.findByTestId('job-problem')).textContent).toBe(
+      'unreadable settings: not JSON',
+    );
+    expect(screen.queryByTestId('job-start')).toBeNull();
   });
 
   it("shows the host's refusal to delete a running job", async () => {

@@ -3,7 +3,7 @@ import { lstat, rm } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import type { Writable } from 'node:stream';
 import type { Db } from '../store/database';
-import { JobStore } from '../store/job-store';
+import { JobStore, settingsOf, type JobRecord } from '../store/job-store';
 import { iteratePages } from '../store/page-reader';
 import { UserError } from '../user-error';
 import type { ExportProgress, ExportRequest } from '../../../shared/results';
@@ -96,7 +96,7 @@ export async function exportJob(
         return;
       }
       case 'sitemap': {
-        const baseUrl = options.sitemapBaseUrl ?? new URL(job.firstStartUrl).origin;
+        const baseUrl = options.sitemapBaseUrl ?? siteOrigin(job);
         const written = await writeSitemap(
           db,
           job.id,
@@ -113,7 +113,7 @@ export async function exportJob(
         const records: Iterable<unknown> =
           request.report || request.filters || request.columns
             ? exportTable(db, request).rows
-            : iteratePages(db, job.id, job.settings.extract);
+            : iteratePages(db, job.id, settingsOf(job).extract);
         const lines =
           request.format === 'json'
             ? jsonArrayLines(counted(records, tick))
@@ -153,4 +153,13 @@ async function removePartialFiles(files: string[]): Promise<void> {
       if ((await lstat(file).catch(() => null))?.isFile()) await rm(file, { force: true });
     }),
   );
+}
+
+/** Where a split sitemap's files are served unless told: the job's site. */
+function siteOrigin(job: JobRecord): string {
+  const start = job.firstStartUrl;
+  if (start === null || !URL.canParse(start)) {
+    throw new UserError(`job ${job.id} has no readable start URL to serve a sitemap from`);
+  }
+  return new URL(start).origin;
 }

@@ -1,9 +1,9 @@
-import type { z } from 'zod';
 import {
   describeSchemaError,
   jobSettingsSchema,
   storedJobSettingsSchema,
   type JobSettings,
+  type StoredJobSettings,
 } from '../../../shared/job-settings';
 import type { JobInfo } from '../../../shared/crawler-api';
 import type { JobStatus } from '../../../shared/progress';
@@ -76,12 +76,18 @@ export class JobStore {
 
   /** Everything the job runs with: its stored settings and every start URL. */
   settings(id: number): JobSettings {
-    const { settings } = this.get(id);
+    const settings = settingsOf(this.get(id));
     const urls = this.db
       .prepare('SELECT urls FROM job_start_urls WHERE job_id = ?')
       .pluck()
       .get(id) as string | undefined;
-    return { ...settings, startUrls: readable(id, startUrlsSchema, urls?.split('\n') ?? []) };
+    const startUrls = startUrlsSchema.safeParse(urls?.split('\n') ?? []);
+    if (!startUrls.success) {
+      throw new UserError(
+        `job ${id} has unreadable settings: ${describeSchemaError(startUrls.error)}`,
+      );
+    }
+    return { ...settings, startUrls: startUrls.data };
   }
 
   /**
@@ -180,20 +186,13 @@ export class JobStore {
 }
 
 function toRecord(row: JobRow): JobRecord {
-  let settings: unknown;
-  try {
-    settings = JSON.parse(row.settings);
-  } catch {
-    throw unreadable(row.id, 'not JSON');
-  }
-  if (row.first_start_url === null) throw unreadable(row.id, 'no start URLs');
   return {
     id: row.id,
     name: row.name,
     // A job marked running whose process is gone was killed or crashed.
     status: row.status === 'running' && !isAlive(row.runner_pid) ? 'interrupted' : row.status,
-    settings: readable(row.id, storedJobSettingsSchema, settings),
-    firstStartUrl: readable(row.id, startUrlsSchema.element, row.first_start_url),
+    ...readSettings(row),
+    firstStartUrl: row.first_start_url,
     startUrlCount: row.start_url_count,
     createdAt: row.created_at,
     startedAt: row.started_at,
@@ -203,13 +202,28 @@ function toRecord(row: JobRow): JobRecord {
   };
 }
 
-/** A stored value checked against its schema: a file edited by hand gets a clear error. */
-function readable<T>(id: number, schema: z.ZodType<T>, value: unknown): T {
-  const parsed = schema.safeParse(value);
-  if (!parsed.success) throw unreadable(id, describeSchemaError(parsed.error));
-  return parsed.data;
+/**
+ * The row's settings, or why they cannot be read (a file edited by hand, or
+ * written by a newer Trawl): such a job is still listed, browsed and deleted.
+ */
+function readSettings(
+  row: JobRow,
+): { settings: StoredJobSettings; problem: null } | { settings: null; problem: string } {
+  const unreadable = (why: string) => ({ settings: null, problem: `unreadable settings: ${why}` });
+  let json: unknown;
+  try {
+    json = JSON.parse(row.settings);
+  } catch {
+    return unreadable('not JSON');
+  }
+  if (row.first_start_url === null) return unreadable('no start URLs');
+  const parsed = storedJobSettingsSchema.safeParse(json);
+  if (!parsed.success) return unreadable(describeSchemaError(parsed.error));
+  return { settings: parsed.data, problem: null };
 }
 
-function unreadable(id: number, why: string): UserError {
-  return new UserError(`job ${id} has unreadable settings: ${why}`);
+/** A job's settings, for what needs them (running, exporting): a clear error if unreadable. */
+export function settingsOf(job: JobRecord): StoredJobSettings {
+  if (job.settings === null) throw new UserError(`job ${job.id} has ${job.problem}`);
+  return job.settings;
 }

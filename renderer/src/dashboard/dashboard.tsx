@@ -17,7 +17,9 @@ export function Dashboard({ job, coreCount }: { job: JobInfo; coreCount: number 
   const status = snapshot?.status ?? job.status;
   const activeWorkers =
     snapshot?.workers.filter((worker) => worker.state === 'starting' || worker.state === 'running')
-      .length ?? job.settings.workers;
+      .length ??
+    job.settings?.workers ??
+    1;
 
   return (
     <section className="dashboard" aria-labelledby="dashboard-title">

@@ -92,10 +92,16 @@ function JobRow(props: {
       <th scope="row">{job.id}</th>
       <td>
         {job.name}
-        <div className="hint" data-testid="job-start">
-          {job.firstStartUrl}
-          {job.startUrlCount > 1 && ` and ${formatCount(job.startUrlCount - 1)} more`}
-        </div>
+        {job.problem === null ? (
+          <div className="hint" data-testid="job-start">
+            {job.firstStartUrl}
+            {job.startUrlCount > 1 && ` and ${formatCount(job.startUrlCount - 1)} more`}
+          </div>
+        ) : (
+          <div className="error" data-testid="job-problem">
+            {job.problem}
+          </div>
+        )}
       </td>
       <td>
         <span className={`badge status-${props.live ?? job.status}`}>
