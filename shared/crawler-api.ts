@@ -124,6 +124,7 @@ export interface JobInfo {
    * by a newer Trawl), else null. Such a job can be browsed and deleted, not run.
    */
   problem: string | null;
+  /** Null only for a job stored without start URLs (its `problem` says so). */
   firstStartUrl: string | null;
   startUrlCount: number;
   createdAt: number;
