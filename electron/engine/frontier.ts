@@ -3,12 +3,12 @@ import type { CrawlTask, FetchedPage, RedirectHop } from '../../shared/worker-pr
 import type { Db } from './store/database';
 import {
   frontierCounts,
-  URL_STATE,
   type ResultBatch,
   type StoredFailure,
   type StoredPage,
 } from './store-writer/frontier-store';
 import type { StoreWriter } from './store-writer/store-writer';
+import { URL_STATE } from './store/url-state';
 
 export interface FrontierOptions {
   /** URLs leased from SQLite into memory at a time. */

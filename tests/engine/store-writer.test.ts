@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../../electron/engine/store/database';
+import { JobStore } from '../../electron/engine/store/job-store';
+import { StoreWriter } from '../../electron/engine/store-writer/store-writer';
+import { jobSettingsSchema } from '../../shared/job-settings';
 import { waitFor } from '../helpers/processes';
 import { engineEnv } from './engine-env';
 
@@ -39,6 +42,49 @@ describe('the store writer thread', () => {
     expect([first!.status, second!.status]).toEqual(['finished', 'finished']);
     expect(storedUrls(first!.jobId)).toEqual([...site.reachable].sort());
     expect(storedUrls(second!.jobId)).toEqual([...other.reachable].sort());
+  });
+
+  it('seeds a long URL list while another job of the file keeps writing', async () => {
+    const jobs = new JobStore(env.db);
+    const settings = (urls: string[]) => jobSettingsSchema.parse({ startUrls: urls, workers: 1 });
+    // Job 1 is being crawled by this live process, whose writer updates it after each batch.
+    const crawl = jobs.create(settings(['http://127.0.0.1:9/']));
+    jobs.markStarted(crawl.id, jobs.settings(crawl.id));
+    const list = Array.from(
+      { length: 1_000_000 },
+      (_, i) => `http://127.0.0.1:9/item/${i}?ref=${i % 7}`,
+    );
+    const listJob = jobs.create(settings(list.slice(0, 1)));
+    const writer = new StoreWriter(
+      env.db,
+      {
+        jobId: listJob.id,
+        maxDepth: 0,
+        scope: { scope: 'host', startUrls: list.slice(0, 1), include: [], exclude: [] },
+        recordExternal: false,
+      },
+      () => undefined,
+    );
+    try {
+      // Stricter than a crawl's writer (5 s): seeding this list in one transaction held the lock longer.
+      env.db.pragma('busy_timeout = 2000');
+      let seeded = false;
+      const seeding = writer.seed(list).finally(() => (seeded = true));
+      const bump = env.db.prepare('UPDATE jobs SET pages = pages + 1 WHERE id = ?');
+      let writes = 0;
+      while (!seeded) {
+        bump.run(crawl.id); // SQLITE_BUSY if the seed kept the lock for 2 s
+        writes++;
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      expect(await seeding).toBe(list.length);
+      expect(jobs.get(crawl.id).pages).toBe(writes);
+      expect(
+        env.db.prepare('SELECT count(*) FROM frontier WHERE job_id = ?').pluck().get(listJob.id),
+      ).toBe(list.length);
+    } finally {
+      await writer.close();
+    }
   });
 
   it('ends the job as failed when a write fails, keeps what was stored, and resumes exactly', async () => {

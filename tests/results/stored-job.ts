@@ -1,5 +1,6 @@
 import type { Db } from '../../electron/engine/store/database';
-import { FrontierStore, URL_STATE } from '../../electron/engine/store-writer/frontier-store';
+import { FrontierStore } from '../../electron/engine/store-writer/frontier-store';
+import { URL_STATE } from '../../electron/engine/store/url-state';
 import { JobStore } from '../../electron/engine/store/job-store';
 import { jobSettingsSchema, type JobSettingsInput } from '../../shared/job-settings';
 import type { FetchedPage } from '../../shared/worker-protocol';

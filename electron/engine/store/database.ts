@@ -90,9 +90,11 @@ function createFolder(folder: string): void {
  * thread; the write benchmark copies them).
  * - Checkpoint every ~40 MB of WAL instead of 4 MB: index pages that many
  *   batches dirty are copied into the database once per checkpoint.
- * - A 16 MB page cache instead of 2 MB: a page row touches about 30 indexes,
- *   and with the default cache most of those touches read the page back from
+ * - A 16 MB page cache, not SQLite's usual 2 MB: a page row touches about
+ *   30 indexes, and with 2 MB most of those touches read the page back from
  *   the WAL or the file (bench/RESULTS.md: a fifth of the writer's CPU).
+ *   better-sqlite3 is built with 16 MB as its default; set here so that
+ *   holds whatever the build.
  */
 export function tuneForWriting(db: Db): void {
   db.pragma('wal_autocheckpoint = 10000');

@@ -24,11 +24,10 @@ export class JobAdmin {
    * then gives the space back to the file system. Refuses a job that is
    * being crawled.
    *
-   * Rows go in short transactions, and while another job is crawling the
-   * same file each is followed by a pause (other requests of the thread are
-   * answered meanwhile): one transaction for a large job
-   * held the write lock for longer (20 s for 60,000 pages) than a crawl's
-   * writer waits for it (5 s), so the crawl failed. The job is marked
+   * Rows go in short transactions: one transaction for a large job held
+   * the write lock for longer (20 s for 60,000 pages) than a crawl writing
+   * to the same file waits for it (5 s), so that crawl failed; SQLite lets
+   * a waiting writer in between two transactions. The job is marked
    * `deleting` first, so a deletion cut short shows and can be finished.
    */
   async delete(id: number): Promise<{ reclaimed: true } | { reclaimed: false; why: string }> {
@@ -38,10 +37,8 @@ export class JobAdmin {
         `DELETE FROM ${table} WHERE job_id = @job
            AND ${key} IN (SELECT ${key} FROM ${table} WHERE job_id = @job LIMIT ${rows})`,
       );
-      while (chunk.run({ job: id }).changes > 0) {
-        // Between chunks the thread answers other requests (the results screens).
-        await delay(this.jobs.crawling() ? WRITER_TURN_MS : 0);
-      }
+      // Between chunks the thread answers other requests (the results screens).
+      while (chunk.run({ job: id }).changes > 0) await delay(0);
     }
     this.db.prepare('DELETE FROM jobs WHERE id = ?').run(id);
     // VACUUM copies the whole file under the write lock: a crawl would wait for all of it.
@@ -71,6 +68,3 @@ const DELETE_CHUNKS = [
   ['link_targets', 'id', 8192],
   ['external_urls', 'url', 8192],
 ] as const;
-
-/** Longer than SQLite's longest wait between retries (100 ms): a waiting writer gets its turn. */
-const WRITER_TURN_MS = 120;

@@ -7,7 +7,7 @@ import {
 } from '../../../shared/job-settings';
 import type { JobInfo } from '../../../shared/crawler-api';
 import type { JobStatus } from '../../../shared/progress';
-import { URL_STATE } from '../store-writer/frontier-store';
+import { URL_STATE } from './url-state';
 import { UserError } from '../user-error';
 import type { Db } from './database';
 
