@@ -1,11 +1,12 @@
 import Database from 'better-sqlite3';
+import { statSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../electron/engine/store/database';
 import { JobStore } from '../../electron/engine/store/job-store';
 import { jobSettingsSchema } from '../../shared/job-settings';
 import { runCli, startCli } from '../helpers/cli';
 import { tempDir } from '../helpers/temp-db';
-import { storeLargeJob } from '../results/stored-job';
+import { storeJob, storeLargeJob } from '../results/stored-job';
 
 let temp: ReturnType<typeof tempDir>;
 beforeEach(() => (temp = tempDir()));
@@ -63,6 +64,24 @@ describe('deleting a job', () => {
     expect(jobs.get(crawl.id)).toMatchObject({ status: 'running', pages: writes });
     db.close();
     expect(leftOf(file, 1)).toEqual(GONE);
+  }, 120_000);
+
+  it('compacts the file when a deletion frees a large part of it, not for a small job', async () => {
+    const file = temp.file('trawl.sqlite');
+    const db = openDatabase(file);
+    const large = storeLargeJob(db, 10_000, 10);
+    const small = storeJob(db, [{ url: 'http://127.0.0.1:9/', page: {} }]);
+    db.close();
+    const before = statSync(file).size;
+    const smallGone = await runCli(['jobs', 'delete', String(small), '--db', file]);
+    expect(smallGone.stderr).toBe(
+      `job ${small} deleted; its space is reused by later jobs (it is less than a quarter of the file, so the file was not compacted)\n`,
+    );
+    expect(statSync(file).size).toBe(before);
+    const largeGone = await runCli(['jobs', 'delete', String(large), '--db', file]);
+    expect(largeGone.stderr).toBe(`job ${large} deleted\n`);
+    expect(statSync(file).size).toBeLessThan(before / 10);
+    expect(leftOf(file, large)).toEqual(GONE);
   }, 120_000);
 
   it('cut short by a kill, leaves the job marked deleting; it cannot resume or export, and deleting again finishes', async () => {

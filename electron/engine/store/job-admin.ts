@@ -41,18 +41,29 @@ export class JobAdmin {
       while (chunk.run({ job: id }).changes > 0) await delay(0);
     }
     this.db.prepare('DELETE FROM jobs WHERE id = ?').run(id);
-    // VACUUM copies the whole file under the write lock: a crawl would wait for all of it.
+    // VACUUM copies the whole file under the write lock, into as much space again:
+    // not while a crawl would wait for it, nor for a small part of a large file.
     if (this.jobs.crawling()) return { reclaimed: false, why: 'a job is crawling' };
+    const free = this.db.pragma('freelist_count', { simple: true }) as number;
+    const all = this.db.pragma('page_count', { simple: true }) as number;
+    if (free < all * COMPACT_WHEN_FREE) {
+      return { reclaimed: false, why: 'it is less than a quarter of the file' };
+    }
     try {
       // The search index keeps deleted pages' entries until its segments merge.
       this.db.prepare("INSERT INTO pages_fts (pages_fts) VALUES ('optimize')").run();
       this.db.exec('VACUUM');
       this.db.pragma('wal_checkpoint(TRUNCATE)');
       return { reclaimed: true };
-    } catch {
-      // Another connection is reading (a UI, the sqlite3 shell): its pages
-      // are reused by later writes.
-      return { reclaimed: false, why: 'another program has the file open' };
+    } catch (error) {
+      // Its pages are reused by later writes all the same.
+      return {
+        reclaimed: false,
+        why:
+          (error as { code?: string }).code === 'SQLITE_FULL'
+            ? 'the disk has no room for a compacted copy'
+            : 'another program has the file open',
+      };
     }
   }
 }
@@ -68,3 +79,6 @@ const DELETE_CHUNKS = [
   ['link_targets', 'id', 8192],
   ['external_urls', 'url', 8192],
 ] as const;
+
+/** The share of the file a deletion must free for the file to be compacted. */
+const COMPACT_WHEN_FREE = 0.25;
