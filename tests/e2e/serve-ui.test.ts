@@ -93,6 +93,7 @@ describe('the UI in Chromium against trawl serve', { timeout: 180_000 }, () => {
     await expect
       .poll(() => page.getByTestId('job-status').innerText(), { timeout: STEP_MS })
       .toBe('running');
+    expect(await page.getByTestId('job-start').innerText()).toBe(`${site.origin}/`);
     const first = await waitFor(
       async () => {
         const done = await counter('pages-done');

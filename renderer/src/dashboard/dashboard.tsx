@@ -1,6 +1,7 @@
 import type { JobInfo } from '../../../shared/crawler-api';
 import type { ProgressSnapshot } from '../../../shared/progress';
 import { formatCount, formatDuration } from '../common/format';
+import { JobStart } from '../common/job-start';
 import { useApp } from '../store/store-context';
 import { JobControls } from './job-controls';
 import { Sparkline } from './sparkline';
@@ -32,6 +33,7 @@ export function Dashboard({ job, coreCount }: { job: JobInfo; coreCount: number 
         </h2>
         <JobControls jobId={job.id} status={status} workers={activeWorkers} coreCount={coreCount} />
       </div>
+      <JobStart job={job} />
       {actionError && (
         <p className="error" role="alert">
           {actionError}

@@ -1,5 +1,6 @@
 import type { JobInfo } from '../../../shared/crawler-api';
 import { formatCount, formatTime } from '../common/format';
+import { JobStart } from '../common/job-start';
 import { useApp } from '../store/store-context';
 
 /** Every job in the database, newest first, with its live status when running. */
@@ -92,16 +93,7 @@ function JobRow(props: {
       <th scope="row">{job.id}</th>
       <td>
         {job.name}
-        {job.problem === null ? (
-          <div className="hint" data-testid="job-start">
-            {job.firstStartUrl}
-            {job.startUrlCount > 1 && ` and ${formatCount(job.startUrlCount - 1)} more`}
-          </div>
-        ) : (
-          <div className="error" data-testid="job-problem">
-            {job.problem}
-          </div>
-        )}
+        <JobStart job={job} />
       </td>
       <td>
         <span className={`badge status-${props.live ?? job.status}`}>
