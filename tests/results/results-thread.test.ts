@@ -3,7 +3,7 @@ import { openDatabase } from '../../electron/engine/store/database';
 import { ResultsClient } from '../../electron/engine/results/results-client';
 import { UserError } from '../../electron/engine/user-error';
 import { tempDir } from '../helpers/temp-db';
-import { storeJob, storeLargeJob } from './stored-job';
+import { fileWithLargeAndSmallJob, storeJob } from './stored-job';
 
 let temp: ReturnType<typeof tempDir>;
 beforeEach(() => (temp = tempDir()));
@@ -48,10 +48,7 @@ describe('results thread', () => {
 
   it('answers other requests while it deletes a large job', async () => {
     const file = temp.file('thread.sqlite');
-    const db = openDatabase(file);
-    const large = storeLargeJob(db, 10_000, 10);
-    const small = storeJob(db, [{ url: 'http://127.0.0.1:9/', page: {} }]);
-    db.close();
+    const { large, small } = fileWithLargeAndSmallJob(file);
     const client = new ResultsClient(file, () => undefined);
     try {
       const answered: string[] = [];

@@ -1,4 +1,4 @@
-import type { Db } from '../../electron/engine/store/database';
+import { openDatabase, type Db } from '../../electron/engine/store/database';
 import { FrontierStore } from '../../electron/engine/store-writer/frontier-store';
 import { URL_STATE } from '../../electron/engine/store/url-state';
 import { JobStore } from '../../electron/engine/store/job-store';
@@ -135,4 +135,19 @@ export function storeLargeJob(db: Db, pages: number, links: number): number {
   }
   jobs.markEnded(id, 'finished');
   return id;
+}
+
+/**
+ * A database file holding a large job (10,000 pages, 10 links each) and a
+ * one-page job, as the tests of deleting jobs start from.
+ */
+export function fileWithLargeAndSmallJob(file: string): { large: number; small: number } {
+  const db = openDatabase(file);
+  try {
+    const large = storeLargeJob(db, 10_000, 10);
+    const small = storeJob(db, [{ url: 'http://127.0.0.1:9/', page: {} }]);
+    return { large, small };
+  } finally {
+    db.close();
+  }
 }

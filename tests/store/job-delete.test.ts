@@ -6,7 +6,7 @@ import { JobStore } from '../../electron/engine/store/job-store';
 import { jobSettingsSchema } from '../../shared/job-settings';
 import { runCli, startCli } from '../helpers/cli';
 import { tempDir } from '../helpers/temp-db';
-import { storeJob, storeLargeJob } from '../results/stored-job';
+import { fileWithLargeAndSmallJob, storeLargeJob } from '../results/stored-job';
 
 let temp: ReturnType<typeof tempDir>;
 beforeEach(() => (temp = tempDir()));
@@ -68,10 +68,7 @@ describe('deleting a job', () => {
 
   it('compacts the file when a deletion frees a large part of it, not for a small job', async () => {
     const file = temp.file('trawl.sqlite');
-    const db = openDatabase(file);
-    const large = storeLargeJob(db, 10_000, 10);
-    const small = storeJob(db, [{ url: 'http://127.0.0.1:9/', page: {} }]);
-    db.close();
+    const { large, small } = fileWithLargeAndSmallJob(file);
     const before = statSync(file).size;
     const smallGone = await runCli(['jobs', 'delete', String(small), '--db', file]);
     expect(smallGone.stderr).toBe(

@@ -83,9 +83,7 @@ export class JobStore {
       .get(id) as string | undefined;
     const startUrls = startUrlsSchema.safeParse(urls?.split('\n') ?? []);
     if (!startUrls.success) {
-      throw new UserError(
-        `job ${id} has unreadable settings: ${describeSchemaError(startUrls.error)}`,
-      );
+      throw new UserError(`job ${id} has ${unreadable(describeSchemaError(startUrls.error))}`);
     }
     return { ...settings, startUrls: startUrls.data };
   }
@@ -209,17 +207,22 @@ function toRecord(row: JobRow): JobRecord {
 function readSettings(
   row: JobRow,
 ): { settings: StoredJobSettings; problem: null } | { settings: null; problem: string } {
-  const unreadable = (why: string) => ({ settings: null, problem: `unreadable settings: ${why}` });
+  const none = (why: string) => ({ settings: null, problem: unreadable(why) });
   let json: unknown;
   try {
     json = JSON.parse(row.settings);
   } catch {
-    return unreadable('not JSON');
+    return none('not JSON');
   }
-  if (row.first_start_url === null) return unreadable('no start URLs');
+  if (row.first_start_url === null) return none('no start URLs');
   const parsed = storedJobSettingsSchema.safeParse(json);
-  if (!parsed.success) return unreadable(describeSchemaError(parsed.error));
+  if (!parsed.success) return none(describeSchemaError(parsed.error));
   return { settings: parsed.data, problem: null };
+}
+
+/** The problem a job's stored settings have, as the CLI and UIs show it. */
+function unreadable(why: string): string {
+  return `unreadable settings: ${why}`;
 }
 
 /** A job's settings, for what needs them (running, exporting): a clear error if unreadable. */
