@@ -32,7 +32,11 @@ const db = openDatabase(file);
 const service = new CrawlService({ db, launcher: new ChildProcessLauncher() });
 const cpuBefore = process.cpuUsage();
 // Engine throughput, not politeness: one local host may take every request in flight.
-const job = service.start({ startUrls: [url], workers: Number(workers), hostConcurrency: 1024 });
+const job = await service.start({
+  startUrls: [url],
+  workers: Number(workers),
+  hostConcurrency: 1024,
+});
 let last = job.snapshot();
 job.onProgress((snapshot) => {
   last = snapshot;

@@ -11,23 +11,23 @@ import {
   MAX_WORKERS,
 } from './limits';
 
-const httpUrl = z
-  .string()
-  .max(MAX_URL_LENGTH, `URL longer than ${MAX_URL_LENGTH} characters`)
-  .superRefine((value, context) => {
-    let protocol = '';
-    try {
-      protocol = new URL(value).protocol;
-    } catch {
-      // reported below
-    }
-    if (protocol !== 'http:' && protocol !== 'https:') {
-      context.addIssue({
-        code: 'custom',
-        message: `"${value.slice(0, 200)}" is not an absolute http(s) URL`,
-      });
-    }
-  });
+/**
+ * A start URL parsed, or why it cannot be one: an absolute http(s) URL of at
+ * most MAX_URL_LENGTH characters. The schema's check, and the one a long
+ * list is checked with (electron/engine/start-urls.ts), which keeps the URL.
+ */
+export function parseStartUrl(value: string): URL | string {
+  if (value.length > MAX_URL_LENGTH) return `URL longer than ${MAX_URL_LENGTH} characters`;
+  const url = URL.parse(value);
+  return url !== null && (url.protocol === 'http:' || url.protocol === 'https:')
+    ? url
+    : `"${value.slice(0, 200)}" is not an absolute http(s) URL`;
+}
+
+const httpUrl = z.string().superRefine((value, context) => {
+  const parsed = parseStartUrl(value);
+  if (typeof parsed === 'string') context.addIssue({ code: 'custom', message: parsed });
+});
 
 const regex = z.string().superRefine((pattern, context) => {
   const problem = regexError(pattern);
@@ -166,10 +166,22 @@ export type StoredJobSettings = z.infer<typeof storedJobSettingsSchema>;
 
 /** Turns a zod error into one line a person can act on (the first few problems). */
 export function describeSchemaError(error: z.ZodError, most = 3): string {
-  const lines = error.issues.slice(0, most).map((issue) => {
-    const path = issue.path.length > 0 ? `${issue.path.join('.')}: ` : '';
+  return describeIssues(error.issues, most);
+}
+
+/**
+ * Problems at paths in settings, as one line: the first `most`, then how many
+ * more of `total` (for a caller that kept only the first few).
+ */
+export function describeIssues(
+  issues: readonly { path: readonly PropertyKey[]; message: string }[],
+  most = 3,
+  total = issues.length,
+): string {
+  const lines = issues.slice(0, most).map((issue) => {
+    const path = issue.path.length > 0 ? `${issue.path.map(String).join('.')}: ` : '';
     return `${path}${issue.message}`;
   });
-  const more = error.issues.length - most;
+  const more = total - most;
   return lines.join('; ') + (more > 0 ? ` (and ${more} more)` : '');
 }

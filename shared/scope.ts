@@ -70,13 +70,25 @@ function underFolder(url: URL, folders: ReadonlySet<string>): boolean {
  * million URLs on one site costs them one URL, not a million.
  */
 export function scopeRoots(scope: ScopeMode, startUrls: readonly string[]): string[] {
-  if (scope === 'all') return startUrls.slice(0, 1);
-  const roots = new Map<string, string>();
-  for (const href of startUrls) {
-    const key = boundaryKey(scope, new URL(href));
-    if (!roots.has(key)) roots.set(key, href);
+  const roots = new ScopeRoots(scope);
+  for (const href of startUrls) roots.add(new URL(href));
+  return roots.list();
+}
+
+/** scopeRoots one parsed start URL at a time, for callers that parse them anyway. */
+export class ScopeRoots {
+  private readonly roots = new Map<string, string>();
+
+  constructor(private readonly scope: ScopeMode) {}
+
+  add(url: URL): void {
+    const key = this.scope === 'all' ? '' : boundaryKey(this.scope, url);
+    if (!this.roots.has(key)) this.roots.set(key, url.href);
   }
-  return [...roots.values()];
+
+  list(): string[] {
+    return [...this.roots.values()];
+  }
 }
 
 /** The include and exclude patterns alone, for callers that have checked the boundary. */

@@ -21,7 +21,14 @@ export function parseCrawlableUrl(href: string, base?: string | URL): URL | null
   } catch {
     return null;
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') return null;
+  return url.protocol === 'http:' || url.protocol === 'https:' ? canonicalize(url) : null;
+}
+
+/**
+ * An http(s) URL in canonical form, in place (see parseCrawlableUrl), or null
+ * when that form is longer than MAX_URL_LENGTH (percent-encoding lengthens).
+ */
+export function canonicalize(url: URL): URL | null {
   // Each setter re-serializes the URL: only call them when there is work.
   if (url.hash !== '' || url.href.endsWith('#')) url.hash = '';
   // A bare "?" is no query at all: `/a?` and `/a` are one page.

@@ -140,16 +140,15 @@ async function crawl(urls: string[], options: CrawlOptions): Promise<number> {
       launcher: new ChildProcessLauncher(),
       logger: logToStderr,
     });
-    const job =
-      options.resume !== undefined
-        ? service.resume(options.resume, {
-            workers: options.workers,
-            concurrency: options.concurrency,
-            maxPages: options.maxPages,
-          })
-        : options.rerun !== undefined
-          ? service.rerun(options.rerun, input)
-          : service.start(input);
+    const job = await (options.resume !== undefined
+      ? service.resume(options.resume, {
+          workers: options.workers,
+          concurrency: options.concurrency,
+          maxPages: options.maxPages,
+        })
+      : options.rerun !== undefined
+        ? service.rerun(options.rerun, input)
+        : service.start(input));
     const summary = await runInTerminal(job);
     return report(db, summary, { json: options.json === true, resumed: resuming });
   });

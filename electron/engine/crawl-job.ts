@@ -1,5 +1,5 @@
 import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
-import type { JobSettings } from '../../shared/job-settings';
+import type { StoredJobSettings } from '../../shared/job-settings';
 import { PROGRESS_HZ } from '../../shared/limits';
 import type { JobStatus, JobSummary, ProgressSnapshot } from '../../shared/progress';
 import type { CrawlTask, PageResult } from '../../shared/worker-protocol';
@@ -39,7 +39,10 @@ const LOOP_DELAY_RESOLUTION_MS = 5;
 export interface CrawlJobOptions {
   db: Db;
   jobId: number;
-  settings: JobSettings;
+  /** Without the start URLs: a list job's million would stay in main's heap for the whole crawl. */
+  settings: StoredJobSettings;
+  /** The start URLs that draw the scope's boundary (scopeRoots), found while they were checked. */
+  scopeRoots: string[];
   launcher: ProcessLauncher;
   logger: Logger;
 }
@@ -56,7 +59,7 @@ export class CrawlJob {
   private readonly writer: StoreWriter;
   private readonly pool: WorkerPool;
   private readonly jobs: JobStore;
-  private readonly settings: JobSettings;
+  private readonly settings: StoredJobSettings;
   private readonly scope: ScopeSettings;
   private readonly robots: RobotsCache | null;
   private readonly limits: HostLimits;
@@ -101,7 +104,7 @@ export class CrawlJob {
             this.pump();
           },
         );
-    this.scope = scopeOf(this.settings);
+    this.scope = scopeOf(this.settings, options.scopeRoots);
     this.writer = new StoreWriter(
       options.db,
       {
@@ -141,7 +144,7 @@ export class CrawlJob {
         })
       : null;
     if (this.settings.mode === 'sitemap') this.seedFromSitemaps();
-    else this.frontier.seed(this.settings.startUrls);
+    else this.frontier.seedStartUrls();
     this.pagesAtStart = this.frontier.processed;
 
     this.loopDelay = monitorEventLoopDelay({ resolution: LOOP_DELAY_RESOLUTION_MS });
@@ -287,7 +290,7 @@ export class CrawlJob {
    */
   private seedFromSitemaps(): void {
     const seeding = seedFromSitemaps({
-      startUrls: this.settings.startUrls,
+      startUrls: this.jobs.settings(this.id).startUrls,
       fetch: this.mainFetch,
       maxRedirects: this.settings.maxRedirects,
       // With robots.txt ignored, it is still where a site names its sitemaps.

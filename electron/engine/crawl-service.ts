@@ -1,18 +1,17 @@
 import { availableParallelism } from 'node:os';
 import {
   describeSchemaError,
-  jobSettingsSchema,
   storedJobSettingsSchema,
-  type JobSettings,
+  type StoredJobSettings,
   type JobSettingsInput,
 } from '../../shared/job-settings';
 import { MAX_WORKERS } from '../../shared/limits';
-import { normalizeWithRules } from '../../shared/url-normalize';
 import { CrawlJob } from './crawl-job';
 import { silentLogger, type Logger } from './logger';
 import type { ProcessLauncher } from './process-launcher';
 import type { Db } from './store/database';
-import { JobStore, type JobRecord } from './store/job-store';
+import { prepareStartUrls } from './start-urls';
+import { JobStore, unreadable, type JobRecord } from './store/job-store';
 import { UserError } from './user-error';
 
 export interface ResumeOverrides {
@@ -38,18 +37,21 @@ export class CrawlService {
     this.logger = options.logger ?? silentLogger;
   }
 
-  /** Validates settings (a clear UserError if they are bad), stores the job and starts it. */
-  start(input: Partial<JobSettingsInput>): CrawlJob {
-    const parsed = jobSettingsSchema.safeParse({ workers: defaultWorkerCount(), ...input });
+  /**
+   * Validates settings (a clear UserError if they are bad), stores the job
+   * and starts it. Asynchronous so that a long URL list is checked without
+   * holding the event loop (prepareStartUrls).
+   */
+  async start(input: Partial<JobSettingsInput>): Promise<CrawlJob> {
+    const { startUrls, ...rest } = input;
+    const parsed = storedJobSettingsSchema.safeParse({ workers: defaultWorkerCount(), ...rest });
     if (!parsed.success)
       throw new UserError(`invalid job settings: ${describeSchemaError(parsed.error)}`);
-    const settings: JobSettings = {
-      ...parsed.data,
-      // Start URLs take the job's URL rules too, so a link back to one is the same URL.
-      startUrls: parsed.data.startUrls.map((url) => normalizeWithRules(url, parsed.data)!),
-    };
-    const record = this.jobs.create(settings);
-    return this.launch(record.id, settings);
+    // Start URLs take the job's URL rules too, so a link back to one is the same URL.
+    const urls = await prepareStartUrls(startUrls, parsed.data);
+    if (urls.problem !== null) throw new UserError(`invalid job settings: ${urls.problem}`);
+    const record = this.jobs.create({ ...parsed.data, startUrls: urls.startUrls });
+    return this.launch(record.id, parsed.data, urls.scopeRoots);
   }
 
   /**
@@ -57,21 +59,25 @@ export class CrawlService {
    * Pool size, concurrency and the page limit may change; scope and depth
    * cannot, since the frontier was built with them.
    */
-  resume(jobId: number, overrides: ResumeOverrides = {}): CrawlJob {
-    if (this.running.has(jobId)) throw new UserError(`job ${jobId} is already running`);
+  async resume(jobId: number, overrides: ResumeOverrides = {}): Promise<CrawlJob> {
+    this.refuseRunning(jobId);
     const { startUrls, ...stored } = this.jobs.settings(jobId);
     const parsed = storedJobSettingsSchema.safeParse({ ...stored, ...definedOnly(overrides) });
     if (!parsed.success) {
       throw new UserError(`invalid job settings: ${describeSchemaError(parsed.error)}`);
     }
-    return this.launch(jobId, { ...parsed.data, startUrls });
+    const urls = await prepareStartUrls(startUrls, parsed.data);
+    if (urls.problem !== null) throw new UserError(`job ${jobId} has ${unreadable(urls.problem)}`);
+    // Checked again: another resume of the job may have started while these were checked.
+    this.refuseRunning(jobId);
+    return this.launch(jobId, parsed.data, urls.scopeRoots);
   }
 
   /**
    * Re-runs a job: a new job with the same settings (a fresh frontier),
    * with any setting overridden, e.g. the pool size.
    */
-  rerun(jobId: number, overrides: Partial<JobSettingsInput> = {}): CrawlJob {
+  rerun(jobId: number, overrides: Partial<JobSettingsInput> = {}): Promise<CrawlJob> {
     return this.start({ ...this.jobs.settings(jobId), ...definedOnly(overrides) });
   }
 
@@ -88,11 +94,16 @@ export class CrawlService {
     await Promise.all([...this.running.values()].map((job) => job.stop(options)));
   }
 
-  private launch(jobId: number, settings: JobSettings): CrawlJob {
+  private refuseRunning(jobId: number): void {
+    if (this.running.has(jobId)) throw new UserError(`job ${jobId} is already running`);
+  }
+
+  private launch(jobId: number, settings: StoredJobSettings, scopeRoots: string[]): CrawlJob {
     const job = new CrawlJob({
       db: this.options.db,
       jobId,
       settings,
+      scopeRoots,
       launcher: this.options.launcher,
       logger: this.logger,
     });

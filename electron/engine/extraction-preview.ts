@@ -3,7 +3,7 @@ import type { JobSettings } from '../../shared/job-settings';
 import { workerToMainSchema, type PageResult } from '../../shared/worker-protocol';
 import type { ProcessLauncher } from './process-launcher';
 import { UserError } from './user-error';
-import { workerConfigFor } from './worker-config';
+import { scopeOf, workerConfigFor } from './worker-config';
 
 /** Time for the worker to start and to parse and extract, on top of the fetch's own timeout. */
 const SPARE_MS = 15_000;
@@ -74,7 +74,10 @@ function fetchInWorker(
     // One URL the user chose, fetched like a browser visit: its redirects are not put to robots.txt.
     worker.send({
       type: 'configure',
-      config: { ...workerConfigFor(settings), askBeforeRedirects: false },
+      config: {
+        ...workerConfigFor(settings, scopeOf(settings, settings.startUrls)),
+        askBeforeRedirects: false,
+      },
     });
     worker.send({ type: 'crawl', tasks: [{ id: 1, url, depth: 0 }] });
   });

@@ -64,9 +64,9 @@ export class Frontier {
     this.statusCounts = byStatus;
   }
 
-  /** Adds start URLs at depth 0; already known URLs are ignored. */
-  seed(urls: readonly string[]): void {
-    this.track(this.writer.seed([...urls]), (added) => (this.queuedInDb += added));
+  /** Adds the job's start URLs at depth 0 (the writer reads them); known URLs are ignored. */
+  seedStartUrls(): void {
+    this.track(this.writer.seedStartUrls(), (added) => (this.queuedInDb += added));
   }
 
   /** Adds the in-scope URLs a sitemap lists (see FrontierStore.seedFromSitemap). */

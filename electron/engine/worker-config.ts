@@ -1,26 +1,21 @@
-import type { JobSettings } from '../../shared/job-settings';
-import { scopeRoots, type ScopeSettings } from '../../shared/scope';
+import type { StoredJobSettings } from '../../shared/job-settings';
+import type { ScopeSettings } from '../../shared/scope';
 import type { WorkerConfig } from '../../shared/worker-protocol';
 
 const HEARTBEAT_MS = 1000;
 
 /**
  * The scope part of a job's settings: what workers and main test URLs
- * against, with only the start URLs that draw its boundary.
+ * against, with only the start URLs that draw its boundary (`roots`, see
+ * scopeRoots).
  */
-export function scopeOf(settings: JobSettings): ScopeSettings {
-  const { scope, startUrls, include, exclude } = settings;
-  return { scope, startUrls: scopeRoots(scope, startUrls), include, exclude };
+export function scopeOf(settings: StoredJobSettings, roots: readonly string[]): ScopeSettings {
+  const { scope, include, exclude } = settings;
+  return { scope, startUrls: roots, include, exclude };
 }
 
-/**
- * What a worker process is told about a job (the `configure` message);
- * `scope` when the caller has it already (scopeOf walks every start URL).
- */
-export function workerConfigFor(
-  settings: JobSettings,
-  scope: ScopeSettings = scopeOf(settings),
-): WorkerConfig {
+/** What a worker process is told about a job (the `configure` message). */
+export function workerConfigFor(settings: StoredJobSettings, scope: ScopeSettings): WorkerConfig {
   return {
     concurrency: settings.concurrency,
     userAgent: settings.userAgent,

@@ -72,7 +72,7 @@ export class CrawlerHost implements CrawlerApi {
   }
 
   async startJob(settings: JobStartInput): Promise<JobInfo> {
-    const job = this.service.start(settings);
+    const job = await this.service.start(settings);
     this.watch(job);
     return this.info(this.store.get(job.id));
   }
@@ -83,13 +83,13 @@ export class CrawlerHost implements CrawlerApi {
   }
 
   async resumeJob(jobId: number, options: { workers?: number } = {}): Promise<JobInfo> {
-    const job = this.service.resume(jobId, { workers: options.workers });
+    const job = await this.service.resume(jobId, { workers: options.workers });
     this.watch(job);
     return this.info(this.store.get(jobId));
   }
 
   async rerunJob(jobId: number, options: { workers?: number } = {}): Promise<JobInfo> {
-    const job = this.service.rerun(jobId, { workers: options.workers });
+    const job = await this.service.rerun(jobId, { workers: options.workers });
     this.watch(job);
     return this.info(this.store.get(job.id));
   }

@@ -41,7 +41,11 @@ function expectEachFetchedOnce(fixture: FixtureSite, robotsFetches = 1): void {
 describe('a crawl of a local site', () => {
   it('stores exactly the reachable pages, fetched by every worker', async () => {
     site = await env.site({ pages: 120, delayMs: 5 });
-    const job = service().start({ startUrls: [`${site.origin}/`], workers: 2, concurrency: 4 });
+    const job = await service().start({
+      startUrls: [`${site.origin}/`],
+      workers: 2,
+      concurrency: 4,
+    });
     const summary = await job.finished;
 
     expect(summary.status).toBe('finished');
@@ -69,14 +73,20 @@ describe('a crawl of a local site', () => {
 
   it('honours --max-pages and --max-depth', async () => {
     site = await env.site({ pages: 200 });
-    const limited = await service().start({
-      startUrls: [`${site.origin}/`],
-      workers: 2,
-      maxPages: 25,
-    }).finished;
+    const limited = await (
+      await service().start({
+        startUrls: [`${site.origin}/`],
+        workers: 2,
+        maxPages: 25,
+      })
+    ).finished;
     expect(limited.pages + limited.failed).toBe(25);
 
-    const shallow = service().start({ startUrls: [`${site.origin}/`], workers: 1, maxDepth: 2 });
+    const shallow = await service().start({
+      startUrls: [`${site.origin}/`],
+      workers: 1,
+      maxDepth: 2,
+    });
     await shallow.finished;
     const depths = env.db
       .prepare('SELECT max(depth) AS deepest, count(*) AS n FROM pages WHERE job_id = ?')
@@ -88,7 +98,11 @@ describe('a crawl of a local site', () => {
 
   it('replaces a worker killed with SIGKILL and still stores every page', async () => {
     site = await env.site({ pages: 150, delayMs: 20 });
-    const job = service().start({ startUrls: [`${site.origin}/`], workers: 2, concurrency: 4 });
+    const job = await service().start({
+      startUrls: [`${site.origin}/`],
+      workers: 2,
+      concurrency: 4,
+    });
     const victim = await busyWorker(job, 20);
     process.kill(victim, 'SIGKILL');
     const summary = await job.finished;
@@ -102,7 +116,7 @@ describe('a crawl of a local site', () => {
 
   it('replaces a worker that stops sending heartbeats', async () => {
     site = await env.site({ pages: 80, delayMs: 10 });
-    const job = service().start({
+    const job = await service().start({
       startUrls: [`${site.origin}/`],
       workers: 2,
       concurrency: 2,
@@ -126,7 +140,11 @@ describe('a crawl of a local site', () => {
         if (path === '/p/5') for (const pid of taggedPids(env.tag)) process.kill(pid, 'SIGKILL');
       },
     });
-    const job = service().start({ startUrls: [`${site.origin}/`], workers: 1, concurrency: 4 });
+    const job = await service().start({
+      startUrls: [`${site.origin}/`],
+      workers: 1,
+      concurrency: 4,
+    });
     const summary = await job.finished;
 
     expect(summary.status).toBe('finished');
@@ -152,7 +170,11 @@ describe('a crawl of a local site', () => {
 
   it('resizes the pool while running without losing or repeating a page', async () => {
     site = await env.site({ pages: 400, delayMs: 40 });
-    const job = service().start({ startUrls: [`${site.origin}/`], workers: 2, concurrency: 4 });
+    const job = await service().start({
+      startUrls: [`${site.origin}/`],
+      workers: 2,
+      concurrency: 4,
+    });
     await waitFor(() => job.snapshot().pagesDone >= 30, '30 pages');
     job.resize(1);
     await waitFor(() => job.snapshot().workers.length === 1, 'one worker');
@@ -174,7 +196,7 @@ describe('a crawl of a local site', () => {
   it('stops gracefully and resumes to the exact page set', async () => {
     site = await env.site({ pages: 200, delayMs: 10 });
     const crawler = service();
-    const job = crawler.start({ startUrls: [`${site.origin}/`], workers: 2, concurrency: 4 });
+    const job = await crawler.start({ startUrls: [`${site.origin}/`], workers: 2, concurrency: 4 });
     await waitFor(() => job.snapshot().pagesDone >= 40, '40 pages');
     const stopped = await job.stop();
     expect(stopped.status).toBe('stopped');
@@ -182,7 +204,7 @@ describe('a crawl of a local site', () => {
     expect(storedUrls(job.id)).toHaveLength(stopped.pages);
     await expectNoSurvivors(env.tag);
 
-    const resumed = await crawler.resume(job.id).finished;
+    const resumed = await (await crawler.resume(job.id)).finished;
     expect(resumed.status).toBe('finished');
     expect(storedUrls(job.id)).toEqual([...site.reachable].sort());
     expectEachFetchedOnce(site, 2);
@@ -191,7 +213,7 @@ describe('a crawl of a local site', () => {
   it('force stop kills workers at once and the job still resumes exactly', async () => {
     site = await env.site({ pages: 150, delayMs: 200 });
     const crawler = service();
-    const job = crawler.start({
+    const job = await crawler.start({
       startUrls: [`${site.origin}/`],
       workers: 2,
       concurrency: 8,
@@ -206,7 +228,7 @@ describe('a crawl of a local site', () => {
     expect(Date.now() - started).toBeLessThan(1000);
     expect(stopped.status).toBe('stopped');
 
-    const resumed = await crawler.resume(job.id).finished;
+    const resumed = await (await crawler.resume(job.id)).finished;
     expect(resumed.status).toBe('finished');
     expect(storedUrls(job.id)).toEqual([...site.reachable].sort());
   });

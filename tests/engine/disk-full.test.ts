@@ -48,7 +48,7 @@ describe.skipIf(!canMount)('a crawl whose disk fills up (needs mount rights)', (
       logger: (level, message) => env.logs.push(`${level}: ${message}`),
     });
 
-    const failed = await service.start({ startUrls: [`${origin}/`], workers: 2 }).finished;
+    const failed = await (await service.start({ startUrls: [`${origin}/`], workers: 2 })).finished;
     expect(failed.status).toBe('failed');
     expect(failed.error).toContain(`the disk holding ${db.name} is full`);
     expect(failed.error).toContain('free some space, then resume the job');
@@ -68,7 +68,7 @@ describe.skipIf(!canMount)('a crawl whose disk fills up (needs mount rights)', (
     // Room again: the same file, nothing committed lost, and the rest is crawled once.
     expect(mountTmpfs(mounted.dir, 256, true)).toBe(true);
     expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
-    const resumed = await service.resume(failed.jobId).finished;
+    const resumed = await (await service.resume(failed.jobId)).finished;
     expect(resumed.status).toBe('finished');
     const all = stored();
     expect(all).toEqual(expect.arrayContaining(storedWhenFull));

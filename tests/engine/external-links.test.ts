@@ -40,7 +40,7 @@ describe('external link checks', () => {
     });
 
     const service = env.service();
-    const job = service.start({ startUrls: [`${site}/`], workers: 1, checkExternal: true });
+    const job = await service.start({ startUrls: [`${site}/`], workers: 1, checkExternal: true });
     const summary = await job.finished;
     expect(summary.status).toBe('finished');
     expect(summary.pages).toBe(2);
@@ -74,7 +74,7 @@ describe('external link checks', () => {
       .prepare('UPDATE external_urls SET checked_at = NULL, status = NULL WHERE url = ?')
       .run(`${other}/gone`);
     external.length = 0;
-    expect((await service.resume(job.id).finished).status).toBe('finished');
+    expect((await (await service.resume(job.id)).finished).status).toBe('finished');
     expect(external).toEqual(['HEAD /gone']);
     expect(checks().find((row) => row.url.endsWith('/gone'))?.status).toBe(404);
   });
@@ -89,7 +89,7 @@ describe('external link checks', () => {
       response.writeHead(200, { 'content-type': 'text/html' });
       response.end(`<a href="${other}/x">x</a>`);
     });
-    const job = env.service().start({ startUrls: [`${site}/`], workers: 1 });
+    const job = await env.service().start({ startUrls: [`${site}/`], workers: 1 });
     await job.finished;
     expect(external).toEqual([]);
     const link = env.db.prepare('SELECT internal FROM links WHERE to_url = ?').get(`${other}/x`);

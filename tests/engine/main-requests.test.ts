@@ -66,15 +66,17 @@ describe("main's own requests", () => {
     const proxy = await startForwardProxy();
     env.onCleanup(() => proxy.close());
 
-    const summary = await env.service().start({
-      startUrls: [`${target.origin}/`],
-      mode: 'sitemap',
-      workers: 1,
-      proxy: proxy.origin,
-      checkExternal: true,
-      headers: { 'x-team': 'trawl-tests' },
-      userAgent: 'ProxyTestBot/1.0',
-    }).finished;
+    const summary = await (
+      await env.service().start({
+        startUrls: [`${target.origin}/`],
+        mode: 'sitemap',
+        workers: 1,
+        proxy: proxy.origin,
+        checkExternal: true,
+        headers: { 'x-team': 'trawl-tests' },
+        userAgent: 'ProxyTestBot/1.0',
+      })
+    ).finished;
 
     expect(summary.status).toBe('finished');
     expect(proxy.urls).toEqual(
@@ -114,13 +116,15 @@ describe("main's own requests", () => {
         : [200, 'text/html', '<title>open</title>'],
     );
 
-    const summary = await env.service().start({
-      startUrls: [`${locked.origin}/page`, `${locked.origin}/secret`, `${open.origin}/page`],
-      mode: 'list',
-      scope: 'all',
-      workers: 1,
-      basicAuth: [{ host: `127.0.0.1:${locked.port}`, username: 'ann', password: 's3cret' }],
-    }).finished;
+    const summary = await (
+      await env.service().start({
+        startUrls: [`${locked.origin}/page`, `${locked.origin}/secret`, `${open.origin}/page`],
+        mode: 'list',
+        scope: 'all',
+        workers: 1,
+        basicAuth: [{ host: `127.0.0.1:${locked.port}`, username: 'ann', password: 's3cret' }],
+      })
+    ).finished;
 
     expect(summary.status).toBe('finished');
     // The rules behind the login were read: /secret is blocked (state 4), never fetched.
@@ -157,13 +161,15 @@ describe('sitemap URLs and --include / --exclude', () => {
       return [200, 'text/html', '<title>post</title>'];
     });
 
-    const summary = await env.service().start({
-      startUrls: [`${target.origin}/`],
-      mode: 'sitemap',
-      workers: 1,
-      include: ['/blog/'],
-      exclude: ['/drafts/', 'print=1'],
-    }).finished;
+    const summary = await (
+      await env.service().start({
+        startUrls: [`${target.origin}/`],
+        mode: 'sitemap',
+        workers: 1,
+        include: ['/blog/'],
+        exclude: ['/drafts/', 'print=1'],
+      })
+    ).finished;
 
     expect(summary.status).toBe('finished');
     expect(pageUrls(summary.jobId)).toEqual([`${target.origin}/blog/one`]);

@@ -8,7 +8,7 @@ const site = (options: Parameters<typeof startCountingSite>[1]) => startCounting
 
 /** A crawl with a big pool (2 workers × 16 requests each), so only the limits hold it back. */
 async function crawl(settings: Partial<JobSettingsInput>) {
-  const job = env.service().start({ workers: 2, concurrency: 16, ...settings });
+  const job = await env.service().start({ workers: 2, concurrency: 16, ...settings });
   const summary = await job.finished;
   const stored = (
     env.db.prepare('SELECT url FROM pages WHERE job_id = ? ORDER BY url').all(job.id) as {

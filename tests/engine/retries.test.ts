@@ -29,7 +29,7 @@ beforeEach(async () => {
 
 describe('retries', () => {
   it('retries 5xx, 429 (after Retry-After) and dropped connections, and stores each attempt', async () => {
-    const job = env.service().start({
+    const job = await env.service().start({
       startUrls: ['/flaky', '/busy', '/down', '/reset', '/fine'].map((path) => origin + path),
       mode: 'list',
       workers: 1,

@@ -31,7 +31,7 @@ describe('robots.txt and redirects', () => {
       '/go': 'redirect:/private/near',
     });
     hits.length = 0;
-    const job = env.service().start({
+    const job = await env.service().start({
       startUrls: [`${origin}/`],
       // The other site is in scope, so the worker follows the redirect to it.
       scope: 'all',
@@ -84,9 +84,9 @@ describe('robots.txt and redirects', () => {
       '/go': 'redirect:/private/near',
     });
     hits.length = 0;
-    const obeying = await env
-      .service()
-      .start({ startUrls: [`${origin}/`], maxDepth: 1, workers: 1 }).finished;
+    const obeying = await (
+      await env.service().start({ startUrls: [`${origin}/`], maxDepth: 1, workers: 1 })
+    ).finished;
     const stored = (jobId: number) =>
       env.db
         .prepare('SELECT url, final_url AS finalUrl FROM pages WHERE job_id = ? ORDER BY url')
@@ -97,12 +97,14 @@ describe('robots.txt and redirects', () => {
     ]);
     expect(hits).not.toContain(`${origin}/private/near`);
 
-    const ignoring = await env.service().start({
-      startUrls: [`${origin}/`],
-      maxDepth: 1,
-      workers: 1,
-      ignoreRobots: true,
-    }).finished;
+    const ignoring = await (
+      await env.service().start({
+        startUrls: [`${origin}/`],
+        maxDepth: 1,
+        workers: 1,
+        ignoreRobots: true,
+      })
+    ).finished;
     expect(stored(ignoring.jobId)).toContainEqual({
       url: `${origin}/go`,
       finalUrl: `${origin}/private/near`,

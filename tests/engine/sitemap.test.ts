@@ -98,7 +98,7 @@ describe('sitemap mode', () => {
     // late.xml lists a page the crawl has found by then: it is marked, keeping its depth.
     holds = { '/maps/late.xml': '/late' };
 
-    const job = crawl(`${origin}/`);
+    const job = await crawl(`${origin}/`);
     const summary = await job.finished;
 
     expect(summary.status).toBe('finished');
@@ -132,7 +132,7 @@ describe('sitemap mode', () => {
       '/one': ['text/html', page()],
       '/two': ['text/html', page()],
     };
-    const job = crawl(`${origin}/feeds/pages.xml.gz`);
+    const job = await crawl(`${origin}/feeds/pages.xml.gz`);
     expect((await job.finished).status).toBe('finished');
     expect(frontierRows(job.id).map((row) => row.path)).toEqual(['/one', '/two']);
     expect(hits.has('/robots.txt')).toBe(true);
@@ -143,14 +143,14 @@ describe('sitemap mode', () => {
       '/sitemap.xml': ['application/xml', urlset('/only')],
       '/only': ['text/html', page()],
     };
-    const job = crawl(`${origin}/`);
+    const job = await crawl(`${origin}/`);
     expect((await job.finished).pages).toBe(1);
     expect(frontierRows(job.id)).toEqual([{ path: '/only', depth: 0, inSitemap: 1, state: 2 }]);
   });
 
   it('fails the job with a clear error when no sitemap yields a URL', async () => {
     routes = { '/': ['text/html', page()] };
-    const summary = await crawl(`${origin}/`).finished;
+    const summary = await (await crawl(`${origin}/`)).finished;
     expect(summary.status).toBe('failed');
     expect(summary.error).toMatch(/sitemap mode found no URLs to crawl/);
     expect(env.logs).toContainEqual(

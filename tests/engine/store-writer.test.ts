@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../../electron/engine/store/database';
-import { JobStore } from '../../electron/engine/store/job-store';
+import { JobStore, settingsOf } from '../../electron/engine/store/job-store';
 import { StoreWriter } from '../../electron/engine/store-writer/store-writer';
 import { jobSettingsSchema } from '../../shared/job-settings';
 import { waitFor } from '../helpers/processes';
@@ -13,8 +13,9 @@ const { storedUrls } = env;
 describe('the store writer thread', () => {
   it('stores every page of a crawl once, with the job counters matching the rows', async () => {
     const site = await env.site({ pages: 300 });
-    const summary = await env.service().start({ startUrls: [`${site.origin}/`], workers: 2 })
-      .finished;
+    const summary = await (
+      await env.service().start({ startUrls: [`${site.origin}/`], workers: 2 })
+    ).finished;
 
     expect(summary.status).toBe('finished');
     expect(storedUrls(summary.jobId)).toEqual([...site.reachable].sort());
@@ -34,8 +35,8 @@ describe('the store writer thread', () => {
     const site = await env.site({ pages: 400, delayMs: 5 });
     const other = await env.site({ pages: 300, delayMs: 5 });
     const service = env.service();
-    const jobs = [site, other].map((one) =>
-      service.start({ startUrls: [`${one.origin}/`], workers: 2 }),
+    const jobs = await Promise.all(
+      [site, other].map((one) => service.start({ startUrls: [`${one.origin}/`], workers: 2 })),
     );
     const [first, second] = await Promise.all(jobs.map((job) => job.finished));
 
@@ -49,12 +50,12 @@ describe('the store writer thread', () => {
     const settings = (urls: string[]) => jobSettingsSchema.parse({ startUrls: urls, workers: 1 });
     // Job 1 is being crawled by this live process, whose writer updates it after each batch.
     const crawl = jobs.create(settings(['http://127.0.0.1:9/']));
-    jobs.markStarted(crawl.id, jobs.settings(crawl.id));
+    jobs.markStarted(crawl.id, settingsOf(jobs.get(crawl.id)));
     const list = Array.from(
       { length: 1_000_000 },
       (_, i) => `http://127.0.0.1:9/item/${i}?ref=${i % 7}`,
     );
-    const listJob = jobs.create(settings(list.slice(0, 1)));
+    const listJob = jobs.create({ ...settings(list.slice(0, 1)), startUrls: list });
     const writer = new StoreWriter(
       env.db,
       {
@@ -69,7 +70,7 @@ describe('the store writer thread', () => {
       // Stricter than a crawl's writer (5 s): seeding this list in one transaction held the lock longer.
       env.db.pragma('busy_timeout = 2000');
       let seeded = false;
-      const seeding = writer.seed(list).finally(() => (seeded = true));
+      const seeding = writer.seedStartUrls().finally(() => (seeded = true));
       const bump = env.db.prepare('UPDATE jobs SET pages = pages + 1 WHERE id = ?');
       let writes = 0;
       while (!seeded) {
@@ -90,7 +91,7 @@ describe('the store writer thread', () => {
   it('ends the job as failed when a write fails, keeps what was stored, and resumes exactly', async () => {
     const site = await env.site({ pages: 400, delayMs: 5 });
     const service = env.service();
-    const job = service.start({ startUrls: [`${site.origin}/`], workers: 2, concurrency: 4 });
+    const job = await service.start({ startUrls: [`${site.origin}/`], workers: 2, concurrency: 4 });
     await waitFor(() => storedUrls(job.id).length >= 40, '40 pages stored');
 
     // Another program takes the write lock and keeps it past the writer's busy timeout.
@@ -114,7 +115,7 @@ describe('the store writer thread', () => {
     expect(storedUrls(job.id)).toEqual(expect.arrayContaining(storedWhenItFailed));
     expect(env.db.pragma('integrity_check', { simple: true })).toBe('ok');
 
-    const resumed = await service.resume(job.id).finished;
+    const resumed = await (await service.resume(job.id)).finished;
     expect(resumed.status).toBe('finished');
     expect(storedUrls(job.id)).toEqual([...site.reachable].sort());
   }, 60_000);

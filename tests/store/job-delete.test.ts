@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import { statSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../electron/engine/store/database';
-import { JobStore } from '../../electron/engine/store/job-store';
+import { JobStore, settingsOf } from '../../electron/engine/store/job-store';
 import { jobSettingsSchema } from '../../shared/job-settings';
 import { runCli, startCli } from '../helpers/cli';
 import { tempDir } from '../helpers/temp-db';
@@ -42,7 +42,7 @@ describe('deleting a job', () => {
     const crawl = jobs.create(
       jobSettingsSchema.parse({ startUrls: ['http://127.0.0.1:9/'], workers: 1 }),
     );
-    jobs.markStarted(crawl.id, jobs.settings(crawl.id));
+    jobs.markStarted(crawl.id, settingsOf(jobs.get(crawl.id)));
     // Stricter than a crawl's writer (5 s): one transaction for this job held the lock longer.
     db.pragma('busy_timeout = 2000');
     const bump = db.prepare('UPDATE jobs SET pages = pages + 1 WHERE id = ?');

@@ -23,7 +23,7 @@ const store = new FrontierStore(db, jobId, {
 });
 
 const methods: Record<StoreWriterMethod, (...args: never[]) => unknown> = {
-  seed: (urls: string[]) => store.seed(urls),
+  seedStartUrls: () => store.seedStartUrls(),
   seedFromSitemap: (urls: string[]) => store.seedFromSitemap(urls),
   lease: (limit: number) => store.lease(limit),
   write: (batch: Parameters<FrontierStore['write']>[0]) => store.write(batch),

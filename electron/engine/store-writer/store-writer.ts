@@ -16,7 +16,7 @@ export interface StoreWriterData {
 
 type WriteMethods = Pick<
   FrontierStore,
-  'seed' | 'seedFromSitemap' | 'lease' | 'write' | 'addDeaths' | 'release' | 'recordCheck'
+  'seedStartUrls' | 'seedFromSitemap' | 'lease' | 'write' | 'addDeaths' | 'release' | 'recordCheck'
 >;
 export type StoreWriterMethod = keyof WriteMethods | 'close';
 type Async<T> = {
@@ -54,7 +54,7 @@ export class StoreWriter implements Async<WriteMethods> {
     return ((...args: unknown[]) => this.thread.call(name, args)) as Async<WriteMethods>[K];
   }
 
-  seed = this.forward('seed');
+  seedStartUrls = this.forward('seedStartUrls');
   seedFromSitemap = this.forward('seedFromSitemap');
   lease = this.forward('lease');
   write = this.forward('write');

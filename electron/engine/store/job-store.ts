@@ -1,6 +1,5 @@
 import {
   describeSchemaError,
-  jobSettingsSchema,
   storedJobSettingsSchema,
   type JobSettings,
   type StoredJobSettings,
@@ -28,8 +27,6 @@ interface JobRow {
   failed: number;
   runner_pid: number | null;
 }
-
-const startUrlsSchema = jobSettingsSchema.shape.startUrls;
 
 /** True while a process with this pid exists. */
 function isAlive(pid: number | null): boolean {
@@ -74,18 +71,17 @@ export class JobStore {
     return (this.db.prepare('SELECT * FROM jobs ORDER BY id').all() as JobRow[]).map(toRecord);
   }
 
-  /** Everything the job runs with: its stored settings and every start URL. */
-  settings(id: number): JobSettings {
+  /**
+   * Everything the job runs with: its stored settings and every start URL, as
+   * stored (unchecked: prepareStartUrls checks them, a slice at a time).
+   */
+  settings(id: number): StoredJobSettings & { startUrls: string[] } {
     const settings = settingsOf(this.get(id));
     const urls = this.db
       .prepare('SELECT urls FROM job_start_urls WHERE job_id = ?')
       .pluck()
       .get(id) as string | undefined;
-    const startUrls = startUrlsSchema.safeParse(urls?.split('\n') ?? []);
-    if (!startUrls.success) {
-      throw new UserError(`job ${id} has ${unreadable(describeSchemaError(startUrls.error))}`);
-    }
-    return { ...settings, startUrls: startUrls.data };
+    return { ...settings, startUrls: urls?.split('\n') ?? [] };
   }
 
   /**
@@ -93,7 +89,7 @@ export class JobStore {
    * (its start URLs never change). Refuses a job that another live process
    * is crawling.
    */
-  markStarted(id: number, { startUrls: _, ...stored }: JobSettings): void {
+  markStarted(id: number, settings: StoredJobSettings): void {
     this.db
       .transaction(() => {
         const row = this.claimable(id);
@@ -108,7 +104,7 @@ export class JobStore {
             `UPDATE jobs SET status = 'running', started_at = coalesce(started_at, ?), finished_at = NULL,
                settings = ?, runner_pid = ? WHERE id = ?`,
           )
-          .run(Date.now(), JSON.stringify(stored), process.pid, id);
+          .run(Date.now(), JSON.stringify(settings), process.pid, id);
       })
       .immediate();
   }
@@ -221,7 +217,7 @@ function readSettings(
 }
 
 /** The problem a job's stored settings have, as the CLI and UIs show it. */
-function unreadable(why: string): string {
+export function unreadable(why: string): string {
   return `unreadable settings: ${why}`;
 }
 
