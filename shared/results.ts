@@ -242,17 +242,38 @@ export interface ReportResult {
 export const EXPORT_FORMATS = ['csv', 'json', 'ndjson', 'xlsx', 'sitemap', 'sqlite'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
-export const exportRequestSchema = z.strictObject({
-  jobId,
-  format: z.enum(EXPORT_FORMATS),
-  /** Export a report instead of the URL table. */
-  report: z.enum(REPORT_NAMES).optional(),
-  /** A filtered view of the URL table (ignored for sitemap and sqlite). */
-  filters: pageFiltersSchema.optional(),
-  columns: z.array(z.enum(PAGE_COLUMNS)).min(1).optional(),
-  /** CSV only: start with a UTF-8 byte order mark, for Excel. */
-  bom: z.boolean().optional(),
-});
+/** Formats that always hold the job's pages: no report, filters or columns apply. */
+export const WHOLE_JOB_FORMATS: readonly ExportFormat[] = ['sitemap', 'sqlite'];
+
+export const exportRequestSchema = z
+  .strictObject({
+    jobId,
+    format: z.enum(EXPORT_FORMATS),
+    /** Export a report instead of the URL table (not in sitemap or sqlite). */
+    report: z.enum(REPORT_NAMES).optional(),
+    /** A filtered view of the URL table (ignored for sitemap and sqlite). */
+    filters: pageFiltersSchema.optional(),
+    columns: z.array(z.enum(PAGE_COLUMNS)).min(1).optional(),
+    /** CSV only: start with a UTF-8 byte order mark, for Excel. */
+    bom: z.boolean().optional(),
+  })
+  .superRefine((request, context) => {
+    // A script asking for a report must not silently get the job's pages instead.
+    if (request.report !== undefined && WHOLE_JOB_FORMATS.includes(request.format)) {
+      context.addIssue({
+        code: 'custom',
+        path: ['report'],
+        message: `a ${request.format} export holds the job's pages, not a report: choose csv, json, ndjson or xlsx`,
+      });
+    }
+    if (request.bom === true && request.format !== 'csv') {
+      context.addIssue({
+        code: 'custom',
+        path: ['bom'],
+        message: 'a byte order mark is for csv only',
+      });
+    }
+  });
 export type ExportRequest = z.infer<typeof exportRequestSchema>;
 
 export interface ExportProgress {

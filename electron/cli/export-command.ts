@@ -53,6 +53,9 @@ export function registerExportCommand(program: Command): void {
       if ((format === 'xlsx' || format === 'sqlite') && !options.out) {
         throw new UserError(`--format ${format} needs --out FILE`);
       }
+      if (options.sitemapBase !== undefined && format !== 'sitemap') {
+        throw new UserError('--sitemap-base is for --format sitemap only');
+      }
       const parsed = exportRequestSchema.safeParse({
         jobId,
         format,

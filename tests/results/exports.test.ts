@@ -2,12 +2,14 @@ import Database from 'better-sqlite3';
 import ExcelJS from 'exceljs';
 import { parse } from 'csv-parse/sync';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, lstatSync, readFileSync, readdirSync } from 'node:fs';
+import { copyFileSync, existsSync, linkSync, lstatSync, readFileSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { SaxesParser } from 'saxes';
 import { describe, expect, it } from 'vitest';
 import { exportJob } from '../../electron/engine/export/export-job';
 import { URLS_PER_SITEMAP } from '../../electron/engine/export/sitemap-writer';
+import { openDatabase } from '../../electron/engine/store/database';
+import { JobStore } from '../../electron/engine/store/job-store';
 import { PAGE_COLUMNS, type ExportRequest } from '../../shared/results';
 import { databasePerTest } from '../helpers/temp-db';
 import { canMount, tmpfsFolder } from '../helpers/tmpfs';
@@ -170,6 +172,17 @@ describe('exports', () => {
     expect(second).toEqual([0, 1, 2].map((n) => `${O}/${URLS_PER_SITEMAP + n}`));
   });
 
+  it('a sitemap base that is not an http(s) URL is refused before any file is written', async () => {
+    const jobId = storeTricky();
+    for (const base of ['example.com', 'ftp://example.com/maps/']) {
+      const file = env.temp.file('maps.xml');
+      await expect(
+        exportJob(env.db, { jobId, format: 'sitemap' }, { file }, { sitemapBaseUrl: base }),
+      ).rejects.toThrow(`the sitemap base "${base}" is not an absolute http(s) URL`);
+      expect(existsSync(file)).toBe(false);
+    }
+  });
+
   it('a SQLite copy holds exactly the job, passes integrity_check and opens in Trawl', async () => {
     const other = storeTricky();
     const jobId = storeJob(env.db, [
@@ -194,6 +207,10 @@ describe('exports', () => {
       0,
     );
     copy.close();
+    // Its start URLs too, so the copy can be resumed and re-run.
+    const reopened = openDatabase(file, { mustExist: true });
+    expect(new JobStore(reopened).settings(jobId).startUrls).toEqual([`${O}/`]);
+    reopened.close();
     await expect(exportTo({ format: 'sqlite' }, jobId, 'copy.sqlite')).rejects.toThrow(
       /already exists/,
     );
@@ -233,6 +250,48 @@ describe('an export that cannot be written', () => {
       expect(existsSync(file)).toBe(false);
     } finally {
       disk.remove();
+    }
+  });
+
+  it('refuses to write over the database it reads, or its WAL file: every job stays', async () => {
+    const jobId = storePages(2);
+    const other = storePages(3);
+    const database = env.db.name;
+    const alias = env.temp.file('same-file.csv');
+    linkSync(database, alias); // another name for the same file
+    for (const [file, what] of [
+      [database, 'the database'],
+      [alias, 'the database'],
+      [`${database}-wal`, "the database's wal file"],
+    ] as const) {
+      for (const format of ['csv', 'ndjson', 'xlsx'] as const) {
+        await expect(exportJob(env.db, { jobId, format }, { file })).rejects.toThrow(
+          `cannot write ${file}: it is ${what} the job is exported from`,
+        );
+      }
+    }
+    expect(env.db.pragma('integrity_check', { simple: true })).toBe('ok');
+    const pages = env.db.prepare('SELECT job_id, count(*) AS n FROM pages GROUP BY job_id');
+    expect(pages.all()).toEqual([
+      { job_id: jobId, n: 2 },
+      { job_id: other, n: 3 },
+    ]);
+  });
+
+  it('leaves a file it cannot open as it was, and says why', async () => {
+    const jobId = storePages(2);
+    // A program that is running: not even root may open its file for writing.
+    const busy = env.temp.file('busy.csv');
+    copyFileSync('/bin/sleep', busy);
+    const program = spawn(busy, ['30'], { stdio: 'ignore' });
+    try {
+      await new Promise((resolve) => program.once('spawn', resolve));
+      await expect(exportJob(env.db, { jobId, format: 'csv' }, { file: busy })).rejects.toThrow(
+        `cannot write ${busy}: ETXTBSY`,
+      );
+      expect(readFileSync(busy)).toEqual(readFileSync('/bin/sleep'));
+    } finally {
+      program.kill();
     }
   });
 

@@ -1,9 +1,10 @@
 import { parse } from 'csv-parse/sync';
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../../electron/engine/store/database';
 import { runCli } from '../helpers/cli';
 import { processEnv } from '../helpers/process-env';
+import { storeJob } from './stored-job';
 
 const env = processEnv();
 
@@ -105,5 +106,52 @@ describe('results of a real crawl through the trawl CLI', () => {
     expect(unknown.stderr).toMatch(new RegExp(`no job with id ${first}`));
     const badReport = await runCli(['report', String(second), 'nonsense', '--db', env.dbFile]);
     expect(badReport.stderr).toMatch(/unknown report "nonsense"/);
+  });
+
+  it('refuses, in one line, options that do not fit the format and a file that is no database', async () => {
+    const db = openDatabase(env.dbFile);
+    const jobId = String(storeJob(db, [{ url: 'http://127.0.0.1:9/', page: {} }]));
+    db.close();
+    const refusals: [string[], string][] = [
+      [
+        ['export', jobId, '--format', 'sitemap', '--report', 'broken-links'],
+        "report: a sitemap export holds the job's pages, not a report: choose csv, json, ndjson or xlsx",
+      ],
+      [
+        ['export', jobId, '--format', 'sqlite', '--report', 'broken-links', '--out', env.file('r')],
+        "report: a sqlite export holds the job's pages, not a report: choose csv, json, ndjson or xlsx",
+      ],
+      [['export', jobId, '--format', 'ndjson', '--bom'], 'bom: a byte order mark is for csv only'],
+      [
+        ['export', jobId, '--format', 'csv', '--sitemap-base', 'https://example.com/'],
+        '--sitemap-base is for --format sitemap only',
+      ],
+      [
+        ['export', jobId, '--format', 'sitemap', '--sitemap-base', 'example.com'],
+        'the sitemap base "example.com" is not an absolute http(s) URL (such as https://example.com/maps/)',
+      ],
+      [
+        ['export', jobId, '--format', 'csv', '--out', env.dbFile],
+        `cannot write ${env.dbFile}: it is the database the job is exported from`,
+      ],
+    ];
+    for (const [args, message] of refusals) {
+      const result = await runCli([...args, '--db', env.dbFile]);
+      expect(result.stderr).toBe(`trawl: error: ${message}\n`);
+      expect(result.code).toBe(1);
+    }
+    expect(jsonLines(await cli('jobs', '--json')).map((job: { id: number }) => job.id)).toEqual([
+      Number(jobId),
+    ]);
+
+    const empty = env.file('empty.sqlite');
+    writeFileSync(empty, '');
+    for (const args of [['jobs'], ['export', '1'], ['report', '1', 'status-codes']]) {
+      const result = await runCli([...args, '--db', empty]);
+      expect(result.stderr).toBe(
+        `trawl: error: database ${empty} is an empty file, not a Trawl database\n`,
+      );
+      expect(statSync(empty).size).toBe(0);
+    }
   });
 });

@@ -15,7 +15,7 @@ HTMLDialogElement.prototype.showModal ??= function (this: HTMLDialogElement) {
 };
 
 /** A host whose export waits until the test settles it, reporting progress meanwhile. */
-function renderDialog() {
+function renderDialog(base: Omit<ExportRequest, 'format'> = { jobId: 3 }) {
   const listeners = new Set<(update: ExportUpdate) => void>();
   const requests: ExportRequest[] = [];
   const cancelled: number[] = [];
@@ -34,7 +34,7 @@ function renderDialog() {
   } as unknown as CrawlerApi;
   render(
     <AppContext value={{ store: createAppStore(api), api }}>
-      <ExportDialog base={{ jobId: 3 }} onClose={() => undefined} />
+      <ExportDialog base={base} onClose={() => undefined} />
     </AppContext>,
   );
   const report = (update: Partial<ExportUpdate>) =>
@@ -108,5 +108,23 @@ describe('export dialog', () => {
     host.report({ rows: 1000, total: 5000, done: true, cancelled: true });
     expect(screen.getByText('Export cancelled.')).toBeTruthy();
     expect(screen.getByRole('button', { name: 'Export' })).toHaveProperty('disabled', false);
+  });
+
+  it("exports the view's report in a table format; a sitemap or SQLite copy holds the whole job", async () => {
+    const user = userEvent.setup();
+    const host = renderDialog({ jobId: 3, report: 'broken-links' });
+    const view = /Only what the current view shows/;
+    expect(screen.getByLabelText(view)).toHaveProperty('checked', true);
+    await user.selectOptions(screen.getByLabelText('Format'), 'sitemap');
+    // The host refuses a report in these formats: the dialog does not offer it.
+    expect(screen.queryByLabelText(view)).toBeNull();
+    await user.click(screen.getByRole('button', { name: 'Export' }));
+    await host.finish({ kind: 'saved', path: '/tmp/trawl-job-3.xml' });
+    await user.selectOptions(screen.getByLabelText('Format'), 'json');
+    await user.click(screen.getByRole('button', { name: 'Export' }));
+    expect(host.requests).toEqual([
+      { jobId: 3, format: 'sitemap' },
+      { jobId: 3, format: 'json', report: 'broken-links' },
+    ]);
   });
 });

@@ -1,5 +1,4 @@
-import { createWriteStream, statSync } from 'node:fs';
-import { lstat, rm } from 'node:fs/promises';
+import { statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { Writable } from 'node:stream';
 import type { Db } from '../store/database';
@@ -8,6 +7,7 @@ import { iteratePages } from '../store/page-reader';
 import { UserError } from '../user-error';
 import type { ExportProgress, ExportRequest } from '../../../shared/results';
 import { exportTable } from './export-rows';
+import { OutputFiles, refuseDatabaseFile } from './output-files';
 import { writeSitemap } from './sitemap-writer';
 import { copyJobToSqlite } from './sqlite-copy';
 import { counted, jsonArrayLines, ndjsonLines, writeCsv, writeLines } from './text-writers';
@@ -64,21 +64,31 @@ export async function exportJob(
     if (rows % every === 0) options.onProgress?.({ rows, total });
   };
   const files = 'file' in target ? [target.file] : [];
-  if ('file' in target) checkFolder(target.file);
-  const out = () => ('file' in target ? createWriteStream(target.file) : target.stream);
-  // A split sitemap's files, as they are opened: what a stopped export removes.
-  const created: string[] = [];
+  const base = options.sitemapBaseUrl;
+  if (
+    request.format === 'sitemap' &&
+    base !== undefined &&
+    !/^https?:$/.test(URL.parse(base)?.protocol ?? '')
+  ) {
+    throw new UserError(
+      `the sitemap base "${base}" is not an absolute http(s) URL (such as https://example.com/maps/)`,
+    );
+  }
+  if ('file' in target) {
+    checkFolder(target.file);
+    refuseDatabaseFile(target.file, db.name);
+  }
+  const output = new OutputFiles();
+  const out = () => ('file' in target ? output.open(target.file) : target.stream);
   signal?.throwIfAborted();
   try {
     await writeFormat();
   } catch (error) {
-    if ('file' in target) {
-      const notWritten = !signal?.aborted && isSystemError(error);
-      if (signal?.aborted || notWritten) await removePartialFiles([...files, ...created]);
-      if (notWritten) {
-        const { path, message } = error as NodeJS.ErrnoException;
-        throw new UserError(`cannot write ${path ?? target.file}: ${message}`, { cause: error });
-      }
+    // Whatever stopped it, half a file is worse than none.
+    await output.remove();
+    if ('file' in target && !signal?.aborted && isSystemError(error)) {
+      const { path, message } = error as NodeJS.ErrnoException;
+      throw new UserError(`cannot write ${path ?? target.file}: ${message}`, { cause: error });
     }
     throw error;
   }
@@ -90,8 +100,11 @@ export async function exportJob(
       case 'sqlite': {
         if (!('file' in target)) throw new UserError('a SQLite export needs a file (--out FILE)');
         // One synchronous copy: a stop asked for meanwhile applies only before it starts.
-        copyJobToSqlite(db, job.id, target.file, (table, count) => {
-          if (table === 'pages') rows = count;
+        copyJobToSqlite(db, job.id, target.file, {
+          onCreated: (file) => output.created(file),
+          onTable: (table, count) => {
+            if (table === 'pages') rows = count;
+          },
         });
         return;
       }
@@ -100,9 +113,8 @@ export async function exportJob(
         const written = await writeSitemap(
           db,
           job.id,
-          'file' in target ? { file: target.file, baseUrl } : target,
+          'file' in target ? { file: target.file, baseUrl, open: output.open } : target,
           tick,
-          created,
         );
         files.splice(0, files.length, ...written);
         return;
@@ -144,15 +156,6 @@ function checkFolder(file: string): void {
 /** An error of a system call (open, write), as opposed to SQLite's or the export's own. */
 function isSystemError(error: unknown): boolean {
   return typeof (error as NodeJS.ErrnoException).syscall === 'string';
-}
-
-/** What an export that did not finish leaves: regular files only, never `--out /dev/null`. */
-async function removePartialFiles(files: string[]): Promise<void> {
-  await Promise.all(
-    files.map(async (file) => {
-      if ((await lstat(file).catch(() => null))?.isFile()) await rm(file, { force: true });
-    }),
-  );
 }
 
 /** Where a split sitemap's files are served unless told: the job's site. */

@@ -1,4 +1,3 @@
-import { createWriteStream } from 'node:fs';
 import { basename, dirname, extname, join } from 'node:path';
 import type { Writable } from 'node:stream';
 import type { Db } from '../store/database';
@@ -39,19 +38,21 @@ function* urlset(urls: Iterator<string>, onUrl: () => void): Generator<string> {
   yield '</urlset>\n';
 }
 
+/** Where a sitemap goes: files opened with `open` (served under `baseUrl`), or a stream. */
+export type SitemapTarget =
+  { file: string; baseUrl: string; open: (file: string) => Writable } | { stream: Writable };
+
 /**
  * An XML sitemap of the job's indexable 200 pages. Up to 50,000 URLs: one
  * urlset. More: `file` becomes a sitemap index pointing at `<name>-1.xml`,
  * `<name>-2.xml`… beside it, addressed under `baseUrl` (where the files will
- * be served). Returns the files written; `created` gets each file as it is
- * opened, so a stopped export knows what to remove.
+ * be served). Returns the files written, each opened with `open`.
  */
 export async function writeSitemap(
   db: Db,
   jobId: number,
-  target: { file: string; baseUrl: string } | { stream: Writable },
+  target: SitemapTarget,
   onUrl: () => void,
-  created: string[] = [],
 ): Promise<string[]> {
   const count = db
     .prepare(
@@ -61,7 +62,7 @@ export async function writeSitemap(
     .get(jobId) as number;
   const urls = sitemapUrls(db, jobId);
   try {
-    return await writeUrlsets(urls, count, target, onUrl, created);
+    return await writeUrlsets(urls, count, target, onUrl);
   } finally {
     // The parts share one statement: end it even when a part stopped early (a cancelled export).
     urls.return?.();
@@ -71,13 +72,11 @@ export async function writeSitemap(
 async function writeUrlsets(
   urls: IterableIterator<string>,
   count: number,
-  target: { file: string; baseUrl: string } | { stream: Writable },
+  target: SitemapTarget,
   onUrl: () => void,
-  created: string[],
 ): Promise<string[]> {
   if (count <= URLS_PER_SITEMAP) {
-    if ('file' in target) created.push(target.file);
-    const out = 'stream' in target ? target.stream : createWriteStream(target.file);
+    const out = 'stream' in target ? target.stream : target.open(target.file);
     await writeLines(urlset(urls, onUrl), out);
     return 'file' in target ? [target.file] : [];
   }
@@ -88,8 +87,7 @@ async function writeUrlsets(
   const parts: string[] = [];
   for (let part = 1; (part - 1) * URLS_PER_SITEMAP < count; part++) {
     const file = join(dirname(target.file), `${stem}-${part}.xml`);
-    created.push(file);
-    await writeLines(urlset(urls, onUrl), createWriteStream(file));
+    await writeLines(urlset(urls, onUrl), target.open(file));
     parts.push(file);
   }
   const base = target.baseUrl.endsWith('/') ? target.baseUrl : `${target.baseUrl}/`;
@@ -97,11 +95,11 @@ async function writeUrlsets(
     `${HEAD}<sitemapindex ${NS}>\n`,
     ...parts.map(
       (file) =>
-        `  <sitemap><loc>${escapeXml(new URL(basename(file), base).href)}</loc></sitemap>\n`,
+        // Encoded: a `#` or `?` in the file's name is part of the name, not of the URL.
+        `  <sitemap><loc>${escapeXml(new URL(encodeURIComponent(basename(file)), base).href)}</loc></sitemap>\n`,
     ),
     '</sitemapindex>\n',
   ];
-  created.push(target.file);
-  await writeLines(index, createWriteStream(target.file));
+  await writeLines(index, target.open(target.file));
   return [target.file, ...parts];
 }

@@ -6,6 +6,7 @@ import { UserError } from '../user-error';
 /** Each table's rows of one job, parents first so references hold. */
 const COPIES: { table: string; where: string }[] = [
   { table: 'jobs', where: 'id = @jobId' },
+  { table: 'job_start_urls', where: 'job_id = @jobId' },
   { table: 'frontier', where: 'job_id = @jobId' },
   { table: 'pages', where: 'job_id = @jobId' },
   {
@@ -33,11 +34,12 @@ export function copyJobToSqlite(
   db: Db,
   jobId: number,
   file: string,
-  onTable: (table: string, rows: number) => void,
+  on: { onCreated: (file: string) => void; onTable: (table: string, rows: number) => void },
 ): void {
   if (existsSync(file))
     throw new UserError(`${file} already exists: choose a new file for the copy`);
   openDatabase(file).close(); // creates the schema at this build's version
+  on.onCreated(file);
   db.prepare('ATTACH DATABASE ? AS copy').run(file);
   try {
     db.transaction(() => {
@@ -45,7 +47,7 @@ export function copyJobToSqlite(
         const { changes } = db
           .prepare(`INSERT INTO copy.${table} SELECT * FROM main.${table} WHERE ${where}`)
           .run({ jobId });
-        onTable(table, changes);
+        on.onTable(table, changes);
       }
       db.prepare(indexPageTextSql('copy', 'TRUE')).run();
       // The copy is a finished snapshot: nobody is crawling it.

@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { UserError } from '../user-error';
 import { migrations } from './migrations';
@@ -21,8 +21,13 @@ export function openDatabase(
   let db: Db | undefined;
   try {
     const mustExist = options.mustExist ?? options.readonly ?? false;
-    if (mustExist && file !== ':memory:' && !existsSync(file))
-      throw new UserError(`database ${file} does not exist`);
+    if (mustExist && file !== ':memory:') {
+      const stat = statSync(file, { throwIfNoEntry: false });
+      if (!stat) throw new UserError(`database ${file} does not exist`);
+      // SQLite would take an empty file as a new database and write a schema into it.
+      if (stat.isFile() && stat.size === 0)
+        throw new UserError(`database ${file} is an empty file, not a Trawl database`);
+    }
     if (!mustExist && file !== ':memory:') createFolder(dirname(file));
     db = new Database(file, { readonly: options.readonly ?? false, fileMustExist: mustExist });
     db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);

@@ -1,6 +1,11 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import type { ExportOutcome, ExportUpdate } from '../../../shared/crawler-api';
-import { EXPORT_FORMATS, type ExportFormat, type ExportRequest } from '../../../shared/results';
+import {
+  EXPORT_FORMATS,
+  WHOLE_JOB_FORMATS,
+  type ExportFormat,
+  type ExportRequest,
+} from '../../../shared/results';
 import { errorMessage } from '../store/error-message';
 import { useAppApi } from '../store/store-context';
 
@@ -29,6 +34,8 @@ export function ExportDialog(props: { base: Omit<ExportRequest, 'format'>; onClo
   const api = useAppApi();
   const dialog = useRef<HTMLDialogElement>(null);
   const [format, setFormat] = useState<ExportFormat>('csv');
+  // A sitemap or a SQLite copy always holds the job's pages, whatever the view.
+  const wholeJob = WHOLE_JOB_FORMATS.includes(format);
   const [useView, setUseView] = useState(true);
   const [bom, setBom] = useState(false);
   const [phase, setPhase] = useState<Phase>({ state: 'idle' });
@@ -67,12 +74,13 @@ export function ExportDialog(props: { base: Omit<ExportRequest, 'format'>; onClo
     setProgress(null);
     exportId.current = null;
     const { jobId, filters, columns, report } = props.base;
+    const view = useView && !wholeJob;
     const request: ExportRequest = {
       jobId,
       format,
-      ...(useView && report ? { report } : {}),
-      ...(useView && filters ? { filters } : {}),
-      ...(useView && columns ? { columns } : {}),
+      ...(view && report ? { report } : {}),
+      ...(view && filters ? { filters } : {}),
+      ...(view && columns ? { columns } : {}),
       ...(format === 'csv' && bom ? { bom } : {}),
     };
     try {
@@ -109,14 +117,16 @@ export function ExportDialog(props: { base: Omit<ExportRequest, 'format'>; onClo
             ))}
           </select>
         </label>
-        <label className="checkbox">
-          <input
-            type="checkbox"
-            checked={useView}
-            onChange={(event) => setUseView(event.target.checked)}
-          />
-          Only what the current view shows (its filters and columns, or its report)
-        </label>
+        {!wholeJob && (
+          <label className="checkbox">
+            <input
+              type="checkbox"
+              checked={useView}
+              onChange={(event) => setUseView(event.target.checked)}
+            />
+            Only what the current view shows (its filters and columns, or its report)
+          </label>
+        )}
         {format === 'csv' && (
           <label className="checkbox">
             <input
