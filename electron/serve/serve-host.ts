@@ -84,7 +84,9 @@ export async function startServeHost(options: ServeHostOptions): Promise<ServeHo
 
   server.on('request', (request, response) => {
     for (const [name, value] of Object.entries(SECURITY_HEADERS)) response.setHeader(name, value);
-    const url = new URL(request.url ?? '/', origin);
+    // A target that is no URL (`GET http://[`) threw here, uncaught: anyone could stop the host.
+    const url = URL.parse(request.url ?? '/', origin);
+    if (url === null) return sendText(response, 400, 'bad request');
     if (request.method !== 'GET' && request.method !== 'HEAD') {
       return sendText(response, 405, 'method not allowed');
     }
@@ -112,10 +114,11 @@ export async function startServeHost(options: ServeHostOptions): Promise<ServeHo
   });
 
   server.on('upgrade', (request, socket: Socket, head) => {
-    const url = new URL(request.url ?? '/', origin);
+    const url = URL.parse(request.url ?? '/', origin);
     const refuse = (status: number, reason: string) => {
       socket.end(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
     };
+    if (url === null) return refuse(400, 'Bad Request');
     if (url.pathname !== UI_SOCKET_PATH) return refuse(404, 'Not Found');
     if (!access.allows(request, url)) return refuse(401, 'Unauthorized');
     if (!isSameOrigin(request)) return refuse(403, 'Forbidden');

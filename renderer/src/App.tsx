@@ -57,6 +57,12 @@ export function App() {
           Lost the connection to the Trawl host; reconnecting…
         </p>
       )}
+      {connection === 'refused' && (
+        <p className="banner error" role="alert">
+          The Trawl host no longer accepts this page: it was restarted with a new access token. Open
+          the URL that <code>trawl serve</code> printed.
+        </p>
+      )}
       <main>
         {hostError && !host && (
           <p className="error" role="alert">

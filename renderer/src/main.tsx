@@ -12,12 +12,7 @@ if (container === null) throw new Error('index.html has no #root element');
 const { api, onStatus } = connectToHost();
 const store = createAppStore(api);
 connectProgress(store, api);
-onStatus?.((status) => {
-  const wasClosed = store.getState().connection === 'closed';
-  store.getState().setConnection(status);
-  // Back after a lost connection: what was missed is in the job list.
-  if (status === 'open' && wasClosed) void store.getState().refreshJobs();
-});
+onStatus?.((status) => store.getState().setConnection(status));
 
 createRoot(container).render(
   <StrictMode>

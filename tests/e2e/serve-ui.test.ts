@@ -239,6 +239,24 @@ describe('the UI in Chromium against trawl serve', { timeout: 180_000 }, () => {
     expect(storedUrls(2)).toEqual([...site.reachable].sort());
     expect(await counter('pages-done')).toBe(site.reachable.length);
   });
+
+  it('keeps the jobs list and the dashboard inside the window with a long job name', async () => {
+    const name = 'W'.repeat(200); // the longest a name may be, with no place to break
+    await page.getByRole('button', { name: 'Jobs', exact: true }).click();
+    page.once('dialog', (dialog) => void dialog.accept(name));
+    await page.getByRole('button', { name: 'Rename job 2' }).click();
+    await expect
+      .poll(() => page.getByTestId('job-row').allInnerTexts())
+      .toContainEqual(expect.stringContaining(name));
+    const overflow = () =>
+      page.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth');
+    await page.screenshot({ path: join(ARTIFACTS, 'jobs-long-name.png') });
+    // It was 13,000 px wider than the window, every job's actions out of sight.
+    expect(await overflow()).toBeLessThanOrEqual(0);
+    await page.getByRole('button', { name: 'Dashboard of job 2' }).click();
+    await page.getByRole('heading', { name: /^Job 2: W+/ }).waitFor();
+    expect(await overflow()).toBeLessThanOrEqual(0);
+  });
 });
 
 /** RFC 4180 CSV: quoted fields may hold commas, quotes ("") and line breaks. */

@@ -82,4 +82,32 @@ describe('the progress store', () => {
     expect(calls.listJobs).toBeGreaterThan(afterUnknown);
     expect(store.getState().jobs).toEqual([{ id: 1, status: 'finished' }]);
   });
+
+  it('after a lost connection, forgets what was running and lists the jobs again', async () => {
+    const host = hostListing([
+      { id: 1, status: 'finished' },
+      { id: 2, status: 'stopped' },
+    ]);
+    const store = createAppStore(host.api);
+    store.setState({ jobs: [{ id: 1 } as JobInfo, { id: 2 } as JobInfo] });
+    store.getState().applyProgress(snapshot(1, { status: 'running', pagesDone: 9 }));
+    store.getState().applyProgress(snapshot(2, { status: 'stopped', pagesDone: 4 }));
+    await new Promise((resolve) => setTimeout(resolve, 0)); // the refresh job 2's end asked for
+    const { setConnection } = store.getState();
+    const listed = host.calls.listJobs;
+    setConnection('connecting');
+    setConnection('open');
+    expect(host.calls.listJobs).toBe(listed); // the first connection: nothing missed
+
+    setConnection('closed');
+    // Each reconnect attempt: the page still says the connection is lost.
+    setConnection('connecting');
+    expect(store.getState().connection).toBe('closed');
+    setConnection('open');
+    // Job 1 ended unseen meanwhile: its last snapshot ("running", 9 pages) must not stay on screen.
+    expect(Object.keys(store.getState().progress)).toEqual(['2']);
+    expect(host.calls.listJobs).toBe(listed + 1);
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(store.getState().jobs.map((job) => job.status)).toEqual(['finished', 'stopped']);
+  });
 });

@@ -1,4 +1,5 @@
 import http from 'node:http';
+import { connect } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { UI_SOCKET_PATH, type ServerMessage } from '../../shared/ui-protocol';
@@ -81,6 +82,32 @@ describe('trawl serve: HTTP access', () => {
     expect((await get('/%2e%2e/%2e%2e/package.json', { cookie: cookie() })).status).toBe(404);
     expect((await get('/..%2f..%2fpackage.json', { cookie: cookie() })).status).toBe(404);
     expect((await get('/', { cookie: cookie() }, 'POST')).status).toBe(405);
+  });
+});
+
+/** Sends `head` as it is over TCP (clients refuse to send such targets); resolves with the reply. */
+function rawRequest(head: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let reply = '';
+    const socket = connect(env.serve.port, '127.0.0.1', () => socket.write(head));
+    socket.on('data', (chunk: Buffer) => (reply += chunk.toString()));
+    socket.on('end', () => resolve(reply));
+    socket.on('error', reject);
+  });
+}
+
+describe('trawl serve: requests that are no URL', () => {
+  it('answers 400 and keeps serving (one such request stopped the host and its crawls)', async () => {
+    const upgrade =
+      'Connection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\n' +
+      'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n';
+    for (const extra of ['', upgrade]) {
+      const reply = await rawRequest(
+        `GET http://[ HTTP/1.1\r\nHost: 127.0.0.1\r\n${extra}Connection: close\r\n\r\n`,
+      );
+      expect(reply).toMatch(/^HTTP\/1\.1 400 /);
+    }
+    expect((await get('/', { cookie: cookie() })).status).toBe(200);
   });
 });
 

@@ -1,17 +1,18 @@
 // @vitest-environment jsdom
-import type { AddressInfo } from 'node:net';
+import http from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { WebSocketServer } from 'ws';
 import { createWebSocketApi } from '../../renderer/src/api/ws-client';
+import type { ConnectionStatus } from '../../renderer/src/store/ui-slice';
 import { MAX_CLIENT_MESSAGE_BYTES } from '../../shared/ui-protocol';
 
 /** The browser's client (jsdom's real WebSocket) against a host that answers every request. */
 let server: WebSocketServer;
 let received: string[];
 
-beforeEach(async () => {
-  received = [];
-  server = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+async function startServer(port = 0): Promise<void> {
+  server = new WebSocketServer({ host: '127.0.0.1', port });
   server.on('connection', (socket) =>
     socket.on('message', (data) => {
       const text = data.toString();
@@ -21,11 +22,32 @@ beforeEach(async () => {
     }),
   );
   await new Promise((resolve) => server.once('listening', resolve));
-});
-afterEach(async () => {
+}
+
+async function stopServer(): Promise<void> {
   for (const client of server.clients) client.terminate();
   await new Promise((resolve) => server.close(resolve));
+}
+
+beforeEach(async () => {
+  received = [];
+  await startServer();
 });
+afterEach(stopServer);
+
+/** Resolves when the client reports `status`. */
+function statusSeen(
+  onStatus: (listener: (status: ConnectionStatus) => void) => () => void,
+  status: ConnectionStatus,
+): Promise<void> {
+  return new Promise((resolve) => {
+    const stop = onStatus((seen) => {
+      if (seen !== status) return;
+      stop();
+      resolve();
+    });
+  });
+}
 
 describe('the browser client of trawl serve', () => {
   it('refuses a request larger than the host takes, names the sizes, and keeps the connection', async () => {
@@ -43,5 +65,50 @@ describe('the browser client of trawl serve', () => {
     // The socket was not closed by the host: the next request is answered.
     expect(await api.listJobs()).toBe('answered');
     expect(received).toHaveLength(2);
+  });
+
+  it('fails requests while the connection is lost, and never sends them when it is back', async () => {
+    const { port } = server.address() as AddressInfo;
+    const { api, onStatus } = createWebSocketApi(`ws://127.0.0.1:${port}/`);
+    expect(await api.getVersion()).toBe('answered');
+
+    const lost = statusSeen(onStatus, 'closed');
+    await stopServer();
+    await lost;
+    // Queued and sent on reconnect, these started crawls the page had reported as failed.
+    for (const request of [
+      api.startJob({ startUrls: ['http://127.0.0.1:9/'] }),
+      api.deleteJob(4),
+    ]) {
+      await expect(request).rejects.toThrow(
+        'Not connected to the Trawl host (reconnecting…): nothing was sent.',
+      );
+    }
+
+    const back = statusSeen(onStatus, 'open');
+    received = [];
+    await startServer(port);
+    await back;
+    expect(await api.listJobs()).toBe('answered');
+    expect(received.map((frame) => (JSON.parse(frame) as { method: string }).method)).toEqual([
+      'listJobs',
+    ]);
+  });
+
+  it('says when the host refuses the page: restarted, it has a new access token', async () => {
+    const host = http.createServer((_request, response) => response.writeHead(401).end());
+    host.on('upgrade', (_request, socket: Socket) =>
+      socket.end('HTTP/1.1 401 Unauthorized\r\nContent-Length: 0\r\n\r\n'),
+    );
+    await new Promise<void>((resolve) => host.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = host.address() as AddressInfo;
+      const { api, onStatus } = createWebSocketApi(`ws://127.0.0.1:${port}/`);
+      await statusSeen(onStatus, 'refused');
+      await expect(api.listJobs()).rejects.toThrow(/./);
+    } finally {
+      host.closeAllConnections();
+      await new Promise((resolve) => host.close(resolve));
+    }
   });
 });

@@ -5,14 +5,13 @@ import {
   type CrawlerRequestMethod,
 } from '../../../shared/crawler-api';
 import type { ProgressSnapshot } from '../../../shared/progress';
+import type { ConnectionStatus } from '../store/ui-slice';
 import {
   MAX_CLIENT_MESSAGE_BYTES,
   UI_SOCKET_PATH,
   type ServerMessage,
   type WireError,
 } from '../../../shared/ui-protocol';
-
-export type ConnectionStatus = 'connecting' | 'open' | 'closed';
 
 /** An error the host reported; `name` is `UserError` for problems the user can fix. */
 export class HostError extends Error {
@@ -23,6 +22,18 @@ export class HostError extends Error {
 }
 
 const RECONNECT_DELAYS_MS = [500, 1000, 2000, 5000];
+const LOST_IN_FLIGHT = 'The connection to the Trawl host was lost before it answered.';
+const NOT_CONNECTED = 'Not connected to the Trawl host (reconnecting…): nothing was sent.';
+
+/** Whether the host answers this page's origin with 401: it does not know the page's token. */
+async function refusesThisPage(socketUrl: string): Promise<boolean> {
+  try {
+    const page = new URL('/', socketUrl.replace(/^ws/, 'http'));
+    return (await fetch(page, { method: 'HEAD', credentials: 'same-origin' })).status === 401;
+  } catch {
+    return false; // not answering at all: down, not refusing
+  }
+}
 const encoder = new TextEncoder();
 const megabytes = (bytes: number) => Math.ceil(bytes / 1048576);
 
@@ -30,8 +41,11 @@ const megabytes = (bytes: number) => Math.ceil(bytes / 1048576);
  * `CrawlerApi` over the `trawl serve` WebSocket, for a page opened in a
  * browser (no preload, no `window.trawl`). The socket authenticates with the
  * cookie the host set when the page was opened with its token. Requests made
- * while (re)connecting wait for the socket; a lost connection fails the
- * requests in flight and reconnects with backoff.
+ * while the page first connects wait for the socket. A lost connection fails
+ * the requests in flight and waiting, and those made until it is back: sent
+ * later, a start or a delete the page had reported as failed would still
+ * happen. It reconnects with backoff, and says when the host refuses the
+ * page (restarted with a new token).
  */
 export function createWebSocketApi(
   url = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}${UI_SOCKET_PATH}`,
@@ -44,6 +58,9 @@ export function createWebSocketApi(
   let socket: WebSocket;
   let nextSeq = 1;
   let failures = 0;
+  let connectedOnce = false;
+  /** The host answered this page with 401: it was restarted with a new token. */
+  let refused = false;
 
   const setStatus = (status: ConnectionStatus) => {
     for (const listener of statusListeners) listener(status);
@@ -52,18 +69,28 @@ export function createWebSocketApi(
   const connect = () => {
     setStatus('connecting');
     socket = new WebSocket(url);
+    let opened = false;
     socket.onopen = () => {
+      opened = true;
       failures = 0;
+      connectedOnce = true;
+      refused = false;
       setStatus('open');
       for (const frame of outbox.splice(0)) socket.send(frame);
     };
     socket.onmessage = (event: MessageEvent<string>) => receive(JSON.parse(event.data));
     socket.onclose = () => {
-      setStatus('closed');
-      for (const request of inFlight.values()) {
-        request.reject(new Error('The connection to the Trawl host was lost.'));
-      }
+      setStatus(refused ? 'refused' : 'closed');
+      for (const request of inFlight.values()) request.reject(new Error(LOST_IN_FLIGHT));
       inFlight.clear();
+      outbox.length = 0; // their requests were in flight too, waiting
+      // A handshake that failed: the host may be down, or up with a new token.
+      if (!opened) {
+        void refusesThisPage(url).then((answer) => {
+          refused = answer;
+          if (refused && socket.readyState !== WebSocket.OPEN) setStatus('refused');
+        });
+      }
       const delay = RECONNECT_DELAYS_MS[Math.min(failures++, RECONNECT_DELAYS_MS.length - 1)];
       setTimeout(connect, delay);
     };
@@ -102,9 +129,10 @@ export function createWebSocketApi(
         );
         return;
       }
-      inFlight.set(seq, { resolve, reject });
       if (socket.readyState === WebSocket.OPEN) socket.send(frame);
+      else if (connectedOnce) return reject(new Error(NOT_CONNECTED));
       else outbox.push(frame);
+      inFlight.set(seq, { resolve, reject });
     });
 
   connect();

@@ -11,7 +11,7 @@ export function JobStart({ job }: { job: JobInfo }) {
     );
   }
   return (
-    <div className="hint" data-testid="job-start">
+    <div className="hint long-text" data-testid="job-start">
       {job.firstStartUrl}
       {job.startUrlCount > 1 && ` and ${formatCount(job.startUrlCount - 1)} more`}
     </div>

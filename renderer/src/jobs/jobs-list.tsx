@@ -92,8 +92,10 @@ function JobRow(props: {
     <tr data-testid="job-row">
       <th scope="row">{job.id}</th>
       <td>
-        {job.name}
-        <JobStart job={job} />
+        <div className="long-text">
+          {job.name}
+          <JobStart job={job} />
+        </div>
       </td>
       <td>
         <span className={`badge status-${props.live ?? job.status}`}>
@@ -104,34 +106,36 @@ function JobRow(props: {
       <td className="num">{formatCount(job.failed)}</td>
       <td>{formatTime(job.startedAt)}</td>
       <td>{formatTime(job.finishedAt)}</td>
-      <td className="row-actions">
-        <button
-          type="button"
-          onClick={() => props.onOpen('dashboard', job.id)}
-          aria-label={`Dashboard of job ${job.id}`}
-        >
-          Dashboard
-        </button>
-        <button
-          type="button"
-          onClick={() => props.onOpen('results', job.id)}
-          aria-label={`Results of job ${job.id}`}
-        >
-          Results
-        </button>
-        <button
-          type="button"
-          onClick={() => void rerunJob(job.id)}
-          aria-label={`Run job ${job.id} again with the same settings`}
-        >
-          Run again
-        </button>
-        <button type="button" onClick={rename} aria-label={`Rename job ${job.id}`}>
-          Rename
-        </button>
-        <button type="button" onClick={remove} aria-label={`Delete job ${job.id}`}>
-          Delete
-        </button>
+      <td>
+        <div className="row-actions">
+          <button
+            type="button"
+            onClick={() => props.onOpen('dashboard', job.id)}
+            aria-label={`Dashboard of job ${job.id}`}
+          >
+            Dashboard
+          </button>
+          <button
+            type="button"
+            onClick={() => props.onOpen('results', job.id)}
+            aria-label={`Results of job ${job.id}`}
+          >
+            Results
+          </button>
+          <button
+            type="button"
+            onClick={() => void rerunJob(job.id)}
+            aria-label={`Run job ${job.id} again with the same settings`}
+          >
+            Run again
+          </button>
+          <button type="button" onClick={rename} aria-label={`Rename job ${job.id}`}>
+            Rename
+          </button>
+          <button type="button" onClick={remove} aria-label={`Delete job ${job.id}`}>
+            Delete
+          </button>
+        </div>
       </td>
     </tr>
   );

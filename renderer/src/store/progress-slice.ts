@@ -12,6 +12,11 @@ export interface ProgressSlice {
   /** Pages per second, one point a second, for the chart (the last RATE_HISTORY_POINTS). */
   rateHistory: Record<number, RatePoint[]>;
   applyProgress(snapshot: ProgressSnapshot, now?: number): void;
+  /**
+   * Drops the snapshots of jobs that were running: after a lost connection
+   * they may have ended unseen. The host streams the ones still running again.
+   */
+  forgetLiveProgress(): void;
 }
 
 export const RATE_HISTORY_POINTS = 300;
@@ -42,6 +47,13 @@ export const createProgressSlice: SliceCreator<ProgressSlice> = () => (set, get)
     const ended = ENDED.has(snapshot.status) && !ENDED.has(previous?.status ?? '');
     const unknown = !get().jobs.some((job) => job.id === snapshot.jobId);
     if (ended || unknown) void get().refreshJobs();
+  },
+  forgetLiveProgress() {
+    set((state) => ({
+      progress: Object.fromEntries(
+        Object.entries(state.progress).filter(([, snapshot]) => !isLive(snapshot)),
+      ),
+    }));
   },
 });
 

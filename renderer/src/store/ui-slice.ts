@@ -3,7 +3,8 @@ import type { SliceCreator } from './app-store';
 import { errorMessage } from './error-message';
 
 export type View = 'new' | 'jobs' | 'dashboard' | 'results';
-export type ConnectionStatus = 'connecting' | 'open' | 'closed';
+/** `refused`: the host answers, but not this page (it restarted with a new access token). */
+export type ConnectionStatus = 'connecting' | 'open' | 'closed' | 'refused';
 
 export interface HostInfo {
   version: string;
@@ -27,7 +28,7 @@ export interface UiSlice {
   setConnection(status: ConnectionStatus): void;
 }
 
-export const createUiSlice: SliceCreator<UiSlice> = (api) => (set) => ({
+export const createUiSlice: SliceCreator<UiSlice> = (api) => (set, get) => ({
   view: 'jobs',
   selectedJobId: null,
   host: null,
@@ -54,7 +55,15 @@ export const createUiSlice: SliceCreator<UiSlice> = (api) => (set) => ({
       set({ hostError: errorMessage(error) });
     }
   },
-  setConnection(connection) {
-    set({ connection });
+  setConnection(status) {
+    const previous = get().connection;
+    const lost = previous === 'closed' || previous === 'refused';
+    // Each reconnect attempt says `connecting`: the page stays marked lost until one succeeds.
+    set({ connection: status === 'connecting' && lost ? previous : status });
+    if (status === 'open' && lost) {
+      // Jobs may have ended or been deleted meanwhile: what the page holds is stale.
+      get().forgetLiveProgress();
+      void get().refreshJobs();
+    }
   },
 });
