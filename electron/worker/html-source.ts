@@ -1,3 +1,4 @@
+import { TextDecoder as WhatwgDecoder, labelToName } from '@exodus/bytes/encoding.js';
 import sniffEncoding from 'html-encoding-sniffer';
 
 /**
@@ -9,8 +10,12 @@ import sniffEncoding from 'html-encoding-sniffer';
  * attributes come out exactly as from decoded text, while V8 scans a one-byte
  * string about twice as fast and no decoding pass is spent on the whole page.
  * Only the pieces kept (title, hrefs) are then decoded for real by `text`.
- * Other encodings (GBK, Shift_JIS, UTF-16, …) are decoded whole with Node's
- * TextDecoder (ICU, the WHATWG Encoding Standard).
+ * Other encodings (GBK, Shift_JIS, UTF-16, …) are decoded whole.
+ *
+ * UTF-8 is decoded by Node; every other encoding by @exodus/bytes, which
+ * follows the WHATWG Encoding Standard: Node 20.18.3 and later decode
+ * windows-1252 as latin1, so “quotes”, dashes and € came out as invisible
+ * control characters (nodejs/node#56542).
  */
 export interface HtmlSource {
   markup: string;
@@ -36,15 +41,21 @@ export function charsetFromContentType(contentType: string | null): string | nul
  */
 function encodingOf(body: Buffer, contentType: string | null): string {
   const label = charsetFromContentType(contentType) ?? undefined;
-  return new TextDecoder(
-    sniffEncoding(body, { transportLayerEncodingLabel: label, defaultEncoding: 'UTF-8' }),
-  ).encoding;
+  const name = sniffEncoding(body, {
+    transportLayerEncodingLabel: label,
+    defaultEncoding: 'UTF-8',
+  });
+  return labelToName(name)?.toLowerCase() ?? 'utf-8';
+}
+
+function decoderFor(encoding: string): { decode(bytes: Uint8Array): string } {
+  return encoding === 'utf-8' ? new TextDecoder() : new WhatwgDecoder(encoding);
 }
 
 export function htmlSource(body: Buffer, contentType: string | null): HtmlSource {
   const encoding = encodingOf(body, contentType);
   if (LATIN1_VIEWABLE.has(encoding)) {
-    const decoder = new TextDecoder(encoding);
+    const decoder = decoderFor(encoding);
     return {
       markup: body.toString('latin1'),
       encoding,
@@ -54,7 +65,7 @@ export function htmlSource(body: Buffer, contentType: string | null): HtmlSource
     };
   }
   return {
-    markup: new TextDecoder(encoding).decode(body),
+    markup: decoderFor(encoding).decode(body),
     encoding,
     latin1View: false,
     text: (raw) => raw,

@@ -70,6 +70,37 @@ describe('parseHtml', () => {
     expect(parseHtml(htmlSource(utf8, 'text/html; charset=windows-1252')).title).toBe('Ω');
   });
 
+  it('reads windows-1252 and ISO-8859-1 as browsers do: quotes, dashes and the euro sign', () => {
+    // Bob’s Café – “Best” € 5, in windows-1252 bytes (0x80-0x9F are where latin1 has controls).
+    const title = Buffer.from([
+      ...Buffer.from('Bob'),
+      0x92,
+      ...Buffer.from('s Caf'),
+      0xe9,
+      0x20,
+      0x96,
+      0x20,
+      0x93,
+      ...Buffer.from('Best'),
+      0x94,
+      0x20,
+      0x80,
+      ...Buffer.from(' 5'),
+    ]);
+    const page = (head: string) =>
+      Buffer.concat([Buffer.from(`<head>${head}<title>`), title, Buffer.from('</title>')]);
+    for (const [body, contentType] of [
+      [page(''), 'text/html; charset=windows-1252'],
+      [page(''), 'text/html; charset=ISO-8859-1'],
+      [page('<meta charset="windows-1252">'), 'text/html'],
+      [page('<meta http-equiv="Content-Type" content="text/html; charset=iso-8859-1">'), null],
+    ] as const) {
+      const source = htmlSource(body, contentType);
+      expect(source.encoding).toBe('windows-1252');
+      expect(parseHtml(source).title).toBe('Bob’s Café – “Best” € 5');
+    }
+  });
+
   it('falls back to UTF-8 for a missing or unknown charset', () => {
     const body = Buffer.from('<title>naïve</title>');
     expect(parseHtml(htmlSource(body, 'text/html')).title).toBe('naïve');
