@@ -5,6 +5,11 @@ export const DEFAULT_CONCURRENCY_PER_WORKER = 16;
 /** A URL that has been in flight on this many dead workers is quarantined. */
 export const QUARANTINE_AFTER_WORKER_DEATHS = 3;
 export const MAX_URL_LENGTH = 2048;
+/**
+ * Response headers taken, in bytes: what browsers take, where Node's 16 KB
+ * default failed pages with a long Content-Security-Policy or many cookies.
+ */
+export const MAX_HEADER_BYTES = 256 * 1024;
 /** Progress snapshots per second sent to any UI channel. */
 export const PROGRESS_HZ = 10;
 /** Outlinks recorded per page; links beyond it are counted, followed, not stored. */

@@ -1,6 +1,8 @@
 import http from 'node:http';
 import https from 'node:https';
 import type { Readable } from 'node:stream';
+import { headerText } from '../../shared/header-text';
+import { MAX_HEADER_BYTES } from '../../shared/limits';
 import type { JobSettings } from '../../shared/job-settings';
 import { basicAuthFor, jobAgents } from './job-http';
 
@@ -49,6 +51,7 @@ export function createMainFetch(settings: MainFetchSettings): MainFetch {
         {
           method,
           agent: secure ? agents.https : agents.http,
+          maxHeaderSize: MAX_HEADER_BYTES,
           headers: {
             'user-agent': settings.userAgent,
             ...settings.headers,
@@ -76,7 +79,7 @@ export function createMainFetch(settings: MainFetchSettings): MainFetch {
         const location = response.headers.location;
         if (hops < maxRedirects && REDIRECT_STATUSES.has(status) && location) {
           response.destroy();
-          url = new URL(location, url);
+          url = new URL(headerText(location), url);
           continue;
         }
         return { url: url.href, status, headers: response.headers, body: response };

@@ -1,8 +1,9 @@
 import type http from 'node:http';
 import got, { type Got, type Request } from 'got';
 import { CookieJar } from 'tough-cookie';
-import { MAX_URL_LENGTH } from '../../shared/limits';
+import { MAX_HEADER_BYTES, MAX_URL_LENGTH } from '../../shared/limits';
 import { createScope } from '../../shared/scope';
+import { headerText } from '../../shared/header-text';
 import { parseCrawlableUrl } from '../../shared/url-normalize';
 import type { RedirectHop, WorkerConfig } from '../../shared/worker-protocol';
 import { basicAuthFor, jobAgents } from '../engine/job-http';
@@ -127,6 +128,7 @@ export function createFetcher(
       request: config.timeouts.totalMs,
     },
     retry: { limit: 0 },
+    maxHeaderSize: MAX_HEADER_BYTES,
     throwHttpErrors: false,
     followRedirect: false,
     decompress: false,
@@ -154,15 +156,14 @@ export function createFetcher(
       for (;;) {
         const { stream, response } = await open(current);
         const { statusCode: status, headers } = response;
+        const location = headers.location === undefined ? '' : headerText(headers.location);
         const target =
-          REDIRECT_STATUSES.has(status) && headers.location
-            ? parseCrawlableUrl(headers.location, current)
-            : null;
+          REDIRECT_STATUSES.has(status) && location ? parseCrawlableUrl(location, current) : null;
         if (target !== null && inScope(target)) {
           redirects.push({
             url: current.href,
             status,
-            location: headers.location!.slice(0, MAX_URL_LENGTH),
+            location: location.slice(0, MAX_URL_LENGTH),
           });
           await discardBody(stream);
           if (visited.has(target.href)) {
