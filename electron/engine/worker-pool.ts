@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { MAX_WORKERS } from '../../shared/limits';
 import type { WorkerSnapshot, WorkerState } from '../../shared/progress';
 import {
@@ -59,6 +60,13 @@ const WINDOW_PER_CONCURRENCY = 2;
 const MAX_FAILED_STARTS = 5;
 
 /**
+ * Workers starting at once. Started all together, 64 workers on 2 cores each
+ * took longer than the heartbeat timeout to load, and were killed as hung
+ * until the job failed; a few at a time, each is up in a second or two.
+ */
+const MAX_STARTING = 2 * availableParallelism();
+
+/**
  * Supervises N worker processes: hands each a bounded window of tasks,
  * watches heartbeats, replaces the dead and returns their unfinished tasks,
  * and grows or shrinks while a job runs.
@@ -67,6 +75,8 @@ export class WorkerPool {
   private readonly slots = new Map<string, Slot>();
   private readonly exited = new Map<string, Promise<void>>();
   private nextSlotNumber = 1;
+  /** Workers to start once fewer than MAX_STARTING are starting. */
+  private readonly pendingStarts: { name: string; restarts: number }[] = [];
   private targetSize: number;
   private failedStarts = 0;
   private stopping = false;
@@ -136,13 +146,16 @@ export class WorkerPool {
     const target = clampSize(size);
     this.targetSize = target;
     const active = [...this.slots.values()].filter((slot) => !slot.retiring);
-    if (active.length < target) {
-      for (let i = active.length; i < target; i++) this.spawn();
+    const planned = active.length + this.pendingStarts.length;
+    if (planned < target) {
+      for (let i = planned; i < target; i++) this.spawn();
     } else {
-      // Drain the least busy workers first: they finish soonest.
+      // Workers not started yet go first, then the least busy: they finish soonest.
+      const unstarted = Math.min(this.pendingStarts.length, planned - target);
+      this.pendingStarts.splice(this.pendingStarts.length - unstarted);
       const surplus = active
         .sort((a, b) => a.inFlight.size - b.inFlight.size)
-        .slice(0, active.length - target);
+        .slice(0, planned - unstarted - target);
       for (const slot of surplus) this.retire(slot);
     }
     this.events.onLog('info', `pool resized to ${target} workers`);
@@ -151,6 +164,7 @@ export class WorkerPool {
   /** Graceful: workers finish what they hold, report it, and exit. */
   async drain(): Promise<void> {
     this.stopping = true;
+    this.pendingStarts.length = 0;
     for (const slot of this.slots.values()) this.retire(slot);
     await Promise.all(this.exited.values());
     clearInterval(this.watchdog);
@@ -159,6 +173,7 @@ export class WorkerPool {
   /** Force: kill every worker at once. Unfinished tasks come back through onTasksReturned. */
   async kill(): Promise<void> {
     this.stopping = true;
+    this.pendingStarts.length = 0;
     for (const slot of this.slots.values()) {
       slot.retiring = true;
       slot.killedBy = 'force';
@@ -182,6 +197,20 @@ export class WorkerPool {
   }
 
   private spawn(name = `worker-${this.nextSlotNumber++}`, restarts = 0): void {
+    this.pendingStarts.push({ name, restarts });
+    this.startPending();
+  }
+
+  private startPending(): void {
+    let starting = 0;
+    for (const slot of this.slots.values()) if (slot.state === 'starting') starting++;
+    for (; starting < MAX_STARTING && this.pendingStarts.length > 0; starting++) {
+      const { name, restarts } = this.pendingStarts.shift()!;
+      this.launch(name, restarts);
+    }
+  }
+
+  private launch(name: string, restarts: number): void {
     const child = this.launcher.launch(name);
     const now = Date.now();
     const slot: Slot = {
@@ -239,6 +268,7 @@ export class WorkerPool {
         slot.pid = message.pid;
         slot.state = 'running';
         this.failedStarts = 0;
+        this.startPending();
         if (slot.retiring) slot.process.send({ type: 'drain' });
         else this.events.onCapacity();
         break;
@@ -290,6 +320,7 @@ export class WorkerPool {
     slot.state = 'dead';
     this.slots.delete(slot.name);
     this.exited.delete(slot.name);
+    if (!wasStarted && !this.stopping) this.startPending();
     const unfinished = [...slot.inFlight.values()];
     slot.inFlight.clear();
     // Every exit with work in hand counts against its URLs, except a force stop.

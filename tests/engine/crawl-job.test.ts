@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import type { CrawlJob } from '../../electron/engine/crawl-job';
 import type { FixtureSite } from '../helpers/fixture-site';
@@ -191,6 +192,29 @@ describe('a crawl of a local site', () => {
     expect(storedUrls(job.id)).toEqual([...site.reachable].sort());
     expectEachFetchedOnce(site);
     expect(new Set(workerPids(job.id)).size).toBeGreaterThanOrEqual(3);
+  });
+
+  it('starts a large pool a few workers at a time, every one of them, and can shrink it while some start', async () => {
+    site = await env.site({ pages: 300, delayMs: 20 });
+    const most = 2 * availableParallelism();
+    const workers = most + 6;
+    const job = await service().start({ startUrls: [`${site.origin}/`], workers, concurrency: 2 });
+    let mostStarting = 0;
+    await waitFor(() => {
+      const states = job.snapshot().workers.map((worker) => worker.state);
+      mostStarting = Math.max(mostStarting, states.filter((state) => state === 'starting').length);
+      // Started all at once, 64 workers on 2 cores outlasted the heartbeat timeout and failed the job.
+      return states.filter((state) => state === 'running').length === workers;
+    }, `${workers} running workers`);
+    expect(mostStarting).toBeLessThanOrEqual(most);
+    expect(logs.filter((line) => line.startsWith('warn:'))).toEqual([]);
+
+    job.resize(workers + most + 3); // some start, 3 wait their turn
+    job.resize(2);
+    await waitFor(() => job.snapshot().workers.length === 2, 'two workers');
+    const summary = await job.finished;
+    expect(summary.status).toBe('finished');
+    expect(storedUrls(job.id)).toEqual([...site.reachable].sort());
   });
 
   it('stops gracefully and resumes to the exact page set', async () => {
