@@ -32,9 +32,15 @@ export function connectToParent(): ParentPort {
   }
   const send = process.send?.bind(process);
   if (!send) throw new Error('worker started without a channel to its parent');
+  // Main was killed (SIGKILL) while this message was on its way: the channel is gone, and
+  // so is this worker's reason to run. Without a callback the EPIPE was thrown, uncaught,
+  // its stack trace printed on the terminal main shared.
+  const exitIfBroken = (error: Error | null) => {
+    if (error) process.exit(0);
+  };
   return {
     post: (message) => {
-      if (process.connected) send(message);
+      if (process.connected) send(message, undefined, {}, exitIfBroken);
     },
     postThen: (message, done) => {
       if (process.connected) send(message, undefined, {}, () => done());
