@@ -62,6 +62,13 @@ export class CrawlService {
   async resume(jobId: number, overrides: ResumeOverrides = {}): Promise<CrawlJob> {
     this.refuseRunning(jobId);
     const { startUrls, ...stored } = this.jobs.settings(jobId);
+    const { pages, failed } = this.jobs.get(jobId);
+    // Such a resume crawls nothing, yet stored its limit: a later re-run stopped there.
+    if (overrides.maxPages != null && pages + failed >= overrides.maxPages) {
+      throw new UserError(
+        `job ${jobId} has ${pages + failed} pages already: --max-pages ${overrides.maxPages} leaves nothing to crawl`,
+      );
+    }
     const parsed = storedJobSettingsSchema.safeParse({ ...stored, ...definedOnly(overrides) });
     if (!parsed.success) {
       throw new UserError(`invalid job settings: ${describeSchemaError(parsed.error)}`);

@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import type { CrawlJob } from '../../electron/engine/crawl-job';
+import { JobStore } from '../../electron/engine/store/job-store';
 import type { FixtureSite } from '../helpers/fixture-site';
 import { expectNoSurvivors, taggedPids, waitFor } from '../helpers/processes';
 import { engineEnv } from './engine-env';
@@ -82,6 +83,11 @@ describe('a crawl of a local site', () => {
       })
     ).finished;
     expect(limited.pages + limited.failed).toBe(25);
+    // A lower limit on resume would crawl nothing: refused, and the job keeps its own.
+    await expect(service().resume(limited.jobId, { maxPages: 10 })).rejects.toThrow(
+      `job ${limited.jobId} has 25 pages already: --max-pages 10 leaves nothing to crawl`,
+    );
+    expect(new JobStore(env.db).settings(limited.jobId).maxPages).toBe(25);
 
     const shallow = await service().start({
       startUrls: [`${site.origin}/`],
