@@ -12,7 +12,12 @@ export const extractionRuleSchema = z
       .regex(
         /^[A-Za-z_][\w-]{0,63}$/,
         'a rule name is a letter or _ then up to 63 letters, digits, _ or -',
-      ),
+      )
+      // Values are keyed by rule name in plain objects: `__proto__` stored nothing and
+      // `constructor` broke the page detail.
+      .refine((name) => !(name in Object.prototype), {
+        error: (issue) => `"${String(issue.input)}" is a reserved word: give the rule another name`,
+      }),
     kind: z.enum(['css', 'regex']),
     /** A CSS selector or a JavaScript regular expression. */
     expression: z.string().min(1),

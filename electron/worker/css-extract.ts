@@ -18,13 +18,17 @@ export async function loadCssExtraction(): Promise<CssExtraction> {
     import('css-select'),
     import('domutils'),
   ]);
-  const take = (element: Element, rule: ExtractionRule, source: HtmlSource): string => {
+  /** What a rule takes from one element; null when it lacks the attribute asked for. */
+  const take = (element: Element, rule: ExtractionRule, source: HtmlSource): string | null => {
     switch (rule.take) {
       case 'html':
         // Entities were never decoded (decodeEntities: false), so none are encoded back.
         return source.text(getInnerHTML(element, { encodeEntities: false }));
-      case 'attribute':
-        return decodeHTMLAttribute(source.text(element.attribs[rule.attribute!] ?? ''));
+      case 'attribute': {
+        // The parser lowercases attribute names, as HTML's are case-insensitive: `@HREF` is `href`.
+        const value = element.attribs[rule.attribute!.toLowerCase()];
+        return value === undefined ? null : decodeHTMLAttribute(source.text(value));
+      }
       case 'text':
         return decodeHTML(source.text(textContent(element)))
           .replace(/\s+/g, ' ')
@@ -34,8 +38,8 @@ export async function loadCssExtraction(): Promise<CssExtraction> {
   return {
     parseDom: (source) => parseDocument(source.markup, { decodeEntities: false }),
     selectValues: (document, rule, source) =>
-      selectAll<AnyNode, Element>(rule.expression, document).map((element) =>
-        take(element, rule, source),
-      ),
+      selectAll<AnyNode, Element>(rule.expression, document)
+        .map((element) => take(element, rule, source))
+        .filter((value) => value !== null),
   };
 }

@@ -45,6 +45,23 @@ describe('custom extraction', () => {
     });
   });
 
+  it('skips elements without the attribute asked for, whose name ignores case', () => {
+    expect(
+      run(
+        'missing=css:td.title@data-missing',
+        'allMissing[]=css:a.link@data-missing',
+        'upper[]=css:a.link@HREF',
+        'firstWithIt=css:td, a@href',
+      ),
+    ).toEqual({
+      missing: null,
+      allMissing: [],
+      upper: ['/b/1?x=1&y=2', '/b/2'],
+      // The first match is a <td>, which has no href: the first <a> answers.
+      firstWithIt: '/b/1?x=1&y=2',
+    });
+  });
+
   it('gives null, or no values, when nothing matches', () => {
     expect(run('x=css:.missing', 'y[]=css:.missing')).toEqual({ x: null, y: [] });
   });
@@ -53,6 +70,8 @@ describe('custom extraction', () => {
     ['bad=css:td[', /rule "bad": bad CSS selector "td\["/],
     ['bad=regex:(open', /rule "bad": bad regular expression "\(open"/],
     ['1bad=regex:x', /a rule name is a letter/],
+    ['__proto__=regex:x', /"__proto__" is a reserved word: give the rule another name/],
+    ['constructor=css:a', /"constructor" is a reserved word/],
   ])('refuses %s with a clear error', (spec, message) => {
     const result = extractionRuleSchema.safeParse(parseExtractionSpec(spec));
     expect(result.success).toBe(false);
