@@ -138,6 +138,17 @@ describe('exports', () => {
     expect(values[5]).toEqual([`${O}/gone`, 'page', `Title of ${O}/gone`, false]);
   });
 
+  it("XLSX cuts a cell at Excel's 32,767 characters, never inside an emoji", async () => {
+    const title = `${'a'.repeat(32_766)}😀${'b'.repeat(100)}`;
+    const jobId = storeJob(env.db, [{ url: `${O}/long`, page: { title } }]);
+    const { file } = await exportTo({ format: 'xlsx', columns: ['title'] }, jobId, 'l.xlsx');
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.readFile(file);
+    const cell = workbook.getWorksheet('rows')!.getRow(2).getCell(3).value as string;
+    // Cut at 32,767 code units, the emoji's second half would be gone and its first a U+FFFD.
+    expect(cell).toBe('a'.repeat(32_766));
+  });
+
   it('a sitemap lists indexable 200 pages as valid XML, split with an index past 50,000 URLs', async () => {
     const jobId = storeTricky();
     const { file } = await exportTo({ format: 'sitemap' }, jobId, 'sitemap.xml');

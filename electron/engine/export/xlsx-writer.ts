@@ -31,11 +31,18 @@ function columnLetters(index: number): string {
   return letters;
 }
 
+/** Excel's most characters a cell; never half an emoji (a lone surrogate became U+FFFD). */
+function cutCell(value: string): string {
+  const end = MAX_CELL_CHARS;
+  const last = value.charCodeAt(end - 1);
+  return value.slice(0, last >= 0xd800 && last <= 0xdbff ? end - 1 : end);
+}
+
 function cellXml(ref: string, value: ReportValue | undefined): string {
   if (value === null || value === undefined) return '';
   if (typeof value === 'number') return `<c r="${ref}"><v>${value}</v></c>`;
   if (typeof value === 'boolean') return `<c r="${ref}" t="b"><v>${value ? 1 : 0}</v></c>`;
-  const text = xmlText(value.length > MAX_CELL_CHARS ? value.slice(0, MAX_CELL_CHARS) : value);
+  const text = xmlText(value.length > MAX_CELL_CHARS ? cutCell(value) : value);
   return `<c r="${ref}" t="inlineStr"><is><t xml:space="preserve">${text}</t></is></c>`;
 }
 
