@@ -323,7 +323,13 @@ export interface ResultsRequests {
   deleteJob(jobId: number): Promise<void>;
 }
 
-export const jobNameSchema = z.string().trim().min(1, 'a job name cannot be empty').max(200);
+export const jobNameSchema = z
+  .string()
+  .trim()
+  .min(1, 'a job name cannot be empty')
+  .max(200, 'a job name has at most 200 characters')
+  // Listed one job a line on terminals: a line break or an escape code would garble the list.
+  .regex(/^\P{Cc}*$/u, 'a job name cannot hold line breaks, tabs or other control characters');
 
 export const RESULTS_REQUEST_SCHEMAS = {
   queryPages: z.tuple([pageQuerySchema]),

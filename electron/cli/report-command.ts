@@ -22,7 +22,7 @@ export function registerReportCommand(program: Command): void {
       }
       const report = name as ReportName;
       return withDatabase(options.db, { mustExist: true }, (db) => {
-        new JobStore(db).get(jobId);
+        new JobStore(db).whole(jobId);
         const { columns, rows } = iterateReport(db, jobId, report);
         if (!options.json) process.stdout.write(`${columns.join('\t')}\n`);
         let count = 0;

@@ -108,7 +108,7 @@ describe('results of a real crawl through the trawl CLI', () => {
     expect(badReport.stderr).toMatch(/unknown report "nonsense"/);
   });
 
-  it('refuses, in one line, options that do not fit the format and a file that is no database', async () => {
+  it('refuses, in one line, what an export or a rename cannot take, and a file that is no database', async () => {
     const db = openDatabase(env.dbFile);
     const jobId = String(storeJob(db, [{ url: 'http://127.0.0.1:9/', page: {} }]));
     db.close();
@@ -134,6 +134,12 @@ describe('results of a real crawl through the trawl CLI', () => {
         ['export', jobId, '--format', 'csv', '--out', env.dbFile],
         `cannot write ${env.dbFile}: it is the database the job is exported from`,
       ],
+      // Listed a job a line on a terminal: no line breaks or escape codes in a name.
+      [
+        ['jobs', 'rename', jobId, 'two\nlines \u001b[31mred'],
+        'a job name cannot hold line breaks, tabs or other control characters',
+      ],
+      [['jobs', 'rename', jobId, 'W'.repeat(201)], 'a job name has at most 200 characters'],
     ];
     for (const [args, message] of refusals) {
       const result = await runCli([...args, '--db', env.dbFile]);

@@ -68,8 +68,8 @@ function toRow(raw: Raw): CompareRow {
 /** Pages added, removed and changed (status, title, canonical, content hash) from `base` to `other`. */
 export function compareJobs(db: Db, request: CompareRequest): CompareResult {
   const jobs = new JobStore(db);
-  jobs.get(request.base); // clear errors for unknown jobs
-  jobs.get(request.other);
+  jobs.whole(request.base); // clear errors for unknown or half-deleted jobs
+  jobs.whole(request.other);
   const limit = request.limit ?? DEFAULT_LIMIT;
   const sortId = `compare:${request.base}:${request.other}`;
   const after = request.cursor ? String(decodeCursor(request.cursor, sortId).key) : '';

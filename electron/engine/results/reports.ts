@@ -1,4 +1,5 @@
 import type { Db } from '../store/database';
+import { JobStore } from '../store/job-store';
 import type { ReportName, ReportRequest, ReportResult, ReportRow } from '../../../shared/results';
 import { DEFAULT_LIMIT } from './page-query';
 import { decodeCursor, encodeCursor } from './keyset-cursor';
@@ -158,6 +159,7 @@ export function iterateReport(
  * between screens.
  */
 export function runReport(db: Db, request: ReportRequest): ReportResult {
+  new JobStore(db).whole(request.jobId); // clear errors for unknown or half-deleted jobs
   const limit = request.limit ?? DEFAULT_LIMIT;
   const sortId = `report:${request.name}`;
   const offset = request.cursor ? Number(decodeCursor(request.cursor, sortId).key) : 0;

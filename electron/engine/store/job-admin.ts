@@ -1,4 +1,6 @@
 import { setTimeout as delay } from 'node:timers/promises';
+import { describeSchemaError } from '../../../shared/job-settings';
+import { jobNameSchema } from '../../../shared/results';
 import { UserError } from '../user-error';
 import type { Db } from './database';
 import { JobStore } from './job-store';
@@ -12,10 +14,10 @@ export class JobAdmin {
   }
 
   rename(id: number, name: string): void {
-    const trimmed = name.trim();
-    if (trimmed === '') throw new UserError('a job name cannot be empty');
+    const parsed = jobNameSchema.safeParse(name);
+    if (!parsed.success) throw new UserError(describeSchemaError(parsed.error));
     this.jobs.get(id);
-    this.db.prepare('UPDATE jobs SET name = ? WHERE id = ?').run(trimmed, id);
+    this.db.prepare('UPDATE jobs SET name = ? WHERE id = ?').run(parsed.data, id);
   }
 
   /**

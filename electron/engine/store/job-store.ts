@@ -67,6 +67,19 @@ export class JobStore {
     return toRecord(row);
   }
 
+  /**
+   * A job whose results are read (reports, exports, comparisons): refused
+   * while its deletion is unfinished, as part of its rows may be gone and
+   * the answer would be short without a word.
+   */
+  whole(id: number): JobRecord {
+    const job = this.get(id);
+    if (job.status === 'deleting') {
+      throw new UserError(`job ${id} is being deleted: delete it again to finish`);
+    }
+    return job;
+  }
+
   list(): JobRecord[] {
     return (this.db.prepare('SELECT * FROM jobs ORDER BY id').all() as JobRow[]).map(toRecord);
   }
