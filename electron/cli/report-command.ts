@@ -6,7 +6,16 @@ import { REPORT_NAMES, type ReportName, type ReportValue } from '../../shared/re
 import { DB_OPTION_HELP, wholeNumber } from './options';
 import { withDatabase } from './with-database';
 
-const cell = (value: ReportValue) => (value === null ? '-' : String(value));
+const ESCAPES: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' };
+
+/**
+ * One value of a tab-separated row: a tab or line break in a value (a meta
+ * robots written over two lines) shifted the columns and split the row, so
+ * they are written as `\t`, `\n`, `\r` (and `\` as `\\`), as PostgreSQL's
+ * text format and most TSV readers expect.
+ */
+const cell = (value: ReportValue) =>
+  value === null ? '-' : String(value).replace(/[\\\t\n\r]/g, (char) => ESCAPES[char]!);
 
 export function registerReportCommand(program: Command): void {
   program

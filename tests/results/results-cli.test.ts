@@ -160,4 +160,17 @@ describe('results of a real crawl through the trawl CLI', () => {
       expect(statSync(empty).size).toBe(0);
     }
   });
+
+  it('prints a report as tab-separated rows that tabs and line breaks in values cannot split', async () => {
+    const db = openDatabase(env.dbFile);
+    const robots = 'noindex,\tnofollow\r\nsee C:\\robots';
+    const jobId = storeJob(db, [{ url: 'http://127.0.0.1:9/', page: { metaRobots: robots } }]);
+    db.close();
+    const lines = (await cli('report', String(jobId), 'non-indexable')).split('\n');
+    expect(lines.at(-1)).toBe(''); // ends with a line break
+    const [head, row, ...rest] = lines.slice(0, -1).map((line) => line.split('\t'));
+    expect(rest).toEqual([]);
+    expect(row).toHaveLength(head!.length);
+    expect(row![head!.indexOf('metaRobots')]).toBe('noindex,\\tnofollow\\r\\nsee C:\\\\robots');
+  });
 });
