@@ -59,7 +59,7 @@ function readJobFile(file: string): Record<string, unknown> {
     throw new UserError(`job file ${file} must hold a JSON object of job settings`);
   }
   // The schema would drop an unknown key, so a misspelt limit would silently not apply.
-  const unknown = Object.keys(value).find((key) => !(key in jobSettingsSchema.shape));
+  const unknown = Object.keys(value).find((key) => !Object.hasOwn(jobSettingsSchema.shape, key));
   if (unknown !== undefined) {
     const meant = settingLike(unknown);
     throw new UserError(

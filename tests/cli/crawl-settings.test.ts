@@ -225,6 +225,9 @@ describe('trawl crawl settings', () => {
     const keys: [key: string, hint: string][] = [
       ['max_depth', '(did you mean "maxDepth"?)'],
       ['depthLimit', '(see "Job files" in the README)'],
+      // Names every object has were taken for settings.
+      ['__proto__', '(see "Job files" in the README)'],
+      ['constructor', '(see "Job files" in the README)'],
     ];
     for (const [key, hint] of keys) {
       writeFileSync(config, JSON.stringify({ startUrls: [`${site.origin}/`], [key]: 1 }));
