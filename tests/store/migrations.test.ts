@@ -274,4 +274,27 @@ describe('schema migrations', () => {
     );
     expect(readFileSync(file).equals(garbage)).toBe(true);
   });
+
+  it("another program's database is refused by name, and left as it was (not even WAL)", () => {
+    for (const [name, version, table] of [
+      ['notes.sqlite', 0, 'CREATE TABLE notes (id INTEGER PRIMARY KEY, text TEXT)'],
+      // Its own jobs table, and a schema version of its own.
+      ['tasks.sqlite', 3, 'CREATE TABLE jobs (id INTEGER PRIMARY KEY, title TEXT)'],
+    ] as const) {
+      const file = temp.file(name);
+      const raw = new Database(file);
+      raw.exec(table);
+      raw.pragma(`user_version = ${version}`);
+      raw.close();
+      const before = readFileSync(file);
+      for (const options of [{}, { mustExist: true }]) {
+        expect(() => openDatabase(file, options)).toThrow(
+          new UserError(
+            `database ${file} is not a Trawl database: it holds another program's tables`,
+          ),
+        );
+      }
+      expect(readFileSync(file).equals(before)).toBe(true);
+    }
+  });
 });

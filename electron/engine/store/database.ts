@@ -31,6 +31,7 @@ export function openDatabase(
     if (!mustExist && file !== ':memory:') createFolder(dirname(file));
     db = new Database(file, { readonly: options.readonly ?? false, fileMustExist: mustExist });
     db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+    refuseForeign(db, file);
     if (!options.readonly) {
       db.pragma('journal_mode = WAL');
       // WAL + NORMAL is durable against process crashes (kill -9); only an OS
@@ -104,6 +105,25 @@ function createFolder(folder: string): void {
 export function tuneForWriting(db: Db): void {
   db.pragma('wal_autocheckpoint = 10000');
   db.pragma('cache_size = -16000');
+}
+
+/**
+ * Another program's SQLite file, refused before anything is written to it
+ * (even WAL mode, which would stay): migrating it failed with "table jobs
+ * already exists" or "no such table: links", which named no cause.
+ */
+function refuseForeign(db: Db, file: string): void {
+  const tables = db
+    .prepare("SELECT name FROM sqlite_master WHERE type = 'table'")
+    .pluck()
+    .all() as string[];
+  if (tables.length === 0) return; // a new file
+  const version = db.pragma('user_version', { simple: true }) as number;
+  if (version === 0 || !tables.includes('jobs') || !tables.includes('frontier')) {
+    throw new UserError(
+      `database ${file} is not a Trawl database: it holds another program's tables`,
+    );
+  }
 }
 
 function migrate(db: Db, file: string): void {
