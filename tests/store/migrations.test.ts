@@ -3,7 +3,9 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../electron/engine/store/database';
 import { migrations } from '../../electron/engine/store/migrations';
+import { JobAdmin } from '../../electron/engine/store/job-admin';
 import { JobStore } from '../../electron/engine/store/job-store';
+import { jobSettingsSchema } from '../../shared/job-settings';
 import { iteratePages } from '../../electron/engine/store/page-reader';
 import { pageDetail, queryLinks } from '../../electron/engine/results/page-detail';
 import { queryPages } from '../../electron/engine/results/page-query';
@@ -237,6 +239,29 @@ describe('schema migrations', () => {
       '{"startUrls": ["http://127.0.0.1:9/"',
     );
     expect(jobs.get(3)).toMatchObject({ problem: 'unreadable settings: no start URLs' });
+    db.close();
+  });
+
+  it('never gives a job the id of a deleted one, in an old database too (migration 8)', async () => {
+    const file = temp.file('v7.sqlite');
+    const raw = databaseAt(file, 7);
+    const job = raw.prepare(
+      `INSERT INTO jobs (id, name, status, settings, first_start_url, start_url_count, created_at)
+       VALUES (?, 'old', 'stopped', '{"workers": 1}', 'http://127.0.0.1:9/', 1, 1)`,
+    );
+    for (const id of [1, 2, 5]) job.run(id);
+    raw.close();
+
+    const db = openDatabase(file, { mustExist: true });
+    const jobs = new JobStore(db);
+    const settings = jobSettingsSchema.parse({ startUrls: ['http://127.0.0.1:9/'], workers: 1 });
+    expect(jobs.create(settings).id).toBe(6);
+    // The newest job deleted: its id was given to the next job, and `trawl export 6` reached it.
+    await new JobAdmin(db).delete(6);
+    expect(jobs.create(settings).id).toBe(7);
+    await new JobAdmin(db).delete(5);
+    expect(jobs.create(settings).id).toBe(8);
+    expect(jobs.list().map((one) => one.id)).toEqual([1, 2, 7, 8]);
     db.close();
   });
 

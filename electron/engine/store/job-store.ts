@@ -47,16 +47,24 @@ export class JobStore {
     const { startUrls, ...stored } = settings;
     const first = startUrls[0]!;
     const id = this.db.transaction(() => {
-      const { lastInsertRowid } = this.db
+      // Never an id a deleted job had (migration 8); a copied-in job may be above the mark.
+      const id = this.db
         .prepare(
-          `INSERT INTO jobs (name, status, settings, first_start_url, start_url_count, created_at)
-           VALUES (?, 'queued', ?, ?, ?, ?)`,
+          `UPDATE job_id_high_water SET value = max(value, (SELECT coalesce(max(id), 0) FROM jobs)) + 1
+           RETURNING value`,
         )
-        .run(new URL(first).host, JSON.stringify(stored), first, startUrls.length, Date.now());
+        .pluck()
+        .get() as number;
+      this.db
+        .prepare(
+          `INSERT INTO jobs (id, name, status, settings, first_start_url, start_url_count, created_at)
+           VALUES (?, ?, 'queued', ?, ?, ?, ?)`,
+        )
+        .run(id, new URL(first).host, JSON.stringify(stored), first, startUrls.length, Date.now());
       this.db
         .prepare('INSERT INTO job_start_urls (job_id, urls) VALUES (?, ?)')
-        .run(lastInsertRowid, startUrls.join('\n'));
-      return Number(lastInsertRowid);
+        .run(id, startUrls.join('\n'));
+      return id;
     })();
     return this.get(id);
   }

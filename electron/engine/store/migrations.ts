@@ -264,4 +264,14 @@ export const migrations: readonly string[] = [
     settings = json_remove(settings, '$.startUrls')
   WHERE id IN (SELECT job_id FROM job_start_urls);
   `,
+
+  // 8 (engine issue): job ids are never given twice. \`jobs.id\` is a plain
+  // rowid, so deleting the newest job let the next one take its id, and a
+  // script, a bookmark or an open tab that named it then reached another
+  // crawl. The highest id ever given is kept here (AUTOINCREMENT would need
+  // the table rebuilt under every table that references it).
+  `
+  CREATE TABLE job_id_high_water (value INTEGER NOT NULL);
+  INSERT INTO job_id_high_water SELECT coalesce(max(id), 0) FROM jobs;
+  `,
 ];
