@@ -1,7 +1,7 @@
 // @vitest-environment jsdom
 import { act, cleanup, render, screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { CrawlerApi, JobInfo, JobStartInput } from '../../shared/crawler-api';
 import { HostError } from '../../renderer/src/api/ws-client';
 import {
@@ -10,6 +10,7 @@ import {
   type CrawlForm,
 } from '../../renderer/src/crawl-form/form-model';
 import { NewCrawlForm } from '../../renderer/src/crawl-form/new-crawl-form';
+import { PresetBar } from '../../renderer/src/crawl-form/preset-bar';
 import { loadPresets, savePreset } from '../../renderer/src/crawl-form/presets';
 import { createAppStore } from '../../renderer/src/store/app-store';
 import { AppContext } from '../../renderer/src/store/store-context';
@@ -245,6 +246,20 @@ describe('the New crawl screen', () => {
     expect((await screen.findByRole('alert')).textContent).toBe(
       'The host refused the job: job 3 is being crawled by process 42',
     );
+  });
+
+  it('says when the browser has no room left for a preset, and keeps the others', async () => {
+    const user = userEvent.setup();
+    savePreset('small', form({ startUrls: 'https://example.com/' }));
+    // A long URL list: more than the browser's storage takes (5 MB in jsdom, as in Chromium).
+    const list = Array.from({ length: 200_000 }, (_, i) => `https://example.com/p/${i}`).join('\n');
+    render(<PresetBar form={form({ startUrls: list })} onLoad={() => undefined} />);
+    vi.spyOn(window, 'prompt').mockReturnValue('big');
+    await user.click(screen.getByRole('button', { name: 'Save as preset…' }));
+    expect((await screen.findByRole('alert')).textContent).toMatch(
+      /^Could not save preset "big": /,
+    );
+    expect(Object.keys(loadPresets())).toEqual(['small']);
   });
 
   it('saves presets in localStorage and ignores unreadable ones', () => {

@@ -119,4 +119,17 @@ describe('jobs list', () => {
     );
     expect(within(screen.getByRole('table')).getAllByTestId('job-row')).toHaveLength(1);
   });
+
+  it('lists the jobs again each time it opens: another tab may have deleted one', async () => {
+    const store = renderList();
+    expect(await screen.findAllByTestId('job-row')).toHaveLength(1);
+    jobs = [];
+    cleanup(); // another screen
+    render(
+      <AppContext value={{ store, api: { listJobs: async () => jobs } as unknown as CrawlerApi }}>
+        <JobsList />
+      </AppContext>,
+    );
+    expect(await screen.findByText('No crawls yet.')).toBeTruthy();
+  });
 });

@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import type { CrawlForm } from './form-model';
+import { errorMessage } from '../store/error-message';
 import { deletePreset, loadPresets, savePreset } from './presets';
 
 /** Load, save and delete named presets of the New crawl form. */
@@ -12,12 +13,20 @@ export function PresetBar({
 }) {
   const [presets, setPresets] = useState(() => loadPresets());
   const [selected, setSelected] = useState('');
+  const [problem, setProblem] = useState<string | null>(null);
   const names = Object.keys(presets).sort();
 
   const save = () => {
     const name = window.prompt('Save these settings as preset:', selected)?.trim();
     if (!name) return;
-    savePreset(name, form);
+    try {
+      savePreset(name, form);
+    } catch (error) {
+      // The browser's storage is full (a few MB for every preset): a long URL list does it.
+      setProblem(`Could not save preset "${name}": ${errorMessage(error)}`);
+      return;
+    }
+    setProblem(null);
     setPresets(loadPresets());
     setSelected(name);
   };
@@ -51,6 +60,11 @@ export function PresetBar({
       <button type="button" onClick={remove} disabled={selected === ''}>
         Delete preset
       </button>
+      {problem && (
+        <span className="error" role="alert">
+          {problem}
+        </span>
+      )}
     </div>
   );
 }

@@ -1,3 +1,4 @@
+import { useEffect } from 'react';
 import type { JobInfo } from '../../../shared/crawler-api';
 import { formatCount, formatTime } from '../common/format';
 import { JobStart } from '../common/job-start';
@@ -12,6 +13,8 @@ export function JobsList() {
   const navigate = useApp((state) => state.navigate);
   const refreshJobs = useApp((state) => state.refreshJobs);
   const actionError = useApp((state) => state.actionError);
+  // Each time the screen opens: another tab or the CLI may have deleted or started jobs.
+  useEffect(() => void refreshJobs(), [refreshJobs]);
 
   return (
     <section aria-labelledby="jobs-title">
