@@ -117,6 +117,7 @@ export class CrawlJob {
       this.logger,
     );
     this.frontier = new Frontier(options.db, this.id, this.writer, {
+      depthLimited: this.settings.maxDepth !== null,
       onWake: () => {
         this.checker?.notify();
         this.pump();

@@ -13,11 +13,15 @@ import { URL_STATE } from './store/url-state';
 export interface FrontierOptions {
   /** URLs leased from SQLite into memory at a time. */
   windowSize?: number;
+  /** The job has a depth limit: hand URLs out level by level (see take). */
+  depthLimited?: boolean;
   /** Something the frontier was waiting for arrived: URLs leased, a batch written. */
   onWake: () => void;
   /** A write failed: the job cannot go on. */
   onError: (error: Error) => void;
 }
+
+const byDepth = (a: CrawlTask, b: CrawlTask) => a.depth - b.depth || a.id - b.id;
 
 /** What a failed fetch leaves behind besides its error. */
 export interface FailureDetails {
@@ -45,6 +49,8 @@ export class Frontier {
   private unanswered = new Set<Promise<unknown>>();
   private batchesInFlight = 0;
   private leasing = false;
+  /** URLs handed out by `take` and not yet written, by depth. */
+  private readonly takenByDepth = new Map<number, number>();
 
   constructor(
     db: Db,
@@ -77,10 +83,22 @@ export class Frontier {
     return seeded;
   }
 
-  /** The next URL to crawl, breadth-first by depth, or undefined if none is in memory now. */
+  /**
+   * The next URL to crawl, breadth-first by depth, or undefined if none may
+   * go now. With a depth limit, a URL goes only once no page two or more
+   * levels above it is unwritten: such a page could still find it by a
+   * shorter path, and a URL crawled at too great a depth has its links cut
+   * by the limit (pages within it were never crawled, depending on which
+   * server answered first).
+   */
   take(): CrawlTask | undefined {
     if (this.window.length <= this.windowSize / 2) this.refill();
-    return this.window.shift();
+    const next = this.window[0];
+    if (next === undefined) return undefined;
+    if (this.options.depthLimited && next.depth > this.shallowestTaken() + 1) return undefined;
+    this.window.shift();
+    this.countTaken([next], 1);
+    return next;
   }
 
   /** True while URLs are queued, or results and requests not yet written may add some. */
@@ -192,6 +210,10 @@ export class Frontier {
     this.track(this.writer.write(batch), (added) => {
       this.batchesInFlight--;
       this.queuedInDb += added;
+      this.countTaken(
+        [...batch.pages, ...batch.failures].map((result) => result.task),
+        -1,
+      );
     });
   }
 
@@ -205,6 +227,7 @@ export class Frontier {
     this.track(this.writer.release());
     this.queuedInDb += this.window.length + unsent.length;
     this.window.length = 0;
+    this.takenByDepth.clear();
     // Settled one by one: requests made while waiting (a late refill) are waited for too.
     while (this.unanswered.size > 0) await Promise.all(this.unanswered);
   }
@@ -218,8 +241,24 @@ export class Frontier {
     this.track(this.writer.lease(this.windowSize - this.window.length), (rows) => {
       this.leasing = false;
       this.queuedInDb -= rows.length;
+      const last = this.window.at(-1);
       this.window.push(...rows);
+      // Links found meanwhile may be shallower than what the window holds.
+      if (last && rows[0] && rows[0].depth < last.depth) this.window.sort(byDepth);
     });
+  }
+
+  private countTaken(tasks: readonly CrawlTask[], change: 1 | -1): void {
+    for (const { depth } of tasks) {
+      const count = (this.takenByDepth.get(depth) ?? 0) + change;
+      if (count > 0) this.takenByDepth.set(depth, count);
+      else this.takenByDepth.delete(depth);
+    }
+  }
+
+  /** The depth of the shallowest URL handed out and not yet written (Infinity if none). */
+  private shallowestTaken(): number {
+    return Math.min(...this.takenByDepth.keys());
   }
 
   private fail(

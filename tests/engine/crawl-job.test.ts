@@ -103,6 +103,41 @@ describe('a crawl of a local site', () => {
     expect(depths).toEqual({ deepest: 2, n: 10 });
   });
 
+  it('gives each URL its shortest depth, so --max-depth keeps every page within it', async () => {
+    // / links /a (slow) and /b; /b -> /c -> /x, and /a -> /x: /x is 2 links deep, /y 3.
+    const links: Record<string, string[]> = {
+      '/': ['/a', '/b'],
+      '/a': ['/x'],
+      '/b': ['/c'],
+      '/c': ['/x'],
+      '/x': ['/y'],
+      '/y': [],
+    };
+    const origin = await env.listen((request, response) => {
+      const out = links[request.url ?? ''];
+      if (!out) return response.writeHead(404).end();
+      const body = out.map((path) => `<a href="${path}">${path}</a>`).join('');
+      // By the time /a answers, /x has been found through /c, at depth 3.
+      setTimeout(
+        () => response.writeHead(200, { 'content-type': 'text/html' }).end(body),
+        request.url === '/a' ? 1500 : 0,
+      );
+    });
+    const job = await service().start({ startUrls: [`${origin}/`], workers: 1, maxDepth: 3 });
+    await job.finished;
+    const depths = env.db
+      .prepare('SELECT url, depth FROM frontier WHERE job_id = ? ORDER BY url')
+      .all(job.id);
+    expect(depths).toEqual(
+      ['/', '/a', '/b', '/c', '/x', '/y'].map((path) => ({
+        url: `${origin}${path}`,
+        depth: { '/': 0, '/a': 1, '/b': 1, '/c': 2, '/x': 2, '/y': 3 }[path],
+      })),
+    );
+    // /y was left out: /x, crawled at depth 3, had its links cut by the limit.
+    expect(storedUrls(job.id)).toContain(`${origin}/y`);
+  });
+
   it('replaces a worker killed with SIGKILL and still stores every page', async () => {
     site = await env.site({ pages: 150, delayMs: 20 });
     const job = await service().start({

@@ -54,17 +54,19 @@ export interface ResultBatch {
  */
 export class FrontierStore {
   /**
-   * URLs known to be in the frontier. Most links on a page point to pages
-   * already seen; skipping them here spares SQLite most lookups. Only a memo:
-   * the UNIQUE index stays the truth, so clearing it when full is safe.
+   * URLs known to be in the frontier, with the depth they are known at. Most
+   * links on a page point to pages already seen at that depth or less;
+   * skipping them here spares SQLite most lookups. Only a memo: the UNIQUE
+   * index stays the truth, so clearing it when full is safe.
    */
-  private readonly known = new Set<string>();
+  private readonly known = new Map<string, number>();
   private readonly knownUrlMemo: number;
   private readonly pageWriter: PageWriter;
   /** Set when a write failed: its rollback may have undone what memos here remember. */
   private failure: Error | null = null;
   private readonly sql: Record<
     | 'insertUrl'
+    | 'shortenPath'
     | 'startUrls'
     | 'markInSitemap'
     | 'markDone'
@@ -89,9 +91,16 @@ export class FrontierStore {
       insertUrl: db.prepare(
         'INSERT OR IGNORE INTO frontier (job_id, url, depth, found_on) VALUES (?, ?, ?, ?)',
       ),
+      // Found by a shorter path than the one it was queued by: its depth is the shortest.
+      shortenPath: db.prepare(
+        `UPDATE frontier SET depth = ?, found_on = ?
+         WHERE job_id = ? AND url = ? AND depth > ? AND state IN (${queued}, ${leased})`,
+      ),
       startUrls: db.prepare('SELECT urls FROM job_start_urls WHERE job_id = ?').pluck(),
       markInSitemap: db.prepare('UPDATE frontier SET in_sitemap = 1 WHERE job_id = ? AND url = ?'),
-      markDone: db.prepare(`UPDATE frontier SET state = ${done} WHERE id = ?`),
+      markDone: db
+        .prepare(`UPDATE frontier SET state = ${done} WHERE id = ? RETURNING depth`)
+        .pluck(),
       markFailed: db.prepare('UPDATE frontier SET state = ?, error = ?, attempts = ? WHERE id = ?'),
       lease: db.prepare(
         `UPDATE frontier SET state = ${leased} WHERE id IN (
@@ -191,21 +200,28 @@ export class FrontierStore {
     let added = 0;
     this.db.transaction(() => {
       for (const { task, page, workerPid } of pages) {
-        this.pageWriter.writePage(task.id, task.url, task.depth, page, workerPid);
-        sql.markDone.run(task.id);
+        // The depth stored now: a shorter path may have been found since the URL was leased.
+        const pageDepth = sql.markDone.get(task.id) as number;
+        this.pageWriter.writePage(task.id, task.url, pageDepth, page, workerPid);
         if (recordExternal) {
           for (const link of page.outlinks)
             if (!link.internal) sql.insertExternal.run(jobId, link.url);
         }
-        const depth = task.depth + 1;
+        const depth = pageDepth + 1;
         if (maxDepth !== null && depth > maxDepth) continue;
         for (const url of page.links) {
-          if (this.known.has(url)) continue;
+          const knownAt = this.known.get(url);
+          if (knownAt !== undefined && knownAt <= depth) continue;
           if (this.known.size >= this.knownUrlMemo) this.known.clear();
-          // Remembered either way: the verdict on a URL never changes.
-          this.known.add(url);
-          if (accepts && !accepts(url)) continue;
-          added += sql.insertUrl.run(jobId, url, depth, task.id).changes;
+          // Out of scope is remembered as depth -1: the verdict on a URL never changes.
+          if (knownAt === undefined && accepts && !accepts(url)) {
+            this.known.set(url, -1);
+            continue;
+          }
+          this.known.set(url, depth);
+          const inserted = sql.insertUrl.run(jobId, url, depth, task.id).changes;
+          if (inserted === 0) sql.shortenPath.run(depth, task.id, jobId, url, depth);
+          added += inserted;
         }
       }
       let failed = 0;
