@@ -4,16 +4,31 @@
 // process than running the sources through tsx. Dependencies stay external
 // and resolve from the checkout's node_modules.
 import { buildSync, stop } from 'esbuild';
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { createHash } from 'node:crypto';
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const cacheDir = join(root, 'node_modules', '.cache', 'trawl');
+/** Bundle versions kept: a long-running `trawl serve` starts workers from its own. */
+const KEEP_VERSIONS = 20;
 
 /**
  * Bundles each entry of `entries` (name -> path relative to the repository
- * root) in one esbuild run; returns name -> the bundle's path.
+ * root) in one esbuild run; returns name -> the bundle's path. Each build
+ * goes to a folder named by its contents: written to one folder for all, a
+ * build from changed sources (a git pull, another checkout sharing
+ * node_modules) replaced the worker and thread files under a running
+ * `trawl serve`, whose next job then started code of another version.
  */
 export function bundle(entries) {
   try {
@@ -31,19 +46,38 @@ export function bundle(entries) {
       sourcemap: 'inline',
       write: false,
     });
-    mkdirSync(cacheDir, { recursive: true });
-    for (const { path, contents } of outputFiles) {
-      // Write then rename: another trawl starting at the same moment never sees half a file.
-      const partial = `${path}.${process.pid}.partial`;
-      writeFileSync(partial, contents);
-      renameSync(partial, path);
+    const hash = createHash('sha256');
+    for (const { path, contents } of outputFiles) hash.update(basename(path)).update(contents);
+    const version = join(cacheDir, hash.digest('hex').slice(0, 16));
+    if (!existsSync(version)) {
+      // Written whole, then renamed: another trawl starting now never sees half of it.
+      const partial = `${version}.${process.pid}.partial`;
+      mkdirSync(partial, { recursive: true });
+      for (const { path, contents } of outputFiles)
+        writeFileSync(join(partial, basename(path)), contents);
+      try {
+        renameSync(partial, version);
+      } catch (error) {
+        rmSync(partial, { recursive: true, force: true });
+        if (!existsSync(version)) throw error; // else another process won the race
+      }
+      pruneOldVersions();
     }
     return Object.fromEntries(
-      Object.keys(entries).map((name) => [name, join(cacheDir, `${name}.mjs`)]),
+      Object.keys(entries).map((name) => [name, join(version, `${name}.mjs`)]),
     );
   } finally {
     // The sync API keeps a helper thread and an esbuild process (~30 MB) alive
     // for the life of the process: a whole crawl, for nothing.
     stop();
   }
+}
+
+/** Removes all but the KEEP_VERSIONS newest bundle folders. */
+function pruneOldVersions() {
+  const versions = readdirSync(cacheDir, { withFileTypes: true })
+    .filter((entry) => entry.isDirectory() && /^[0-9a-f]{16}$/.test(entry.name))
+    .map((entry) => join(cacheDir, entry.name))
+    .sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs);
+  for (const old of versions.slice(KEEP_VERSIONS)) rmSync(old, { recursive: true, force: true });
 }
