@@ -52,7 +52,7 @@ export interface CrawlTask {
 export type MainToWorker =
   | { type: 'configure'; config: WorkerConfig }
   | { type: 'crawl'; tasks: CrawlTask[] }
-  /** Finish what is in flight, send the results, then exit. */
+  /** Finish what is being fetched, send the results, give back the rest (`returned`), then exit. */
   | { type: 'drain' }
   /** The answer to a redirect-query: follow the hop now, or not at all (robots.txt disallows it). */
   | { type: 'redirect-verdict'; queryId: number; allowed: boolean };
@@ -171,6 +171,11 @@ export const workerToMainSchema = z.discriminatedUnion('type', [
     level: z.enum(['debug', 'info', 'warn', 'error']),
     message: z.string(),
   }),
+  /**
+   * On drain: tasks the worker gives back unrun, those waiting for a free
+   * slot or for a retry's delay (a Retry-After of a minute held a stop that long).
+   */
+  z.object({ type: z.literal('returned'), taskIds: z.array(z.number().int()) }),
 ]);
 
 export type WorkerToMain = z.infer<typeof workerToMainSchema>;

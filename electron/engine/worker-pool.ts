@@ -302,6 +302,17 @@ export class WorkerPool {
       case 'log':
         this.events.onLog(message.level, `${slot.name}: ${message.message}`);
         break;
+      case 'returned': {
+        // Not run, through no fault of theirs: back to the queue, no death counted.
+        const tasks = message.taskIds.flatMap((id) => {
+          const task = slot.inFlight.get(id);
+          slot.inFlight.delete(id);
+          return task ? [task] : [];
+        });
+        if (tasks.length > 0) this.events.onTasksReturned(tasks, false, 'given back unrun');
+        this.events.onCapacity();
+        break;
+      }
       case 'redirect-query': {
         const { queryId, taskId, url } = message;
         // A verdict for a worker that has gone meanwhile is dropped by its launcher.

@@ -11,13 +11,26 @@ import { cssExtractionFor } from './extract';
 import { canonicalFromLinkHeader, storedHeaders } from './response-headers';
 import { retryDelay } from './retry-policy';
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** Waits `ms`; false if `signal` cut the wait short. */
+const pause = (ms: number, signal: AbortSignal) =>
+  new Promise<boolean>((resolve) => {
+    if (signal.aborted) return resolve(false);
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', stop);
+      resolve(true);
+    }, ms);
+    const stop = () => {
+      clearTimeout(timer);
+      resolve(false);
+    };
+    signal.addEventListener('abort', stop, { once: true });
+  });
 const tenths = (ms: number) => Math.round(ms * 10) / 10;
 
 export async function createPageCrawler(
   config: WorkerConfig,
   redirectGate: (taskId: number) => RedirectGate,
-): Promise<(task: CrawlTask) => Promise<PageResult>> {
+): Promise<(task: CrawlTask, stopWaiting: AbortSignal) => Promise<PageResult | null>> {
   const css = await cssExtractionFor(config.extract);
   const fetchPage = createFetcher(config);
   const rules = linkRulesFor(config);
@@ -57,7 +70,8 @@ export async function createPageCrawler(
     };
   };
 
-  return async (task) => {
+  // Null when `stopWaiting` ends a retry's delay: the task goes back to main unrun.
+  return async (task, stopWaiting) => {
     const retryReasons: string[] = [];
     for (let attempt = 1; ; attempt++) {
       let response: FetchedResponse;
@@ -84,7 +98,7 @@ export async function createPageCrawler(
           };
         }
         retryReasons.push(describeError(error));
-        await sleep(wait);
+        if (!(await pause(wait, stopWaiting))) return null;
         continue;
       }
       const wait = retryDelay(
@@ -94,7 +108,7 @@ export async function createPageCrawler(
       );
       if (wait !== null) {
         retryReasons.push(`HTTP ${response.status}`);
-        await sleep(wait);
+        if (!(await pause(wait, stopWaiting))) return null;
         continue;
       }
       return {

@@ -14,7 +14,8 @@ exitWithParent();
 process.on('SIGINT', () => undefined);
 const redirects = createRedirectGate(port);
 
-let crawlPage: ((task: CrawlTask) => Promise<PageResult>) | null = null;
+let crawlPage: ((task: CrawlTask, stopWaiting: AbortSignal) => Promise<PageResult | null>) | null =
+  null;
 let inFlight = 0;
 let concurrency = 1;
 /** Tasks main sent ahead (see WorkerPool.dispatch) that wait for a free slot. */
@@ -22,6 +23,10 @@ const waiting: CrawlTask[] = [];
 let draining = false;
 let pending: PageResult[] = [];
 let flushScheduled = false;
+/** Aborted on drain: retries waiting for their delay give their task back instead. */
+const stopWaiting = new AbortController();
+/** Tasks given back unrun on drain, reported before the worker exits. */
+const returned: number[] = [];
 
 // Results finished in the same turn of the event loop travel in one message.
 function flushResults(): void {
@@ -34,6 +39,7 @@ function flushResults(): void {
 function finishIfDrained(): void {
   if (!draining || inFlight > 0 || waiting.length > 0) return;
   flushResults();
+  if (returned.length > 0) port.post({ type: 'returned', taskIds: returned });
   port.postThen({ type: 'log', level: 'debug', message: 'drained' }, () => process.exit(0));
 }
 
@@ -44,8 +50,13 @@ function startWaiting(): void {
 
 async function run(task: CrawlTask): Promise<void> {
   inFlight++;
-  const result = await crawlPage!(task);
+  const result = await crawlPage!(task, stopWaiting.signal);
   inFlight--;
+  if (result === null) {
+    returned.push(task.id);
+    finishIfDrained();
+    return;
+  }
   pending.push(result);
   if (!flushScheduled) {
     flushScheduled = true;
@@ -85,6 +96,9 @@ port.onMessage((message) => {
       break;
     case 'drain':
       draining = true;
+      // What has not started, or waits to retry, goes back to main: a stop waits for no delay.
+      returned.push(...waiting.splice(0).map((task) => task.id));
+      stopWaiting.abort();
       finishIfDrained();
       break;
     case 'redirect-verdict':

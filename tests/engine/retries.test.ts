@@ -1,6 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { iteratePages } from '../../electron/engine/store/page-reader';
 import { parseRetryAfter, retryDelay } from '../../electron/worker/retry-policy';
+import { waitFor } from '../helpers/processes';
 import { engineEnv } from './engine-env';
 
 const env = engineEnv();
@@ -23,6 +24,8 @@ beforeEach(async () => {
       return void response.writeHead(429, { 'retry-after': '1' }).end();
     if (path === '/down') return void response.writeHead(500).end();
     if (path === '/reset') return void request.socket.destroy();
+    if (path === '/later' && times.length === 1)
+      return void response.writeHead(429, { 'retry-after': '30' }).end();
     ok();
   });
 });
@@ -67,6 +70,33 @@ describe('retries', () => {
     };
     expect(reset.error).toMatch(/ECONNRESET.*\(after 3 attempts: .*ECONNRESET.*ECONNRESET/);
     expect(hits.get('/reset')).toHaveLength(3);
+  });
+
+  it('stops without waiting out a retry delay: the URL goes back to the queue, and resumes', async () => {
+    const service = env.service();
+    const job = await service.start({
+      startUrls: [`${origin}/later`],
+      mode: 'list',
+      workers: 1,
+      maxRetryDelayMs: 30_000,
+    });
+    await waitFor(() => hits.has('/later'), 'the first answer (429, Retry-After: 30)');
+    // A stop waited the 30 s out, then fetched the URL again.
+    const stopped = await (async () => {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      void job.stop();
+      return job.finished;
+    })();
+    expect(stopped).toMatchObject({ status: 'stopped', pages: 0, failed: 0 });
+    expect(hits.get('/later')).toHaveLength(1);
+    const row = env.db
+      .prepare('SELECT state, worker_deaths AS deaths FROM frontier WHERE job_id = ?')
+      .get(job.id);
+    expect(row).toEqual({ state: 0, deaths: 0 }); // queued, and no worker blamed
+
+    const resumed = await (await service.resume(job.id)).finished;
+    expect(resumed).toMatchObject({ status: 'finished', pages: 1 });
+    expect(hits.get('/later')).toHaveLength(2);
   });
 });
 
