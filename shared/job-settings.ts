@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import './schema-messages';
 import { extractionRuleSchema } from './extraction';
 import { regexError, SCOPE_MODES } from './scope';
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import './schema-messages';
 import { MAX_URL_LENGTH } from './limits';
 
 /**

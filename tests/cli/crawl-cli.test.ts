@@ -241,7 +241,7 @@ describe('trawl errors', () => {
       {
         id: 1,
         pages: site.reachable.length,
-        problem: 'unreadable settings: workers: Invalid input: expected number, received string',
+        problem: 'unreadable settings: workers: must be a number',
       },
       { id: 2, pages: site.reachable.length, problem: null },
     ]);
@@ -254,7 +254,7 @@ describe('trawl errors', () => {
     ]) {
       const refused = await runCli([...args, ...db]);
       expect(refused.stderr).toBe(
-        'trawl: error: job 1 has unreadable settings: workers: Invalid input: expected number, received string\n',
+        'trawl: error: job 1 has unreadable settings: workers: must be a number\n',
       );
       expect(refused.code).toBe(1);
     }

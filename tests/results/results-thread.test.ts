@@ -27,7 +27,7 @@ describe('results thread', () => {
         Array.from({ length: 30 }, (_, n) => `${O}/${n}`),
       );
       await expect(client.call('queryPages', [{ jobId, limit: 100_000 }])).rejects.toThrow(
-        /bad queryPages request: .*limit: Too big/,
+        /bad queryPages request: .*limit: must be at most/,
       );
       await expect(client.call('dropTables', [])).rejects.toBeInstanceOf(UserError);
       await client.renameJob(jobId, '  Shop before launch ');

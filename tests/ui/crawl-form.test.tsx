@@ -104,6 +104,27 @@ describe('reading the New crawl form', () => {
     });
   });
 
+  it('says what a number out of range must be, in words', () => {
+    const result = readCrawlForm(
+      form({
+        startUrls: 'https://example.com/',
+        maxPages: '99999999999999999999',
+        concurrency: '0',
+        timeoutMs: '5000000',
+      }),
+      4,
+    );
+    expect(result).toMatchObject({
+      ok: false,
+      errors: {
+        // zod's own words were "Too big: expected int to be <=9007199254740991" and the like.
+        maxPages: 'is too large',
+        concurrency: 'must be at least 1',
+        timeoutMs: 'must be at most 600,000',
+      },
+    });
+  });
+
   it('names each bad field with a clear message', () => {
     const result = readCrawlForm(
       form({
