@@ -13,7 +13,9 @@ export type PreparedStartUrls =
 
 /**
  * A job's start URLs checked (as the settings schema checks them), in
- * canonical form with the job's URL rules, and the scope roots they draw.
+ * canonical form with the job's URL rules, each once (a list with repeats
+ * was counted with them: "and 99,999 more" for 3,000 pages), and the scope
+ * roots they draw.
  * Each URL is parsed once, and the event loop gets a turn between slices:
  * done in one pass with three parses a URL, a list of a million held main's
  * loop for 2-3 s whenever a UI started or resumed it.
@@ -25,6 +27,7 @@ export async function prepareStartUrls(
   if (!Array.isArray(urls)) return { problem: 'startUrls: expected a list of URLs' };
   if (urls.length === 0) return { problem: 'startUrls: at least one start URL is required' };
   const startUrls: string[] = [];
+  const seen = new Set<string>();
   const roots = new ScopeRoots(settings.scope);
   // The first few problems are described; the rest only counted (a wrong file can be all problems).
   const issues: { path: (string | number)[]; message: string }[] = [];
@@ -44,6 +47,8 @@ export async function prepareStartUrls(
         continue;
       }
       applyUrlRules(url, settings);
+      if (seen.has(url.href)) continue;
+      seen.add(url.href);
       startUrls.push(url.href);
       roots.add(url);
     }

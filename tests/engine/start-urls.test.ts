@@ -36,6 +36,9 @@ describe('start URLs', () => {
         'http://a.example/y?',
         'https://b.example/?utm_source=mail&b=2&a=1',
         'https://b.example/z',
+        // The same pages again, written otherwise: kept once.
+        'http://a.example/x#bottom',
+        'https://b.example/?a=1&b=2&utm_medium=x',
       ],
       settings,
     );
