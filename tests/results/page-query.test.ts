@@ -119,6 +119,22 @@ describe('page query (keyset pagination)', () => {
     expectUrls({ filters: { text: '/p/29' } }, (o) => /\/p\/29\d*$/.test(o.url));
   });
 
+  it('finds punctuation a search is made of, which the word index holds none of', () => {
+    const jobId = storeJob(env.db, [
+      { url: `${ORIGIN}/a?x=1`, page: { title: 'Fish & chips' } },
+      { url: `${ORIGIN}/b`, page: { title: 'Plain' } },
+      { url: `${ORIGIN}/c?y`, failed: 'ECONNRESET' },
+    ]);
+    const found = (text: string) =>
+      queryPages(env.db, { jobId, filters: { text } })
+        .rows.map((row) => row.url)
+        .sort();
+    expect(found('?')).toEqual([`${ORIGIN}/a?x=1`, `${ORIGIN}/c?y`]);
+    expect(found('&')).toEqual([`${ORIGIN}/a?x=1`]);
+    expect(found('FISH &')).toEqual([`${ORIGIN}/a?x=1`]);
+    expect(found('plain &')).toEqual([]);
+  });
+
   it('filters by custom extraction values', () => {
     const jobId = storeJob(env.db, [
       { url: `${ORIGIN}/a`, page: { extracted: { price: '10', tags: ['x', 'y'] } } },

@@ -26,6 +26,9 @@ const HTTP_CLASSES: Partial<Record<StatusClass, [number, number]>> = {
 /** A LIKE pattern that matches `text` literally (escape character `\`). */
 export const likeLiteral = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
 
+/** What the full-text index splits words on: a "word" without these holds none. */
+const HAS_WORD_CHARACTER = /[\p{L}\p{N}]/u;
+
 /** Every word must match as a prefix; quoting keeps FTS5 syntax out of user text. */
 export const ftsQuery = (text: string) =>
   text
@@ -94,8 +97,21 @@ function sourceConditions(
   if (filters.text !== undefined) {
     const words = filters.text.toLowerCase().split(/\s+/).filter(Boolean);
     if (source === 'pages') {
-      params.fts = ftsQuery(filters.text);
-      where.push('p.id IN (SELECT rowid FROM pages_fts WHERE pages_fts MATCH @fts)');
+      // The full-text index holds words: punctuation alone ("?", "&") is matched as text.
+      const indexed = words.filter((word) => HAS_WORD_CHARACTER.test(word));
+      if (indexed.length > 0) {
+        params.fts = ftsQuery(indexed.join(' '));
+        where.push('p.id IN (SELECT rowid FROM pages_fts WHERE pages_fts MATCH @fts)');
+      }
+      words
+        .filter((word) => !HAS_WORD_CHARACTER.test(word))
+        .forEach((mark, index) => {
+          params[`mark${index}`] = mark;
+          const fields = ['p.final_url', 'p.title', 'p.meta_description', 'p.h1'];
+          where.push(
+            `(${fields.map((field) => `instr(lower(coalesce(${field}, '')), @mark${index}) > 0`).join(' OR ')})`,
+          );
+        });
     } else {
       words.forEach((word, index) => {
         params[`word${index}`] = word;
