@@ -80,6 +80,46 @@ function storeSite(): number {
 const report = (jobId: number, name: ReportName) => [...iterateReport(env.db, jobId, name).rows];
 
 describe('reports', () => {
+  it('counts a redirect out of the scope, not followed, as a chain of one hop', () => {
+    const jobId = storeJob(env.db, [
+      {
+        url: `${O}/out`,
+        page: {
+          status: 301,
+          headers: { location: 'https://elsewhere.invalid/' },
+          contentType: null,
+        },
+      },
+      {
+        url: `${O}/moved`,
+        page: {
+          finalUrl: `${O}/a`,
+          redirects: [{ url: `${O}/moved`, status: 308, location: '/a' }],
+        },
+      },
+    ]);
+    expect(report(jobId, 'redirect-chains')).toEqual([
+      {
+        url: `${O}/moved`,
+        hops: 1,
+        chain: `308 ${O}/moved`,
+        finalUrl: `${O}/a`,
+        finalStatus: 200,
+        error: null,
+        loop: 0,
+      },
+      {
+        url: `${O}/out`,
+        hops: 1,
+        chain: `301 ${O}/out`,
+        finalUrl: 'https://elsewhere.invalid/',
+        finalStatus: null,
+        error: 'not followed: outside the scope',
+        loop: 0,
+      },
+    ]);
+  });
+
   it('answers each report from stored rows', () => {
     const jobId = storeSite();
     const paths = (rows: Record<string, unknown>[], key = 'url') =>

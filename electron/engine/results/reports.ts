@@ -43,17 +43,27 @@ export const REPORTS: Record<ReportName, { title: string; sql: string }> = {
     title:
       'Redirect chains: every URL that redirected, its hops, where it ended and whether it loops',
     sql: `
-      SELECT f.url, count(*) AS hops,
-        (SELECT group_concat(status || ' ' || url, ' -> ')
-           FROM (SELECT status, url FROM redirects WHERE frontier_id = f.id ORDER BY hop)) AS chain,
-        p.final_url AS finalUrl, p.status AS finalStatus, f.error,
-        CASE WHEN count(DISTINCT r.url) < count(*)
-          OR p.final_url IN (SELECT url FROM redirects WHERE frontier_id = f.id)
-          OR f.error LIKE '%loop%' THEN 1 ELSE 0 END AS loop
-      FROM frontier f JOIN redirects r ON r.frontier_id = f.id
-        LEFT JOIN pages p ON p.frontier_id = f.id
-      WHERE f.job_id = @jobId
-      GROUP BY f.id ORDER BY hops DESC, f.url`,
+      SELECT * FROM (
+        SELECT f.url, count(*) AS hops,
+          (SELECT group_concat(status || ' ' || url, ' -> ')
+             FROM (SELECT status, url FROM redirects WHERE frontier_id = f.id ORDER BY hop)) AS chain,
+          p.final_url AS finalUrl, p.status AS finalStatus, f.error,
+          CASE WHEN count(DISTINCT r.url) < count(*)
+            OR p.final_url IN (SELECT url FROM redirects WHERE frontier_id = f.id)
+            OR f.error LIKE '%loop%' THEN 1 ELSE 0 END AS loop
+        FROM frontier f JOIN redirects r ON r.frontier_id = f.id
+          LEFT JOIN pages p ON p.frontier_id = f.id
+        WHERE f.job_id = @jobId
+        GROUP BY f.id
+        UNION ALL
+        -- A redirect not followed (its target outside the scope) is a chain of one hop too.
+        SELECT p.url, 1, p.status || ' ' || p.url, p.headers ->> '$.location', NULL,
+          CASE WHEN p.headers ->> '$.location' IS NULL THEN 'no Location header'
+            ELSE 'not followed: outside the scope' END,
+          0
+        FROM pages p
+        WHERE p.job_id = @jobId AND p.redirect_count = 0 AND p.status IN (301, 302, 303, 307, 308)
+      ) ORDER BY hops DESC, url`,
   },
   'duplicate-titles': {
     title: 'HTML pages (2xx) whose title another page also has',
