@@ -3,7 +3,6 @@
 // loader hooks, no extra threads or helper processes, about 35 MB less per
 // process than running the sources through tsx. Dependencies stay external
 // and resolve from the checkout's node_modules.
-import { buildSync, stop } from 'esbuild';
 import { createHash } from 'node:crypto';
 import {
   existsSync,
@@ -16,6 +15,12 @@ import {
 } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+
+// Sync builds in a child process that is waited for. By default esbuild runs them from a
+// worker thread with a service process that lives on (about 30 MB), and once stopped
+// that process was never reaped: a zombie beside every crawl and `trawl serve`.
+process.env.ESBUILD_WORKER_THREADS = '0';
+const { buildSync } = await import('esbuild');
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const cacheDir = join(root, 'node_modules', '.cache', 'trawl');
@@ -31,46 +36,40 @@ const KEEP_VERSIONS = 20;
  * `trawl serve`, whose next job then started code of another version.
  */
 export function bundle(entries) {
-  try {
-    const { outputFiles } = buildSync({
-      entryPoints: Object.fromEntries(
-        Object.entries(entries).map(([name, entry]) => [name, join(root, entry)]),
-      ),
-      outdir: cacheDir,
-      outExtension: { '.js': '.mjs' },
-      bundle: true,
-      platform: 'node',
-      format: 'esm',
-      target: 'node20',
-      packages: 'external',
-      sourcemap: 'inline',
-      write: false,
-    });
-    const hash = createHash('sha256');
-    for (const { path, contents } of outputFiles) hash.update(basename(path)).update(contents);
-    const version = join(cacheDir, hash.digest('hex').slice(0, 16));
-    if (!existsSync(version)) {
-      // Written whole, then renamed: another trawl starting now never sees half of it.
-      const partial = `${version}.${process.pid}.partial`;
-      mkdirSync(partial, { recursive: true });
-      for (const { path, contents } of outputFiles)
-        writeFileSync(join(partial, basename(path)), contents);
-      try {
-        renameSync(partial, version);
-      } catch (error) {
-        rmSync(partial, { recursive: true, force: true });
-        if (!existsSync(version)) throw error; // else another process won the race
-      }
-      pruneOldVersions();
+  const { outputFiles } = buildSync({
+    entryPoints: Object.fromEntries(
+      Object.entries(entries).map(([name, entry]) => [name, join(root, entry)]),
+    ),
+    outdir: cacheDir,
+    outExtension: { '.js': '.mjs' },
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    packages: 'external',
+    sourcemap: 'inline',
+    write: false,
+  });
+  const hash = createHash('sha256');
+  for (const { path, contents } of outputFiles) hash.update(basename(path)).update(contents);
+  const version = join(cacheDir, hash.digest('hex').slice(0, 16));
+  if (!existsSync(version)) {
+    // Written whole, then renamed: another trawl starting now never sees half of it.
+    const partial = `${version}.${process.pid}.partial`;
+    mkdirSync(partial, { recursive: true });
+    for (const { path, contents } of outputFiles)
+      writeFileSync(join(partial, basename(path)), contents);
+    try {
+      renameSync(partial, version);
+    } catch (error) {
+      rmSync(partial, { recursive: true, force: true });
+      if (!existsSync(version)) throw error; // else another process won the race
     }
-    return Object.fromEntries(
-      Object.keys(entries).map((name) => [name, join(version, `${name}.mjs`)]),
-    );
-  } finally {
-    // The sync API keeps a helper thread and an esbuild process (~30 MB) alive
-    // for the life of the process: a whole crawl, for nothing.
-    stop();
+    pruneOldVersions();
   }
+  return Object.fromEntries(
+    Object.keys(entries).map((name) => [name, join(version, `${name}.mjs`)]),
+  );
 }
 
 /** Removes all but the KEEP_VERSIONS newest bundle folders. */
