@@ -1,4 +1,5 @@
 import http from 'node:http';
+import { readdirSync, readFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
@@ -190,6 +191,25 @@ describe('trawl serve: WebSocket access', () => {
     const closed = new Promise<number>((resolve) => socket.once('close', (code) => resolve(code)));
     socket.send('{"type":"request","seq":"x"}');
     expect(await closed).toBe(1008);
+  });
+});
+
+describe('trawl serve: its processes', () => {
+  it('leaves no defunct child behind (esbuild, stopped, was never reaped)', () => {
+    const pid = env.serve.child.pid!;
+    const defunct = readdirSync('/proc')
+      .filter((entry) => /^\d+$/.test(entry))
+      .flatMap((entry) => {
+        try {
+          // "pid (name) state ppid …"; the name may hold spaces, so read after its ')'.
+          const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+          const [state, ppid] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+          return Number(ppid) === pid && state === 'Z' ? [stat] : [];
+        } catch {
+          return []; // gone meanwhile
+        }
+      });
+    expect(defunct).toEqual([]);
   });
 });
 
