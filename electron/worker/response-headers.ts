@@ -1,13 +1,20 @@
 import type { IncomingHttpHeaders } from 'node:http';
+import { headerText } from '../../shared/header-text';
 import { MAX_STORED_TEXT } from '../../shared/limits';
 import { normalizeUrl } from '../../shared/url-normalize';
 
-/** Headers as stored with a page: names lowercased (Node does it), repeats joined, values capped. */
+/**
+ * Headers as stored with a page: names lowercased (Node does it), repeats
+ * joined, raw UTF-8 read as UTF-8 (headerText), values capped.
+ */
 export function storedHeaders(headers: IncomingHttpHeaders): Record<string, string> {
   const stored: Record<string, string> = {};
   for (const [name, value] of Object.entries(headers)) {
     if (value === undefined) continue;
-    stored[name] = (Array.isArray(value) ? value.join(', ') : value).slice(0, MAX_STORED_TEXT);
+    stored[name] = headerText(Array.isArray(value) ? value.join(', ') : value).slice(
+      0,
+      MAX_STORED_TEXT,
+    );
   }
   return stored;
 }

@@ -57,6 +57,8 @@ function site(request: http.IncomingMessage, response: http.ServerResponse, orig
     return html(response, SEO_PAGE, {
       'x-robots-tag': 'noarchive',
       'x-many': ['a', 'b'],
+      // Raw UTF-8 bytes, as PHP and IIS sites send them.
+      'x-note': Buffer.from('café').toString('latin1'),
     });
   if (path === '/gzip')
     return html(response, zlib.gzipSync(`<title>Gzipped</title>${'<p>text</p>'.repeat(500)}`), {
@@ -273,6 +275,7 @@ describe('bodies', () => {
       'content-type': 'text/html; charset=utf-8',
       'x-robots-tag': 'noarchive',
       'x-many': 'a, b',
+      'x-note': 'café',
     });
     expect(
       query(
