@@ -1,3 +1,4 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import type {
   CrawlTask,
   FetchedPage,
@@ -11,20 +12,8 @@ import { cssExtractionFor } from './extract';
 import { canonicalFromLinkHeader, storedHeaders } from './response-headers';
 import { retryDelay } from './retry-policy';
 
-/** Waits `ms`; false if `signal` cut the wait short. */
-const pause = (ms: number, signal: AbortSignal) =>
-  new Promise<boolean>((resolve) => {
-    if (signal.aborted) return resolve(false);
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', stop);
-      resolve(true);
-    }, ms);
-    const stop = () => {
-      clearTimeout(timer);
-      resolve(false);
-    };
-    signal.addEventListener('abort', stop, { once: true });
-  });
+/** Waits `ms`; false if `signal` cut the wait short (node's delay rejects then). */
+const pause = (ms: number, signal: AbortSignal) => delay(ms, true, { signal }).catch(() => false);
 const tenths = (ms: number) => Math.round(ms * 10) / 10;
 
 export async function createPageCrawler(
