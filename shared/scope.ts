@@ -66,16 +66,10 @@ function underFolder(url: URL, folders: ReadonlySet<string>): boolean {
 
 /**
  * The fewest start URLs that draw the same boundary: the first of each host,
- * site or folder. What workers and the store writer are sent, so a list of a
- * million URLs on one site costs them one URL, not a million.
+ * site or folder, added one parsed URL at a time. What workers and the store
+ * writer are sent, so a list of a million URLs on one site costs them one
+ * URL, not a million.
  */
-export function scopeRoots(scope: ScopeMode, startUrls: readonly string[]): string[] {
-  const roots = new ScopeRoots(scope);
-  for (const href of startUrls) roots.add(new URL(href));
-  return roots.list();
-}
-
-/** scopeRoots one parsed start URL at a time, for callers that parse them anyway. */
 export class ScopeRoots {
   private readonly roots = new Map<string, string>();
 

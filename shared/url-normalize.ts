@@ -98,16 +98,6 @@ export function applyUrlRules(url: URL, rules: UrlRules): URL {
   return url;
 }
 
-/** The canonical form with the job's URL rules applied, or null (see parseCrawlableUrl). */
-export function normalizeWithRules(
-  href: string,
-  rules: UrlRules,
-  base?: string | URL,
-): string | null {
-  const url = parseCrawlableUrl(href, base);
-  return url === null ? null : applyUrlRules(url, rules).href;
-}
-
 /**
  * The endless-URL-space guard: true when one path segment occurs more than
  * `max` times (`/a/b/a/b/a/b/a/b/`, calendars nesting `/2024/next/2024/…`).

@@ -41,7 +41,7 @@ export interface CrawlJobOptions {
   jobId: number;
   /** Without the start URLs: a list job's million would stay in main's heap for the whole crawl. */
   settings: StoredJobSettings;
-  /** The start URLs that draw the scope's boundary (scopeRoots), found while they were checked. */
+  /** The start URLs that draw the scope's boundary (ScopeRoots), found while they were checked. */
   scopeRoots: string[];
   launcher: ProcessLauncher;
   logger: Logger;

@@ -7,7 +7,7 @@ const HEARTBEAT_MS = 1000;
 /**
  * The scope part of a job's settings: what workers and main test URLs
  * against, with only the start URLs that draw its boundary (`roots`, see
- * scopeRoots).
+ * ScopeRoots).
  */
 export function scopeOf(settings: StoredJobSettings, roots: readonly string[]): ScopeSettings {
   const { scope, include, exclude } = settings;

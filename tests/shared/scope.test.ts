@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createScope, scopeRoots, type ScopeMode } from '../../shared/scope';
+import { createScope, ScopeRoots, type ScopeMode } from '../../shared/scope';
 
 const inScope = (
   scope: ScopeMode,
@@ -48,7 +48,12 @@ describe('createScope', () => {
   });
 });
 
-describe('scopeRoots (what workers are sent for a long URL list)', () => {
+describe('ScopeRoots (what workers are sent for a long URL list)', () => {
+  const scopeRoots = (scope: ScopeMode, urls: readonly string[]) => {
+    const roots = new ScopeRoots(scope);
+    for (const href of urls) roots.add(new URL(href));
+    return roots.list();
+  };
   const list = [
     'https://shop.example.com/a/1',
     'http://shop.example.com/a/2',

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { normalizeUrl, normalizeWithRules, repeatsPathSegments } from '../../shared/url-normalize';
+import {
+  applyUrlRules,
+  normalizeUrl,
+  parseCrawlableUrl,
+  repeatsPathSegments,
+  type UrlRules,
+} from '../../shared/url-normalize';
 
 describe('normalizeUrl', () => {
   it.each([
@@ -28,6 +34,11 @@ describe('normalizeUrl', () => {
 
 describe('URL rules', () => {
   const rules = { stripTrackingParams: true, sortQueryParams: true, maxRepeatedPathSegments: 3 };
+  // As start URLs and links take them: the canonical form, then the job's rules.
+  const normalizeWithRules = (href: string, urlRules: UrlRules) => {
+    const url = parseCrawlableUrl(href);
+    return url === null ? null : applyUrlRules(url, urlRules).href;
+  };
 
   it.each([
     ['http://x.test/p?utm_source=n&utm_medium=e&id=3', 'http://x.test/p?id=3'],
