@@ -15,6 +15,7 @@ import { seedFromSitemaps } from './sitemap-seeder';
 import type { Logger } from './logger';
 import type { ProcessLauncher } from './process-launcher';
 import type { Db } from './store/database';
+import { holdDiskReserve } from './store/disk-reserve';
 import { JobStore } from './store/job-store';
 import { Throughput } from './throughput';
 import { UserError } from './user-error';
@@ -80,6 +81,7 @@ export class CrawlJob {
   private readonly pagesAtStart: number;
   private flushTimer: NodeJS.Timeout | null = null;
   private ending: Promise<void> | null = null;
+  private readonly freeDiskReserve: () => void;
   private resolveFinished!: (summary: JobSummary) => void;
 
   constructor(options: CrawlJobOptions) {
@@ -90,6 +92,7 @@ export class CrawlJob {
     this.finished = new Promise((resolve) => (this.resolveFinished = resolve));
     // First: a job another process is crawling is refused before anything changes.
     this.jobs.markStarted(this.id, this.settings);
+    this.freeDiskReserve = holdDiskReserve(options.db, this.id);
     this.limits = new HostLimits(this.settings);
     this.mainFetch = createMainFetch(this.settings);
     this.robots = this.settings.ignoreRobots
@@ -366,6 +369,8 @@ export class CrawlJob {
     }
     // The writer's connection closes first, so main's is the only one left to write.
     await this.writer.close().catch(() => undefined);
+    // A full disk leaves no room for even this one row: the reserve is that room.
+    this.freeDiskReserve();
     try {
       this.jobs.markEnded(this.id, status);
     } catch (storeError) {

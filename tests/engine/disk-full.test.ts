@@ -1,3 +1,4 @@
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ChildProcessLauncher } from '../../electron/engine/child-process-launcher';
@@ -55,6 +56,12 @@ describe.skipIf(!canMount)('a crawl whose disk fills up (needs mount rights)', (
     expect(db.prepare('SELECT status FROM jobs WHERE id = ?').get(failed.jobId)).toEqual({
       status: 'failed',
     });
+    // The room held for that last write is given back with the job.
+    expect(readdirSync(mounted.dir).sort()).toEqual([
+      'trawl.sqlite',
+      'trawl.sqlite-shm',
+      'trawl.sqlite-wal',
+    ]);
     const stored = () =>
       (
         db!.prepare('SELECT url FROM pages WHERE job_id = ? ORDER BY url').all(failed.jobId) as {

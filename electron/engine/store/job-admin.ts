@@ -3,6 +3,7 @@ import { describeSchemaError } from '../../../shared/job-settings';
 import { jobNameSchema } from '../../../shared/results';
 import { UserError } from '../user-error';
 import type { Db } from './database';
+import { removeDiskReserve } from './disk-reserve';
 import { JobStore } from './job-store';
 
 /** Job management the UI and CLI share: rename and delete. */
@@ -43,6 +44,7 @@ export class JobAdmin {
       while (chunk.run({ job: id }).changes > 0) await delay(0);
     }
     this.db.prepare('DELETE FROM jobs WHERE id = ?').run(id);
+    removeDiskReserve(this.db, id);
     // VACUUM copies the whole file under the write lock, into as much space again:
     // not while a crawl would wait for it, nor for a small part of a large file.
     if (this.jobs.crawling()) return { reclaimed: false, why: 'a job is crawling' };
