@@ -4,17 +4,10 @@
 // process than running the sources through tsx. Dependencies stay external
 // and resolve from the checkout's node_modules.
 import { createHash } from 'node:crypto';
-import {
-  existsSync,
-  mkdirSync,
-  readdirSync,
-  renameSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { publishVersion } from './versioned-cache.mjs';
 
 // Sync builds in a child process that is waited for. By default esbuild runs them from a
 // worker thread with a service process that lives on (about 30 MB), and once stopped
@@ -54,29 +47,13 @@ export function bundle(entries) {
   for (const { path, contents } of outputFiles) hash.update(basename(path)).update(contents);
   const version = join(cacheDir, hash.digest('hex').slice(0, 16));
   if (!existsSync(version)) {
-    // Written whole, then renamed: another trawl starting now never sees half of it.
     const partial = `${version}.${process.pid}.partial`;
     mkdirSync(partial, { recursive: true });
     for (const { path, contents } of outputFiles)
       writeFileSync(join(partial, basename(path)), contents);
-    try {
-      renameSync(partial, version);
-    } catch (error) {
-      rmSync(partial, { recursive: true, force: true });
-      if (!existsSync(version)) throw error; // else another process won the race
-    }
-    pruneOldVersions();
+    publishVersion(partial, version, /^[0-9a-f]{16}$/, KEEP_VERSIONS);
   }
   return Object.fromEntries(
     Object.keys(entries).map((name) => [name, join(version, `${name}.mjs`)]),
   );
-}
-
-/** Removes all but the KEEP_VERSIONS newest bundle folders. */
-function pruneOldVersions() {
-  const versions = readdirSync(cacheDir, { withFileTypes: true })
-    .filter((entry) => entry.isDirectory() && /^[0-9a-f]{16}$/.test(entry.name))
-    .map((entry) => join(cacheDir, entry.name))
-    .sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs);
-  for (const old of versions.slice(KEEP_VERSIONS)) rmSync(old, { recursive: true, force: true });
 }

@@ -1,15 +1,8 @@
 import { createHash } from 'node:crypto';
-import {
-  existsSync,
-  readdirSync,
-  readFileSync,
-  renameSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { publishVersion } from '../../bin/versioned-cache.mjs';
 
 /** The checkout's root: this file is bundled into node_modules/.cache/trawl/ or run from electron/serve/. */
 function findRoot(): string {
@@ -22,20 +15,30 @@ function findRoot(): string {
   return dir;
 }
 
-const STAMP = '.trawl-build-stamp';
+/** Builds kept: a long-running `trawl serve` keeps serving its own. */
+const KEEP_BUILDS = 10;
 
 /**
  * The renderer build `trawl serve` hands out, built on demand like bin/bundle.mjs
  * builds the CLI: a checkout needs no build step. Vite runs only when the
- * sources (renderer/, shared/, the lockfile) changed since the last build;
- * the build lands beside the old one and replaces it by rename, so two hosts
- * starting at once never serve half a build.
+ * sources (renderer/, shared/, the lockfile) changed since the last build.
+ * Each build has its own folder, named by its sources: built into one folder
+ * for all, a build from other sources (a git pull, another checkout sharing
+ * node_modules) replaced the pages under a running `trawl serve`.
+ * `root` is the checkout to build (tests give a copy).
  */
-export async function ensureRendererBuild(log: (message: string) => void): Promise<string> {
-  const root = findRoot();
-  const outDir = join(root, 'node_modules', '.cache', 'trawl', 'renderer');
-  const stamp = sourceStamp(root);
-  if (readStamp(outDir) === stamp) return outDir;
+export async function ensureRendererBuild(
+  log: (message: string) => void,
+  root = findRoot(),
+): Promise<string> {
+  const outDir = join(
+    root,
+    'node_modules',
+    '.cache',
+    'trawl',
+    `renderer-${sourceStamp(root).slice(0, 16)}`,
+  );
+  if (existsSync(outDir)) return outDir;
 
   log('building the UI (once per change of its sources)…');
   const partial = `${outDir}.${process.pid}.partial`;
@@ -62,26 +65,8 @@ export async function ensureRendererBuild(log: (message: string) => void): Promi
       },
     },
   });
-  writeFileSync(join(partial, STAMP), stamp);
-  const old = `${outDir}.${process.pid}.old`;
-  if (existsSync(outDir)) renameSync(outDir, old);
-  try {
-    renameSync(partial, outDir);
-  } catch (error) {
-    // Another host put its build there first: same sources, same build.
-    if (readStamp(outDir) !== stamp) throw error;
-    rmSync(partial, { recursive: true, force: true });
-  }
-  rmSync(old, { recursive: true, force: true });
+  publishVersion(partial, outDir, /^renderer-[0-9a-f]{16}$/, KEEP_BUILDS);
   return outDir;
-}
-
-function readStamp(outDir: string): string | null {
-  try {
-    return readFileSync(join(outDir, STAMP), 'utf8');
-  } catch {
-    return null;
-  }
 }
 
 /** Names, sizes and modification times of every source file the build reads. */

@@ -1,0 +1,6 @@
+export function publishVersion(
+  partial: string,
+  version: string,
+  pattern: RegExp,
+  keep: number,
+): void;
