@@ -1,4 +1,8 @@
-import { TextDecoder as WhatwgDecoder, labelToName } from '@exodus/bytes/encoding.js';
+import {
+  TextDecoder as WhatwgDecoder,
+  labelToName,
+  legacyHookDecode,
+} from '@exodus/bytes/encoding.js';
 import sniffEncoding from 'html-encoding-sniffer';
 
 /**
@@ -10,7 +14,12 @@ import sniffEncoding from 'html-encoding-sniffer';
  * attributes come out exactly as from decoded text, while V8 scans a one-byte
  * string about twice as fast and no decoding pass is spent on the whole page.
  * Only the pieces kept (title, hrefs) are then decoded for real by `text`.
- * Other encodings (GBK, Shift_JIS, UTF-16, …) are decoded whole.
+ * Other encodings (GBK, Shift_JIS, UTF-16, …) are decoded whole, with the
+ * Encoding Standard's "decode" (legacyHookDecode), which is what a browser
+ * runs on a document. Unlike TextDecoder it knows the "replacement" encoding
+ * (iso-2022-kr, hz-gb-2312, iso-2022-cn and their labels, which can smuggle
+ * markup past filters): a non-empty body becomes one U+FFFD, so the page is
+ * stored, with no title or links, as a browser shows it.
  *
  * UTF-8 is decoded by Node; every other encoding by @exodus/bytes, which
  * follows the WHATWG Encoding Standard: Node 20.18.3 and later decode
@@ -65,7 +74,7 @@ export function htmlSource(body: Buffer, contentType: string | null): HtmlSource
     };
   }
   return {
-    markup: decoderFor(encoding).decode(body),
+    markup: legacyHookDecode(body, encoding),
     encoding,
     latin1View: false,
     text: (raw) => raw,
