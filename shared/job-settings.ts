@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import './schema-messages';
 import { extractionRuleSchema } from './extraction';
+import { requestHeaderProblems } from './request-headers';
 import { regexError, SCOPE_MODES } from './scope';
 
 export const CRAWL_MODES = ['spider', 'list', 'sitemap'] as const;
@@ -39,16 +40,12 @@ const regex = z.string().superRefine((pattern, context) => {
     });
 });
 
-const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
-
-/** Request headers; names and values that HTTP cannot carry are refused. */
+/** Request headers; names and values that HTTP cannot carry, and headers Trawl sets, are refused. */
 const headers = z
   .record(z.string(), z.string().regex(/^[^\r\n\0]*$/, 'header values cannot contain line breaks'))
   .superRefine((value, context) => {
-    for (const name of Object.keys(value)) {
-      if (!HEADER_NAME.test(name)) {
-        context.addIssue({ code: 'custom', message: `"${name}" is not a valid HTTP header name` });
-      }
+    for (const message of requestHeaderProblems(Object.keys(value))) {
+      context.addIssue({ code: 'custom', message });
     }
   });
 

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parseBasicAuthSpec } from '../../shared/basic-auth';
 import { parseExtractionSpec } from '../../shared/extraction';
+import { parseHeaderLines } from '../../shared/request-headers';
 import {
   jobSettingsSchema,
   type CrawlMode,
@@ -95,11 +96,21 @@ export function readUrlList(file: string): string[] {
   return urls;
 }
 
-/** `Name: value` as given to --header. */
-function parseHeader(header: string): [string, string] {
-  const colon = header.indexOf(':');
-  if (colon <= 0) throw new UserError(`--header "${header}" is not of the form "Name: value"`);
-  return [header.slice(0, colon).trim(), header.slice(colon + 1).trim()];
+/**
+ * The job file's headers with the --header flags over them. A flag replaces
+ * the file's header of the same name whatever its case, as flags override the
+ * file; two flags naming one header are refused.
+ */
+function withHeaderFlags(fromFile: unknown, flags: string[]): Record<string, unknown> {
+  let given: Record<string, string>;
+  try {
+    given = parseHeaderLines(flags);
+  } catch (error) {
+    throw new UserError(`--header ${(error as Error).message}`);
+  }
+  const replaced = new Set(Object.keys(given).map((name) => name.toLowerCase()));
+  const kept = Object.entries(fromFile ?? {}).filter(([name]) => !replaced.has(name.toLowerCase()));
+  return { ...Object.fromEntries(kept), ...given };
 }
 
 /**
@@ -124,10 +135,7 @@ export function jobInput(urls: string[], flags: JobFlags): Partial<JobSettingsIn
   if (flags.exclude.length > 0) input.exclude = flags.exclude;
   set('userAgent', flags.userAgent);
   if (flags.header.length > 0) {
-    input.headers = {
-      ...(input.headers as object | undefined),
-      ...Object.fromEntries(flags.header.map(parseHeader)),
-    };
+    input.headers = withHeaderFlags(input.headers, flags.header);
   }
   set('hostConcurrency', oneOf(flags, 'perHost', 'hostConcurrency'));
   set('hostDelayMs', oneOf(flags, 'delayMs', 'hostDelay'));

@@ -151,7 +151,8 @@ describe('trawl crawl settings', () => {
       JSON.stringify({
         startUrls: [`${site.origin}/p/20`],
         mode: 'list',
-        headers: { 'X-From-File': 'yes' },
+        // The --header flag below replaces this one: flags override the file, whatever the case.
+        headers: { 'X-From-File': 'yes', 'x-team': 'from the file' },
       }),
     );
     const result = await runCli([
@@ -193,12 +194,43 @@ describe('trawl crawl settings', () => {
     ],
     [['--header', 'no colon here'], /--header "no colon here" is not of the form "Name: value"/],
     [['--header', 'Bad Name: x'], /not a valid HTTP header name/],
+    [
+      ['--header', 'X-A: 1', '--header', 'x-a: 2'],
+      /--header "x-a" is given twice \(also as "X-A"; header names ignore case\)/,
+    ],
+    [['--header', 'X-A: 1', '--header', 'X-A: 2'], /--header "X-A" is given twice$/m],
+    [['--header', 'Host: example.com'], /--header "Host" cannot be set: Trawl sends each URL/],
+    [
+      ['--header', 'connection: close'],
+      /"connection" cannot be set: Trawl manages its connections/,
+    ],
     [['--config', '/nonexistent/job.json'], /cannot read job file \/nonexistent\/job.json/],
   ])('%j is refused with a clear error', async (flags, message) => {
     const result = await runCli(['crawl', 'http://127.0.0.1:9/', '--db', env.dbFile, ...flags]);
     expect(result.code).not.toBe(0);
     expect(result.stderr).toMatch(message);
     expect(result.stderr.trim().split('\n')).toHaveLength(1);
+    expect(requests).toHaveLength(0);
+  });
+
+  it('refuses a job file whose headers repeat a name or set one Trawl owns', async () => {
+    const config = env.file('job.json');
+    const cases: [headers: Record<string, string>, message: string][] = [
+      [
+        { 'X-A': '1', 'x-a': '2' },
+        '"x-a" is given twice (also as "X-A"; header names ignore case)',
+      ],
+      [
+        { 'Transfer-Encoding': 'chunked' },
+        '"Transfer-Encoding" cannot be set: requests have no body',
+      ],
+    ];
+    for (const [headers, message] of cases) {
+      writeFileSync(config, JSON.stringify({ startUrls: [`${site.origin}/`], headers }));
+      const result = await runCli(['crawl', '--config', config, '--db', env.dbFile]);
+      expect(result.code).toBe(1);
+      expect(result.stderr).toContain(`trawl: error: invalid job settings: headers: ${message}`);
+    }
     expect(requests).toHaveLength(0);
   });
 

@@ -147,6 +147,20 @@ describe('reading the New crawl form', () => {
     expect(result.errors.extract).toMatch(/is not of the form NAME=css:SELECTOR/);
   });
 
+  it('refuses a header given twice or one Trawl sets, as the CLI and job files do', () => {
+    const headersError = (headers: string) => {
+      const result = readCrawlForm(form({ startUrls: 'https://example.com/', headers }), 4);
+      return result.ok ? null : result.errors.headers;
+    };
+    expect(headersError('X-A: 1\nx-a: 2')).toBe(
+      '"x-a" is given twice (also as "X-A"; header names ignore case)',
+    );
+    expect(headersError('Host: example.org')).toBe(
+      '"Host" cannot be set: Trawl sends each URL its own host',
+    );
+    expect(headersError('Expect: 100-continue')).toMatch(/^"Expect" cannot be set: /);
+  });
+
   it('requires a start URL', () => {
     expect(readCrawlForm(form({ startUrls: '  \n' }), 4)).toEqual({
       ok: false,

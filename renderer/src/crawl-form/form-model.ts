@@ -4,6 +4,7 @@ import { jobStartSchema } from '../../../shared/crawler-api-schemas';
 import { parseBasicAuthSpec } from '../../../shared/basic-auth';
 import { parseExtractionSpec } from '../../../shared/extraction';
 import { CRAWL_MODES } from '../../../shared/job-settings';
+import { parseHeaderLines } from '../../../shared/request-headers';
 import { DEFAULT_CONCURRENCY_PER_WORKER } from '../../../shared/limits';
 import { SCOPE_MODES } from '../../../shared/scope';
 
@@ -110,7 +111,7 @@ export function readCrawlForm(form: CrawlForm, coreCount: number): FormResult {
     errors.workers = `choose 1 to ${coreCount} (the CPU cores detected)`;
   }
   try {
-    input.headers = parseHeaders(form.headers);
+    input.headers = parseHeaderLines(lines(form.headers));
   } catch (error) {
     errors.headers = (error as Error).message;
   }
@@ -142,17 +143,6 @@ export function lines(text: string): string[] {
     .split(/\r?\n/)
     .map((line) => line.trim())
     .filter((line) => line !== '' && !line.startsWith('#'));
-}
-
-/** `Name: value` per line, as in the CLI's --header. */
-function parseHeaders(text: string): Record<string, string> {
-  const headers: Record<string, string> = {};
-  for (const line of lines(text)) {
-    const colon = line.indexOf(':');
-    if (colon <= 0) throw new Error(`"${line}" is not of the form "Name: value"`);
-    headers[line.slice(0, colon).trim()] = line.slice(colon + 1).trim();
-  }
-  return headers;
 }
 
 function withoutUndefined(value: Record<string, unknown>): Record<string, unknown> {
