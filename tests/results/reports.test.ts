@@ -71,7 +71,7 @@ function storeSite(): number {
   env.db.prepare('UPDATE frontier SET in_sitemap = 1 WHERE url IN (?, ?)').run(`${O}/a`, `${O}/c`);
   env.db
     .prepare(
-      "INSERT INTO external_urls (job_id, url, status, checked_at) VALUES (?, 'https://x.invalid/', 503, 1)",
+      "INSERT INTO external_urls (job_id, url, status, checked_at) VALUES (?, 'https://x.invalid/', 503, 1700000000123)",
     )
     .run(jobId);
   return jobId;
@@ -170,7 +170,14 @@ describe('reports', () => {
     ]);
     expect(paths(report(jobId, 'sitemap-not-linked'))).toEqual(['/c']);
     expect(report(jobId, 'external-links')).toEqual([
-      { url: 'https://x.invalid/', links: 1, status: 503, error: null, checkedAt: 1 },
+      // ISO 8601, as the exports' fetchedAt (it was ms since the epoch).
+      {
+        url: 'https://x.invalid/',
+        links: 1,
+        status: 503,
+        error: null,
+        checkedAt: '2023-11-14T22:13:20.123Z',
+      },
     ]);
   });
 

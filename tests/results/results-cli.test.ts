@@ -161,6 +161,35 @@ describe('results of a real crawl through the trawl CLI', () => {
     }
   });
 
+  it('writes the external-links checkedAt as ISO 8601 in every report format', async () => {
+    const db = openDatabase(env.dbFile);
+    const away = 'https://away.invalid/';
+    const outlinks = [{ url: away, text: 'away', rel: null, internal: false }];
+    const jobId = storeJob(db, [{ url: 'http://127.0.0.1:9/', page: { outlinks } }]);
+    db.prepare(
+      'INSERT INTO external_urls (job_id, url, status, checked_at) VALUES (?, ?, 200, ?)',
+    ).run(jobId, away, 1_700_000_000_123);
+    db.close();
+    const checkedAt = '2023-11-14T22:13:20.123Z';
+    const id = String(jobId);
+
+    const tsv = (await cli('report', id, 'external-links')).trimEnd().split('\n');
+    expect(tsv).toEqual([
+      'url\tlinks\tstatus\terror\tcheckedAt',
+      `${away}\t1\t200\t-\t${checkedAt}`,
+    ]);
+    const json = jsonLines(await cli('report', id, 'external-links', '--json'));
+    expect(json).toEqual([{ url: away, links: 1, status: 200, error: null, checkedAt }]);
+    const csv = parse(await cli('export', id, '--report', 'external-links', '--format', 'csv'), {
+      columns: true,
+    });
+    expect(csv).toEqual([{ url: away, links: '1', status: '200', error: '', checkedAt }]);
+    const exported = JSON.parse(
+      await cli('export', id, '--report', 'external-links', '--format', 'json'),
+    );
+    expect(exported).toEqual([{ url: away, links: 1, status: 200, error: null, checkedAt }]);
+  });
+
   it('prints a report as tab-separated rows that tabs and line breaks in values cannot split', async () => {
     const db = openDatabase(env.dbFile);
     const robots = 'noindex,\tnofollow\r\nsee C:\\robots';

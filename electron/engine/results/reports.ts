@@ -21,6 +21,14 @@ const htmlPagesWhere = (condition: string, columns: string) => `
   SELECT p.url, ${columns} FROM pages p
   WHERE p.job_id = @jobId AND ${HTML_2XX} AND ${condition} ORDER BY p.id`;
 
+/**
+ * A time column (ms since the epoch) as ISO 8601 in UTC with milliseconds,
+ * character for character what Date.toISOString gives the exports' fetchedAt,
+ * so every report output (TSV, JSON, CSV, XLSX, the UI) shows a time, not a count.
+ */
+const isoTime = (column: string) =>
+  `strftime('%Y-%m-%dT%H:%M:%fZ', ${column} / 1000.0, 'unixepoch')`;
+
 /** Titles and SQL of every report; each SQL takes @jobId and lists rows in a stable order. */
 export const REPORTS: Record<ReportName, { title: string; sql: string }> = {
   'broken-links': {
@@ -143,7 +151,7 @@ export const REPORTS: Record<ReportName, { title: string; sql: string }> = {
   'external-links': {
     title:
       'External links, how many links point to each, and their check status (--check-external)',
-    sql: `SELECT l.to_url AS url, count(*) AS links, e.status, e.error, e.checked_at AS checkedAt
+    sql: `SELECT l.to_url AS url, count(*) AS links, e.status, e.error, ${isoTime('e.checked_at')} AS checkedAt
           FROM links l LEFT JOIN external_urls e ON e.job_id = l.job_id AND e.url = l.to_url
           WHERE l.job_id = @jobId AND l.internal = 0
           GROUP BY l.to_url ORDER BY l.to_url`,
