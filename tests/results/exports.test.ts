@@ -2,7 +2,17 @@ import Database from 'better-sqlite3';
 import ExcelJS from 'exceljs';
 import { parse } from 'csv-parse/sync';
 import { spawn, spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, linkSync, lstatSync, readFileSync, readdirSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  linkSync,
+  lstatSync,
+  mkdirSync,
+  readFileSync,
+  readdirSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { dirname, join } from 'node:path';
 import { SaxesParser } from 'saxes';
 import { describe, expect, it } from 'vitest';
@@ -181,6 +191,49 @@ describe('exports', () => {
     ).toEqual(['index-1.xml', 'index-2.xml', 'index.xml']);
     const second = sitemapLocs(readFileSync(env.temp.file('index-2.xml'), 'utf8'));
     expect(second).toEqual([0, 1, 2].map((n) => `${O}/${URLS_PER_SITEMAP + n}`));
+  });
+
+  it('a smaller sitemap export removes the parts Trawl wrote for a larger one, and nothing else', async () => {
+    const big = storeJob(
+      env.db,
+      Array.from({ length: URLS_PER_SITEMAP + 1 }, (_, n) => ({ url: `${O}/${n}`, page: {} })),
+    );
+    const small = storeJob(env.db, [{ url: `${O}/only`, page: {} }]);
+    const folder = env.temp.file('maps');
+    mkdirSync(folder);
+    const file = join(folder, 'maps.xml');
+    const sitemap = (jobId: number) =>
+      exportJob(
+        env.db,
+        { jobId, format: 'sitemap' },
+        { file },
+        { sitemapBaseUrl: 'https://a.example/' },
+      );
+    const listing = () => readdirSync(folder).sort();
+
+    await sitemap(big);
+    // A person's own files: a sitemap of theirs under the next part's name, a
+    // copy of a Trawl part under another number, other names, a link to a part.
+    const own =
+      '<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n</urlset>\n';
+    writeFileSync(join(folder, 'maps-3.xml'), own);
+    copyFileSync(join(folder, 'maps-1.xml'), join(folder, 'maps-4.xml'));
+    copyFileSync(join(folder, 'maps-1.xml'), join(folder, 'maps-old.xml'));
+    copyFileSync(join(folder, 'maps-1.xml'), env.temp.file('elsewhere.xml'));
+    symlinkSync(env.temp.file('elsewhere.xml'), join(folder, 'maps-5.xml'));
+    const theirs = ['maps-3.xml', 'maps-4.xml', 'maps-5.xml', 'maps-old.xml'];
+
+    // As large again: both parts rewritten, nothing removed.
+    await sitemap(big);
+    expect(listing()).toEqual(['maps-1.xml', 'maps-2.xml', ...theirs, 'maps.xml'].sort());
+
+    const written = await sitemap(small);
+    expect(written.files).toEqual([file]);
+    expect(sitemapLocs(readFileSync(file, 'utf8'))).toEqual([`${O}/only`]);
+    expect(listing()).toEqual([...theirs, 'maps.xml'].sort());
+    expect(readFileSync(join(folder, 'maps-3.xml'), 'utf8')).toBe(own);
+    expect(lstatSync(join(folder, 'maps-5.xml')).isSymbolicLink()).toBe(true);
+    expect(existsSync(env.temp.file('elsewhere.xml'))).toBe(true);
   });
 
   it('a sitemap base that is not an http(s) URL is refused before any file is written', async () => {

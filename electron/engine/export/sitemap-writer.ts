@@ -1,7 +1,8 @@
-import { basename, dirname, extname, join } from 'node:path';
+import { basename } from 'node:path';
 import type { Writable } from 'node:stream';
 import type { Db } from '../store/database';
 import { UserError } from '../user-error';
+import { partFile, partHead, removeStaleParts, XML_HEAD } from './sitemap-parts';
 import { writeLines } from './text-writers';
 
 /** The sitemaps protocol allows 50,000 URLs per file. */
@@ -13,7 +14,6 @@ const escapeXml = (text: string) =>
     (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c]!,
   );
 
-const HEAD = '<?xml version="1.0" encoding="UTF-8"?>\n';
 const NS = 'xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"';
 
 /** Indexable 200 pages, each final URL once, in crawl order. */
@@ -27,8 +27,8 @@ function sitemapUrls(db: Db, jobId: number): IterableIterator<string> {
     .iterate(jobId) as IterableIterator<string>;
 }
 
-function* urlset(urls: Iterator<string>, onUrl: () => void): Generator<string> {
-  yield `${HEAD}<urlset ${NS}>\n`;
+function* urlset(urls: Iterator<string>, head: string, onUrl: () => void): Generator<string> {
+  yield `${head}<urlset ${NS}>\n`;
   for (let n = 0; n < URLS_PER_SITEMAP; n++) {
     const next = urls.next();
     if (next.done) break;
@@ -46,7 +46,9 @@ export type SitemapTarget =
  * An XML sitemap of the job's indexable 200 pages. Up to 50,000 URLs: one
  * urlset. More: `file` becomes a sitemap index pointing at `<name>-1.xml`,
  * `<name>-2.xml`… beside it, addressed under `baseUrl` (where the files will
- * be served). Returns the files written, each opened with `open`.
+ * be served). Then parts Trawl wrote for an earlier, larger export to `file`
+ * (numbered above the new ones) are removed (see sitemap-parts.ts). Returns
+ * the files written, each opened with `open`.
  */
 export async function writeSitemap(
   db: Db,
@@ -61,12 +63,17 @@ export async function writeSitemap(
     .pluck()
     .get(jobId) as number;
   const urls = sitemapUrls(db, jobId);
+  let written: string[];
   try {
-    return await writeUrlsets(urls, count, target, onUrl);
+    written = await writeUrlsets(urls, count, target, onUrl);
   } finally {
     // The parts share one statement: end it even when a part stopped early (a cancelled export).
     urls.return?.();
   }
+  // Only once the new sitemap is whole: parts of an earlier, larger export of
+  // this name would otherwise be uploaded with it.
+  if ('file' in target) await removeStaleParts(target.file, written.length - 1);
+  return written;
 }
 
 async function writeUrlsets(
@@ -77,22 +84,21 @@ async function writeUrlsets(
 ): Promise<string[]> {
   if (count <= URLS_PER_SITEMAP) {
     const out = 'stream' in target ? target.stream : target.open(target.file);
-    await writeLines(urlset(urls, onUrl), out);
+    await writeLines(urlset(urls, XML_HEAD, onUrl), out);
     return 'file' in target ? [target.file] : [];
   }
   if (!('file' in target)) {
     throw new UserError(`${count} URLs need a sitemap index and several files: give --out FILE`);
   }
-  const stem = basename(target.file, extname(target.file));
   const parts: string[] = [];
   for (let part = 1; (part - 1) * URLS_PER_SITEMAP < count; part++) {
-    const file = join(dirname(target.file), `${stem}-${part}.xml`);
-    await writeLines(urlset(urls, onUrl), target.open(file));
+    const file = partFile(target.file, part);
+    await writeLines(urlset(urls, partHead(target.file, part), onUrl), target.open(file));
     parts.push(file);
   }
   const base = target.baseUrl.endsWith('/') ? target.baseUrl : `${target.baseUrl}/`;
   const index = [
-    `${HEAD}<sitemapindex ${NS}>\n`,
+    `${XML_HEAD}<sitemapindex ${NS}>\n`,
     ...parts.map(
       (file) =>
         // Encoded: a `#` or `?` in the file's name is part of the name, not of the URL.
