@@ -102,6 +102,6 @@ export function buildJob(
       failures: [],
     });
   }
-  new JobStore(db).markEnded(job.id, 'finished');
+  new JobStore(db).markEnded(job.id, 'finished', 0);
   return { jobId: job.id, pagesPerSecond: pages / ((performance.now() - started) / 1000) };
 }

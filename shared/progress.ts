@@ -32,14 +32,23 @@ export interface WorkerSnapshot {
 export interface ProgressSnapshot {
   jobId: number;
   status: JobStatus;
-  elapsedMs: number;
+  /**
+   * The job's crawl time over all its runs, so that a resumed job goes on
+   * from where it stopped (the pauses between runs not counted); null when an
+   * earlier run's time is unknown (it ran before Trawl stored it).
+   */
+  elapsedMs: number | null;
+  /** This run's time: since the job was started or resumed. */
+  runElapsedMs: number;
+  /** URLs fetched or failed in this run (pagesDone, failed and blocked are the job's). */
+  crawled: number;
   pagesDone: number;
   failed: number;
   /** URLs robots.txt disallows: recorded, never fetched. */
   blocked: number;
   queued: number;
   inFlight: number;
-  /** Pages per second over the last few seconds. */
+  /** URLs fetched or failed per second over the last 5 seconds. */
   pagesPerSecond: number;
   statusCounts: Record<string, number>;
   workers: WorkerSnapshot[];
@@ -57,9 +66,20 @@ export interface JobSummary {
   blocked: number;
   /** URLs fetched or failed in this run (a resumed job's earlier pages not counted). */
   crawled: number;
+  /** This run's time and average: averagePerSecond(crawled, seconds * 1000), rounded. */
   seconds: number;
   pagesPerSecond: number;
   workers: number;
   /** Why the job failed, when it did. */
   error?: string;
+}
+
+/**
+ * URLs per second over a stretch of a run: the URLs fetched or failed in it
+ * over its time. The end of run figure and each point of the dashboard's
+ * chart use it on the same counts, so the run's average is a weighted mean
+ * of the chart's points and never above its peak.
+ */
+export function averagePerSecond(crawled: number, ms: number): number {
+  return ms > 0 ? (crawled * 1000) / ms : 0;
 }

@@ -205,7 +205,11 @@ function report(db: Db, summary: JobSummary, how: { json: boolean; resumed: bool
   if (how.json) return 0;
   const counts =
     `${pages} pages, ${failed} failed` + (blocked > 0 ? `, ${blocked} blocked by robots.txt` : '');
-  let line = `job ${jobId} ${status}: ${counts} in ${formatDuration(seconds * 1000)} (${pagesPerSecond} pages/s, ${workers} workers)`;
+  // The time and rate are this run's: after a resume, said apart from the job's total counts.
+  const run = `${formatDuration(seconds * 1000)} (${pagesPerSecond} pages/s, ${workers} workers)`;
+  let line = how.resumed
+    ? `job ${jobId} ${status}: ${counts}; this run: ${summary.crawled} URLs in ${run}`
+    : `job ${jobId} ${status}: ${counts} in ${run}`;
   // A resume that found nothing to do: say why, and what would.
   if (how.resumed && status === 'finished' && summary.crawled === 0) {
     line = jobs.hasQueued(jobId)

@@ -14,10 +14,20 @@ export function formatProgress(snapshot: ProgressSnapshot): string {
     `errors ${snapshot.failed}`,
     ...(snapshot.blocked > 0 ? [`blocked ${snapshot.blocked}`] : []),
     `workers ${running}/${snapshot.workers.length}`,
-    formatDuration(snapshot.elapsedMs),
+    elapsed(snapshot),
   ];
   if (snapshot.status === 'stopping') parts.push('stopping… (Ctrl-C again to force)');
   return parts.join(' · ');
+}
+
+/**
+ * The job's crawl time, as the dashboard shows it: a resumed job's goes on
+ * from its earlier runs (beside its total pages), with this run's apart.
+ */
+function elapsed({ elapsedMs, runElapsedMs }: ProgressSnapshot): string {
+  const run = formatDuration(runElapsedMs);
+  if (elapsedMs === null) return `${run} this run`;
+  return elapsedMs === runElapsedMs ? run : `${formatDuration(elapsedMs)} (this run ${run})`;
 }
 
 export function formatDuration(ms: number): string {

@@ -1,9 +1,15 @@
 import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
 import type { StoredJobSettings } from '../../shared/job-settings';
 import { PROGRESS_HZ } from '../../shared/limits';
-import type { JobStatus, JobSummary, ProgressSnapshot } from '../../shared/progress';
+import {
+  averagePerSecond,
+  type JobStatus,
+  type JobSummary,
+  type ProgressSnapshot,
+} from '../../shared/progress';
 import type { CrawlTask, PageResult } from '../../shared/worker-protocol';
 import type { ScopeSettings } from '../../shared/scope';
+import { CrawlClock } from './crawl-clock';
 import { ExternalChecker } from './external-checker';
 import { Frontier } from './frontier';
 import { StoreWriter } from './store-writer/store-writer';
@@ -72,7 +78,7 @@ export class CrawlJob {
   private seeding: Promise<void> | null = null;
   private readonly seedingAbort = new AbortController();
   private readonly logger: Logger;
-  private readonly startedAt = Date.now();
+  private readonly clock: CrawlClock;
   private readonly throughput = new Throughput();
   private readonly loopDelay: IntervalHistogram;
   private readonly progressTimer: NodeJS.Timeout;
@@ -91,7 +97,7 @@ export class CrawlJob {
     this.jobs = new JobStore(options.db);
     this.finished = new Promise((resolve) => (this.resolveFinished = resolve));
     // First: a job another process is crawling is refused before anything changes.
-    this.jobs.markStarted(this.id, this.settings);
+    this.clock = new CrawlClock(this.jobs.markStarted(this.id, this.settings).crawlMs);
     this.freeDiskReserve = holdDiskReserve(options.db, this.id);
     this.limits = new HostLimits(this.settings);
     this.mainFetch = createMainFetch(this.settings);
@@ -126,6 +132,7 @@ export class CrawlJob {
         this.pump();
       },
       onError: (error) => void this.end('failed', error),
+      crawlMs: () => this.clock.totalMs(),
     });
     this.scheduler = new HostScheduler({
       take: () => this.frontier.take(),
@@ -189,13 +196,15 @@ export class CrawlJob {
     return () => this.progressListeners.delete(listener);
   }
 
-  snapshot(): ProgressSnapshot {
+  snapshot(now = Date.now()): ProgressSnapshot {
     const statusCounts: Record<string, number> = {};
     for (const [status, count] of this.frontier.statusCounts) statusCounts[status] = count;
     return {
       jobId: this.id,
       status: this.status,
-      elapsedMs: Date.now() - this.startedAt,
+      elapsedMs: this.clock.totalMs(now),
+      runElapsedMs: this.clock.runMs(now),
+      crawled: this.crawled,
       pagesDone: this.frontier.pages,
       failed: this.frontier.failed,
       blocked: this.frontier.blocked,
@@ -211,6 +220,11 @@ export class CrawlJob {
           : 0,
       maxPages: this.settings.maxPages,
     };
+  }
+
+  /** URLs fetched or failed in this run. */
+  private get crawled(): number {
+    return this.frontier.processed - this.pagesAtStart;
   }
 
   private maxPagesReached(): boolean {
@@ -338,9 +352,11 @@ export class CrawlJob {
   }
 
   private emitProgress(): void {
-    this.throughput.sample(this.frontier.processed - this.pagesAtStart);
-    if (this.progressListeners.size === 0) return;
-    const snapshot = this.snapshot();
+    this.throughput.sample(this.crawled);
+    if (this.progressListeners.size > 0) this.publish(this.snapshot());
+  }
+
+  private publish(snapshot: ProgressSnapshot): void {
     for (const listener of this.progressListeners) listener(snapshot);
   }
 
@@ -371,8 +387,10 @@ export class CrawlJob {
     await this.writer.close().catch(() => undefined);
     // A full disk leaves no room for even this one row: the reserve is that room.
     this.freeDiskReserve();
+    // One moment for the stored time, the last snapshot and the summary: they agree.
+    const endedAt = Date.now();
     try {
-      this.jobs.markEnded(this.id, status);
+      this.jobs.markEnded(this.id, status, this.clock.totalMs(endedAt));
     } catch (storeError) {
       status = 'failed';
       this.logger(
@@ -384,18 +402,18 @@ export class CrawlJob {
     clearInterval(this.progressTimer);
     if (this.flushTimer) clearTimeout(this.flushTimer);
     this.loopDelay.disable();
-    this.emitProgress();
-    const seconds = (Date.now() - this.startedAt) / 1000;
-    const crawled = this.frontier.processed - this.pagesAtStart;
+    this.throughput.sample(this.crawled, endedAt);
+    const last = this.snapshot(endedAt);
+    this.publish(last);
     this.resolveFinished({
       jobId: this.id,
       status,
-      pages: this.frontier.pages,
-      failed: this.frontier.failed,
-      blocked: this.frontier.blocked,
-      crawled,
-      seconds: Math.round(seconds * 100) / 100,
-      pagesPerSecond: seconds > 0 ? Math.round((crawled / seconds) * 10) / 10 : 0,
+      pages: last.pagesDone,
+      failed: last.failed,
+      blocked: last.blocked,
+      crawled: last.crawled,
+      seconds: Math.round(last.runElapsedMs / 10) / 100,
+      pagesPerSecond: Math.round(averagePerSecond(last.crawled, last.runElapsedMs) * 10) / 10,
       workers: this.pool.size,
       ...(error ? { error: error.message } : {}),
     });

@@ -19,6 +19,8 @@ export interface FrontierOptions {
   onWake: () => void;
   /** A write failed: the job cannot go on. */
   onError: (error: Error) => void;
+  /** The job's crawl time now, stored with each batch (see ResultBatch.crawlMs). */
+  crawlMs: () => number | null;
 }
 
 const byDepth = (a: CrawlTask, b: CrawlTask) => a.depth - b.depth || a.id - b.id;
@@ -204,7 +206,7 @@ export class Frontier {
   /** Sends the results recorded so far to the writer as one batch (one transaction). */
   flush(): void {
     if (this.pendingWrites === 0) return;
-    const batch = this.pending;
+    const batch = { ...this.pending, crawlMs: this.options.crawlMs() };
     this.pending = { pages: [], failures: [] };
     this.batchesInFlight++;
     this.track(this.writer.write(batch), (added) => {

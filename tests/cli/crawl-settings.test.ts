@@ -100,6 +100,11 @@ describe('trawl crawl settings', () => {
     expect(limited.stderr).toBe(
       'job 1 finished: its page limit is reached (3 pages, 0 failed); resume it with a higher --max-pages to crawl more\n',
     );
+    // The time and rate are this run's, said apart from the job's total counts.
+    const two = await runCli(['crawl', '--resume', '1', ...db, '--max-pages', '5']);
+    expect(two.stderr).toMatch(
+      /^job 1 finished: \d+ pages, \d+ failed; this run: 2 URLs in 0:0\d \([\d.]+ pages\/s, 1 workers\)\n$/,
+    );
     const more = await runCli(['crawl', '--resume', '1', ...db, '--max-pages', '1000', '--json']);
     expect(JSON.parse(more.stdout)).toMatchObject({ pages: site.reachable.length });
     const done = await runCli(['crawl', '--resume', '1', ...db]);

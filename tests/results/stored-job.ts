@@ -101,7 +101,7 @@ export function storeJob(
           },
     );
   }
-  new JobStore(db).markEnded(job.id, 'finished');
+  new JobStore(db).markEnded(job.id, 'finished', 0);
   return job.id;
 }
 
@@ -133,7 +133,7 @@ export function storeLargeJob(db: Db, pages: number, links: number): number {
       failures: [],
     });
   }
-  jobs.markEnded(id, 'finished');
+  jobs.markEnded(id, 'finished', 0);
   return id;
 }
 

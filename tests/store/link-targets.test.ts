@@ -112,7 +112,7 @@ describe('link storage (interned link targets)', () => {
       const store = new FrontierStore(env.db, jobId, { maxDepth: null });
       store.seed([`${O}/`]);
       crawlStep(store, () => ({ outlinks: [link('/a'), link('/b')] }));
-      new JobStore(env.db).markEnded(jobId, 'finished');
+      new JobStore(env.db).markEnded(jobId, 'finished', 0);
     }
     expect(targets(deleted)).toEqual([`${O}/a`, `${O}/b`]);
 

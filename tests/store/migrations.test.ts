@@ -265,6 +265,26 @@ describe('schema migrations', () => {
     db.close();
   });
 
+  it("keeps a job's earlier crawl time unknown unless it never ran (migration 9)", () => {
+    const file = temp.file('v8.sqlite');
+    const raw = databaseAt(file, 8);
+    const job = raw.prepare(
+      `INSERT INTO jobs (id, name, status, settings, first_start_url, start_url_count, created_at, started_at)
+       VALUES (?, 'old', 'stopped', '{"workers": 1}', 'http://127.0.0.1:9/', 1, 1, ?)`,
+    );
+    job.run(1, 5);
+    job.run(2, null);
+    raw.close();
+
+    const db = openDatabase(file, { mustExist: true });
+    // started_at to finished_at would count the pauses between runs: not crawl time.
+    expect(db.prepare('SELECT id, crawl_ms FROM jobs ORDER BY id').all()).toEqual([
+      { id: 1, crawl_ms: null },
+      { id: 2, crawl_ms: 0 },
+    ]);
+    db.close();
+  });
+
   it('an old database opened read-only gets a clear error and is left as it was', () => {
     const file = temp.file('old-ro.sqlite');
     const raw = databaseAt(file, 1);

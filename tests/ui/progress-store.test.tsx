@@ -2,13 +2,15 @@ import { describe, expect, it } from 'vitest';
 import type { CrawlerApi, JobInfo } from '../../shared/crawler-api';
 import type { ProgressSnapshot } from '../../shared/progress';
 import { createAppStore } from '../../renderer/src/store/app-store';
-import { RATE_HISTORY_POINTS } from '../../renderer/src/store/progress-slice';
+import { RATE_HISTORY_POINTS } from '../../renderer/src/store/rate-history';
 
 function snapshot(jobId: number, patch: Partial<ProgressSnapshot> = {}): ProgressSnapshot {
   return {
     jobId,
     status: 'running',
     elapsedMs: 1000,
+    runElapsedMs: 1000,
+    crawled: 10,
     pagesDone: 10,
     failed: 0,
     blocked: 0,
@@ -47,24 +49,29 @@ describe('the progress store', () => {
     expect(store.getState().progress[2]!.pagesDone).toBe(7);
   });
 
-  it('records pages/s once a second for the chart, and only the last few minutes', () => {
+  it('records pages/s once a second of the run for the chart, and only the last few minutes', () => {
     const store = createAppStore(hostListing([{ id: 1 }]).api);
     store.setState({ jobs: [{ id: 1 } as JobInfo] });
-    const apply = (at: number, rate: number) =>
-      store.getState().applyProgress(snapshot(1, { pagesPerSecond: rate }), at);
-    apply(0, 1);
-    apply(100, 2); // the same second: no new point
+    const apply = (runElapsedMs: number, crawled: number) =>
+      store.getState().applyProgress(snapshot(1, { runElapsedMs, crawled }));
+    apply(400, 2); // within the run's first second: no point yet
     apply(1000, 3);
+    apply(1500, 6); // the same second: no new point
+    apply(2500, 9);
     expect(store.getState().rateHistory[1]).toEqual([
-      { at: 0, pagesPerSecond: 1 },
-      { at: 1000, pagesPerSecond: 3 },
+      { at: 0, crawled: 0, pagesPerSecond: 0 },
+      { at: 1000, crawled: 3, pagesPerSecond: 3 },
+      { at: 2500, crawled: 9, pagesPerSecond: 4 },
     ]);
-    for (let second = 2; second < RATE_HISTORY_POINTS + 50; second++) apply(second * 1000, second);
+    for (let second = 3; second < RATE_HISTORY_POINTS + 50; second++) {
+      apply(second * 1000, second * 10);
+    }
     const history = store.getState().rateHistory[1]!;
     expect(history).toHaveLength(RATE_HISTORY_POINTS);
     expect(history.at(-1)).toEqual({
       at: (RATE_HISTORY_POINTS + 49) * 1000,
-      pagesPerSecond: RATE_HISTORY_POINTS + 49,
+      crawled: (RATE_HISTORY_POINTS + 49) * 10,
+      pagesPerSecond: 10,
     });
   });
 

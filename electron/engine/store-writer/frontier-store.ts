@@ -42,6 +42,12 @@ export interface StoredFailure {
 export interface ResultBatch {
   pages: StoredPage[];
   failures: StoredFailure[];
+  /**
+   * The job's crawl time when the batch was sent (CrawlClock.totalMs), stored
+   * with it so that a run that is killed keeps its time too; null or absent:
+   * left as it is.
+   */
+  crawlMs?: number | null;
 }
 
 /**
@@ -111,7 +117,8 @@ export class FrontierStore {
         'UPDATE frontier SET worker_deaths = worker_deaths + 1 WHERE id = ? RETURNING worker_deaths',
       ),
       bumpJob: db.prepare(
-        'UPDATE jobs SET pages = pages + ?, failed = failed + ?, blocked = blocked + ? WHERE id = ?',
+        `UPDATE jobs SET pages = pages + ?, failed = failed + ?, blocked = blocked + ?,
+           crawl_ms = coalesce(?, crawl_ms) WHERE id = ?`,
       ),
       release: db.prepare(
         `UPDATE frontier SET state = ${queued} WHERE job_id = ? AND state = ${leased}`,
@@ -194,7 +201,7 @@ export class FrontierStore {
     }
   }
 
-  private writeBatch({ pages, failures }: ResultBatch): number {
+  private writeBatch({ pages, failures, crawlMs }: ResultBatch): number {
     const { maxDepth, accepts, recordExternal } = this.options;
     const { sql, jobId } = this;
     let added = 0;
@@ -230,7 +237,7 @@ export class FrontierStore {
         this.pageWriter.writeRedirects(task.id, redirects);
         if (state === URL_STATE.failed) failed++;
       }
-      sql.bumpJob.run(pages.length, failed, failures.length - failed, jobId);
+      sql.bumpJob.run(pages.length, failed, failures.length - failed, crawlMs ?? null, jobId);
       this.pageWriter.indexText();
     })();
     return added;

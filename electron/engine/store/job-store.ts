@@ -26,6 +26,7 @@ interface JobRow {
   pages: number;
   failed: number;
   runner_pid: number | null;
+  crawl_ms: number | null;
 }
 
 /** True while a process with this pid exists. */
@@ -57,8 +58,8 @@ export class JobStore {
         .get() as number;
       this.db
         .prepare(
-          `INSERT INTO jobs (id, name, status, settings, first_start_url, start_url_count, created_at)
-           VALUES (?, ?, 'queued', ?, ?, ?, ?)`,
+          `INSERT INTO jobs (id, name, status, settings, first_start_url, start_url_count, created_at, crawl_ms)
+           VALUES (?, ?, 'queued', ?, ?, ?, ?, 0)`,
         )
         .run(id, new URL(first).host, JSON.stringify(stored), first, startUrls.length, Date.now());
       this.db
@@ -108,10 +109,11 @@ export class JobStore {
   /**
    * Claims the job for this process, with the settings it runs with now
    * (its start URLs never change). Refuses a job that another live process
-   * is crawling.
+   * is crawling. Returns the time its earlier runs spent crawling (null when
+   * unknown: they ran before Trawl stored it).
    */
-  markStarted(id: number, settings: StoredJobSettings): void {
-    this.db
+  markStarted(id: number, settings: StoredJobSettings): { crawlMs: number | null } {
+    return this.db
       .transaction(() => {
         const row = this.claimable(id);
         if (row.status === 'running' && row.runner_pid !== process.pid && isAlive(row.runner_pid)) {
@@ -126,6 +128,7 @@ export class JobStore {
                settings = ?, runner_pid = ? WHERE id = ?`,
           )
           .run(Date.now(), JSON.stringify(settings), process.pid, id);
+        return { crawlMs: row.crawl_ms };
       })
       .immediate();
   }
@@ -185,16 +188,24 @@ export class JobStore {
     return this.db.prepare('SELECT 1 FROM frontier WHERE job_id = ? LIMIT 1').get(id) !== undefined;
   }
 
-  markEnded(id: number, status: Extract<JobStatus, 'stopped' | 'finished' | 'failed'>): void {
+  /** `crawlMs`: the job's crawl time over all its runs, this one included (null: unknown). */
+  markEnded(
+    id: number,
+    status: Extract<JobStatus, 'stopped' | 'finished' | 'failed'>,
+    crawlMs: number | null,
+  ): void {
     this.db
-      .prepare('UPDATE jobs SET status = ?, finished_at = ?, runner_pid = NULL WHERE id = ?')
-      .run(status, Date.now(), id);
+      .prepare(
+        'UPDATE jobs SET status = ?, finished_at = ?, runner_pid = NULL, crawl_ms = ? WHERE id = ?',
+      )
+      .run(status, Date.now(), crawlMs, id);
   }
 
   /** The row's state, read (not parsed: settings may be unreadable) where a change is claimed. */
-  private claimable(id: number): { status: JobStatus; runner_pid: number | null } {
-    const row = this.db.prepare('SELECT status, runner_pid FROM jobs WHERE id = ?').get(id) as
-      { status: JobStatus; runner_pid: number | null } | undefined;
+  private claimable(id: number): Pick<JobRow, 'status' | 'runner_pid' | 'crawl_ms'> {
+    const row = this.db
+      .prepare('SELECT status, runner_pid, crawl_ms FROM jobs WHERE id = ?')
+      .get(id) as Pick<JobRow, 'status' | 'runner_pid' | 'crawl_ms'> | undefined;
     if (!row) throw new UserError(`no job with id ${id}`);
     return row;
   }

@@ -274,4 +274,15 @@ export const migrations: readonly string[] = [
   CREATE TABLE job_id_high_water (value INTEGER NOT NULL);
   INSERT INTO job_id_high_water SELECT coalesce(max(id), 0) FROM jobs;
   `,
+
+  // 9 (dashboard issue): the time a job has spent crawling, over all its
+  // runs, so that a resumed job's Elapsed continues where it was instead of
+  // restarting at zero beside the job's total pages. Each result batch and
+  // the end of a run store it. NULL: a job that ran before this column, whose
+  // earlier runs' time is unknown (started_at to finished_at would count the
+  // pauses between runs).
+  `
+  ALTER TABLE jobs ADD COLUMN crawl_ms INTEGER;
+  UPDATE jobs SET crawl_ms = 0 WHERE started_at IS NULL;
+  `,
 ];

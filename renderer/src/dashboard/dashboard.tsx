@@ -1,7 +1,8 @@
 import type { JobInfo } from '../../../shared/crawler-api';
-import type { ProgressSnapshot } from '../../../shared/progress';
+import { averagePerSecond, type ProgressSnapshot } from '../../../shared/progress';
 import { formatCount, formatDuration } from '../common/format';
 import { JobStart } from '../common/job-start';
+import { isLive } from '../store/progress-slice';
 import { useApp } from '../store/store-context';
 import { JobControls } from './job-controls';
 import { Sparkline } from './sparkline';
@@ -81,8 +82,8 @@ function Counters({ snapshot }: { snapshot: ProgressSnapshot }) {
     ['in-flight', 'In flight', formatCount(snapshot.inFlight)],
     ['failed', 'Failed', formatCount(snapshot.failed)],
     ['blocked', 'Blocked by robots.txt', formatCount(snapshot.blocked)],
-    ['rate', 'Pages/s', snapshot.pagesPerSecond.toFixed(1)],
-    ['elapsed', 'Elapsed', formatDuration(snapshot.elapsedMs)],
+    rate(snapshot),
+    ...elapsed(snapshot),
   ];
   if (snapshot.maxPages !== null)
     items.push(['limit', 'Limit', `${formatCount(processed)} / ${formatCount(snapshot.maxPages)}`]);
@@ -97,6 +98,37 @@ function Counters({ snapshot }: { snapshot: ProgressSnapshot }) {
       ))}
     </dl>
   );
+}
+
+/**
+ * While the job runs, the rate of the last 5 s; once it has ended, this run's
+ * average, computed as the chart's points are (never above their peak).
+ */
+function rate(snapshot: ProgressSnapshot): [string, string, string] {
+  return isLive(snapshot)
+    ? ['rate', 'Pages/s (last 5 s)', snapshot.pagesPerSecond.toFixed(1)]
+    : [
+        'rate',
+        'Pages/s (this run’s average)',
+        averagePerSecond(snapshot.crawled, snapshot.runElapsedMs).toFixed(1),
+      ];
+}
+
+/**
+ * The job's crawl time over all its runs, beside its total pages; after a
+ * resume, this run's time as well (the rates and the chart are this run's).
+ */
+function elapsed(snapshot: ProgressSnapshot): Array<[string, string, string]> {
+  const run = formatDuration(snapshot.runElapsedMs);
+  if (snapshot.elapsedMs === null) return [['elapsed', 'Elapsed (this run)', run]];
+  const total: [string, string, string] = [
+    'elapsed',
+    'Elapsed',
+    formatDuration(snapshot.elapsedMs),
+  ];
+  return snapshot.elapsedMs === snapshot.runElapsedMs
+    ? [total]
+    : [total, ['run-elapsed', 'This run', run]];
 }
 
 function StatusCodes({ counts }: { counts: Record<string, number> }) {

@@ -1,9 +1,9 @@
-import type { RatePoint } from '../store/progress-slice';
+import type { RatePoint } from '../store/rate-history';
 
 const WIDTH = 600;
 const HEIGHT = 120;
 
-/** Pages per second over time: a small SVG line chart with its peak labelled. */
+/** Pages per second over this run (see nextRateHistory): a small SVG line chart with its peak labelled. */
 export function Sparkline({ points }: { points: RatePoint[] }) {
   if (points.length < 2) {
     return <p className="empty">The chart appears after the first seconds of crawling.</p>;
@@ -25,13 +25,13 @@ export function Sparkline({ points }: { points: RatePoint[] }) {
         viewBox={`0 0 ${WIDTH} ${HEIGHT}`}
         preserveAspectRatio="none"
         role="img"
-        aria-label={`Pages per second over the last ${Math.round(span / 1000)} seconds; now ${latest}, peak ${peak}`}
+        aria-label={`Pages per second over this run's last ${Math.round(span / 1000)} seconds; now ${latest.toFixed(1)}, peak ${peak.toFixed(1)}`}
       >
         <path d={`${path} L${WIDTH},${HEIGHT} L0,${HEIGHT} Z`} className="area" />
         <path d={path} className="line" />
       </svg>
       <figcaption>
-        pages/s · peak {peak.toFixed(1)} · last {Math.round(span / 1000)} s
+        pages/s · peak {peak.toFixed(1)} · this run&apos;s last {Math.round(span / 1000)} s
       </figcaption>
     </figure>
   );

@@ -1,17 +1,13 @@
 import type { ProgressSnapshot } from '../../../shared/progress';
 import type { SliceCreator } from './app-store';
-
-export interface RatePoint {
-  at: number;
-  pagesPerSecond: number;
-}
+import { ENDED, nextRateHistory, type RatePoint } from './rate-history';
 
 export interface ProgressSlice {
   /** The latest snapshot of each job seen on the progress stream. */
   progress: Record<number, ProgressSnapshot>;
-  /** Pages per second, one point a second, for the chart (the last RATE_HISTORY_POINTS). */
+  /** Each job's chart of its current run (see nextRateHistory). */
   rateHistory: Record<number, RatePoint[]>;
-  applyProgress(snapshot: ProgressSnapshot, now?: number): void;
+  applyProgress(snapshot: ProgressSnapshot): void;
   /**
    * Drops the snapshots of jobs that were running: after a lost connection
    * they may have ended unseen. The host streams the ones still running again.
@@ -19,23 +15,13 @@ export interface ProgressSlice {
   forgetLiveProgress(): void;
 }
 
-export const RATE_HISTORY_POINTS = 300;
-const RATE_POINT_INTERVAL_MS = 1000;
-const ENDED = new Set(['finished', 'stopped', 'failed']);
-
 export const createProgressSlice: SliceCreator<ProgressSlice> = () => (set, get) => ({
   progress: {},
   rateHistory: {},
-  applyProgress(snapshot, now = Date.now()) {
+  applyProgress(snapshot) {
     const previous = get().progress[snapshot.jobId];
     const history = get().rateHistory[snapshot.jobId] ?? [];
-    const last = history[history.length - 1];
-    const nextHistory =
-      last === undefined || now - last.at >= RATE_POINT_INTERVAL_MS
-        ? [...history, { at: now, pagesPerSecond: snapshot.pagesPerSecond }].slice(
-            -RATE_HISTORY_POINTS,
-          )
-        : history;
+    const nextHistory = nextRateHistory(history, previous, snapshot);
     set((state) => ({
       progress: { ...state.progress, [snapshot.jobId]: snapshot },
       rateHistory:

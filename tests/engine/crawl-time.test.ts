@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import type { ProgressSnapshot } from '../../shared/progress';
+import { waitFor } from '../helpers/processes';
+import { engineEnv } from './engine-env';
+
+/** A job's crawl time is stored, so that a resumed job's Elapsed goes on from it. */
+
+const env = engineEnv();
+
+const storedCrawlMs = (jobId: number) =>
+  env.db.prepare('SELECT crawl_ms FROM jobs WHERE id = ?').pluck().get(jobId) as number | null;
+
+describe("a job's crawl time", () => {
+  it('is stored while it runs and when it stops, and a resume goes on from it', async () => {
+    const site = await env.site({ pages: 150, delayMs: 10 });
+    const crawler = env.service();
+    const job = await crawler.start({ startUrls: [`${site.origin}/`], workers: 2, concurrency: 4 });
+    await waitFor(() => job.snapshot().pagesDone >= 40, '40 pages');
+    // Stored with the result batches: a run that is killed keeps its time too.
+    expect(storedCrawlMs(job.id)).toBeGreaterThan(0);
+    const stopped = await job.stop();
+    const firstRunMs = storedCrawlMs(job.id)!;
+    expect(firstRunMs / 1000).toBeCloseTo(stopped.seconds, 1);
+
+    const again = await crawler.resume(job.id);
+    const snapshots: ProgressSnapshot[] = [];
+    again.onProgress((snapshot) => snapshots.push(snapshot));
+    const first = again.snapshot();
+    // The job's pages and its time both count the earlier run; this run's apart.
+    expect(first.pagesDone).toBe(stopped.pages);
+    expect(first.crawled).toBe(0);
+    expect(first.elapsedMs! - first.runElapsedMs).toBe(firstRunMs);
+    const finished = await again.finished;
+    const last = snapshots.at(-1)!;
+    expect(last.status).toBe('finished');
+    expect(finished.crawled).toBe(last.crawled);
+    expect(finished.crawled).toBe(
+      finished.pages + finished.failed - stopped.pages - stopped.failed,
+    );
+    // The summary's rate is the last snapshot's run average, and the stored time its total.
+    expect(finished.seconds).toBeCloseTo(last.runElapsedMs / 1000, 2);
+    expect(finished.pagesPerSecond).toBeCloseTo((last.crawled * 1000) / last.runElapsedMs, 1);
+    expect(storedCrawlMs(job.id)).toBe(last.elapsedMs);
+    expect(last.elapsedMs).toBe(firstRunMs + last.runElapsedMs);
+  });
+});
