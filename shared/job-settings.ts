@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import './schema-messages';
 import { extractionRuleSchema } from './extraction';
-import { requestHeaderProblems } from './request-headers';
+import { requestHeaderProblems, unsendableHeaderNames } from './request-headers';
 import { regexError, SCOPE_MODES } from './scope';
 
 export const CRAWL_MODES = ['spider', 'list', 'sitemap'] as const;
@@ -40,14 +40,18 @@ const regex = z.string().superRefine((pattern, context) => {
     });
 });
 
-/** Request headers; names and values that HTTP cannot carry, and headers Trawl sets, are refused. */
-const headers = z
-  .record(z.string(), z.string().regex(/^[^\r\n\0]*$/, 'header values cannot contain line breaks'))
-  .superRefine((value, context) => {
-    for (const message of requestHeaderProblems(Object.keys(value))) {
-      context.addIssue({ code: 'custom', message });
-    }
-  });
+/** Request headers whose names `problems` finds nothing wrong with; values HTTP cannot carry are refused. */
+const headersChecked = (problems: (names: readonly string[]) => string[]) =>
+  z
+    .record(
+      z.string(),
+      z.string().regex(/^[^\r\n\0]*$/, 'header values cannot contain line breaks'),
+    )
+    .superRefine((value, context) => {
+      for (const message of problems(Object.keys(value))) {
+        context.addIssue({ code: 'custom', message });
+      }
+    });
 
 /**
  * Everything that defines a crawl job. Persisted with the job so `--resume`
@@ -78,7 +82,7 @@ export const jobSettingsSchema = z.object({
       'extraction rule names must be unique',
     ),
   /** Extra request headers, sent with every request of the job. */
-  headers: headers.default({}),
+  headers: headersChecked(requestHeaderProblems).default({}),
   /** Requests in flight to one host at a time, whatever the pool size. */
   hostConcurrency: z.number().int().min(1).max(1024).default(2),
   /** Least time between the starts of two requests to one host; robots.txt Crawl-delay raises it. */
@@ -156,10 +160,18 @@ export type JobSettings = z.infer<typeof jobSettingsSchema>;
 export type JobSettingsInput = z.input<typeof jobSettingsSchema>;
 
 /**
- * What a job's row holds: every setting but the start URLs, which have a
- * table of their own (a list job can have a million).
+ * A new job's settings as its row holds them: every setting but the start
+ * URLs, which have a table of their own (a list job can have a million).
  */
-export const storedJobSettingsSchema = jobSettingsSchema.omit({ startUrls: true });
+export const newJobSettingsSchema = jobSettingsSchema.omit({ startUrls: true });
+
+/**
+ * The same, as read back: a job an earlier Trawl stored with a header it now
+ * refuses to be given (Host, Connection…) stays readable, and resumes as it ran.
+ */
+export const storedJobSettingsSchema = newJobSettingsSchema.extend({
+  headers: headersChecked(unsendableHeaderNames).default({}),
+});
 export type StoredJobSettings = z.infer<typeof storedJobSettingsSchema>;
 
 /** Turns a zod error into one line a person can act on (the first few problems). */

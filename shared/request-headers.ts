@@ -25,6 +25,13 @@ const RESERVED = new Map([
   ['te', 'Trawl reads only the transfer codings Node decodes'],
 ]);
 
+/** Names HTTP cannot carry, one message each: all a stored job's headers are checked for (see job-settings). */
+export function unsendableHeaderNames(names: readonly string[]): string[] {
+  return names.filter((name) => !HEADER_NAME.test(name)).map(notAHeaderName);
+}
+
+const notAHeaderName = (name: string) => `"${name}" is not a valid HTTP header name`;
+
 /**
  * What is wrong with these header names, one message per problem: a name HTTP
  * cannot carry, a header Trawl must set itself, a name given twice (names
@@ -37,7 +44,7 @@ export function requestHeaderProblems(names: readonly string[]): string[] {
     const key = name.toLowerCase();
     const reserved = RESERVED.get(key);
     const first = seen.get(key);
-    if (!HEADER_NAME.test(name)) problems.push(`"${name}" is not a valid HTTP header name`);
+    if (!HEADER_NAME.test(name)) problems.push(notAHeaderName(name));
     else if (reserved !== undefined) problems.push(`"${name}" cannot be set: ${reserved}`);
     else if (first === name) problems.push(`"${name}" is given twice`);
     else if (first !== undefined)

@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
 import {
   describeSchemaError,
+  newJobSettingsSchema,
   storedJobSettingsSchema,
   type StoredJobSettings,
   type JobSettingsInput,
@@ -44,7 +45,7 @@ export class CrawlService {
    */
   async start(input: Partial<JobSettingsInput>): Promise<CrawlJob> {
     const { startUrls, ...rest } = input;
-    const parsed = storedJobSettingsSchema.safeParse({ workers: defaultWorkerCount(), ...rest });
+    const parsed = newJobSettingsSchema.safeParse({ workers: defaultWorkerCount(), ...rest });
     if (!parsed.success)
       throw new UserError(`invalid job settings: ${describeSchemaError(parsed.error)}`);
     // Start URLs take the job's URL rules too, so a link back to one is the same URL.

@@ -239,6 +239,41 @@ describe('trawl crawl settings', () => {
     expect(requests).toHaveLength(0);
   });
 
+  it('resumes a job an earlier Trawl stored with a header it now refuses, as it ran; a re-run names the header', async () => {
+    const db = ['--db', env.dbFile];
+    const first = await runCli([
+      'crawl',
+      `${site.origin}/`,
+      ...db,
+      '--workers',
+      '1',
+      '--max-pages',
+      '2',
+    ]);
+    expect(first.code).toBe(0);
+    // What an earlier Trawl, which took any header, stored.
+    const file = new Database(env.dbFile);
+    file
+      .prepare(`UPDATE jobs SET settings = json_set(settings, '$.headers', json(?)) WHERE id = 1`)
+      .run(JSON.stringify({ Connection: 'close' }));
+    file.close();
+
+    const jobs = await runCli(['jobs', ...db, '--json']);
+    expect(JSON.parse(jobs.stdout)).toMatchObject({ id: 1, problem: null });
+    requests.length = 0;
+    const resumed = await runCli(['crawl', '--resume', '1', ...db, '--max-pages', '4', '--json']);
+    expect(resumed.code).toBe(0);
+    expect(JSON.parse(resumed.stdout)).toMatchObject({ jobId: 1, pages: 4 });
+    expect(requests.length).toBeGreaterThan(0);
+    for (const { headers } of requests) expect(headers.connection).toBe('close');
+
+    const rerun = await runCli(['crawl', '--rerun', '1', ...db]);
+    expect(rerun.code).toBe(1);
+    expect(rerun.stderr).toContain(
+      'invalid job settings: headers: "Connection" cannot be set: Trawl manages its connections',
+    );
+  });
+
   it('names the line of a URL list that is not a URL', async () => {
     const list = env.file('urls.txt');
     writeFileSync(list, `${site.origin}/p/1\nwww.example.com/no-scheme\n`);
