@@ -4,7 +4,7 @@ import { Dashboard } from './dashboard/dashboard';
 import { JobsList } from './jobs/jobs-list';
 import { ResultsScreen } from './results/results-screen';
 import { useApp, useAppApi } from './store/store-context';
-import type { View } from './store/ui-slice';
+import type { View } from './store/route';
 
 const TABS: Array<[View, string]> = [
   ['new', 'New crawl'],
@@ -81,13 +81,24 @@ function Screen({ view, coreCount }: { view: View; coreCount: number }) {
   const job = useApp((state) =>
     state.jobs.find((candidate) => candidate.id === state.selectedJobId),
   );
+  const jobsState = useApp((state) => state.jobsState);
+  const jobsError = useApp((state) => state.jobsError);
   const navigate = useApp((state) => state.navigate);
   if (view === 'new') return <NewCrawlForm coreCount={coreCount} />;
   if (view === 'jobs') return <JobsList />;
   if (job === undefined) {
+    // An address may name a job that was deleted, or never was (a typo).
+    const missing =
+      selectedJobId === null
+        ? 'Choose a job first.'
+        : jobsState === 'ready'
+          ? `There is no job ${selectedJobId}: it was deleted, or the address is wrong.`
+          : jobsState === 'error'
+            ? `Cannot list the jobs: ${jobsError}`
+            : `Loading job ${selectedJobId}…`;
     return (
       <div className="empty-state">
-        <p>{selectedJobId === null ? 'Choose a job first.' : `Loading job ${selectedJobId}…`}</p>
+        <p>{missing}</p>
         <button type="button" onClick={() => navigate('jobs')}>
           Go to the jobs list
         </button>

@@ -3,6 +3,7 @@ import { createRoot } from 'react-dom/client';
 import { App } from './App';
 import { connectToHost } from './api/host-api';
 import { connectProgress, createAppStore } from './store/app-store';
+import { syncLocation } from './store/location-sync';
 import { AppContext } from './store/store-context';
 import './styles.css';
 
@@ -12,6 +13,7 @@ if (container === null) throw new Error('index.html has no #root element');
 const { api, onStatus } = connectToHost();
 const store = createAppStore(api);
 connectProgress(store, api);
+syncLocation(store);
 onStatus?.((status) => store.getState().setConnection(status));
 
 createRoot(container).render(

@@ -81,8 +81,8 @@ async function workerRows(): Promise<string[]> {
 describe('the UI in Chromium against trawl serve', { timeout: 180_000 }, () => {
   it('starts a crawl with 2 workers and shows it live', async () => {
     await page.goto(serve.url);
-    // The token was traded for a cookie: the address bar no longer shows it.
-    expect(page.url()).toBe(`${serve.origin}/`);
+    // The token was traded for a cookie: the address bar shows only the screen.
+    expect(page.url()).toBe(`${serve.origin}/#/jobs`);
     await page.getByRole('button', { name: 'New crawl' }).click();
     await page.getByLabel('Start URLs').fill(`${site.origin}/`);
     await page.getByLabel('Worker processes').fill('2');

@@ -14,6 +14,13 @@ export function FilterBar({
 }) {
   const [text, setText] = useState(filters.text ?? '');
   const [contentType, setContentType] = useState(filters.contentType ?? '');
+  // Back/forward can change the applied filters under the fields: they then show those.
+  const [shown, setShown] = useState(filters);
+  if (shown.text !== filters.text || shown.contentType !== filters.contentType) {
+    setShown(filters);
+    setText(filters.text ?? '');
+    setContentType(filters.contentType ?? '');
+  }
   const classes = new Set(filters.statusClasses ?? []);
 
   const toggleClass = (name: StatusClass) => {

@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import type { JobInfo } from '../../../shared/crawler-api';
 import type { PageColumn, ReportName } from '../../../shared/results';
 import { defaultTableQuery, type TableQuery } from '../store/results-slice';
+import type { ResultsTab } from '../store/route';
 import { useApp } from '../store/store-context';
 import { ColumnChooser } from './column-chooser';
 import { ExportDialog } from './export-dialog';
@@ -10,8 +11,6 @@ import { GoToRow } from './go-to-row';
 import { PageDetailDrawer } from './page-detail-drawer';
 import { PagesTable } from './pages-table';
 import { REPORT_LABELS, REPORT_NAMES, ReportView } from './report-view';
-
-type Tab = 'urls' | ReportName;
 
 /** A job's results: the URL table with its filters, the reports, page detail and export. */
 export function ResultsScreen({ job }: { job: JobInfo }) {
@@ -23,15 +22,22 @@ export function ResultsScreen({ job }: { job: JobInfo }) {
   const openPageDetail = useApp((state) => state.openPageDetail);
   const closePageDetail = useApp((state) => state.closePageDetail);
   const openReport = useApp((state) => state.openReport);
-  const [tab, setTab] = useState<Tab>('urls');
+  // The view and filters are the address's (location-sync): reload and back/forward keep them.
+  const tab = useApp((state) => state.resultsTab);
+  const filters = useApp((state) => state.resultsFilters);
+  const setResultsView = useApp((state) => state.setResultsView);
   const [exporting, setExporting] = useState(false);
 
-  // A table of another job (or none yet): start this job's from its defaults.
-  useEffect(() => {
-    if (table?.query.jobId !== job.id) void queryTable(defaultTableQuery(job.id));
-  }, [job.id, table?.query.jobId, queryTable]);
-
   const query = table?.query.jobId === job.id ? table.query : null;
+  // The table follows the filters shown; another job's table (or none yet) starts from defaults.
+  useEffect(() => {
+    if (query?.filters !== filters)
+      void queryTable({ ...(query ?? defaultTableQuery(job.id)), filters });
+  }, [job.id, query, filters, queryTable]);
+  useEffect(() => {
+    if (tab !== 'urls') void openReport(job.id, tab);
+  }, [job.id, tab, openReport]);
+
   const change = (patch: Partial<TableQuery>) => {
     if (query) void queryTable({ ...query, ...patch });
   };
@@ -39,10 +45,6 @@ export function ResultsScreen({ job }: { job: JobInfo }) {
     const current = query?.sort;
     const direction = current?.column === column && current.direction === 'asc' ? 'desc' : 'asc';
     change({ sort: { column, direction } });
-  };
-  const chooseTab = (next: Tab) => {
-    setTab(next);
-    if (next !== 'urls') void openReport(job.id, next);
   };
 
   return (
@@ -54,7 +56,10 @@ export function ResultsScreen({ job }: { job: JobInfo }) {
         <div className="actions">
           <label>
             View{' '}
-            <select value={tab} onChange={(event) => chooseTab(event.target.value as Tab)}>
+            <select
+              value={tab}
+              onChange={(event) => setResultsView({ tab: event.target.value as ResultsTab })}
+            >
               <option value="urls">All URLs</option>
               <optgroup label="Reports">
                 {REPORT_NAMES.map((name) => (
@@ -75,8 +80,8 @@ export function ResultsScreen({ job }: { job: JobInfo }) {
           <div className="table-tools">
             <FilterBar
               key={query.jobId}
-              filters={query.filters}
-              onChange={(filters) => change({ filters })}
+              filters={filters}
+              onChange={(next) => setResultsView({ filters: next })}
             />
             <GoToRow total={table.total} onGo={(row) => void goToRow(row)} />
             <ColumnChooser columns={query.columns} onChange={(columns) => change({ columns })} />

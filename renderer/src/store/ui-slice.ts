@@ -1,8 +1,9 @@
 import type { MenuCommand } from '../../../shared/crawler-api';
+import type { PageFilters } from '../../../shared/results';
 import type { SliceCreator } from './app-store';
 import { errorMessage } from './error-message';
+import { sameFilters, type ResultsTab, type Route, type View } from './route';
 
-export type View = 'new' | 'jobs' | 'dashboard' | 'results';
 /** `refused`: the host answers, but not this page (it restarted with a new access token). */
 export type ConnectionStatus = 'connecting' | 'open' | 'closed' | 'refused';
 
@@ -15,12 +16,19 @@ export interface UiSlice {
   view: View;
   /** The job the dashboard and results show. */
   selectedJobId: number | null;
+  /** What the results screen shows; the table's query follows `resultsFilters`. */
+  resultsTab: ResultsTab;
+  resultsFilters: PageFilters;
   host: HostInfo | null;
   hostError: string | null;
   connection: ConnectionStatus;
   /** A URL list imported from the native menu, waiting for the New crawl form to take it. */
   importedUrlList: string | null;
+  /** Shows a screen; another job's results start from the URL table with no filters. */
   navigate(view: View, jobId?: number): void;
+  setResultsView(change: { tab?: ResultsTab; filters?: PageFilters }): void;
+  /** Shows what an address names (a reload, back/forward, a bookmark). */
+  openRoute(route: Route): void;
   /** What the desktop menu asks: a new crawl, or one from an imported URL list. */
   runMenuCommand(command: MenuCommand): void;
   clearImportedUrlList(): void;
@@ -28,15 +36,38 @@ export interface UiSlice {
   setConnection(status: ConnectionStatus): void;
 }
 
+const FIRST_RESULTS_VIEW = { resultsTab: 'urls', resultsFilters: {} } as const;
+
 export const createUiSlice: SliceCreator<UiSlice> = (api) => (set, get) => ({
   view: 'jobs',
   selectedJobId: null,
+  ...FIRST_RESULTS_VIEW,
   host: null,
   hostError: null,
   connection: 'open',
   importedUrlList: null,
   navigate(view, jobId) {
-    set((state) => ({ view, selectedJobId: jobId ?? state.selectedJobId }));
+    set((state) =>
+      jobId === undefined || jobId === state.selectedJobId
+        ? { view }
+        : { view, selectedJobId: jobId, ...FIRST_RESULTS_VIEW },
+    );
+  },
+  setResultsView({ tab, filters }) {
+    set((state) => ({
+      resultsTab: tab ?? state.resultsTab,
+      resultsFilters: filters ?? state.resultsFilters,
+    }));
+  },
+  openRoute({ view, jobId, tab, filters }) {
+    get().navigate(view, jobId ?? undefined);
+    // Other screens' addresses say nothing about the results view: it stays as it was.
+    if (view !== 'results' || jobId === null) return;
+    // Equal filters keep their object: the table is queried again only when they change.
+    get().setResultsView({
+      tab,
+      ...(sameFilters(filters, get().resultsFilters) ? {} : { filters }),
+    });
   },
   runMenuCommand(command) {
     set({

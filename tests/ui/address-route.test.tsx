@@ -1,0 +1,198 @@
+// @vitest-environment jsdom
+import { cleanup, render, screen, waitFor } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { App } from '../../renderer/src/App';
+import { QueryService } from '../../electron/engine/results/query-service';
+import { createAppStore } from '../../renderer/src/store/app-store';
+import { syncLocation } from '../../renderer/src/store/location-sync';
+import { formatRoute, parseRoute, type Route } from '../../renderer/src/store/route';
+import { AppContext } from '../../renderer/src/store/store-context';
+import type { CrawlerApi, JobInfo } from '../../shared/crawler-api';
+import { jobSettingsSchema } from '../../shared/job-settings';
+import { databasePerTest } from '../helpers/temp-db';
+import { storeJob } from '../results/stored-job';
+
+/** The screen lives in the address: a reload shows it again, back/forward walk through it. */
+
+const env = databasePerTest('results.sqlite');
+let disconnect = () => {};
+let jobId = 0;
+
+beforeEach(() => {
+  history.replaceState(null, '', '/');
+  jobId = storeJob(env.db, [
+    { url: 'http://127.0.0.1:9/', page: {} },
+    { url: 'http://127.0.0.1:9/missing', page: { status: 404 } },
+    { url: 'http://127.0.0.1:9/p/1', page: {} },
+  ]);
+});
+afterEach(() => {
+  cleanup();
+  disconnect();
+});
+
+/** The app as `main.tsx` starts it: a fresh store, so a second call is a reload. */
+function startApp() {
+  cleanup();
+  disconnect();
+  const service = new QueryService(env.db, () => undefined);
+  const { startUrls: _, ...settings } = jobSettingsSchema.parse({
+    startUrls: ['http://127.0.0.1:9/'],
+    workers: 1,
+  });
+  const job: JobInfo = {
+    id: jobId,
+    name: 'fixture',
+    status: 'finished',
+    settings,
+    problem: null,
+    firstStartUrl: 'http://127.0.0.1:9/',
+    startUrlCount: 1,
+    createdAt: 0,
+    startedAt: 0,
+    finishedAt: 1000,
+    pages: 3,
+    failed: 0,
+  };
+  const api = {
+    getVersion: async () => '0.1.0',
+    getCoreCount: async () => 2,
+    listJobs: async () => [job],
+    onMenuCommand: () => () => {},
+    queryPages: async (query: unknown) => service.call('queryPages', [query]),
+    runReport: async (request: unknown) => service.call('runReport', [request]),
+  } as unknown as CrawlerApi;
+  const store = createAppStore(api);
+  disconnect = syncLocation(store);
+  render(
+    <AppContext value={{ store, api }}>
+      <App />
+    </AppContext>,
+  );
+}
+
+const tableFoot = (text: string) =>
+  screen.findByText(text, { selector: '.table-foot *, .table-foot' });
+const resultsHeading = () =>
+  screen.findByRole('heading', { name: `Results of job ${jobId}: fixture` });
+
+describe('the address names the screen', () => {
+  it('shows the same results, view and filters after a reload', async () => {
+    const user = userEvent.setup();
+    startApp();
+    await user.click(await screen.findByRole('button', { name: `Results of job ${jobId}` }));
+    await tableFoot('3 of 3 rows loaded');
+    await user.click(screen.getByRole('checkbox', { name: '4xx' }));
+    await user.type(screen.getByLabelText('Search'), 'missing{Enter}');
+    await tableFoot('1 of 1 rows loaded');
+    expect(location.hash).toBe(`#/jobs/${jobId}/results?status=4xx&q=missing`);
+
+    startApp();
+    await resultsHeading();
+    await tableFoot('1 of 1 rows loaded');
+    expect(screen.getByRole('checkbox', { name: '4xx' })).toHaveProperty('checked', true);
+    expect(screen.getByLabelText('Search')).toHaveProperty('value', 'missing');
+
+    await user.selectOptions(screen.getByLabelText('View'), 'broken-links');
+    expect(location.hash).toBe(`#/jobs/${jobId}/results/broken-links?status=4xx&q=missing`);
+    startApp();
+    await screen.findByRole('region', { name: 'Broken links' });
+    expect(screen.getByLabelText('View')).toHaveProperty('value', 'broken-links');
+  });
+
+  it('walks back and forward through the screens and filters', async () => {
+    const user = userEvent.setup();
+    startApp();
+    await user.click(await screen.findByRole('button', { name: `Dashboard of job ${jobId}` }));
+    await user.click(await screen.findByRole('button', { name: 'Browse results' }));
+    await tableFoot('3 of 3 rows loaded');
+    await user.click(screen.getByRole('checkbox', { name: '4xx' }));
+    await tableFoot('1 of 1 rows loaded');
+    const search = screen.getByLabelText('Search');
+    await user.type(search, 'missing{Enter}');
+    await waitFor(() => expect(location.hash).toBe(`#/jobs/${jobId}/results?status=4xx&q=missing`));
+
+    history.back();
+    await waitFor(() => expect(search).toHaveProperty('value', ''));
+    expect(location.hash).toBe(`#/jobs/${jobId}/results?status=4xx`);
+    history.back();
+    await tableFoot('3 of 3 rows loaded');
+    expect(screen.getByRole('checkbox', { name: '4xx' })).toHaveProperty('checked', false);
+    history.back();
+    await screen.findByRole('heading', { name: new RegExp(`^Job ${jobId}: fixture`) });
+    history.back();
+    await screen.findByRole('heading', { name: 'Jobs' });
+    history.forward();
+    await screen.findByRole('heading', { name: new RegExp(`^Job ${jobId}: fixture`) });
+    history.forward();
+    await tableFoot('3 of 3 rows loaded');
+    history.forward();
+    await tableFoot('1 of 1 rows loaded');
+    expect(location.hash).toBe(`#/jobs/${jobId}/results?status=4xx`);
+    expect(screen.getByRole('checkbox', { name: '4xx' })).toHaveProperty('checked', true);
+  });
+
+  it('says so when the address names a job that does not exist, with a way back', async () => {
+    const user = userEvent.setup();
+    history.replaceState(null, '', '#/jobs/99/results');
+    startApp();
+    await screen.findByText('There is no job 99: it was deleted, or the address is wrong.');
+    await user.click(screen.getByRole('button', { name: 'Go to the jobs list' }));
+    await screen.findByRole('button', { name: `Results of job ${jobId}` });
+    expect(location.hash).toBe('#/jobs');
+  });
+
+  it('shows the jobs list for an address it does not know, and says so in the address', async () => {
+    history.replaceState(null, '', '/?keep=1#/jobs/12x/results');
+    startApp();
+    await screen.findByRole('button', { name: `Results of job ${jobId}` });
+    // Only the fragment is rewritten: the path and query (the token's place) stay.
+    expect(location.search).toBe('?keep=1');
+    expect(location.hash).toBe('#/jobs');
+  });
+});
+
+describe('parseRoute and formatRoute', () => {
+  const route = (fields: Partial<Route>): Route => ({
+    view: 'jobs',
+    jobId: null,
+    tab: 'urls',
+    filters: {},
+    ...fields,
+  });
+
+  it('read back every screen they write', () => {
+    const routes = [
+      route({ view: 'new' }),
+      route({ view: 'jobs' }),
+      route({ view: 'dashboard' }),
+      route({ view: 'dashboard', jobId: 12 }),
+      route({ view: 'results', jobId: 12 }),
+      route({
+        view: 'results',
+        jobId: 12,
+        tab: 'redirect-chains',
+        filters: {
+          statusClasses: ['4xx', 'failed'],
+          contentType: 'text/html',
+          indexable: false,
+          scope: 'all',
+          text: 'café & co?',
+        },
+      }),
+    ];
+    for (const each of routes) expect(parseRoute(formatRoute(each))).toEqual(each);
+  });
+
+  it('keep what they can of an address typed by hand', () => {
+    expect(parseRoute('')).toEqual(route({}));
+    expect(parseRoute('#/jobs/7')).toEqual(route({ view: 'dashboard', jobId: 7 }));
+    expect(parseRoute('#/jobs/0/results')).toEqual(route({}));
+    expect(parseRoute('#/settings')).toEqual(route({}));
+    // A report it does not know is the URL table; a filter with a bad value is dropped alone.
+    expect(
+      parseRoute('#/jobs/7/results/no-such-report?status=9xx&indexable=maybe&q=shoes&urls=far'),
+    ).toEqual(route({ view: 'results', jobId: 7, filters: { text: 'shoes' } }));
+  });
+});
