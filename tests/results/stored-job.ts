@@ -1,5 +1,5 @@
 import { openDatabase, type Db } from '../../electron/engine/store/database';
-import { FrontierStore } from '../../electron/engine/store-writer/frontier-store';
+import { FrontierStore, type ResultBatch } from '../../electron/engine/store-writer/frontier-store';
 import { URL_STATE } from '../../electron/engine/store/url-state';
 import { JobStore } from '../../electron/engine/store/job-store';
 import { jobSettingsSchema, type JobSettingsInput } from '../../shared/job-settings';
@@ -44,6 +44,8 @@ export function fetchedPage(url: string, fields: Partial<FetchedPage> = {}): Fet
   };
 }
 
+const WRITE_BATCH = 512;
+
 /** What became of one URL; `depth` defaults to 0 (a start URL). */
 export type UrlOutcome = { url: string; depth?: number } & (
   { page: Partial<FetchedPage> } | { failed: string } | { blocked: true }
@@ -71,35 +73,29 @@ export function storeJob(
   frontier.seed(outcomes.map((outcome) => outcome.url));
   const setDepth = db.prepare('UPDATE frontier SET depth = ? WHERE job_id = ? AND url = ?');
   for (const { url, depth } of outcomes) if (depth) setDepth.run(depth, job.id, url);
-  for (const task of frontier.lease(outcomes.length)) {
-    const outcome = byUrl.get(task.url)!;
-    frontier.write(
-      'page' in outcome
-        ? {
-            pages: [{ task, page: fetchedPage(task.url, outcome.page), workerPid: 4242 }],
-            failures: [],
-          }
-        : {
-            pages: [],
-            failures: [
-              'failed' in outcome
-                ? {
-                    task,
-                    error: outcome.failed,
-                    state: URL_STATE.failed,
-                    attempts: 3,
-                    redirects: [],
-                  }
-                : {
-                    task,
-                    error: 'blocked by robots.txt',
-                    state: URL_STATE.blocked,
-                    attempts: null,
-                    redirects: [],
-                  },
-            ],
-          },
-    );
+  // In batches, as the writer thread writes them: a transaction per page made 50,000 take 25 s.
+  const tasks = frontier.lease(outcomes.length);
+  for (let at = 0; at < tasks.length; at += WRITE_BATCH) {
+    const batch: ResultBatch = { pages: [], failures: [] };
+    for (const task of tasks.slice(at, at + WRITE_BATCH)) {
+      const outcome = byUrl.get(task.url)!;
+      if ('page' in outcome) {
+        batch.pages.push({ task, page: fetchedPage(task.url, outcome.page), workerPid: 4242 });
+      } else {
+        batch.failures.push(
+          'failed' in outcome
+            ? { task, error: outcome.failed, state: URL_STATE.failed, attempts: 3, redirects: [] }
+            : {
+                task,
+                error: 'blocked by robots.txt',
+                state: URL_STATE.blocked,
+                attempts: null,
+                redirects: [],
+              },
+        );
+      }
+    }
+    frontier.write(batch);
   }
   new JobStore(db).markEnded(job.id, 'finished', 0);
   return job.id;
