@@ -18,6 +18,8 @@ import { storeJob } from '../results/stored-job';
 const env = databasePerTest('results.sqlite');
 let disconnect = () => {};
 let jobId = 0;
+/** What the host lists: a test may add a job made after the page loaded. */
+let listed: JobInfo[] = [];
 
 beforeEach(() => {
   history.replaceState(null, '', '/');
@@ -55,10 +57,11 @@ function startApp() {
     pages: 3,
     failed: 0,
   };
+  listed = [job];
   const api = {
     getVersion: async () => '0.1.0',
     getCoreCount: async () => 2,
-    listJobs: async () => [job],
+    listJobs: async () => listed,
     onMenuCommand: () => () => {},
     queryPages: async (query: unknown) => service.call('queryPages', [query]),
     runReport: async (request: unknown) => service.call('runReport', [request]),
@@ -141,6 +144,17 @@ describe('the address names the screen', () => {
     await user.click(screen.getByRole('button', { name: 'Go to the jobs list' }));
     await screen.findByRole('button', { name: `Results of job ${jobId}` });
     expect(location.hash).toBe('#/jobs');
+  });
+
+  it('shows a job made after the page loaded (by the CLI, in another tab) when the address names it', async () => {
+    startApp();
+    await screen.findByRole('button', { name: `Results of job ${jobId}` });
+    const later = storeJob(env.db, [{ url: 'http://127.0.0.1:9/later', page: {} }]);
+    listed = [{ ...listed[0]!, id: later, name: 'made later', pages: 1 }, ...listed];
+    location.hash = `#/jobs/${later}/results`;
+    await screen.findByRole('heading', { name: `Results of job ${later}: made later` });
+    await tableFoot('1 of 1 rows loaded');
+    expect(screen.queryByText(/There is no job/)).toBeNull();
   });
 
   it('shows the jobs list for an address it does not know, and says so in the address', async () => {

@@ -61,6 +61,16 @@ export const createUiSlice: SliceCreator<UiSlice> = (api) => (set, get) => ({
   },
   openRoute({ view, jobId, tab, filters }) {
     get().navigate(view, jobId ?? undefined);
+    // A job made since the list was read (by the CLI, in another tab): asked for before
+    // the screen says there is no such job.
+    if (
+      jobId !== null &&
+      !get().jobs.some((job) => job.id === jobId) &&
+      get().jobsState === 'ready'
+    ) {
+      set({ jobsState: 'loading' });
+      void get().refreshJobs();
+    }
     // Other screens' addresses say nothing about the results view: it stays as it was.
     if (view !== 'results' || jobId === null) return;
     // Equal filters keep their object: the table is queried again only when they change.
