@@ -132,6 +132,8 @@ export interface JobInfo {
   finishedAt: number | null;
   pages: number;
   failed: number;
+  /** Time spent crawling over all its runs, pauses between them not counted; null when a run predates Trawl storing it. */
+  crawlMs: number | null;
 }
 
 /** Job settings as a UI sends them: `workers` may be left to the host (all cores). */

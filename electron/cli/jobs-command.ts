@@ -18,9 +18,10 @@ async function listJobs(options: { db?: string; json?: boolean }): Promise<void>
         finishedAt: iso(job.finishedAt),
       };
       if (options.json) {
-        const { name, failed, firstStartUrl, startUrlCount, problem } = job;
+        const { name, failed, firstStartUrl, startUrlCount, problem, crawlMs } = job;
+        const crawlSeconds = crawlMs === null ? null : Math.round(crawlMs / 10) / 100;
         process.stdout.write(
-          `${JSON.stringify({ ...row, name, failed, firstStartUrl, startUrlCount, problem })}\n`,
+          `${JSON.stringify({ ...row, name, failed, firstStartUrl, startUrlCount, problem, crawlSeconds })}\n`,
         );
       } else {
         process.stdout.write(

@@ -54,6 +54,7 @@ describe('trawl crawl settings', () => {
     expect(JSON.parse(jobs.stdout)).toMatchObject({
       firstStartUrl: `${site.origin}/p/3`,
       startUrlCount: 3,
+      crawlSeconds: JSON.parse(result.stdout).seconds,
     });
 
     const again = await runCli(['crawl', '--rerun', '1', '--db', env.dbFile, '--json']);

@@ -42,5 +42,7 @@ describe("a job's crawl time", () => {
     expect(finished.pagesPerSecond).toBeCloseTo((last.crawled * 1000) / last.runElapsedMs, 1);
     expect(storedCrawlMs(job.id)).toBe(last.elapsedMs);
     expect(last.elapsedMs).toBe(firstRunMs + last.runElapsedMs);
+    // The jobs list shows it.
+    expect(crawler.list().find(({ id }) => id === job.id)?.crawlMs).toBe(last.elapsedMs);
   });
 });

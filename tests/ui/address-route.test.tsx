@@ -56,6 +56,7 @@ function startApp() {
     finishedAt: 1000,
     pages: 3,
     failed: 0,
+    crawlMs: 1000,
   };
   listed = [job];
   const api = {

@@ -35,6 +35,7 @@ beforeEach(() => {
       finishedAt: 1000,
       pages: 12,
       failed: 0,
+      crawlMs: 65_000,
     },
   ];
 });
@@ -96,6 +97,16 @@ describe('jobs list', () => {
     confirm.mockReturnValue(true);
     await user.click(screen.getByRole('button', { name: 'Delete job 1' }));
     expect(jobs.map((job) => job.id)).not.toContain(1);
+  });
+
+  it("shows each job's crawl time over its runs, and a dash where an older Trawl ran it", async () => {
+    jobs = [{ ...jobs[0]!, id: 2, crawlMs: null }, ...jobs];
+    renderList();
+    const [older, timed] = await screen.findAllByTestId('job-row');
+    const crawlTime = (row: HTMLElement) => within(row).getAllByRole('cell').at(-2)!.textContent;
+    expect(screen.getAllByRole('columnheader').at(-2)!.textContent).toBe('Crawl time');
+    expect(crawlTime(timed!)).toBe('1:05');
+    expect(crawlTime(older!)).toBe('–');
   });
 
   it('shows why a job cannot be run, in place of its start URL', async () => {

@@ -225,6 +225,7 @@ function toRecord(row: JobRow): JobRecord {
     finishedAt: row.finished_at,
     pages: row.pages,
     failed: row.failed,
+    crawlMs: row.crawl_ms,
   };
 }
 

@@ -1,6 +1,6 @@
 import { useEffect } from 'react';
 import type { JobInfo } from '../../../shared/crawler-api';
-import { formatCount, formatTime } from '../common/format';
+import { formatCount, formatDuration, formatTime } from '../common/format';
 import { JobStart } from '../common/job-start';
 import { useApp } from '../store/store-context';
 
@@ -58,6 +58,9 @@ export function JobsList() {
               </th>
               <th scope="col">Started</th>
               <th scope="col">Finished</th>
+              <th scope="col" className="num">
+                Crawl time
+              </th>
               <th scope="col">
                 <span className="visually-hidden">Actions</span>
               </th>
@@ -109,6 +112,8 @@ function JobRow(props: {
       <td className="num">{formatCount(job.failed)}</td>
       <td>{formatTime(job.startedAt)}</td>
       <td>{formatTime(job.finishedAt)}</td>
+      {/* Over all its runs, pauses not counted; unknown for a run an older Trawl made. */}
+      <td className="num">{job.crawlMs === null ? '–' : formatDuration(job.crawlMs)}</td>
       <td>
         <div className="row-actions">
           <button
