@@ -1,5 +1,7 @@
 /** The fields of a fetched page that decide whether a search engine may index it. */
 export interface IndexabilityInput {
+  /** The hops before the final response: a URL that redirects is never indexed itself. */
+  redirects: readonly unknown[];
   status: number;
   contentType: string | null;
   finalUrl: string;
@@ -12,9 +14,11 @@ const HTML_TYPE = /^\s*(text\/html|application\/xhtml\+xml)\b/i;
 
 /**
  * Null when the page is indexable, else the first reason it is not, in the
- * order SEO tools report them: status, content type, noindex, canonical.
+ * order SEO tools report them: redirected, status, content type, noindex,
+ * canonical.
  */
 export function nonIndexableReason(page: IndexabilityInput): string | null {
+  if (page.redirects.length > 0) return 'redirected';
   if (page.status < 200 || page.status > 299) return `status ${page.status}`;
   if (!page.contentType || !HTML_TYPE.test(page.contentType)) return 'not html';
   const robots = `${page.metaRobots ?? ''},${page.xRobotsTag ?? ''}`.toLowerCase();

@@ -77,6 +77,25 @@ export function linkRulesFor(
   };
 }
 
+/** Whether an internal URL (rules applied) is one to crawl: it passes the patterns and is no path-repeating trap. */
+function worthCrawling(url: URL, rules: LinkRules): boolean {
+  return rules.patterns(url) && !repeatsPathSegments(url, rules.urls.maxRepeatedPathSegments);
+}
+
+/**
+ * Where a redirect ended, as a URL to crawl in its own right (as a link from
+ * the redirecting URL is), or null when the link rules would not follow it.
+ * The redirecting URL is stored as the redirect it is, not as its target's
+ * page: the target gets a page of its own, as in a browser's history or an
+ * SEO spider's list. Nofollow does not apply: a redirect is not a link.
+ */
+export function redirectTarget(finalUrl: string, rules: LinkRules): string | null {
+  const url = parseCrawlableUrl(finalUrl);
+  if (url === null) return null;
+  applyUrlRules(url, rules.urls);
+  return rules.boundary(url) && worthCrawling(url, rules) ? url.href : null;
+}
+
 /**
  * `new URL(href, base)` parses the base again for every link. Most links are
  * root-relative or absolute and need only the origin or nothing, which
@@ -136,8 +155,7 @@ export function analyzePage(
       mayFollow &&
       internal &&
       !(rules.honourNofollow && parsed.nofollow.has(index)) &&
-      rules.patterns(url) &&
-      !repeatsPathSegments(url, rules.urls.maxRepeatedPathSegments)
+      worthCrawling(url, rules)
     )
       followed.add(url.href);
   });

@@ -5,7 +5,7 @@ import type {
   PageResult,
   WorkerConfig,
 } from '../../shared/worker-protocol';
-import { analyzePage, linkRulesFor, NO_ANALYSIS } from './analyze-page';
+import { analyzePage, linkRulesFor, NO_ANALYSIS, redirectTarget } from './analyze-page';
 import { createFetcher, redirectsOf, RobotsBlockedError, type FetchedResponse } from './fetch-page';
 import type { RedirectGate } from './redirect-gate';
 import { cssExtractionFor } from './extract';
@@ -40,8 +40,10 @@ export async function createPageCrawler(
           )
         : NO_ANALYSIS;
     const headers = storedHeaders(response.headers);
+    const target = response.redirects.length > 0 ? redirectTarget(response.finalUrl, rules) : null;
     return {
       ...analysis,
+      links: target === null ? analysis.links : [...analysis.links, target],
       finalUrl: response.finalUrl,
       status: response.status,
       redirects: response.redirects,

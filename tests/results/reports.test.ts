@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { compareJobs } from '../../electron/engine/results/compare-jobs';
 import { iterateReport, runReport } from '../../electron/engine/results/reports';
 import { pageDetail, queryLinks } from '../../electron/engine/results/page-detail';
 import { REPORT_NAMES, type ReportName } from '../../shared/results';
@@ -59,7 +60,10 @@ function storeSite(): number {
     {
       url: `${O}/old`,
       depth: 1,
+      // A URL that redirected holds where it ended: its target's fields.
       page: {
+        title: 'Same',
+        contentHash: 'h',
         finalUrl: `${O}/a`,
         redirects: [
           { url: `${O}/old`, status: 301, location: '/older' },
@@ -143,6 +147,7 @@ describe('reports', () => {
         loop: 0,
       },
     ]);
+    // The redirect is not a page of its own, nor a duplicate of its target.
     expect(paths(report(jobId, 'duplicate-titles'))).toEqual(['/a', '/b']);
     expect(paths(report(jobId, 'duplicate-content'))).toEqual(['/a', '/b']);
     expect(paths(report(jobId, 'missing-titles'))).toEqual(['/c']);
@@ -150,9 +155,10 @@ describe('reports', () => {
     expect(paths(report(jobId, 'missing-h1'))).toEqual(['/a']);
     expect(paths(report(jobId, 'multiple-h1'))).toEqual(['/b']);
     // Page ids follow the crawl: depth 1 before depth 2.
-    expect(report(jobId, 'non-indexable').map((r) => [r.url, r.reason])).toEqual([
-      [`${O}/gone`, 'status 404'],
-      [`${O}/c`, 'noindex'],
+    expect(report(jobId, 'non-indexable').map((r) => [r.url, r.status, r.reason])).toEqual([
+      [`${O}/gone`, 404, 'status 404'],
+      [`${O}/old`, 301, 'redirected'],
+      [`${O}/c`, 200, 'noindex'],
     ]);
     expect(paths(report(jobId, 'blocked-by-robots'))).toEqual(['/private']);
     expect(paths(report(jobId, 'slowest-pages'))[0]).toBe('/b');
@@ -162,8 +168,10 @@ describe('reports', () => {
       { depth: 1, urls: 6, pages: 4, failed: 1, blocked: 1, queued: 0 },
       { depth: 2, urls: 1, pages: 1, failed: 0, blocked: 0, queued: 0 },
     ]);
+    // A URL is counted by what it answered itself: the redirect as its first hop's 301.
     expect(report(jobId, 'status-codes')).toEqual([
-      { status: '200', urls: 5 },
+      { status: '200', urls: 4 },
+      { status: '301', urls: 1 },
       { status: '404', urls: 1 },
       { status: 'blocked', urls: 1 },
       { status: 'failed', urls: 1 },
@@ -179,6 +187,31 @@ describe('reports', () => {
         checkedAt: '2023-11-14T22:13:20.123Z',
       },
     ]);
+  });
+
+  it("compares a page that became a redirect as changed: its own status, not its target's", () => {
+    const page = { title: 'Pricing', contentHash: 'p' };
+    const before = storeJob(env.db, [{ url: `${O}/pricing`, page }]);
+    const after = storeJob(env.db, [
+      {
+        url: `${O}/pricing`,
+        page: {
+          ...page,
+          finalUrl: `${O}/plans`,
+          redirects: [{ url: `${O}/pricing`, status: 301, location: '/plans' }],
+        },
+      },
+    ]);
+    expect(compareJobs(env.db, { base: before, other: after })).toMatchObject({
+      summary: { added: 0, removed: 0, changed: 1, unchanged: 0 },
+      rows: [
+        {
+          url: `${O}/pricing`,
+          change: 'changed',
+          fields: [{ field: 'status', before: 200, after: 301 }],
+        },
+      ],
+    });
   });
 
   it('pages a report by screens with every row once, and every report runs on an empty job', () => {

@@ -53,6 +53,8 @@ describe('results of a real crawl through the trawl CLI', () => {
     });
     const statuses = jsonLines(await cli('report', String(first), 'status-codes', '--json'));
     expect(statuses).toContainEqual({ status: '404', urls: 1 });
+    // /old is counted by its own answer, and its target is in the sitemap, not it.
+    expect(statuses).toContainEqual({ status: '301', urls: 1 });
     expect(statuses.reduce((sum: number, row: { urls: number }) => sum + row.urls, 0)).toBe(
       site.reachable.length,
     );
@@ -71,6 +73,8 @@ describe('results of a real crawl through the trawl CLI', () => {
     const sitemap = await cli('export', String(first), '--format', 'sitemap');
     expect(sitemap).toContain(`<loc>${o}/p/3</loc>`);
     expect(sitemap).not.toContain('/missing');
+    expect(sitemap).not.toContain(`<loc>${o}/old</loc>`);
+    expect(sitemap).toContain(`<loc>${o}/p/1</loc>`);
 
     // The site changes between two crawls, at the same origin: one more page.
     await site.close();

@@ -12,7 +12,7 @@ import { queryPages } from '../../electron/engine/results/page-query';
 import { runReport } from '../../electron/engine/results/reports';
 import { UserError } from '../../electron/engine/user-error';
 import { FrontierStore } from '../../electron/engine/store-writer/frontier-store';
-import { fetchedPage } from '../results/stored-job';
+import { fetchedPage, storeJob } from '../results/stored-job';
 import { tempDir } from '../helpers/temp-db';
 
 let temp: ReturnType<typeof tempDir>;
@@ -282,6 +282,31 @@ describe('schema migrations', () => {
       { id: 1, crawl_ms: null },
       { id: 2, crawl_ms: 0 },
     ]);
+    db.close();
+  });
+
+  it('marks the pages of URLs that redirected as not indexable (migration 10)', () => {
+    const file = temp.file('v9.sqlite');
+    const raw = databaseAt(file, 9);
+    const o = 'http://127.0.0.1:9';
+    storeJob(raw, [
+      { url: `${o}/`, page: {} },
+      {
+        url: `${o}/old`,
+        page: { finalUrl: `${o}/`, redirects: [{ url: `${o}/old`, status: 301, location: '/' }] },
+      },
+    ]);
+    // As an older Trawl stored them: the redirect indexable when its target was.
+    raw.prepare('UPDATE pages SET indexable = 1, indexability = NULL').run();
+    raw.close();
+
+    const db = openDatabase(file, { mustExist: true });
+    expect(db.prepare('SELECT url, indexable, indexability FROM pages ORDER BY url').all()).toEqual(
+      [
+        { url: `${o}/`, indexable: 1, indexability: null },
+        { url: `${o}/old`, indexable: 0, indexability: 'redirected' },
+      ],
+    );
     db.close();
   });
 

@@ -3,10 +3,15 @@ import { JobStore } from '../store/job-store';
 import type { ReportName, ReportRequest, ReportResult, ReportRow } from '../../../shared/results';
 import { DEFAULT_LIMIT } from './page-query';
 import { decodeCursor, encodeCursor } from './keyset-cursor';
+import { ownStatus } from './own-status';
 
-/** A 2xx HTML page: the pages SEO checks (titles, descriptions, headings, duplicates) apply to. */
-const HTML_2XX = `p.status BETWEEN 200 AND 299 AND (lower(p.content_type) LIKE 'text/html%'
-  OR lower(p.content_type) LIKE 'application/xhtml+xml%')`;
+/**
+ * A 2xx HTML page at its own URL: the pages SEO checks (titles, descriptions,
+ * headings, duplicates) apply to. A URL that redirected holds its target's
+ * fields, so it would be a false duplicate of the target.
+ */
+const HTML_2XX = `p.status BETWEEN 200 AND 299 AND p.redirect_count = 0
+  AND (lower(p.content_type) LIKE 'text/html%' OR lower(p.content_type) LIKE 'application/xhtml+xml%')`;
 
 /** Pages sharing a value of `column` with another HTML 2xx page, biggest groups first. */
 const duplicates = (column: string, label: string) => `
@@ -103,7 +108,7 @@ export const REPORTS: Record<ReportName, { title: string; sql: string }> = {
   },
   'non-indexable': {
     title: 'Pages a search engine would not index, and why',
-    sql: `SELECT p.url, p.status, p.indexability AS reason, p.canonical, p.meta_robots AS metaRobots,
+    sql: `SELECT p.url, ${ownStatus('p')} AS status, p.indexability AS reason, p.canonical, p.meta_robots AS metaRobots,
             p.x_robots_tag AS xRobotsTag
           FROM pages p WHERE p.job_id = @jobId AND p.indexable = 0 ORDER BY p.id`,
   },
@@ -131,10 +136,11 @@ export const REPORTS: Record<ReportName, { title: string; sql: string }> = {
           WHERE f.job_id = @jobId GROUP BY f.depth ORDER BY f.depth`,
   },
   'status-codes': {
-    title: 'Pages per HTTP status, then URLs that failed or were blocked',
+    title:
+      'Pages per HTTP status (a URL that redirected by its own answer), then URLs that failed or were blocked',
     sql: `SELECT status, urls FROM (
-            SELECT 0 AS rank, CAST(p.status AS TEXT) AS status, count(*) AS urls FROM pages p
-            WHERE p.job_id = @jobId GROUP BY p.status
+            SELECT 0 AS rank, CAST(${ownStatus('p')} AS TEXT) AS status, count(*) AS urls FROM pages p
+            WHERE p.job_id = @jobId GROUP BY 2
             UNION ALL
             SELECT 1, CASE f.state WHEN 3 THEN 'failed' ELSE 'blocked' END, count(*) FROM frontier f
             WHERE f.job_id = @jobId AND f.state IN (3, 4) GROUP BY f.state)

@@ -285,4 +285,11 @@ export const migrations: readonly string[] = [
   ALTER TABLE jobs ADD COLUMN crawl_ms INTEGER;
   UPDATE jobs SET crawl_ms = 0 WHERE started_at IS NULL;
   `,
+
+  // 10: a URL that redirected is not indexable itself ('redirected'): it was
+  // stored as indexable when its target was, so the non-indexable report and
+  // the sitemap export listed it as a page of its own.
+  `
+  UPDATE pages SET indexable = 0, indexability = 'redirected' WHERE redirect_count > 0;
+  `,
 ];

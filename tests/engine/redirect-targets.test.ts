@@ -1,0 +1,88 @@
+import { describe, expect, it } from 'vitest';
+import { iterateReport } from '../../electron/engine/results/reports';
+import { engineEnv } from './engine-env';
+
+/** A URL that redirects is the redirect it is; where it leads is a page of its own. */
+
+const env = engineEnv();
+
+/** `/old` 301s and `/chain` 302s to `/new`, which no page links to. */
+async function movedSite(): Promise<string> {
+  const routes: Record<string, string> = {
+    '/': '<title>Home</title><a href="/old">old</a> <a href="/chain">chain</a>',
+    '/old': 'redirect:301:/new',
+    '/chain': 'redirect:302:/old',
+    '/new': '<title>The new page</title><p>Moved here.</p>',
+  };
+  return env.listen((request, response) => {
+    const route = routes[request.url ?? '/'];
+    if (route === undefined) return void response.writeHead(404).end();
+    const [, status, location] = /^redirect:(\d+):(.*)$/.exec(route) ?? [];
+    if (location) return void response.writeHead(Number(status), { location }).end();
+    response.writeHead(200, { 'content-type': 'text/html' }).end(route);
+  });
+}
+
+const pagesOf = (jobId: number) =>
+  env.db
+    .prepare(
+      `SELECT url, final_url AS finalUrl, depth, indexable, indexability FROM pages
+       WHERE job_id = ? ORDER BY url`,
+    )
+    .all(jobId);
+
+describe('a URL that redirects', () => {
+  it('is stored as not indexable, counted by its own status, and its target is crawled as a page', async () => {
+    const origin = await movedSite();
+    const summary = await (
+      await env.service().start({ startUrls: [`${origin}/`], workers: 1 })
+    ).finished;
+    expect(summary.status).toBe('finished');
+    expect(pagesOf(summary.jobId)).toEqual([
+      { url: `${origin}/`, finalUrl: `${origin}/`, depth: 0, indexable: 1, indexability: null },
+      {
+        url: `${origin}/chain`,
+        finalUrl: `${origin}/new`,
+        depth: 1,
+        indexable: 0,
+        indexability: 'redirected',
+      },
+      // Reached only through the redirects, one level below them.
+      {
+        url: `${origin}/new`,
+        finalUrl: `${origin}/new`,
+        depth: 2,
+        indexable: 1,
+        indexability: null,
+      },
+      {
+        url: `${origin}/old`,
+        finalUrl: `${origin}/new`,
+        depth: 1,
+        indexable: 0,
+        indexability: 'redirected',
+      },
+    ]);
+    expect([...iterateReport(env.db, summary.jobId, 'status-codes').rows]).toEqual([
+      { status: '200', urls: 2 },
+      { status: '301', urls: 1 },
+      { status: '302', urls: 1 },
+    ]);
+  });
+
+  it('in a list crawl, only the listed URLs are stored: a target is not crawled on its own', async () => {
+    const origin = await movedSite();
+    const summary = await (
+      await env.service().start({ startUrls: [`${origin}/old`], mode: 'list', workers: 1 })
+    ).finished;
+    expect(pagesOf(summary.jobId)).toEqual([
+      {
+        url: `${origin}/old`,
+        finalUrl: `${origin}/new`,
+        depth: 0,
+        indexable: 0,
+        indexability: 'redirected',
+      },
+    ]);
+  });
+});
