@@ -10,14 +10,38 @@ export interface CssExtraction {
 }
 
 /**
- * CSS extraction over htmlparser2's DOM. css-select and domutils are imported
+ * CSS extraction over htmlparser2's DOM, with tables' implied <tbody>. css-select and domutils are imported
  * only by workers of jobs with CSS rules: other workers never load them.
  */
 export async function loadCssExtraction(): Promise<CssExtraction> {
-  const [{ selectAll }, { getInnerHTML, textContent }] = await Promise.all([
-    import('css-select'),
-    import('domutils'),
-  ]);
+  const [{ selectAll }, { appendChild, findAll, getInnerHTML, isTag, prepend, textContent }] =
+    await Promise.all([import('css-select'), import('domutils')]);
+  const { Element: ElementNode } = await import('domhandler');
+
+  /**
+   * Puts the rows a table holds directly into a <tbody>, as a browser's tree
+   * construction does, so selectors copied from DevTools (`table > tbody >
+   * tr`) match. htmlparser2 makes no implied elements; parse5, which makes
+   * them all, built this tree ten times slower (bench/RESULTS.md).
+   */
+  const addImpliedTbodies = (document: Document) => {
+    for (const table of findAll((element) => element.name === 'table', document.children)) {
+      let body: Element | null = null;
+      for (const child of [...table.children]) {
+        if (!isTag(child)) continue;
+        if (child.name !== 'tr') {
+          body = null; // a thead, tbody or caption ends the run: a later row starts another
+          continue;
+        }
+        if (body === null) {
+          body = new ElementNode('tbody', {});
+          prepend(child, body);
+        }
+        appendChild(body, child);
+      }
+    }
+    return document;
+  };
   /** What a rule takes from one element; null when it lacks the attribute asked for. */
   const take = (element: Element, rule: ExtractionRule, source: HtmlSource): string | null => {
     switch (rule.take) {
@@ -36,7 +60,8 @@ export async function loadCssExtraction(): Promise<CssExtraction> {
     }
   };
   return {
-    parseDom: (source) => parseDocument(source.markup, { decodeEntities: false }),
+    parseDom: (source) =>
+      addImpliedTbodies(parseDocument(source.markup, { decodeEntities: false })),
     selectValues: (document, rule, source) =>
       selectAll<AnyNode, Element>(rule.expression, document)
         .map((element) => take(element, rule, source))

@@ -62,6 +62,12 @@ describe('custom extraction', () => {
     });
   });
 
+  it('matches on the tree a browser builds: a selector copied from DevTools finds the implied <tbody>', () => {
+    expect(
+      run('rows[]=css:table > tbody > tr > td.title', 'second=css:tbody > tr:nth-child(2) a@href'),
+    ).toEqual({ rows: ['Crash on <save>', 'Wrong café total'], second: '/b/2' });
+  });
+
   it('gives null, or no values, when nothing matches', () => {
     expect(run('x=css:.missing', 'y[]=css:.missing')).toEqual({ x: null, y: [] });
   });
