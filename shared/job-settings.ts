@@ -2,6 +2,7 @@ import { z } from 'zod';
 import './schema-messages';
 import { extractionRuleSchema } from './extraction';
 import { requestHeaderProblems, unsendableHeaderNames } from './request-headers';
+import { ROBOTS_TOKEN } from './robots-agent';
 import { regexError, SCOPE_MODES } from './scope';
 
 export const CRAWL_MODES = ['spider', 'list', 'sitemap'] as const;
@@ -131,6 +132,16 @@ export const jobSettingsSchema = z.object({
     .min(1)
     .max(512)
     .default('Trawl/0.1 (+https://github.com/trawl-crawler/trawl)'),
+  /**
+   * The product token robots.txt groups are matched against (`Googlebot`);
+   * null: the one the User-Agent names (shared/robots-agent.ts).
+   */
+  robotsUserAgent: z
+    .string()
+    .max(100)
+    .regex(ROBOTS_TOKEN, 'a robots.txt user-agent is one word: letters, digits, "_" and "-"')
+    .nullable()
+    .default(null),
   /** Timeouts: to connect, to the response headers (first byte), and for the whole request. */
   connectTimeoutMs: z.number().int().min(100).max(600_000).default(10_000),
   firstByteTimeoutMs: z.number().int().min(100).max(600_000).default(20_000),

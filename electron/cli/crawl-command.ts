@@ -93,9 +93,10 @@ export function registerCrawlCommand(program: Command): void {
     .option('--proxy <url>', 'send every request through this HTTP(S) proxy')
     .option('--follow-nofollow', 'follow rel=nofollow links and pages with meta robots nofollow')
     .option('--ignore-robots', 'do not fetch or obey robots.txt')
+    .option('--user-agent <string>', 'the User-Agent header')
     .option(
-      '--user-agent <string>',
-      'the User-Agent header (also what robots.txt rules are matched against)',
+      '--robots-user-agent <token>',
+      'the robots.txt group to obey, e.g. Googlebot (default: the product token of the User-Agent)',
     )
     .option('--header <header>', "an extra request header, 'Name: value' (repeatable)", collect, [])
     .option(

@@ -21,6 +21,7 @@ export interface JobFlags {
   include: string[];
   exclude: string[];
   userAgent?: string;
+  robotsUserAgent?: string;
   header: string[];
   extract: string[];
   followNofollow?: boolean;
@@ -134,6 +135,7 @@ export function jobInput(urls: string[], flags: JobFlags): Partial<JobSettingsIn
   if (flags.include.length > 0) input.include = flags.include;
   if (flags.exclude.length > 0) input.exclude = flags.exclude;
   set('userAgent', flags.userAgent);
+  set('robotsUserAgent', flags.robotsUserAgent);
   if (flags.header.length > 0) {
     input.headers = withHeaderFlags(input.headers, flags.header);
   }

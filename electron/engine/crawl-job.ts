@@ -8,6 +8,7 @@ import {
   type ProgressSnapshot,
 } from '../../shared/progress';
 import type { CrawlTask, PageResult } from '../../shared/worker-protocol';
+import { robotsAgent } from '../../shared/robots-agent';
 import type { ScopeSettings } from '../../shared/scope';
 import { CrawlClock } from './crawl-clock';
 import { ExternalChecker } from './external-checker';
@@ -104,7 +105,7 @@ export class CrawlJob {
     this.robots = this.settings.ignoreRobots
       ? null
       : new RobotsCache(
-          this.settings.userAgent,
+          robotsAgent(this.settings),
           this.mainFetch,
           this.logger,
           (origin, crawlDelayMs) => {
@@ -312,7 +313,8 @@ export class CrawlJob {
       fetch: this.mainFetch,
       maxRedirects: this.settings.maxRedirects,
       // With robots.txt ignored, it is still where a site names its sitemaps.
-      robots: this.robots ?? new RobotsCache(this.settings.userAgent, this.mainFetch, this.logger),
+      robots:
+        this.robots ?? new RobotsCache(robotsAgent(this.settings), this.mainFetch, this.logger),
       // A failed write ends the job (the frontier's onError), and the seeding with it.
       seed: (urls) => this.frontier.seedFromSitemap(urls),
       logger: this.logger,

@@ -13,18 +13,20 @@ const MAX_CRAWL_DELAY_MS = 600_000;
 
 /**
  * robots.txt per origin, fetched once per run of a job (a resumed job reads
- * it again) and parsed by robots-parser, matched against the job's
- * User-Agent. A missing file (4xx) allows everything; so does one that
- * answers 5xx (with a warning) or cannot be fetched, so a flaky robots.txt
- * does not silently empty a crawl. `onLoaded` hears of each origin whose
- * file is known, with its Crawl-delay for the job's User-Agent.
+ * it again) and parsed by robots-parser, its groups matched against the
+ * job's product token (`agent`, from shared/robots-agent.ts). A missing
+ * file (4xx) allows everything; so does one that answers 5xx (with a
+ * warning) or cannot be fetched, so a flaky robots.txt does not silently
+ * empty a crawl. `onLoaded` hears of each origin whose
+ * file is known, with its Crawl-delay for that token.
  */
 export class RobotsCache {
   private readonly rules = new Map<string, Rules | null>();
   private readonly loading = new Map<string, Promise<Rules | null>>();
 
   constructor(
-    private readonly userAgent: string,
+    /** A product token (`Googlebot`), never a whole User-Agent, which robots-parser would misread. */
+    private readonly agent: string,
     private readonly fetch: MainFetch,
     private readonly logger: Logger,
     private readonly onLoaded: (origin: string, crawlDelayMs: number) => void = () => {},
@@ -38,7 +40,7 @@ export class RobotsCache {
       return 'pending';
     }
     const rules = this.rules.get(origin);
-    return rules?.isDisallowed(url, this.userAgent) ? 'blocked' : 'allowed';
+    return rules?.isDisallowed(url, this.agent) ? 'blocked' : 'allowed';
   }
 
   /** Settles once the origin's robots.txt is known (fetching it if need be). */
@@ -67,7 +69,7 @@ export class RobotsCache {
   }
 
   private crawlDelayMs(origin: string, rules: Rules | null): number {
-    const seconds = rules?.getCrawlDelay(this.userAgent);
+    const seconds = rules?.getCrawlDelay(this.agent);
     if (seconds === undefined || !Number.isFinite(seconds) || seconds <= 0) return 0;
     const delayMs = Math.min(Math.round(seconds * 1000), MAX_CRAWL_DELAY_MS);
     this.logger(

@@ -211,6 +211,10 @@ describe('trawl crawl settings', () => {
       /"connection" cannot be set: Trawl manages its connections/,
     ],
     [['--config', '/nonexistent/job.json'], /cannot read job file \/nonexistent\/job.json/],
+    [
+      ['--robots-user-agent', 'Googlebot/2.1'],
+      /robotsUserAgent: a robots.txt user-agent is one word/,
+    ],
   ])('%j is refused with a clear error', async (flags, message) => {
     const result = await runCli(['crawl', 'http://127.0.0.1:9/', '--db', env.dbFile, ...flags]);
     expect(result.code).not.toBe(0);
@@ -364,5 +368,20 @@ describe('robots.txt', () => {
     const paths = requests.map((request) => request.path);
     expect(paths).not.toContain('/robots.txt');
     expect(paths).toContain('/p/10');
+  });
+
+  it('--robots-user-agent names the group to obey; without it, the product token of the User-Agent does', async () => {
+    await crawlWithRobots(env.dbFile, '--user-agent', 'Mozilla/5.0 (compatible; TestBot/2.1)');
+    expect(requests.map((request) => request.path)).not.toContain('/p/2');
+
+    await crawlWithRobots(
+      env.file('explicit.sqlite'),
+      ...['--user-agent', 'Mozilla/5.0 (X11; Linux x86_64) Chrome/126.0.0.0 Safari/537.36'],
+      ...['--robots-user-agent', 'TestBot'],
+    );
+    const paths = requests.map((request) => request.path);
+    expect(paths).not.toContain('/p/2');
+    expect(paths).toContain('/p/10');
+    expect(requests[1]!.headers['user-agent']).toMatch(/^Mozilla\/5\.0 \(X11/);
   });
 });

@@ -5,7 +5,9 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { CrawlerApi, JobInfo, JobStartInput } from '../../shared/crawler-api';
 import { HostError } from '../../renderer/src/api/ws-client';
 import {
+  crawlFormSchema,
   defaultCrawlForm,
+  impliedRobotsAgent,
   readCrawlForm,
   type CrawlForm,
 } from '../../renderer/src/crawl-form/form-model';
@@ -159,6 +161,36 @@ describe('reading the New crawl form', () => {
       '"Host" cannot be set: Trawl sends each URL its own host',
     );
     expect(headersError('Expect: 100-continue')).toMatch(/^"Expect" cannot be set: /);
+  });
+
+  it('reads the robots.txt user-agent: empty for the product token of the User-Agent', () => {
+    const read = (patch: Partial<CrawlForm>) =>
+      readCrawlForm(form({ startUrls: 'https://example.com/', ...patch }), 4);
+    expect(read({ robotsUserAgent: ' Googlebot ' })).toMatchObject({
+      ok: true,
+      input: { robotsUserAgent: 'Googlebot' },
+    });
+    expect(read({})).toMatchObject({ ok: true, input: { robotsUserAgent: null } });
+    expect(read({ robotsUserAgent: 'Googlebot/2.1' })).toEqual({
+      ok: false,
+      errors: {
+        robotsUserAgent: 'a robots.txt user-agent is one word: letters, digits, "_" and "-"',
+      },
+    });
+    // Presets saved before the field existed read as "derive it".
+    const { robotsUserAgent: _, ...older } = defaultCrawlForm(4);
+    expect(crawlFormSchema.parse(older).robotsUserAgent).toBe('');
+  });
+
+  it('shows which robots.txt token the User-Agent implies', () => {
+    expect(impliedRobotsAgent(form({}))).toBe('Trawl');
+    expect(impliedRobotsAgent(form({ userAgent: '' }))).toBe('Trawl');
+    expect(
+      impliedRobotsAgent(form({ userAgent: 'Mozilla/5.0 (compatible; Googlebot/2.1; +http://x)' })),
+    ).toBe('Googlebot');
+    expect(impliedRobotsAgent(form({ headers: 'User-Agent: MyBot (+https://x.test/)' }))).toBe(
+      'MyBot',
+    );
   });
 
   it('requires a start URL', () => {

@@ -5,6 +5,7 @@ import { parseBasicAuthSpec } from '../../../shared/basic-auth';
 import { parseExtractionSpec } from '../../../shared/extraction';
 import { CRAWL_MODES } from '../../../shared/job-settings';
 import { parseHeaderLines } from '../../../shared/request-headers';
+import { robotsAgent } from '../../../shared/robots-agent';
 import { DEFAULT_CONCURRENCY_PER_WORKER } from '../../../shared/limits';
 import { SCOPE_MODES } from '../../../shared/scope';
 
@@ -35,6 +36,7 @@ export const crawlFormSchema = z.object({
   basicAuth: z.string().default(''),
   cookies: z.boolean().default(false),
   checkExternal: z.boolean().default(false),
+  robotsUserAgent: z.string().default(''),
 });
 export type CrawlForm = z.output<typeof crawlFormSchema>;
 export type FormField = keyof CrawlForm;
@@ -64,6 +66,7 @@ export function defaultCrawlForm(coreCount: number): CrawlForm {
     basicAuth: '',
     cookies: defaults.cookies,
     checkExternal: defaults.checkExternal,
+    robotsUserAgent: '',
   };
 }
 
@@ -99,6 +102,7 @@ export function readCrawlForm(form: CrawlForm, coreCount: number): FormResult {
     hostDelayMs: number('hostDelayMs', form.hostDelayMs, undefined),
     ignoreRobots: !form.obeyRobots,
     userAgent: form.userAgent.trim() === '' ? undefined : form.userAgent.trim(),
+    robotsUserAgent: form.robotsUserAgent.trim() === '' ? null : form.robotsUserAgent.trim(),
     include: lines(form.include),
     exclude: lines(form.exclude),
     timeoutMs: number('timeoutMs', form.timeoutMs, undefined),
@@ -135,6 +139,21 @@ export function readCrawlForm(form: CrawlForm, coreCount: number): FormResult {
   }
   if (Object.keys(errors).length > 0) return { ok: false, errors };
   return { ok: true, input: withoutUndefined(input) as JobStartInput };
+}
+
+/**
+ * The robots.txt token the job would use with the field left empty: the one
+ * its User-Agent (or a User-Agent header) names. Shown as the field's hint.
+ */
+export function impliedRobotsAgent(form: CrawlForm): string {
+  let headers: Record<string, string> = {};
+  try {
+    headers = parseHeaderLines(lines(form.headers));
+  } catch {
+    // A broken Headers field has its own error; the User-Agent field still counts.
+  }
+  const userAgent = form.userAgent.trim() || jobStartSchema.shape.userAgent.parse(undefined);
+  return robotsAgent({ userAgent, headers, robotsUserAgent: null });
 }
 
 /** Non-empty trimmed lines; `#` starts a comment line (as in URL list files). */

@@ -13,6 +13,7 @@ import { errorMessage } from '../store/error-message';
 import { useApp } from '../store/store-context';
 import {
   defaultCrawlForm,
+  impliedRobotsAgent,
   readCrawlForm,
   type CrawlForm,
   type FieldErrors,
@@ -197,6 +198,21 @@ export function NewCrawlForm({ coreCount }: { coreCount: number }) {
               {...props}
               value={form.userAgent}
               onChange={(event) => set('userAgent', event.target.value)}
+              spellCheck={false}
+            />
+          )}
+        </Field>
+        <Field
+          label="robots.txt user-agent"
+          hint="the robots.txt group obeyed; empty: the User-Agent's product token"
+          error={errors.robotsUserAgent}
+        >
+          {(props) => (
+            <input
+              {...props}
+              value={form.robotsUserAgent}
+              onChange={(event) => set('robotsUserAgent', event.target.value)}
+              placeholder={impliedRobotsAgent(form)}
               spellCheck={false}
             />
           )}
