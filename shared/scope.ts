@@ -17,9 +17,13 @@ function siteOf(hostname: string): string {
   return getDomain(hostname) ?? hostname;
 }
 
-/** The folder of a URL: its path up to and including the last "/". */
+/**
+ * The folder of a URL: its host (and port) and its path up to and including
+ * the last "/". Not its scheme, as for the host scope: `http://host/blog/`
+ * that redirects to `https://host/blog/` is one folder.
+ */
 function folderOf(url: URL): string {
-  return url.origin + url.pathname.slice(0, url.pathname.lastIndexOf('/') + 1);
+  return url.host + url.pathname.slice(0, url.pathname.lastIndexOf('/') + 1);
 }
 
 /** What a start URL contributes to the boundary of `scope`: its host, site or folder. */
@@ -33,7 +37,8 @@ function boundaryKey(scope: Exclude<ScopeMode, 'all'>, url: URL): string {
  * Decides whether a discovered link is followed. `host`: the host (and port)
  * of a start URL, either scheme; `site`: the same registrable domain, so
  * subdomains too (public suffix list via tldts); `folder`: under the folder
- * of a start URL; `all`: anything. Then include and exclude patterns.
+ * of a start URL, on its host (and port), either scheme; `all`: anything.
+ * Then include and exclude patterns.
  * `withPatterns: false` checks the boundary only (main re-checks workers'
  * links that way, without running user regular expressions on its loop).
  * A test costs the same for one start URL or a million (list mode).
@@ -56,11 +61,11 @@ export function createScope(
   return (url) => boundary(url) && patterns(url);
 }
 
-/** Whether one of the folders a URL is under, from its origin's root down, is in `folders`. */
+/** Whether one of the folders a URL is under, from its host's root down, is in `folders`. */
 function underFolder(url: URL, folders: ReadonlySet<string>): boolean {
-  const { origin, pathname } = url;
+  const { host, pathname } = url;
   for (let end = pathname.indexOf('/'); end >= 0; end = pathname.indexOf('/', end + 1))
-    if (folders.has(origin + pathname.slice(0, end + 1))) return true;
+    if (folders.has(host + pathname.slice(0, end + 1))) return true;
   return false;
 }
 

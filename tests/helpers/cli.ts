@@ -10,10 +10,14 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Starts `trawl …` as a real child process. */
-export function startCli(args: string[]): { child: ChildProcess; result: Promise<CliResult> } {
+/** Starts `trawl …` as a real child process; `env` adds to this process's environment. */
+export function startCli(
+  args: string[],
+  env: Record<string, string> = {},
+): { child: ChildProcess; result: Promise<CliResult> } {
   const child = spawn(process.execPath, [TRAWL_BIN, ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...env },
   });
   let stdout = '';
   let stderr = '';
@@ -25,6 +29,6 @@ export function startCli(args: string[]): { child: ChildProcess; result: Promise
   return { child, result };
 }
 
-export function runCli(args: string[]): Promise<CliResult> {
-  return startCli(args).result;
+export function runCli(args: string[], env?: Record<string, string>): Promise<CliResult> {
+  return startCli(args, env).result;
 }

@@ -1,5 +1,5 @@
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Server } from 'node:net';
 
 export interface LocalServer {
   /** "http://127.0.0.1:PORT" */
@@ -12,6 +12,11 @@ export interface LocalServer {
 /** An HTTP server on 127.0.0.1 at a free port. */
 export async function listenLocal(handler: http.RequestListener): Promise<LocalServer> {
   const server = http.createServer(handler);
+  return listenOn(server, () => server.closeAllConnections());
+}
+
+/** Starts `server` on 127.0.0.1 at a free port; `dropConnections` ends the ones still open on close. */
+export async function listenOn(server: Server, dropConnections: () => void): Promise<LocalServer> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as AddressInfo).port;
   return {
@@ -19,7 +24,7 @@ export async function listenLocal(handler: http.RequestListener): Promise<LocalS
     port,
     close: () =>
       new Promise((resolve) => {
-        server.closeAllConnections();
+        dropConnections();
         server.close(() => resolve());
       }),
   };

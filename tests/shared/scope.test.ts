@@ -23,6 +23,11 @@ describe('createScope', () => {
     ['site', 'https://other.co.uk/', false],
     ['folder', 'https://www.example.co.uk/docs/deeper/page', true],
     ['folder', 'https://www.example.co.uk/blog/', false],
+    // Either scheme, as for the host scope: http://host/docs/ redirecting to https is one folder.
+    ['folder', 'http://www.example.co.uk/docs/deeper/page', true],
+    ['folder', 'http://www.example.co.uk/blog/', false],
+    ['folder', 'https://www.example.co.uk:8443/docs/deeper/page', false],
+    ['folder', 'https://blog.example.co.uk/docs/deeper/page', false],
     ['all', 'https://anything.test/', true],
   ])('%s scope: %s -> %s', (scope, url, expected) => {
     expect(inScope(scope, url)).toBe(expected);
@@ -66,7 +71,8 @@ describe('ScopeRoots (what workers are sent for a long URL list)', () => {
   it.each<[ScopeMode, string[]]>([
     ['host', [list[0]!, list[3]!, list[4]!]],
     ['site', [list[0]!, list[4]!]],
-    ['folder', [list[0]!, list[1]!, list[2]!, list[3]!, list[4]!]],
+    // list[1] is list[0]'s folder over http.
+    ['folder', [list[0]!, list[2]!, list[3]!, list[4]!]],
     ['all', [list[0]!]],
   ])('%s scope: the first URL of each boundary', (scope, roots) => {
     expect(scopeRoots(scope, list)).toEqual(roots);
@@ -103,7 +109,9 @@ describe('ScopeRoots (what workers are sent for a long URL list)', () => {
       ['https://big.test/item/42', false],
       ['https://big.test/item/420/', false],
       ['https://big.test/item/', false],
-      ['http://big.test/item/42/', false],
+      // The scheme does not count, the port does (as for the host scope).
+      ['http://big.test/item/42/', true],
+      ['https://big.test:8443/item/42/', false],
     ] as const) {
       expect([link, inScope(new URL(link))]).toEqual([link, expected]);
     }
