@@ -15,9 +15,9 @@ const MAX_CRAWL_DELAY_MS = 600_000;
  * robots.txt per origin, fetched once per run of a job (a resumed job reads
  * it again) and parsed by robots-parser, its groups matched against the
  * job's product token (`agent`, from shared/robots-agent.ts). A missing
- * file (4xx) allows everything; so does one that answers 5xx (with a
- * warning) or cannot be fetched, so a flaky robots.txt does not silently
- * empty a crawl. `onLoaded` hears of each origin whose
+ * file (4xx but 429) allows everything; so does one that answers 5xx or 429
+ * (with a warning) or cannot be fetched, so a flaky robots.txt does not
+ * silently empty a crawl. `onLoaded` hears of each origin whose
  * file is known, with its Crawl-delay for that token.
  */
 export class RobotsCache {
@@ -91,7 +91,8 @@ export class RobotsCache {
         return robotsParser(robotsUrl, text);
       }
       response.body.destroy();
-      if (response.status >= 500) {
+      // 429 is no missing file but an overloaded server, like a 5xx: said, not silent.
+      if (response.status >= 500 || response.status === 429) {
         this.logger(
           'warn',
           `${robotsUrl} answered ${response.status}; crawling as if it allowed everything`,
