@@ -1,3 +1,5 @@
+import { robotsSay } from './robots-directives';
+
 /** The fields of a fetched page that decide whether a search engine may index it. */
 export interface IndexabilityInput {
   /** The hops before the final response: a URL that redirects is never indexed itself. */
@@ -21,8 +23,7 @@ export function nonIndexableReason(page: IndexabilityInput): string | null {
   if (page.redirects.length > 0) return 'redirected';
   if (page.status < 200 || page.status > 299) return `status ${page.status}`;
   if (!page.contentType || !HTML_TYPE.test(page.contentType)) return 'not html';
-  const robots = `${page.metaRobots ?? ''},${page.xRobotsTag ?? ''}`.toLowerCase();
-  if (/\b(noindex|none)\b/.test(robots)) return 'noindex';
+  if (robotsSay('noindex', page.metaRobots, page.xRobotsTag)) return 'noindex';
   if (page.canonical !== null && page.canonical !== page.finalUrl) return 'canonicalised';
   return null;
 }

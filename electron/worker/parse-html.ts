@@ -1,6 +1,7 @@
 import { decodeHTML, decodeHTMLAttribute } from 'entities';
 import { Parser } from 'htmlparser2';
 import { MAX_STORED_TEXT } from '../../shared/limits';
+import { robotsSay } from '../../shared/robots-directives';
 import type { HtmlSource } from './html-source';
 
 export interface ParsedHtml {
@@ -37,7 +38,8 @@ export interface ParsedHtml {
   wordCount: number;
 }
 
-const NOFOLLOW = /(^|[\s,])(nofollow|none)($|[\s,])/i;
+/** `rel` is a space-separated list of link types; commas are a common slip. */
+const REL_NOFOLLOW = /(^|[\s,])nofollow($|[\s,])/i;
 /** Elements whose text a visitor does not see. */
 const HIDDEN = new Set(['script', 'style', 'noscript', 'template', 'title']);
 /**
@@ -128,7 +130,7 @@ export function parseHtml(source: Pick<HtmlSource, 'markup' | 'text'>): ParsedHt
             if (href === undefined) return;
             anchor = rawHrefs.length;
             const rel = attributes.rel;
-            if (rel !== undefined && NOFOLLOW.test(rel)) nofollow.add(anchor);
+            if (rel !== undefined && REL_NOFOLLOW.test(rel)) nofollow.add(anchor);
             rawHrefs.push(href);
             rels.push(rel ?? null);
             rawAnchors.push('');
@@ -145,7 +147,7 @@ export function parseHtml(source: Pick<HtmlSource, 'markup' | 'text'>): ParsedHt
             const metaName = attributes.name?.toLowerCase();
             if (metaName === 'robots' && attributes.content !== undefined) {
               robots.push(attributes.content);
-              if (NOFOLLOW.test(attributes.content)) metaNofollow = true;
+              if (robotsSay('nofollow', attributes.content)) metaNofollow = true;
             } else if (metaName === 'description' && rawDescription === null) {
               rawDescription = attributes.content ?? null;
             }

@@ -148,5 +148,8 @@ describe('analyzePage', () => {
     expect(page(robots, true)).toEqual([]);
     expect(page(robots, false)).toHaveLength(3);
     expect(page(`<meta name="robots" content="none"><a href="/x">x</a>`, true)).toEqual([]);
+    // Whole directives only, and none aimed at another crawler.
+    const other = `<meta name="robots" content="otherbot: nofollow, max-image-preview:none">`;
+    expect(page(`${other}<a href="/x">x</a>`, true)).toEqual(['http://site.test/x']);
   });
 });
