@@ -55,7 +55,7 @@ function fetchedPages(): FetchedPage[] {
     if (entry.body === undefined || !entry.contentType.startsWith('text/html')) continue;
     const url = origin + path;
     const body = withOrigin(entry.body, origin);
-    const analysis = analyzePage(body, entry.contentType, url, rules, extraction);
+    const analysis = analyzePage(body, entry.contentType, url, rules, { extraction });
     pages.push({
       taskId: pages.length,
       ok: true,

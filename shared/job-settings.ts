@@ -72,7 +72,10 @@ export const jobSettingsSchema = z.object({
   exclude: z.array(regex).default([]),
   /** robots.txt is obeyed unless this is set. */
   ignoreRobots: z.boolean().default(false),
-  /** Links marked rel=nofollow, and all links of a page with meta robots nofollow, are not followed. */
+  /**
+   * Links marked rel=nofollow, and all links of a page whose meta robots or
+   * X-Robots-Tag says nofollow, are not followed.
+   */
   honourNofollow: z.boolean().default(true),
   /** Custom extraction rules, each value stored per page. */
   extract: z

@@ -91,7 +91,10 @@ export function registerCrawlCommand(program: Command): void {
     .option('--cookies', 'keep cookies the site sets for the rest of the job')
     .option('--auth <host=user:password>', 'HTTP basic auth for a host (repeatable)', collect, [])
     .option('--proxy <url>', 'send every request through this HTTP(S) proxy')
-    .option('--follow-nofollow', 'follow rel=nofollow links and pages with meta robots nofollow')
+    .option(
+      '--follow-nofollow',
+      'follow rel=nofollow links and pages with meta robots or X-Robots-Tag nofollow',
+    )
     .option('--ignore-robots', 'do not fetch or obey robots.txt')
     .option('--user-agent <string>', 'the User-Agent header')
     .option(

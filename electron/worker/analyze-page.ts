@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { MAX_OUTLINKS_PER_PAGE } from '../../shared/limits';
+import { robotsSay } from '../../shared/robots-directives';
 import { createPatternFilter, createScope } from '../../shared/scope';
 import {
   applyUrlRules,
@@ -119,6 +120,14 @@ function contentHash(text: string, source: HtmlSource): string {
     .digest('hex');
 }
 
+/** What else than its body and address a page's analysis may use. */
+export interface AnalysisExtras {
+  /** The response's `X-Robots-Tag`: its nofollow counts as meta robots nofollow does. */
+  xRobotsTag?: string | null;
+  extraction?: readonly ExtractionRule[];
+  css?: CssExtraction;
+}
+
 /**
  * Everything the worker does to an HTML body once it has it: the CPU part of
  * a page, measured alone by the benchmark's parse ceiling.
@@ -128,15 +137,14 @@ export function analyzePage(
   contentType: string | null,
   pageUrl: string,
   rules: LinkRules,
-  extraction: readonly ExtractionRule[] = [],
-  css?: CssExtraction,
+  { xRobotsTag, extraction = [], css }: AnalysisExtras = {},
 ): PageAnalysis {
   const source = htmlSource(body, contentType);
   const parsed = parseHtml(source);
   const base =
     parsed.baseHref !== null ? (normalizeUrl(parsed.baseHref, pageUrl) ?? pageUrl) : pageUrl;
   const resolve = resolveAgainst(new URL(base));
-  const mayFollow = !(rules.honourNofollow && parsed.metaNofollow);
+  const mayFollow = !(rules.honourNofollow && robotsSay('nofollow', parsed.metaRobots, xRobotsTag));
   const outlinks: Outlink[] = [];
   const followed = new Set<string>();
   parsed.hrefs.forEach((href, index) => {

@@ -28,18 +28,16 @@ export async function createPageCrawler(
   const describe = (
     response: FetchedResponse,
   ): Omit<FetchedPage, 'taskId' | 'ok' | 'attempts' | 'retryReasons' | 'fetchedAt'> => {
+    const headers = storedHeaders(response.headers);
+    const xRobotsTag = headers['x-robots-tag'] ?? null;
     const analysis =
       response.body !== null
-        ? analyzePage(
-            response.body,
-            response.contentType,
-            response.finalUrl,
-            rules,
-            config.extract,
+        ? analyzePage(response.body, response.contentType, response.finalUrl, rules, {
+            xRobotsTag,
+            extraction: config.extract,
             css,
-          )
+          })
         : NO_ANALYSIS;
-    const headers = storedHeaders(response.headers);
     const target = response.redirects.length > 0 ? redirectTarget(response.finalUrl, rules) : null;
     return {
       ...analysis,
@@ -54,7 +52,7 @@ export async function createPageCrawler(
       responseMs: tenths(response.responseMs),
       headers,
       // These two come from headers, so non-HTML responses (a PDF) have them too.
-      xRobotsTag: headers['x-robots-tag'] ?? null,
+      xRobotsTag,
       canonical:
         analysis.canonical ?? canonicalFromLinkHeader(response.headers.link, response.finalUrl),
       lang: analysis.lang ?? headers['content-language'] ?? null,

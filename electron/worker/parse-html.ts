@@ -1,7 +1,6 @@
 import { decodeHTML, decodeHTMLAttribute } from 'entities';
 import { Parser } from 'htmlparser2';
 import { MAX_STORED_TEXT } from '../../shared/limits';
-import { robotsSay } from '../../shared/robots-directives';
 import type { HtmlSource } from './html-source';
 
 export interface ParsedHtml {
@@ -16,8 +15,6 @@ export interface ParsedHtml {
   baseHref: string | null;
   /** Positions in `hrefs` of links marked `rel="nofollow"`. */
   nofollow: Set<number>;
-  /** `<meta name="robots">` says nofollow (or none) for the whole page. */
-  metaNofollow: boolean;
   metaDescription: string | null;
   /** Every `<meta name="robots">` content, joined by ", ". */
   metaRobots: string | null;
@@ -95,7 +92,6 @@ export function parseHtml(source: Pick<HtmlSource, 'markup' | 'text'>): ParsedHt
   const hreflang: { lang: string; href: string }[] = [];
   /** Visible text, built by concatenation: V8 ropes make that cheaper than an array and join. */
   let visible = '';
-  let metaNofollow = false;
   let rawBase: string | null = null;
   let rawTitle: string | null = null;
   let rawDescription: string | null = null;
@@ -147,7 +143,6 @@ export function parseHtml(source: Pick<HtmlSource, 'markup' | 'text'>): ParsedHt
             const metaName = attributes.name?.toLowerCase();
             if (metaName === 'robots' && attributes.content !== undefined) {
               robots.push(attributes.content);
-              if (robotsSay('nofollow', attributes.content)) metaNofollow = true;
             } else if (metaName === 'description' && rawDescription === null) {
               rawDescription = attributes.content ?? null;
             }
@@ -233,7 +228,6 @@ export function parseHtml(source: Pick<HtmlSource, 'markup' | 'text'>): ParsedHt
     rels: rels.map(optionalAttribute),
     baseHref: optionalAttribute(rawBase),
     nofollow,
-    metaNofollow,
     metaDescription: rawDescription === null ? null : collapseDecoded(attribute(rawDescription)),
     metaRobots: robots.length > 0 ? robots.map(attribute).join(', ') : null,
     canonicalHref: optionalAttribute(rawCanonical),
