@@ -104,6 +104,11 @@ export function parseHtml(source: Pick<HtmlSource, 'markup' | 'text'>): ParsedHt
   let inTitle = false;
   let inH1 = false;
   let hidden = 0;
+  /**
+   * Depth in `<svg>` and `<math>`: a `<title>` there names a graphic, and
+   * document.title reads only the HTML title element.
+   */
+  let foreign = 0;
   /** Index in rawHrefs of the `<a>` being read, or -1. */
   let anchor = -1;
 
@@ -158,8 +163,12 @@ export function parseHtml(source: Pick<HtmlSource, 'markup' | 'text'>): ParsedHt
               hreflang.push({ lang: attributes.hreflang, href });
             return;
           }
+          case 'svg':
+          case 'math':
+            foreign++;
+            return;
           case 'title':
-            if (rawTitle === null) {
+            if (rawTitle === null && foreign === 0) {
               inTitle = true;
               rawTitle = '';
             }
@@ -204,6 +213,7 @@ export function parseHtml(source: Pick<HtmlSource, 'markup' | 'text'>): ParsedHt
         separate(name);
         if (name === 'a') anchor = -1;
         else if (name === 'h1') inH1 = false;
+        else if ((name === 'svg' || name === 'math') && foreign > 0) foreign--;
       },
     },
     { decodeEntities: false, lowerCaseTags: true, lowerCaseAttributeNames: true },

@@ -111,6 +111,15 @@ describe('parseHtml', () => {
   it('has no title when there is no title element', () => {
     expect(parseHtml(htmlSource(Buffer.from('<p>hi</p>'), null)).title).toBeNull();
   });
+
+  it('takes no title from inline SVG or MathML, as document.title does not', () => {
+    const title = (html: string) => parseHtml(htmlSource(Buffer.from(html), null)).title;
+    const icon = '<svg viewBox="0 0 1 1"><g><title>Close icon</title></g><path/></svg>';
+    expect(title(`<head></head><body>${icon}<p>text</p></body>`)).toBeNull();
+    expect(title('<body><math><mi>x</mi><title>formula</title></math></body>')).toBeNull();
+    // The HTML title after foreign content (even a self-closed <svg/>) still counts.
+    expect(title(`${icon}<svg/><title>Page</title><svg><title>x</title></svg>`)).toBe('Page');
+  });
 });
 
 describe('analyzePage', () => {
