@@ -61,12 +61,18 @@ function decoderFor(encoding: string): { decode(bytes: Uint8Array): string } {
   return encoding === 'utf-8' ? new TextDecoder() : new WhatwgDecoder(encoding);
 }
 
+function startsWithBom(body: Buffer): boolean {
+  return body[0] === 0xef && body[1] === 0xbb && body[2] === 0xbf;
+}
+
 export function htmlSource(body: Buffer, contentType: string | null): HtmlSource {
   const encoding = encodingOf(body, contentType);
   if (LATIN1_VIEWABLE.has(encoding)) {
     const decoder = decoderFor(encoding);
     return {
-      markup: body.toString('latin1'),
+      // Decoding drops a UTF-8 byte order mark (browsers never show it); the
+      // latin1 view would keep it as three characters of text ("ï»¿").
+      markup: body.toString('latin1', encoding === 'utf-8' && startsWithBom(body) ? 3 : 0),
       encoding,
       latin1View: true,
       // ASCII reads the same in every supported encoding: most slices need no work.

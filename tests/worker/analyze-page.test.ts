@@ -140,6 +140,24 @@ describe('analyzePage', () => {
     expect(analysis.linkCount).toBe(11);
   });
 
+  it('ignores a UTF-8 byte order mark, as browsers do: no word, no change of content hash', () => {
+    const bom = Buffer.from([0xef, 0xbb, 0xbf]);
+    const analyze = (html: string, withBom: boolean) =>
+      analyzePage(
+        Buffer.concat([withBom ? bom : Buffer.alloc(0), Buffer.from(html)]),
+        'text/html',
+        'http://site.test/',
+        rules,
+      );
+    for (const html of ['<p>Hello world</p>', 'Hello <b>world</b>']) {
+      const plain = analyze(html, false);
+      const marked = analyze(html, true);
+      expect(marked.wordCount).toBe(2);
+      expect(marked.contentHash).toBe(plain.contentHash);
+      expect(marked.charset).toBe('utf-8');
+    }
+  });
+
   it('honours rel=nofollow and meta robots nofollow unless told not to', () => {
     const html = `<a href="/a" rel="nofollow">a</a><a href="/b" rel="external NoFollow">b</a><a href="/c">c</a>`;
     const page = (markup: string, honourNofollow: boolean) =>
