@@ -11,6 +11,21 @@ export class DecodedTooLargeError extends Error {
 const ZLIB = { finishFlush: zlib.constants.Z_SYNC_FLUSH };
 const BROTLI = { finishFlush: zlib.constants.BROTLI_OPERATION_FLUSH };
 
+/**
+ * Codings of the IANA registry that Trawl cannot undo: a body in one of them
+ * would be parsed as garbage, so the page fails with a clear error instead.
+ */
+const UNDECODABLE = new Set([
+  'zstd',
+  'compress',
+  'x-compress',
+  'aes128gcm',
+  'dcb',
+  'dcz',
+  'exi',
+  'pack200-gzip',
+]);
+
 function decodeOne(body: Buffer, coding: string, maxOutputLength: number): Buffer {
   switch (coding) {
     case 'gzip':
@@ -26,17 +41,17 @@ function decodeOne(body: Buffer, coding: string, maxOutputLength: number): Buffe
       }
     case 'br':
       return zlib.brotliDecompressSync(body, { ...BROTLI, maxOutputLength });
-    case 'identity':
-    case '':
-      return body;
     default:
-      throw new Error(`unsupported content-encoding: ${coding}`);
+      if (UNDECODABLE.has(coding)) throw new Error(`unsupported content-encoding: ${coding}`);
+      // identity, and codings no one defined (`Content-Encoding: UTF-8`, a
+      // common misconfiguration): browsers and curl pass the body through.
+      return body;
   }
 }
 
 /**
  * Undoes the Content-Encoding (gzip, deflate, br, in the reverse order of
- * the header) of a body read whole. zlib stops as soon as the output passes
+ * the header; any other coding is left as it is) of a body read whole. zlib stops as soon as the output passes
  * `maxDecodedBytes`, so a compression bomb costs that much memory and no more.
  * Synchronous: bodies are capped, and decoding one is cheaper than the parse
  * that follows.

@@ -72,6 +72,14 @@ function site(request: http.IncomingMessage, response: http.ServerResponse, orig
     return html(response, zlib.deflateRawSync('<title>Raw deflate</title>'), {
       'content-encoding': 'deflate',
     });
+  // A charset where the coding belongs, as some PHP and IIS sites send it.
+  if (path === '/bogus-coding')
+    return html(response, '<title>Plain</title>', { 'content-encoding': 'UTF-8' });
+  if (path === '/gzip-bogus')
+    return html(response, zlib.gzipSync('<title>Gzip, then bogus</title>'), {
+      'content-encoding': 'gzip, x-unheard-of',
+    });
+  if (path === '/zstd') return html(response, '(zstd bytes)', { 'content-encoding': 'zstd' });
   if (path === '/bomb')
     // 50 MB of zeros, about 50 KB on the wire.
     return html(response, zlib.gzipSync(Buffer.alloc(50 * 1024 * 1024)), {
@@ -222,12 +230,25 @@ describe('redirects, hop by hop', () => {
 });
 
 describe('bodies', () => {
-  it('decodes gzip, brotli and raw deflate, and cuts a gzip bomb off at the decoded cap', async () => {
+  it('decodes gzip, brotli and raw deflate, passes unknown codings through, and cuts a gzip bomb off at the decoded cap', async () => {
     const server = await serve(site);
     const o = server.origin;
     const config = env.file('job.json');
     writeFileSync(config, JSON.stringify({ maxDecodedBytes: 1024 * 1024 }));
-    await crawl([`${o}/gzip`, `${o}/brotli`, `${o}/deflate-raw`, `${o}/bomb`], '--config', config);
+    const paths = [
+      '/gzip',
+      '/brotli',
+      '/deflate-raw',
+      '/bogus-coding',
+      '/gzip-bogus',
+      '/zstd',
+      '/bomb',
+    ];
+    await crawl(
+      paths.map((path) => o + path),
+      '--config',
+      config,
+    );
 
     const gzip = page(`${o}/gzip`);
     expect(gzip).toMatchObject({ title: 'Gzipped', status: 200 });
@@ -235,6 +256,13 @@ describe('bodies', () => {
     expect(Number(gzip.wire_bytes)).toBeLessThan(Number(gzip.bytes) / 10);
     expect(page(`${o}/brotli`).title).toBe('Brotli — ok');
     expect(page(`${o}/deflate-raw`).title).toBe('Raw deflate');
+    expect(page(`${o}/bogus-coding`)).toMatchObject({ status: 200, title: 'Plain' });
+    expect(page(`${o}/gzip-bogus`).title).toBe('Gzip, then bogus');
+    // A known coding Trawl cannot undo fails, rather than store its bytes as text.
+    expect(failure(`${o}/zstd`)).toMatchObject({
+      state: 3,
+      error: 'unsupported content-encoding: zstd',
+    });
     expect(failure(`${o}/bomb`)).toMatchObject({
       state: 3,
       error: `decoded body exceeds ${1024 * 1024} bytes`,
