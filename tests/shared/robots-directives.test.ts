@@ -4,6 +4,7 @@ import { robotsSay } from '../../shared/robots-directives';
 
 const page = (metaRobots: string | null, xRobotsTag: string | null = null) =>
   nonIndexableReason({
+    redirects: [],
     status: 200,
     contentType: 'text/html',
     finalUrl: 'http://site.test/',
