@@ -76,6 +76,10 @@ export function redirectsOf(error: unknown): RedirectHop[] {
 /** Reads a stream whole, failing once it passes `limit` bytes. */
 function readBody(stream: Request, limit: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
+    // A body that breaks right after the headers (a malformed chunk size) errs
+    // before this is called: waiting for 'end' or 'error' then waited forever,
+    // with no timeout left running, and the URL stayed in flight for good.
+    if (stream.errored) return reject(stream.errored);
     const chunks: Buffer[] = [];
     let size = 0;
     stream.on('data', (chunk: Buffer) => {
@@ -85,6 +89,10 @@ function readBody(stream: Request, limit: number): Promise<Buffer> {
     });
     stream.once('end', () => resolve(Buffer.concat(chunks, size)));
     stream.once('error', reject);
+    // After 'end' this changes nothing; without it, the body did not arrive whole.
+    stream.once('close', () =>
+      reject(stream.errored ?? new Error('the connection closed before the body was complete')),
+    );
   });
 }
 

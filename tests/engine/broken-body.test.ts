@@ -1,0 +1,52 @@
+import net from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { engineEnv } from './engine-env';
+
+/** A server that answers raw bytes, so a response can break HTTP in ways Node's server never would. */
+
+const env = engineEnv();
+const servers: net.Server[] = [];
+afterEach(() => {
+  for (const server of servers.splice(0)) server.close();
+});
+
+const page = (body: string) =>
+  `HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
+
+const RESPONSES: Record<string, string> = {
+  '/': page('<title>Home</title><a href="/bad-chunk">x</a><a href="/ok">y</a>'),
+  // The first chunk's size is not hexadecimal; the connection is kept open.
+  '/bad-chunk':
+    'HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nhello\r\n0\r\n\r\n',
+  '/ok': page('<title>Ok</title>'),
+};
+
+async function rawSite(): Promise<string> {
+  const server = net.createServer((socket) => {
+    socket.on('error', () => undefined);
+    socket.on('data', (request) => {
+      const path = /^GET (\S+)/.exec(request.toString('latin1'))?.[1] ?? '/';
+      socket.write(RESPONSES[path] ?? 'HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n');
+    });
+  });
+  servers.push(server);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return `http://127.0.0.1:${(server.address() as net.AddressInfo).port}`;
+}
+
+describe('a response whose body breaks HTTP', () => {
+  it('fails its URL with the reason, and the job goes on and ends', async () => {
+    const origin = await rawSite();
+    const job = await env.service().start({
+      startUrls: [`${origin}/`],
+      workers: 1,
+      retries: 0,
+      ignoreRobots: true,
+    });
+    const summary = await job.finished;
+    expect(summary).toMatchObject({ status: 'finished', pages: 2, failed: 1 });
+    expect(env.db.prepare('SELECT url, error FROM frontier WHERE state = 3').all()).toEqual([
+      { url: `${origin}/bad-chunk`, error: expect.stringMatching(/chunk size/i) },
+    ]);
+  }, 30_000);
+});
