@@ -144,17 +144,24 @@ async function crawl(urls: string[], options: CrawlOptions): Promise<number> {
       launcher: new ChildProcessLauncher(),
       logger: logToStderr,
     });
-    const job = await (options.resume !== undefined
-      ? service.resume(options.resume, {
-          workers: options.workers,
-          concurrency: options.concurrency,
-          maxPages: options.maxPages,
-        })
-      : options.rerun !== undefined
-        ? service.rerun(options.rerun, input)
-        : service.start(input));
-    const summary = await runInTerminal(job);
-    return report(db, summary, { json: options.json === true, resumed: resuming });
+    // Heard from before the job row is written: a Ctrl-C while it starts stops it, as later.
+    const signals = stopOnSignals();
+    try {
+      const job = await (options.resume !== undefined
+        ? service.resume(options.resume, {
+            workers: options.workers,
+            concurrency: options.concurrency,
+            maxPages: options.maxPages,
+          })
+        : options.rerun !== undefined
+          ? service.rerun(options.rerun, input)
+          : service.start(input));
+      signals.attach(job);
+      const summary = await runInTerminal(job);
+      return report(db, summary, { json: options.json === true, resumed: resuming });
+    } finally {
+      signals.dispose();
+    }
   });
 }
 
@@ -166,29 +173,48 @@ function logToStderr(level: string, message: string): void {
   process.stderr.write(`trawl: ${level}: ${message}\n`);
 }
 
-/** Shows live progress; first Ctrl-C stops gracefully, the second forces. */
-async function runInTerminal(job: CrawlJob): Promise<JobSummary> {
+/**
+ * The first Ctrl-C (or SIGTERM) stops the job gracefully, the second forces.
+ * One that comes while the job is being started acts once it has started.
+ */
+function stopOnSignals(): { attach(job: CrawlJob): void; dispose(): void } {
+  let job: CrawlJob | null = null;
   let interrupts = 0;
+  const act = () => {
+    if (job !== null && interrupts > 0) void job.stop({ force: interrupts > 1 });
+  };
   const onSignal = (signal: NodeJS.Signals) => {
     interrupts++;
-    if (interrupts === 1) {
-      logToStderr('info', `${signal}: finishing pages in flight (Ctrl-C again to force stop)`);
-      void job.stop();
-    } else {
-      logToStderr('info', 'force stop');
-      void job.stop({ force: true });
-    }
+    logToStderr(
+      'info',
+      interrupts === 1
+        ? `${signal}: finishing pages in flight (Ctrl-C again to force stop)`
+        : 'force stop',
+    );
+    act();
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  return {
+    attach(started) {
+      job = started;
+      act();
+    },
+    dispose() {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    },
+  };
+}
+
+/** Shows live progress until the job ends. */
+async function runInTerminal(job: CrawlJob): Promise<JobSummary> {
   const unsubscribe = job.onProgress((snapshot) => progress.update(formatProgress(snapshot)));
   try {
     return await job.finished;
   } finally {
     unsubscribe();
     progress.clear();
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
   }
 }
 

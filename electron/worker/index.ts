@@ -10,8 +10,10 @@ import { createRedirectGate } from './redirect-gate';
  */
 const port = connectToParent();
 exitWithParent();
-// Ctrl-C in a terminal reaches the whole process group; main decides how to stop.
+// Ctrl-C in a terminal, and SIGTERM from docker stop, systemd or `timeout`, reach the
+// whole process group: main decides how to stop (it kills a worker with SIGKILL).
 process.on('SIGINT', () => undefined);
+process.on('SIGTERM', () => undefined);
 const redirects = createRedirectGate(port);
 
 let crawlPage: ((task: CrawlTask, stopWaiting: AbortSignal) => Promise<PageResult | null>) | null =

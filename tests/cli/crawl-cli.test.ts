@@ -140,6 +140,26 @@ describe('trawl crawl', () => {
     expect(pagesIn(env.dbFile).every((page) => page.n === 1)).toBe(true);
   });
 
+  it.each(['SIGINT', 'SIGTERM'] as const)(
+    'stops gracefully when %s reaches the whole process group (Ctrl-C, docker stop, systemd)',
+    async (signal) => {
+      const site = await env.site({ pages: 300, delayMs: 200 });
+      const { child, result } = startCli(crawlArgs(site, '--json'), {}, { group: true });
+      await waitFor(() => storedCount(env.dbFile) >= 10, '10 stored pages');
+      process.kill(-child.pid!, signal);
+      const stopped = await result;
+      expect(stopped.code).toBe(0);
+      expect(stopped.stderr).toContain('finishing pages in flight');
+      // The workers finished their pages: none was killed, no URL counts a death.
+      expect(stopped.stderr).not.toMatch(/was killed|exited/);
+      const db = openDatabase(env.dbFile, { mustExist: true });
+      expect(db.prepare('SELECT max(worker_deaths) FROM frontier').pluck().get()).toBe(0);
+      db.close();
+      expect(JSON.parse(stopped.stdout).pages).toBe(storedCount(env.dbFile));
+      await expectNoSurvivors(env.tag);
+    },
+  );
+
   it('force-stops on a second Ctrl-C', async () => {
     const site = await env.site({ pages: 300, delayMs: 3000 });
     const { child, result } = startCli(crawlArgs(site));

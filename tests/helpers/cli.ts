@@ -10,14 +10,20 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Starts `trawl …` as a real child process; `env` adds to this process's environment. */
+/**
+ * Starts `trawl …` as a real child process; `env` adds to this process's
+ * environment. `group`: in a process group of its own, which a signal to
+ * `-child.pid` reaches whole, as a terminal's Ctrl-C or `docker stop` does.
+ */
 export function startCli(
   args: string[],
   env: Record<string, string> = {},
+  options: { group?: boolean } = {},
 ): { child: ChildProcess; result: Promise<CliResult> } {
   const child = spawn(process.execPath, [TRAWL_BIN, ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, ...env },
+    detached: options.group ?? false,
   });
   let stdout = '';
   let stderr = '';
