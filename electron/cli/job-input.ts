@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { parseBasicAuthSpec } from '../../shared/basic-auth';
 import { parseExtractionSpec } from '../../shared/extraction';
 import { parseHeaderLines } from '../../shared/request-headers';
@@ -7,7 +6,13 @@ import {
   type CrawlMode,
   type JobSettingsInput,
 } from '../../shared/job-settings';
+import { MAX_URL_LIST_BYTES } from '../../shared/url-list';
+import { readCapped } from '../engine/read-capped';
+import { readUrlListFile } from '../engine/url-list-file';
 import { UserError } from '../engine/user-error';
+
+/** A job file may hold a URL list's worth of start URLs, quoted and separated. */
+const MAX_JOB_FILE_BYTES = MAX_URL_LIST_BYTES * 1.25;
 
 /** The `trawl crawl` flags that become job settings. */
 export interface JobFlags {
@@ -40,11 +45,16 @@ export interface JobFlags {
   config?: string;
 }
 
-function read(file: string, what: string): string {
+function readJobFileText(file: string): string {
   try {
-    return readFileSync(file, 'utf8');
+    return readCapped(file, MAX_JOB_FILE_BYTES, {
+      tooLarge: () =>
+        new UserError(`job file ${file} is larger than ${MAX_JOB_FILE_BYTES / 1048576} MB`),
+      notAFile: () => new UserError(`job file ${file} is not a file`),
+    }).toString('utf8');
   } catch (error) {
-    throw new UserError(`cannot read ${what} ${file}: ${(error as Error).message}`);
+    if (error instanceof UserError) throw error;
+    throw new UserError(`cannot read job file ${file}: ${(error as Error).message}`);
   }
 }
 
@@ -52,7 +62,7 @@ function read(file: string, what: string): string {
 function readJobFile(file: string): Record<string, unknown> {
   let value: unknown;
   try {
-    value = JSON.parse(read(file, 'job file'));
+    value = JSON.parse(readJobFileText(file));
   } catch (error) {
     if (error instanceof UserError) throw error;
     throw new UserError(`job file ${file} is not valid JSON: ${(error as Error).message}`);
@@ -81,7 +91,7 @@ function settingLike(key: string): string | undefined {
 /** One URL a line; blank lines and lines starting with # are skipped. */
 export function readUrlList(file: string): string[] {
   const urls: string[] = [];
-  read(file, 'URL list')
+  readUrlListFile(file)
     .split(/\r?\n/)
     .forEach((raw, index) => {
       const line = raw.trim();

@@ -1,20 +1,19 @@
-import { readFileSync, statSync } from 'node:fs';
-import { urlListFileProblem } from '../../shared/url-list';
+import { MAX_URL_LIST_BYTES, urlListFileProblem } from '../../shared/url-list';
+import { readCapped } from './read-capped';
 import { UserError } from './user-error';
 
 /**
  * Reads a URL list file (one URL per line, `#` comments) as UTF-8 text. A
  * file that is missing, too large, or binary (a NUL byte: a spreadsheet, an
- * image) is refused with a clear error.
+ * image) is refused with a clear error. A pipe is read too, to the same limit.
  */
 export function readUrlListFile(path: string): string {
   let bytes: Buffer;
   try {
-    const stats = statSync(path);
-    if (!stats.isFile()) throw new UserError(`${path} is not a file`);
-    const tooLarge = urlListFileProblem(path, stats.size);
-    if (tooLarge) throw new UserError(tooLarge);
-    bytes = readFileSync(path);
+    bytes = readCapped(path, MAX_URL_LIST_BYTES, {
+      tooLarge: (size) => new UserError(urlListFileProblem(path, size)!),
+      notAFile: () => new UserError(`${path} is not a file`),
+    });
   } catch (error) {
     if (error instanceof UserError) throw error;
     throw new UserError(`cannot read ${path}: ${(error as Error).message}`);

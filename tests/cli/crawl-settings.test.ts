@@ -211,6 +211,9 @@ describe('trawl crawl settings', () => {
       /"connection" cannot be set: Trawl manages its connections/,
     ],
     [['--config', '/nonexistent/job.json'], /cannot read job file \/nonexistent\/job.json/],
+    // Endless input is refused at the size limit, not read until memory runs out.
+    [['--config', '/dev/zero'], /job file \/dev\/zero is larger than 80 MB/],
+    [['--list', '/dev/zero'], /\/dev\/zero is \d+ MB; a URL list may be at most 64 MB/],
     [
       ['--robots-user-agent', 'Googlebot/2.1'],
       /robotsUserAgent: a robots.txt user-agent is one word/,

@@ -21,4 +21,11 @@ describe('URL list files (File → Import URL List…)', () => {
     expect(() => readUrlListFile(temp.dir)).toThrow(`${temp.dir} is not a file`);
     expect(() => readUrlListFile(temp.file('missing.txt'))).toThrow(/cannot read .*missing\.txt/);
   });
+
+  it('reads a device or a pipe only up to the limit', () => {
+    expect(() => readUrlListFile('/dev/zero')).toThrow(
+      /\/dev\/zero is \d+ MB; a URL list may be at most 64 MB/,
+    );
+    expect(readUrlListFile('/dev/null')).toBe('');
+  });
 });
