@@ -40,6 +40,8 @@ describe('--scope folder', () => {
     db.close();
     expect(pages).toEqual([
       { url: `${site.origin}/blog/`, finalUrl: `${https}/blog/` },
+      // Where the start URL redirected is a page of its own.
+      { url: `${https}/blog/`, finalUrl: `${https}/blog/` },
       { url: `${https}/blog/post-1`, finalUrl: `${https}/blog/post-1` },
       { url: `${https}/blog/post-2`, finalUrl: `${https}/blog/post-2` },
     ]);

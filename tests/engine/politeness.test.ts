@@ -114,9 +114,11 @@ describe('per-host limits', () => {
       hostConcurrency: 8,
       hostDelayMs: 300,
     });
-    expect(stored).toHaveLength(5);
-    // "/", 4 redirects and the 4 pages they lead to: 9 requests, each 300 ms apart (less jitter).
-    expect(target.starts).toHaveLength(9);
+    // "/", the 4 redirects, and the 4 pages they lead to, crawled as URLs of their own.
+    expect(stored).toHaveLength(9);
+    // "/", 4 redirects with the pages they lead to, and those 4 pages again on their own:
+    // 13 requests, each 300 ms apart (less jitter).
+    expect(target.starts).toHaveLength(13);
     expect(minGap(target.starts)).toBeGreaterThanOrEqual(200);
   });
 });
