@@ -51,6 +51,7 @@ function syntheticPage(
     metaRobots: n % 50 === 0 ? 'noindex' : null,
     xRobotsTag: null,
     canonical: null,
+    metaRefresh: null,
     h1: `Product ${n}`,
     h1Count: n % 61 === 0 ? 0 : n % 67 === 0 ? 2 : 1,
     h2Count: 3,

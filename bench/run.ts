@@ -12,7 +12,6 @@ import { readFileSync } from 'node:fs';
 import { availableParallelism, cpus, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import type { CrawlChildProgress, CrawlChildResult } from './crawl-child';
-import { bundle } from '../bin/bundle.mjs';
 import { tempDir } from '../tests/helpers/temp-db';
 
 const arg = (name: string, fallback: string) => {
@@ -28,11 +27,24 @@ const WORKER_COUNTS = arg('workers', Array.from({ length: CORES }, (_, i) => i +
   .map(Number);
 const here = (file: string) => fileURLToPath(new URL(file, import.meta.url));
 // Crawls run as the `trawl` command runs them: bundled, plain Node (crawl-child.ts).
-const bundles = bundle({
-  'crawl-child': 'bench/crawl-child.ts',
-  worker: 'electron/worker/index.ts',
-  'store-writer-thread': 'electron/engine/store-writer/store-writer-thread.ts',
-});
+// Bundled in a plain Node child: esbuild's sync API without worker threads, as
+// bin/bundle.mjs uses it, waits forever under tsx's loader.
+const bundles = JSON.parse(
+  execFileSync(
+    process.execPath,
+    [
+      '--input-type=module',
+      '-e',
+      `import { bundle } from ${JSON.stringify(here('../bin/bundle.mjs'))};
+       process.stdout.write(JSON.stringify(bundle(${JSON.stringify({
+         'crawl-child': 'bench/crawl-child.ts',
+         worker: 'electron/worker/index.ts',
+         'store-writer-thread': 'electron/engine/store-writer/store-writer-thread.ts',
+       })})));`,
+    ],
+    { encoding: 'utf8' },
+  ),
+) as Record<'crawl-child' | 'worker' | 'store-writer-thread', string>;
 process.env.TRAWL_WORKER_MODULE = bundles.worker;
 process.env.TRAWL_STORE_WRITER_MODULE = bundles['store-writer-thread'];
 const tsx = { execArgv: ['--import', 'tsx'] };

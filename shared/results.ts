@@ -35,6 +35,7 @@ export const PAGE_COLUMNS = [
   'h1Count',
   'h2Count',
   'canonical',
+  'metaRefresh',
   'metaRobots',
   'xRobotsTag',
   'lang',

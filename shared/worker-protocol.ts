@@ -103,6 +103,11 @@ const fetchedSchema = z.object({
   xRobotsTag: z.string().nullable(),
   /** Absolute canonical URL from `<link rel=canonical>` (or the Link header). */
   canonical: z.string().nullable(),
+  /**
+   * Where `<meta http-equiv="refresh">` (or a Refresh header, for any type)
+   * sends the visitor, absolute; null when none, or it only reloads the page.
+   */
+  metaRefresh: z.string().max(MAX_URL_LENGTH).nullable(),
   h1: z.string().nullable(),
   h1Count: z.number().int().nonnegative(),
   h2Count: z.number().int().nonnegative(),

@@ -13,6 +13,7 @@ import type { FetchedPage, Outlink, WorkerConfig } from '../../shared/worker-pro
 import type { CssExtraction } from './css-extract';
 import { extract } from './extract';
 import { htmlSource, type HtmlSource } from './html-source';
+import { refreshTarget } from './meta-refresh';
 import { parseHtml } from './parse-html';
 
 /** What the body of an HTML page gives: every HTML-derived field of a FetchedPage. */
@@ -23,6 +24,7 @@ export type PageAnalysis = Pick<
   | 'metaDescription'
   | 'metaRobots'
   | 'canonical'
+  | 'metaRefresh'
   | 'h1'
   | 'h1Count'
   | 'h2Count'
@@ -43,6 +45,7 @@ export const NO_ANALYSIS: PageAnalysis = {
   metaDescription: null,
   metaRobots: null,
   canonical: null,
+  metaRefresh: null,
   h1: null,
   h1Count: 0,
   h2Count: 0,
@@ -84,14 +87,14 @@ function worthCrawling(url: URL, rules: LinkRules): boolean {
 }
 
 /**
- * Where a redirect ended, as a URL to crawl in its own right (as a link from
- * the redirecting URL is), or null when the link rules would not follow it.
- * The redirecting URL is stored as the redirect it is, not as its target's
- * page: the target gets a page of its own, as in a browser's history or an
- * SEO spider's list. Nofollow does not apply: a redirect is not a link.
+ * Where a redirect ended, or a refresh sends the visitor, as a URL to crawl
+ * in its own right (as a link from the page is), or null when the link rules
+ * would not follow it. A redirecting URL is stored as the redirect it is, not
+ * as its target's page: the target gets a page of its own, as in an SEO
+ * spider's list. Nofollow does not apply: neither is a link.
  */
-export function redirectTarget(finalUrl: string, rules: LinkRules): string | null {
-  const url = parseCrawlableUrl(finalUrl);
+export function crawlTarget(target: string, rules: LinkRules): string | null {
+  const url = parseCrawlableUrl(target);
   if (url === null) return null;
   applyUrlRules(url, rules.urls);
   return rules.boundary(url) && worthCrawling(url, rules) ? url.href : null;
@@ -173,6 +176,7 @@ export function analyzePage(
     metaDescription: parsed.metaDescription,
     metaRobots: parsed.metaRobots,
     canonical: parsed.canonicalHref === null ? null : normalizeUrl(parsed.canonicalHref, base),
+    metaRefresh: refreshTarget(parsed.refresh, base),
     h1: parsed.h1,
     h1Count: parsed.h1Count,
     h2Count: parsed.h2Count,

@@ -5,10 +5,11 @@ import type {
   PageResult,
   WorkerConfig,
 } from '../../shared/worker-protocol';
-import { analyzePage, linkRulesFor, NO_ANALYSIS, redirectTarget } from './analyze-page';
+import { analyzePage, crawlTarget, linkRulesFor, NO_ANALYSIS } from './analyze-page';
 import { createFetcher, redirectsOf, RobotsBlockedError, type FetchedResponse } from './fetch-page';
 import type { RedirectGate } from './redirect-gate';
 import { cssExtractionFor } from './extract';
+import { refreshTarget } from './meta-refresh';
 import { canonicalFromLinkHeader, storedHeaders } from './response-headers';
 import { retryDelay } from './retry-policy';
 
@@ -38,10 +39,15 @@ export async function createPageCrawler(
             css,
           })
         : NO_ANALYSIS;
-    const target = response.redirects.length > 0 ? redirectTarget(response.finalUrl, rules) : null;
+    const metaRefresh = analysis.metaRefresh ?? refreshTarget(headers.refresh, response.finalUrl);
+    // Where a redirect ended or a refresh leads is crawled as a URL of its own.
+    const targets = [response.redirects.length > 0 ? response.finalUrl : null, metaRefresh]
+      .map((target) => (target === null ? null : crawlTarget(target, rules)))
+      .filter((target) => target !== null);
     return {
       ...analysis,
-      links: target === null ? analysis.links : [...analysis.links, target],
+      metaRefresh,
+      links: targets.length === 0 ? analysis.links : [...analysis.links, ...targets],
       finalUrl: response.finalUrl,
       status: response.status,
       redirects: response.redirects,

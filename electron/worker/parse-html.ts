@@ -18,6 +18,8 @@ export interface ParsedHtml {
   metaDescription: string | null;
   /** Every `<meta name="robots">` content, joined by ", ". */
   metaRobots: string | null;
+  /** `content` of the first `<meta http-equiv="refresh">`, as written (`0; url=/next`). */
+  refresh: string | null;
   /** `href` of the first `<link rel="canonical">`, as written. */
   canonicalHref: string | null;
   /** `<link rel="alternate" hreflang>` entries, hrefs as written. */
@@ -96,6 +98,7 @@ export function parseHtml(source: Pick<HtmlSource, 'markup' | 'text'>): ParsedHt
   let rawTitle: string | null = null;
   let rawDescription: string | null = null;
   let rawCanonical: string | null = null;
+  let rawRefresh: string | null = null;
   let rawLang: string | null = null;
   let rawH1: string | null = null;
   let h1Count = 0;
@@ -150,6 +153,11 @@ export function parseHtml(source: Pick<HtmlSource, 'markup' | 'text'>): ParsedHt
               robots.push(attributes.content);
             } else if (metaName === 'description' && rawDescription === null) {
               rawDescription = attributes.content ?? null;
+            } else if (
+              rawRefresh === null &&
+              attributes['http-equiv']?.toLowerCase() === 'refresh'
+            ) {
+              rawRefresh = attributes.content ?? null;
             }
             return;
           }
@@ -240,6 +248,7 @@ export function parseHtml(source: Pick<HtmlSource, 'markup' | 'text'>): ParsedHt
     nofollow,
     metaDescription: rawDescription === null ? null : collapseDecoded(attribute(rawDescription)),
     metaRobots: robots.length > 0 ? robots.map(attribute).join(', ') : null,
+    refresh: optionalAttribute(rawRefresh),
     canonicalHref: optionalAttribute(rawCanonical),
     hreflang: hreflang.map(({ lang, href }) => ({ lang: attribute(lang), href: attribute(href) })),
     lang: optionalAttribute(rawLang),

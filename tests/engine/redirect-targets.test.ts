@@ -70,6 +70,38 @@ describe('a URL that redirects', () => {
     ]);
   });
 
+  it('a meta refresh or Refresh header is recorded, and where it leads is crawled', async () => {
+    const routes: Record<string, [Record<string, string>, string]> = {
+      '/': [{}, '<title>Home</title><a href="/meta">meta</a> <a href="/header">header</a>'],
+      '/meta': [
+        {},
+        '<meta http-equiv="Refresh" content="0; URL=\'/moved-meta\'"><title>Old</title>',
+      ],
+      '/header': [{ refresh: '5; url=/moved-header' }, '<title>Going</title>'],
+      '/moved-meta': [{}, '<title>Here</title>'],
+      '/moved-header': [{}, '<title>Here too</title>'],
+    };
+    const origin = await env.listen((request, response) => {
+      const [headers, body] = routes[request.url ?? '/'] ?? [{}, ''];
+      response.writeHead(200, { 'content-type': 'text/html', ...headers }).end(body);
+    });
+    const summary = await (
+      await env.service().start({ startUrls: [`${origin}/`], workers: 1 })
+    ).finished;
+    expect(
+      env.db
+        .prepare('SELECT url, meta_refresh AS metaRefresh FROM pages WHERE job_id = ? ORDER BY url')
+        .all(summary.jobId),
+    ).toEqual([
+      { url: `${origin}/`, metaRefresh: null },
+      { url: `${origin}/header`, metaRefresh: `${origin}/moved-header` },
+      { url: `${origin}/meta`, metaRefresh: `${origin}/moved-meta` },
+      // Reached by no link, only by the refreshes.
+      { url: `${origin}/moved-header`, metaRefresh: null },
+      { url: `${origin}/moved-meta`, metaRefresh: null },
+    ]);
+  });
+
   it('in a list crawl, only the listed URLs are stored: a target is not crawled on its own', async () => {
     const origin = await movedSite();
     const summary = await (

@@ -25,6 +25,7 @@ export function fetchedPage(url: string, fields: Partial<FetchedPage> = {}): Fet
     metaRobots: null,
     xRobotsTag: null,
     canonical: null,
+    metaRefresh: null,
     h1: 'Heading',
     h1Count: 1,
     h2Count: 0,

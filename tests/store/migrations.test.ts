@@ -12,7 +12,7 @@ import { queryPages } from '../../electron/engine/results/page-query';
 import { runReport } from '../../electron/engine/results/reports';
 import { UserError } from '../../electron/engine/user-error';
 import { FrontierStore } from '../../electron/engine/store-writer/frontier-store';
-import { fetchedPage, storeJob } from '../results/stored-job';
+import { fetchedPage } from '../results/stored-job';
 import { tempDir } from '../helpers/temp-db';
 
 let temp: ReturnType<typeof tempDir>;
@@ -288,23 +288,35 @@ describe('schema migrations', () => {
   it('marks the pages of URLs that redirected as not indexable (migration 10)', () => {
     const file = temp.file('v9.sqlite');
     const raw = databaseAt(file, 9);
-    const o = 'http://127.0.0.1:9';
-    storeJob(raw, [
-      { url: `${o}/`, page: {} },
-      {
-        url: `${o}/old`,
-        page: { finalUrl: `${o}/`, redirects: [{ url: `${o}/old`, status: 301, location: '/' }] },
-      },
-    ]);
+    raw
+      .prepare(
+        `INSERT INTO jobs (id, name, status, settings, first_start_url, start_url_count, created_at)
+         VALUES (1, 'old', 'finished', '{"workers": 1}', 'http://127.0.0.1:9/', 1, 1)`,
+      )
+      .run();
+    const frontier = raw.prepare(
+      'INSERT INTO frontier (id, job_id, url, depth, state) VALUES (?, 1, ?, 0, 2)',
+    );
     // As an older Trawl stored them: the redirect indexable when its target was.
-    raw.prepare('UPDATE pages SET indexable = 1, indexability = NULL').run();
+    const page = raw.prepare(
+      `INSERT INTO pages (id, job_id, frontier_id, url, final_url, depth, status, content_type, bytes,
+         response_ms, link_count, worker_pid, fetched_at, redirect_count, indexable)
+       VALUES (?, 1, ?, ?, 'http://127.0.0.1:9/', 0, 200, 'text/html', 10, 5, 0, 7, 1000, ?, 1)`,
+    );
+    for (const [id, url, hops] of [
+      [1, 'http://127.0.0.1:9/', 0],
+      [2, 'http://127.0.0.1:9/old', 1],
+    ] as const) {
+      frontier.run(id, url);
+      page.run(id, id, url, hops);
+    }
     raw.close();
 
     const db = openDatabase(file, { mustExist: true });
     expect(db.prepare('SELECT url, indexable, indexability FROM pages ORDER BY url').all()).toEqual(
       [
-        { url: `${o}/`, indexable: 1, indexability: null },
-        { url: `${o}/old`, indexable: 0, indexability: 'redirected' },
+        { url: 'http://127.0.0.1:9/', indexable: 1, indexability: null },
+        { url: 'http://127.0.0.1:9/old', indexable: 0, indexability: 'redirected' },
       ],
     );
     db.close();

@@ -292,4 +292,11 @@ export const migrations: readonly string[] = [
   `
   UPDATE pages SET indexable = 0, indexability = 'redirected' WHERE redirect_count > 0;
   `,
+
+  // 11: where a page's meta refresh (or Refresh header) sends the visitor;
+  // indexed as every column the URL table sorts by.
+  `
+  ALTER TABLE pages ADD COLUMN meta_refresh TEXT;
+  CREATE INDEX pages_job_meta_refresh ON pages (job_id, meta_refresh);
+  `,
 ];

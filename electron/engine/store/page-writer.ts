@@ -47,9 +47,9 @@ export class PageWriter {
            response_ms, title, link_count, attempts, retry_reasons, worker_pid, fetched_at,
            charset, wire_bytes, ttfb_ms, headers, redirect_count, meta_description, meta_robots,
            x_robots_tag, canonical, h1, h1_count, h2_count, hreflang, lang, word_count,
-           content_hash, images_without_alt, indexable, indexability)
+           content_hash, images_without_alt, indexable, indexability, meta_refresh)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,
-           ?, ?, ?, ?, ?, ?)`,
+           ?, ?, ?, ?, ?, ?, ?)`,
       ),
       value: db.prepare(
         'INSERT INTO extractions (page_id, name, position, value) VALUES (?, ?, ?, ?)',
@@ -109,6 +109,7 @@ export class PageWriter {
       page.imagesWithoutAlt,
       notIndexable === null ? 1 : 0,
       notIndexable,
+      page.metaRefresh,
     );
     this.firstUnindexed ??= pageId;
     for (const [name, value] of Object.entries(page.extracted)) {

@@ -22,6 +22,7 @@ export const COLUMN_LABELS: Record<PageColumn, string> = {
   h1Count: 'H1 count',
   h2Count: 'H2 count',
   canonical: 'Canonical',
+  metaRefresh: 'Meta refresh',
   metaRobots: 'Meta robots',
   xRobotsTag: 'X-Robots-Tag',
   lang: 'Language',
