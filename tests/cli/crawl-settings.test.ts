@@ -22,6 +22,19 @@ async function exportedUrls(jobId = 1): Promise<string[]> {
     .sort();
 }
 
+/** Job 1: the fixture site's first `pages` pages, with one worker. */
+const crawlFirstPages = (pages: number) =>
+  runCli([
+    'crawl',
+    `${site.origin}/`,
+    '--db',
+    env.dbFile,
+    '--workers',
+    '1',
+    '--max-pages',
+    String(pages),
+  ]);
+
 beforeEach(async () => {
   requests.length = 0;
   site = await env.site({
@@ -86,15 +99,7 @@ describe('trawl crawl settings', () => {
 
   it('--resume of a finished job says why nothing was crawled; a higher --max-pages continues it', async () => {
     const db = ['--db', env.dbFile];
-    const first = await runCli([
-      'crawl',
-      `${site.origin}/`,
-      ...db,
-      '--workers',
-      '1',
-      '--max-pages',
-      '3',
-    ]);
+    const first = await crawlFirstPages(3);
     expect(first.code).toBe(0);
     const limited = await runCli(['crawl', '--resume', '1', ...db]);
     expect(limited.code).toBe(0);
@@ -249,15 +254,7 @@ describe('trawl crawl settings', () => {
 
   it('resumes a job an earlier Trawl stored with a header it now refuses, as it ran; a re-run names the header', async () => {
     const db = ['--db', env.dbFile];
-    const first = await runCli([
-      'crawl',
-      `${site.origin}/`,
-      ...db,
-      '--workers',
-      '1',
-      '--max-pages',
-      '2',
-    ]);
+    const first = await crawlFirstPages(2);
     expect(first.code).toBe(0);
     // What an earlier Trawl, which took any header, stored.
     const file = new Database(env.dbFile);
