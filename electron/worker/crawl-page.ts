@@ -40,14 +40,21 @@ export async function createPageCrawler(
           })
         : NO_ANALYSIS;
     const metaRefresh = analysis.metaRefresh ?? refreshTarget(headers.refresh, response.finalUrl);
-    // Where a redirect ended or a refresh leads is crawled as a URL of its own.
-    const targets = [response.redirects.length > 0 ? response.finalUrl : null, metaRefresh]
-      .map((target) => (target === null ? null : crawlTarget(target, rules)))
-      .filter((target) => target !== null);
+    // Where a redirect ended, or a refresh leads, is crawled as a URL of its own.
+    const redirectedTo =
+      response.redirects.length > 0 ? crawlTarget(response.finalUrl, rules) : null;
+    const refreshTo = metaRefresh === null ? null : crawlTarget(metaRefresh, rules);
+    // The target's links are its own: on the URL that redirected too, each would count twice.
+    const ownLinks =
+      redirectedTo !== null
+        ? { outlinks: [], links: [redirectedTo], linkCount: 0, metaRefresh: null }
+        : {
+            metaRefresh,
+            links: refreshTo === null ? analysis.links : [...analysis.links, refreshTo],
+          };
     return {
       ...analysis,
-      metaRefresh,
-      links: targets.length === 0 ? analysis.links : [...analysis.links, ...targets],
+      ...ownLinks,
       finalUrl: response.finalUrl,
       status: response.status,
       redirects: response.redirects,

@@ -12,7 +12,7 @@ async function movedSite(): Promise<string> {
     '/': '<title>Home</title><a href="/old">old</a> <a href="/chain">chain</a>',
     '/old': 'redirect:301:/new',
     '/chain': 'redirect:302:/old',
-    '/new': '<title>The new page</title><p>Moved here.</p>',
+    '/new': '<title>The new page</title><p>Moved here.</p><a href="/">home</a>',
   };
   return env.listen((request, response) => {
     const route = routes[request.url ?? '/'];
@@ -62,6 +62,18 @@ describe('a URL that redirects', () => {
         indexable: 0,
         indexability: 'redirected',
       },
+    ]);
+    // The target's link is stored once, on the target: a redirect links to nothing itself.
+    expect(
+      env.db
+        .prepare(
+          `SELECT src.url, count(*) AS links FROM links l JOIN pages src ON src.id = l.from_page
+           WHERE l.job_id = ? GROUP BY src.url ORDER BY src.url`,
+        )
+        .all(summary.jobId),
+    ).toEqual([
+      { url: `${origin}/`, links: 2 },
+      { url: `${origin}/new`, links: 1 },
     ]);
     expect([...iterateReport(env.db, summary.jobId, 'status-codes').rows]).toEqual([
       { status: '200', urls: 2 },
