@@ -1,5 +1,5 @@
 // @vitest-environment jsdom
-import { cleanup, render, screen, within } from '@testing-library/react';
+import { act, cleanup, render, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { CrawlerApi, JobInfo } from '../../shared/crawler-api';
@@ -107,6 +107,39 @@ describe('jobs list', () => {
     expect(screen.getAllByRole('columnheader').at(-2)!.textContent).toBe('Crawl time');
     expect(crawlTime(timed!)).toBe('1:05');
     expect(crawlTime(older!)).toBe('–');
+  });
+
+  it("follows a running job's pages, failures and crawl time live, not only its status", async () => {
+    jobs = [{ ...jobs[0]!, status: 'running', pages: 23, failed: 0, crawlMs: 2_000 }];
+    const store = renderList();
+    const [row] = await screen.findAllByTestId('job-row');
+    const cells = () =>
+      within(row!)
+        .getAllByRole('cell')
+        .map((cell) => cell.textContent);
+    expect(cells().slice(1, 4)).toEqual(['running', '23', '0']);
+    act(() =>
+      store.getState().applyProgress({
+        jobId: 1,
+        status: 'running',
+        elapsedMs: 75_000,
+        runElapsedMs: 75_000,
+        crawled: 170,
+        pagesDone: 163,
+        failed: 7,
+        blocked: 0,
+        queued: 40,
+        inFlight: 4,
+        pagesPerSecond: 2,
+        statusCounts: { '200': 163 },
+        workers: [],
+        recentErrors: [],
+        eventLoopDelayP99Ms: 0,
+        maxPages: null,
+      }),
+    );
+    expect(cells().slice(1, 4)).toEqual(['running', '163', '7']);
+    expect(cells().at(-2)).toBe('1:15');
   });
 
   it('shows why a job cannot be run, in place of its start URL', async () => {

@@ -1,10 +1,11 @@
 import { useEffect } from 'react';
 import type { JobInfo } from '../../../shared/crawler-api';
+import type { ProgressSnapshot } from '../../../shared/progress';
 import { formatCount, formatDuration, formatTime } from '../common/format';
 import { JobStart } from '../common/job-start';
 import { useApp } from '../store/store-context';
 
-/** Every job in the database, newest first, with its live status when running. */
+/** Every job in the database, newest first, with its live figures when running. */
 export function JobsList() {
   const jobs = useApp((state) => state.jobs);
   const jobsState = useApp((state) => state.jobsState);
@@ -68,7 +69,7 @@ export function JobsList() {
           </thead>
           <tbody>
             {jobs.map((job) => (
-              <JobRow key={job.id} job={job} live={progress[job.id]?.status} onOpen={navigate} />
+              <JobRow key={job.id} job={job} live={progress[job.id]} onOpen={navigate} />
             ))}
           </tbody>
         </table>
@@ -79,10 +80,13 @@ export function JobsList() {
 
 function JobRow(props: {
   job: JobInfo;
-  live: string | undefined;
+  /** The job's latest progress, while this page follows it: newer than the listed row. */
+  live: ProgressSnapshot | undefined;
   onOpen: (view: 'dashboard' | 'results', id: number) => void;
 }) {
-  const { job } = props;
+  const { job, live } = props;
+  const status = live?.status ?? job.status;
+  const crawlMs = live ? live.elapsedMs : job.crawlMs;
   const rerunJob = useApp((state) => state.rerunJob);
   const renameJob = useApp((state) => state.renameJob);
   const deleteJob = useApp((state) => state.deleteJob);
@@ -104,16 +108,14 @@ function JobRow(props: {
         </div>
       </td>
       <td>
-        <span className={`badge status-${props.live ?? job.status}`}>
-          {props.live ?? job.status}
-        </span>
+        <span className={`badge status-${status}`}>{status}</span>
       </td>
-      <td className="num">{formatCount(job.pages)}</td>
-      <td className="num">{formatCount(job.failed)}</td>
+      <td className="num">{formatCount(live?.pagesDone ?? job.pages)}</td>
+      <td className="num">{formatCount(live?.failed ?? job.failed)}</td>
       <td>{formatTime(job.startedAt)}</td>
       <td>{formatTime(job.finishedAt)}</td>
       {/* Over all its runs, pauses not counted; unknown for a run an older Trawl made. */}
-      <td className="num">{job.crawlMs === null ? '–' : formatDuration(job.crawlMs)}</td>
+      <td className="num">{crawlMs === null ? '–' : formatDuration(crawlMs)}</td>
       <td>
         <div className="row-actions">
           <button
