@@ -162,6 +162,9 @@ describe('jobs list', () => {
       'job 1 is running: stop it first',
     );
     expect(within(screen.getByRole('table')).getAllByTestId('job-row')).toHaveLength(1);
+    // A fresh look at the list clears it.
+    await user.click(screen.getByRole('button', { name: 'Refresh' }));
+    expect(screen.queryByRole('alert')).toBeNull();
   });
 
   it('lists the jobs again each time it opens: another tab may have deleted one', async () => {

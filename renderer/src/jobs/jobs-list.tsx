@@ -1,4 +1,4 @@
-import { useEffect } from 'react';
+import { useCallback, useEffect } from 'react';
 import type { JobInfo } from '../../../shared/crawler-api';
 import type { ProgressSnapshot } from '../../../shared/progress';
 import { formatCount, formatDuration, formatTime } from '../common/format';
@@ -14,14 +14,20 @@ export function JobsList() {
   const navigate = useApp((state) => state.navigate);
   const refreshJobs = useApp((state) => state.refreshJobs);
   const actionError = useApp((state) => state.actionError);
-  // Each time the screen opens: another tab or the CLI may have deleted or started jobs.
-  useEffect(() => void refreshJobs(), [refreshJobs]);
+  const dismissActionError = useApp((state) => state.dismissActionError);
+  // Each time the screen opens, or Refresh is pressed: another tab or the CLI may have
+  // deleted or started jobs, and an earlier action's error is old news.
+  const reload = useCallback(() => {
+    dismissActionError();
+    void refreshJobs();
+  }, [dismissActionError, refreshJobs]);
+  useEffect(reload, [reload]);
 
   return (
     <section aria-labelledby="jobs-title">
       <div className="screen-head">
         <h2 id="jobs-title">Jobs</h2>
-        <button type="button" onClick={() => void refreshJobs()}>
+        <button type="button" onClick={reload}>
           Refresh
         </button>
       </div>

@@ -8,8 +8,9 @@ export interface JobsSlice {
   jobs: JobInfo[];
   jobsState: LoadState;
   jobsError: string | null;
-  /** The last failed stop/resume/resize, shown until the next action. */
+  /** The last failed stop/resume/resize, shown until the next action or a fresh look at the list. */
   actionError: string | null;
+  dismissActionError(): void;
   refreshJobs(): Promise<void>;
   /** Starts a job and shows its dashboard; rejects with the host's message. */
   startJob(input: JobStartInput): Promise<JobInfo>;
@@ -46,6 +47,7 @@ export const createJobsSlice: SliceCreator<JobsSlice> = (api) => (set, get) => {
     jobsState: 'idle',
     jobsError: null,
     actionError: null,
+    dismissActionError: () => set({ actionError: null }),
     refreshJobs() {
       // One request at a time: progress of several ending jobs asks at once.
       refreshing ??= (async () => {
