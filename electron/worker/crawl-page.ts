@@ -5,7 +5,13 @@ import type {
   PageResult,
   WorkerConfig,
 } from '../../shared/worker-protocol';
-import { analyzePage, crawlTarget, linkRulesFor, NO_ANALYSIS } from './analyze-page';
+import {
+  analyzePage,
+  crawlTarget,
+  linkRulesFor,
+  NO_ANALYSIS,
+  type PageAnalysis,
+} from './analyze-page';
 import { createFetcher, redirectsOf, RobotsBlockedError, type FetchedResponse } from './fetch-page';
 import type { RedirectGate } from './redirect-gate';
 import { cssExtractionFor } from './extract';
@@ -39,22 +45,9 @@ export async function createPageCrawler(
             css,
           })
         : NO_ANALYSIS;
-    const metaRefresh = analysis.metaRefresh ?? refreshTarget(headers.refresh, response.finalUrl);
-    // Where a redirect ended, or a refresh leads, is crawled as a URL of its own.
-    const redirectedTo =
-      response.redirects.length > 0 ? crawlTarget(response.finalUrl, rules) : null;
-    const refreshTo = metaRefresh === null ? null : crawlTarget(metaRefresh, rules);
-    // The target's links are its own: on the URL that redirected too, each would count twice.
-    const ownLinks =
-      redirectedTo !== null
-        ? { outlinks: [], links: [redirectedTo], linkCount: 0, metaRefresh: null }
-        : {
-            metaRefresh,
-            links: refreshTo === null ? analysis.links : [...analysis.links, refreshTo],
-          };
     return {
       ...analysis,
-      ...ownLinks,
+      ...linksOf(response, analysis, headers.refresh),
       finalUrl: response.finalUrl,
       status: response.status,
       redirects: response.redirects,
@@ -69,6 +62,31 @@ export async function createPageCrawler(
       canonical:
         analysis.canonical ?? canonicalFromLinkHeader(response.headers.link, response.finalUrl),
       lang: analysis.lang ?? headers['content-language'] ?? null,
+    };
+  };
+
+  /**
+   * What the page links to and where it sends the visitor. Where a redirect
+   * ended, or a refresh leads, is crawled as a URL of its own. A URL that
+   * redirected to such a page links to nothing itself: the links are its
+   * target's, and on both rows each would count twice.
+   */
+  const linksOf = (
+    response: FetchedResponse,
+    analysis: PageAnalysis,
+    refreshHeader: string | undefined,
+  ): Pick<PageAnalysis, 'metaRefresh' | 'links'> &
+    Partial<Pick<PageAnalysis, 'outlinks' | 'linkCount'>> => {
+    const redirectedTo =
+      response.redirects.length > 0 ? crawlTarget(response.finalUrl, rules) : null;
+    if (redirectedTo !== null) {
+      return { outlinks: [], links: [redirectedTo], linkCount: 0, metaRefresh: null };
+    }
+    const metaRefresh = analysis.metaRefresh ?? refreshTarget(refreshHeader, response.finalUrl);
+    const refreshTo = metaRefresh === null ? null : crawlTarget(metaRefresh, rules);
+    return {
+      metaRefresh,
+      links: refreshTo === null ? analysis.links : [...analysis.links, refreshTo],
     };
   };
 

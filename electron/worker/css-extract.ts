@@ -10,13 +10,16 @@ export interface CssExtraction {
 }
 
 /**
- * CSS extraction over htmlparser2's DOM, with tables' implied <tbody>. css-select and domutils are imported
- * only by workers of jobs with CSS rules: other workers never load them.
+ * CSS extraction over htmlparser2's DOM, with tables' implied <tbody>.
+ * css-select, domutils and domhandler are imported only by workers of jobs
+ * with CSS rules: other workers never load them.
  */
 export async function loadCssExtraction(): Promise<CssExtraction> {
-  const [{ selectAll }, { appendChild, findAll, getInnerHTML, isTag, prepend, textContent }] =
-    await Promise.all([import('css-select'), import('domutils')]);
-  const { Element: ElementNode } = await import('domhandler');
+  const [
+    { selectAll },
+    { appendChild, findAll, getInnerHTML, isTag, prepend, textContent },
+    { Element: ElementNode },
+  ] = await Promise.all([import('css-select'), import('domutils'), import('domhandler')]);
 
   /**
    * Puts the rows a table holds directly into a <tbody>, as a browser's tree

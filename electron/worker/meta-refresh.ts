@@ -9,8 +9,8 @@ import { parseCrawlableUrl } from '../../shared/url-normalize';
  */
 export function refreshTarget(content: string | null | undefined, base: string): string | null {
   if (!content) return null;
-  const match = /^\s*\d*(?:\.[\d.]*)?\s*[;,]?\s*(?:url\s*=\s*)?(.*)$/is.exec(content);
-  if (match === null || !/^\s*[\d.]/.test(content)) return null;
+  const match = /^\s*[\d.]+\s*[;,]?\s*(?:url\s*=\s*)?(.*)$/is.exec(content);
+  if (match === null) return null; // no delay first: not a refresh a browser acts on
   let url = match[1]!.trim();
   const quote = url[0];
   if (quote === '"' || quote === "'") {
