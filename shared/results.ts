@@ -217,6 +217,7 @@ export const REPORT_NAMES = [
   'status-codes',
   'sitemap-not-linked',
   'external-links',
+  'extracted-values',
 ] as const;
 export type ReportName = (typeof REPORT_NAMES)[number];
 

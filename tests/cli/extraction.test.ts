@@ -1,3 +1,5 @@
+import { parse } from 'csv-parse/sync';
+import ExcelJS from 'exceljs';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../electron/engine/store/database';
@@ -63,6 +65,54 @@ describe('custom extraction from the command line', () => {
       .get();
     sqlite.close();
     expect(count).toEqual({ n: PAGES * PER_PAGE });
+  });
+
+  it('exports every extracted value as a row of its own to CSV and XLSX', async () => {
+    const db = env.file('bugs.sqlite');
+    const crawl = await runCli([
+      ...['crawl', `${origin}/bugs?page=0`, '--db', db, '--workers', '2'],
+      ...['--extract', 'titles[]=css:td.title', '--extract', 'heading=css:title'],
+    ]);
+    expect(crawl.code).toBe(0);
+    const csvFile = env.file('values.csv');
+    const xlsxFile = env.file('values.xlsx');
+    for (const [format, out] of [
+      ['csv', csvFile],
+      ['xlsx', xlsxFile],
+    ] as const) {
+      const args = ['export', '1', '--report', 'extracted-values', '--format', format];
+      const result = await runCli([...args, '--db', db, '--out', out]);
+      expect(result.stderr).toBe('');
+      expect(result.code).toBe(0);
+    }
+    // Each row as one string, so a value lost, repeated or cut shows in the diff.
+    const line = (row: unknown[]) => row.join(' | ');
+    const csvRows = (parse(readFileSync(csvFile)) as string[][]).map(line);
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.readFile(xlsxFile);
+    const xlsxRows = workbook
+      .getWorksheet('rows')!
+      .getSheetValues()
+      .slice(1)
+      .map((row) => line((row as unknown[]).slice(1)));
+    const header = line(['url', 'rule', 'position', 'value']);
+    const expected = Array.from({ length: PAGES }, (_, n) => [
+      line([`${origin}/bugs?page=${n}`, 'heading', 0, `Bugs page ${n}`]),
+      ...Array.from({ length: PER_PAGE }, (_, i) =>
+        line([
+          `${origin}/bugs?page=${n}`,
+          'titles',
+          i,
+          `Bug ${n * PER_PAGE + i + 1}: crash & burn`,
+        ]),
+      ),
+    ])
+      .flat()
+      .sort();
+    for (const [first, ...rows] of [csvRows, xlsxRows]) {
+      expect(first).toBe(header);
+      expect(rows.sort()).toEqual(expected);
+    }
   });
 
   it('refuses a bad rule before fetching anything', async () => {

@@ -162,6 +162,15 @@ export const REPORTS: Record<ReportName, { title: string; sql: string }> = {
           WHERE l.job_id = @jobId AND l.internal = 0
           GROUP BY l.to_url ORDER BY l.to_url`,
   },
+  'extracted-values': {
+    title:
+      'Custom extraction values, one row per value: the page, the rule, its place in the page (0 = first) and the value',
+    // One row a value, not a column a rule: an "all matches" rule gives many per page,
+    // and a spreadsheet or CSV reader wants each of them in a cell of its own.
+    sql: `SELECT p.url, e.name AS rule, e.position, e.value
+          FROM pages p JOIN extractions e ON e.page_id = p.id
+          WHERE p.job_id = @jobId ORDER BY p.id, e.name, e.position`,
+  },
 };
 
 /** Every row of a report, streamed (never all in memory). */

@@ -19,6 +19,7 @@ export const REPORT_LABELS: Record<ReportName, string> = {
   'status-codes': 'Status codes',
   'sitemap-not-linked': 'In sitemap, not linked',
   'external-links': 'External links',
+  'extracted-values': 'Extracted values',
 };
 
 export { REPORT_NAMES };
