@@ -259,6 +259,12 @@ export const exportRequestSchema = z
     columns: z.array(z.enum(PAGE_COLUMNS)).min(1).optional(),
     /** CSV only: start with a UTF-8 byte order mark, for Excel. */
     bom: z.boolean().optional(),
+    /**
+     * CSV only: a text cell starting with =, +, -, @, a tab or a carriage return (or
+     * their full-width forms) gets a leading apostrophe, so a spreadsheet shows it
+     * as text instead of running it as a formula.
+     */
+    escapeFormulas: z.boolean().optional(),
   })
   .superRefine((request, context) => {
     // A script asking for a report must not silently get the job's pages instead.
@@ -274,6 +280,13 @@ export const exportRequestSchema = z
         code: 'custom',
         path: ['bom'],
         message: 'a byte order mark is for csv only',
+      });
+    }
+    if (request.escapeFormulas === true && request.format !== 'csv') {
+      context.addIssue({
+        code: 'custom',
+        path: ['escapeFormulas'],
+        message: 'escaping formulas is for csv only (xlsx cells are never formulas)',
       });
     }
   });

@@ -18,6 +18,7 @@ interface ExportOptions {
   report?: string;
   out?: string;
   bom?: boolean;
+  escapeFormulas?: boolean;
   sitemapBase?: string;
 }
 
@@ -31,6 +32,10 @@ export function registerExportCommand(program: Command): void {
     .option('--report <name>', `export a report instead of the pages: ${REPORT_NAMES.join(', ')}`)
     .option('--out <file>', 'write here instead of stdout (needed for xlsx, sqlite)')
     .option('--bom', 'csv: start with a UTF-8 byte order mark (for Excel)')
+    .option(
+      '--escape-formulas',
+      "csv: prefix a cell starting with = + - @ with ' so a spreadsheet shows it as text",
+    )
     .option(
       '--sitemap-base <url>',
       'sitemap over 50,000 URLs: where its files will be served (default: the site origin)',
@@ -61,6 +66,7 @@ export function registerExportCommand(program: Command): void {
         format,
         ...(options.report && { report: options.report as ReportName }),
         ...(options.bom && { bom: true }),
+        ...(options.escapeFormulas && { escapeFormulas: true }),
       });
       if (!parsed.success) throw new UserError(describeSchemaError(parsed.error));
       // Progress only for a person watching (never into a log file), and not over rows

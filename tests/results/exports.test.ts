@@ -20,7 +20,7 @@ import { exportJob } from '../../electron/engine/export/export-job';
 import { URLS_PER_SITEMAP } from '../../electron/engine/export/sitemap-writer';
 import { openDatabase } from '../../electron/engine/store/database';
 import { JobStore } from '../../electron/engine/store/job-store';
-import { PAGE_COLUMNS, type ExportRequest } from '../../shared/results';
+import { PAGE_COLUMNS, exportRequestSchema, type ExportRequest } from '../../shared/results';
 import { databasePerTest } from '../helpers/temp-db';
 import { canMount, tmpfsFolder } from '../helpers/tmpfs';
 import { storeJob, type UrlOutcome } from './stored-job';
@@ -91,6 +91,42 @@ describe('exports', () => {
       [`${O}/gone`, 'status 404'],
       [`${O}/noindex`, 'noindex'],
     ]);
+  });
+
+  it('CSV escapes formulas when asked: a spreadsheet shows such cells as text', async () => {
+    const formulas = ['=HYPERLINK("http://x","y")', '+1 to this', '-2 regression', '@SUM(A1)'];
+    const plainTitles = ['Plain title', 'a = b'];
+    const jobId = storeJob(
+      env.db,
+      [...formulas, '\tTab first', '＝SUM(1)', ...plainTitles].map((title, n) => ({
+        url: `${O}/f${n}`,
+        page: { title },
+      })),
+    );
+    const titles = async (escapeFormulas: boolean) => {
+      const { file } = await exportTo(
+        { format: 'csv', columns: ['title', 'status'], escapeFormulas },
+        jobId,
+        `f-${escapeFormulas}.csv`,
+      );
+      return parse(readFileSync(file), { columns: true }) as Record<string, string>[];
+    };
+    const escaped = await titles(true);
+    expect(escaped.map((row) => row.title)).toEqual([
+      ...formulas.map((title) => `'${title}`),
+      "'\tTab first",
+      "'＝SUM(1)",
+      ...plainTitles,
+    ]);
+    expect(escaped.map((row) => row.status)).toEqual(escaped.map(() => '200'));
+    expect((await titles(false)).map((row) => row.title)).toEqual([
+      ...formulas,
+      '\tTab first',
+      '＝SUM(1)',
+      ...plainTitles,
+    ]);
+    const xlsx = exportRequestSchema.safeParse({ jobId, format: 'xlsx', escapeFormulas: true });
+    expect(xlsx.error?.issues[0]?.message).toMatch(/for csv only/);
   });
 
   it('JSON and NDJSON parse back; a filtered view exports only its rows', async () => {

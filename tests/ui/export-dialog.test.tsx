@@ -127,4 +127,20 @@ describe('export dialog', () => {
       { jobId: 3, format: 'json', report: 'broken-links' },
     ]);
   });
+
+  it('asks for formulas to be escaped in a CSV export, and only there', async () => {
+    const user = userEvent.setup();
+    const host = renderDialog({ jobId: 3, report: 'extracted-values' });
+    const escape = /never as formulas/;
+    await user.click(screen.getByLabelText(escape));
+    await user.click(screen.getByRole('button', { name: 'Export' }));
+    await host.finish({ kind: 'saved', path: '/tmp/trawl-job-3-extracted-values.csv' });
+    await user.selectOptions(screen.getByLabelText('Format'), 'xlsx');
+    expect(screen.queryByLabelText(escape)).toBeNull();
+    await user.click(screen.getByRole('button', { name: 'Export' }));
+    expect(host.requests).toEqual([
+      { jobId: 3, format: 'csv', report: 'extracted-values', escapeFormulas: true },
+      { jobId: 3, format: 'xlsx', report: 'extracted-values' },
+    ]);
+  });
 });

@@ -136,8 +136,12 @@ export async function exportJob(
         const table = exportTable(db, request);
         total = table.total;
         const counting = { ...table, rows: counted(table.rows, tick) };
-        if (request.format === 'csv') await writeCsv(counting, out(), request.bom ?? false);
-        else await writeXlsx(counting, out());
+        if (request.format === 'csv') {
+          await writeCsv(counting, out(), {
+            bom: request.bom ?? false,
+            escapeFormulas: request.escapeFormulas ?? false,
+          });
+        } else await writeXlsx(counting, out());
         return;
       }
     }

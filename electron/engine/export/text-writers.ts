@@ -11,14 +11,22 @@ export function* counted<T>(rows: Iterable<T>, onRow: () => void): Generator<T> 
   }
 }
 
-/** RFC 4180 CSV (CRLF line ends, quotes where needed), UTF-8, a header row, optional BOM. */
-export async function writeCsv(table: ExportTable, out: Writable, bom: boolean): Promise<void> {
+/**
+ * RFC 4180 CSV (CRLF line ends, quotes where needed), UTF-8, a header row,
+ * optional BOM; optionally with formulas escaped (csv-stringify's OWASP rule).
+ */
+export async function writeCsv(
+  table: ExportTable,
+  out: Writable,
+  options: { bom: boolean; escapeFormulas: boolean },
+): Promise<void> {
   await pipeline(
     Readable.from(table.rows),
     stringify({
       header: true,
       columns: [...table.columns],
-      bom,
+      bom: options.bom,
+      escape_formulas: options.escapeFormulas,
       record_delimiter: 'windows',
       cast: { boolean: (value) => (value ? 'true' : 'false') },
     }),

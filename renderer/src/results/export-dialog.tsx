@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import type { ExportOutcome, ExportUpdate } from '../../../shared/crawler-api';
 import {
   EXPORT_FORMATS,
@@ -38,6 +38,7 @@ export function ExportDialog(props: { base: Omit<ExportRequest, 'format'>; onClo
   const wholeJob = WHOLE_JOB_FORMATS.includes(format);
   const [useView, setUseView] = useState(true);
   const [bom, setBom] = useState(false);
+  const [escapeFormulas, setEscapeFormulas] = useState(false);
   const [phase, setPhase] = useState<Phase>({ state: 'idle' });
   const [progress, setProgress] = useState<ExportUpdate | null>(null);
   /** The host's number for the export this dialog started, from its first update. */
@@ -82,6 +83,7 @@ export function ExportDialog(props: { base: Omit<ExportRequest, 'format'>; onClo
       ...(view && filters ? { filters } : {}),
       ...(view && columns ? { columns } : {}),
       ...(format === 'csv' && bom ? { bom } : {}),
+      ...(format === 'csv' && escapeFormulas ? { escapeFormulas } : {}),
     };
     try {
       const outcome = await api.exportJob(request);
@@ -118,24 +120,20 @@ export function ExportDialog(props: { base: Omit<ExportRequest, 'format'>; onClo
           </select>
         </label>
         {!wholeJob && (
-          <label className="checkbox">
-            <input
-              type="checkbox"
-              checked={useView}
-              onChange={(event) => setUseView(event.target.checked)}
-            />
+          <Checkbox checked={useView} onChange={setUseView}>
             Only what the current view shows (its filters and columns, or its report)
-          </label>
+          </Checkbox>
         )}
         {format === 'csv' && (
-          <label className="checkbox">
-            <input
-              type="checkbox"
-              checked={bom}
-              onChange={(event) => setBom(event.target.checked)}
-            />
-            Start with a byte order mark (for Excel)
-          </label>
+          <>
+            <Checkbox checked={bom} onChange={setBom}>
+              Start with a byte order mark (for Excel)
+            </Checkbox>
+            <Checkbox checked={escapeFormulas} onChange={setEscapeFormulas}>
+              Show cells starting with = + - @ as text, never as formulas (for crawls of sites you
+              do not trust)
+            </Checkbox>
+          </>
         )}
         <p aria-live="polite" className="export-status">
           {working && <ExportProgressBar update={progress} />}
@@ -161,6 +159,23 @@ export function ExportDialog(props: { base: Omit<ExportRequest, 'format'>; onClo
 }
 
 /** Rows written, against the total when the host knows it. */
+function Checkbox(props: {
+  checked: boolean;
+  onChange: (checked: boolean) => void;
+  children: ReactNode;
+}) {
+  return (
+    <label className="checkbox">
+      <input
+        type="checkbox"
+        checked={props.checked}
+        onChange={(event) => props.onChange(event.target.checked)}
+      />
+      {props.children}
+    </label>
+  );
+}
+
 function ExportProgressBar({ update }: { update: ExportUpdate | null }) {
   const rows = update?.rows ?? 0;
   const total = update?.total ?? null;
