@@ -7,7 +7,8 @@ import { ChildProcessLauncher } from '../engine/child-process-launcher';
 import { CrawlService } from '../engine/crawl-service';
 import type { CrawlJob } from '../engine/crawl-job';
 import type { Db } from '../engine/store/database';
-import { JobStore } from '../engine/store/job-store';
+import { extractionCounts } from '../engine/store/extraction-counts';
+import { JobStore, settingsOf } from '../engine/store/job-store';
 import { UserError } from '../engine/user-error';
 import { jobInput, type JobFlags } from './job-input';
 import { DB_OPTION_HELP, positiveNumber, wholeNumber } from './options';
@@ -226,13 +227,23 @@ function report(db: Db, summary: JobSummary, how: { json: boolean; resumed: bool
   const jobs = new JobStore(db);
   // When every start URL failed to fetch, the crawl did not really happen.
   const unreachable = jobs.unreachableStart(jobId);
+  const extracted = extractionCounts(db, jobId, settingsOf(jobs.whole(jobId)).extract);
   if (how.json) {
+    const line = { jobId, pages, failed, seconds, pagesPerSecond, workers };
     process.stdout.write(
-      `${JSON.stringify({ jobId, pages, failed, seconds, pagesPerSecond, workers })}\n`,
+      `${JSON.stringify(extracted.length > 0 ? { ...line, extracted } : line)}\n`,
     );
   }
   if (unreachable) throw new UserError(`cannot reach ${unreachable.url}: ${unreachable.error}`);
-  if (how.json) return 0;
+  // A rule that matched nothing (a typo, markup that changed) is seen before the export is opened.
+  const warnUnmatched = () => {
+    for (const { rule } of extracted.filter((count) => count.values === 0))
+      logToStderr('warn', `extraction rule "${rule}" matched nothing on any of the ${pages} pages`);
+  };
+  if (how.json) {
+    warnUnmatched();
+    return 0;
+  }
   const counts =
     `${pages} pages, ${failed} failed` + (blocked > 0 ? `, ${blocked} blocked by robots.txt` : '');
   // The time and rate are this run's: after a resume, said apart from the job's total counts.
@@ -247,5 +258,8 @@ function report(db: Db, summary: JobSummary, how: { json: boolean; resumed: bool
       : `job ${jobId} finished: nothing was left to crawl (${counts}); --rerun ${jobId} crawls it again as a new job`;
   }
   process.stderr.write(`${line}\n`);
+  for (const { rule, values, pages: found } of extracted.filter((count) => count.values > 0))
+    process.stderr.write(`  ${rule}: ${values} values from ${found} of ${pages} pages\n`);
+  warnUnmatched();
   return 0;
 }

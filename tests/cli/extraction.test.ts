@@ -115,6 +115,22 @@ describe('custom extraction from the command line', () => {
     }
   });
 
+  it('says what each rule found, and warns of one that matched nothing', async () => {
+    const args = ['crawl', `${origin}/bugs?page=0`, '--db', env.file('n.sqlite'), '--workers', '2'];
+    const rules = ['titles[]=css:td.title', 'typo=css:td.titel', 'heading=regex:<title>([^<]+)'];
+    const crawl = await runCli([...args, ...rules.flatMap((rule) => ['--extract', rule])]);
+    expect(crawl.code).toBe(0);
+    expect(crawl.stderr.split('\n').slice(1)).toEqual([
+      `  titles: ${PAGES * PER_PAGE} values from ${PAGES} of ${PAGES} pages`,
+      `  heading: ${PAGES} values from ${PAGES} of ${PAGES} pages`,
+      `trawl: warn: extraction rule "typo" matched nothing on any of the ${PAGES} pages`,
+      '',
+    ]);
+    const again = await runCli([...args, '--json', '--extract', 'typo=css:td.titel']);
+    expect(JSON.parse(again.stdout).extracted).toEqual([{ rule: 'typo', values: 0, pages: 0 }]);
+    expect(again.stderr).toMatch(/^trawl: warn: extraction rule "typo" matched nothing/);
+  });
+
   it('refuses a bad rule before fetching anything', async () => {
     const result = await runCli([
       'crawl',
