@@ -2,6 +2,7 @@ import { parseBasicAuthSpec } from '../../shared/basic-auth';
 import { parseExtractionSpec } from '../../shared/extraction';
 import { parseHeaderLines } from '../../shared/request-headers';
 import {
+  describeIssues,
   jobSettingsSchema,
   type CrawlMode,
   type JobSettingsInput,
@@ -88,21 +89,29 @@ function settingLike(key: string): string | undefined {
   return Object.keys(jobSettingsSchema.shape).find((name) => plain(name) === plain(key));
 }
 
-/** One URL a line; blank lines and lines starting with # are skipped. */
+/**
+ * One URL a line; blank lines and lines starting with # are skipped. Every
+ * line that is not a URL is counted, so one run names the first few and how
+ * many more there are, not one a run.
+ */
 export function readUrlList(file: string): string[] {
   const urls: string[] = [];
+  const bad: { path: string[]; message: string }[] = []; // the first three
+  let badLines = 0;
   readUrlListFile(file)
     .split(/\r?\n/)
     .forEach((raw, index) => {
       const line = raw.trim();
       if (line === '' || line.startsWith('#')) return;
-      if (!URL.canParse(line) || !/^https?:$/.test(new URL(line).protocol)) {
-        throw new UserError(
-          `${file}:${index + 1}: "${line.slice(0, 200)}" is not an absolute http(s) URL`,
-        );
+      if (URL.canParse(line) && /^https?:$/.test(new URL(line).protocol)) urls.push(line);
+      else if (++badLines <= 3) {
+        bad.push({
+          path: [`${file}:${index + 1}`],
+          message: `"${line.slice(0, 200)}" is not an absolute http(s) URL`,
+        });
       }
-      urls.push(line);
     });
+  if (badLines > 0) throw new UserError(describeIssues(bad, 3, badLines));
   if (urls.length === 0) throw new UserError(`URL list ${file} has no URLs`);
   return urls;
 }

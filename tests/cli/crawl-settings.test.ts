@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import type http from 'node:http';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../electron/engine/store/database';
@@ -279,14 +279,23 @@ describe('trawl crawl settings', () => {
     );
   });
 
-  it('names the line of a URL list that is not a URL', async () => {
+  it('names the lines of a URL list that are not URLs, all in one run', async () => {
     const list = env.file('urls.txt');
     writeFileSync(list, `${site.origin}/p/1\nwww.example.com/no-scheme\n`);
     const result = await runCli(['crawl', '--list', list, '--db', env.dbFile]);
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(
-      /urls\.txt:2: "www\.example\.com\/no-scheme" is not an absolute http\(s\) URL/,
+    expect(result.stderr).toBe(
+      `trawl: error: ${list}:2: "www.example.com/no-scheme" is not an absolute http(s) URL\n`,
     );
+    const bad = ['# a comment', '', 'ftp://x/', `${site.origin}/p/2`, 'a b', 'c', 'd', ''];
+    writeFileSync(list, bad.join('\r\n'));
+    const several = await runCli(['crawl', '--list', list, '--db', env.dbFile]);
+    expect(several.stderr).toBe(
+      `trawl: error: ${list}:3: "ftp://x/" is not an absolute http(s) URL; ` +
+        `${list}:5: "a b" is not an absolute http(s) URL; ` +
+        `${list}:6: "c" is not an absolute http(s) URL (and 1 more)\n`,
+    );
+    expect(existsSync(env.dbFile)).toBe(false);
   });
 
   it('refuses a job file that is not JSON', async () => {
