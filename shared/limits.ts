@@ -14,5 +14,10 @@ export const MAX_HEADER_BYTES = 256 * 1024;
 export const PROGRESS_HZ = 10;
 /** Outlinks recorded per page; links beyond it are counted, followed, not stored. */
 export const MAX_OUTLINKS_PER_PAGE = 1000;
+/**
+ * Values an "every match" extraction rule keeps per page: a list page's items fit many
+ * times over, while a pattern such as `.` cannot store a value per character.
+ */
+export const MAX_VALUES_PER_RULE = 10_000;
 /** Anchor texts and header values are stored up to this many characters. */
 export const MAX_STORED_TEXT = 500;

@@ -1,4 +1,5 @@
 import type { ExtractedValue, ExtractionRule } from '../../shared/extraction';
+import { MAX_VALUES_PER_RULE } from '../../shared/limits';
 import { loadCssExtraction, type CssExtraction } from './css-extract';
 import type { HtmlSource } from './html-source';
 
@@ -35,18 +36,27 @@ export function extract(
   return values;
 }
 
-/** The first capture group when the pattern has one, else the whole match. */
+/**
+ * The first capture group when the pattern has one, else the whole match.
+ * A match of nothing is no value: a pattern that can match the empty string
+ * matches it between every two characters.
+ */
 function matches(text: string, pattern: string, all: boolean): string[] {
   const found: string[] = [];
   const re = new RegExp(pattern, all ? 'g' : '');
-  for (let match = re.exec(text); match !== null; match = all ? re.exec(text) : null) {
-    found.push(match[1] ?? match[0]);
-    if (match[0] === '') re.lastIndex++; // an empty match must not loop forever
+  for (
+    let match = re.exec(text);
+    match !== null && found.length < MAX_VALUES_PER_RULE;
+    match = all ? re.exec(text) : null
+  ) {
+    if (match[0] === '')
+      re.lastIndex++; // and must not loop forever
+    else found.push(match[1] ?? match[0]);
   }
   return found;
 }
 
 function pick(found: string[], all: boolean): ExtractedValue {
-  if (all) return found;
+  if (all) return found.length > MAX_VALUES_PER_RULE ? found.slice(0, MAX_VALUES_PER_RULE) : found;
   return found[0] ?? null;
 }

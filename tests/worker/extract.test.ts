@@ -68,6 +68,25 @@ describe('custom extraction', () => {
     ).toEqual({ rows: ['Crash on <save>', 'Wrong café total'], second: '/b/2' });
   });
 
+  it('keeps at most 10,000 values of a rule a page, and no empty matches', () => {
+    const long = htmlSource(Buffer.from(`<p>${'x'.repeat(25_000)}</p>`), 'text/html');
+    const rules = ['chars[]=regex:x', 'gaps[]=regex:y*', 'gap=regex:y*', 'items[]=css:li'];
+    const many = `<ul>${'<li>i</li>'.repeat(12_000)}</ul>`;
+    const values = extract(
+      long,
+      rules.slice(0, 3).map((spec) => extractionRuleSchema.parse(parseExtractionSpec(spec))),
+    );
+    expect((values.chars as string[]).length).toBe(10_000);
+    expect(values.gaps).toEqual([]);
+    expect(values.gap).toBeNull();
+    const items = extract(
+      htmlSource(Buffer.from(many), 'text/html'),
+      [extractionRuleSchema.parse(parseExtractionSpec(rules[3]!))],
+      css,
+    );
+    expect((items.items as string[]).length).toBe(10_000);
+  });
+
   it('gives null, or no values, when nothing matches', () => {
     expect(run('x=css:.missing', 'y[]=css:.missing')).toEqual({ x: null, y: [] });
   });

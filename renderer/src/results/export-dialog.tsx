@@ -158,7 +158,6 @@ export function ExportDialog(props: { base: Omit<ExportRequest, 'format'>; onClo
   );
 }
 
-/** Rows written, against the total when the host knows it. */
 function Checkbox(props: {
   checked: boolean;
   onChange: (checked: boolean) => void;
@@ -176,6 +175,7 @@ function Checkbox(props: {
   );
 }
 
+/** Rows written, against the total when the host knows it. */
 function ExportProgressBar({ update }: { update: ExportUpdate | null }) {
   const rows = update?.rows ?? 0;
   const total = update?.total ?? null;
