@@ -8,7 +8,7 @@ import {
   type ExportFormat,
   type ReportName,
 } from '../../shared/results';
-import { describeSchemaError } from '../../shared/job-settings';
+import { describeIssues } from '../../shared/job-settings';
 import { DB_OPTION_HELP, wholeNumber } from './options';
 import { withDatabase } from './with-database';
 
@@ -68,7 +68,16 @@ export function registerExportCommand(program: Command): void {
         ...(options.bom && { bom: true }),
         ...(options.escapeFormulas && { escapeFormulas: true }),
       });
-      if (!parsed.success) throw new UserError(describeSchemaError(parsed.error));
+      if (!parsed.success) {
+        // Named as the user typed them: `--escape-formulas`, not the request's `escapeFormulas`.
+        const asFlag = (key: PropertyKey) =>
+          `--${String(key).replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`)}`;
+        throw new UserError(
+          describeIssues(
+            parsed.error.issues.map((issue) => ({ ...issue, path: issue.path.map(asFlag) })),
+          ),
+        );
+      }
       // Progress only for a person watching (never into a log file), and not over rows
       // going to the same terminal.
       const showProgress = process.stderr.isTTY && (Boolean(options.out) || !process.stdout.isTTY);

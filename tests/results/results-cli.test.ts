@@ -119,13 +119,20 @@ describe('results of a real crawl through the trawl CLI', () => {
     const refusals: [string[], string][] = [
       [
         ['export', jobId, '--format', 'sitemap', '--report', 'broken-links'],
-        "report: a sitemap export holds the job's pages, not a report: choose csv, json, ndjson or xlsx",
+        "--report: a sitemap export holds the job's pages, not a report: choose csv, json, ndjson or xlsx",
       ],
       [
         ['export', jobId, '--format', 'sqlite', '--report', 'broken-links', '--out', env.file('r')],
-        "report: a sqlite export holds the job's pages, not a report: choose csv, json, ndjson or xlsx",
+        "--report: a sqlite export holds the job's pages, not a report: choose csv, json, ndjson or xlsx",
       ],
-      [['export', jobId, '--format', 'ndjson', '--bom'], 'bom: a byte order mark is for csv only'],
+      [
+        ['export', jobId, '--format', 'ndjson', '--bom'],
+        '--bom: a byte order mark is for csv only',
+      ],
+      [
+        ['export', jobId, '--format', 'json', '--escape-formulas'],
+        '--escape-formulas: escaping formulas is for csv only (xlsx cells are never formulas)',
+      ],
       [
         ['export', jobId, '--format', 'csv', '--sitemap-base', 'https://example.com/'],
         '--sitemap-base is for --format sitemap only',
