@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { CrawlerRequestMethod } from './crawler-api';
-import { jobSettingsSchema } from './job-settings';
+import { describeIssues, jobSettingsSchema } from './job-settings';
 import { MAX_URL_LENGTH, MAX_WORKERS } from './limits';
 import { exportRequestSchema, RESULTS_REQUEST_SCHEMAS } from './results';
 
@@ -40,4 +40,45 @@ export const CRAWLER_REQUEST_SCHEMAS = {
 
 export function isCrawlerRequestMethod(name: string): name is CrawlerRequestMethod {
   return Object.hasOwn(CRAWLER_REQUEST_SCHEMAS, name);
+}
+
+/**
+ * What each argument of a method is, to name it in an error: the tuple index
+ * of a schema issue means nothing to a person. Empty where the argument's
+ * own fields, or its schema's own messages ("a job name cannot be empty"), say it.
+ */
+const ARGUMENT_NAMES: Record<CrawlerRequestMethod, readonly string[]> = {
+  getVersion: [],
+  getCoreCount: [],
+  listJobs: [],
+  startJob: ['job settings'],
+  stopJob: ['job', ''],
+  resumeJob: ['job', ''],
+  rerunJob: ['job', ''],
+  resizePool: ['job', 'workers'],
+  exportJob: [''],
+  cancelExport: ['export'],
+  previewExtraction: [''],
+  queryPages: [''],
+  seekPages: [''],
+  pageDetail: [''],
+  queryLinks: [''],
+  runReport: [''],
+  compareJobs: [''],
+  renameJob: ['job', ''],
+  deleteJob: ['job'],
+};
+
+/**
+ * A request's refused arguments as the user reads them in the UI ("workers:
+ * must be at most 64", "a job name cannot be empty"): named by what they are,
+ * never by the method or an argument's position.
+ */
+export function describeArgumentsError(method: CrawlerRequestMethod, error: z.ZodError): string {
+  const issues = error.issues.map(({ path: [index, ...field], message }) => {
+    // No index: the count of arguments is wrong ("needs at least 1").
+    const name = index === undefined ? 'arguments' : (ARGUMENT_NAMES[method][Number(index)] ?? '');
+    return { path: field.length > 0 ? field : name === '' ? [] : [name], message };
+  });
+  return describeIssues(issues);
 }

@@ -159,7 +159,7 @@ describe('jobs list', () => {
     await user.click(await screen.findByRole('button', { name: 'Delete job 1' }));
     expect(await screen.findByRole('alert')).toHaveProperty(
       'textContent',
-      'job 1 is running: stop it first',
+      'Could not delete job 1: job 1 is running: stop it first',
     );
     expect(within(screen.getByRole('table')).getAllByTestId('job-row')).toHaveLength(1);
     // A fresh look at the list clears it.

@@ -140,13 +140,25 @@ describe('trawl serve: WebSocket access', () => {
         ok: false,
         error: { name: 'UserError', message: 'unknown method "deleteEverything"' },
       });
+      // Refused arguments are worded for the person at the UI: no method name, no position.
       expect(await call(socket, 4, 'resizePool', [1, 0])).toMatchObject({
         ok: false,
-        error: {
-          name: 'UserError',
-          message: expect.stringMatching(/^resizePool: invalid arguments/),
-        },
+        error: { name: 'UserError', message: 'workers: must be at least 1' },
       });
+      const refusal = async (seq: number, method: string, args: unknown[]) => {
+        const answer = await call(socket, seq, method, args);
+        return answer.type === 'response' && !answer.ok ? answer.error.message : answer;
+      };
+      expect(await refusal(41, 'renameJob', [1, 'W'.repeat(201)])).toBe(
+        'a job name has at most 200 characters',
+      );
+      expect(await refusal(42, 'renameJob', [1, '  '])).toBe('a job name cannot be empty');
+      expect(await refusal(43, 'deleteJob', [0])).toBe('job: must be at least 1');
+      expect(await refusal(44, 'rerunJob', [1, { workers: 1000 }])).toBe(
+        'workers: must be at most 64',
+      );
+      expect(await refusal(45, 'exportJob', [{ jobId: 1, format: 'pdf' }])).toMatch(/^format: /);
+      expect(await refusal(46, 'stopJob', [])).toBe('arguments: needs at least 1');
       expect(
         await call(socket, 5, 'startJob', [{ startUrls: ['javascript:alert(1)'] }]),
       ).toMatchObject({

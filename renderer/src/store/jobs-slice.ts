@@ -24,13 +24,16 @@ export interface JobsSlice {
 }
 
 export const createJobsSlice: SliceCreator<JobsSlice> = (api) => (set, get) => {
-  /** Runs a job action; a failure lands in `actionError` instead of throwing. */
-  const act = async (action: () => Promise<unknown>) => {
+  /**
+   * Runs a job action; a failure lands in `actionError` instead of throwing,
+   * saying which action failed (`Could not rename job 3: …`).
+   */
+  const act = async (failure: string, action: () => Promise<unknown>) => {
     set({ actionError: null });
     try {
       await action();
     } catch (error) {
-      set({ actionError: errorMessage(error) });
+      set({ actionError: `${failure}: ${errorMessage(error)}` });
     }
     await get().refreshJobs();
   };
@@ -63,15 +66,19 @@ export const createJobsSlice: SliceCreator<JobsSlice> = (api) => (set, get) => {
       return refreshing;
     },
     startJob: async (input) => show(await api.startJob(input)),
-    stopJob: (jobId, force) => act(() => api.stopJob(jobId, { force })),
+    stopJob: (jobId, force) =>
+      act(`Could not stop job ${jobId}`, () => api.stopJob(jobId, { force })),
     resumeJob: (jobId, workers) =>
-      act(async () => {
+      act(`Could not resume job ${jobId}`, async () => {
         await api.resumeJob(jobId, workers === undefined ? undefined : { workers });
         get().navigate('dashboard', jobId);
       }),
-    resizePool: (jobId, workers) => act(() => api.resizePool(jobId, workers)),
-    rerunJob: (jobId) => act(async () => show(await api.rerunJob(jobId))),
-    renameJob: (jobId, name) => act(() => api.renameJob(jobId, name)),
-    deleteJob: (jobId) => act(() => api.deleteJob(jobId)),
+    resizePool: (jobId, workers) =>
+      act(`Could not resize the pool of job ${jobId}`, () => api.resizePool(jobId, workers)),
+    rerunJob: (jobId) =>
+      act(`Could not run job ${jobId} again`, async () => show(await api.rerunJob(jobId))),
+    renameJob: (jobId, name) =>
+      act(`Could not rename job ${jobId}`, () => api.renameJob(jobId, name)),
+    deleteJob: (jobId) => act(`Could not delete job ${jobId}`, () => api.deleteJob(jobId)),
   };
 };
