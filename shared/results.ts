@@ -256,6 +256,9 @@ export const exportRequestSchema = z
     report: z.enum(REPORT_NAMES).optional(),
     /** A filtered view of the URL table (ignored for sitemap and sqlite). */
     filters: pageFiltersSchema.optional(),
+    /** Its rows in this order, as the table sorts them (default: crawl order). */
+    sort: pageQuerySchema.shape.sort,
+    /** Exactly these columns, in this order (default: every column). */
     columns: z.array(z.enum(PAGE_COLUMNS)).min(1).optional(),
     /** CSV only: start with a UTF-8 byte order mark, for Excel. */
     bom: z.boolean().optional(),
@@ -273,6 +276,13 @@ export const exportRequestSchema = z
         code: 'custom',
         path: ['report'],
         message: `a ${request.format} export holds the job's pages, not a report: choose csv, json, ndjson or xlsx`,
+      });
+    }
+    if (request.sort !== undefined && request.report !== undefined) {
+      context.addIssue({
+        code: 'custom',
+        path: ['sort'],
+        message: 'a report has its own order: sort is for the URL table',
       });
     }
     if (request.bom === true && request.format !== 'csv') {

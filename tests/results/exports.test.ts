@@ -20,7 +20,15 @@ import { exportJob } from '../../electron/engine/export/export-job';
 import { URLS_PER_SITEMAP } from '../../electron/engine/export/sitemap-writer';
 import { openDatabase } from '../../electron/engine/store/database';
 import { JobStore } from '../../electron/engine/store/job-store';
-import { PAGE_COLUMNS, exportRequestSchema, type ExportRequest } from '../../shared/results';
+import { queryPages } from '../../electron/engine/results/page-query';
+import {
+  exportRequestSchema,
+  PAGE_COLUMNS,
+  type ExportRequest,
+  type PageColumn,
+  type PageQuery,
+  type PageRow,
+} from '../../shared/results';
 import { databasePerTest } from '../helpers/temp-db';
 import { canMount, tmpfsFolder } from '../helpers/tmpfs';
 import { storeJob, type UrlOutcome } from './stored-job';
@@ -150,8 +158,8 @@ describe('exports', () => {
       .split('\n')
       .map((line) => JSON.parse(line));
     expect(lines).toEqual([
-      { url: `${O}/dead`, kind: 'failed', status: null },
-      { url: `${O}/gone`, kind: 'page', status: 404 },
+      { url: `${O}/dead`, status: null },
+      { url: `${O}/gone`, status: 404 },
     ]);
     const empty = storeJob(env.db, [{ url: `${O}/x`, failed: 'timeout' }]);
     const none = await exportTo(
@@ -160,6 +168,51 @@ describe('exports', () => {
       'empty.json',
     );
     expect(JSON.parse(readFileSync(none.file, 'utf8'))).toEqual([]);
+  });
+
+  it("a view of the table exports the table's rows in its sort order, exactly its columns in theirs", async () => {
+    const jobId = storeTricky();
+    const view: Pick<PageQuery, 'sort' | 'filters'> & { columns: PageColumn[] } = {
+      sort: { column: 'title', direction: 'desc' },
+      filters: { statusClasses: ['2xx', '4xx', 'failed'] },
+      columns: ['title', 'url', 'status'],
+    };
+    // The rows as the URL table pages through them, two at a time with its keyset cursor.
+    const shown: PageRow[] = [];
+    let cursor: string | undefined;
+    do {
+      const screen = queryPages(env.db, {
+        jobId,
+        ...view,
+        columns: [...view.columns],
+        limit: 2,
+        cursor,
+      });
+      shown.push(...screen.rows);
+      cursor = screen.nextCursor ?? undefined;
+    } while (cursor !== undefined);
+    expect(shown.map((row) => row.url)).not.toEqual([...shown.map((row) => row.url)].sort());
+
+    const csv = await exportTo({ format: 'csv', ...view }, jobId, 'v.csv');
+    const [header, ...records] = parse(readFileSync(csv.file)) as string[][];
+    expect(header).toEqual(['title', 'url', 'status']);
+    expect(records.map((record) => record[1])).toEqual(shown.map((row) => row.url));
+    const ndjson = await exportTo({ format: 'ndjson', ...view }, jobId, 'v.ndjson');
+    const lines = readFileSync(ndjson.file, 'utf8').trimEnd().split('\n');
+    expect(lines.map((line) => JSON.parse(line))).toEqual(
+      shown.map(({ title, url, status }) => ({ title, url, status })),
+    );
+    expect(Object.keys(JSON.parse(lines[0]!))).toEqual(['title', 'url', 'status']);
+    // A report keeps its own order: a sort with it is refused, not silently dropped.
+    const withReport = exportRequestSchema.safeParse({
+      jobId,
+      format: 'csv',
+      report: 'broken-links',
+      sort: view.sort,
+    });
+    expect(withReport.error?.issues[0]?.message).toBe(
+      'a report has its own order: sort is for the URL table',
+    );
   });
 
   it('XLSX reads back with exceljs', async () => {
@@ -176,12 +229,12 @@ describe('exports', () => {
       .getSheetValues()
       .slice(1)
       .map((row) => (row as unknown[]).slice(1));
-    expect(values[0]).toEqual(['url', 'kind', 'title', 'indexable']);
+    expect(values[0]).toEqual(['url', 'title', 'indexable']);
     // XML (inside XLSX) stores line breaks as \n.
-    expect(values.slice(2, 5).map((row) => row[2])).toEqual(
+    expect(values.slice(2, 5).map((row) => row[1])).toEqual(
       TRICKY.map((t) => t.replace('\r\n', '\n')),
     );
-    expect(values[5]).toEqual([`${O}/gone`, 'page', `Title of ${O}/gone`, false]);
+    expect(values[5]).toEqual([`${O}/gone`, `Title of ${O}/gone`, false]);
   });
 
   it("XLSX cuts a cell at Excel's 32,767 characters, never inside an emoji", async () => {
@@ -190,7 +243,7 @@ describe('exports', () => {
     const { file } = await exportTo({ format: 'xlsx', columns: ['title'] }, jobId, 'l.xlsx');
     const workbook = new ExcelJS.Workbook();
     await workbook.xlsx.readFile(file);
-    const cell = workbook.getWorksheet('rows')!.getRow(2).getCell(3).value as string;
+    const cell = workbook.getWorksheet('rows')!.getRow(2).getCell(1).value as string;
     // Cut at 32,767 code units, the emoji's second half would be gone and its first a U+FFFD.
     expect(cell).toBe('a'.repeat(32_766));
   });

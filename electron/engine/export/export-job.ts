@@ -121,7 +121,7 @@ export async function exportJob(
       case 'json': {
         // The whole URL table keeps its long-standing record shape (with extraction values).
         const records: Iterable<unknown> =
-          request.report || request.filters || request.columns
+          request.report || request.filters || request.sort || request.columns
             ? exportTable(db, request).rows
             : iteratePages(db, job.id, settingsOf(job).extract);
         const lines =
