@@ -132,6 +132,13 @@ export interface JobInfo {
   finishedAt: number | null;
   pages: number;
   failed: number;
+  /** URLs robots.txt disallows: recorded, never fetched. */
+  blocked: number;
+  /**
+   * URLs still to crawl (queued, or in flight when it stopped) for a job
+   * that can be resumed (stopped, interrupted, failed); null for the others.
+   */
+  queued: number | null;
   /** Time spent crawling over all its runs, pauses between them not counted; null when a run predates Trawl storing it. */
   crawlMs: number | null;
 }

@@ -268,11 +268,22 @@ describe('a crawl of a local site', () => {
     expect(stopped.pages).toBeLessThan(site.reachable.length);
     expect(storedUrls(job.id)).toHaveLength(stopped.pages);
     await expectNoSurvivors(env.tag);
+    // What the jobs list (and a dashboard opened later) says is left: the live view's last count.
+    const end = job.snapshot();
+    expect(end.queued).toBeGreaterThan(0);
+    expect(new JobStore(env.db).get(job.id)).toMatchObject({
+      status: 'stopped',
+      pages: end.pagesDone,
+      failed: end.failed,
+      blocked: end.blocked,
+      queued: end.queued,
+    });
 
     const resumed = await (await crawler.resume(job.id)).finished;
     expect(resumed.status).toBe('finished');
     expect(storedUrls(job.id)).toEqual([...site.reachable].sort());
     expectEachFetchedOnce(site, 2);
+    expect(new JobStore(env.db).get(job.id).queued).toBeNull();
   });
 
   it('force stop kills workers at once and the job still resumes exactly', async () => {

@@ -56,6 +56,8 @@ function startApp() {
     finishedAt: 1000,
     pages: 3,
     failed: 0,
+    blocked: 0,
+    queued: null,
     crawlMs: 1000,
   };
   listed = [job];

@@ -2,6 +2,7 @@
 import { act, cleanup, render, screen } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { CrawlerApi, JobInfo } from '../../shared/crawler-api';
+import { jobSettingsSchema } from '../../shared/job-settings';
 import type { ProgressSnapshot } from '../../shared/progress';
 import { Dashboard } from '../../renderer/src/dashboard/dashboard';
 import { createAppStore } from '../../renderer/src/store/app-store';
@@ -24,6 +25,9 @@ const JOB = {
   finishedAt: null,
   pages: 0,
   failed: 0,
+  blocked: 0,
+  queued: null,
+  crawlMs: null,
 } as unknown as JobInfo;
 
 /** Job 1, resumed: 600 pages crawled in 60 s before, and this run's figures on top. */
@@ -48,13 +52,13 @@ function resumed(patch: Partial<ProgressSnapshot>): ProgressSnapshot {
   };
 }
 
-function renderDashboard() {
-  const api = { listJobs: async () => [JOB], onProgress: () => () => {} } as unknown as CrawlerApi;
+function renderDashboard(job = JOB) {
+  const api = { listJobs: async () => [job], onProgress: () => () => {} } as unknown as CrawlerApi;
   const store = createAppStore(api);
-  store.setState({ jobs: [JOB] });
+  store.setState({ jobs: [job] });
   render(
     <AppContext value={{ store, api }}>
-      <Dashboard job={JOB} coreCount={2} />
+      <Dashboard job={job} coreCount={2} />
     </AppContext>,
   );
   return (snapshot: ProgressSnapshot) => act(() => store.getState().applyProgress(snapshot));
@@ -107,5 +111,49 @@ describe('the dashboard of a resumed job', () => {
     expect(labelOf('elapsed')).toBe('Elapsed (this run)');
     expect(counter('elapsed')).toBe('0:05');
     expect(screen.queryByTestId('counter-run-elapsed')).toBeNull();
+  });
+});
+
+describe('the dashboard of a job this page did not watch (opened later, or after a reload)', () => {
+  const { startUrls: _, ...settings } = jobSettingsSchema.parse({
+    startUrls: ['https://example.com/'],
+    workers: 4,
+    maxPages: 1000,
+  });
+  const stopped: JobInfo = {
+    ...JOB,
+    status: 'stopped',
+    settings,
+    pages: 600,
+    failed: 12,
+    blocked: 3,
+    queued: 250,
+    crawlMs: 61_000,
+  };
+
+  it('shows the figures its row stores, as the live view showed them at its end', () => {
+    renderDashboard(stopped);
+    expect(counter('pages-done')).toBe('600');
+    expect(counter('failed')).toBe('12');
+    expect(counter('blocked')).toBe('3');
+    expect(counter('queued')).toBe('250');
+    expect(counter('elapsed')).toBe('1:01');
+    // 612 URLs over 61 s of crawling, as the live average counts them.
+    expect(labelOf('rate')).toBe('Pages/s (average)');
+    expect(counter('rate')).toBe('10.0');
+    expect(counter('workers')).toBe('4');
+    expect(counter('limit')).toBe('612 / 1,000');
+    // No chart is stored: it says so instead of drawing an empty one.
+    expect(screen.queryByRole('figure')).toBeNull();
+    expect(screen.getByText(/shown only while a job runs/)).toBeTruthy();
+  });
+
+  it('leaves out what was not stored: the queue of a finished job, the time an older Trawl ran', () => {
+    renderDashboard({ ...stopped, status: 'finished', queued: null, crawlMs: null });
+    expect(counter('pages-done')).toBe('600');
+    expect(screen.queryByTestId('counter-queued')).toBeNull();
+    expect(screen.queryByTestId('counter-rate')).toBeNull();
+    expect(screen.queryByTestId('counter-elapsed')).toBeNull();
+    expect(screen.getByText(/crawl time was not stored/)).toBeTruthy();
   });
 });

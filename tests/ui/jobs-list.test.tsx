@@ -35,6 +35,8 @@ beforeEach(() => {
       finishedAt: 1000,
       pages: 12,
       failed: 0,
+      blocked: 0,
+      queued: null,
       crawlMs: 65_000,
     },
   ];

@@ -25,9 +25,21 @@ interface JobRow {
   finished_at: number | null;
   pages: number;
   failed: number;
+  blocked: number;
   runner_pid: number | null;
   crawl_ms: number | null;
+  /** Counted only where a job can be resumed (JOB_COLUMNS). */
+  queued: number | null;
 }
+
+/**
+ * A job's row, with the URLs a resumable job has left: counted on the
+ * frontier's (job_id, state) index, and only for a job that can go on (a
+ * finished one has a frontier of done URLs, which the list never walks).
+ */
+const JOB_COLUMNS = `*, CASE WHEN status IN ('stopped', 'failed', 'running') THEN
+  (SELECT count(*) FROM frontier f WHERE f.job_id = jobs.id AND f.state IN (${URL_STATE.queued}, ${URL_STATE.leased}))
+  END AS queued`;
 
 /** True while a process with this pid exists. */
 function isAlive(pid: number | null): boolean {
@@ -71,7 +83,8 @@ export class JobStore {
   }
 
   get(id: number): JobRecord {
-    const row = this.db.prepare('SELECT * FROM jobs WHERE id = ?').get(id) as JobRow | undefined;
+    const row = this.db.prepare(`SELECT ${JOB_COLUMNS} FROM jobs WHERE id = ?`).get(id) as
+      JobRow | undefined;
     if (!row) throw new UserError(`no job with id ${id}`);
     return toRecord(row);
   }
@@ -90,7 +103,9 @@ export class JobStore {
   }
 
   list(): JobRecord[] {
-    return (this.db.prepare('SELECT * FROM jobs ORDER BY id').all() as JobRow[]).map(toRecord);
+    return (this.db.prepare(`SELECT ${JOB_COLUMNS} FROM jobs ORDER BY id`).all() as JobRow[]).map(
+      toRecord,
+    );
   }
 
   /**
@@ -212,11 +227,12 @@ export class JobStore {
 }
 
 function toRecord(row: JobRow): JobRecord {
+  // A job marked running whose process is gone was killed or crashed.
+  const status = row.status === 'running' && !isAlive(row.runner_pid) ? 'interrupted' : row.status;
   return {
     id: row.id,
     name: row.name,
-    // A job marked running whose process is gone was killed or crashed.
-    status: row.status === 'running' && !isAlive(row.runner_pid) ? 'interrupted' : row.status,
+    status,
     ...readSettings(row),
     firstStartUrl: row.first_start_url,
     startUrlCount: row.start_url_count,
@@ -225,6 +241,9 @@ function toRecord(row: JobRow): JobRecord {
     finishedAt: row.finished_at,
     pages: row.pages,
     failed: row.failed,
+    blocked: row.blocked,
+    // A running job's count changes by the moment: its live progress says it.
+    queued: status === 'running' ? null : row.queued,
     crawlMs: row.crawl_ms,
   };
 }

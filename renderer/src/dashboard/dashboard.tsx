@@ -69,6 +69,8 @@ function LiveView({
   );
 }
 
+type Counter = [key: string, label: string, value: string];
+
 function Counters({ snapshot }: { snapshot: ProgressSnapshot }) {
   const processed = snapshot.pagesDone + snapshot.failed;
   const remaining = snapshot.maxPages === null ? null : Math.max(0, snapshot.maxPages - processed);
@@ -76,7 +78,7 @@ function Counters({ snapshot }: { snapshot: ProgressSnapshot }) {
     remaining !== null && snapshot.pagesPerSecond > 0 && snapshot.status === 'running'
       ? formatDuration((remaining / snapshot.pagesPerSecond) * 1000)
       : null;
-  const items: Array<[string, string, string]> = [
+  const items: Counter[] = [
     ['pages-done', 'Pages done', formatCount(snapshot.pagesDone)],
     ['queued', 'Queued', formatCount(snapshot.queued)],
     ['in-flight', 'In flight', formatCount(snapshot.inFlight)],
@@ -85,9 +87,18 @@ function Counters({ snapshot }: { snapshot: ProgressSnapshot }) {
     rate(snapshot),
     ...elapsed(snapshot),
   ];
-  if (snapshot.maxPages !== null)
-    items.push(['limit', 'Limit', `${formatCount(processed)} / ${formatCount(snapshot.maxPages)}`]);
+  if (snapshot.maxPages !== null) items.push(limit(processed, snapshot.maxPages));
   if (eta !== null) items.push(['eta', 'ETA', eta]);
+  return <CounterList items={items} />;
+}
+
+const limit = (processed: number, maxPages: number): Counter => [
+  'limit',
+  'Limit',
+  `${formatCount(processed)} / ${formatCount(maxPages)}`,
+];
+
+function CounterList({ items }: { items: Counter[] }) {
   return (
     <dl className="counters">
       {items.map(([key, label, value]) => (
@@ -104,7 +115,7 @@ function Counters({ snapshot }: { snapshot: ProgressSnapshot }) {
  * While the job runs, the rate of the last 5 s; once it has ended, this run's
  * average, computed as the chart's points are (never above their peak).
  */
-function rate(snapshot: ProgressSnapshot): [string, string, string] {
+function rate(snapshot: ProgressSnapshot): Counter {
   return isLive(snapshot)
     ? ['rate', 'Pages/s (last 5 s)', snapshot.pagesPerSecond.toFixed(1)]
     : [
@@ -118,14 +129,10 @@ function rate(snapshot: ProgressSnapshot): [string, string, string] {
  * The job's crawl time over all its runs, beside its total pages; after a
  * resume, this run's time as well (the rates and the chart are this run's).
  */
-function elapsed(snapshot: ProgressSnapshot): Array<[string, string, string]> {
+function elapsed(snapshot: ProgressSnapshot): Counter[] {
   const run = formatDuration(snapshot.runElapsedMs);
   if (snapshot.elapsedMs === null) return [['elapsed', 'Elapsed (this run)', run]];
-  const total: [string, string, string] = [
-    'elapsed',
-    'Elapsed',
-    formatDuration(snapshot.elapsedMs),
-  ];
+  const total: Counter = ['elapsed', 'Elapsed', formatDuration(snapshot.elapsedMs)];
   return snapshot.elapsedMs === snapshot.runElapsedMs
     ? [total]
     : [total, ['run-elapsed', 'This run', run]];
@@ -184,16 +191,44 @@ function RecentErrors({ errors }: { errors: ProgressSnapshot['recentErrors'] }) 
   );
 }
 
+/**
+ * A job this page has not watched run (opened later, or after a reload): the
+ * figures its row stores, as the live view showed them at its end. The
+ * average is over the crawl time of all its runs; the chart, status codes and
+ * workers exist only while a job runs.
+ */
 function StoredSummary({ job, onResults }: { job: JobInfo; onResults: () => void }) {
+  const crawled = job.pages + job.failed;
+  const items: Counter[] = [
+    ['pages-done', 'Pages done', formatCount(job.pages)],
+    ...(job.queued === null ? [] : [['queued', 'Queued', formatCount(job.queued)] as Counter]),
+    ['failed', 'Failed', formatCount(job.failed)],
+    ['blocked', 'Blocked by robots.txt', formatCount(job.blocked)],
+  ];
+  if (job.crawlMs !== null) {
+    items.push(
+      ['rate', 'Pages/s (average)', averagePerSecond(crawled, job.crawlMs).toFixed(1)],
+      ['elapsed', 'Elapsed', formatDuration(job.crawlMs)],
+    );
+  }
+  if (job.settings !== null) {
+    items.push(['workers', 'Workers', formatCount(job.settings.workers)]);
+    if (job.settings.maxPages !== null) items.push(limit(crawled, job.settings.maxPages));
+  }
   return (
-    <div className="panel">
-      <p>
-        This job is not running. It stored {formatCount(job.pages)} pages; {formatCount(job.failed)}{' '}
-        URLs failed.
-      </p>
-      <button type="button" onClick={onResults}>
-        Browse results
-      </button>
-    </div>
+    <>
+      <CounterList items={items} />
+      <div className="panel">
+        <p>
+          This job is not running: these are the figures it stored.
+          {job.crawlMs === null && ' Its crawl time was not stored (an older Trawl ran it).'} The
+          chart of pages per second, the status codes and the workers are shown only while a job
+          runs in this window; the status codes are in the results and the Status codes report.
+        </p>
+        <button type="button" onClick={onResults}>
+          Browse results
+        </button>
+      </div>
+    </>
   );
 }
