@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -27,7 +27,7 @@ beforeAll(async () => {
   // Slow answers keep the crawl running while the page reloads.
   site = await startFixtureSite({ pages: 40, delayMs: 200 });
   browser = await chromium.launch({ executablePath: CHROMIUM, headless: true });
-  page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+  page = await browser.newPage({ acceptDownloads: true, viewport: { width: 1400, height: 1000 } });
   page.setDefaultTimeout(STEP_MS);
 }, 180_000);
 
@@ -76,6 +76,19 @@ describe('reload and back/forward in Chromium against trawl serve', { timeout: 1
     await expect.poll(status, { timeout: 120_000 }).toBe('finished');
   });
 
+  it("shows a finished job's stored figures after a reload, as the live view ended", async () => {
+    const names = ['pages-done', 'failed', 'blocked', 'elapsed', 'rate'];
+    const figures = () =>
+      Promise.all(names.map((name) => page.getByTestId(`counter-${name}`).innerText()));
+    const live = await figures();
+    await reload();
+    await page.getByText('This job is not running: these are the figures it stored.').waitFor();
+    expect(await figures()).toEqual(live);
+    expect(await page.getByTestId('counter-workers').innerText()).toBe('1');
+    expect(await page.getByRole('figure').count()).toBe(0);
+    await page.screenshot({ path: join(ARTIFACTS, 'finished-dashboard.png') });
+  });
+
   it('keeps the results, their filters and report across a reload', async () => {
     await page.getByRole('button', { name: 'Results', exact: true }).click();
     await expect.poll(foot).toBe(allRows());
@@ -109,12 +122,102 @@ describe('reload and back/forward in Chromium against trawl serve', { timeout: 1
     expect(await page.getByRole('checkbox', { name: '4xx' }).isChecked()).toBe(false);
   });
 
+  it("keeps the table's sort, columns and page detail across a reload, and exports that view", async () => {
+    await page.goto(`${env.serve.origin}/#/jobs/1/results`);
+    await expect.poll(foot).toBe(allRows());
+    await page.getByRole('button', { name: 'Title', exact: true }).click();
+    await page.getByRole('button', { name: 'Title ▲' }).click();
+    await page.getByText(/^Columns \(/).click();
+    await page.getByRole('checkbox', { name: 'Kind' }).uncheck();
+    await page.getByRole('checkbox', { name: 'Content type' }).uncheck();
+    await page.getByText(/^Columns \(/).click();
+    const shownUrls = () =>
+      rows().evaluateAll((elements) =>
+        elements.map((element) => element.firstElementChild!.textContent),
+      );
+    await expect.poll(foot).toBe(allRows());
+    const sorted = await shownUrls();
+    expect(sorted).not.toEqual([...sorted].sort());
+    await rows().first().click();
+    await page.getByRole('dialog', { name: sorted[0]! }).waitFor();
+    const cols = 'url,status,depth,bytes,responseMs,title,indexable';
+    expect(address()).toBe(`/#/jobs/1/results?sort=-title&cols=${cols}&page=${sorted[0]}`);
+
+    await reload();
+    const detail = page.getByRole('dialog', { name: sorted[0]! });
+    await detail.waitFor();
+    await expect.poll(foot).toBe(allRows());
+    expect(await shownUrls()).toEqual(sorted);
+    const headers = await page
+      .getByRole('table', { name: 'Crawled URLs' })
+      .getByRole('columnheader')
+      .allInnerTexts();
+    expect(headers.map((text) => text.trim())).toEqual([
+      'URL',
+      'Status',
+      'Depth',
+      'Size',
+      'Response (ms)',
+      'Title ▼',
+      'Indexable',
+    ]);
+    await detail.getByRole('button', { name: 'Close page detail' }).click();
+    expect(address()).toBe(`/#/jobs/1/results?sort=-title&cols=${cols}`);
+
+    // "Current view": the table's rows in its order, its columns in theirs, and no others.
+    await page.getByRole('button', { name: 'Export…' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Export job 1' });
+    await dialog.getByLabel('Format').selectOption('csv');
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      dialog.getByRole('button', { name: 'Export', exact: true }).click(),
+    ]);
+    const [header, ...records] = readFileSync((await download.path())!, 'utf8')
+      .trimEnd()
+      .split('\r\n')
+      .map((line) => line.split(','));
+    expect(header).toEqual(cols.split(','));
+    // The table puts only the rows in view (and a few more) on the page: those come first.
+    expect(records).toHaveLength(site.reachable.length);
+    expect(records.map((record) => record[0]).slice(0, sorted.length)).toEqual(sorted);
+    await dialog.getByRole('button', { name: 'Close' }).click();
+  });
+
+  it('links each job to its screens: a new tab opens them, a plain click shows them in place', async () => {
+    await page.goto(`${env.serve.origin}/#/jobs`);
+    const link = page.getByRole('link', { name: 'Dashboard of job 1' });
+    expect(await link.getAttribute('href')).toBe('#/jobs/1/dashboard');
+    expect(await page.getByRole('link', { name: 'Results of job 1' }).getAttribute('href')).toBe(
+      '#/jobs/1/results',
+    );
+    const [tab] = await Promise.all([
+      page.context().waitForEvent('page'),
+      link.click({ modifiers: ['ControlOrMeta'] }),
+    ]);
+    await tab.getByRole('heading', { name: /^Job 1: / }).waitFor();
+    expect(tab.url()).toBe(`${env.serve.origin}/#/jobs/1/dashboard`);
+    await tab.close();
+    expect(address()).toBe('/#/jobs');
+    await link.click();
+    await page.getByRole('heading', { name: /^Job 1: / }).waitFor();
+    expect(address()).toBe('/#/jobs/1/dashboard');
+  });
+
+  it('says what is wrong with a refused name, in words for the user', async () => {
+    await page.goto(`${env.serve.origin}/#/jobs`);
+    page.once('dialog', (dialog) => void dialog.accept('W'.repeat(201)));
+    await page.getByRole('button', { name: 'Rename job 1' }).click();
+    await expect
+      .poll(() => page.getByRole('alert').innerText())
+      .toBe('Could not rename job 1: a job name has at most 200 characters');
+  });
+
   it('says so when the address names a job that does not exist, with a way back', async () => {
     await page.goto(`${env.serve.origin}/#/jobs/99/results`);
     await page.getByText('There is no job 99: it was deleted, or the address is wrong.').waitFor();
     await page.screenshot({ path: join(ARTIFACTS, 'missing-job.png') });
     await page.getByRole('button', { name: 'Go to the jobs list' }).click();
-    await page.getByRole('button', { name: 'Results of job 1' }).waitFor();
+    await page.getByRole('link', { name: 'Results of job 1' }).waitFor();
     expect(address()).toBe('/#/jobs');
   });
 });

@@ -253,7 +253,7 @@ describe('the UI in Chromium against trawl serve', { timeout: 180_000 }, () => {
     await page.screenshot({ path: join(ARTIFACTS, 'jobs-long-name.png') });
     // It was 13,000 px wider than the window, every job's actions out of sight.
     expect(await overflow()).toBeLessThanOrEqual(0);
-    await page.getByRole('button', { name: 'Dashboard of job 2' }).click();
+    await page.getByRole('link', { name: 'Dashboard of job 2' }).click();
     await page.getByRole('heading', { name: /^Job 2: W+/ }).waitFor();
     expect(await overflow()).toBeLessThanOrEqual(0);
   });

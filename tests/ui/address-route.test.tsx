@@ -1,21 +1,28 @@
 // @vitest-environment jsdom
-import { cleanup, render, screen, waitFor } from '@testing-library/react';
+import { cleanup, render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { App } from '../../renderer/src/App';
 import { QueryService } from '../../electron/engine/results/query-service';
 import { createAppStore } from '../../renderer/src/store/app-store';
 import { syncLocation } from '../../renderer/src/store/location-sync';
-import { formatRoute, parseRoute, type Route } from '../../renderer/src/store/route';
+import {
+  FIRST_RESULTS_VIEW,
+  formatRoute,
+  parseRoute,
+  type Route,
+} from '../../renderer/src/store/route';
 import { AppContext } from '../../renderer/src/store/store-context';
 import type { CrawlerApi, JobInfo } from '../../shared/crawler-api';
 import { jobSettingsSchema } from '../../shared/job-settings';
+import { layOutTableScroller } from '../helpers/table-layout';
 import { databasePerTest } from '../helpers/temp-db';
 import { storeJob } from '../results/stored-job';
 
 /** The screen lives in the address: a reload shows it again, back/forward walk through it. */
 
 const env = databasePerTest('results.sqlite');
+layOutTableScroller();
 let disconnect = () => {};
 let jobId = 0;
 /** What the host lists: a test may add a job made after the page loaded. */
@@ -67,6 +74,8 @@ function startApp() {
     listJobs: async () => listed,
     onMenuCommand: () => () => {},
     queryPages: async (query: unknown) => service.call('queryPages', [query]),
+    pageDetail: async (request: unknown) => service.call('pageDetail', [request]),
+    queryLinks: async (query: unknown) => service.call('queryLinks', [query]),
     runReport: async (request: unknown) => service.call('runReport', [request]),
   } as unknown as CrawlerApi;
   const store = createAppStore(api);
@@ -87,7 +96,7 @@ describe('the address names the screen', () => {
   it('shows the same results, view and filters after a reload', async () => {
     const user = userEvent.setup();
     startApp();
-    await user.click(await screen.findByRole('button', { name: `Results of job ${jobId}` }));
+    await user.click(await screen.findByRole('link', { name: `Results of job ${jobId}` }));
     await tableFoot('3 of 3 rows loaded');
     await user.click(screen.getByRole('checkbox', { name: '4xx' }));
     await user.type(screen.getByLabelText('Search'), 'missing{Enter}');
@@ -110,7 +119,7 @@ describe('the address names the screen', () => {
   it('walks back and forward through the screens and filters', async () => {
     const user = userEvent.setup();
     startApp();
-    await user.click(await screen.findByRole('button', { name: `Dashboard of job ${jobId}` }));
+    await user.click(await screen.findByRole('link', { name: `Dashboard of job ${jobId}` }));
     await user.click(await screen.findByRole('button', { name: 'Browse results' }));
     await tableFoot('3 of 3 rows loaded');
     await user.click(screen.getByRole('checkbox', { name: '4xx' }));
@@ -139,19 +148,61 @@ describe('the address names the screen', () => {
     expect(screen.getByRole('checkbox', { name: '4xx' })).toHaveProperty('checked', true);
   });
 
+  it("keeps the table's sort, its columns and the open page detail across a reload and back", async () => {
+    const user = userEvent.setup();
+    startApp();
+    await user.click(await screen.findByRole('link', { name: `Results of job ${jobId}` }));
+    await tableFoot('3 of 3 rows loaded');
+    await user.click(screen.getByRole('button', { name: 'Status' }));
+    await user.click(screen.getByRole('button', { name: 'Status ▲' }));
+    await user.click(screen.getByText(/^Columns \(/));
+    await user.click(screen.getByRole('checkbox', { name: 'Kind' }));
+    await user.click(screen.getByRole('checkbox', { name: 'Content type' }));
+    const urls = () =>
+      screen.getAllByTestId('result-row').map((row) => row.firstChild?.textContent);
+    await waitFor(() => expect(urls()[0]).toBe('http://127.0.0.1:9/missing'));
+    await user.click(screen.getAllByTestId('result-row')[0]!);
+    await screen.findByRole('dialog', { name: 'http://127.0.0.1:9/missing' });
+    const cols = 'url,status,depth,bytes,responseMs,title,indexable';
+    const page = 'http://127.0.0.1:9/missing';
+    expect(location.hash).toBe(`#/jobs/${jobId}/results?sort=-status&cols=${cols}&page=${page}`);
+
+    startApp();
+    const detail = await screen.findByRole('dialog', { name: 'http://127.0.0.1:9/missing' });
+    await tableFoot('3 of 3 rows loaded');
+    expect(urls()[0]).toBe('http://127.0.0.1:9/missing');
+    expect(screen.getAllByRole('columnheader').map((header) => header.textContent)).toEqual([
+      'URL',
+      'Status ▼',
+      'Depth',
+      'Size',
+      'Response (ms)',
+      'Title',
+      'Indexable',
+    ]);
+    await user.click(within(detail).getByRole('button', { name: 'Close page detail' }));
+    expect(location.hash).toBe(`#/jobs/${jobId}/results?sort=-status&cols=${cols}`);
+    history.back();
+    await screen.findByRole('dialog', { name: 'http://127.0.0.1:9/missing' });
+    // Before the detail opened: the same table, no detail.
+    history.back();
+    await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
+    expect(location.hash).toBe(`#/jobs/${jobId}/results?sort=-status&cols=${cols}`);
+  });
+
   it('says so when the address names a job that does not exist, with a way back', async () => {
     const user = userEvent.setup();
     history.replaceState(null, '', '#/jobs/99/results');
     startApp();
     await screen.findByText('There is no job 99: it was deleted, or the address is wrong.');
     await user.click(screen.getByRole('button', { name: 'Go to the jobs list' }));
-    await screen.findByRole('button', { name: `Results of job ${jobId}` });
+    await screen.findByRole('link', { name: `Results of job ${jobId}` });
     expect(location.hash).toBe('#/jobs');
   });
 
   it('shows a job made after the page loaded (by the CLI, in another tab) when the address names it', async () => {
     startApp();
-    await screen.findByRole('button', { name: `Results of job ${jobId}` });
+    await screen.findByRole('link', { name: `Results of job ${jobId}` });
     const later = storeJob(env.db, [{ url: 'http://127.0.0.1:9/later', page: {} }]);
     listed = [{ ...listed[0]!, id: later, name: 'made later', pages: 1 }, ...listed];
     location.hash = `#/jobs/${later}/results`;
@@ -163,7 +214,7 @@ describe('the address names the screen', () => {
   it('shows the jobs list for an address it does not know, and says so in the address', async () => {
     history.replaceState(null, '', '/?keep=1#/jobs/12x/results');
     startApp();
-    await screen.findByRole('button', { name: `Results of job ${jobId}` });
+    await screen.findByRole('link', { name: `Results of job ${jobId}` });
     // Only the fragment is rewritten: the path and query (the token's place) stay.
     expect(location.search).toBe('?keep=1');
     expect(location.hash).toBe('#/jobs');
@@ -174,8 +225,7 @@ describe('parseRoute and formatRoute', () => {
   const route = (fields: Partial<Route>): Route => ({
     view: 'jobs',
     jobId: null,
-    tab: 'urls',
-    filters: {},
+    ...FIRST_RESULTS_VIEW,
     ...fields,
   });
 
@@ -199,7 +249,32 @@ describe('parseRoute and formatRoute', () => {
         },
       }),
     ];
+    routes.push(
+      route({
+        view: 'results',
+        jobId: 12,
+        sort: { column: 'bytes', direction: 'desc' },
+        columns: ['title', 'url', 'wordCount'],
+        page: 'https://example.com/a?b=1&c=%20#frag',
+      }),
+      route({ view: 'results', jobId: 12, sort: { column: 'title', direction: 'asc' } }),
+    );
     for (const each of routes) expect(parseRoute(formatRoute(each))).toEqual(each);
+  });
+
+  it('ignore a sort or column they do not know, and keep the URL column', () => {
+    const view = (query: string) => parseRoute(`#/jobs/7/results?${query}`);
+    expect(view('sort=shoeSize&cols=url,shoeSize,title,title')).toMatchObject({
+      sort: null,
+      columns: ['url', 'title'],
+    });
+    expect(view('sort=-&cols=,,')).toMatchObject(FIRST_RESULTS_VIEW);
+    expect(view('sort=--title&cols=nothing')).toMatchObject(FIRST_RESULTS_VIEW);
+    expect(view('cols=status,title').columns).toEqual(['url', 'status', 'title']);
+    expect(view(`page=&q=x`)).toMatchObject({ page: null, filters: { text: 'x' } });
+    expect(view(`page=${'x'.repeat(3000)}`).page).toBeNull();
+    // The first view writes nothing: addresses stay short.
+    expect(formatRoute(route({ view: 'results', jobId: 7 }))).toBe('#/jobs/7/results');
   });
 
   it('keep what they can of an address typed by hand', () => {

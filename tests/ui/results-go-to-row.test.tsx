@@ -7,6 +7,7 @@ import { QueryService } from '../../electron/engine/results/query-service';
 import { ResultsScreen } from '../../renderer/src/results/results-screen';
 import { createAppStore } from '../../renderer/src/store/app-store';
 import { AppContext } from '../../renderer/src/store/store-context';
+import { layOutTableScroller } from '../helpers/table-layout';
 import { databasePerTest } from '../helpers/temp-db';
 import { storeJob } from '../results/stored-job';
 
@@ -16,13 +17,7 @@ const env = databasePerTest('results.sqlite');
 afterEach(cleanup);
 
 const ROWS = 500;
-// jsdom lays nothing out: give the table's scroller a height, so the virtualizer puts rows in it.
-Object.defineProperty(HTMLElement.prototype, 'clientHeight', {
-  configurable: true,
-  get(this: HTMLElement) {
-    return this.classList.contains('table-scroller') ? 640 : 0;
-  },
-});
+layOutTableScroller();
 
 function renderResults() {
   const jobId = storeJob(

@@ -3,6 +3,7 @@ import type { JobInfo } from '../../../shared/crawler-api';
 import type { ProgressSnapshot } from '../../../shared/progress';
 import { formatCount, formatDuration, formatTime } from '../common/format';
 import { JobStart } from '../common/job-start';
+import { ScreenLink } from '../common/screen-link';
 import { useApp } from '../store/store-context';
 
 /** Every job in the database, newest first, with its live figures when running. */
@@ -75,7 +76,7 @@ export function JobsList() {
           </thead>
           <tbody>
             {jobs.map((job) => (
-              <JobRow key={job.id} job={job} live={progress[job.id]} onOpen={navigate} />
+              <JobRow key={job.id} job={job} live={progress[job.id]} />
             ))}
           </tbody>
         </table>
@@ -88,7 +89,6 @@ function JobRow(props: {
   job: JobInfo;
   /** The job's latest progress, while this page follows it: newer than the listed row. */
   live: ProgressSnapshot | undefined;
-  onOpen: (view: 'dashboard' | 'results', id: number) => void;
 }) {
   const { job, live } = props;
   const status = live?.status ?? job.status;
@@ -124,20 +124,12 @@ function JobRow(props: {
       <td className="num">{crawlMs === null ? '–' : formatDuration(crawlMs)}</td>
       <td>
         <div className="row-actions">
-          <button
-            type="button"
-            onClick={() => props.onOpen('dashboard', job.id)}
-            aria-label={`Dashboard of job ${job.id}`}
-          >
+          <ScreenLink view="dashboard" jobId={job.id} label={`Dashboard of job ${job.id}`}>
             Dashboard
-          </button>
-          <button
-            type="button"
-            onClick={() => props.onOpen('results', job.id)}
-            aria-label={`Results of job ${job.id}`}
-          >
+          </ScreenLink>
+          <ScreenLink view="results" jobId={job.id} label={`Results of job ${job.id}`}>
             Results
-          </button>
+          </ScreenLink>
           <button
             type="button"
             onClick={() => void rerunJob(job.id)}

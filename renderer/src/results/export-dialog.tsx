@@ -74,13 +74,14 @@ export function ExportDialog(props: { base: Omit<ExportRequest, 'format'>; onClo
     setPhase({ state: 'working' });
     setProgress(null);
     exportId.current = null;
-    const { jobId, filters, columns, report } = props.base;
+    const { jobId, filters, sort, columns, report } = props.base;
     const view = useView && !wholeJob;
     const request: ExportRequest = {
       jobId,
       format,
       ...(view && report ? { report } : {}),
       ...(view && filters ? { filters } : {}),
+      ...(view && sort ? { sort } : {}),
       ...(view && columns ? { columns } : {}),
       ...(format === 'csv' && bom ? { bom } : {}),
       ...(format === 'csv' && escapeFormulas ? { escapeFormulas } : {}),
@@ -121,7 +122,7 @@ export function ExportDialog(props: { base: Omit<ExportRequest, 'format'>; onClo
         </label>
         {!wholeJob && (
           <Checkbox checked={useView} onChange={setUseView}>
-            Only what the current view shows (its filters and columns, or its report)
+            Only what the current view shows (its rows in its order and its columns, or its report)
           </Checkbox>
         )}
         {format === 'csv' && (

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import type { JobInfo } from '../../../shared/crawler-api';
 import type { PageColumn, ReportName } from '../../../shared/results';
-import { defaultTableQuery, type TableQuery } from '../store/results-slice';
+import { viewOf } from '../store/results-slice';
 import type { ResultsTab } from '../store/route';
 import { useApp } from '../store/store-context';
 import { ColumnChooser } from './column-chooser';
@@ -22,29 +22,27 @@ export function ResultsScreen({ job }: { job: JobInfo }) {
   const openPageDetail = useApp((state) => state.openPageDetail);
   const closePageDetail = useApp((state) => state.closePageDetail);
   const openReport = useApp((state) => state.openReport);
-  // The view and filters are the address's (location-sync): reload and back/forward keep them.
+  // The view is the address's (location-sync): reload and back/forward keep it.
   const tab = useApp((state) => state.resultsTab);
   const filters = useApp((state) => state.resultsFilters);
+  const sort = useApp((state) => state.resultsSort);
+  const columns = useApp((state) => state.resultsColumns);
   const setResultsView = useApp((state) => state.setResultsView);
   const [exporting, setExporting] = useState(false);
 
   const query = table?.query.jobId === job.id ? table.query : null;
-  // The table follows the filters shown; another job's table (or none yet) starts from defaults.
+  // The table follows the view shown: its filters, sort and columns.
   useEffect(() => {
-    if (query?.filters !== filters)
-      void queryTable({ ...(query ?? defaultTableQuery(job.id)), filters });
-  }, [job.id, query, filters, queryTable]);
+    if (query?.filters !== filters || query.sort !== sort || query.columns !== columns)
+      void queryTable({ jobId: job.id, columns, sort, filters });
+  }, [job.id, query, filters, sort, columns, queryTable]);
   useEffect(() => {
     if (tab !== 'urls') void openReport(job.id, tab);
   }, [job.id, tab, openReport]);
 
-  const change = (patch: Partial<TableQuery>) => {
-    if (query) void queryTable({ ...query, ...patch });
-  };
   const sortBy = (column: PageColumn) => {
-    const current = query?.sort;
-    const direction = current?.column === column && current.direction === 'asc' ? 'desc' : 'asc';
-    change({ sort: { column, direction } });
+    const direction = sort?.column === column && sort.direction === 'asc' ? 'desc' : 'asc';
+    setResultsView({ sort: { column, direction } });
   };
 
   return (
@@ -84,7 +82,10 @@ export function ResultsScreen({ job }: { job: JobInfo }) {
               onChange={(next) => setResultsView({ filters: next })}
             />
             <GoToRow total={table.total} onGo={(row) => void goToRow(row)} />
-            <ColumnChooser columns={query.columns} onChange={(columns) => change({ columns })} />
+            <ColumnChooser
+              columns={query.columns}
+              onChange={(chosen) => setResultsView({ columns: chosen })}
+            />
           </div>
           <PagesTable
             table={table}
@@ -98,12 +99,12 @@ export function ResultsScreen({ job }: { job: JobInfo }) {
       {pageDetail && <PageDetailDrawer view={pageDetail} onClose={closePageDetail} />}
       {exporting && (
         <ExportDialog
-          base={{
-            jobId: job.id,
-            ...(tab === 'urls' && query
-              ? { filters: query.filters, columns: query.columns }
-              : { report: tab as ReportName }),
-          }}
+          base={
+            // Exactly what the table shows: its rows in its order, its columns in theirs.
+            tab === 'urls' && query
+              ? { ...viewOf(query), columns: query.columns }
+              : { jobId: job.id, report: tab as ReportName }
+          }
           onClose={() => setExporting(false)}
         />
       )}

@@ -1,13 +1,9 @@
 import type { AppState, AppStore } from './app-store';
 import { formatRoute, parseRoute } from './route';
+import { resultsViewOf } from './ui-slice';
 
 const routeOf = (state: AppState) =>
-  formatRoute({
-    view: state.view,
-    jobId: state.selectedJobId,
-    tab: state.resultsTab,
-    filters: state.resultsFilters,
-  });
+  formatRoute({ view: state.view, jobId: state.selectedJobId, ...resultsViewOf(state) });
 
 /**
  * Keeps the address's fragment and the screen in step; no other code touches

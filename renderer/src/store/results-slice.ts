@@ -1,5 +1,4 @@
 import {
-  DEFAULT_PAGE_COLUMNS,
   type LinkRow,
   type PageColumn,
   type PageDetail,
@@ -11,6 +10,7 @@ import {
 import type { SliceCreator } from './app-store';
 import { errorMessage } from './error-message';
 import type { LoadState } from './jobs-slice';
+import type { TableSort } from './route';
 
 /** Rows fetched per request while scrolling. */
 export const RESULTS_BATCH = 200;
@@ -18,7 +18,7 @@ export const RESULTS_BATCH = 200;
 export interface TableQuery {
   jobId: number;
   columns: PageColumn[];
-  sort: { column: PageColumn; direction: 'asc' | 'desc' } | null;
+  sort: TableSort | null;
   filters: PageFilters;
 }
 
@@ -65,10 +65,6 @@ export interface ResultsSlice {
   loadMoreReport(jobId: number): Promise<void>;
 }
 
-export function defaultTableQuery(jobId: number): TableQuery {
-  return { jobId, columns: [...DEFAULT_PAGE_COLUMNS], sort: null, filters: {} };
-}
-
 /** Only the filters that say something: the schema refuses empty strings and lists. */
 function cleanFilters(filters: PageFilters): PageFilters {
   return Object.fromEntries(
@@ -79,8 +75,8 @@ function cleanFilters(filters: PageFilters): PageFilters {
   ) as PageFilters;
 }
 
-/** The view a query shows, as the host's page questions take it. */
-const viewOf = (query: TableQuery) => ({
+/** The view a query shows, as the host's page questions (and exports) take it. */
+export const viewOf = (query: TableQuery) => ({
   jobId: query.jobId,
   ...(query.sort ? { sort: query.sort } : {}),
   filters: cleanFilters(query.filters),

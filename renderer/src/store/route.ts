@@ -1,26 +1,43 @@
+import { MAX_URL_LENGTH } from '../../../shared/limits';
 import {
+  DEFAULT_PAGE_COLUMNS,
+  PAGE_COLUMNS,
   pageFiltersSchema,
   REPORT_NAMES,
+  type PageColumn,
   type PageFilters,
+  type PageQuery,
   type ReportName,
 } from '../../../shared/results';
 
 export type View = 'new' | 'jobs' | 'dashboard' | 'results';
 /** What the results screen shows: the URL table or one of the reports. */
 export type ResultsTab = 'urls' | ReportName;
+export type TableSort = NonNullable<PageQuery['sort']>;
+
+/** The URL table as the user arranged it: what it shows, in which order, and the page open. */
+export interface ResultsView {
+  tab: ResultsTab;
+  filters: PageFilters;
+  /** Null: crawl order. */
+  sort: TableSort | null;
+  /** The visible columns, in their order (`url` always among them). */
+  columns: PageColumn[];
+  /** The URL whose page detail is open. */
+  page: string | null;
+}
 
 /**
  * A screen as the address names it, so that a reload, a bookmark or
  * back/forward shows it again: `#/new`, `#/jobs`, `#/jobs/12/dashboard`,
- * `#/jobs/12/results/broken-links?status=4xx&q=shoes`. `tab` and `filters`
- * are the results screen's; the other screens ignore them.
+ * `#/jobs/12/results/broken-links?status=4xx&q=shoes`,
+ * `#/jobs/12/results?sort=-bytes&cols=url,status,bytes&page=https%3A…`. The
+ * results view is the results screen's; the other screens ignore it.
  */
-export interface Route {
+export interface Route extends ResultsView {
   view: View;
   /** Null: the dashboard or results with no job chosen yet. */
   jobId: number | null;
-  tab: ResultsTab;
-  filters: PageFilters;
 }
 
 const JOB_PATH = /^jobs\/([1-9]\d{0,14})(?:\/(dashboard|results)(?:\/([\w-]+))?)?$/;
@@ -30,11 +47,15 @@ export function parseRoute(hash: string): Route {
   const text = hash.replace(/^#\/?/, '');
   const cut = text.includes('?') ? text.indexOf('?') : text.length;
   const path = text.slice(0, cut).replace(/\/$/, '');
+  const params = new URLSearchParams(text.slice(cut + 1));
   const route: Route = {
     view: 'jobs',
     jobId: null,
     tab: 'urls',
-    filters: parseFilters(new URLSearchParams(text.slice(cut + 1))),
+    filters: parseFilters(params),
+    sort: parseSort(params.get('sort')),
+    columns: parseColumns(params.get('cols')),
+    page: parsePage(params.get('page')),
   };
   if (path === 'new' || path === 'dashboard' || path === 'results') return { ...route, view: path };
   const match = JOB_PATH.exec(path);
@@ -49,27 +70,81 @@ export function parseRoute(hash: string): Route {
 }
 
 /** The location hash of a route: `parseRoute(formatRoute(route))` is the route again. */
-export function formatRoute({ view, jobId, tab, filters }: Route): string {
+export function formatRoute(route: Route): string {
+  const { view, jobId, tab } = route;
   if (jobId === null || view === 'new' || view === 'jobs') return `#/${view}`;
   if (view === 'dashboard') return `#/jobs/${jobId}/dashboard`;
-  const query = filtersQuery(filters);
+  const query = readable(viewQuery(route));
   return `#/jobs/${jobId}/results${tab === 'urls' ? '' : `/${tab}`}${query && `?${query}`}`;
 }
 
-/** Whether two sets of filters ask the same (the form leaves unset fields `undefined`). */
-export function sameFilters(a: PageFilters, b: PageFilters): boolean {
-  return filtersQuery(a) === filtersQuery(b);
+/** The address of a job's dashboard or results as they first open (a link to them). */
+export function jobAddress(view: 'dashboard' | 'results', jobId: number): string {
+  return formatRoute({ view, jobId, ...FIRST_RESULTS_VIEW });
 }
 
-/** The filters the results screen offers, as short query parameters a person can read and edit. */
-function filtersQuery(filters: PageFilters): string {
+/** A results view before the user changes it: the URL table, unfiltered, in crawl order. */
+export const FIRST_RESULTS_VIEW: Readonly<ResultsView> = {
+  tab: 'urls',
+  filters: {},
+  sort: null,
+  columns: [...DEFAULT_PAGE_COLUMNS],
+  page: null,
+};
+
+/**
+ * Whether a part of two results views asks the same (the form leaves unset
+ * filters `undefined`; an address read again makes new objects).
+ */
+export function sameViewPart(
+  part: 'filters' | 'sort' | 'columns',
+  a: ResultsView,
+  b: ResultsView,
+): boolean {
+  const only = (view: ResultsView) => viewQuery({ ...FIRST_RESULTS_VIEW, [part]: view[part] });
+  return only(a).toString() === only(b).toString();
+}
+
+/** Query parameters with `,` `:` `/` left as they are (a query may hold them): `cols=url,title&page=https://…`. */
+function readable(params: URLSearchParams): string {
+  return params.toString().replace(/%(2C|3A|2F)/g, (escape) => decodeURIComponent(escape));
+}
+
+/**
+ * The results view as short query parameters a person can read and edit:
+ * the filters, `sort=title` (`-title` descending), `cols=url,status` and
+ * `page=URL`, each only when it is not the first view's.
+ */
+function viewQuery({ filters, sort, columns, page }: ResultsView): URLSearchParams {
   const params = new URLSearchParams();
   for (const name of filters.statusClasses ?? []) params.append('status', name);
   if (filters.contentType !== undefined) params.set('type', filters.contentType);
   if (filters.indexable !== undefined) params.set('indexable', filters.indexable ? 'yes' : 'no');
   if (filters.scope !== undefined) params.set('urls', filters.scope);
   if (filters.text !== undefined) params.set('q', filters.text);
-  return params.toString();
+  if (sort !== null) params.set('sort', `${sort.direction === 'desc' ? '-' : ''}${sort.column}`);
+  if (columns.join() !== DEFAULT_PAGE_COLUMNS.join()) params.set('cols', columns.join());
+  if (page !== null) params.set('page', page);
+  return params;
+}
+
+const isColumn = (name: string): name is PageColumn =>
+  (PAGE_COLUMNS as readonly string[]).includes(name);
+
+function parseSort(text: string | null): TableSort | null {
+  const column = text?.replace(/^-/, '') ?? '';
+  return isColumn(column) ? { column, direction: text!.startsWith('-') ? 'desc' : 'asc' } : null;
+}
+
+/** The columns named that exist, in their order, each once, the URL among them; else the default. */
+function parseColumns(text: string | null): PageColumn[] {
+  const named = [...new Set((text ?? '').split(',').filter(isColumn))];
+  if (named.length === 0) return [...DEFAULT_PAGE_COLUMNS];
+  return named.includes('url') ? named : ['url', ...named];
+}
+
+function parsePage(text: string | null): string | null {
+  return text !== null && text !== '' && text.length <= MAX_URL_LENGTH ? text : null;
 }
 
 function parseFilters(params: URLSearchParams): PageFilters {

@@ -1,8 +1,16 @@
 import type { MenuCommand } from '../../../shared/crawler-api';
-import type { PageFilters } from '../../../shared/results';
-import type { SliceCreator } from './app-store';
+import type { PageColumn, PageFilters } from '../../../shared/results';
+import type { AppState, SliceCreator } from './app-store';
 import { errorMessage } from './error-message';
-import { sameFilters, type ResultsTab, type Route, type View } from './route';
+import {
+  FIRST_RESULTS_VIEW,
+  sameViewPart,
+  type ResultsTab,
+  type ResultsView,
+  type Route,
+  type TableSort,
+  type View,
+} from './route';
 
 /** `refused`: the host answers, but not this page (it restarted with a new access token). */
 export type ConnectionStatus = 'connecting' | 'open' | 'closed' | 'refused';
@@ -16,17 +24,24 @@ export interface UiSlice {
   view: View;
   /** The job the dashboard and results show. */
   selectedJobId: number | null;
-  /** What the results screen shows; the table's query follows `resultsFilters`. */
+  /** What the results screen shows; the table's query follows the filters, sort and columns. */
   resultsTab: ResultsTab;
   resultsFilters: PageFilters;
+  resultsSort: TableSort | null;
+  resultsColumns: PageColumn[];
   host: HostInfo | null;
   hostError: string | null;
   connection: ConnectionStatus;
   /** A URL list imported from the native menu, waiting for the New crawl form to take it. */
   importedUrlList: string | null;
-  /** Shows a screen; another job's results start from the URL table with no filters. */
+  /** Shows a screen; another job's results start from the first view (FIRST_RESULTS_VIEW). */
   navigate(view: View, jobId?: number): void;
-  setResultsView(change: { tab?: ResultsTab; filters?: PageFilters }): void;
+  setResultsView(change: {
+    tab?: ResultsTab;
+    filters?: PageFilters;
+    sort?: TableSort | null;
+    columns?: PageColumn[];
+  }): void;
   /** Shows what an address names (a reload, back/forward, a bookmark). */
   openRoute(route: Route): void;
   /** What the desktop menu asks: a new crawl, or one from an imported URL list. */
@@ -36,30 +51,47 @@ export interface UiSlice {
   setConnection(status: ConnectionStatus): void;
 }
 
-const FIRST_RESULTS_VIEW = { resultsTab: 'urls', resultsFilters: {} } as const;
+const FIRST_VIEW = {
+  resultsTab: FIRST_RESULTS_VIEW.tab,
+  resultsFilters: FIRST_RESULTS_VIEW.filters,
+  resultsSort: FIRST_RESULTS_VIEW.sort,
+  resultsColumns: FIRST_RESULTS_VIEW.columns,
+};
+
+/** The results view the state holds, as a route has it. */
+export function resultsViewOf(state: AppState): ResultsView {
+  return {
+    tab: state.resultsTab,
+    filters: state.resultsFilters,
+    sort: state.resultsSort,
+    columns: state.resultsColumns,
+    page: state.pageDetail?.url ?? null,
+  };
+}
 
 export const createUiSlice: SliceCreator<UiSlice> = (api) => (set, get) => ({
   view: 'jobs',
   selectedJobId: null,
-  ...FIRST_RESULTS_VIEW,
+  ...FIRST_VIEW,
   host: null,
   hostError: null,
   connection: 'open',
   importedUrlList: null,
   navigate(view, jobId) {
-    set((state) =>
-      jobId === undefined || jobId === state.selectedJobId
-        ? { view }
-        : { view, selectedJobId: jobId, ...FIRST_RESULTS_VIEW },
-    );
+    if (jobId === undefined || jobId === get().selectedJobId) return set({ view });
+    get().closePageDetail();
+    set({ view, selectedJobId: jobId, ...FIRST_VIEW });
   },
-  setResultsView({ tab, filters }) {
+  setResultsView({ tab, filters, sort, columns }) {
     set((state) => ({
       resultsTab: tab ?? state.resultsTab,
       resultsFilters: filters ?? state.resultsFilters,
+      resultsSort: sort === undefined ? state.resultsSort : sort,
+      resultsColumns: columns ?? state.resultsColumns,
     }));
   },
-  openRoute({ view, jobId, tab, filters }) {
+  openRoute(route) {
+    const { view, jobId, tab, page } = route;
     get().navigate(view, jobId ?? undefined);
     // A job made since the list was read (by the CLI, in another tab): asked for before
     // the screen says there is no such job.
@@ -73,11 +105,18 @@ export const createUiSlice: SliceCreator<UiSlice> = (api) => (set, get) => ({
     }
     // Other screens' addresses say nothing about the results view: it stays as it was.
     if (view !== 'results' || jobId === null) return;
-    // Equal filters keep their object: the table is queried again only when they change.
+    // Equal parts keep their objects: the table is queried again only when one changes.
+    const shown = resultsViewOf(get());
+    const changed = (['filters', 'sort', 'columns'] as const).filter(
+      (part) => !sameViewPart(part, route, shown),
+    );
     get().setResultsView({
       tab,
-      ...(sameFilters(filters, get().resultsFilters) ? {} : { filters }),
+      ...Object.fromEntries(changed.map((part) => [part, route[part]])),
     });
+    if (page === shown.page) return;
+    if (page === null) get().closePageDetail();
+    else void get().openPageDetail(jobId, page);
   },
   runMenuCommand(command) {
     set({
