@@ -3,9 +3,13 @@ import { exportJob } from '../engine/export/export-job';
 import { UserError } from '../engine/user-error';
 import {
   EXPORT_FORMATS,
+  PAGE_COLUMNS,
   REPORT_NAMES,
+  WHOLE_JOB_FORMATS,
   exportRequestSchema,
   type ExportFormat,
+  type ExportRequest,
+  type PageColumn,
   type ReportName,
 } from '../../shared/results';
 import { describeIssues } from '../../shared/job-settings';
@@ -20,6 +24,8 @@ interface ExportOptions {
   bom?: boolean;
   escapeFormulas?: boolean;
   sitemapBase?: string;
+  columns?: string;
+  sort?: string;
 }
 
 export function registerExportCommand(program: Command): void {
@@ -31,6 +37,11 @@ export function registerExportCommand(program: Command): void {
     .option('--format <format>', `one of: ${EXPORT_FORMATS.join(', ')}`, 'ndjson')
     .option('--report <name>', `export a report instead of the pages: ${REPORT_NAMES.join(', ')}`)
     .option('--out <file>', 'write here instead of stdout (needed for xlsx, sqlite)')
+    .option(
+      '--columns <list>',
+      'the URL table: only these columns, in this order (comma-separated: url,status,title)',
+    )
+    .option('--sort <column>', 'the URL table: rows sorted by COLUMN, or COLUMN:desc (bytes:desc)')
     .option('--bom', 'csv: start with a UTF-8 byte order mark (for Excel)')
     .option(
       '--escape-formulas',
@@ -65,6 +76,7 @@ export function registerExportCommand(program: Command): void {
         jobId,
         format,
         ...(options.report && { report: options.report as ReportName }),
+        ...tableView(format, options),
         ...(options.bom && { bom: true }),
         ...(options.escapeFormulas && { escapeFormulas: true }),
       });
@@ -117,4 +129,39 @@ export function registerExportCommand(program: Command): void {
         process.off('SIGINT', onInterrupt);
       }
     });
+}
+
+/** `--columns` and `--sort`: the URL table as the UI's table shows it (see ExportRequest). */
+function tableView(
+  format: ExportFormat,
+  options: ExportOptions,
+): Pick<ExportRequest, 'columns' | 'sort'> {
+  if (options.columns === undefined && options.sort === undefined) return {};
+  if (WHOLE_JOB_FORMATS.includes(format)) {
+    throw new UserError(
+      `--columns and --sort are for the URL table: a ${format} export holds the job's pages`,
+    );
+  }
+  if (options.columns !== undefined && options.report !== undefined) {
+    throw new UserError('--columns is for the URL table: a report has its own columns');
+  }
+  const sort =
+    options.sort === undefined ? undefined : /^([^:]*)(?::(asc|desc))?$/.exec(options.sort);
+  if (sort === null)
+    throw new UserError(
+      `--sort takes COLUMN or COLUMN:desc, such as bytes:desc, not "${options.sort}"`,
+    );
+  return {
+    ...(options.columns !== undefined && {
+      columns: options.columns.split(',').map((name) => column(name.trim())),
+    }),
+    ...(sort && {
+      sort: { column: column(sort[1]!), direction: sort[2] === 'desc' ? 'desc' : 'asc' },
+    }),
+  };
+}
+
+function column(name: string): PageColumn {
+  if ((PAGE_COLUMNS as readonly string[]).includes(name)) return name as PageColumn;
+  throw new UserError(`unknown column "${name}" (columns: ${PAGE_COLUMNS.join(', ')})`);
 }

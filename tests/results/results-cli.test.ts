@@ -2,6 +2,7 @@ import { parse } from 'csv-parse/sync';
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../../electron/engine/store/database';
+import { PAGE_COLUMNS } from '../../shared/results';
 import { runCli } from '../helpers/cli';
 import { processEnv } from '../helpers/process-env';
 import { storeJob } from './stored-job';
@@ -70,6 +71,25 @@ describe('results of a real crawl through the trawl CLI', () => {
       title: 'Page 3 & more',
       h1: 'Page 3',
     });
+    // The URL table as a view: its columns in their order, its rows sorted (NULLs last, descending).
+    const [header, ...view] = parse(
+      await cli(
+        'export',
+        String(first),
+        '--format',
+        'csv',
+        '--columns',
+        'title,url',
+        '--sort',
+        'title:desc',
+      ),
+    ) as string[][];
+    expect(header).toEqual(['title', 'url']);
+    const titles = view.map(([title]) => title!);
+    const named = titles.filter(Boolean).sort().reverse();
+    expect(named.length).toBeGreaterThan(20);
+    expect(titles).toEqual([...named, ...titles.filter((title) => !title)]);
+    expect(view.map(([, url]) => url).sort()).toEqual([...site.reachable].sort());
     const sitemap = await cli('export', String(first), '--format', 'sitemap');
     expect(sitemap).toContain(`<loc>${o}/p/3</loc>`);
     expect(sitemap).not.toContain('/missing');
@@ -132,6 +152,22 @@ describe('results of a real crawl through the trawl CLI', () => {
       [
         ['export', jobId, '--format', 'json', '--escape-formulas'],
         '--escape-formulas: escaping formulas is for csv only (xlsx cells are never formulas)',
+      ],
+      [
+        ['export', jobId, '--columns', 'url,shoeSize'],
+        `unknown column "shoeSize" (columns: ${PAGE_COLUMNS.join(', ')})`,
+      ],
+      [
+        ['export', jobId, '--sort', 'bytes:down'],
+        '--sort takes COLUMN or COLUMN:desc, such as bytes:desc, not "bytes:down"',
+      ],
+      [
+        ['export', jobId, '--format', 'sitemap', '--sort', 'bytes'],
+        "--columns and --sort are for the URL table: a sitemap export holds the job's pages",
+      ],
+      [
+        ['export', jobId, '--report', 'broken-links', '--sort', 'bytes'],
+        'sort: a report has its own order: sort is for the URL table',
       ],
       [
         ['export', jobId, '--format', 'csv', '--sitemap-base', 'https://example.com/'],
