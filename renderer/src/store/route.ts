@@ -31,7 +31,7 @@ export interface ResultsView {
  * A screen as the address names it, so that a reload, a bookmark or
  * back/forward shows it again: `#/new`, `#/jobs`, `#/jobs/12/dashboard`,
  * `#/jobs/12/results/broken-links?status=4xx&q=shoes`,
- * `#/jobs/12/results?sort=-bytes&cols=url,status,bytes&page=https%3A…`. The
+ * `#/jobs/12/results?sort=-bytes&cols=url,status,bytes&page=https://…`. The
  * results view is the results screen's; the other screens ignore it.
  */
 export interface Route extends ResultsView {
@@ -105,7 +105,7 @@ export function sameViewPart(
   return only(a).toString() === only(b).toString();
 }
 
-/** Query parameters with `,` `:` `/` left as they are (a query may hold them): `cols=url,title&page=https://…`. */
+/** Query parameters with `,` `:` `/` unescaped (a query may hold them): `cols=url,title`. */
 function readable(params: URLSearchParams): string {
   return params.toString().replace(/%(2C|3A|2F)/g, (escape) => decodeURIComponent(escape));
 }
