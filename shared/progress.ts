@@ -50,6 +50,7 @@ export interface ProgressSnapshot {
   inFlight: number;
   /** URLs fetched or failed per second over the last 5 seconds. */
   pagesPerSecond: number;
+  /** Pages per HTTP status, each URL by its own answer (a redirect as its 301, 302…). */
   statusCounts: Record<string, number>;
   workers: WorkerSnapshot[];
   recentErrors: { url: string; error: string; at: number }[];

@@ -15,11 +15,14 @@ export const MAX_PAGE_LIMIT = 500;
 /**
  * Columns of the URL table. Every column is sortable. A row is a fetched
  * page (internal), a URL that got no response (failed, or blocked by
- * robots.txt: response columns null), or a checked external URL.
+ * robots.txt: response columns null), or a checked external URL. `status`
+ * is the URL's own answer (a redirect's 301, 302…); `finalStatus` is the
+ * answer where it ended (`finalUrl`), the same without redirects.
  */
 export const PAGE_COLUMNS = [
   'url',
   'finalUrl',
+  'finalStatus',
   'kind',
   'status',
   'error',

@@ -1,5 +1,6 @@
 import { QUARANTINE_AFTER_WORKER_DEATHS } from '../../shared/limits';
 import type { CrawlTask, FetchedPage, RedirectHop } from '../../shared/worker-protocol';
+import { ownStatus } from '../../shared/own-status';
 import type { Db } from './store/database';
 import {
   frontierCounts,
@@ -148,7 +149,8 @@ export class Frontier {
   recordPage(task: CrawlTask, page: FetchedPage, workerPid: number): void {
     this.pending.pages.push({ task, page, workerPid } satisfies StoredPage);
     this.storedPages++;
-    this.statusCounts.set(page.status, (this.statusCounts.get(page.status) ?? 0) + 1);
+    const status = ownStatus(page);
+    this.statusCounts.set(status, (this.statusCounts.get(status) ?? 0) + 1);
   }
 
   recordFailure(task: CrawlTask, error: string, details?: FailureDetails): void {

@@ -156,6 +156,28 @@ describe('the UI in Chromium against trawl serve', { timeout: 180_000 }, () => {
       .poll(() => rows.allInnerTexts(), { timeout: STEP_MS })
       .toEqual([expect.stringContaining(`${site.origin}/missing`)]);
     await page.getByRole('checkbox', { name: '4xx' }).uncheck();
+    // /old 301s to /p/1 and /away 302s out of the site: the redirects they are, under 3xx.
+    await page.getByRole('checkbox', { name: '3xx' }).check();
+    await expect
+      .poll(async () => (await rows.allInnerTexts()).sort(), { timeout: STEP_MS })
+      .toEqual([
+        expect.stringMatching(new RegExp(`^${site.origin}/away\\spage\\s302\\s`)),
+        expect.stringMatching(new RegExp(`^${site.origin}/old\\spage\\s301\\s`)),
+      ]);
+    await rows.filter({ hasText: `${site.origin}/old` }).click();
+    const redirect = page.getByRole('dialog', { name: `${site.origin}/old` });
+    const redirectFields = redirect.getByTestId('detail-fields');
+    await expect
+      .poll(() => redirectFields.getByRole('row', { name: /^Status/ }).innerText())
+      .toMatch(/\b301$/);
+    await expect
+      .poll(() => redirectFields.getByRole('row', { name: /^Final status/ }).innerText())
+      .toMatch(/\b200$/);
+    await expect
+      .poll(() => redirect.locator('ol.chain li').allInnerTexts())
+      .toEqual([`301 ${site.origin}/old → /p/1`, `200 ${site.origin}/p/1`]);
+    await redirect.getByRole('button', { name: 'Close page detail' }).click();
+    await page.getByRole('checkbox', { name: '3xx' }).uncheck();
     await page.getByLabel('Search').fill('Page 77');
     await page.getByRole('button', { name: 'Apply' }).click();
     await expect

@@ -1,5 +1,10 @@
+import { parse } from 'csv-parse/sync';
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { exportJob } from '../../electron/engine/export/export-job';
+import { queryPages } from '../../electron/engine/results/page-query';
 import { iterateReport } from '../../electron/engine/results/reports';
+import type { PageFilters } from '../../shared/results';
 import { engineEnv } from './engine-env';
 
 /** A URL that redirects is the redirect it is; where it leads is a page of its own. */
@@ -23,26 +28,44 @@ async function movedSite(): Promise<string> {
   });
 }
 
+/** The moved site crawled from its home page, to the end. */
+async function crawlMovedSite(): Promise<{ origin: string; jobId: number }> {
+  const origin = await movedSite();
+  const { jobId } = await (
+    await env.service().start({ startUrls: [`${origin}/`], workers: 1 })
+  ).finished;
+  return { origin, jobId };
+}
+
 const pagesOf = (jobId: number) =>
   env.db
     .prepare(
-      `SELECT url, final_url AS finalUrl, depth, indexable, indexability FROM pages
-       WHERE job_id = ? ORDER BY url`,
+      `SELECT url, status, final_url AS finalUrl, final_status AS finalStatus, depth, indexable,
+         indexability FROM pages WHERE job_id = ? ORDER BY url`,
     )
     .all(jobId);
 
 describe('a URL that redirects', () => {
   it('is stored as not indexable, counted by its own status, and its target is crawled as a page', async () => {
     const origin = await movedSite();
-    const summary = await (
-      await env.service().start({ startUrls: [`${origin}/`], workers: 1 })
-    ).finished;
+    const job = await env.service().start({ startUrls: [`${origin}/`], workers: 1 });
+    const summary = await job.finished;
     expect(summary.status).toBe('finished');
     expect(pagesOf(summary.jobId)).toEqual([
-      { url: `${origin}/`, finalUrl: `${origin}/`, depth: 0, indexable: 1, indexability: null },
+      {
+        url: `${origin}/`,
+        status: 200,
+        finalUrl: `${origin}/`,
+        finalStatus: 200,
+        depth: 0,
+        indexable: 1,
+        indexability: null,
+      },
       {
         url: `${origin}/chain`,
+        status: 302,
         finalUrl: `${origin}/new`,
+        finalStatus: 200,
         depth: 1,
         indexable: 0,
         indexability: 'redirected',
@@ -50,14 +73,18 @@ describe('a URL that redirects', () => {
       // Reached only through the redirects, one level below them.
       {
         url: `${origin}/new`,
+        status: 200,
         finalUrl: `${origin}/new`,
+        finalStatus: 200,
         depth: 2,
         indexable: 1,
         indexability: null,
       },
       {
         url: `${origin}/old`,
+        status: 301,
         finalUrl: `${origin}/new`,
+        finalStatus: 200,
         depth: 1,
         indexable: 0,
         indexability: 'redirected',
@@ -80,6 +107,84 @@ describe('a URL that redirects', () => {
       { status: '301', urls: 1 },
       { status: '302', urls: 1 },
     ]);
+    // The dashboard's live counts say the same.
+    expect(job.snapshot().statusCounts).toEqual({ 200: 2, 301: 1, 302: 1 });
+  });
+
+  it('is the 301 or 302 it answered in the URL table, its 3xx filter and exports, with its final status', async () => {
+    const { origin, jobId } = await crawlMovedSite();
+    const table = (filters: PageFilters) =>
+      queryPages(env.db, {
+        jobId,
+        filters,
+        columns: ['status', 'finalUrl', 'finalStatus'],
+        sort: { column: 'url', direction: 'asc' },
+      }).rows;
+    // /chain 302s to /old, which 301s to /new: its own answer is the 302.
+    const redirects = [
+      {
+        url: `${origin}/chain`,
+        kind: 'page',
+        status: 302,
+        finalUrl: `${origin}/new`,
+        finalStatus: 200,
+      },
+      {
+        url: `${origin}/old`,
+        kind: 'page',
+        status: 301,
+        finalUrl: `${origin}/new`,
+        finalStatus: 200,
+      },
+    ];
+    expect(table({ statusClasses: ['3xx'] })).toEqual(redirects);
+    expect(table({ statusClasses: ['2xx'] }).map((row) => row.url)).toEqual([
+      `${origin}/`,
+      `${origin}/new`,
+    ]);
+
+    const csv = env.file('pages.csv');
+    await exportJob(env.db, { jobId, format: 'csv' }, { file: csv });
+    const records = parse(readFileSync(csv), { columns: true }) as Record<string, string>[];
+    expect(
+      records
+        .filter((record) => record.status!.startsWith('3'))
+        .map(({ url, status, finalUrl, finalStatus }) => ({ url, status, finalUrl, finalStatus }))
+        .sort((a, b) => a.url!.localeCompare(b.url!)),
+    ).toEqual(
+      redirects.map(({ kind: _, ...row }) => ({
+        ...row,
+        status: String(row.status),
+        finalStatus: '200',
+      })),
+    );
+    const ndjson = env.file('pages.ndjson');
+    await exportJob(env.db, { jobId, format: 'ndjson' }, { file: ndjson });
+    expect(
+      readFileSync(ndjson, 'utf8')
+        .trimEnd()
+        .split('\n')
+        .map((line) => JSON.parse(line) as { url: string; status: number; finalStatus: number })
+        .map(({ url, status, finalStatus }) => [url.replace(origin, ''), status, finalStatus])
+        .sort(),
+    ).toEqual([
+      ['/', 200, 200],
+      ['/chain', 302, 200],
+      ['/new', 200, 200],
+      ['/old', 301, 200],
+    ]);
+  });
+
+  it('is found by a search for its own address as well as for where it ended', async () => {
+    const { origin, jobId } = await crawlMovedSite();
+    const search = (text: string) =>
+      queryPages(env.db, { jobId, filters: { text }, columns: [] })
+        .rows.map((row) => row.url.replace(origin, ''))
+        .sort();
+    expect(search('chain')).toEqual(['/chain']);
+    expect(search('old')).toEqual(['/old']);
+    // The words of /new: the page itself and both URLs that ended there.
+    expect(search('new')).toEqual(['/chain', '/new', '/old']);
   });
 
   it('a meta refresh or Refresh header is recorded, and where it leads is crawled', async () => {
@@ -122,7 +227,9 @@ describe('a URL that redirects', () => {
     expect(pagesOf(summary.jobId)).toEqual([
       {
         url: `${origin}/old`,
+        status: 301,
         finalUrl: `${origin}/new`,
+        finalStatus: 200,
         depth: 0,
         indexable: 0,
         indexability: 'redirected',

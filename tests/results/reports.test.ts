@@ -189,6 +189,38 @@ describe('reports', () => {
     ]);
   });
 
+  it('lists a link to a URL that redirects to a 404 as broken, by its own status and the final one', () => {
+    // A list crawl: the target of /moved is not a row of its own, only /moved's final status tells.
+    const jobId = storeJob(env.db, [
+      { url: `${O}/`, page: { outlinks: [link(`${O}/moved`, 'moved'), link(`${O}/fine`)] } },
+      {
+        url: `${O}/moved`,
+        page: {
+          status: 404,
+          finalUrl: `${O}/lost`,
+          redirects: [{ url: `${O}/moved`, status: 301, location: '/lost' }],
+        },
+      },
+      {
+        url: `${O}/fine`,
+        page: {
+          finalUrl: `${O}/here`,
+          redirects: [{ url: `${O}/fine`, status: 302, location: '/here' }],
+        },
+      },
+    ]);
+    expect(report(jobId, 'broken-links')).toEqual([
+      {
+        url: `${O}/moved`,
+        status: 301,
+        finalStatus: 404,
+        error: null,
+        linkedFrom: `${O}/`,
+        anchor: 'moved',
+      },
+    ]);
+  });
+
   it("compares a page that became a redirect as changed: its own status, not its target's", () => {
     const page = { title: 'Pricing', contentHash: 'p' };
     const before = storeJob(env.db, [{ url: `${O}/pricing`, page }]);
@@ -217,7 +249,14 @@ describe('reports', () => {
   it('pages a report by screens with every row once, and every report runs on an empty job', () => {
     const jobId = storeSite();
     const first = runReport(env.db, { jobId, name: 'broken-links', limit: 3 });
-    expect(first.columns).toEqual(['url', 'status', 'error', 'linkedFrom', 'anchor']);
+    expect(first.columns).toEqual([
+      'url',
+      'status',
+      'finalStatus',
+      'error',
+      'linkedFrom',
+      'anchor',
+    ]);
     const second = runReport(env.db, {
       jobId,
       name: 'broken-links',
@@ -236,6 +275,7 @@ describe('reports', () => {
     const old = pageDetail(env.db, { jobId, url: `${O}/old` });
     expect(old.kind).toBe('page');
     expect(old.fields.finalUrl).toBe(`${O}/a`);
+    expect([old.fields.status, old.fields.finalStatus]).toEqual([301, 200]);
     expect(old.redirects.map((hop) => hop.status)).toEqual([301, 302]);
     expect(old.headers['content-type']).toMatch(/text\/html/);
     const gone = pageDetail(env.db, { jobId, url: `${O}/gone` });

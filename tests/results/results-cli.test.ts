@@ -48,6 +48,7 @@ describe('results of a real crawl through the trawl CLI', () => {
     expect(broken).toContainEqual({
       url: `${o}/missing`,
       status: 404,
+      finalStatus: 404,
       error: null,
       linkedFrom: `${o}/`,
       anchor: 'broken',
@@ -66,8 +67,14 @@ describe('results of a real crawl through the trawl CLI', () => {
     await cli('export', String(first), '--format', 'csv', '--out', csvFile);
     const rows = parse(readFileSync(csvFile), { columns: true }) as Record<string, string>[];
     expect(rows.map((row) => row.url).sort()).toEqual([...site.reachable].sort());
+    expect(rows.find((row) => row.url === `${o}/old`)).toMatchObject({
+      status: '301',
+      finalUrl: `${o}/p/1`,
+      finalStatus: '200',
+    });
     expect(rows.find((row) => row.url === `${o}/p/3`)).toMatchObject({
       status: '200',
+      finalStatus: '200',
       title: 'Page 3 & more',
       h1: 'Page 3',
     });

@@ -6,6 +6,7 @@ import { migrations } from '../../electron/engine/store/migrations';
 import { JobAdmin } from '../../electron/engine/store/job-admin';
 import { JobStore } from '../../electron/engine/store/job-store';
 import { jobSettingsSchema } from '../../shared/job-settings';
+import type { PageFilters } from '../../shared/results';
 import { iteratePages } from '../../electron/engine/store/page-reader';
 import { pageDetail, queryLinks } from '../../electron/engine/results/page-detail';
 import { queryPages } from '../../electron/engine/results/page-query';
@@ -27,6 +28,21 @@ function databaseAt(file: string, version: number): Database.Database {
   for (const migration of migrations.slice(0, version)) raw.exec(migration);
   raw.pragma(`user_version = ${version}`);
   return raw;
+}
+
+/** A database at schema `version` holding finished job 1, and a statement adding its crawled URLs (id, url). */
+function finishedJobAt(file: string, version: number) {
+  const raw = databaseAt(file, version);
+  raw
+    .prepare(
+      `INSERT INTO jobs (id, name, status, settings, first_start_url, start_url_count, created_at)
+       VALUES (1, 'old', 'finished', '{"workers": 1}', 'http://127.0.0.1:9/', 1, 1)`,
+    )
+    .run();
+  const frontier = raw.prepare(
+    'INSERT INTO frontier (id, job_id, url, depth, state) VALUES (?, 1, ?, 0, 2)',
+  );
+  return { raw, frontier };
 }
 
 const SETTINGS = JSON.stringify({ startUrls: ['http://127.0.0.1:9/'], workers: 1 });
@@ -287,16 +303,7 @@ describe('schema migrations', () => {
 
   it('marks the pages of URLs that redirected as not indexable (migration 10)', () => {
     const file = temp.file('v9.sqlite');
-    const raw = databaseAt(file, 9);
-    raw
-      .prepare(
-        `INSERT INTO jobs (id, name, status, settings, first_start_url, start_url_count, created_at)
-         VALUES (1, 'old', 'finished', '{"workers": 1}', 'http://127.0.0.1:9/', 1, 1)`,
-      )
-      .run();
-    const frontier = raw.prepare(
-      'INSERT INTO frontier (id, job_id, url, depth, state) VALUES (?, 1, ?, 0, 2)',
-    );
+    const { raw, frontier } = finishedJobAt(file, 9);
     // As an older Trawl stored them: the redirect indexable when its target was.
     const page = raw.prepare(
       `INSERT INTO pages (id, job_id, frontier_id, url, final_url, depth, status, content_type, bytes,
@@ -319,6 +326,77 @@ describe('schema migrations', () => {
         { url: 'http://127.0.0.1:9/old', indexable: 0, indexability: 'redirected' },
       ],
     );
+    db.close();
+  });
+
+  it('gives a redirect its own status, keeps the final one, and finds it by its own URL (migration 12)', async () => {
+    const file = temp.file('v11.sqlite');
+    const { raw, frontier } = finishedJobAt(file, 11);
+    // As an older Trawl stored them: the final response's status, the own one in redirects.
+    const page = raw.prepare(
+      `INSERT INTO pages (id, job_id, frontier_id, url, final_url, depth, status, content_type, bytes,
+         response_ms, title, link_count, worker_pid, fetched_at, redirect_count, indexable, indexability)
+       VALUES (?, 1, ?, ?, ?, 0, ?, 'text/html', 10, 5, ?, 0, 7, 1000, ?, ?, ?)`,
+    );
+    const O = 'http://127.0.0.1:9';
+    for (const [id, url, finalUrl, status, title, hops] of [
+      [1, `${O}/`, `${O}/`, 200, 'Home', 0],
+      [2, `${O}/spring-sale`, `${O}/offers`, 200, 'Offers', 1],
+      [3, `${O}/gone-away`, `${O}/vanished`, 404, 'Not found', 2],
+      // Not followed (out of the scope): the 3xx is its own and final answer.
+      [4, `${O}/elsewhere`, `${O}/elsewhere`, 301, null, 0],
+    ] as const) {
+      frontier.run(id, url);
+      page.run(
+        id,
+        id,
+        url,
+        finalUrl,
+        status,
+        title,
+        hops,
+        hops || status !== 200 ? 0 : 1,
+        hops ? 'redirected' : null,
+      );
+    }
+    const hop = raw.prepare(
+      'INSERT INTO redirects (frontier_id, hop, url, status, location) VALUES (?, ?, ?, ?, ?)',
+    );
+    hop.run(2, 0, `${O}/spring-sale`, 301, '/offers');
+    hop.run(3, 0, `${O}/gone-away`, 302, '/moved');
+    hop.run(3, 1, `${O}/moved`, 308, '/vanished');
+    // Indexed as the writer of that version did: by the final URL only.
+    raw.exec(
+      `INSERT INTO pages_fts (rowid, url, title, meta_description, h1)
+       SELECT id, final_url, title, meta_description, h1 FROM pages`,
+    );
+    raw.close();
+
+    const db = openDatabase(file, { mustExist: true });
+    expect(db.prepare('SELECT url, status, final_status FROM pages ORDER BY id').all()).toEqual([
+      { url: `${O}/`, status: 200, final_status: 200 },
+      { url: `${O}/spring-sale`, status: 301, final_status: 200 },
+      { url: `${O}/gone-away`, status: 302, final_status: 404 },
+      { url: `${O}/elsewhere`, status: 301, final_status: 301 },
+    ]);
+    const table = (filters: PageFilters) =>
+      queryPages(db, { jobId: 1, filters, columns: ['status', 'finalStatus'] }).rows;
+    expect(table({ statusClasses: ['3xx'] })).toEqual([
+      { url: `${O}/spring-sale`, kind: 'page', status: 301, finalStatus: 200 },
+      { url: `${O}/gone-away`, kind: 'page', status: 302, finalStatus: 404 },
+      { url: `${O}/elsewhere`, kind: 'page', status: 301, finalStatus: 301 },
+    ]);
+    expect(table({ statusClasses: ['4xx'] })).toEqual([]);
+    const found = (text: string) => table({ text }).map((row) => row.url);
+    expect(found('spring sale')).toEqual([`${O}/spring-sale`]);
+    expect(found('offers')).toEqual([`${O}/spring-sale`]);
+    expect(found('vanished')).toEqual([`${O}/gone-away`]);
+    expect(found('elsewhere')).toEqual([`${O}/elsewhere`]);
+    db.prepare("INSERT INTO pages_fts (pages_fts, rank) VALUES ('integrity-check', 1)").run();
+    // Deleting the job takes every row out of the index again, leaving it whole.
+    await new JobAdmin(db).delete(1);
+    db.prepare("INSERT INTO pages_fts (pages_fts, rank) VALUES ('integrity-check', 1)").run();
+    expect(db.prepare('SELECT count(*) FROM pages_fts_docsize').pluck().get()).toBe(0);
     db.close();
   });
 

@@ -8,7 +8,6 @@ import {
 } from '../../../shared/results';
 import { DEFAULT_LIMIT } from './page-query';
 import { decodeCursor, encodeCursor } from './keyset-cursor';
-import { ownStatus } from './own-status';
 
 /** The URLs of one job that were fetched or failed, with the compared fields. */
 const side = (alias: string, page: string, job: string) =>
@@ -17,7 +16,7 @@ const side = (alias: string, page: string, job: string) =>
 
 /** A URL that turned into a redirect changed: its own status is compared, not its target's. */
 const fields = (page: string) =>
-  `${ownStatus(page)}, ${page}.title, ${page}.canonical, ${page}.content_hash`;
+  `${page}.status, ${page}.title, ${page}.canonical, ${page}.content_hash`;
 
 const differs = `(a.status IS NOT b.status OR a.title IS NOT b.title
   OR a.canonical IS NOT b.canonical OR a.content_hash IS NOT b.content_hash)`;

@@ -12,6 +12,7 @@ type ColumnSql = Record<PageColumn, string>;
 
 const NONE: Omit<ColumnSql, 'url' | 'kind'> = {
   finalUrl: 'NULL',
+  finalStatus: 'NULL',
   status: 'NULL',
   error: 'NULL',
   contentType: 'NULL',
@@ -46,6 +47,7 @@ export const COLUMN_SQL: Record<RowSource, ColumnSql> = {
   pages: {
     url: 'p.url',
     finalUrl: 'p.final_url',
+    finalStatus: 'p.final_status',
     kind: "'page'",
     status: 'p.status',
     error: 'NULL',

@@ -107,7 +107,7 @@ function sourceConditions(
         .filter((word) => !HAS_WORD_CHARACTER.test(word))
         .forEach((mark, index) => {
           params[`mark${index}`] = mark;
-          const fields = ['p.final_url', 'p.title', 'p.meta_description', 'p.h1'];
+          const fields = ['p.url', 'p.final_url', 'p.title', 'p.meta_description', 'p.h1'];
           where.push(
             `(${fields.map((field) => `instr(lower(coalesce(${field}, '')), @mark${index}) > 0`).join(' OR ')})`,
           );

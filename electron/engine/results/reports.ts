@@ -3,14 +3,14 @@ import { JobStore } from '../store/job-store';
 import type { ReportName, ReportRequest, ReportResult, ReportRow } from '../../../shared/results';
 import { DEFAULT_LIMIT } from './page-query';
 import { decodeCursor, encodeCursor } from './keyset-cursor';
-import { ownStatus } from './own-status';
 
 /**
- * A 2xx HTML page at its own URL: the pages SEO checks (titles, descriptions,
- * headings, duplicates) apply to. A URL that redirected holds its target's
- * fields, so it would be a false duplicate of the target.
+ * A 2xx HTML page: the pages SEO checks (titles, descriptions, headings,
+ * duplicates) apply to. `status` is the URL's own answer, so a URL that
+ * redirected (3xx), whose row holds its target's fields and would be a
+ * false duplicate of the target, is not one.
  */
-const HTML_2XX = `p.status BETWEEN 200 AND 299 AND p.redirect_count = 0
+const HTML_2XX = `p.status BETWEEN 200 AND 299
   AND (lower(p.content_type) LIKE 'text/html%' OR lower(p.content_type) LIKE 'application/xhtml+xml%')`;
 
 /** Pages sharing a value of `column` with another HTML 2xx page, biggest groups first. */
@@ -38,16 +38,19 @@ const isoTime = (column: string) =>
 export const REPORTS: Record<ReportName, { title: string; sql: string }> = {
   'broken-links': {
     title:
-      'Links to URLs that answered 4xx or 5xx, or did not answer, with the pages linking to them',
+      'Links to URLs that answered 4xx or 5xx, redirected to one, or did not answer, with the pages linking to them',
+    // final_status is a page's own 4xx/5xx, or the one a redirect ends at: such a link is
+    // broken for a visitor, and the target's row (if crawled) has no link from the redirect.
     sql: `
-      WITH broken (url, status, error) AS (
-        SELECT p.url, p.status, NULL FROM pages p WHERE p.job_id = @jobId AND p.status >= 400
+      WITH broken (url, status, finalStatus, error) AS (
+        SELECT p.url, p.status, p.final_status, NULL FROM pages p
+        WHERE p.job_id = @jobId AND p.final_status >= 400
         UNION ALL
-        SELECT f.url, NULL, f.error FROM frontier f WHERE f.job_id = @jobId AND f.state = 3
+        SELECT f.url, NULL, NULL, f.error FROM frontier f WHERE f.job_id = @jobId AND f.state = 3
         UNION ALL
-        SELECT e.url, e.status, e.error FROM external_urls e
+        SELECT e.url, e.status, NULL, e.error FROM external_urls e
         WHERE e.job_id = @jobId AND (e.status >= 400 OR (e.status IS NULL AND e.error IS NOT NULL)))
-      SELECT b.url, b.status, b.error, src.url AS linkedFrom, l.anchor
+      SELECT b.url, b.status, b.finalStatus, b.error, src.url AS linkedFrom, l.anchor
       FROM broken b JOIN links l ON l.job_id = @jobId AND l.to_url = b.url
         JOIN pages src ON src.id = l.from_page
       ORDER BY b.url, l.id`,
@@ -60,7 +63,7 @@ export const REPORTS: Record<ReportName, { title: string; sql: string }> = {
         SELECT f.url, count(*) AS hops,
           (SELECT group_concat(status || ' ' || url, ' -> ')
              FROM (SELECT status, url FROM redirects WHERE frontier_id = f.id ORDER BY hop)) AS chain,
-          p.final_url AS finalUrl, p.status AS finalStatus, f.error,
+          p.final_url AS finalUrl, p.final_status AS finalStatus, f.error,
           CASE WHEN count(DISTINCT r.url) < count(*)
             OR p.final_url IN (SELECT url FROM redirects WHERE frontier_id = f.id)
             OR f.error LIKE '%loop%' THEN 1 ELSE 0 END AS loop
@@ -108,7 +111,7 @@ export const REPORTS: Record<ReportName, { title: string; sql: string }> = {
   },
   'non-indexable': {
     title: 'Pages a search engine would not index, and why',
-    sql: `SELECT p.url, ${ownStatus('p')} AS status, p.indexability AS reason, p.canonical, p.meta_robots AS metaRobots,
+    sql: `SELECT p.url, p.status, p.indexability AS reason, p.canonical, p.meta_robots AS metaRobots,
             p.x_robots_tag AS xRobotsTag
           FROM pages p WHERE p.job_id = @jobId AND p.indexable = 0 ORDER BY p.id`,
   },
@@ -139,8 +142,8 @@ export const REPORTS: Record<ReportName, { title: string; sql: string }> = {
     title:
       'Pages per HTTP status (a URL that redirected by its own answer), then URLs that failed or were blocked',
     sql: `SELECT status, urls FROM (
-            SELECT 0 AS rank, CAST(${ownStatus('p')} AS TEXT) AS status, count(*) AS urls FROM pages p
-            WHERE p.job_id = @jobId GROUP BY 2
+            SELECT 0 AS rank, CAST(p.status AS TEXT) AS status, count(*) AS urls FROM pages p
+            WHERE p.job_id = @jobId GROUP BY p.status
             UNION ALL
             SELECT 1, CASE f.state WHEN 3 THEN 'failed' ELSE 'blocked' END, count(*) FROM frontier f
             WHERE f.job_id = @jobId AND f.state IN (3, 4) GROUP BY f.state)

@@ -299,4 +299,39 @@ export const migrations: readonly string[] = [
   ALTER TABLE pages ADD COLUMN meta_refresh TEXT;
   CREATE INDEX pages_job_meta_refresh ON pages (job_id, meta_refresh);
   `,
+
+  // 12: a URL's own answer is its status. A URL that redirected kept its
+  // target's status (200) while its own (301, 302…) was only in redirects,
+  // so the URL table's 3xx filter found none of the redirects the
+  // status-codes report counted. The final response's status moves to
+  // final_status. Search finds a URL by its own address and by where it
+  // ended: pages_fts indexed only final_url, and its content table (pages)
+  // said url, so 'rebuild' and FTS5's integrity check disagreed with it for
+  // every redirect. Its content is now the view pages_text, the one place
+  // that says what a page is searched by; the index is built anew from it.
+  `
+  ALTER TABLE pages ADD COLUMN final_status INTEGER;
+  UPDATE pages SET final_status = status,
+    status = CASE WHEN redirect_count = 0 THEN status ELSE coalesce(
+      (SELECT r.status FROM redirects r WHERE r.frontier_id = pages.frontier_id AND r.hop = 0),
+      status) END;
+  CREATE INDEX pages_job_final_status ON pages (job_id, final_status);
+
+  CREATE VIEW pages_text (id, url, title, meta_description, h1) AS
+    SELECT id, CASE WHEN final_url = url THEN url ELSE url || ' ' || final_url END,
+      title, meta_description, h1
+    FROM pages;
+  DROP TRIGGER pages_fts_delete;
+  DROP TABLE pages_fts;
+  CREATE VIRTUAL TABLE pages_fts USING fts5(
+    url, title, meta_description, h1,
+    content = 'pages_text', content_rowid = 'id', tokenize = 'unicode61'
+  );
+  INSERT INTO pages_fts (pages_fts) VALUES ('rebuild');
+  -- Before the row goes, while pages_text still shows what was indexed.
+  CREATE TRIGGER pages_fts_delete BEFORE DELETE ON pages BEGIN
+    INSERT INTO pages_fts (pages_fts, rowid, url, title, meta_description, h1)
+      SELECT 'delete', id, url, title, meta_description, h1 FROM pages_text WHERE id = old.id;
+  END;
+  `,
 ];

@@ -5,7 +5,9 @@ import type { Db } from './database';
 export interface PageRecord {
   url: string;
   finalUrl: string;
+  /** The URL's own answer (a redirect's 301, 302…); `finalStatus` is where it ended. */
   status: number;
+  finalStatus: number;
   contentType: string | null;
   bytes: number;
   responseMs: number;
@@ -41,6 +43,7 @@ interface PageRow {
   url: string;
   final_url: string;
   status: number;
+  final_status: number;
   content_type: string | null;
   bytes: number;
   response_ms: number;
@@ -68,7 +71,7 @@ export function* iteratePages(
   );
   const rows = db
     .prepare(
-      `SELECT id, url, final_url, status, content_type, bytes, response_ms, title, depth, link_count, attempts, retry_reasons, worker_pid, fetched_at
+      `SELECT id, url, final_url, status, final_status, content_type, bytes, response_ms, title, depth, link_count, attempts, retry_reasons, worker_pid, fetched_at
        FROM pages WHERE job_id = ? ORDER BY id`,
     )
     .iterate(jobId) as IterableIterator<PageRow>;
@@ -77,6 +80,7 @@ export function* iteratePages(
       url: row.url,
       finalUrl: row.final_url,
       status: row.status,
+      finalStatus: row.final_status,
       contentType: row.content_type,
       bytes: row.bytes,
       responseMs: row.response_ms,

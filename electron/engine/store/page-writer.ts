@@ -1,5 +1,6 @@
 import type { Statement } from 'better-sqlite3';
 import { nonIndexableReason } from '../../../shared/indexability';
+import { ownStatus } from '../../../shared/own-status';
 import type { FetchedPage, RedirectHop } from '../../../shared/worker-protocol';
 import type { Db } from './database';
 
@@ -8,12 +9,13 @@ const TARGET_MEMO = 100_000;
 
 /**
  * SQL that adds the `pages` rows matching `where` in database `schema` to its
- * full-text index. Index many pages per statement: FTS5 writes a new index
- * segment at the end of each one (migrations.ts, migration 6).
+ * full-text index, as the view `pages_text` gives them (migration 12). Index
+ * many pages per statement: FTS5 writes a new index segment at the end of
+ * each one (migrations.ts, migration 6).
  */
 export function indexPageTextSql(schema: string, where: string): string {
   return `INSERT INTO ${schema}.pages_fts (rowid, url, title, meta_description, h1)
-    SELECT id, final_url, title, meta_description, h1 FROM ${schema}.pages WHERE ${where}`;
+    SELECT id, url, title, meta_description, h1 FROM ${schema}.pages_text WHERE ${where}`;
 }
 
 /**
@@ -47,9 +49,9 @@ export class PageWriter {
            response_ms, title, link_count, attempts, retry_reasons, worker_pid, fetched_at,
            charset, wire_bytes, ttfb_ms, headers, redirect_count, meta_description, meta_robots,
            x_robots_tag, canonical, h1, h1_count, h2_count, hreflang, lang, word_count,
-           content_hash, images_without_alt, indexable, indexability, meta_refresh)
+           content_hash, images_without_alt, indexable, indexability, meta_refresh, final_status)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,
-           ?, ?, ?, ?, ?, ?, ?)`,
+           ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
       value: db.prepare(
         'INSERT INTO extractions (page_id, name, position, value) VALUES (?, ?, ?, ?)',
@@ -80,7 +82,7 @@ export class PageWriter {
       url,
       page.finalUrl,
       depth,
-      page.status,
+      ownStatus(page),
       page.contentType,
       page.bytes,
       page.responseMs,
@@ -110,6 +112,7 @@ export class PageWriter {
       notIndexable === null ? 1 : 0,
       notIndexable,
       page.metaRefresh,
+      page.status,
     );
     this.firstUnindexed ??= pageId;
     for (const [name, value] of Object.entries(page.extracted)) {

@@ -7,6 +7,7 @@ type Value = string | number | boolean | null | undefined;
 export const COLUMN_LABELS: Record<PageColumn, string> = {
   url: 'URL',
   finalUrl: 'Final URL',
+  finalStatus: 'Final status',
   kind: 'Kind',
   status: 'Status',
   error: 'Error',
@@ -40,6 +41,7 @@ export const COLUMN_LABELS: Record<PageColumn, string> = {
 
 export const NUMERIC_COLUMNS = new Set<PageColumn>([
   'status',
+  'finalStatus',
   'depth',
   'bytes',
   'wireBytes',

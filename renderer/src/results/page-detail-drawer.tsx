@@ -81,6 +81,14 @@ export function PageDetailDrawer({ view, onClose }: { view: PageDetailView; onCl
                     <span className="url">{hop.location}</span>
                   </li>
                 ))}
+                {detail.kind === 'page' && (
+                  <li>
+                    <span className="badge">
+                      {cellText('finalStatus', detail.fields.finalStatus)}
+                    </span>{' '}
+                    <span className="url">{cellText('finalUrl', detail.fields.finalUrl)}</span>
+                  </li>
+                )}
               </ol>
             </Section>
           )}
