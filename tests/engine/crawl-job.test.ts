@@ -61,14 +61,14 @@ describe('a crawl of a local site', () => {
       .get();
     expect(pdf).toEqual({ content_type: 'application/pdf', title: null, link_count: 0 });
     const redirected = env.db
-      .prepare("SELECT status, final_url FROM pages WHERE url LIKE '%/old'")
+      .prepare("SELECT status, final_url, final_status FROM pages WHERE url LIKE '%/old'")
       .get();
-    expect(redirected).toEqual({ status: 200, final_url: `${site.origin}/p/1` });
+    expect(redirected).toEqual({ status: 301, final_url: `${site.origin}/p/1`, final_status: 200 });
     // A redirect off the site is stored as such, never followed.
     const away = env.db
-      .prepare("SELECT status, final_url FROM pages WHERE url LIKE '%/away'")
+      .prepare("SELECT status, final_url, final_status FROM pages WHERE url LIKE '%/away'")
       .get();
-    expect(away).toEqual({ status: 302, final_url: `${site.origin}/away` });
+    expect(away).toEqual({ status: 302, final_url: `${site.origin}/away`, final_status: 302 });
     const title = env.db.prepare('SELECT title FROM pages WHERE url = ?').get(`${site.origin}/p/3`);
     expect(title).toEqual({ title: 'Page 3 & more' });
   });

@@ -18,7 +18,7 @@ function storedResults(file: string) {
       integrity: db.pragma('integrity_check', { simple: true }),
       job: db.prepare('SELECT status, pages, failed, blocked FROM jobs WHERE id = 1').get(),
       pages: all(
-        `SELECT url, final_url, status, content_type, title, h1, canonical, content_hash, link_count, indexable
+        `SELECT url, final_url, status, final_status, content_type, title, h1, canonical, content_hash, link_count, indexable
          FROM pages ORDER BY url`,
       ),
       counts: db

@@ -86,7 +86,8 @@ describe('link storage (interned link targets)', () => {
         task,
         page: fetchedPage(task.url, {
           outlinks: [link('/new', 'New')],
-          // A hop the schema refuses (status NOT NULL) fails the batch after /new was stored.
+          // A hop status the schema refuses (NOT NULL; the page row takes it as its own status)
+          // fails the batch after /new was stored.
           redirects: task.url.endsWith('/bad')
             ? [{ url: `${O}/old`, status: hopStatus as number, location: '/bad' }]
             : [],

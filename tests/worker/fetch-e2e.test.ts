@@ -191,7 +191,8 @@ describe('redirects, hop by hop', () => {
 
     expect(page(`${o}/chain/1`)).toMatchObject({
       final_url: `${o}/chain/3`,
-      status: 200,
+      status: 301,
+      final_status: 200,
       title: 'Chain end',
       redirect_count: 2,
     });
@@ -214,13 +215,15 @@ describe('redirects, hop by hop', () => {
     expect(page(`${o}/away`)).toMatchObject({
       final_url: `${o}/away`,
       status: 302,
+      final_status: 302,
       redirect_count: 0,
     });
 
     // Followed as browsers do, not to /caf%C3%83%C2%A9 (a false 404).
     expect(page(`${o}/utf8-location`)).toMatchObject({
       final_url: `${o}/caf%C3%A9`,
-      status: 200,
+      status: 301,
+      final_status: 200,
       title: 'Café',
     });
     expect(hops(`${o}/utf8-location`)).toEqual([
