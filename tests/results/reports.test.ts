@@ -219,6 +219,10 @@ describe('reports', () => {
         anchor: 'moved',
       },
     ]);
+    // The page's outlinks show each target's own answer.
+    expect(
+      queryLinks(env.db, { jobId, url: `${O}/`, direction: 'out' }).rows.map((row) => row.toStatus),
+    ).toEqual([301, 302]);
   });
 
   it("compares a page that became a redirect as changed: its own status, not its target's", () => {
