@@ -174,7 +174,7 @@ describe('results of a real crawl through the trawl CLI', () => {
       ],
       [
         ['export', jobId, '--report', 'broken-links', '--sort', 'bytes'],
-        'sort: a report has its own order: sort is for the URL table',
+        '--sort: a report has its own order: sort is for the URL table',
       ],
       [
         ['export', jobId, '--format', 'csv', '--sitemap-base', 'https://example.com/'],
