@@ -10,7 +10,7 @@ import { MAX_WORKERS } from '../../shared/limits';
 import { CrawlJob } from './crawl-job';
 import { silentLogger, type Logger } from './logger';
 import type { ProcessLauncher } from './process-launcher';
-import type { Db } from './store/database';
+import { sqliteProblem, type Db } from './store/database';
 import { prepareStartUrls } from './start-urls';
 import { JobStore, unreadable, type JobRecord } from './store/job-store';
 import { UserError } from './user-error';
@@ -51,8 +51,11 @@ export class CrawlService {
     // Start URLs take the job's URL rules too, so a link back to one is the same URL.
     const urls = await prepareStartUrls(startUrls, parsed.data);
     if (urls.problem !== null) throw new UserError(`invalid job settings: ${urls.problem}`);
-    const record = this.jobs.create({ ...parsed.data, startUrls: urls.startUrls });
-    return this.launch(record.id, parsed.data, urls.scopeRoots);
+    const record = this.plainly(
+      () => this.jobs.create({ ...parsed.data, startUrls: urls.startUrls }),
+      (remedy) => `no job was stored: ${remedy}, then start the crawl again`,
+    );
+    return this.launch(record.id, parsed.data, urls.scopeRoots, 'nothing was crawled');
   }
 
   /**
@@ -78,7 +81,7 @@ export class CrawlService {
     if (urls.problem !== null) throw new UserError(`job ${jobId} has ${unreadable(urls.problem)}`);
     // Checked again: another resume of the job may have started while these were checked.
     this.refuseRunning(jobId);
-    return this.launch(jobId, parsed.data, urls.scopeRoots);
+    return this.launch(jobId, parsed.data, urls.scopeRoots, 'what was stored is kept');
   }
 
   /**
@@ -102,19 +105,44 @@ export class CrawlService {
     await Promise.all([...this.running.values()].map((job) => job.stop(options)));
   }
 
+  /**
+   * Runs a job's first write; a full disk comes out as one plain line saying
+   * what was left (`left`, given the remedy). A locked or read-only file
+   * keeps the hosts' own words: nothing was written, try again.
+   */
+  private plainly<T>(write: () => T, left: (remedy: string) => string): T {
+    try {
+      return write();
+    } catch (error) {
+      const known = sqliteProblem(error, this.options.db.name);
+      if (!known || (error as { code?: unknown }).code !== 'SQLITE_FULL') throw error;
+      throw new UserError(`${known.problem}; ${left(known.remedy)}`);
+    }
+  }
+
   private refuseRunning(jobId: number): void {
     if (this.running.has(jobId)) throw new UserError(`job ${jobId} is already running`);
   }
 
-  private launch(jobId: number, settings: StoredJobSettings, scopeRoots: string[]): CrawlJob {
-    const job = new CrawlJob({
-      db: this.options.db,
-      jobId,
-      settings,
-      scopeRoots,
-      launcher: this.options.launcher,
-      logger: this.logger,
-    });
+  /** `kept`: what a job that cannot even start has stored, as its error says. */
+  private launch(
+    jobId: number,
+    settings: StoredJobSettings,
+    scopeRoots: string[],
+    kept: string,
+  ): CrawlJob {
+    const job = this.plainly(
+      () =>
+        new CrawlJob({
+          db: this.options.db,
+          jobId,
+          settings,
+          scopeRoots,
+          launcher: this.options.launcher,
+          logger: this.logger,
+        }),
+      (remedy) => `job ${jobId} could not start, ${kept}: ${remedy}, then resume it`,
+    );
     this.running.set(jobId, job);
     void job.finished.then(() => this.running.delete(jobId));
     return job;

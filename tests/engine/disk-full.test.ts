@@ -1,4 +1,4 @@
-import { readdirSync } from 'node:fs';
+import { closeSync, openSync, readdirSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ChildProcessLauncher } from '../../electron/engine/child-process-launcher';
@@ -83,4 +83,77 @@ describe.skipIf(!canMount)('a crawl whose disk fills up (needs mount rights)', (
       [`${origin}/`, ...Array.from({ length: PAGES - 1 }, (_, k) => `${origin}/p/${k + 1}`)].sort(),
     );
   }, 120_000);
+
+  it('says plainly what a new crawl on a full disk kept, and a job that stored nothing resumes', async () => {
+    const origin = await env.listen((request, response) => {
+      response.writeHead(200, { 'content-type': 'text/html' });
+      response.end(request.url === '/' ? '<a href="/a">a</a>' : 'a');
+    });
+    const full = () => `the disk holding ${db!.name} is full (database or disk is full); `;
+    // How much room is left decides what fits (nothing, the job's row, its start): each is said
+    // as it is. (A crawl cut off after some pages is the test above.)
+    const cases = ['no job', 'not started', 'nothing was crawled'];
+    const seen = new Set<string>();
+    for (let freeKb = 4; freeKb <= 64 && cases.some((c) => !seen.has(c)); freeKb += 4) {
+      mounted = tmpfsFolder(1);
+      db = openDatabase(join(mounted.dir, 'trawl.sqlite'));
+      const service = new CrawlService({ db, launcher: new ChildProcessLauncher() });
+      fillDisk(mounted.dir, freeKb);
+      const started = await service
+        .start({ startUrls: [`${origin}/`], workers: 1, ignoreRobots: true })
+        .catch((error: Error) => error);
+      const jobIds = db.prepare('SELECT id FROM jobs').pluck().all() as number[];
+      let resumable: number | null = null;
+      if (started instanceof Error && jobIds.length === 0) {
+        seen.add('no job');
+        expect(started.message).toBe(
+          `${full()}no job was stored: free some space, then start the crawl again`,
+        );
+      } else if (started instanceof Error) {
+        seen.add('not started');
+        expect(started.message).toBe(
+          `${full()}job ${jobIds[0]} could not start, nothing was crawled: free some space, then resume it`,
+        );
+        resumable = jobIds[0]!;
+      } else {
+        const summary = await started.finished;
+        expect(summary.status).toBe('failed');
+        const crawled = db
+          .prepare('SELECT count(*) FROM frontier WHERE job_id = ? AND state > 1')
+          .pluck()
+          .get(summary.jobId) as number;
+        const kept = crawled > 0 ? 'what was stored is kept' : 'nothing was crawled';
+        seen.add(kept);
+        expect(summary.error).toBe(`${full()}${kept}: free some space, then resume the job`);
+        if (crawled === 0) resumable = summary.jobId;
+      }
+      if (resumable !== null) {
+        // Room again: the job crawls from its start URLs.
+        expect(mountTmpfs(mounted.dir, 64, true)).toBe(true);
+        const resumed = await (await service.resume(resumable)).finished;
+        expect(resumed).toMatchObject({ status: 'finished', pages: 2 });
+      }
+      db.close();
+      db = undefined;
+      mounted.remove();
+      mounted = undefined;
+    }
+    expect(cases.filter((c) => !seen.has(c))).toEqual([]);
+  }, 120_000);
 });
+
+/** Fills the file system at `dir` until about `freeKb` KB are left. */
+function fillDisk(dir: string, freeKb: number): void {
+  const spacer = join(dir, 'spacer');
+  writeFileSync(spacer, Buffer.alloc(freeKb * 1024, 1));
+  const filler = openSync(join(dir, 'filler'), 'w');
+  const block = Buffer.alloc(4096, 1);
+  try {
+    for (;;) writeSync(filler, block);
+  } catch {
+    // ENOSPC: full.
+  } finally {
+    closeSync(filler);
+  }
+  rmSync(spacer);
+}

@@ -1,6 +1,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { createScope, forHrefs } from '../../../shared/scope';
 import { openDatabase, sqliteProblem, tuneForWriting } from '../store/database';
+import { URL_STATE } from '../store/url-state';
 import { serveRequests } from '../thread-rpc';
 import { UserError } from '../user-error';
 import { FrontierStore } from './frontier-store';
@@ -33,12 +34,24 @@ const methods: Record<StoreWriterMethod, (...args: never[]) => unknown> = {
   close: () => db.close(),
 };
 
-/** SQLite's "database or disk is full" or "database is locked" name neither the file nor what to do. */
+/**
+ * SQLite's "database or disk is full" or "database is locked" name neither
+ * the file nor what to do. A resume seeds the start URLs again, so a job
+ * that could not store even those resumes as well as one cut off later.
+ */
 function plainWriteError(error: Error): Error {
   const known = sqliteProblem(error, file);
   if (!known) return error;
-  return new UserError(
-    `${known.problem}; what was stored is kept: ${known.remedy}, then resume the job`,
+  const kept = crawledAny() ? 'what was stored is kept' : 'nothing was crawled';
+  return new UserError(`${known.problem}; ${kept}: ${known.remedy}, then resume the job`);
+}
+
+/** Whether the job has stored any URL's outcome (a read: it works on a full disk). */
+function crawledAny(): boolean {
+  return (
+    db
+      .prepare(`SELECT 1 FROM frontier WHERE job_id = ? AND state > ${URL_STATE.leased} LIMIT 1`)
+      .get(jobId) !== undefined
   );
 }
 
