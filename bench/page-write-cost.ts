@@ -44,6 +44,7 @@ function fetchedPages(): FetchedPage[] {
     scope: { scope: 'host', startUrls: [`${origin}/`], include: [], exclude: [] },
     urls: { stripTrackingParams: false, sortQueryParams: false, maxRepeatedPathSegments: 3 },
     honourNofollow: true,
+    robotsAgent: 'Trawl',
   });
   const extraction = [
     { name: 'price', kind: 'regex', expression: 'class="price">([^<]+)' },
@@ -111,7 +112,7 @@ function writeAll(pages: readonly FetchedPage[], batch: number): { cpuMs: number
     const frontierIds = db.transaction(() =>
       pages.map((page) => Number(addUrl.run(jobId, page.finalUrl).lastInsertRowid)),
     )();
-    const writer = new PageWriter(db, jobId);
+    const writer = new PageWriter(db, jobId, 'Trawl');
     const write = db.transaction((from: number) => {
       const to = Math.min(from + batch, pages.length);
       for (let i = from; i < to; i++) {

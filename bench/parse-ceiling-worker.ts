@@ -29,6 +29,7 @@ const rules = linkRulesFor({
   scope: { scope: 'host', startUrls: [`${origin}/`], include: [], exclude: [] },
   urls: { stripTrackingParams: false, sortQueryParams: false, maxRepeatedPathSegments: 3 },
   honourNofollow: true,
+  robotsAgent: 'Trawl',
 });
 
 process.on('message', () => {

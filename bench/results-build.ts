@@ -84,7 +84,7 @@ export function buildJob(
   const job = new JobStore(db).create(
     jobSettingsSchema.parse({ startUrls: [`${origin}/`], workers: 2 }),
   );
-  const frontier = new FrontierStore(db, job.id, { maxDepth: null });
+  const frontier = new FrontierStore(db, job.id, { maxDepth: null, robotsAgent: 'Trawl' });
   const random = seeded(pages);
   const started = performance.now();
   for (let from = 0; from < pages; from += 10_000) {

@@ -19,11 +19,15 @@ const HTML_TYPE = /^\s*(text\/html|application\/xhtml\+xml)\b/i;
  * order SEO tools report them: redirected, status, content type, noindex,
  * canonical.
  */
-export function nonIndexableReason(page: IndexabilityInput): string | null {
+export function nonIndexableReason(
+  page: IndexabilityInput,
+  /** The crawler's product token: directives addressed to it count. */
+  robotsAgent: string,
+): string | null {
   if (page.redirects.length > 0) return 'redirected';
   if (page.status < 200 || page.status > 299) return `status ${page.status}`;
   if (!page.contentType || !HTML_TYPE.test(page.contentType)) return 'not html';
-  if (robotsSay('noindex', page.metaRobots, page.xRobotsTag)) return 'noindex';
+  if (robotsSay('noindex', robotsAgent, page.metaRobots, page.xRobotsTag)) return 'noindex';
   if (page.canonical !== null && page.canonical !== page.finalUrl) return 'canonicalised';
   return null;
 }

@@ -12,25 +12,34 @@ const VALUE_DIRECTIVES = new Set([
   'unavailable_after',
 ]);
 
+/** Adds the directive names of one token list (`noindex nofollow` or `max-snippet: 0`). */
+function addDirectives(token: string, directives: Set<string>): void {
+  const colon = token.indexOf(':');
+  if (colon < 0) {
+    for (const word of token.split(/\s+/)) if (word !== '') directives.add(word);
+    return;
+  }
+  const name = token.slice(0, colon).trim();
+  if (VALUE_DIRECTIVES.has(name)) directives.add(name);
+}
+
 /**
- * The directive names (values dropped) that apply to Trawl. A token prefixed
- * with a crawler's name (`otherbot: noindex`) is meant for that crawler only,
- * so it is left out. The prefix covers only its own token: repeated headers
- * reach Trawl joined with ", ", which hides where one header ended. Within a
- * token, spaces separate too (`noindex nofollow`, a common slip).
+ * The directive names (values dropped) that apply to the crawler whose
+ * product token is `agent` (lowercase). A token prefixed with a crawler's
+ * name (`googlebot: noindex`) is meant for that crawler only: kept when it
+ * is `agent`, else left out. The prefix covers only its own token: repeated
+ * headers reach Trawl joined with ", ", which hides where one header ended.
+ * Within a token, spaces separate too (`noindex nofollow`, a common slip).
  */
-function directivesOf(values: readonly (string | null | undefined)[]): Set<string> {
+function directivesOf(agent: string, values: readonly (string | null | undefined)[]): Set<string> {
   const directives = new Set<string>();
   for (const value of values) {
     if (!value) continue;
     for (const token of value.toLowerCase().split(',')) {
       const colon = token.indexOf(':');
-      if (colon < 0) {
-        for (const word of token.split(/\s+/)) if (word !== '') directives.add(word);
-        continue;
-      }
-      const name = token.slice(0, colon).trim();
-      if (VALUE_DIRECTIVES.has(name)) directives.add(name);
+      const name = colon < 0 ? '' : token.slice(0, colon).trim();
+      if (name === agent) addDirectives(token.slice(colon + 1), directives);
+      else addDirectives(token, directives);
     }
   }
   return directives;
@@ -38,13 +47,28 @@ function directivesOf(values: readonly (string | null | undefined)[]): Set<strin
 
 /**
  * Whether any of the robots values (meta robots contents, X-Robots-Tag
- * headers) says `directive` for Trawl, itself or through `none`, which
- * means both `noindex` and `nofollow`.
+ * headers) says `directive` to the crawler `agent` (its product token, any
+ * case), for all crawlers or for it by name, itself or through `none`, which
+ * means both `noindex` and `nofollow`. As Google reads them, the most
+ * restrictive wins: `index` for one never undoes `noindex` for the other.
  */
 export function robotsSay(
   directive: 'noindex' | 'nofollow',
+  agent: string,
   ...values: (string | null | undefined)[]
 ): boolean {
-  const directives = directivesOf(values);
+  const directives = directivesOf(agent.toLowerCase(), values);
   return directives.has(directive) || directives.has('none');
+}
+
+/**
+ * `<meta name="AGENT" content="…">` written as X-Robots-Tag writes it for a
+ * named crawler, each directive prefixed `agent: `, so that it can be stored
+ * with the `<meta name="robots">` contents and read by robotsSay.
+ */
+export function forAgent(agent: string, content: string): string {
+  return content
+    .split(',')
+    .map((token) => `${agent}: ${token.trim()}`)
+    .join(', ');
 }

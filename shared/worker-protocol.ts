@@ -29,6 +29,11 @@ export interface WorkerConfig {
   proxy: string | null;
   honourNofollow: boolean;
   /**
+   * The crawler's product token (shared/robots-agent.ts): robots meta tags
+   * and X-Robots-Tag directives addressed to it by name count.
+   */
+  robotsAgent: string;
+  /**
    * Ask main (redirect-query) before following each redirect hop: robots.txt
    * and the host limits live there. False only where no job runs (the
    * extraction preview's single request).

@@ -121,6 +121,7 @@ export class CrawlJob {
         jobId: this.id,
         // A list crawl fetches exactly its URLs: nothing found on them is queued.
         maxDepth: this.settings.mode === 'list' ? 0 : this.settings.maxDepth,
+        robotsAgent: robotsAgent(this.settings),
         scope: this.scope,
         recordExternal: this.settings.checkExternal,
       },

@@ -1,4 +1,5 @@
 import type { StoredJobSettings } from '../../shared/job-settings';
+import { robotsAgent } from '../../shared/robots-agent';
 import type { ScopeSettings } from '../../shared/scope';
 import type { WorkerConfig } from '../../shared/worker-protocol';
 
@@ -43,6 +44,7 @@ export function workerConfigFor(settings: StoredJobSettings, scope: ScopeSetting
     basicAuth: settings.basicAuth,
     proxy: settings.proxy,
     honourNofollow: settings.honourNofollow,
+    robotsAgent: robotsAgent(settings),
     extract: settings.extract,
     headers: settings.headers,
     // Several beats per stall period, so only a worker that is really stuck is replaced.

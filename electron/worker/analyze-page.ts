@@ -68,16 +68,19 @@ export interface LinkRules {
   patterns: (url: URL) => boolean;
   urls: WorkerConfig['urls'];
   honourNofollow: boolean;
+  /** The crawler's product token, lowercase: robots directives addressed to it count. */
+  robotsAgent: string;
 }
 
 export function linkRulesFor(
-  config: Pick<WorkerConfig, 'scope' | 'urls' | 'honourNofollow'>,
+  config: Pick<WorkerConfig, 'scope' | 'urls' | 'honourNofollow' | 'robotsAgent'>,
 ): LinkRules {
   return {
     boundary: createScope(config.scope, { withPatterns: false }),
     patterns: createPatternFilter(config.scope),
     urls: config.urls,
     honourNofollow: config.honourNofollow,
+    robotsAgent: config.robotsAgent.toLowerCase(),
   };
 }
 
@@ -143,11 +146,13 @@ export function analyzePage(
   { xRobotsTag, extraction = [], css }: AnalysisExtras = {},
 ): PageAnalysis {
   const source = htmlSource(body, contentType);
-  const parsed = parseHtml(source);
+  const parsed = parseHtml(source, rules.robotsAgent);
   const base =
     parsed.baseHref !== null ? (normalizeUrl(parsed.baseHref, pageUrl) ?? pageUrl) : pageUrl;
   const resolve = resolveAgainst(new URL(base));
-  const mayFollow = !(rules.honourNofollow && robotsSay('nofollow', parsed.metaRobots, xRobotsTag));
+  const mayFollow = !(
+    rules.honourNofollow && robotsSay('nofollow', rules.robotsAgent, parsed.metaRobots, xRobotsTag)
+  );
   const outlinks: Outlink[] = [];
   const followed = new Set<string>();
   parsed.hrefs.forEach((href, index) => {

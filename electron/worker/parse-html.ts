@@ -1,6 +1,7 @@
 import { decodeHTML, decodeHTMLAttribute } from 'entities';
 import { Parser } from 'htmlparser2';
 import { MAX_STORED_TEXT } from '../../shared/limits';
+import { forAgent } from '../../shared/robots-directives';
 import type { HtmlSource } from './html-source';
 
 export interface ParsedHtml {
@@ -16,7 +17,10 @@ export interface ParsedHtml {
   /** Positions in `hrefs` of links marked `rel="nofollow"`. */
   nofollow: Set<number>;
   metaDescription: string | null;
-  /** Every `<meta name="robots">` content, joined by ", ". */
+  /**
+   * Every `<meta name="robots">` content and, with each directive prefixed
+   * `agent: `, every `<meta name="AGENT">` content, joined by ", ".
+   */
   metaRobots: string | null;
   /** `content` of the first `<meta http-equiv="refresh">`, as written (`0; url=/next`). */
   refresh: string | null;
@@ -84,7 +88,11 @@ const RAW_TEXT_CAP = MAX_STORED_TEXT * 4;
  * kept, after `source.text`, which the latin1 view of the markup requires
  * (see html-source.ts).
  */
-export function parseHtml(source: Pick<HtmlSource, 'markup' | 'text'>): ParsedHtml {
+export function parseHtml(
+  source: Pick<HtmlSource, 'markup' | 'text'>,
+  /** The crawler's product token, lowercase: its own robots meta tag is read too. */
+  robotsAgent: string | null = null,
+): ParsedHtml {
   const rawHrefs: string[] = [];
   const rawAnchors: string[] = [];
   const anchorAlts: (string | null)[] = [];
@@ -151,6 +159,8 @@ export function parseHtml(source: Pick<HtmlSource, 'markup' | 'text'>): ParsedHt
             const metaName = attributes.name?.toLowerCase();
             if (metaName === 'robots' && attributes.content !== undefined) {
               robots.push(attributes.content);
+            } else if (metaName === robotsAgent && attributes.content !== undefined) {
+              robots.push(forAgent(metaName, attributes.content));
             } else if (metaName === 'description' && rawDescription === null) {
               rawDescription = attributes.content ?? null;
             } else if (

@@ -61,6 +61,7 @@ describe('the store writer thread', () => {
       {
         jobId: listJob.id,
         maxDepth: 0,
+        robotsAgent: 'Trawl',
         scope: { scope: 'host', startUrls: list.slice(0, 1), include: [], exclude: [] },
         recordExternal: false,
       },

@@ -69,7 +69,7 @@ export function storeJob(
       ...settings,
     }),
   );
-  const frontier = new FrontierStore(db, job.id, { maxDepth: null });
+  const frontier = new FrontierStore(db, job.id, { maxDepth: null, robotsAgent: 'Trawl' });
   const byUrl = new Map(outcomes.map((outcome) => [outcome.url, outcome]));
   frontier.seed(outcomes.map((outcome) => outcome.url));
   const setDepth = db.prepare('UPDATE frontier SET depth = ? WHERE job_id = ? AND url = ?');
@@ -110,7 +110,7 @@ export function storeLargeJob(db: Db, pages: number, links: number): number {
   const site = 'http://127.0.0.1:9';
   const jobs = new JobStore(db);
   const { id } = jobs.create(jobSettingsSchema.parse({ startUrls: [`${site}/p/0`], workers: 1 }));
-  const frontier = new FrontierStore(db, id, { maxDepth: null });
+  const frontier = new FrontierStore(db, id, { maxDepth: null, robotsAgent: 'Trawl' });
   frontier.seed(Array.from({ length: pages }, (_, i) => `${site}/p/${i}`));
   for (let tasks = frontier.lease(512); tasks.length > 0; tasks = frontier.lease(512)) {
     frontier.write({

@@ -1,17 +1,20 @@
 import { describe, expect, it } from 'vitest';
 import { nonIndexableReason } from '../../shared/indexability';
-import { robotsSay } from '../../shared/robots-directives';
+import { forAgent, robotsSay } from '../../shared/robots-directives';
 
 const page = (metaRobots: string | null, xRobotsTag: string | null = null) =>
-  nonIndexableReason({
-    redirects: [],
-    status: 200,
-    contentType: 'text/html',
-    finalUrl: 'http://site.test/',
-    metaRobots,
-    xRobotsTag,
-    canonical: null,
-  });
+  nonIndexableReason(
+    {
+      redirects: [],
+      status: 200,
+      contentType: 'text/html',
+      finalUrl: 'http://site.test/',
+      metaRobots,
+      xRobotsTag,
+      canonical: null,
+    },
+    'Trawl',
+  );
 
 describe('robots directives', () => {
   it.each([
@@ -22,7 +25,7 @@ describe('robots directives', () => {
     'noindex nofollow',
     ' noarchive ,  noindex ',
   ])('%s says noindex', (value) => {
-    expect(robotsSay('noindex', value)).toBe(true);
+    expect(robotsSay('noindex', 'Trawl', value)).toBe(true);
   });
 
   it.each([
@@ -35,15 +38,15 @@ describe('robots directives', () => {
     'otherbot: none',
     'otherbot:noindex, follow',
   ])('%s does not say noindex', (value) => {
-    expect(robotsSay('noindex', value)).toBe(false);
+    expect(robotsSay('noindex', 'Trawl', value)).toBe(false);
   });
 
   it('reads nofollow the same way, from every value given', () => {
-    expect(robotsSay('nofollow', 'index', 'nofollow')).toBe(true);
-    expect(robotsSay('nofollow', null, 'none')).toBe(true);
-    expect(robotsSay('nofollow', 'max-image-preview:none', undefined)).toBe(false);
-    expect(robotsSay('nofollow', 'otherbot: nofollow')).toBe(false);
-    expect(robotsSay('nofollow', 'noindex')).toBe(false);
+    expect(robotsSay('nofollow', 'Trawl', 'index', 'nofollow')).toBe(true);
+    expect(robotsSay('nofollow', 'Trawl', null, 'none')).toBe(true);
+    expect(robotsSay('nofollow', 'Trawl', 'max-image-preview:none', undefined)).toBe(false);
+    expect(robotsSay('nofollow', 'Trawl', 'otherbot: nofollow')).toBe(false);
+    expect(robotsSay('nofollow', 'Trawl', 'noindex')).toBe(false);
   });
 
   it('decide indexability from meta robots and X-Robots-Tag', () => {
@@ -52,5 +55,30 @@ describe('robots directives', () => {
     expect(page(null, 'otherbot: noindex')).toBeNull();
     expect(page('max-image-preview:large', 'noindex')).toBe('noindex');
     expect(page('none')).toBe('noindex');
+  });
+
+  it('read directives addressed to the crawler by its product token, in any case', () => {
+    expect(robotsSay('noindex', 'Googlebot', 'googlebot: noindex')).toBe(true);
+    expect(robotsSay('noindex', 'googlebot', 'GoogleBot: none')).toBe(true);
+    expect(robotsSay('nofollow', 'Googlebot', 'googlebot: noindex nofollow')).toBe(true);
+    expect(robotsSay('noindex', 'Googlebot', 'bingbot: noindex, googlebot: max-snippet: 0')).toBe(
+      false,
+    );
+    // The prefix names a crawler, not a directive: Googlebot-News is another crawler.
+    expect(robotsSay('noindex', 'Googlebot', 'googlebot-news: noindex')).toBe(false);
+  });
+
+  it('let the most restrictive win between all crawlers and the named one', () => {
+    expect(robotsSay('noindex', 'Googlebot', 'index, follow', 'googlebot: noindex')).toBe(true);
+    expect(robotsSay('noindex', 'Googlebot', 'noindex', 'googlebot: index')).toBe(true);
+    expect(page('index', 'trawl: noindex')).toBe('noindex');
+    expect(page(forAgent('trawl', 'noindex, follow'))).toBe('noindex');
+  });
+
+  it("write a crawler's own meta tag as X-Robots-Tag names a crawler", () => {
+    expect(forAgent('googlebot', 'noindex, max-snippet: 0')).toBe(
+      'googlebot: noindex, googlebot: max-snippet: 0',
+    );
+    expect(robotsSay('noindex', 'Googlebot', forAgent('googlebot', 'max-snippet: 0'))).toBe(false);
   });
 });

@@ -45,7 +45,7 @@ const targets = (jobId: number) =>
 describe('link storage (interned link targets)', () => {
   it('stores each distinct target once per job, links in document order, and a resumed run finds earlier targets', () => {
     const jobId = newJob();
-    const first = new FrontierStore(env.db, jobId, { maxDepth: null });
+    const first = new FrontierStore(env.db, jobId, { maxDepth: null, robotsAgent: 'Trawl' });
     first.seed([`${O}/`]);
     crawlStep(first, () => ({
       outlinks: [
@@ -57,7 +57,7 @@ describe('link storage (interned link targets)', () => {
       links: [`${O}/a`, `${O}/b`],
     }));
     // A resumed run: a new store and writer, with nothing remembered.
-    const resumed = new FrontierStore(env.db, jobId, { maxDepth: null });
+    const resumed = new FrontierStore(env.db, jobId, { maxDepth: null, robotsAgent: 'Trawl' });
     crawlStep(resumed, (url) => ({
       outlinks: url.endsWith('/a')
         ? [link('/b', 'B from a'), link('/', 'Home')]
@@ -78,7 +78,7 @@ describe('link storage (interned link targets)', () => {
 
   it('after a batch rolls back, its writer refuses more writes and a new one stores the pages with their targets', () => {
     const jobId = newJob();
-    const store = new FrontierStore(env.db, jobId, { maxDepth: null });
+    const store = new FrontierStore(env.db, jobId, { maxDepth: null, robotsAgent: 'Trawl' });
     store.seed([`${O}/`, `${O}/bad`]);
     const tasks = store.lease(2);
     const batch = (hopStatus: number | null) => ({
@@ -101,7 +101,7 @@ describe('link storage (interned link targets)', () => {
     // Its memo remembers an id the rollback undid: it must not write again.
     expect(() => store.write(batch(301))).toThrow(/not written after an earlier failure/);
 
-    new FrontierStore(env.db, jobId, { maxDepth: null }).write(batch(301));
+    new FrontierStore(env.db, jobId, { maxDepth: null, robotsAgent: 'Trawl' }).write(batch(301));
     expect(targets(jobId)).toEqual([`${O}/new`]);
     expect(links(jobId)).toHaveLength(2);
     expect(env.db.pragma('foreign_key_check')).toEqual([]);
@@ -110,7 +110,7 @@ describe('link storage (interned link targets)', () => {
   it('targets belong to their job: deleting a job removes its links and targets, another job keeps the same URLs', async () => {
     const [kept, deleted] = [newJob(), newJob()];
     for (const jobId of [kept, deleted]) {
-      const store = new FrontierStore(env.db, jobId, { maxDepth: null });
+      const store = new FrontierStore(env.db, jobId, { maxDepth: null, robotsAgent: 'Trawl' });
       store.seed([`${O}/`]);
       crawlStep(store, () => ({ outlinks: [link('/a'), link('/b')] }));
       new JobStore(env.db).markEnded(jobId, 'finished', 0);

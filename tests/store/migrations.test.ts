@@ -208,7 +208,7 @@ describe('schema migrations', () => {
     raw.close();
 
     const db = openDatabase(file, { mustExist: true });
-    const store = new FrontierStore(db, 1, { maxDepth: null });
+    const store = new FrontierStore(db, 1, { maxDepth: null, robotsAgent: 'Trawl' });
     const [task] = store.lease(10);
     store.write({
       pages: [

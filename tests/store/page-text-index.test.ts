@@ -25,7 +25,7 @@ function jobOf(count: number): { jobId: number; store: FrontierStore } {
   const jobId = new JobStore(env.db).create(
     jobSettingsSchema.parse({ startUrls: [`${O}/`], workers: 1 }),
   ).id;
-  const store = new FrontierStore(env.db, jobId, { maxDepth: null });
+  const store = new FrontierStore(env.db, jobId, { maxDepth: null, robotsAgent: 'Trawl' });
   store.seed(Array.from({ length: count }, (_, n) => `${O}/p${n}`));
   return { jobId, store };
 }

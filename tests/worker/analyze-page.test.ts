@@ -7,6 +7,7 @@ const rules = linkRulesFor({
   scope: { scope: 'host', startUrls: ['http://site.test/'], include: [], exclude: [] },
   urls: { stripTrackingParams: false, sortQueryParams: false, maxRepeatedPathSegments: 3 },
   honourNofollow: true,
+  robotsAgent: 'Trawl',
 });
 
 function encode(text: string, encoding: string): Buffer {

@@ -23,6 +23,7 @@ function analyze(
     },
     urls: { ...noRules, ...options.urls },
     honourNofollow: true,
+    robotsAgent: 'Trawl',
   });
   return analyzePage(
     Buffer.from(html),
@@ -216,6 +217,7 @@ describe('word count across encodings', () => {
       scope: { scope: 'host', startUrls: ['http://site.test/'], include: [], exclude: [] },
       urls: noRules,
       honourNofollow: true,
+      robotsAgent: 'Trawl',
     });
     const page = analyzePage(body, `text/html; charset=${charset}`, 'http://site.test/', rules);
     expect(page.wordCount).toBe(words);

@@ -7,6 +7,8 @@ import { URL_STATE } from '../store/url-state';
 
 export interface FrontierStoreOptions {
   maxDepth: number | null;
+  /** The crawler's product token, for the robots directives addressed to it (PageWriter). */
+  robotsAgent: string;
   /**
    * Main's own check on links a worker reports (workers filter too, but are
    * not trusted). Asked once per URL the memo below has not seen.
@@ -128,7 +130,7 @@ export class FrontierStore {
         'UPDATE external_urls SET status = ?, error = ?, checked_at = ? WHERE job_id = ? AND url = ?',
       ),
     };
-    this.pageWriter = new PageWriter(db, jobId);
+    this.pageWriter = new PageWriter(db, jobId, options.robotsAgent);
   }
 
   /**

@@ -12,11 +12,12 @@ import type { StoreWriterData, StoreWriterMethod } from './store-writer';
  * Requests run one at a time in arrival order, so a lease sees every batch
  * written before it was asked for.
  */
-const { file, jobId, maxDepth, scope, recordExternal } = workerData as StoreWriterData;
+const { file, jobId, maxDepth, robotsAgent, scope, recordExternal } = workerData as StoreWriterData;
 const db = openDatabase(file, { mustExist: true });
 tuneForWriting(db);
 const store = new FrontierStore(db, jobId, {
   maxDepth,
+  robotsAgent,
   // Main checks the scope's boundary (not the user's patterns) on what workers send.
   accepts: forHrefs(createScope(scope, { withPatterns: false })),
   acceptsSeed: forHrefs(createScope(scope)),

@@ -10,6 +10,7 @@ export interface StoreWriterData {
   file: string;
   jobId: number;
   maxDepth: number | null;
+  robotsAgent: string;
   scope: ScopeSettings;
   recordExternal: boolean;
 }

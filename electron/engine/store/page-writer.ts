@@ -42,6 +42,8 @@ export class PageWriter {
   constructor(
     db: Db,
     private readonly jobId: number,
+    /** The crawler's product token: robots directives addressed to it decide indexability too. */
+    private readonly robotsAgent: string,
   ) {
     this.sql = {
       page: db.prepare(
@@ -75,7 +77,7 @@ export class PageWriter {
     page: FetchedPage,
     workerPid: number,
   ): void {
-    const notIndexable = nonIndexableReason(page);
+    const notIndexable = nonIndexableReason(page, this.robotsAgent);
     const { lastInsertRowid: pageId } = this.sql.page.run(
       this.jobId,
       frontierId,
