@@ -7,6 +7,9 @@ import { regexError, SCOPE_MODES } from './scope';
 
 export const CRAWL_MODES = ['spider', 'list', 'sitemap'] as const;
 export type CrawlMode = (typeof CRAWL_MODES)[number];
+/** What a robots.txt that answers 5xx or 429, or not at all, means for its host. */
+export const ROBOTS_UNAVAILABLE = ['disallow', 'allow'] as const;
+export type RobotsUnavailable = (typeof ROBOTS_UNAVAILABLE)[number];
 import {
   DEFAULT_CONCURRENCY_PER_WORKER,
   MAX_CONCURRENCY_PER_WORKER,
@@ -72,6 +75,12 @@ export const jobSettingsSchema = z.object({
   exclude: z.array(regex).default([]),
   /** robots.txt is obeyed unless this is set. */
   ignoreRobots: z.boolean().default(false),
+  /**
+   * A robots.txt that answers 5xx or 429, or not at all (after the retries),
+   * disallows its whole host, as RFC 9309 §2.3.1.3 says; `allow` crawls the
+   * host as if it had none.
+   */
+  robotsUnavailable: z.enum(ROBOTS_UNAVAILABLE).default('disallow'),
   /**
    * Links marked rel=nofollow, and all links of a page whose meta robots or
    * X-Robots-Tag says nofollow, are not followed.
@@ -181,10 +190,12 @@ export const newJobSettingsSchema = jobSettingsSchema.omit({ startUrls: true });
 
 /**
  * The same, as read back: a job an earlier Trawl stored with a header it now
- * refuses to be given (Host, Connection…) stays readable, and resumes as it ran.
+ * refuses to be given (Host, Connection…) stays readable, and resumes as it
+ * ran; so does one stored before robotsUnavailable, which crawled as `allow`.
  */
 export const storedJobSettingsSchema = newJobSettingsSchema.extend({
   headers: headersChecked(unsendableHeaderNames).default({}),
+  robotsUnavailable: z.enum(ROBOTS_UNAVAILABLE).default('allow'),
 });
 export type StoredJobSettings = z.infer<typeof storedJobSettingsSchema>;
 

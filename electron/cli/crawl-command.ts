@@ -1,6 +1,6 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import { SCOPE_MODES } from '../../shared/scope';
-import { CRAWL_MODES } from '../../shared/job-settings';
+import { CRAWL_MODES, ROBOTS_UNAVAILABLE } from '../../shared/job-settings';
 import type { JobSummary } from '../../shared/progress';
 import { MAX_CONCURRENCY_PER_WORKER, MAX_WORKERS } from '../../shared/limits';
 import { ChildProcessLauncher } from '../engine/child-process-launcher';
@@ -97,6 +97,11 @@ export function registerCrawlCommand(program: Command): void {
       'follow rel=nofollow links and pages with meta robots or X-Robots-Tag nofollow',
     )
     .option('--ignore-robots', 'do not fetch or obey robots.txt')
+    .option(
+      '--robots-unavailable <what>',
+      'a robots.txt answering 5xx, 429 or nothing: disallow its host (default, RFC 9309) or allow',
+      oneOf(ROBOTS_UNAVAILABLE),
+    )
     .option('--user-agent <string>', 'the User-Agent header')
     .option(
       '--robots-user-agent <token>',
@@ -233,6 +238,9 @@ function report(db: Db, summary: JobSummary, how: { json: boolean; resumed: bool
     process.stdout.write(
       `${JSON.stringify(extracted.length > 0 ? { ...line, extracted } : line)}\n`,
     );
+  }
+  if (unreachable?.blocked) {
+    throw new UserError(`nothing was crawled: ${unreachable.url} is ${unreachable.error}`);
   }
   if (unreachable) throw new UserError(`cannot reach ${unreachable.url}: ${unreachable.error}`);
   // A rule that matched nothing (a typo, markup that changed) is seen before the export is opened.

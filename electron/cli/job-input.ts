@@ -6,6 +6,7 @@ import {
   jobSettingsSchema,
   type CrawlMode,
   type JobSettingsInput,
+  type RobotsUnavailable,
 } from '../../shared/job-settings';
 import { MAX_URL_LIST_BYTES } from '../../shared/url-list';
 import { readCapped } from '../engine/read-capped';
@@ -32,6 +33,7 @@ export interface JobFlags {
   extract: string[];
   followNofollow?: boolean;
   ignoreRobots?: boolean;
+  robotsUnavailable?: RobotsUnavailable;
   hostConcurrency?: number;
   perHost?: number;
   hostDelay?: number;
@@ -180,6 +182,7 @@ export function jobInput(urls: string[], flags: JobFlags): Partial<JobSettingsIn
   }
   if (flags.followNofollow) input.honourNofollow = false;
   if (flags.ignoreRobots) input.ignoreRobots = true;
+  set('robotsUnavailable', flags.robotsUnavailable);
   if (flags.extract.length > 0) {
     input.extract = [
       ...((input.extract as unknown[] | undefined) ?? []),

@@ -17,7 +17,7 @@ import { StoreWriter } from './store-writer/store-writer';
 import { HostLimits } from './host-limits';
 import { HostScheduler } from './host-scheduler';
 import { createMainFetch, type MainFetch } from './main-fetch';
-import { RobotsCache } from './robots';
+import { RobotsCache, type RobotsOptions } from './robots';
 import { seedFromSitemaps } from './sitemap-seeder';
 import type { Logger } from './logger';
 import type { ProcessLauncher } from './process-launcher';
@@ -26,7 +26,7 @@ import { holdDiskReserve } from './store/disk-reserve';
 import { JobStore } from './store/job-store';
 import { Throughput } from './throughput';
 import { UserError } from './user-error';
-import { scopeOf, workerConfigFor } from './worker-config';
+import { retryPolicyOf, scopeOf, workerConfigFor } from './worker-config';
 import { WorkerPool } from './worker-pool';
 
 /**
@@ -105,7 +105,7 @@ export class CrawlJob {
     this.robots = this.settings.ignoreRobots
       ? null
       : new RobotsCache(
-          robotsAgent(this.settings),
+          this.robotsOptions(),
           this.mainFetch,
           this.logger,
           (origin, crawlDelayMs) => {
@@ -140,7 +140,7 @@ export class CrawlJob {
       take: () => this.frontier.take(),
       limits: this.limits,
       robots: this.robots && ((url) => this.robots!.check(url)),
-      onBlocked: (task) => this.frontier.recordBlocked(task),
+      onBlocked: (task) => this.frontier.recordBlocked(task, this.robots!.whyBlocked(task.url)),
       onWake: () => this.pump(),
       maxBuffered: SCHEDULER_BUFFER,
     });
@@ -179,6 +179,14 @@ export class CrawlJob {
       },
     );
     this.progressTimer = setInterval(() => this.emitProgress(), 1000 / PROGRESS_HZ);
+  }
+
+  private robotsOptions(): RobotsOptions {
+    return {
+      agent: robotsAgent(this.settings),
+      unavailable: this.settings.ignoreRobots ? null : this.settings.robotsUnavailable,
+      retry: retryPolicyOf(this.settings),
+    };
   }
 
   /** Graceful stop finishes in-flight pages first; force kills workers at once. */
@@ -314,8 +322,7 @@ export class CrawlJob {
       fetch: this.mainFetch,
       maxRedirects: this.settings.maxRedirects,
       // With robots.txt ignored, it is still where a site names its sitemaps.
-      robots:
-        this.robots ?? new RobotsCache(robotsAgent(this.settings), this.mainFetch, this.logger),
+      robots: this.robots ?? new RobotsCache(this.robotsOptions(), this.mainFetch, this.logger),
       // A failed write ends the job (the frontier's onError), and the seeding with it.
       seed: (urls) => this.frontier.seedFromSitemap(urls),
       logger: this.logger,

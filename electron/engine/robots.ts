@@ -1,8 +1,19 @@
 import robotsParser from 'robots-parser';
+import type { RobotsUnavailable } from '../../shared/job-settings';
+import { retryDelay, type RetryPolicy } from '../worker/retry-policy';
 import type { Logger } from './logger';
 import { readCapped, type MainFetch } from './main-fetch';
 
 type Rules = ReturnType<typeof robotsParser>;
+/** A robots.txt that could not be read (5xx, 429, no answer), with why: `HTTP 503`. */
+interface Unavailable {
+  unavailable: string;
+}
+/** What is known of an origin: its rules, none (allow all), or that they could not be read. */
+type Known = Rules | null | Unavailable;
+
+const isUnavailable = (known: Known | undefined): known is Unavailable =>
+  typeof known === 'object' && known !== null && 'unavailable' in known;
 
 const ROBOTS_TIMEOUT_MS = 10_000;
 const ROBOTS_MAX_BYTES = 500 * 1024;
@@ -11,26 +22,42 @@ const ROBOTS_MAX_REDIRECTS = 5;
 /** Crawl-delay is honoured up to the largest --host-delay (10 minutes). */
 const MAX_CRAWL_DELAY_MS = 600_000;
 
+export interface RobotsOptions {
+  /** A product token (`Googlebot`), never a whole User-Agent, which robots-parser would misread. */
+  agent: string;
+  /**
+   * What a robots.txt that answers 5xx or 429, or not at all, means (RFC
+   * 9309: disallow); null when robots.txt is ignored and read only for its
+   * `Sitemap:` lines, which an unavailable one just does not have.
+   */
+  unavailable: RobotsUnavailable | null;
+  /** The job's retries, also for robots.txt: one 503 does not close a whole host. */
+  retry: RetryPolicy;
+}
+
 /**
  * robots.txt per origin, fetched once per run of a job (a resumed job reads
  * it again) and parsed by robots-parser, its groups matched against the
- * job's product token (`agent`, from shared/robots-agent.ts). A missing
- * file (4xx but 429) allows everything; so does one that answers 5xx or 429
- * (with a warning) or cannot be fetched, so a flaky robots.txt does not
- * silently empty a crawl. `onLoaded` hears of each origin whose
- * file is known, with its Crawl-delay for that token.
+ * job's product token (shared/robots-agent.ts). A missing file (4xx but
+ * 429) allows everything. One that answers 5xx or 429 or cannot be fetched,
+ * after the job's retries, is unavailable: RFC 9309 §2.3.1.3 reads that as
+ * disallowing the whole host, and so does Trawl unless the job says
+ * `allow`; either way a warning says so. `onLoaded` hears of each origin
+ * whose file is known, with its Crawl-delay for that token.
  */
 export class RobotsCache {
-  private readonly rules = new Map<string, Rules | null>();
-  private readonly loading = new Map<string, Promise<Rules | null>>();
+  private readonly rules = new Map<string, Known>();
+  private readonly loading = new Map<string, Promise<Known>>();
+  private readonly agent: string;
 
   constructor(
-    /** A product token (`Googlebot`), never a whole User-Agent, which robots-parser would misread. */
-    private readonly agent: string,
+    private readonly options: RobotsOptions,
     private readonly fetch: MainFetch,
     private readonly logger: Logger,
     private readonly onLoaded: (origin: string, crawlDelayMs: number) => void = () => {},
-  ) {}
+  ) {
+    this.agent = options.agent;
+  }
 
   /** `pending` until the origin's robots.txt is known (fetching starts now), then the verdict. */
   check(url: string): 'allowed' | 'blocked' | 'pending' {
@@ -39,8 +66,18 @@ export class RobotsCache {
       void this.load(origin);
       return 'pending';
     }
-    const rules = this.rules.get(origin);
-    return rules?.isDisallowed(url, this.agent) ? 'blocked' : 'allowed';
+    const known = this.rules.get(origin);
+    if (isUnavailable(known))
+      return this.options.unavailable === 'disallow' ? 'blocked' : 'allowed';
+    return known?.isDisallowed(url, this.agent) ? 'blocked' : 'allowed';
+  }
+
+  /** Why `check` blocked a URL, as its frontier row records it. */
+  whyBlocked(url: string): string {
+    const known = this.rules.get(new URL(url).origin);
+    return isUnavailable(known)
+      ? `blocked by robots.txt: unavailable (${known.unavailable}), which disallows the whole host`
+      : 'blocked by robots.txt';
   }
 
   /** Settles once the origin's robots.txt is known (fetching it if need be). */
@@ -50,10 +87,11 @@ export class RobotsCache {
 
   /** The `Sitemap:` lines of the origin's robots.txt (fetching it if need be). */
   async sitemaps(origin: string): Promise<string[]> {
-    return (await this.load(origin))?.getSitemaps() ?? [];
+    const known = await this.load(origin);
+    return isUnavailable(known) ? [] : (known?.getSitemaps() ?? []);
   }
 
-  private load(origin: string): Promise<Rules | null> {
+  private load(origin: string): Promise<Known> {
     if (this.rules.has(origin)) return Promise.resolve(this.rules.get(origin)!);
     let loading = this.loading.get(origin);
     if (!loading) {
@@ -68,8 +106,9 @@ export class RobotsCache {
     return loading;
   }
 
-  private crawlDelayMs(origin: string, rules: Rules | null): number {
-    const seconds = rules?.getCrawlDelay(this.agent);
+  private crawlDelayMs(origin: string, known: Known): number {
+    if (isUnavailable(known)) return 0;
+    const seconds = known?.getCrawlDelay(this.agent);
     if (seconds === undefined || !Number.isFinite(seconds) || seconds <= 0) return 0;
     const delayMs = Math.min(Math.round(seconds * 1000), MAX_CRAWL_DELAY_MS);
     this.logger(
@@ -79,29 +118,54 @@ export class RobotsCache {
     return delayMs;
   }
 
-  private async fetchRules(origin: string): Promise<Rules | null> {
+  private async fetchRules(origin: string): Promise<Known> {
     const robotsUrl = `${origin}/robots.txt`;
-    try {
-      const response = await this.fetch(robotsUrl, {
-        maxRedirects: ROBOTS_MAX_REDIRECTS,
-        timeoutMs: ROBOTS_TIMEOUT_MS,
-      });
-      if (response.status >= 200 && response.status < 300) {
-        const text = (await readCapped(response.body, ROBOTS_MAX_BYTES)).toString('utf8');
-        return robotsParser(robotsUrl, text);
+    const why = await this.fetchText(robotsUrl);
+    if (why === null) return null;
+    if (typeof why === 'string') return robotsParser(robotsUrl, why);
+    const { unavailable } = this.options;
+    this.logger(
+      unavailable === null ? 'debug' : 'warn',
+      `${robotsUrl} is unavailable (${why.unavailable}); ` +
+        (unavailable === 'disallow'
+          ? 'RFC 9309 reads that as disallowing the whole host: its URLs are recorded as blocked ' +
+            '(--robots-unavailable allow crawls them anyway)'
+          : unavailable === 'allow'
+            ? 'crawling as if it allowed everything (--robots-unavailable allow)'
+            : 'no sitemaps from it'),
+    );
+    return why;
+  }
+
+  /**
+   * The file's text; null when it is missing (4xx but 429), which allows
+   * everything; else why it is unavailable, once the retries are spent.
+   * 429 is no missing file but an overloaded server, like a 5xx.
+   */
+  private async fetchText(robotsUrl: string): Promise<string | null | Unavailable> {
+    for (let attempt = 1; ; attempt++) {
+      let delayMs: number | null;
+      let unavailable: string;
+      try {
+        const response = await this.fetch(robotsUrl, {
+          maxRedirects: ROBOTS_MAX_REDIRECTS,
+          timeoutMs: ROBOTS_TIMEOUT_MS,
+        });
+        if (response.status >= 200 && response.status < 300) {
+          return (await readCapped(response.body, ROBOTS_MAX_BYTES)).toString('utf8');
+        }
+        response.body.destroy();
+        if (response.status < 500 && response.status !== 429) return null;
+        unavailable = `HTTP ${response.status}`;
+        const retryAfter = response.headers['retry-after'] ?? null;
+        delayMs = retryDelay({ status: response.status, retryAfter }, attempt, this.options.retry);
+      } catch (error) {
+        unavailable = (error as Error).message;
+        // Any failure to answer is worth another try here: a timeout too.
+        delayMs = retryDelay({ status: 503, retryAfter: null }, attempt, this.options.retry);
       }
-      response.body.destroy();
-      // 429 is no missing file but an overloaded server, like a 5xx: said, not silent.
-      if (response.status >= 500 || response.status === 429) {
-        this.logger(
-          'warn',
-          `${robotsUrl} answered ${response.status}; crawling as if it allowed everything`,
-        );
-      }
-    } catch (error) {
-      // The host is unreachable: its pages will fail with the same error, said once there.
-      this.logger('debug', `cannot fetch ${robotsUrl}: ${(error as Error).message}`);
+      if (delayMs === null) return { unavailable };
+      await new Promise((resolve) => setTimeout(resolve, delayMs));
     }
-    return null;
   }
 }

@@ -15,6 +15,15 @@ export function scopeOf(settings: StoredJobSettings, roots: readonly string[]): 
   return { scope, startUrls: roots, include, exclude };
 }
 
+/** The job's retries, for pages (in workers) and robots.txt (in main) alike. */
+export function retryPolicyOf(settings: StoredJobSettings): WorkerConfig['retry'] {
+  return {
+    retries: settings.retries,
+    baseDelayMs: settings.retryBaseDelayMs,
+    maxDelayMs: settings.maxRetryDelayMs,
+  };
+}
+
 /** What a worker process is told about a job (the `configure` message). */
 export function workerConfigFor(settings: StoredJobSettings, scope: ScopeSettings): WorkerConfig {
   return {
@@ -25,11 +34,7 @@ export function workerConfigFor(settings: StoredJobSettings, scope: ScopeSetting
       firstByteMs: settings.firstByteTimeoutMs,
       totalMs: settings.timeoutMs,
     },
-    retry: {
-      retries: settings.retries,
-      baseDelayMs: settings.retryBaseDelayMs,
-      maxDelayMs: settings.maxRetryDelayMs,
-    },
+    retry: retryPolicyOf(settings),
     maxBodyBytes: settings.maxBodyBytes,
     maxDecodedBytes: settings.maxDecodedBytes,
     maxRedirects: settings.maxRedirects,

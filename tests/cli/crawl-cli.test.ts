@@ -192,15 +192,20 @@ describe('trawl errors', () => {
     expect(result.stderr).not.toMatch(/\n\s+at /);
   });
 
-  it('reports an unreachable start URL', async () => {
-    const result = await runCli([
-      'crawl',
-      'http://127.0.0.1:9/',
-      '--db',
-      env.dbFile,
-      '--workers',
-      '1',
+  it('reports an unreachable start URL: its robots.txt cannot be read, so it is blocked', async () => {
+    const crawl = (...flags: string[]) =>
+      runCli(['crawl', 'http://127.0.0.1:9/', '--db', env.dbFile, '--workers', '1', ...flags]);
+    const blocked = await crawl();
+    expect(blocked.code).toBe(1);
+    expect(blocked.stderr.trim().split('\n')).toEqual([
+      'trawl: warn: http://127.0.0.1:9/robots.txt is unavailable (connect ECONNREFUSED 127.0.0.1:9); ' +
+        'RFC 9309 reads that as disallowing the whole host: its URLs are recorded as blocked ' +
+        '(--robots-unavailable allow crawls them anyway)',
+      'trawl: error: nothing was crawled: http://127.0.0.1:9/ is blocked by robots.txt: ' +
+        'unavailable (connect ECONNREFUSED 127.0.0.1:9), which disallows the whole host',
     ]);
+
+    const result = await crawl('--ignore-robots');
     expect(result.code).toBe(1);
     expect(result.stderr.trim().split('\n')).toHaveLength(1);
     expect(result.stderr).toMatch(

@@ -1,31 +1,161 @@
+import type http from 'node:http';
 import { describe, expect, it } from 'vitest';
+import type { JobSettingsInput } from '../../shared/job-settings';
 import { engineEnv } from './engine-env';
 
 const env = engineEnv();
 
-describe('a robots.txt that answers an error', () => {
-  it.each([
-    [503, true],
+type RobotsAnswer = number | 'no answer';
+
+/**
+ * A site whose robots.txt answers `answer` (a status, or a dropped
+ * connection) with a body of rules that must not be read; its home page
+ * links to a private page. Returns its origin and the paths requested.
+ */
+async function site(answer: RobotsAnswer) {
+  const requested: string[] = [];
+  const origin = await env.listen((request: http.IncomingMessage, response) => {
+    requested.push(request.url ?? '/');
+    if (request.url === '/robots.txt') {
+      if (answer === 'no answer') return void request.socket.destroy();
+      response.writeHead(answer, { 'content-type': 'text/plain' });
+      return void response.end('User-agent: *\nDisallow: /private/\n');
+    }
+    response.writeHead(200, { 'content-type': 'text/html' });
+    response.end('<a href="/private/page">private</a>');
+  });
+  return { origin, requested };
+}
+
+/** Quick retries, so a robots.txt that keeps failing is given up on at once. */
+const QUICK: Partial<JobSettingsInput> = { workers: 1, retries: 2, retryBaseDelayMs: 1 };
+
+function frontier(jobId: number) {
+  return env.db
+    .prepare('SELECT url, state, error FROM frontier WHERE job_id = ? ORDER BY id')
+    .all(jobId);
+}
+
+describe('a robots.txt that is unavailable', () => {
+  it.each<[RobotsAnswer, string]>([
+    [503, 'HTTP 503'],
     // Too Many Requests: the server is overloaded, not without a robots.txt.
-    [429, true],
-    [404, false],
-  ])('HTTP %i: everything is allowed; a warning: %s', async (status, warned) => {
+    [429, 'HTTP 429'],
+    ['no answer', 'socket hang up'],
+  ])('%s, after the retries: the whole host is blocked, with why', async (answer, why) => {
+    const { origin, requested } = await site(answer);
+    const job = await env.service().start({ startUrls: [`${origin}/`], ...QUICK });
+    const summary = await job.finished;
+    expect(summary).toMatchObject({ status: 'finished', pages: 0, blocked: 1 });
+
+    // Tried once and twice more, and nothing else requested.
+    expect(requested).toEqual(['/robots.txt', '/robots.txt', '/robots.txt']);
+    expect(frontier(job.id)).toEqual([
+      {
+        url: `${origin}/`,
+        state: 4,
+        error: `blocked by robots.txt: unavailable (${why}), which disallows the whole host`,
+      },
+    ]);
+    expect(env.logs).toContain(
+      `warn: ${origin}/robots.txt is unavailable (${why}); RFC 9309 reads that as disallowing ` +
+        'the whole host: its URLs are recorded as blocked (--robots-unavailable allow crawls them anyway)',
+    );
+  });
+
+  it('is read as allowing everything with robotsUnavailable: allow, with a warning', async () => {
+    const { origin, requested } = await site(503);
+    const job = await env
+      .service()
+      .start({ startUrls: [`${origin}/`], ...QUICK, robotsUnavailable: 'allow' });
+    expect(await job.finished).toMatchObject({ status: 'finished', pages: 2, blocked: 0 });
+    expect(requested).toContain('/private/page');
+    expect(env.logs).toContain(
+      `warn: ${origin}/robots.txt is unavailable (HTTP 503); crawling as if it allowed everything ` +
+        '(--robots-unavailable allow)',
+    );
+  });
+
+  it('is not asked for with ignoreRobots', async () => {
+    const { origin, requested } = await site(503);
+    const job = await env
+      .service()
+      .start({ startUrls: [`${origin}/`], ...QUICK, ignoreRobots: true });
+    expect(await job.finished).toMatchObject({ status: 'finished', pages: 2 });
+    expect(requested.sort()).toEqual(['/', '/private/page']);
+  });
+
+  it('only has no Sitemap lines for a sitemap crawl that ignores robots.txt', async () => {
+    const origin = await env.listen((request, response) => {
+      if (request.url === '/robots.txt') return void response.writeHead(503).end();
+      if (request.url === '/sitemap.xml') {
+        response.writeHead(200, { 'content-type': 'application/xml' });
+        return void response.end(
+          `<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"><url><loc>${origin}/listed</loc></url></urlset>`,
+        );
+      }
+      response.writeHead(200, { 'content-type': 'text/html' }).end('listed');
+    });
+    const job = await env.service().start({
+      startUrls: [`${origin}/`],
+      ...QUICK,
+      mode: 'sitemap',
+      ignoreRobots: true,
+    });
+    expect(await job.finished).toMatchObject({ status: 'finished', pages: 1, blocked: 0 });
+    expect(env.logs.filter((line) => line.startsWith('warn:'))).toEqual([]);
+  });
+
+  it('blocks nothing once a retry reads it', async () => {
+    let robotsAsked = 0;
+    const origin = await env.listen((request, response) => {
+      if (request.url === '/robots.txt' && robotsAsked++ === 0) {
+        return void response.writeHead(503).end();
+      }
+      response.writeHead(200, { 'content-type': 'text/html' });
+      response.end(request.url === '/robots.txt' ? '' : '<a href="/private/page">private</a>');
+    });
+    const job = await env.service().start({ startUrls: [`${origin}/`], ...QUICK });
+    expect(await job.finished).toMatchObject({ status: 'finished', pages: 2, blocked: 0 });
+    expect(robotsAsked).toBe(2);
+  });
+
+  it('is read as allowing everything in a job an earlier Trawl stored, as it ran then', async () => {
+    let robotsStatus = 200;
     const requested: string[] = [];
     const origin = await env.listen((request, response) => {
       requested.push(request.url ?? '/');
-      if (request.url === '/robots.txt') {
-        // The body is an error page, not rules: it must not be read as robots.txt.
-        response.writeHead(status, { 'content-type': 'text/plain' });
-        return void response.end('User-agent: *\nDisallow: /private/\n');
-      }
+      if (request.url === '/robots.txt') return void response.writeHead(robotsStatus).end();
       response.writeHead(200, { 'content-type': 'text/html' });
       response.end('<a href="/private/page">private</a>');
     });
-    const job = await env.service().start({ startUrls: [`${origin}/`], workers: 1 });
-    expect((await job.finished).status).toBe('finished');
+    const first = await env.service().start({ startUrls: [`${origin}/`], ...QUICK, maxPages: 1 });
+    expect(await first.finished).toMatchObject({ status: 'finished', pages: 1 });
+    // The job as a Trawl without the setting stored it.
+    const settings = env.db.prepare('SELECT settings FROM jobs WHERE id = ?').pluck();
+    const stored = JSON.parse(settings.get(first.id) as string) as Record<string, unknown>;
+    expect(stored.robotsUnavailable).toBe('disallow');
+    delete stored.robotsUnavailable;
+    env.db
+      .prepare('UPDATE jobs SET settings = ? WHERE id = ?')
+      .run(JSON.stringify(stored), first.id);
 
+    robotsStatus = 503;
+    const resumed = await env.service().resume(first.id, { maxPages: 10 });
+    expect(await resumed.finished).toMatchObject({ status: 'finished', pages: 2, blocked: 0 });
     expect(requested).toContain('/private/page');
-    const warning = `warn: ${origin}/robots.txt answered ${status}; crawling as if it allowed everything`;
-    expect(env.logs.includes(warning)).toBe(warned);
+    expect(JSON.parse(settings.get(first.id) as string)).toMatchObject({
+      robotsUnavailable: 'allow',
+    });
+  });
+});
+
+describe('a robots.txt that is missing', () => {
+  it.each([404, 403, 410])('HTTP %i: everything is allowed, unwarned', async (status) => {
+    const { origin, requested } = await site(status);
+    const job = await env.service().start({ startUrls: [`${origin}/`], ...QUICK });
+    expect(await job.finished).toMatchObject({ status: 'finished', pages: 2, blocked: 0 });
+    expect(requested).toEqual(['/robots.txt', '/', '/private/page']);
+    expect(env.logs.filter((line) => line.includes('robots.txt'))).toEqual([]);
   });
 });

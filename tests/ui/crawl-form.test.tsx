@@ -182,6 +182,19 @@ describe('reading the New crawl form', () => {
     expect(crawlFormSchema.parse(older).robotsUserAgent).toBe('');
   });
 
+  it('reads what an unavailable robots.txt means: its host blocked unless chosen otherwise', () => {
+    const read = (patch: Partial<CrawlForm>) =>
+      readCrawlForm(form({ startUrls: 'https://example.com/', ...patch }), 4);
+    expect(read({})).toMatchObject({ ok: true, input: { robotsUnavailable: 'disallow' } });
+    expect(read({ robotsUnavailable: 'allow' })).toMatchObject({
+      ok: true,
+      input: { robotsUnavailable: 'allow' },
+    });
+    // Presets saved before the field existed get the default of a new job.
+    const { robotsUnavailable: _, ...older } = defaultCrawlForm(4);
+    expect(crawlFormSchema.parse(older).robotsUnavailable).toBe('disallow');
+  });
+
   it('shows which robots.txt token the User-Agent implies', () => {
     expect(impliedRobotsAgent(form({}))).toBe('Trawl');
     expect(impliedRobotsAgent(form({ userAgent: '' }))).toBe('Trawl');
@@ -237,6 +250,18 @@ describe('the New crawl screen', () => {
     expect(workers).toHaveProperty('value', '2');
     expect(screen.getByText('1 to 2; 2 CPU cores detected')).toBeTruthy();
     expect(screen.getByLabelText('Obey robots.txt')).toHaveProperty('checked', true);
+  });
+
+  it('offers the choice for an unavailable robots.txt only while robots.txt is obeyed', async () => {
+    const user = userEvent.setup();
+    renderForm();
+    const unavailable = screen.getByLabelText('When robots.txt is unavailable');
+    expect(unavailable).toHaveProperty('value', 'disallow');
+    expect(unavailable).toHaveProperty('disabled', false);
+    await user.selectOptions(unavailable, 'allow');
+    expect(unavailable).toHaveProperty('value', 'allow');
+    await user.click(screen.getByLabelText('Obey robots.txt'));
+    expect(unavailable).toHaveProperty('disabled', true);
   });
 
   it('refuses to start with inline messages, then starts once fixed and opens the dashboard', async () => {

@@ -175,18 +175,20 @@ export class JobStore {
   }
 
   /**
-   * When every start URL of a job failed (the crawl did not really happen):
-   * the first, with its error. A query that stops at the first success, so
-   * a list of a million URLs costs nothing.
+   * When every start URL of a job failed or was blocked by robots.txt (the
+   * crawl did not really happen): the first, with its error and whether it
+   * was blocked. A query that stops at the first success, so a list of a
+   * million URLs costs nothing.
    */
-  unreachableStart(id: number): { url: string; error: string } | undefined {
-    return this.db
+  unreachableStart(id: number): { url: string; error: string; blocked: boolean } | undefined {
+    const row = this.db
       .prepare(
-        `SELECT url, error FROM frontier WHERE job_id = @job AND depth = 0
+        `SELECT url, error, state = ${URL_STATE.blocked} AS blocked FROM frontier WHERE job_id = @job AND depth = 0
            AND NOT EXISTS (SELECT 1 FROM frontier WHERE job_id = @job AND depth = 0 AND error IS NULL)
          ORDER BY id LIMIT 1`,
       )
-      .get({ job: id }) as { url: string; error: string } | undefined;
+      .get({ job: id }) as { url: string; error: string; blocked: number } | undefined;
+    return row && { ...row, blocked: row.blocked === 1 };
   }
 
   /** True while the job has URLs waiting to be fetched. */

@@ -3,7 +3,7 @@ import type { JobStartInput } from '../../../shared/crawler-api';
 import { jobStartSchema } from '../../../shared/crawler-api-schemas';
 import { parseBasicAuthSpec } from '../../../shared/basic-auth';
 import { parseExtractionSpec } from '../../../shared/extraction';
-import { CRAWL_MODES } from '../../../shared/job-settings';
+import { CRAWL_MODES, ROBOTS_UNAVAILABLE } from '../../../shared/job-settings';
 import { parseHeaderLines } from '../../../shared/request-headers';
 import { robotsAgent } from '../../../shared/robots-agent';
 import { DEFAULT_CONCURRENCY_PER_WORKER } from '../../../shared/limits';
@@ -37,6 +37,7 @@ export const crawlFormSchema = z.object({
   cookies: z.boolean().default(false),
   checkExternal: z.boolean().default(false),
   robotsUserAgent: z.string().default(''),
+  robotsUnavailable: z.enum(ROBOTS_UNAVAILABLE).default('disallow'),
 });
 export type CrawlForm = z.output<typeof crawlFormSchema>;
 export type FormField = keyof CrawlForm;
@@ -67,6 +68,7 @@ export function defaultCrawlForm(coreCount: number): CrawlForm {
     cookies: defaults.cookies,
     checkExternal: defaults.checkExternal,
     robotsUserAgent: '',
+    robotsUnavailable: defaults.robotsUnavailable,
   };
 }
 
@@ -103,6 +105,7 @@ export function readCrawlForm(form: CrawlForm, coreCount: number): FormResult {
     ignoreRobots: !form.obeyRobots,
     userAgent: form.userAgent.trim() === '' ? undefined : form.userAgent.trim(),
     robotsUserAgent: form.robotsUserAgent.trim() === '' ? null : form.robotsUserAgent.trim(),
+    robotsUnavailable: form.robotsUnavailable,
     include: lines(form.include),
     exclude: lines(form.exclude),
     timeoutMs: number('timeoutMs', form.timeoutMs, undefined),

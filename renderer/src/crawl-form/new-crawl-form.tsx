@@ -183,6 +183,25 @@ export function NewCrawlForm({ coreCount }: { coreCount: number }) {
           <NumberField label="Delay per host (ms)" field="hostDelayMs" {...bound} />
         </div>
         <CheckboxField label="Obey robots.txt" field="obeyRobots" {...bound} />
+        <Field
+          label="When robots.txt is unavailable"
+          hint="it answers 5xx or 429, or not at all, after the retries"
+          error={errors.robotsUnavailable}
+        >
+          {(props) => (
+            <select
+              {...props}
+              value={form.robotsUnavailable}
+              disabled={!form.obeyRobots}
+              onChange={(event) =>
+                set('robotsUnavailable', event.target.value as CrawlForm['robotsUnavailable'])
+              }
+            >
+              <option value="disallow">block its host (RFC 9309)</option>
+              <option value="allow">crawl as if it allowed everything</option>
+            </select>
+          )}
+        </Field>
         <CheckboxField
           label="Check external links (one request each, never crawled)"
           field="checkExternal"
