@@ -140,7 +140,7 @@ export class CrawlJob {
       take: () => this.frontier.take(),
       limits: this.limits,
       robots: this.robots && ((url) => this.robots!.check(url)),
-      onBlocked: (task) => this.frontier.recordBlocked(task, this.robots!.whyBlocked(task.url)),
+      onBlocked: (task) => this.recordBlocked(task),
       onWake: () => this.pump(),
       maxBuffered: SCHEDULER_BUFFER,
     });
@@ -275,6 +275,16 @@ export class CrawlJob {
       this.frontier.recordFailure(task, result.error, result);
       this.noteError(task.url, result.error);
     }
+  }
+
+  /**
+   * A URL robots.txt blocks. One blocked because the file was unavailable is
+   * listed with the errors too: no rule of the site's asked for it.
+   */
+  private recordBlocked(task: CrawlTask): void {
+    const { error, unavailable } = this.robots!.whyBlocked(task.url);
+    this.frontier.recordBlocked(task, error);
+    if (unavailable) this.noteError(task.url, error);
   }
 
   /**

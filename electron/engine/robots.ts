@@ -72,12 +72,15 @@ export class RobotsCache {
     return known?.isDisallowed(url, this.agent) ? 'blocked' : 'allowed';
   }
 
-  /** Why `check` blocked a URL, as its frontier row records it. */
-  whyBlocked(url: string): string {
+  /** Why `check` blocked a URL, as its frontier row records it; `unavailable`: no rule did. */
+  whyBlocked(url: string): { error: string; unavailable: boolean } {
     const known = this.rules.get(new URL(url).origin);
     return isUnavailable(known)
-      ? `blocked by robots.txt: unavailable (${known.unavailable}), which disallows the whole host`
-      : 'blocked by robots.txt';
+      ? {
+          error: `blocked by robots.txt: unavailable (${known.unavailable}), which disallows the whole host`,
+          unavailable: true,
+        }
+      : { error: 'blocked by robots.txt', unavailable: false };
   }
 
   /** Settles once the origin's robots.txt is known (fetching it if need be). */

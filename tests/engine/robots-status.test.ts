@@ -50,6 +50,14 @@ describe('a robots.txt that is unavailable', () => {
 
     // Tried once and twice more, and nothing else requested.
     expect(requested).toEqual(['/robots.txt', '/robots.txt', '/robots.txt']);
+    // Shown with the errors, as the dashboard lists them.
+    expect(job.snapshot().recentErrors).toEqual([
+      {
+        url: `${origin}/`,
+        error: `blocked by robots.txt: unavailable (${why}), which disallows the whole host`,
+        at: expect.any(Number),
+      },
+    ]);
     expect(frontier(job.id)).toEqual([
       {
         url: `${origin}/`,
