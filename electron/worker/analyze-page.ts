@@ -15,6 +15,7 @@ import { extract } from './extract';
 import { htmlSource, type HtmlSource } from './html-source';
 import { refreshTarget } from './meta-refresh';
 import { parseHtml } from './parse-html';
+import { queryEncoderFor } from './query-encoding';
 
 /** What the body of an HTML page gives: every HTML-derived field of a FetchedPage. */
 export type PageAnalysis = Pick<
@@ -147,15 +148,21 @@ export function analyzePage(
 ): PageAnalysis {
   const source = htmlSource(body, contentType);
   const parsed = parseHtml(source, rules.robotsAgent);
+  // Every URL the page writes is read as a browser reads it in the page's encoding.
+  const encodeQuery = queryEncoderFor(source.encoding);
+  const asWritten = (href: string) => (encodeQuery === null ? href : encodeQuery(href));
   const base =
-    parsed.baseHref !== null ? (normalizeUrl(parsed.baseHref, pageUrl) ?? pageUrl) : pageUrl;
+    parsed.baseHref !== null
+      ? (normalizeUrl(asWritten(parsed.baseHref), pageUrl) ?? pageUrl)
+      : pageUrl;
   const resolve = resolveAgainst(new URL(base));
+  const hrefs = encodeQuery === null ? parsed.hrefs : parsed.hrefs.map(encodeQuery);
   const mayFollow = !(
     rules.honourNofollow && robotsSay('nofollow', rules.robotsAgent, parsed.metaRobots, xRobotsTag)
   );
   const outlinks: Outlink[] = [];
   const followed = new Set<string>();
-  parsed.hrefs.forEach((href, index) => {
+  hrefs.forEach((href, index) => {
     const url = resolve(href);
     if (url === null) return;
     applyUrlRules(url, rules.urls);
@@ -180,13 +187,15 @@ export function analyzePage(
     title: parsed.title,
     metaDescription: parsed.metaDescription,
     metaRobots: parsed.metaRobots,
-    canonical: parsed.canonicalHref === null ? null : normalizeUrl(parsed.canonicalHref, base),
-    metaRefresh: refreshTarget(parsed.refresh, base),
+    canonical:
+      parsed.canonicalHref === null ? null : normalizeUrl(asWritten(parsed.canonicalHref), base),
+    // The content's only "?" is the target's: its query is encoded as a link's is.
+    metaRefresh: refreshTarget(parsed.refresh === null ? null : asWritten(parsed.refresh), base),
     h1: parsed.h1,
     h1Count: parsed.h1Count,
     h2Count: parsed.h2Count,
     hreflang: parsed.hreflang.flatMap(({ lang, href }) => {
-      const url = normalizeUrl(href, base);
+      const url = normalizeUrl(asWritten(href), base);
       return url === null ? [] : [{ lang, url }];
     }),
     lang: parsed.lang,

@@ -180,4 +180,37 @@ describe('analyzePage', () => {
     const other = `<meta name="robots" content="otherbot: nofollow, max-image-preview:none">`;
     expect(page(`${other}<a href="/x">x</a>`, true)).toEqual(['http://site.test/x']);
   });
+
+  it("encodes a link's query in the page's encoding, as a browser requests it; the path stays UTF-8", () => {
+    const links = `<base href="/dir/?b=é"><link rel="canonical" href="/c?q=é">
+      <meta http-equiv="refresh" content="5; url='/next?q=é'">
+      <a href="/é?q=é&amp;r=&#26085;#é">1</a><a href="?q=é">2</a><a href="/x#?q=é">3</a>
+      <a href="http://site.test/a?q=caf%C3%A9é">4</a>`;
+    // windows-1252 has é (0xE9) but no 日: a browser sends that as "&#26085;".
+    const latin = analyzePage(
+      Buffer.from(links, 'latin1'),
+      'text/html; charset=windows-1252',
+      'http://site.test/',
+      rules,
+    );
+    expect(latin.links).toEqual([
+      'http://site.test/%C3%A9?q=%E9&r=%26%2326085%3B',
+      'http://site.test/dir/?q=%E9',
+      'http://site.test/x',
+      'http://site.test/a?q=caf%C3%A9%E9',
+    ]);
+    expect(latin.canonical).toBe('http://site.test/c?q=%E9');
+    expect(latin.metaRefresh).toBe('http://site.test/next?q=%E9');
+    const sjis = analyzePage(
+      encode('<a href="/日本?q=日本">1</a>', 'shift_jis'),
+      'text/html; charset=Shift_JIS',
+      'http://site.test/',
+      rules,
+    );
+    // 本 is 0x96 0x7B in Shift_JIS, and "{" needs no escape in a query.
+    expect(sjis.links).toEqual(['http://site.test/%E6%97%A5%E6%9C%AC?q=%93%FA%96{']);
+    const utf8 = analyzePage(Buffer.from(links), 'text/html', 'http://site.test/', rules);
+    expect(utf8.links[0]).toBe('http://site.test/%C3%A9?q=%C3%A9&r=%E6%97%A5');
+    expect(utf8.canonical).toBe('http://site.test/c?q=%C3%A9');
+  });
 });
