@@ -25,6 +25,31 @@ export function parseCrawlableUrl(href: string, base?: string | URL): URL | null
 }
 
 /**
+ * What each escape `%XX` (by its byte) reads as in the canonical form: the
+ * character itself for RFC 3986's unreserved ones (ALPHA, DIGIT, `-._~`),
+ * whose escapes mean the same (§6.2.2.2), else the escape in uppercase hex
+ * (§6.2.2.1). Reserved characters stay escaped: `%2F` is not a `/`.
+ */
+const CANONICAL_ESCAPE = Array.from({ length: 256 }, (_, byte) => {
+  const char = String.fromCharCode(byte);
+  return /[A-Za-z0-9\-._~]/.test(char)
+    ? char
+    : `%${byte.toString(16).toUpperCase().padStart(2, '0')}`;
+});
+const ESCAPE = /%[0-9A-Fa-f]{2}/g;
+/**
+ * An escape that may not be canonical: lowercase hex, or a byte in the range
+ * of the unreserved ones. Most escapes on the web (UTF-8 bytes, `%20`, `%2F`)
+ * are neither, so most URLs with escapes skip the rewrite.
+ */
+const MAYBE_NONCANONICAL = /%(?:[0-9A-Fa-f][a-f]|[a-f][0-9A-F]|2[DE]|[3-7][0-9A-F])/;
+
+/** `text` with every percent-escape in its canonical form (see CANONICAL_ESCAPE). */
+export function canonicalEscapes(text: string): string {
+  return text.replace(ESCAPE, (escape) => CANONICAL_ESCAPE[parseInt(escape.slice(1), 16)]!);
+}
+
+/**
  * An http(s) URL in canonical form, in place (see parseCrawlableUrl), or null
  * when that form is longer than MAX_URL_LENGTH (percent-encoding lengthens).
  */
@@ -33,6 +58,14 @@ export function canonicalize(url: URL): URL | null {
   if (url.hash !== '' || url.href.endsWith('#')) url.hash = '';
   // A bare "?" is no query at all: `/a?` and `/a` are one page.
   if (url.search === '' && url.href.endsWith('?')) url.search = '';
+  // The parser leaves escapes as written (`%7e`, `%7E`, `~` are three
+  // strings); it decodes them in the host itself, and writes its own in uppercase.
+  if (MAYBE_NONCANONICAL.test(url.href)) {
+    const path = canonicalEscapes(url.pathname);
+    if (path !== url.pathname) url.pathname = path;
+    const search = canonicalEscapes(url.search);
+    if (search !== url.search) url.search = search;
+  }
   return url.href.length > MAX_URL_LENGTH ? null : url;
 }
 

@@ -32,6 +32,31 @@ describe('normalizeUrl', () => {
   });
 });
 
+describe('percent-escapes in the canonical form (RFC 3986 §6.2.2)', () => {
+  it.each([
+    // Unreserved characters are the same URL escaped or not.
+    ['http://x.test/%7Euser', 'http://x.test/~user'],
+    ['http://x.test/%7euser', 'http://x.test/~user'],
+    ['http://x.test/%41%7a%30%2D%2e%5f', 'http://x.test/Az0-._'],
+    ['http://x.test/p?q=%7e&%61=1', 'http://x.test/p?q=~&a=1'],
+    // Reserved ones keep their escape, in uppercase hex.
+    ['http://x.test/a%2fb', 'http://x.test/a%2Fb'],
+    ['http://x.test/p?a=%26%3d%2b%3f', 'http://x.test/p?a=%26%3D%2B%3F'],
+    ['http://x.test/%c3%a9?%c3%a9', 'http://x.test/%C3%A9?%C3%A9'],
+    ['http://x.test/100%25', 'http://x.test/100%25'],
+    // A "%" that starts no escape is left as the parser leaves it.
+    ['http://x.test/a%zz%4?b=%', 'http://x.test/a%zz%4?b=%'],
+  ])('%s -> %s', (input, expected) => {
+    expect(normalizeUrl(input)).toBe(expected);
+  });
+
+  it('makes every spelling of one URL the same string', () => {
+    const spellings = ['/~user/a-b', '/%7Euser/a%2Db', '/%7euser/%61-b', '/%7E%75ser/a-%62'];
+    const forms = new Set(spellings.map((path) => normalizeUrl(path, 'http://x.test/')));
+    expect([...forms]).toEqual(['http://x.test/~user/a-b']);
+  });
+});
+
 describe('URL rules', () => {
   const rules = { stripTrackingParams: true, sortQueryParams: true, maxRepeatedPathSegments: 3 };
   // As start URLs and links take them: the canonical form, then the job's rules.

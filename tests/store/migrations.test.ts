@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../electron/engine/store/database';
-import { migrations } from '../../electron/engine/store/migrations';
+import { addMigrationFunctions, migrations } from '../../electron/engine/store/migrations';
 import { JobAdmin } from '../../electron/engine/store/job-admin';
 import { JobStore } from '../../electron/engine/store/job-store';
 import { jobSettingsSchema } from '../../shared/job-settings';
@@ -25,20 +25,27 @@ function databaseAt(file: string, version: number): Database.Database {
   const raw = new Database(file);
   raw.pragma('journal_mode = WAL');
   raw.pragma('foreign_keys = ON');
+  addMigrationFunctions(raw);
   for (const migration of migrations.slice(0, version)) raw.exec(migration);
   raw.pragma(`user_version = ${version}`);
   return raw;
 }
 
-/** A database at schema `version` holding finished job 1, and a statement adding its crawled URLs (id, url). */
-function finishedJobAt(file: string, version: number) {
+/** A database at `version` (7 or later) holding job 1 of http://127.0.0.1:9/, in `status`. */
+function databaseWithJob(file: string, version: number, status: string): Database.Database {
   const raw = databaseAt(file, version);
   raw
     .prepare(
       `INSERT INTO jobs (id, name, status, settings, first_start_url, start_url_count, created_at)
-       VALUES (1, 'old', 'finished', '{"workers": 1}', 'http://127.0.0.1:9/', 1, 1)`,
+       VALUES (1, 'old', ?, '{"workers": 1}', 'http://127.0.0.1:9/', 1, 1)`,
     )
-    .run();
+    .run(status);
+  return raw;
+}
+
+/** A database at `version` holding finished job 1, and a statement adding its crawled URLs (id, url). */
+function finishedJobAt(file: string, version: number) {
+  const raw = databaseWithJob(file, version, 'finished');
   const frontier = raw.prepare(
     'INSERT INTO frontier (id, job_id, url, depth, state) VALUES (?, 1, ?, 0, 2)',
   );
@@ -397,6 +404,104 @@ describe('schema migrations', () => {
     await new JobAdmin(db).delete(1);
     db.prepare("INSERT INTO pages_fts (pages_fts, rank) VALUES ('integrity-check', 1)").run();
     expect(db.prepare('SELECT count(*) FROM pages_fts_docsize').pluck().get()).toBe(0);
+    db.close();
+  });
+
+  it('rewrites stored URLs with percent-escapes in canonical form, never fetching or losing a page twice (migration 13)', () => {
+    const file = temp.file('v12.sqlite');
+    const raw = databaseWithJob(file, 12, 'interrupted');
+    const at = (path: string) => `http://127.0.0.1:9${path}`;
+    // As an interrupted crawl of the previous build left it: state 2 done, 0 queued.
+    const frontier = raw.prepare(
+      'INSERT INTO frontier (id, job_id, url, depth, state) VALUES (?, 1, ?, 1, ?)',
+    );
+    const rows: [number, string, number][] = [
+      [1, '/', 2],
+      [2, '/%7Euser', 2], // fetched, alone: renamed
+      [3, '/%7equeued?a=%2f', 0], // queued, alone: renamed
+      [4, '/%7Etwice', 2], // fetched, and /~twice queued: /~twice dropped, this one renamed
+      [5, '/~twice', 0],
+      [6, '/%7Eboth', 2], // both spellings fetched: both pages kept
+      [7, '/~both', 2],
+      [8, '/%7Ewaiting', 0], // both queued: one is kept
+      [9, '/%7ewaiting', 0],
+    ];
+    const page = raw.prepare(
+      `INSERT INTO pages (id, job_id, frontier_id, url, final_url, depth, status, content_type, bytes,
+         response_ms, link_count, worker_pid, fetched_at, canonical, hreflang)
+       VALUES (?, 1, ?, ?, ?, 0, 200, 'text/html', 10, 5, 0, 7, 1000, ?, ?)`,
+    );
+    for (const [id, path, state] of rows) {
+      frontier.run(id, at(path), state);
+      if (state === 2)
+        page.run(
+          id,
+          id,
+          at(path),
+          at(path),
+          at(path),
+          JSON.stringify([{ lang: 'de', url: at(path) }]),
+        );
+    }
+    const target = raw.prepare(
+      'INSERT INTO link_targets (id, job_id, url, internal) VALUES (?, 1, ?, 1)',
+    );
+    target.run(1, at('/%7Euser'));
+    target.run(2, at('/~user'));
+    target.run(3, at('/a%2fb'));
+    const link = raw.prepare('INSERT INTO page_links (from_page, target, anchor) VALUES (1, ?, ?)');
+    link.run(1, 'escaped');
+    link.run(2, 'plain');
+    link.run(3, 'slash');
+    // Indexed for search as the previous build's writer indexed every page it stored.
+    raw.prepare("INSERT INTO pages_fts (pages_fts) VALUES ('rebuild')").run();
+    raw.close();
+
+    const db = openDatabase(file, { mustExist: true });
+    expect(db.prepare('SELECT id, url FROM frontier ORDER BY id').all()).toEqual(
+      [
+        [1, '/'],
+        [2, '/~user'],
+        [3, '/~queued?a=%2F'],
+        [4, '/~twice'],
+        [6, '/%7Eboth'],
+        [7, '/~both'],
+        [8, '/~waiting'],
+      ].map(([id, path]) => ({ id, url: at(path as string) })),
+    );
+    // Every stored page is kept, named as its frontier row now is.
+    expect(
+      db
+        .prepare(
+          'SELECT p.url = f.url AS same, p.url, p.canonical, p.hreflang FROM pages p JOIN frontier f ON f.id = p.frontier_id ORDER BY p.id',
+        )
+        .all(),
+    ).toEqual(
+      ['/', '/~user', '/~twice', '/%7Eboth', '/~both'].map((path) => ({
+        same: 1,
+        url: at(path),
+        canonical: at(path === '/%7Eboth' ? '/~both' : path),
+        hreflang: JSON.stringify([{ lang: 'de', url: at(path === '/%7Eboth' ? '/~both' : path) }]),
+      })),
+    );
+    // The two spellings of /~user are one link target, with both links.
+    expect(db.prepare('SELECT to_url, anchor FROM links ORDER BY id').all()).toEqual([
+      { to_url: at('/~user'), anchor: 'escaped' },
+      { to_url: at('/~user'), anchor: 'plain' },
+      { to_url: at('/a%2Fb'), anchor: 'slash' },
+    ]);
+    expect(db.prepare('SELECT count(*) FROM link_targets').pluck().get()).toBe(2);
+    expect(db.pragma('foreign_key_check')).toEqual([]);
+    // A renamed page is found by its new URL, and the index stays whole.
+    const search = (text: string) =>
+      db
+        .prepare(
+          'SELECT p.url FROM pages_fts JOIN pages p ON p.id = pages_fts.rowid WHERE pages_fts MATCH ? ORDER BY p.id',
+        )
+        .pluck()
+        .all(text);
+    expect(search('user')).toEqual([at('/~user')]);
+    db.prepare("INSERT INTO pages_fts (pages_fts, rank) VALUES ('integrity-check', 1)").run();
     db.close();
   });
 

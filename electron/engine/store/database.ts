@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { UserError } from '../user-error';
-import { migrations } from './migrations';
+import { addMigrationFunctions, migrations } from './migrations';
 
 export type Db = Database.Database;
 
@@ -141,6 +141,7 @@ function migrate(db: Db, file: string): void {
     throw new UserError(`database ${file} needs an upgrade but was opened read-only`);
   // IMMEDIATE takes the write lock first, so two processes opening a new file
   // at once cannot both migrate it; the second sees the first's version.
+  addMigrationFunctions(db);
   db.transaction(() => {
     const current = version();
     check(current);

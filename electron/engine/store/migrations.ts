@@ -1,3 +1,17 @@
+import type Database from 'better-sqlite3';
+import { parseCrawlableUrl } from '../../../shared/url-normalize';
+
+/**
+ * SQL functions the migrations call, added to a connection before it runs
+ * them. canonical_url: a stored URL in this build's canonical form (a value
+ * that is no crawlable URL as it was).
+ */
+export function addMigrationFunctions(db: Database.Database): void {
+  db.function('canonical_url', { deterministic: true }, (url: unknown) =>
+    typeof url === 'string' ? (parseCrawlableUrl(url)?.href ?? url) : url,
+  );
+}
+
 /**
  * Numbered schema migrations. A database records the last one applied in
  * `PRAGMA user_version`; opening it applies the rest in order, so a file
@@ -333,5 +347,88 @@ export const migrations: readonly string[] = [
     INSERT INTO pages_fts (pages_fts, rowid, url, title, meta_description, h1)
       SELECT 'delete', id, url, title, meta_description, h1 FROM pages_text WHERE id = old.id;
   END;
+  `,
+
+  // 13: percent-escapes in one form (RFC 3986 §6.2.2: /%7euser is /~user,
+  // /a%2fb is /a%2Fb). A resumed job compares the links it finds with its
+  // stored URLs, so they are rewritten to that form, or a URL fetched as
+  // /%7Euser would be fetched again as /~user. Where spellings of one URL
+  // meet in a job: a spelling not fetched yet is dropped when another is
+  // (fetching it would fetch that page twice), the row kept takes the
+  // canonical form, and a second fetched spelling keeps its own, with its
+  // page. Link targets of one URL are merged; the redirect hops and final_url
+  // stay what was requested.
+  `
+  CREATE TEMP TABLE escape_forms AS
+    SELECT id, job_id, url, canonical_url(url) AS canonical,
+      state IN (0, 1) AND NOT EXISTS (SELECT 1 FROM pages WHERE frontier_id = frontier.id) AS unfetched
+    FROM frontier WHERE instr(url, '%') > 0;
+  DELETE FROM escape_forms WHERE canonical = url;
+  INSERT INTO escape_forms
+    SELECT DISTINCT f.id, f.job_id, f.url, f.url,
+      f.state IN (0, 1) AND NOT EXISTS (SELECT 1 FROM pages WHERE frontier_id = f.id)
+    FROM escape_forms e JOIN frontier f ON f.job_id = e.job_id AND f.url = e.canonical;
+  -- per URL: a fetched row first, then the one already in canonical form, then the oldest
+  CREATE TEMP TABLE escape_keepers AS
+    SELECT id, canonical FROM (
+      SELECT id, canonical, row_number() OVER (
+        PARTITION BY job_id, canonical ORDER BY unfetched, url = canonical DESC, id) AS rank
+      FROM escape_forms)
+    WHERE rank = 1;
+  DELETE FROM frontier WHERE id IN (
+    SELECT id FROM escape_forms WHERE unfetched AND id NOT IN (SELECT id FROM escape_keepers));
+  -- the canonical row, if any, was the keeper or unfetched and is gone
+  UPDATE frontier SET url = (SELECT canonical FROM escape_keepers k WHERE k.id = frontier.id)
+    WHERE id IN (SELECT id FROM escape_keepers);
+  -- a renamed page is searched by its new URL: out of the index under the old one first
+  CREATE TEMP TABLE escape_pages AS
+    SELECT id FROM pages WHERE frontier_id IN (SELECT id FROM escape_keepers)
+      AND url <> (SELECT url FROM frontier WHERE id = pages.frontier_id);
+  INSERT INTO pages_fts (pages_fts, rowid, url, title, meta_description, h1)
+    SELECT 'delete', id, url, title, meta_description, h1 FROM pages_text
+    WHERE id IN (SELECT id FROM escape_pages);
+  UPDATE pages SET url = (SELECT url FROM frontier WHERE id = pages.frontier_id)
+    WHERE id IN (SELECT id FROM escape_pages);
+  INSERT INTO pages_fts (rowid, url, title, meta_description, h1)
+    SELECT id, url, title, meta_description, h1 FROM pages_text
+    WHERE id IN (SELECT id FROM escape_pages);
+
+  CREATE TEMP TABLE target_forms AS
+    SELECT id, job_id, url, canonical_url(url) AS canonical
+    FROM link_targets WHERE instr(url, '%') > 0;
+  DELETE FROM target_forms WHERE canonical = url;
+  INSERT INTO target_forms
+    SELECT DISTINCT t.id, t.job_id, t.url, t.url
+    FROM target_forms e JOIN link_targets t ON t.job_id = e.job_id AND t.url = e.canonical;
+  CREATE TEMP TABLE target_keepers AS
+    SELECT id AS keeper, job_id, canonical FROM (
+      SELECT id, job_id, canonical, row_number() OVER (
+        PARTITION BY job_id, canonical ORDER BY url = canonical DESC, id) AS rank
+      FROM target_forms)
+    WHERE rank = 1;
+  UPDATE page_links SET target = (
+      SELECT k.keeper FROM target_forms e
+      JOIN target_keepers k ON k.job_id = e.job_id AND k.canonical = e.canonical
+      WHERE e.id = page_links.target)
+    WHERE target IN (SELECT id FROM target_forms WHERE id NOT IN (SELECT keeper FROM target_keepers));
+  DELETE FROM link_targets WHERE id IN (
+    SELECT id FROM target_forms WHERE id NOT IN (SELECT keeper FROM target_keepers));
+  UPDATE link_targets SET url = (SELECT canonical FROM target_keepers WHERE keeper = link_targets.id)
+    WHERE id IN (SELECT keeper FROM target_keepers);
+
+  -- a URL checked under both spellings keeps both results
+  UPDATE OR IGNORE external_urls SET url = canonical_url(url) WHERE instr(url, '%') > 0;
+  UPDATE pages SET canonical = canonical_url(canonical) WHERE instr(canonical, '%') > 0;
+  UPDATE pages SET meta_refresh = canonical_url(meta_refresh) WHERE instr(meta_refresh, '%') > 0;
+  UPDATE pages SET hreflang = (
+      SELECT json_group_array(json_object('lang', value ->> 'lang', 'url', canonical_url(value ->> 'url')))
+      FROM json_each(pages.hreflang))
+    WHERE instr(hreflang, '%') > 0;
+
+  DROP TABLE escape_forms;
+  DROP TABLE escape_keepers;
+  DROP TABLE escape_pages;
+  DROP TABLE target_forms;
+  DROP TABLE target_keepers;
   `,
 ];

@@ -1,0 +1,89 @@
+import { describe, expect, it } from 'vitest';
+import { ChildProcessLauncher } from '../../electron/engine/child-process-launcher';
+import { CrawlService } from '../../electron/engine/crawl-service';
+import { openDatabase } from '../../electron/engine/store/database';
+import { engineEnv } from './engine-env';
+
+const env = engineEnv();
+
+describe('URLs a browser takes as one, and queries on legacy-encoded pages', () => {
+  it('fetches each URL once however its escapes are written, and queries as a browser encodes them', async () => {
+    const requested: string[] = [];
+    const origin = await env.listen((request, response) => {
+      const path = request.url ?? '/';
+      requested.push(path);
+      if (path === '/') {
+        response.writeHead(200, { 'content-type': 'text/html; charset=windows-1252' });
+        const links = ['/search?q=é', '/%7Euser', '/~user', '/%7euser', '/a%2fb', '/a%2Fb'];
+        // windows-1252 bytes: é is 0xE9, as in latin1.
+        return void response.end(
+          Buffer.from(links.map((href) => `<a href="${href}">x</a>`).join(''), 'latin1'),
+        );
+      }
+      response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+      response.end('<title>leaf</title>');
+    });
+    const job = await env
+      .service()
+      .start({ startUrls: [`${origin}/`], ignoreRobots: true, workers: 1 });
+    const summary = await job.finished;
+    expect(summary.status).toBe('finished');
+
+    // The query in windows-1252, as a browser sends it, not in UTF-8 (%C3%A9).
+    expect(requested.toSorted()).toEqual(['/', '/a%2Fb', '/search?q=%E9', '/~user']);
+    const urls = env.db
+      .prepare('SELECT url FROM pages WHERE job_id = ? ORDER BY url')
+      .pluck()
+      .all(job.id);
+    expect(urls).toEqual([
+      `${origin}/`,
+      `${origin}/a%2Fb`,
+      `${origin}/search?q=%E9`,
+      `${origin}/~user`,
+    ]);
+  });
+
+  it('a job the previous build stored with an escaped URL resumes without fetching it again', async () => {
+    const requested: string[] = [];
+    const origin = await env.listen((request, response) => {
+      const path = request.url ?? '/';
+      requested.push(path);
+      response.writeHead(200, { 'content-type': 'text/html' });
+      // The home page links the escaped spelling first; /next, crawled last, the plain one.
+      if (path === '/') return void response.end('<a href="/%7Euser">a</a><a href="/next">b</a>');
+      if (path === '/next') return void response.end('<a href="/~user">c</a>');
+      response.end('<title>user</title>');
+    });
+    const first = await env.service().start({
+      startUrls: [`${origin}/`],
+      ignoreRobots: true,
+      workers: 1,
+      maxPages: 2,
+    });
+    expect((await first.finished).pages).toBe(2);
+    expect(requested).toEqual(['/', '/~user']);
+    // What the previous build stored for it: the link as written, in an older schema.
+    env.db.exec(`
+      UPDATE frontier SET url = replace(url, '/~user', '/%7Euser');
+      UPDATE pages SET url = replace(url, '/~user', '/%7Euser'),
+        final_url = replace(final_url, '/~user', '/%7Euser');
+      UPDATE link_targets SET url = replace(url, '/~user', '/%7Euser');
+      PRAGMA user_version = 11;
+    `);
+
+    const db = openDatabase(env.dbFile);
+    env.onCleanup(async () => void db.close());
+    const service = new CrawlService({
+      db,
+      launcher: new ChildProcessLauncher(),
+      logger: () => {},
+    });
+    const resumed = await (await service.resume(first.id, { maxPages: null })).finished;
+    expect(resumed.status).toBe('finished');
+    expect(requested).toEqual(['/', '/~user', '/next']);
+    expect(env.storedUrls(first.id)).toEqual([`${origin}/`, `${origin}/next`, `${origin}/~user`]);
+    expect(
+      db.prepare('SELECT to_url FROM links WHERE job_id = ? ORDER BY id').pluck().all(first.id),
+    ).toEqual([`${origin}/~user`, `${origin}/next`, `${origin}/~user`]);
+  });
+});
