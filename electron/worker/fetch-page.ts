@@ -160,13 +160,23 @@ export function createFetcher(
     const redirects: RedirectHop[] = [];
     const visited = new Set([url]);
     let current = new URL(url);
+    // What is sent for `current`: another spelling of it when the server asked for that.
+    let requested = current;
     try {
       for (;;) {
-        const { stream, response } = await open(current);
+        const { stream, response } = await open(requested);
         const { statusCode: status, headers } = response;
         const location = headers.location === undefined ? '' : headerText(headers.location);
         const target =
-          REDIRECT_STATUSES.has(status) && location ? parseCrawlableUrl(location, current) : null;
+          REDIRECT_STATUSES.has(status) && location ? parseCrawlableUrl(location, requested) : null;
+        if (target !== null && target.href === current.href && requested === current) {
+          // `/~a` redirecting to `/%7Ea`: one URL (RFC 3986 §6.2.2) that the
+          // server wants spelled its way, so it is asked for as written once,
+          // and no hop is recorded. A second time is a loop (below).
+          await discardBody(stream);
+          requested = new URL(location, requested);
+          continue;
+        }
         if (target !== null && inScope(target)) {
           redirects.push({
             url: current.href,
@@ -184,6 +194,7 @@ export function createFetcher(
             throw new RobotsBlockedError(target.href, redirects);
           visited.add(target.href);
           current = target;
+          requested = target;
           continue;
         }
         const ttfbMs = performance.now() - started;

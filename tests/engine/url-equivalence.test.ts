@@ -1,3 +1,4 @@
+import type http from 'node:http';
 import { describe, expect, it } from 'vitest';
 import { ChildProcessLauncher } from '../../electron/engine/child-process-launcher';
 import { CrawlService } from '../../electron/engine/crawl-service';
@@ -5,6 +6,11 @@ import { openDatabase } from '../../electron/engine/store/database';
 import { engineEnv } from './engine-env';
 
 const env = engineEnv();
+
+function redirect(response: http.ServerResponse, location: string): void {
+  response.writeHead(301, { location });
+  response.end();
+}
 
 describe('URLs a browser takes as one, and queries on legacy-encoded pages', () => {
   it('fetches each URL once however its escapes are written, and queries as a browser encodes them', async () => {
@@ -41,6 +47,47 @@ describe('URLs a browser takes as one, and queries on legacy-encoded pages', () 
       `${origin}/search?q=%E9`,
       `${origin}/~user`,
     ]);
+  });
+
+  it('follows a server that redirects a URL to another spelling of it, as one page', async () => {
+    const requested: string[] = [];
+    const origin = await env.listen((request, response) => {
+      const path = request.url ?? '/';
+      requested.push(path);
+      if (!path.includes('loop') && path !== '/~spelled')
+        response.writeHead(200, { 'content-type': 'text/html' });
+      if (path === '/') return void response.end('<a href="/~spelled">x</a>');
+      // The server's own spelling, and /%7eloop the way to no end.
+      if (path === '/~spelled') return void redirect(response, '/%7Espelled');
+      if (path === '/%7Espelled')
+        return void response.end('<a href="/after">y</a><a href="/~loop">z</a>');
+      if (path === '/~loop') return void redirect(response, '/%7Eloop');
+      if (path === '/%7Eloop') return void redirect(response, '/~loop');
+      response.end('<title>after</title>');
+    });
+    const job = await env
+      .service()
+      .start({ startUrls: [`${origin}/`], ignoreRobots: true, workers: 1 });
+    await job.finished;
+    expect(requested).toEqual(['/', '/~spelled', '/%7Espelled', '/after', '/~loop', '/%7Eloop']);
+    // Its links are followed: the page is the URL's own, not a redirect to a page crawled apart.
+    expect(
+      env.db
+        .prepare(
+          'SELECT url, status, redirect_count AS hops FROM pages WHERE job_id = ? ORDER BY id',
+        )
+        .all(job.id),
+    ).toEqual([
+      { url: `${origin}/`, status: 200, hops: 0 },
+      { url: `${origin}/~spelled`, status: 200, hops: 0 },
+      { url: `${origin}/after`, status: 200, hops: 0 },
+    ]);
+    expect(
+      env.db
+        .prepare('SELECT error FROM frontier WHERE job_id = ? AND url LIKE ?')
+        .pluck()
+        .get(job.id, '%loop'),
+    ).toBe(`redirect loop: ${origin}/~loop -> ${origin}/~loop`);
   });
 
   it('a job the previous build stored with an escaped URL resumes without fetching it again', async () => {
