@@ -60,7 +60,8 @@ export function canonicalize(url: URL): URL | null {
   if (url.search === '' && url.href.endsWith('?')) url.search = '';
   // The parser leaves escapes as written (`%7e`, `%7E`, `~` are three
   // strings); it decodes them in the host itself, and writes its own in uppercase.
-  if (MAYBE_NONCANONICAL.test(url.href)) {
+  const href = url.href;
+  if (href.includes('%') && MAYBE_NONCANONICAL.test(href)) {
     const path = canonicalEscapes(url.pathname);
     if (path !== url.pathname) url.pathname = path;
     const search = canonicalEscapes(url.search);
