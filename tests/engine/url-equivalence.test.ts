@@ -115,7 +115,8 @@ describe('URLs a browser takes as one, and queries on legacy-encoded pages', () 
       UPDATE pages SET url = replace(url, '/~user', '/%7Euser'),
         final_url = replace(final_url, '/~user', '/%7Euser');
       UPDATE link_targets SET url = replace(url, '/~user', '/%7Euser');
-      PRAGMA user_version = 11;
+      INSERT INTO pages_fts (pages_fts) VALUES ('rebuild');
+      PRAGMA user_version = 12;
     `);
 
     const db = openDatabase(env.dbFile);
