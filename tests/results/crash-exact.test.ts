@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../../electron/engine/store/database';
 import { runCli, startCli } from '../helpers/cli';
@@ -46,7 +46,8 @@ function storedResults(file: string) {
 }
 
 function pageCount(file: string): number {
-  if (!existsSync(file)) return 0;
+  // The crawl creates its database empty and writes the schema a moment later.
+  if (!existsSync(file) || statSync(file).size === 0) return 0;
   const db = openDatabase(file, { mustExist: true });
   try {
     return db.prepare('SELECT count(*) FROM pages').pluck().get() as number;
