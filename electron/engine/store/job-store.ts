@@ -28,18 +28,10 @@ interface JobRow {
   blocked: number;
   runner_pid: number | null;
   crawl_ms: number | null;
-  /** Counted only where a job can be resumed (JOB_COLUMNS). */
-  queued: number | null;
 }
 
-/**
- * A job's row, with the URLs a resumable job has left: counted on the
- * frontier's (job_id, state) index, and only for a job that can go on (a
- * finished one has a frontier of done URLs, which the list never walks).
- */
-const JOB_COLUMNS = `*, CASE WHEN status IN ('stopped', 'failed', 'running') THEN
-  (SELECT count(*) FROM frontier f WHERE f.job_id = jobs.id AND f.state IN (${URL_STATE.queued}, ${URL_STATE.leased}))
-  END AS queued`;
+/** Jobs that can go on, whose URLs left are worth counting for the jobs list and dashboard. */
+const RESUMABLE: ReadonlySet<string> = new Set(['stopped', 'failed', 'interrupted']);
 
 /** True while a process with this pid exists. */
 function isAlive(pid: number | null): boolean {
@@ -82,11 +74,31 @@ export class JobStore {
     return this.get(id);
   }
 
+  /** The job, with the URLs it has left when it can be resumed. */
   get(id: number): JobRecord {
-    const row = this.db.prepare(`SELECT ${JOB_COLUMNS} FROM jobs WHERE id = ?`).get(id) as
-      JobRow | undefined;
+    return this.withQueued(this.plain(id));
+  }
+
+  private plain(id: number): JobRecord {
+    const row = this.db.prepare('SELECT * FROM jobs WHERE id = ?').get(id) as JobRow | undefined;
     if (!row) throw new UserError(`no job with id ${id}`);
     return toRecord(row);
+  }
+
+  /**
+   * Counted on the frontier's (job_id, state) index: tens of milliseconds for
+   * a million URLs left, so only where a person looks at a job that can go on,
+   * never for a live one (its progress says it) nor for results readers.
+   */
+  private withQueued(job: JobRecord): JobRecord {
+    if (!RESUMABLE.has(job.status)) return job;
+    const queued = this.db
+      .prepare(
+        `SELECT count(*) FROM frontier WHERE job_id = ? AND state IN (${URL_STATE.queued}, ${URL_STATE.leased})`,
+      )
+      .pluck()
+      .get(job.id) as number;
+    return { ...job, queued };
   }
 
   /**
@@ -95,7 +107,7 @@ export class JobStore {
    * the answer would be short without a word.
    */
   whole(id: number): JobRecord {
-    const job = this.get(id);
+    const job = this.plain(id);
     if (job.status === 'deleting') {
       throw new UserError(`job ${id} is being deleted: delete it again to finish`);
     }
@@ -103,8 +115,8 @@ export class JobStore {
   }
 
   list(): JobRecord[] {
-    return (this.db.prepare(`SELECT ${JOB_COLUMNS} FROM jobs ORDER BY id`).all() as JobRow[]).map(
-      toRecord,
+    return (this.db.prepare('SELECT * FROM jobs ORDER BY id').all() as JobRow[]).map((row) =>
+      this.withQueued(toRecord(row)),
     );
   }
 
@@ -113,7 +125,7 @@ export class JobStore {
    * stored (unchecked: prepareStartUrls checks them, a slice at a time).
    */
   settings(id: number): StoredJobSettings & { startUrls: string[] } {
-    const settings = settingsOf(this.get(id));
+    const settings = settingsOf(this.plain(id));
     const urls = this.db
       .prepare('SELECT urls FROM job_start_urls WHERE job_id = ?')
       .pluck()
@@ -244,8 +256,7 @@ function toRecord(row: JobRow): JobRecord {
     pages: row.pages,
     failed: row.failed,
     blocked: row.blocked,
-    // A running job's count changes by the moment: its live progress says it.
-    queued: status === 'running' ? null : row.queued,
+    queued: null, // see withQueued
     crawlMs: row.crawl_ms,
   };
 }
