@@ -7,7 +7,7 @@ import {
   type JobSummary,
   type ProgressSnapshot,
 } from '../../shared/progress';
-import type { CrawlTask, PageResult } from '../../shared/worker-protocol';
+import type { CrawlTask, FailedPage, PageResult } from '../../shared/worker-protocol';
 import { robotsAgent } from '../../shared/robots-agent';
 import type { ScopeSettings } from '../../shared/scope';
 import { CrawlClock } from './crawl-clock';
@@ -18,6 +18,7 @@ import { HostLimits } from './host-limits';
 import { HostScheduler } from './host-scheduler';
 import { createMainFetch, type MainFetch } from './main-fetch';
 import { RobotsCache, type RobotsOptions } from './robots';
+import { redirectedInto } from './robots-unavailable';
 import { seedFromSitemaps } from './sitemap-seeder';
 import type { Logger } from './logger';
 import type { ProcessLauncher } from './process-launcher';
@@ -269,8 +270,7 @@ export class CrawlJob {
 
   private storeOne(task: CrawlTask, result: PageResult, workerPid: number): void {
     if (result.ok) this.frontier.recordPage(task, result, workerPid);
-    else if (result.blockedTarget !== undefined)
-      this.frontier.recordBlocked(task, result.error, result.redirects);
+    else if (result.blockedTarget !== undefined) this.recordBlocked(task, result);
     else {
       this.frontier.recordFailure(task, result.error, result);
       this.noteError(task.url, result.error);
@@ -278,13 +278,18 @@ export class CrawlJob {
   }
 
   /**
-   * A URL robots.txt blocks. One blocked because the file was unavailable is
-   * listed with the errors too: no rule of the site's asked for it.
+   * A URL robots.txt blocks, itself or as a redirect's target (`redirect`,
+   * the worker's result). One blocked because the file was unavailable says
+   * so, a redirect into such a host as its URLs do, and is listed with the
+   * errors too: no rule of the site's asked for it.
    */
-  private recordBlocked(task: CrawlTask): void {
-    const { error, unavailable } = this.robots!.whyBlocked(task.url);
-    this.frontier.recordBlocked(task, error);
-    if (unavailable) this.noteError(task.url, error);
+  private recordBlocked(task: CrawlTask, redirect?: FailedPage): void {
+    const target = redirect?.blockedTarget ?? task.url;
+    const why = this.robots!.whyBlocked(target);
+    let error = why.error;
+    if (redirect) error = why.unavailable ? redirectedInto(target, why.error) : redirect.error;
+    this.frontier.recordBlocked(task, error, redirect?.redirects);
+    if (why.unavailable) this.noteError(task.url, error);
   }
 
   /**

@@ -67,6 +67,11 @@ export class Frontier {
     // Whatever was leased when the job last ran (stopped or killed) is queued again.
     this.queuedInDb = count(URL_STATE.queued) + count(URL_STATE.leased);
     this.track(writer.release());
+    // So is what an unavailable robots.txt blocked: this run reads the file again.
+    this.track(writer.requeueUnavailable(), (requeued) => {
+      this.queuedInDb += requeued;
+      this.blockedUrls -= requeued;
+    });
     this.storedPages = count(URL_STATE.done);
     this.failedUrls = count(URL_STATE.failed);
     this.blockedUrls = count(URL_STATE.blocked);

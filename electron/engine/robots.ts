@@ -3,6 +3,7 @@ import type { RobotsUnavailable } from '../../shared/job-settings';
 import { retryDelay, type RetryPolicy } from '../worker/retry-policy';
 import type { Logger } from './logger';
 import { readCapped, type MainFetch } from './main-fetch';
+import { unavailableReason } from './robots-unavailable';
 
 type Rules = ReturnType<typeof robotsParser>;
 /** A robots.txt that could not be read (5xx, 429, no answer), with why: `HTTP 503`. */
@@ -76,10 +77,7 @@ export class RobotsCache {
   whyBlocked(url: string): { error: string; unavailable: boolean } {
     const known = this.rules.get(new URL(url).origin);
     return isUnavailable(known)
-      ? {
-          error: `blocked by robots.txt: unavailable (${known.unavailable}), which disallows the whole host`,
-          unavailable: true,
-        }
+      ? { error: unavailableReason(known.unavailable), unavailable: true }
       : { error: 'blocked by robots.txt', unavailable: false };
   }
 

@@ -1,6 +1,8 @@
 import type http from 'node:http';
 import { describe, expect, it } from 'vitest';
+import { iterateReport } from '../../electron/engine/results/reports';
 import type { JobSettingsInput } from '../../shared/job-settings';
+import type { ReportName } from '../../shared/results';
 import { engineEnv } from './engine-env';
 
 const env = engineEnv();
@@ -165,5 +167,108 @@ describe('a robots.txt that is missing', () => {
     expect(await job.finished).toMatchObject({ status: 'finished', pages: 2, blocked: 0 });
     expect(requested).toEqual(['/robots.txt', '/', '/private/page']);
     expect(env.logs.filter((line) => line.includes('robots.txt'))).toEqual([]);
+  });
+});
+
+describe('a resumed job whose robots.txt was unavailable', () => {
+  /**
+   * A site whose robots.txt answers `robots.status` (changed between runs),
+   * with a rule for /private/; its home page links there and to /open.
+   */
+  async function switchingSite() {
+    const robots = { status: 503, body: 'User-agent: *\nDisallow: /private/\n' };
+    const origin = await env.listen((request, response) => {
+      if (request.url === '/robots.txt') {
+        response.writeHead(robots.status, { 'content-type': 'text/plain' });
+        return void response.end(robots.body);
+      }
+      response.writeHead(200, { 'content-type': 'text/html' });
+      response.end(request.url === '/' ? '<a href="/private/page">p</a><a href="/open">o</a>' : '');
+    });
+    return { origin, robots };
+  }
+
+  const report = (jobId: number, name: ReportName) => [...iterateReport(env.db, jobId, name).rows];
+  const stored = (jobId: number) =>
+    env
+      .service()
+      .list()
+      .find((job) => job.id === jobId);
+
+  it('judges its blocked URLs again once robots.txt answers; a rule blocks as before', async () => {
+    const { origin, robots } = await switchingSite();
+    const first = await env.service().start({ startUrls: [`${origin}/`], ...QUICK });
+    expect(await first.finished).toMatchObject({ pages: 0, blocked: 1 });
+
+    robots.status = 200;
+    const resumed = await env.service().resume(first.id);
+    expect(await resumed.finished).toMatchObject({
+      status: 'finished',
+      pages: 2,
+      blocked: 1,
+      crawled: 2,
+    });
+    expect(resumed.snapshot().recentErrors).toEqual([]);
+    expect(frontier(first.id)).toEqual([
+      { url: `${origin}/`, state: 2, error: null },
+      { url: `${origin}/private/page`, state: 4, error: 'blocked by robots.txt' },
+      { url: `${origin}/open`, state: 2, error: null },
+    ]);
+    expect(stored(first.id)).toMatchObject({ pages: 2, failed: 0, blocked: 1 });
+    expect(report(first.id, 'blocked-by-robots')).toEqual([
+      { url: `${origin}/private/page`, depth: 1, foundOn: `${origin}/` },
+    ]);
+    expect(report(first.id, 'depth-distribution')).toEqual([
+      { depth: 0, urls: 1, pages: 1, failed: 0, blocked: 0, queued: 0 },
+      { depth: 1, urls: 2, pages: 1, failed: 0, blocked: 1, queued: 0 },
+    ]);
+
+    // A URL a rule blocked is not judged again, even by a robots.txt that now allows it.
+    robots.body = '';
+    const again = await env.service().resume(first.id);
+    expect(await again.finished).toMatchObject({ pages: 2, blocked: 1, crawled: 0 });
+    expect(frontier(first.id)[1]).toMatchObject({ state: 4, error: 'blocked by robots.txt' });
+  });
+
+  it('blocks them again, once each, while robots.txt is still unavailable', async () => {
+    const { origin } = await switchingSite();
+    const first = await env.service().start({ startUrls: [`${origin}/`], ...QUICK });
+    await first.finished;
+    const resumed = await env.service().resume(first.id);
+    expect(await resumed.finished).toMatchObject({ status: 'finished', pages: 0, blocked: 1 });
+    const why = 'blocked by robots.txt: unavailable (HTTP 503), which disallows the whole host';
+    expect(frontier(first.id)).toEqual([{ url: `${origin}/`, state: 4, error: why }]);
+    expect(resumed.snapshot().recentErrors).toEqual([
+      { url: `${origin}/`, error: why, at: expect.any(Number) },
+    ]);
+    expect(stored(first.id)).toMatchObject({ pages: 0, blocked: 1 });
+    expect(report(first.id, 'depth-distribution')).toEqual([
+      { depth: 0, urls: 1, pages: 0, failed: 0, blocked: 1, queued: 0 },
+    ]);
+  });
+
+  it('says so of a redirect into such a host, and follows it once the host is back', async () => {
+    const target = await switchingSite();
+    const origin = await env.listen((request, response) => {
+      if (request.url === '/robots.txt') return void response.writeHead(404).end();
+      response.writeHead(301, { location: `${target.origin}/open` }).end();
+    });
+    const settings = { startUrls: [`${origin}/`], ...QUICK, scope: 'all' as const, maxDepth: 0 };
+    const first = await env.service().start(settings);
+    expect(await first.finished).toMatchObject({ pages: 0, blocked: 1 });
+    const why =
+      `redirected to ${target.origin}/open: ` +
+      'blocked by robots.txt: unavailable (HTTP 503), which disallows the whole host';
+    expect(frontier(first.id)).toEqual([{ url: `${origin}/`, state: 4, error: why }]);
+    expect(first.snapshot().recentErrors).toEqual([
+      { url: `${origin}/`, error: why, at: expect.any(Number) },
+    ]);
+
+    target.robots.status = 200;
+    const resumed = await env.service().resume(first.id);
+    expect(await resumed.finished).toMatchObject({ pages: 1, blocked: 0 });
+    expect(frontier(first.id)).toEqual([{ url: `${origin}/`, state: 2, error: null }]);
+    const hops = env.db.prepare('SELECT hop, url, status FROM redirects').all();
+    expect(hops).toEqual([{ hop: 0, url: `${origin}/`, status: 301 }]);
   });
 });

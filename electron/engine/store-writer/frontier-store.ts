@@ -4,6 +4,7 @@ import type { CrawlTask, FetchedPage, RedirectHop } from '../../../shared/worker
 import type { Db } from '../store/database';
 import { PageWriter } from '../store/page-writer';
 import { URL_STATE } from '../store/url-state';
+import { UNAVAILABLE_PATTERNS } from '../robots-unavailable';
 
 export interface FrontierStoreOptions {
   maxDepth: number | null;
@@ -83,6 +84,9 @@ export class FrontierStore {
     | 'addDeath'
     | 'bumpJob'
     | 'release'
+    | 'requeueUnavailable'
+    | 'dropRedirects'
+    | 'unbumpBlocked'
     | 'insertExternal'
     | 'recordCheck',
     Statement
@@ -94,7 +98,7 @@ export class FrontierStore {
     private readonly options: FrontierStoreOptions,
   ) {
     this.knownUrlMemo = options.knownUrlMemo ?? 200_000;
-    const { queued, leased, done } = URL_STATE;
+    const { queued, leased, done, blocked } = URL_STATE;
     this.sql = {
       insertUrl: db.prepare(
         'INSERT OR IGNORE INTO frontier (job_id, url, depth, found_on) VALUES (?, ?, ?, ?)',
@@ -125,6 +129,14 @@ export class FrontierStore {
       release: db.prepare(
         `UPDATE frontier SET state = ${queued} WHERE job_id = ? AND state = ${leased}`,
       ),
+      requeueUnavailable: db
+        .prepare(
+          `UPDATE frontier SET state = ${queued}, error = NULL
+           WHERE job_id = ? AND state = ${blocked} AND (error LIKE ? OR error LIKE ?) RETURNING id`,
+        )
+        .pluck(),
+      dropRedirects: db.prepare('DELETE FROM redirects WHERE frontier_id = ?'),
+      unbumpBlocked: db.prepare('UPDATE jobs SET blocked = blocked - ? WHERE id = ?'),
       insertExternal: db.prepare('INSERT OR IGNORE INTO external_urls (job_id, url) VALUES (?, ?)'),
       recordCheck: db.prepare(
         'UPDATE external_urls SET status = ?, error = ?, checked_at = ? WHERE job_id = ? AND url = ?',
@@ -264,6 +276,21 @@ export class FrontierStore {
   /** Queues every leased URL again (at the start of a run, and when it stops). */
   release(): void {
     this.sql.release.run(this.jobId);
+  }
+
+  /**
+   * Queues again the URLs blocked because robots.txt was unavailable (by a
+   * redirect into such a host too), with the hops recorded on the way there,
+   * at the start of a run: it reads robots.txt anew, so they are judged again
+   * like any queued URL. Returns how many. A URL a rule blocked stays blocked.
+   */
+  requeueUnavailable(): number {
+    return this.db.transaction(() => {
+      const ids = this.sql.requeueUnavailable.all(this.jobId, ...UNAVAILABLE_PATTERNS) as number[];
+      for (const id of ids) this.sql.dropRedirects.run(id);
+      if (ids.length > 0) this.sql.unbumpBlocked.run(ids.length, this.jobId);
+      return ids.length;
+    })();
   }
 
   /** Stores the outcome of one external link check. */

@@ -31,6 +31,7 @@ const methods: Record<StoreWriterMethod, (...args: never[]) => unknown> = {
   write: (batch: Parameters<FrontierStore['write']>[0]) => store.write(batch),
   addDeaths: (ids: number[]) => store.addDeaths(ids),
   release: () => store.release(),
+  requeueUnavailable: () => store.requeueUnavailable(),
   recordCheck: (...args: Parameters<FrontierStore['recordCheck']>) => store.recordCheck(...args),
   close: () => db.close(),
 };

@@ -17,7 +17,14 @@ export interface StoreWriterData {
 
 type WriteMethods = Pick<
   FrontierStore,
-  'seedStartUrls' | 'seedFromSitemap' | 'lease' | 'write' | 'addDeaths' | 'release' | 'recordCheck'
+  | 'seedStartUrls'
+  | 'seedFromSitemap'
+  | 'lease'
+  | 'write'
+  | 'addDeaths'
+  | 'release'
+  | 'requeueUnavailable'
+  | 'recordCheck'
 >;
 export type StoreWriterMethod = keyof WriteMethods | 'close';
 type Async<T> = {
@@ -61,6 +68,7 @@ export class StoreWriter implements Async<WriteMethods> {
   write = this.forward('write');
   addDeaths = this.forward('addDeaths');
   release = this.forward('release');
+  requeueUnavailable = this.forward('requeueUnavailable');
   recordCheck = this.forward('recordCheck');
 
   /** Closes the connection (checkpointing the WAL), then the thread. */

@@ -1,0 +1,21 @@
+/**
+ * Why a URL is blocked when its host's robots.txt was unavailable, as its
+ * frontier row records it. These words are also how the next run of the job
+ * finds such URLs to judge again (FrontierStore.requeueUnavailable): it reads
+ * robots.txt anew, and the host may be back.
+ */
+const UNAVAILABLE = 'blocked by robots.txt: unavailable';
+
+/** `why`: HTTP 503, or the network error. */
+export const unavailableReason = (why: string): string =>
+  `${UNAVAILABLE} (${why}), which disallows the whole host`;
+
+/** A redirect into such a host gets the reason of a URL of that host. */
+export const redirectedInto = (target: string, reason: string): string =>
+  `redirected to ${target}: ${reason}`;
+
+/** SQL LIKE patterns for both (a URL holds no space, so no URL can end like them). */
+export const UNAVAILABLE_PATTERNS = [
+  `${UNAVAILABLE} (%`,
+  redirectedInto('%', `${UNAVAILABLE} (%`),
+] as const;
