@@ -12,7 +12,10 @@ const VALUE_DIRECTIVES = new Set([
   'unavailable_after',
 ]);
 
-/** Adds the directive names of one token list (`noindex nofollow` or `max-snippet: 0`). */
+/** A crawler's name as a prefix names it: one word (a date's `25-Jun-2010 15:00` is none). */
+const AGENT_NAME = /^[a-z0-9_-]+$/;
+
+/** Adds the directive names of one token (`noindex nofollow` or `max-snippet: 0`). */
 function addDirectives(token: string, directives: Set<string>): void {
   const colon = token.indexOf(':');
   if (colon < 0) {
@@ -25,21 +28,29 @@ function addDirectives(token: string, directives: Set<string>): void {
 
 /**
  * The directive names (values dropped) that apply to the crawler whose
- * product token is `agent` (lowercase). A token prefixed with a crawler's
- * name (`googlebot: noindex`) is meant for that crawler only: kept when it
- * is `agent`, else left out. The prefix covers only its own token: repeated
- * headers reach Trawl joined with ", ", which hides where one header ended.
- * Within a token, spaces separate too (`noindex nofollow`, a common slip).
+ * product token is `agent` (lowercase). As Google reads X-Robots-Tag, a
+ * crawler's name before a directive (`otherbot: noindex, nofollow`) addresses
+ * the rest of that list to it, up to the next name: kept when it is `agent`,
+ * else left out. A list ends at a line break too: the worker puts each
+ * X-Robots-Tag header of a response on a line of its own, so that
+ * `googlebot: nofollow` in one does not take the next header's `noindex`.
+ * Within a directive, spaces separate too (`noindex nofollow`, a common slip).
  */
 function directivesOf(agent: string, values: readonly (string | null | undefined)[]): Set<string> {
   const directives = new Set<string>();
   for (const value of values) {
     if (!value) continue;
-    for (const token of value.toLowerCase().split(',')) {
-      const colon = token.indexOf(':');
-      const name = colon < 0 ? '' : token.slice(0, colon).trim();
-      if (name === agent) addDirectives(token.slice(colon + 1), directives);
-      else addDirectives(token, directives);
+    for (const line of value.toLowerCase().split('\n')) {
+      let addressee: string | null = null;
+      for (let token of line.split(',')) {
+        const colon = token.indexOf(':');
+        const name = colon < 0 ? '' : token.slice(0, colon).trim();
+        if (!VALUE_DIRECTIVES.has(name) && AGENT_NAME.test(name)) {
+          addressee = name;
+          token = token.slice(colon + 1);
+        }
+        if (addressee === null || addressee === agent) addDirectives(token, directives);
+      }
     }
   }
   return directives;

@@ -105,6 +105,7 @@ const fetchedSchema = z.object({
   /** The fields below are null (or 0, or empty) for anything but HTML. */
   metaDescription: z.string().nullable(),
   metaRobots: z.string().nullable(),
+  /** Every X-Robots-Tag header, one a line (for any type): where one ended counts. */
   xRobotsTag: z.string().nullable(),
   /** Absolute canonical URL from `<link rel=canonical>` (or the Link header). */
   canonical: z.string().nullable(),

@@ -16,7 +16,7 @@ import { createFetcher, redirectsOf, RobotsBlockedError, type FetchedResponse } 
 import type { RedirectGate } from './redirect-gate';
 import { cssExtractionFor } from './extract';
 import { refreshTarget } from './meta-refresh';
-import { canonicalFromLinkHeader, storedHeaders } from './response-headers';
+import { canonicalFromLinkHeader, storedHeaders, storedHeaderText } from './response-headers';
 import { retryDelay } from './retry-policy';
 
 /** Waits `ms`; false if `signal` cut the wait short (node's delay rejects then). */
@@ -36,7 +36,7 @@ export async function createPageCrawler(
     response: FetchedResponse,
   ): Omit<FetchedPage, 'taskId' | 'ok' | 'attempts' | 'retryReasons' | 'fetchedAt'> => {
     const headers = storedHeaders(response.headers);
-    const xRobotsTag = headers['x-robots-tag'] ?? null;
+    const xRobotsTag = response.xRobotsTag === null ? null : storedHeaderText(response.xRobotsTag);
     const analysis =
       response.body !== null
         ? analyzePage(response.body, response.contentType, response.finalUrl, rules, {

@@ -18,6 +18,11 @@ export interface FetchedResponse {
   retryAfter: string | null;
   /** The final response's headers (Node lowercases the names). */
   headers: http.IncomingHttpHeaders;
+  /**
+   * Its X-Robots-Tag headers one a line (robots-directives.ts), not joined
+   * by ", " as in `headers`: a crawler's name in one covers that one only.
+   */
+  xRobotsTag: string | null;
   /** Redirects followed before the final response, in order. */
   redirects: RedirectHop[];
   /** The decoded body, only for HTML; other types are not downloaded. */
@@ -204,6 +209,7 @@ export function createFetcher(
           contentType: headers['content-type'] ?? null,
           retryAfter: headers['retry-after'] ?? null,
           headers,
+          xRobotsTag: response.headersDistinct['x-robots-tag']?.join('\n') ?? null,
           redirects,
           ttfbMs,
         };

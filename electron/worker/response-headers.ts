@@ -11,13 +11,14 @@ export function storedHeaders(headers: IncomingHttpHeaders): Record<string, stri
   const stored: Record<string, string> = {};
   for (const [name, value] of Object.entries(headers)) {
     if (value === undefined) continue;
-    stored[name] = headerText(Array.isArray(value) ? value.join(', ') : value).slice(
-      0,
-      MAX_STORED_TEXT,
-    );
+    stored[name] = storedHeaderText(Array.isArray(value) ? value.join(', ') : value);
   }
   return stored;
 }
+
+/** One header value as stored: raw UTF-8 read as UTF-8, capped. */
+export const storedHeaderText = (value: string): string =>
+  headerText(value).slice(0, MAX_STORED_TEXT);
 
 /** One `<target>; param; param` entry of a Link header (RFC 8288). */
 const LINK_ENTRY = /<([^>]*)>((?:\s*;\s*[^;,]*)*)/g;

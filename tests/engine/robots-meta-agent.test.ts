@@ -4,13 +4,17 @@ import { engineEnv } from './engine-env';
 const env = engineEnv();
 
 /** Robots directives addressed to one crawler; each page links to a page of its own. */
-const PAGES: Record<string, { head?: string; header?: string }> = {
+const PAGES: Record<string, { head?: string; header?: string | string[] }> = {
   '/meta-testbot': { head: '<meta name="TestBot" content="noindex, nofollow">' },
   '/meta-both': {
     head: '<meta name="robots" content="index, follow"><meta name="testbot" content="noindex">',
   },
   '/meta-otherbot': { head: '<meta name="otherbot" content="noindex, nofollow">' },
   '/header-testbot': { header: 'testbot: noindex, testbot: nofollow' },
+  // Google's reading: the name covers the rest of its list, so both are TestBot's.
+  '/header-list': { header: 'testbot: noindex, nofollow' },
+  // Two headers: the second is for every crawler, though Node joins them with ", ".
+  '/header-lines': { header: ['otherbot: noindex', 'nofollow'] },
 };
 
 /** Crawls the site as `robotsUserAgent`; the pages whose links were followed, and each page's indexability. */
@@ -61,14 +65,24 @@ describe('robots directives addressed to the crawler by its product token', () =
         '/meta-both': 'noindex',
         '/meta-otherbot': null,
         '/header-testbot': 'noindex',
+        '/header-list': 'noindex',
+        '/header-lines': null,
       },
     });
   });
 
   it('are another crawler’s for a job with another token', async () => {
     expect(await crawl(null)).toEqual({
-      followed: Object.keys(PAGES).sort(),
+      followed: Object.keys(PAGES)
+        .filter((path) => path !== '/header-lines')
+        .sort(),
       indexability: Object.fromEntries(['/', ...Object.keys(PAGES)].map((path) => [path, null])),
     });
+    // Stored one header a line, as sent.
+    const stored = env.db
+      .prepare("SELECT x_robots_tag FROM pages WHERE url LIKE '%/header-lines'")
+      .pluck()
+      .get();
+    expect(stored).toBe('otherbot: noindex\nnofollow');
   });
 });

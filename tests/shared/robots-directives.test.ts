@@ -68,6 +68,30 @@ describe('robots directives', () => {
     expect(robotsSay('noindex', 'Googlebot', 'googlebot-news: noindex')).toBe(false);
   });
 
+  it('address the rest of a list to a crawler named in it, as Google reads X-Robots-Tag', () => {
+    // Google's example: both directives are otherbot's.
+    expect(robotsSay('noindex', 'Trawl', 'otherbot: noindex, nofollow')).toBe(false);
+    expect(robotsSay('nofollow', 'Trawl', 'otherbot: noindex, nofollow')).toBe(false);
+    expect(robotsSay('nofollow', 'OtherBot', 'otherbot: noindex, nofollow')).toBe(true);
+    // Up to the next name; what comes before the first is for every crawler.
+    expect(robotsSay('noindex', 'Googlebot', 'googlebot: nofollow, otherbot: noindex')).toBe(false);
+    expect(robotsSay('nofollow', 'Googlebot', 'otherbot: noindex, googlebot: nofollow')).toBe(true);
+    expect(robotsSay('noindex', 'Trawl', 'noindex, otherbot: nofollow')).toBe(true);
+    // A line is one header: the next one is for every crawler again.
+    expect(robotsSay('nofollow', 'Trawl', 'otherbot: noindex\nnofollow')).toBe(true);
+    expect(robotsSay('noindex', 'Trawl', 'otherbot: noindex\nnofollow')).toBe(false);
+  });
+
+  it('read unavailable_after and its date (colons, an RFC 850 comma) as no crawler name', () => {
+    const date = 'unavailable_after: Friday, 25-Jun-2010 15:00:00 PST';
+    expect(robotsSay('noindex', 'Trawl', `${date}, noindex`)).toBe(true);
+    expect(robotsSay('noindex', 'Trawl', `otherbot: ${date}, noindex`)).toBe(false);
+    expect(robotsSay('noindex', 'Googlebot', `googlebot: ${date}, noindex`)).toBe(true);
+    expect(robotsSay('noindex', 'Trawl', 'unavailable_after: 25 Jun 2010 15:00:00 PST')).toBe(
+      false,
+    );
+  });
+
   it('let the most restrictive win between all crawlers and the named one', () => {
     expect(robotsSay('noindex', 'Googlebot', 'index, follow', 'googlebot: noindex')).toBe(true);
     expect(robotsSay('noindex', 'Googlebot', 'noindex', 'googlebot: index')).toBe(true);
