@@ -9,6 +9,7 @@ import type { CrawlJob } from '../engine/crawl-job';
 import type { Db } from '../engine/store/database';
 import { extractionCounts } from '../engine/store/extraction-counts';
 import { JobStore, settingsOf } from '../engine/store/job-store';
+import { noAnswerIn } from '../engine/robots-unavailable';
 import { UserError } from '../engine/user-error';
 import { jobInput, type JobFlags } from './job-input';
 import { DB_OPTION_HELP, positiveNumber, wholeNumber } from './options';
@@ -238,6 +239,10 @@ function report(db: Db, summary: JobSummary, how: { json: boolean; resumed: bool
     process.stdout.write(
       `${JSON.stringify(extracted.length > 0 ? { ...line, extracted } : line)}\n`,
     );
+  }
+  const noAnswer = unreachable?.blocked ? noAnswerIn(unreachable.error) : null;
+  if (unreachable && noAnswer !== null) {
+    throw new UserError(`cannot reach ${unreachable.url}: ${noAnswer} (asking for its robots.txt)`);
   }
   if (unreachable?.blocked) {
     throw new UserError(`nothing was crawled: ${unreachable.url} is ${unreachable.error}`);

@@ -10,6 +10,19 @@ const UNAVAILABLE = 'blocked by robots.txt: unavailable';
 export const unavailableReason = (why: string): string =>
   `${UNAVAILABLE} (${why}), which disallows the whole host`;
 
+/**
+ * The network error in such a reason (`getaddrinfo ENOTFOUND …`), null for
+ * an HTTP status or another reason: when robots.txt got no answer at all,
+ * the host itself could not be reached, which is what a user needs to hear.
+ */
+export function noAnswerIn(reason: string): string | null {
+  const prefix = `${UNAVAILABLE} (`;
+  const suffix = '), which disallows the whole host';
+  if (!reason.startsWith(prefix) || !reason.endsWith(suffix)) return null;
+  const why = reason.slice(prefix.length, -suffix.length);
+  return /^HTTP \d{3}$/.test(why) ? null : why;
+}
+
 /** A redirect into such a host gets the reason of a URL of that host. */
 export const redirectedInto = (target: string, reason: string): string =>
   `redirected to ${target}: ${reason}`;

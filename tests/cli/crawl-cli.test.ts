@@ -192,7 +192,7 @@ describe('trawl errors', () => {
     expect(result.stderr).not.toMatch(/\n\s+at /);
   });
 
-  it('reports an unreachable start URL: its robots.txt cannot be read, so it is blocked', async () => {
+  it('reports an unreachable start URL as unreachable, whether or not its robots.txt was asked for first', async () => {
     const crawl = (...flags: string[]) =>
       runCli(['crawl', 'http://127.0.0.1:9/', '--db', env.dbFile, '--workers', '1', ...flags]);
     const blocked = await crawl();
@@ -201,8 +201,8 @@ describe('trawl errors', () => {
       'trawl: warn: http://127.0.0.1:9/robots.txt is unavailable (connect ECONNREFUSED 127.0.0.1:9); ' +
         'RFC 9309 reads that as disallowing the whole host: its URLs are recorded as blocked ' +
         '(--robots-unavailable allow crawls them anyway)',
-      'trawl: error: nothing was crawled: http://127.0.0.1:9/ is blocked by robots.txt: ' +
-        'unavailable (connect ECONNREFUSED 127.0.0.1:9), which disallows the whole host',
+      'trawl: error: cannot reach http://127.0.0.1:9/: connect ECONNREFUSED 127.0.0.1:9 ' +
+        '(asking for its robots.txt)',
     ]);
 
     const result = await crawl('--ignore-robots');
