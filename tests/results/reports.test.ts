@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { compareJobs } from '../../electron/engine/results/compare-jobs';
 import { iterateReport, runReport } from '../../electron/engine/results/reports';
@@ -223,6 +224,21 @@ describe('reports', () => {
     expect(
       queryLinks(env.db, { jobId, url: `${O}/`, direction: 'out' }).rows.map((row) => row.toStatus),
     ).toEqual([301, 302]);
+  });
+
+  it('does not count pages without visible text as duplicate content of each other', () => {
+    // The worker's content hash of a page with no visible text: the SHA-1 of nothing.
+    const noText = createHash('sha1').update('', 'utf8').digest('hex');
+    const jobId = storeJob(env.db, [
+      { url: `${O}/`, page: { contentHash: 'same words' } },
+      { url: `${O}/copy`, page: { contentHash: 'same words' } },
+      { url: `${O}/image-only`, page: { contentHash: noText } },
+      { url: `${O}/frameset`, page: { contentHash: noText } },
+    ]);
+    expect(report(jobId, 'duplicate-content').map((row) => row.url)).toEqual([
+      `${O}/`,
+      `${O}/copy`,
+    ]);
   });
 
   it("compares a page that became a redirect as changed: its own status, not its target's", () => {

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Db } from '../store/database';
 import { JobStore } from '../store/job-store';
 import type { ReportName, ReportRequest, ReportResult, ReportRow } from '../../../shared/results';
@@ -13,11 +14,17 @@ import { decodeCursor, encodeCursor } from './keyset-cursor';
 const HTML_2XX = `p.status BETWEEN 200 AND 299
   AND (lower(p.content_type) LIKE 'text/html%' OR lower(p.content_type) LIKE 'application/xhtml+xml%')`;
 
-/** Pages sharing a value of `column` with another HTML 2xx page, biggest groups first. */
-const duplicates = (column: string, label: string) => `
+/**
+ * The content hash of a page without visible text (the SHA-1 of nothing): such pages
+ * share no content, so they are not duplicates of each other.
+ */
+const NO_TEXT_HASH = createHash('sha1').digest('hex');
+
+/** Pages sharing a value of `column` (other than `empty`) with another HTML 2xx page, biggest groups first. */
+const duplicates = (column: string, label: string, empty = '') => `
   SELECT p.${column} AS ${label}, d.n AS pages, p.url
   FROM (SELECT ${column} AS value, count(*) AS n FROM pages p
-        WHERE p.job_id = @jobId AND ${HTML_2XX} AND ${column} IS NOT NULL AND ${column} <> ''
+        WHERE p.job_id = @jobId AND ${HTML_2XX} AND ${column} IS NOT NULL AND ${column} <> '${empty}'
         GROUP BY ${column} HAVING count(*) > 1) d
   JOIN pages p ON p.job_id = @jobId AND p.${column} = d.value AND ${HTML_2XX}
   ORDER BY d.n DESC, d.value, p.id`;
@@ -91,7 +98,7 @@ export const REPORTS: Record<ReportName, { title: string; sql: string }> = {
   },
   'duplicate-content': {
     title: 'HTML pages (2xx) with the same visible text (content hash) as another page',
-    sql: duplicates('content_hash', 'contentHash'),
+    sql: duplicates('content_hash', 'contentHash', NO_TEXT_HASH),
   },
   'missing-titles': {
     title: 'HTML pages (2xx) without a title',
