@@ -61,7 +61,7 @@ export function ReportView({ jobId }: { jobId: number }) {
                   {result.rows.map((row, index) => (
                     <tr key={index}>
                       {result.columns.map((column) => (
-                        <td key={column} className="url">
+                        <td key={column} className="long-text">
                           {row[column] === null ? '' : String(row[column])}
                         </td>
                       ))}
