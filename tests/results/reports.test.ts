@@ -241,6 +241,20 @@ describe('reports', () => {
     ]);
   });
 
+  it('says why each URL was blocked by robots.txt: a rule, or a robots.txt that was unavailable', () => {
+    const unavailable =
+      'blocked by robots.txt: unavailable (HTTP 503), which disallows the whole host';
+    const jobId = storeJob(env.db, [
+      { url: `${O}/`, page: {} },
+      { url: `${O}/private`, depth: 1, blocked: true },
+      { url: 'http://127.0.0.2:9/', depth: 1, blocked: unavailable },
+    ]);
+    expect(report(jobId, 'blocked-by-robots').map((row) => [row.url, row.reason])).toEqual([
+      [`${O}/private`, 'blocked by robots.txt'],
+      ['http://127.0.0.2:9/', unavailable],
+    ]);
+  });
+
   it("compares a page that became a redirect as changed: its own status, not its target's", () => {
     const page = { title: 'Pricing', contentHash: 'p' };
     const before = storeJob(env.db, [{ url: `${O}/pricing`, page }]);

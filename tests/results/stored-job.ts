@@ -49,7 +49,10 @@ const WRITE_BATCH = 512;
 
 /** What became of one URL; `depth` defaults to 0 (a start URL). */
 export type UrlOutcome = { url: string; depth?: number } & (
-  { page: Partial<FetchedPage> } | { failed: string } | { blocked: true }
+  | { page: Partial<FetchedPage> }
+  | { failed: string }
+  /** `true`: by a rule; a text: the error recorded, as for a host whose robots.txt was unavailable. */
+  | { blocked: true | string }
 );
 
 /**
@@ -88,7 +91,7 @@ export function storeJob(
             ? { task, error: outcome.failed, state: URL_STATE.failed, attempts: 3, redirects: [] }
             : {
                 task,
-                error: 'blocked by robots.txt',
+                error: outcome.blocked === true ? 'blocked by robots.txt' : outcome.blocked,
                 state: URL_STATE.blocked,
                 attempts: null,
                 redirects: [],

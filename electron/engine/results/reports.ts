@@ -123,8 +123,9 @@ export const REPORTS: Record<ReportName, { title: string; sql: string }> = {
           FROM pages p WHERE p.job_id = @jobId AND p.indexable = 0 ORDER BY p.id`,
   },
   'blocked-by-robots': {
-    title: 'URLs robots.txt disallowed (never fetched), with the page that linked them',
-    sql: `SELECT f.url, f.depth, found.url AS foundOn FROM frontier f
+    title:
+      'URLs robots.txt disallowed (never fetched), why (a rule, or the robots.txt unavailable), and the page that linked them',
+    sql: `SELECT f.url, f.depth, f.error AS reason, found.url AS foundOn FROM frontier f
           LEFT JOIN frontier found ON found.id = f.found_on
           WHERE f.job_id = @jobId AND f.state = 4 ORDER BY f.id`,
   },
