@@ -1,9 +1,8 @@
 import type { Command } from 'commander';
+import { describeChanges } from '../../shared/compare-changes';
 import { compareJobs, iterateComparison } from '../engine/results/compare-jobs';
 import { DB_OPTION_HELP, wholeNumber } from './options';
 import { withDatabase } from './with-database';
-
-const shown = (value: string | number | null) => (value === null ? '-' : JSON.stringify(value));
 
 export function registerCompareCommand(program: Command): void {
   program
@@ -24,9 +23,7 @@ export function registerCompareCommand(program: Command): void {
             process.stdout.write(`${JSON.stringify(row)}\n`);
             continue;
           }
-          const changes = row.fields
-            .map(({ field, before, after }) => `${field} ${shown(before)} -> ${shown(after)}`)
-            .join('; ');
+          const changes = describeChanges(row);
           process.stdout.write(
             `${row.change.padEnd(8)} ${row.url}${changes ? `  ${changes}` : ''}\n`,
           );

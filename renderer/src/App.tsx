@@ -1,4 +1,5 @@
 import { useEffect } from 'react';
+import { CompareScreen } from './compare/compare-screen';
 import { NewCrawlForm } from './crawl-form/new-crawl-form';
 import { Dashboard } from './dashboard/dashboard';
 import { JobsList } from './jobs/jobs-list';
@@ -106,5 +107,6 @@ function Screen({ view, coreCount }: { view: View; coreCount: number }) {
     );
   }
   if (view === 'dashboard') return <Dashboard key={job.id} job={job} coreCount={coreCount} />;
+  if (view === 'compare') return <CompareScreen key={job.id} job={job} />;
   return <ResultsScreen key={job.id} job={job} />;
 }

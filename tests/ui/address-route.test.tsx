@@ -1,20 +1,16 @@
 // @vitest-environment jsdom
-import { cleanup, render, screen, waitFor, within } from '@testing-library/react';
+import { cleanup, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { App } from '../../renderer/src/App';
 import { QueryService } from '../../electron/engine/results/query-service';
-import { createAppStore } from '../../renderer/src/store/app-store';
-import { syncLocation } from '../../renderer/src/store/location-sync';
 import {
   FIRST_RESULTS_VIEW,
   formatRoute,
   parseRoute,
   type Route,
 } from '../../renderer/src/store/route';
-import { AppContext } from '../../renderer/src/store/store-context';
-import type { CrawlerApi, JobInfo } from '../../shared/crawler-api';
-import { jobSettingsSchema } from '../../shared/job-settings';
+import type { JobInfo } from '../../shared/crawler-api';
+import { finishedJob, renderApp } from '../helpers/render-app';
 import { layOutTableScroller } from '../helpers/table-layout';
 import { databasePerTest } from '../helpers/temp-db';
 import { storeJob } from '../results/stored-job';
@@ -46,45 +42,14 @@ function startApp() {
   cleanup();
   disconnect();
   const service = new QueryService(env.db, () => undefined);
-  const { startUrls: _, ...settings } = jobSettingsSchema.parse({
-    startUrls: ['http://127.0.0.1:9/'],
-    workers: 1,
-  });
-  const job: JobInfo = {
-    id: jobId,
-    name: 'fixture',
-    status: 'finished',
-    settings,
-    problem: null,
-    firstStartUrl: 'http://127.0.0.1:9/',
-    startUrlCount: 1,
-    createdAt: 0,
-    startedAt: 0,
-    finishedAt: 1000,
-    pages: 3,
-    failed: 0,
-    blocked: 0,
-    queued: null,
-    crawlMs: 1000,
-  };
-  listed = [job];
-  const api = {
-    getVersion: async () => '0.1.0',
-    getCoreCount: async () => 2,
+  listed = [finishedJob(jobId, 'fixture', 'http://127.0.0.1:9/', 3)];
+  disconnect = renderApp({
     listJobs: async () => listed,
-    onMenuCommand: () => () => {},
     queryPages: async (query: unknown) => service.call('queryPages', [query]),
     pageDetail: async (request: unknown) => service.call('pageDetail', [request]),
     queryLinks: async (query: unknown) => service.call('queryLinks', [query]),
     runReport: async (request: unknown) => service.call('runReport', [request]),
-  } as unknown as CrawlerApi;
-  const store = createAppStore(api);
-  disconnect = syncLocation(store);
-  render(
-    <AppContext value={{ store, api }}>
-      <App />
-    </AppContext>,
-  );
+  });
 }
 
 const tableFoot = (text: string) =>
@@ -225,6 +190,7 @@ describe('parseRoute and formatRoute', () => {
   const route = (fields: Partial<Route>): Route => ({
     view: 'jobs',
     jobId: null,
+    compareBase: null,
     ...FIRST_RESULTS_VIEW,
     ...fields,
   });
@@ -258,6 +224,8 @@ describe('parseRoute and formatRoute', () => {
         page: 'https://example.com/a?b=1&c=%20#frag',
       }),
       route({ view: 'results', jobId: 12, sort: { column: 'title', direction: 'asc' } }),
+      route({ view: 'compare', jobId: 12 }),
+      route({ view: 'compare', jobId: 12, compareBase: 9 }),
     );
     for (const each of routes) expect(parseRoute(formatRoute(each))).toEqual(each);
   });
@@ -282,6 +250,8 @@ describe('parseRoute and formatRoute', () => {
     expect(parseRoute('#/jobs/7')).toEqual(route({ view: 'dashboard', jobId: 7 }));
     expect(parseRoute('#/jobs/0/results')).toEqual(route({}));
     expect(parseRoute('#/settings')).toEqual(route({}));
+    expect(parseRoute('#/jobs/7/compare/0')).toEqual(route({}));
+    expect(parseRoute('#/jobs/7/compare/')).toEqual(route({ view: 'compare', jobId: 7 }));
     // A report it does not know is the URL table; a filter with a bad value is dropped alone.
     expect(
       parseRoute('#/jobs/7/results/no-such-report?status=9xx&indexable=maybe&q=shoes&urls=far'),

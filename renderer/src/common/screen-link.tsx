@@ -3,12 +3,12 @@ import { jobAddress } from '../store/route';
 import { useApp } from '../store/store-context';
 
 /**
- * A link to a job's dashboard or results: its address opens in a new tab
+ * A link to a job's dashboard, results or comparison: its address opens in a new tab
  * (middle-click, the context menu), while a plain click shows the screen in
  * place as a button did, keeping the results view the page already has.
  */
 export function ScreenLink(props: {
-  view: 'dashboard' | 'results';
+  view: 'dashboard' | 'results' | 'compare';
   jobId: number;
   label: string;
   children: ReactNode;

@@ -130,6 +130,9 @@ function JobRow(props: {
           <ScreenLink view="results" jobId={job.id} label={`Results of job ${job.id}`}>
             Results
           </ScreenLink>
+          <ScreenLink view="compare" jobId={job.id} label={`Compare job ${job.id} with another`}>
+            Compare
+          </ScreenLink>
           <button
             type="button"
             onClick={() => void rerunJob(job.id)}

@@ -1,4 +1,5 @@
 import { REPORT_NAMES, type ReportName } from '../../../shared/results';
+import { LoadMoreButton } from '../common/load-more';
 import { useApp } from '../store/store-context';
 
 export const REPORT_LABELS: Record<ReportName, string> = {
@@ -72,13 +73,10 @@ export function ReportView({ jobId }: { jobId: number }) {
             </div>
           )}
           {result.nextCursor !== null && (
-            <button
-              type="button"
+            <LoadMoreButton
+              loading={report.state === 'loading'}
               onClick={() => void loadMore(jobId)}
-              disabled={report.state === 'loading'}
-            >
-              {report.state === 'loading' ? 'Loading…' : 'Load more'}
-            </button>
+            />
           )}
         </>
       )}

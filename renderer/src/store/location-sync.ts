@@ -3,7 +3,12 @@ import { formatRoute, parseRoute } from './route';
 import { resultsViewOf } from './ui-slice';
 
 const routeOf = (state: AppState) =>
-  formatRoute({ view: state.view, jobId: state.selectedJobId, ...resultsViewOf(state) });
+  formatRoute({
+    view: state.view,
+    jobId: state.selectedJobId,
+    compareBase: state.compareBase,
+    ...resultsViewOf(state),
+  });
 
 /**
  * Keeps the address's fragment and the screen in step; no other code touches

@@ -10,7 +10,7 @@ import {
   type ReportName,
 } from '../../../shared/results';
 
-export type View = 'new' | 'jobs' | 'dashboard' | 'results';
+export type View = 'new' | 'jobs' | 'dashboard' | 'results' | 'compare';
 /** What the results screen shows: the URL table or one of the reports. */
 export type ResultsTab = 'urls' | ReportName;
 export type TableSort = NonNullable<PageQuery['sort']>;
@@ -31,16 +31,22 @@ export interface ResultsView {
  * A screen as the address names it, so that a reload, a bookmark or
  * back/forward shows it again: `#/new`, `#/jobs`, `#/jobs/12/dashboard`,
  * `#/jobs/12/results/broken-links?status=4xx&q=shoes`,
- * `#/jobs/12/results?sort=-bytes&cols=url,status,bytes&page=https://…`. The
- * results view is the results screen's; the other screens ignore it.
+ * `#/jobs/12/results?sort=-bytes&cols=url,status,bytes&page=https://…`,
+ * `#/jobs/12/compare/9` (job 12 against the older job 9). The results view
+ * is the results screen's; the other screens ignore it.
  */
 export interface Route extends ResultsView {
   view: View;
   /** Null: the dashboard or results with no job chosen yet. */
   jobId: number | null;
+  /** The job the comparison screen compares `jobId` with; null: none chosen yet. */
+  compareBase: number | null;
 }
 
-const JOB_PATH = /^jobs\/([1-9]\d{0,14})(?:\/(dashboard|results)(?:\/([\w-]+))?)?$/;
+const JOB_ID = '[1-9]\\d{0,14}';
+const JOB_PATH = new RegExp(
+  `^jobs/(${JOB_ID})(?:/(?:(dashboard|results)(?:/([\\w-]+))?|(compare)(?:/(${JOB_ID}))?))?$`,
+);
 
 /** The route a location hash names; anything it does not recognise is the jobs list. */
 export function parseRoute(hash: string): Route {
@@ -56,11 +62,20 @@ export function parseRoute(hash: string): Route {
     sort: parseSort(params.get('sort')),
     columns: parseColumns(params.get('cols')),
     page: parsePage(params.get('page')),
+    compareBase: null,
   };
   if (path === 'new' || path === 'dashboard' || path === 'results') return { ...route, view: path };
   const match = JOB_PATH.exec(path);
   if (match === null) return route;
-  const [, id, view = 'dashboard', report] = match;
+  const [, id, view = 'dashboard', report, compare, base] = match;
+  if (compare) {
+    return {
+      ...route,
+      view: 'compare',
+      jobId: Number(id),
+      compareBase: base ? Number(base) : null,
+    };
+  }
   return {
     ...route,
     view: view as 'dashboard' | 'results',
@@ -74,13 +89,16 @@ export function formatRoute(route: Route): string {
   const { view, jobId, tab } = route;
   if (jobId === null || view === 'new' || view === 'jobs') return `#/${view}`;
   if (view === 'dashboard') return `#/jobs/${jobId}/dashboard`;
+  if (view === 'compare') {
+    return `#/jobs/${jobId}/compare${route.compareBase === null ? '' : `/${route.compareBase}`}`;
+  }
   const query = readable(viewQuery(route));
   return `#/jobs/${jobId}/results${tab === 'urls' ? '' : `/${tab}`}${query && `?${query}`}`;
 }
 
-/** The address of a job's dashboard or results as they first open (a link to them). */
-export function jobAddress(view: 'dashboard' | 'results', jobId: number): string {
-  return formatRoute({ view, jobId, ...FIRST_RESULTS_VIEW });
+/** The address of a job's screen as it first opens (a link to it). */
+export function jobAddress(view: 'dashboard' | 'results' | 'compare', jobId: number): string {
+  return formatRoute({ view, jobId, compareBase: null, ...FIRST_RESULTS_VIEW });
 }
 
 /** A results view before the user changes it: the URL table, unfiltered, in crawl order. */

@@ -29,6 +29,8 @@ export interface UiSlice {
   resultsFilters: PageFilters;
   resultsSort: TableSort | null;
   resultsColumns: PageColumn[];
+  /** The older job the comparison screen compares the selected job with; null: none chosen. */
+  compareBase: number | null;
   host: HostInfo | null;
   hostError: string | null;
   connection: ConnectionStatus;
@@ -42,6 +44,8 @@ export interface UiSlice {
     sort?: TableSort | null;
     columns?: PageColumn[];
   }): void;
+  /** Compares the selected job with `base` (null: with none yet). */
+  setCompareBase(base: number | null): void;
   /** Shows what an address names (a reload, back/forward, a bookmark). */
   openRoute(route: Route): void;
   /** What the desktop menu asks: a new crawl, or one from an imported URL list. */
@@ -73,6 +77,7 @@ export const createUiSlice: SliceCreator<UiSlice> = (api) => (set, get) => ({
   view: 'jobs',
   selectedJobId: null,
   ...FIRST_VIEW,
+  compareBase: null,
   host: null,
   hostError: null,
   connection: 'open',
@@ -80,7 +85,10 @@ export const createUiSlice: SliceCreator<UiSlice> = (api) => (set, get) => ({
   navigate(view, jobId) {
     if (jobId === undefined || jobId === get().selectedJobId) return set({ view });
     get().closePageDetail();
-    set({ view, selectedJobId: jobId, ...FIRST_VIEW });
+    set({ view, selectedJobId: jobId, ...FIRST_VIEW, compareBase: null });
+  },
+  setCompareBase(base) {
+    set({ compareBase: base });
   },
   setResultsView({ tab, filters, sort, columns }) {
     set((state) => ({
@@ -103,6 +111,7 @@ export const createUiSlice: SliceCreator<UiSlice> = (api) => (set, get) => ({
       set({ jobsState: 'loading' });
       void get().refreshJobs();
     }
+    if (view === 'compare') set({ compareBase: route.compareBase });
     // Other screens' addresses say nothing about the results view: it stays as it was.
     if (view !== 'results' || jobId === null) return;
     // Equal parts keep their objects: the table is queried again only when one changes.

@@ -1,0 +1,54 @@
+import { render } from '@testing-library/react';
+import { App } from '../../renderer/src/App';
+import { createAppStore } from '../../renderer/src/store/app-store';
+import { syncLocation } from '../../renderer/src/store/location-sync';
+import { AppContext } from '../../renderer/src/store/store-context';
+import type { CrawlerApi, JobInfo } from '../../shared/crawler-api';
+import { jobSettingsSchema } from '../../shared/job-settings';
+
+/**
+ * The app as `main.tsx` starts it (a fresh store that follows the address),
+ * over a host that answers `methods` and its version and cores; a second
+ * call after `cleanup()` is a reload. Returns the address sync's disconnect.
+ */
+export function renderApp(methods: Partial<Record<keyof CrawlerApi, unknown>>): () => void {
+  const api = {
+    getVersion: async () => '0.1.0',
+    getCoreCount: async () => 2,
+    onMenuCommand: () => () => {},
+    ...methods,
+  } as unknown as CrawlerApi;
+  const store = createAppStore(api);
+  const disconnect = syncLocation(store);
+  render(
+    <AppContext value={{ store, api }}>
+      <App />
+    </AppContext>,
+  );
+  return disconnect;
+}
+
+/** A finished one-worker job of `pages` pages crawled from `startUrl`, as the host lists it. */
+export function finishedJob(id: number, name: string, startUrl: string, pages: number): JobInfo {
+  const { startUrls: _, ...settings } = jobSettingsSchema.parse({
+    startUrls: [startUrl],
+    workers: 1,
+  });
+  return {
+    id,
+    name,
+    status: 'finished',
+    settings,
+    problem: null,
+    firstStartUrl: startUrl,
+    startUrlCount: 1,
+    createdAt: 0,
+    startedAt: 0,
+    finishedAt: 1000,
+    pages,
+    failed: 0,
+    blocked: 0,
+    queued: null,
+    crawlMs: 1000,
+  };
+}
