@@ -210,6 +210,11 @@ describe('reload and back/forward in Chromium against trawl serve', { timeout: 1
     await expect
       .poll(() => page.getByRole('alert').innerText())
       .toBe('Could not rename job 1: a job name has at most 200 characters');
+    page.once('dialog', (dialog) => void dialog.accept('   '));
+    await page.getByRole('button', { name: 'Rename job 1' }).click();
+    await expect
+      .poll(() => page.getByRole('alert').innerText())
+      .toBe('Could not rename job 1: a job name cannot be empty');
   });
 
   it('says so when the address names a job that does not exist, with a way back', async () => {

@@ -97,8 +97,9 @@ function JobRow(props: {
   const renameJob = useApp((state) => state.renameJob);
   const deleteJob = useApp((state) => state.deleteJob);
   const rename = () => {
-    const name = window.prompt(`New name for job ${job.id}`, job.name)?.trim();
-    if (name) void renameJob(job.id, name);
+    const name = window.prompt(`New name for job ${job.id}`, job.name);
+    // Only Cancel sends nothing: a blank name is the host's to refuse, in words.
+    if (name !== null) void renameJob(job.id, name.trim());
   };
   const remove = () => {
     if (window.confirm(`Delete job ${job.id} (${job.name}) and everything it stored?`))
