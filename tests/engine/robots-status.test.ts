@@ -216,7 +216,12 @@ describe('a resumed job whose robots.txt was unavailable', () => {
     ]);
     expect(stored(first.id)).toMatchObject({ pages: 2, failed: 0, blocked: 1 });
     expect(report(first.id, 'blocked-by-robots')).toEqual([
-      { url: `${origin}/private/page`, depth: 1, foundOn: `${origin}/` },
+      {
+        url: `${origin}/private/page`,
+        depth: 1,
+        reason: 'blocked by robots.txt',
+        foundOn: `${origin}/`,
+      },
     ]);
     expect(report(first.id, 'depth-distribution')).toEqual([
       { depth: 0, urls: 1, pages: 1, failed: 0, blocked: 0, queued: 0 },
