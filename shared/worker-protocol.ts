@@ -130,6 +130,22 @@ const fetchedSchema = z.object({
   links: z.array(z.string().max(MAX_URL_LENGTH)),
   /** Links seen on the page in total, in scope or not. */
   linkCount: z.number().int().nonnegative(),
+  /**
+   * Set when the URL redirected to a URL Trawl crawls: that page's own
+   * links, which the redirect's row does not keep (its `links` hold only the
+   * target). Main may store the target's row from this response (its
+   * status, fields and these links), so that a page reached only through
+   * a redirect is not fetched a second time.
+   */
+  target: z
+    .object({
+      url: z.string().max(MAX_URL_LENGTH),
+      outlinks: z.array(outlinkSchema),
+      links: z.array(z.string().max(MAX_URL_LENGTH)),
+      linkCount: z.number().int().nonnegative(),
+      metaRefresh: z.string().max(MAX_URL_LENGTH).nullable(),
+    })
+    .optional(),
   /** Custom extraction values by rule name (HTML pages only). */
   extracted: z.record(z.string(), z.union([z.string(), z.array(z.string()), z.null()])),
   /** Attempts made, 1 when the first one was kept. */
@@ -154,6 +170,7 @@ const failedSchema = z.object({
 export const pageResultSchema = z.discriminatedUnion('ok', [fetchedSchema, failedSchema]);
 export type PageResult = z.infer<typeof pageResultSchema>;
 export type FetchedPage = z.infer<typeof fetchedSchema>;
+export type RedirectTarget = NonNullable<FetchedPage['target']>;
 export type FailedPage = z.infer<typeof failedSchema>;
 
 export const workerToMainSchema = z.discriminatedUnion('type', [

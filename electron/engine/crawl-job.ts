@@ -7,7 +7,7 @@ import {
   type JobSummary,
   type ProgressSnapshot,
 } from '../../shared/progress';
-import type { CrawlTask, FailedPage, PageResult } from '../../shared/worker-protocol';
+import type { CrawlTask, FailedPage, FetchedPage, PageResult } from '../../shared/worker-protocol';
 import { robotsAgent } from '../../shared/robots-agent';
 import type { ScopeSettings } from '../../shared/scope';
 import { CrawlClock } from './crawl-clock';
@@ -238,9 +238,14 @@ export class CrawlJob {
     return this.frontier.processed - this.pagesAtStart;
   }
 
-  private maxPagesReached(): boolean {
+  /**
+   * Whether the page limit is reached, with `more` pages on top of those
+   * stored, in flight and redirect targets whose row is not yet written.
+   */
+  private maxPagesReached(more = 0): boolean {
     const { maxPages } = this.settings;
-    return maxPages !== null && this.frontier.processed + this.pool.inFlight >= maxPages;
+    const counted = this.frontier.processed + this.pool.inFlight + this.frontier.targetsPending;
+    return maxPages !== null && counted + more >= maxPages;
   }
 
   /** The next URL the host limits, robots.txt and the page limit allow now. */
@@ -256,6 +261,8 @@ export class CrawlJob {
     if (this.pool.inFlight > 0 || this.seeding) return;
     // Nothing in flight: done once nothing is queued (after writing what may add to the queue).
     this.writeResults();
+    // A redirect target not yet written may take the last page of the limit, or leave it free.
+    if (this.frontier.targetsPending > 0) return;
     const crawled =
       this.maxPagesReached() || (!this.frontier.hasQueued() && this.scheduler.size === 0);
     if (crawled && (this.checker?.idle ?? true)) void this.end('finished');
@@ -269,12 +276,26 @@ export class CrawlJob {
   }
 
   private storeOne(task: CrawlTask, result: PageResult, workerPid: number): void {
-    if (result.ok) this.frontier.recordPage(task, result, workerPid);
+    if (result.ok)
+      this.frontier.recordPage(task, result, workerPid, this.mayStoreTarget(task, result));
     else if (result.blockedTarget !== undefined) this.recordBlocked(task, result);
     else {
       this.frontier.recordFailure(task, result.error, result);
       this.noteError(task.url, result.error);
     }
+  }
+
+  /**
+   * Whether the page a task redirected to may be stored from the response
+   * already fetched (the writer stores it if it is new to the frontier):
+   * robots.txt allows its URL as crawled (the redirect gate asked about the
+   * URL as requested, before the URL rules), the page limit has room for it
+   * besides the task's own page, and its depth is final.
+   */
+  private mayStoreTarget(task: CrawlTask, page: FetchedPage): boolean {
+    if (page.target === undefined) return false;
+    if (this.robots && this.robots.check(page.target.url) !== 'allowed') return false;
+    return !this.maxPagesReached(1) && this.frontier.targetDepthFinal(task.depth);
   }
 
   /**

@@ -46,6 +46,8 @@ export class Frontier {
   private storedPages: number;
   private failedUrls: number;
   private blockedUrls: number;
+  /** Redirect targets allowed a row (StoredPage.storeTarget) whose batch is not yet written. */
+  private targetsUnwritten = 0;
   readonly statusCounts: Map<number, number>;
   private readonly windowSize: number;
   /** Requests sent to the writer and not yet answered. */
@@ -141,6 +143,23 @@ export class Frontier {
     return this.failedUrls;
   }
 
+  /**
+   * Redirect targets that may still be stored as pages, or not: until their
+   * batch is written, the page limit counts them as if in flight.
+   */
+  get targetsPending(): number {
+    return this.targetsUnwritten;
+  }
+
+  /**
+   * Whether a redirect target found by a page at `depth` is at its shortest
+   * depth there: with a depth limit, only once no page above that depth is
+   * unwritten, as `take` decides.
+   */
+  targetDepthFinal(depth: number): boolean {
+    return !this.options.depthLimited || this.shallowestTaken() >= depth;
+  }
+
   /** Results recorded and not yet sent to the writer. */
   get pendingWrites(): number {
     return this.pending.pages.length + this.pending.failures.length;
@@ -151,11 +170,16 @@ export class Frontier {
     return this.batchesInFlight;
   }
 
-  recordPage(task: CrawlTask, page: FetchedPage, workerPid: number): void {
-    this.pending.pages.push({ task, page, workerPid } satisfies StoredPage);
+  /**
+   * A fetched page. `storeTarget`: its redirect target may be stored as a
+   * page of its own from this response (see StoredPage); counted as one
+   * once the writer has done so.
+   */
+  recordPage(task: CrawlTask, page: FetchedPage, workerPid: number, storeTarget = false): void {
+    this.pending.pages.push({ task, page, workerPid, storeTarget } satisfies StoredPage);
     this.storedPages++;
-    const status = ownStatus(page);
-    this.statusCounts.set(status, (this.statusCounts.get(status) ?? 0) + 1);
+    this.countStatus(ownStatus(page));
+    if (storeTarget) this.targetsUnwritten++;
   }
 
   recordFailure(task: CrawlTask, error: string, details?: FailureDetails): void {
@@ -216,9 +240,13 @@ export class Frontier {
     const batch = { ...this.pending, crawlMs: this.options.crawlMs() };
     this.pending = { pages: [], failures: [] };
     this.batchesInFlight++;
-    this.track(this.writer.write(batch), (added) => {
+    this.track(this.writer.write(batch), ({ queued, targets }) => {
       this.batchesInFlight--;
-      this.queuedInDb += added;
+      this.queuedInDb += queued;
+      this.targetsUnwritten -= batch.pages.filter((stored) => stored.storeTarget).length;
+      this.storedPages += targets.length;
+      // A target's own status is the final one: it answered without redirecting.
+      for (const index of targets) this.countStatus(batch.pages[index]!.page.status);
       this.countTaken(
         [...batch.pages, ...batch.failures].map((result) => result.task),
         -1,
@@ -255,6 +283,10 @@ export class Frontier {
       // Links found meanwhile may be shallower than what the window holds.
       if (last && rows[0] && rows[0].depth < last.depth) this.window.sort(byDepth);
     });
+  }
+
+  private countStatus(status: number): void {
+    this.statusCounts.set(status, (this.statusCounts.get(status) ?? 0) + 1);
   }
 
   private countTaken(tasks: readonly CrawlTask[], change: 1 | -1): void {

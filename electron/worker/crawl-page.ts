@@ -69,25 +69,33 @@ export async function createPageCrawler(
    * What the page links to and where it sends the visitor. Where a redirect
    * ended, or a refresh leads, is crawled as a URL of its own. A URL that
    * redirected to such a page links to nothing itself: the links are its
-   * target's, and on both rows each would count twice.
+   * target's, and on both rows each would count twice. They go along as
+   * `target`, for main to store the target's row from this response.
    */
   const linksOf = (
     response: FetchedResponse,
     analysis: PageAnalysis,
     refreshHeader: string | undefined,
-  ): Pick<PageAnalysis, 'metaRefresh' | 'links'> &
+  ): Pick<FetchedPage, 'metaRefresh' | 'links' | 'target'> &
     Partial<Pick<PageAnalysis, 'outlinks' | 'linkCount'>> => {
+    const ownLinks = () => {
+      const metaRefresh = analysis.metaRefresh ?? refreshTarget(refreshHeader, response.finalUrl);
+      const refreshTo = metaRefresh === null ? null : crawlTarget(metaRefresh, rules);
+      return {
+        metaRefresh,
+        links: refreshTo === null ? analysis.links : [...analysis.links, refreshTo],
+      };
+    };
     const redirectedTo =
       response.redirects.length > 0 ? crawlTarget(response.finalUrl, rules) : null;
-    if (redirectedTo !== null) {
-      return { outlinks: [], links: [redirectedTo], linkCount: 0, metaRefresh: null };
-    }
-    const metaRefresh = analysis.metaRefresh ?? refreshTarget(refreshHeader, response.finalUrl);
-    const refreshTo = metaRefresh === null ? null : crawlTarget(metaRefresh, rules);
-    return {
-      metaRefresh,
-      links: refreshTo === null ? analysis.links : [...analysis.links, refreshTo],
+    if (redirectedTo === null) return ownLinks();
+    const target = {
+      url: redirectedTo,
+      outlinks: analysis.outlinks,
+      linkCount: analysis.linkCount,
+      ...ownLinks(),
     };
+    return { outlinks: [], links: [redirectedTo], linkCount: 0, metaRefresh: null, target };
   };
 
   // Null when `stopWaiting` ends a retry's delay: the task goes back to main unrun.

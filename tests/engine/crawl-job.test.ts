@@ -29,10 +29,21 @@ function busyWorker(job: CrawlJob, pages: number): Promise<number> {
   }, 'a busy worker');
 }
 
-/** Never repeated: each URL requested once; /p/1 also as the target of /old's redirect. */
+/**
+ * Never repeated: each URL requested once; /p/1 also as the target of /old's
+ * redirect, unless /old was written before /p/0 linked it: its row is then
+ * that response.
+ */
 function expectEachFetchedOnce(fixture: FixtureSite, robotsFetches = 1): void {
   const expected = new Map(fixture.reachable.map((url) => [url.slice(fixture.origin.length), 1]));
-  expected.set('/p/1', 2);
+  const storedFromRedirect = env.db
+    .prepare(
+      `SELECT count(*) FROM frontier target JOIN frontier found ON found.id = target.found_on
+       WHERE target.url = ? AND found.url = ?`,
+    )
+    .pluck()
+    .get(`${fixture.origin}/p/1`, `${fixture.origin}/old`);
+  expected.set('/p/1', storedFromRedirect ? 1 : 2);
   // robots.txt is read once per run of a job.
   expected.set('/robots.txt', robotsFetches);
   expect(Object.fromEntries([...fixture.hits].sort())).toEqual(

@@ -4,36 +4,54 @@ import { describe, expect, it } from 'vitest';
 import { exportJob } from '../../electron/engine/export/export-job';
 import { queryPages } from '../../electron/engine/results/page-query';
 import { iterateReport } from '../../electron/engine/results/reports';
+import type { JobSettingsInput } from '../../shared/job-settings';
 import type { PageFilters } from '../../shared/results';
+import { URL_STATE } from '../../electron/engine/store/url-state';
 import { engineEnv } from './engine-env';
 
 /** A URL that redirects is the redirect it is; where it leads is a page of its own. */
 
 const env = engineEnv();
 
-/** `/old` 301s and `/chain` 302s to `/new`, which no page links to. */
-async function movedSite(): Promise<string> {
-  const routes: Record<string, string> = {
-    '/': '<title>Home</title><a href="/old">old</a> <a href="/chain">chain</a>',
-    '/old': 'redirect:301:/new',
-    '/chain': 'redirect:302:/old',
-    '/new': '<title>The new page</title><p>Moved here.</p><a href="/">home</a>',
-  };
-  return env.listen((request, response) => {
-    const route = routes[request.url ?? '/'];
+/**
+ * A site of `routes` (HTML, or `redirect:STATUS:LOCATION`) that counts the
+ * requests for each path.
+ */
+async function countingSite(
+  routes: Record<string, string>,
+): Promise<{ origin: string; hits: Map<string, number> }> {
+  const hits = new Map<string, number>();
+  const origin = await env.listen((request, response) => {
+    const path = request.url ?? '/';
+    hits.set(path, (hits.get(path) ?? 0) + 1);
+    const route = routes[path];
     if (route === undefined) return void response.writeHead(404).end();
     const [, status, location] = /^redirect:(\d+):(.*)$/.exec(route) ?? [];
     if (location) return void response.writeHead(Number(status), { location }).end();
     response.writeHead(200, { 'content-type': 'text/html' }).end(route);
   });
+  return { origin, hits };
 }
+
+/** `/old` 301s and `/chain` 302s to `/new`, which no page links to. */
+async function movedSite(): Promise<string> {
+  const { origin } = await countingSite({
+    '/': '<title>Home</title><a href="/old">old</a> <a href="/chain">chain</a>',
+    '/old': 'redirect:301:/new',
+    '/chain': 'redirect:302:/old',
+    '/new': '<title>The new page</title><p>Moved here.</p><a href="/">home</a>',
+  });
+  return origin;
+}
+
+/** A crawl of `origin` from its home page with one worker, to the end. */
+const crawlSite = async (origin: string, settings: Partial<JobSettingsInput> = {}) =>
+  (await env.service().start({ startUrls: [`${origin}/`], workers: 1, ...settings })).finished;
 
 /** The moved site crawled from its home page, to the end. */
 async function crawlMovedSite(): Promise<{ origin: string; jobId: number }> {
   const origin = await movedSite();
-  const { jobId } = await (
-    await env.service().start({ startUrls: [`${origin}/`], workers: 1 })
-  ).finished;
+  const { jobId } = await crawlSite(origin);
   return { origin, jobId };
 }
 
@@ -202,9 +220,7 @@ describe('a URL that redirects', () => {
       const [headers, body] = routes[request.url ?? '/'] ?? [{}, ''];
       response.writeHead(200, { 'content-type': 'text/html', ...headers }).end(body);
     });
-    const summary = await (
-      await env.service().start({ startUrls: [`${origin}/`], workers: 1 })
-    ).finished;
+    const summary = await crawlSite(origin);
     expect(
       env.db
         .prepare('SELECT url, meta_refresh AS metaRefresh FROM pages WHERE job_id = ? ORDER BY url')
@@ -235,5 +251,238 @@ describe('a URL that redirects', () => {
         indexability: 'redirected',
       },
     ]);
+  });
+});
+
+describe('a page reached through a redirect', () => {
+  const rowsOf = (jobId: number) =>
+    env.db
+      .prepare(
+        `SELECT p.url, p.status, p.final_status AS finalStatus, p.redirect_count AS redirects,
+           p.title, p.depth, p.link_count AS linkCount,
+           (SELECT group_concat(l.to_url, ' ') FROM links l WHERE l.from_page = p.id) AS links,
+           (SELECT count(*) FROM redirects r WHERE r.frontier_id = p.frontier_id) AS hops
+         FROM pages p WHERE p.job_id = ? ORDER BY p.url`,
+      )
+      .all(jobId) as { url: string; status: number; depth: number; links: string | null }[];
+
+  it('is fetched once, through the redirect, and stored as a page of its own', async () => {
+    // /about 301s to /about/, which links to itself (as site navigation does) and to /team.
+    const { origin, hits } = await countingSite({
+      '/': '<title>Home</title><a href="/about">about</a>',
+      '/about': 'redirect:301:/about/',
+      '/about/': '<title>About us</title><a href="/about/">about</a> <a href="/team">team</a>',
+      '/team': '<title>Team</title><a href="/about">about</a>',
+    });
+    const job = await env.service().start({ startUrls: [`${origin}/`], workers: 1 });
+    const summary = await job.finished;
+    expect(Object.fromEntries(hits)).toEqual({
+      '/robots.txt': 1,
+      '/': 1,
+      '/about': 1,
+      '/about/': 1,
+      '/team': 1,
+    });
+    const row = (path: string, fields: object) => ({ url: `${origin}${path}`, ...fields });
+    expect(rowsOf(summary.jobId)).toEqual([
+      row('/', {
+        status: 200,
+        finalStatus: 200,
+        redirects: 0,
+        title: 'Home',
+        depth: 0,
+        linkCount: 1,
+        links: `${origin}/about`,
+        hops: 0,
+      }),
+      row('/about', {
+        status: 301,
+        finalStatus: 200,
+        redirects: 1,
+        title: 'About us',
+        depth: 1,
+        linkCount: 0,
+        links: null,
+        hops: 1,
+      }),
+      // Its own row, from the response /about was answered with: one level below it.
+      row('/about/', {
+        status: 200,
+        finalStatus: 200,
+        redirects: 0,
+        title: 'About us',
+        depth: 2,
+        linkCount: 2,
+        links: `${origin}/about/ ${origin}/team`,
+        hops: 0,
+      }),
+      row('/team', {
+        status: 200,
+        finalStatus: 200,
+        redirects: 0,
+        title: 'Team',
+        depth: 3,
+        linkCount: 1,
+        links: `${origin}/about`,
+        hops: 0,
+      }),
+    ]);
+    // Every counter sees it as the page it is.
+    expect(summary).toMatchObject({ status: 'finished', pages: 4, crawled: 4, failed: 0 });
+    expect(job.snapshot()).toMatchObject({
+      pagesDone: 4,
+      queued: 0,
+      statusCounts: { 200: 3, 301: 1 },
+    });
+    expect(env.db.prepare('SELECT pages FROM jobs WHERE id = ?').pluck().get(summary.jobId)).toBe(
+      4,
+    );
+    expect(
+      env.db
+        .prepare('SELECT state, count(*) AS n FROM frontier WHERE job_id = ? GROUP BY state')
+        .all(summary.jobId),
+    ).toEqual([{ state: URL_STATE.done, n: 4 }]);
+  });
+
+  it('at the end of a chain is the only one of its hops with a row', async () => {
+    const { origin, hits } = await countingSite({
+      '/': '<title>Home</title><a href="/a">a</a>',
+      '/a': 'redirect:301:/a2',
+      '/a2': 'redirect:302:/b',
+      '/b': '<title>B</title>',
+    });
+    const summary = await crawlSite(origin);
+    expect(
+      rowsOf(summary.jobId).map(({ url, status, depth }) => [
+        url.slice(origin.length),
+        status,
+        depth,
+      ]),
+    ).toEqual([
+      ['/', 200, 0],
+      ['/a', 301, 1],
+      ['/b', 200, 2],
+    ]);
+    // /a2 is hop 1 of /a's chain.
+    expect(
+      env.db
+        .prepare(
+          `SELECT r.hop, r.url, r.status FROM redirects r JOIN frontier f ON f.id = r.frontier_id
+           WHERE f.job_id = ? ORDER BY r.hop`,
+        )
+        .all(summary.jobId),
+    ).toEqual([
+      { hop: 0, url: `${origin}/a`, status: 301 },
+      { hop: 1, url: `${origin}/a2`, status: 302 },
+    ]);
+    expect(Object.fromEntries(hits)).toMatchObject({ '/a': 1, '/a2': 1, '/b': 1 });
+  });
+
+  it('already linked, is crawled on its own and stored once', async () => {
+    // Home links /b before /a is written: /b is known, so /a's response does not make its row.
+    const { origin, hits } = await countingSite({
+      '/': '<title>Home</title><a href="/a">a</a> <a href="/b">b</a>',
+      '/a': 'redirect:302:/b',
+      '/b': '<title>B</title><a href="/">home</a>',
+    });
+    const summary = await crawlSite(origin);
+    expect(
+      rowsOf(summary.jobId).map(({ url, status, depth, links }) => ({ url, status, depth, links })),
+    ).toEqual([
+      { url: `${origin}/`, status: 200, depth: 0, links: `${origin}/a ${origin}/b` },
+      { url: `${origin}/a`, status: 302, depth: 1, links: null },
+      { url: `${origin}/b`, status: 200, depth: 1, links: `${origin}/` },
+    ]);
+    // Through /a's redirect, and on its own.
+    expect(hits.get('/b')).toBe(2);
+    expect(summary.pages).toBe(3);
+  });
+
+  it('counts as a page of --max-pages: at the limit it is not stored, and never more pages', async () => {
+    const { origin, hits } = await countingSite({
+      '/': '<title>Home</title><a href="/old">old</a>',
+      '/old': 'redirect:301:/new',
+      '/new': '<title>New</title><a href="/next">next</a>',
+      '/next': '<title>Next</title>',
+    });
+    const stored = (jobId: number) => rowsOf(jobId).map(({ url }) => url.slice(origin.length));
+
+    const two = await crawlSite(origin, { maxPages: 2 });
+    expect(stored(two.jobId)).toEqual(['/', '/old']);
+    expect(two.pages).toBe(2);
+    // Resumed with room for more, /new is crawled on its own: it was queued.
+    const resumed = await (await env.service().resume(two.jobId, { maxPages: 4 })).finished;
+    expect(stored(two.jobId)).toEqual(['/', '/new', '/next', '/old']);
+    expect(resumed.pages).toBe(4);
+
+    hits.clear();
+    const three = await crawlSite(origin, { maxPages: 3 });
+    expect(stored(three.jobId)).toEqual(['/', '/new', '/old']);
+    expect(three.pages).toBe(3);
+    expect(hits.get('/new')).toBe(1);
+    expect(hits.get('/next')).toBeUndefined();
+  });
+
+  it('is not stored beyond --max-depth, nor when --exclude leaves it out', async () => {
+    const { origin } = await countingSite({
+      '/': '<title>Home</title><a href="/old">old</a>',
+      '/old': 'redirect:301:/new',
+      '/new': '<title>New</title>',
+    });
+    const stored = async (settings: Partial<JobSettingsInput>) => {
+      const summary = await crawlSite(origin, settings);
+      return rowsOf(summary.jobId).map(({ url }) => url.slice(origin.length));
+    };
+    expect(await stored({ maxDepth: 1 })).toEqual(['/', '/old']);
+    expect(await stored({ maxDepth: 2 })).toEqual(['/', '/new', '/old']);
+    expect(await stored({ exclude: ['/new'] })).toEqual(['/', '/old']);
+  });
+
+  it('with --max-depth, is not stored deeper than a page still being fetched may find it', async () => {
+    // /r (depth 2) redirects to /x; /slow (depth 1) links /x too, but answers last.
+    const links: Record<string, string> = {
+      '/': '<a href="/slow">slow</a> <a href="/b">b</a>',
+      '/b': '<a href="/r">r</a>',
+      '/slow': '<a href="/x">x</a>',
+      '/x': '<a href="/y">y</a>',
+      '/y': '<title>Y</title>',
+    };
+    const origin = await env.listen((request, response) => {
+      const path = request.url ?? '/';
+      if (path === '/r') return void response.writeHead(301, { location: '/x' }).end();
+      const body = links[path];
+      if (body === undefined) return void response.writeHead(404).end();
+      setTimeout(
+        () => response.writeHead(200, { 'content-type': 'text/html' }).end(body),
+        path === '/slow' ? 1500 : 0,
+      );
+    });
+    const summary = await crawlSite(origin, { maxDepth: 3 });
+    // /x is 2 links deep (through /slow), so /y is within the limit.
+    expect(
+      rowsOf(summary.jobId).map(({ url, depth }) => [url.slice(origin.length), depth]),
+    ).toEqual([
+      ['/', 0],
+      ['/b', 1],
+      ['/r', 2],
+      ['/slow', 1],
+      ['/x', 2],
+      ['/y', 3],
+    ]);
+  });
+
+  it('is not stored when robots.txt disallows its URL as crawled', async () => {
+    // The redirect asks for /new?utm_source=mail, which robots.txt allows; with
+    // tracking parameters stripped the page is /new, which it disallows.
+    const { origin, hits } = await countingSite({
+      '/robots.txt': 'User-agent: *\nDisallow: /new$',
+      '/': '<title>Home</title><a href="/old">old</a>',
+      '/old': 'redirect:301:/new?utm_source=mail',
+      '/new?utm_source=mail': '<title>New</title>',
+    });
+    const summary = await crawlSite(origin, { stripTrackingParams: true });
+    expect(rowsOf(summary.jobId).map(({ url }) => url.slice(origin.length))).toEqual(['/', '/old']);
+    expect(summary).toMatchObject({ pages: 2, blocked: 1 });
+    expect(hits.get('/new')).toBeUndefined();
   });
 });

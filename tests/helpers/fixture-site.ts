@@ -18,6 +18,11 @@ export interface FixtureOptions {
   onRequest?: (path: string, headers: http.IncomingHttpHeaders) => void;
   /** Served at /robots.txt; without it, /robots.txt is a 404. */
   robotsTxt?: string;
+  /**
+   * Home also links /moved, which 301s to /moved/: a page no link reaches
+   * but the redirect (its own links to itself and /p/0 are found after).
+   */
+  moved?: boolean;
   /** Listen on this port (to serve a changed site at the same origin); default: any free port. */
   port?: number;
 }
@@ -50,7 +55,10 @@ export async function startFixtureSite(options: FixtureOptions = {}): Promise<Fi
 
   const home = `<!doctype html><html><head><title>Home</title></head><body>
     <a href="/p/0">start</a> <a href="/missing">broken</a> <a href="/old">moved</a>
-    <a href="/file.pdf">pdf</a> <a href="/away">leaves the site</a> <a href="/p/0?">same page, empty query</a></body></html>`;
+    <a href="/file.pdf">pdf</a> <a href="/away">leaves the site</a> <a href="/p/0?">same page, empty query</a>
+    ${options.moved ? '<a href="/moved">moved</a>' : ''}</body></html>`;
+  const moved = `<!doctype html><html><head><title>Moved page</title></head><body>
+    <a href="/moved/">itself</a> <a href="/p/0">start</a></body></html>`;
 
   const server = http.createServer((request, response) => {
     const path = request.url ?? '/';
@@ -67,6 +75,13 @@ export async function startFixtureSite(options: FixtureOptions = {}): Promise<Fi
       if (path === '/old') {
         response.writeHead(301, { location: '/p/1' });
         return response.end();
+      }
+      if (options.moved && path === '/moved') {
+        response.writeHead(301, { location: '/moved/' });
+        return response.end();
+      }
+      if (options.moved && path === '/moved/') {
+        return send(response, 200, 'text/html; charset=utf-8', moved);
       }
       if (path === '/away') {
         response.writeHead(302, { location: 'http://external.invalid/elsewhere' });
@@ -88,6 +103,7 @@ export async function startFixtureSite(options: FixtureOptions = {}): Promise<Fi
     '/away',
     '/file.pdf',
     ...Array.from({ length: pages }, (_, n) => `/p/${n}`),
+    ...(options.moved ? ['/moved', '/moved/'] : []),
   ];
   return {
     origin,

@@ -70,7 +70,8 @@ describe('crash-exact resume', () => {
     `kill -9 of trawl crawl ${KILLS} times at random moments, then resume, stores exactly what an uninterrupted crawl stores`,
     { timeout: 300_000 },
     async () => {
-      const site = await env.site({ pages: 300, delayMs: 25 });
+      // With /moved, whose target /moved/ is a page only through the redirect.
+      const site = await env.site({ pages: 300, delayMs: 25, moved: true });
       const args = (file: string) => [
         '--workers',
         '2',
@@ -84,6 +85,8 @@ describe('crash-exact resume', () => {
       const reference = env.file('reference.sqlite');
       const whole = await runCli(['crawl', `${site.origin}/`, ...args(reference)]);
       expect(whole.code).toBe(0);
+      // Its row comes from the response /moved was answered with: it is fetched once.
+      expect(site.hits.get('/moved/')).toBe(1);
 
       const seed = Date.now();
       const next = random(seed);
@@ -133,6 +136,9 @@ describe('crash-exact resume', () => {
       expect(actual.redirects, `seed ${seed}`).toEqual(expected.redirects);
       expect(actual.search).toBe(expected.search);
       expect(expected.counts).toMatchObject({ pages: site.reachable.length, unfinished: 0 });
+      expect(expected.pages).toContainEqual(
+        expect.objectContaining({ url: `${site.origin}/moved/`, status: 200, link_count: 2 }),
+      );
     },
   );
 });

@@ -1,6 +1,11 @@
 import type { Statement } from 'better-sqlite3';
 import { QUARANTINE_AFTER_WORKER_DEATHS } from '../../../shared/limits';
-import type { CrawlTask, FetchedPage, RedirectHop } from '../../../shared/worker-protocol';
+import type {
+  CrawlTask,
+  FetchedPage,
+  RedirectHop,
+  RedirectTarget,
+} from '../../../shared/worker-protocol';
 import type { Db } from '../store/database';
 import { PageWriter } from '../store/page-writer';
 import { URL_STATE } from '../store/url-state';
@@ -31,6 +36,12 @@ export interface StoredPage {
   task: CrawlTask;
   page: FetchedPage;
   workerPid: number;
+  /**
+   * Main allows the page's redirect target (`page.target`) a row of its own
+   * from this response: the page limit has room for it and robots.txt allows
+   * it. It gets one if it is new to the frontier and within the depth limit.
+   */
+  storeTarget?: boolean;
 }
 
 export interface StoredFailure {
@@ -39,6 +50,14 @@ export interface StoredFailure {
   state: typeof URL_STATE.failed | typeof URL_STATE.blocked;
   attempts: number | null;
   redirects: readonly RedirectHop[];
+}
+
+/** What writing a batch did beyond its own results. */
+export interface BatchOutcome {
+  /** New URLs queued. */
+  queued: number;
+  /** Indexes (in `pages`) of the pages whose redirect target was stored as a page. */
+  targets: number[];
 }
 
 /** One flush: results written in one transaction. */
@@ -75,6 +94,7 @@ export class FrontierStore {
   private failure: Error | null = null;
   private readonly sql: Record<
     | 'insertUrl'
+    | 'insertDone'
     | 'shortenPath'
     | 'startUrls'
     | 'markInSitemap'
@@ -103,6 +123,12 @@ export class FrontierStore {
       insertUrl: db.prepare(
         'INSERT OR IGNORE INTO frontier (job_id, url, depth, found_on) VALUES (?, ?, ?, ?)',
       ),
+      insertDone: db
+        .prepare(
+          `INSERT OR IGNORE INTO frontier (job_id, url, depth, found_on, state)
+           VALUES (?, ?, ?, ?, ${done}) RETURNING id`,
+        )
+        .pluck(),
       // Found by a shorter path than the one it was queued by: its depth is the shortest.
       shortenPath: db.prepare(
         `UPDATE frontier SET depth = ?, found_on = ?
@@ -203,8 +229,8 @@ export class FrontierStore {
     return rows.sort((a, b) => a.depth - b.depth || a.id - b.id);
   }
 
-  /** Writes a batch of results; returns how many new URLs it queued. */
-  write(batch: ResultBatch): number {
+  /** Writes a batch of results. */
+  write(batch: ResultBatch): BatchOutcome {
     if (this.failure)
       throw new Error(`not written after an earlier failure: ${this.failure.message}`);
     try {
@@ -215,46 +241,93 @@ export class FrontierStore {
     }
   }
 
-  private writeBatch({ pages, failures, crawlMs }: ResultBatch): number {
-    const { maxDepth, accepts, recordExternal } = this.options;
+  private writeBatch({ pages, failures, crawlMs }: ResultBatch): BatchOutcome {
     const { sql, jobId } = this;
-    let added = 0;
+    const outcome: BatchOutcome = { queued: 0, targets: [] };
     this.db.transaction(() => {
-      for (const { task, page, workerPid } of pages) {
+      pages.forEach(({ task, page, workerPid, storeTarget }, index) => {
         // The depth stored now: a shorter path may have been found since the URL was leased.
         const pageDepth = sql.markDone.get(task.id) as number;
         this.pageWriter.writePage(task.id, task.url, pageDepth, page, workerPid);
-        if (recordExternal) {
-          for (const link of page.outlinks)
-            if (!link.internal) sql.insertExternal.run(jobId, link.url);
+        this.recordExternalLinks(page);
+        const target = storeTarget ? page.target : undefined;
+        const targetId = target && this.insertTarget(target.url, pageDepth + 1, task.id);
+        if (target && targetId !== undefined) {
+          const ownPage = targetPage(page, target);
+          this.pageWriter.writePage(targetId, target.url, pageDepth + 1, ownPage, workerPid);
+          this.recordExternalLinks(ownPage);
+          outcome.queued += this.queueLinks(target.links, pageDepth + 2, targetId);
+          outcome.targets.push(index);
+        } else {
+          outcome.queued += this.queueLinks(page.links, pageDepth + 1, task.id);
         }
-        const depth = pageDepth + 1;
-        if (maxDepth !== null && depth > maxDepth) continue;
-        for (const url of page.links) {
-          const knownAt = this.known.get(url);
-          if (knownAt !== undefined && knownAt <= depth) continue;
-          if (this.known.size >= this.knownUrlMemo) this.known.clear();
-          // Out of scope is remembered as depth -1: the verdict on a URL never changes.
-          if (knownAt === undefined && accepts && !accepts(url)) {
-            this.known.set(url, -1);
-            continue;
-          }
-          this.known.set(url, depth);
-          const inserted = sql.insertUrl.run(jobId, url, depth, task.id).changes;
-          if (inserted === 0) sql.shortenPath.run(depth, task.id, jobId, url, depth);
-          added += inserted;
-        }
-      }
+      });
       let failed = 0;
       for (const { task, error, state, attempts, redirects } of failures) {
         sql.markFailed.run(state, error, attempts, task.id);
         this.pageWriter.writeRedirects(task.id, redirects);
         if (state === URL_STATE.failed) failed++;
       }
-      sql.bumpJob.run(pages.length, failed, failures.length - failed, crawlMs ?? null, jobId);
+      sql.bumpJob.run(
+        pages.length + outcome.targets.length,
+        failed,
+        failures.length - failed,
+        crawlMs ?? null,
+        jobId,
+      );
       this.pageWriter.indexText();
     })();
+    return outcome;
+  }
+
+  /** A page's external links, to be checked (recordExternal). */
+  private recordExternalLinks(page: FetchedPage): void {
+    if (!this.options.recordExternal) return;
+    for (const link of page.outlinks) {
+      if (!link.internal) this.sql.insertExternal.run(this.jobId, link.url);
+    }
+  }
+
+  /**
+   * A redirect's target as a URL done at `depth`, found on `foundOn`; its
+   * frontier id, or undefined when it is beyond the depth limit, out of
+   * scope or already known (queued, in flight or done: it is, or was,
+   * crawled on its own).
+   */
+  private insertTarget(url: string, depth: number, foundOn: number): number | undefined {
+    const { maxDepth, accepts } = this.options;
+    if (maxDepth !== null && depth > maxDepth) return undefined;
+    if (this.known.has(url) || (accepts && !accepts(url))) return undefined;
+    const id = this.sql.insertDone.get(this.jobId, url, depth, foundOn) as number | undefined;
+    if (id !== undefined) this.remember(url, depth);
+    return id;
+  }
+
+  /** Queues the links a page found at `depth`; returns how many were new. */
+  private queueLinks(links: readonly string[], depth: number, foundOn: number): number {
+    const { maxDepth, accepts } = this.options;
+    const { sql, jobId } = this;
+    if (maxDepth !== null && depth > maxDepth) return 0;
+    let added = 0;
+    for (const url of links) {
+      const knownAt = this.known.get(url);
+      if (knownAt !== undefined && knownAt <= depth) continue;
+      // Out of scope is remembered as depth -1: the verdict on a URL never changes.
+      if (knownAt === undefined && accepts && !accepts(url)) {
+        this.remember(url, -1);
+        continue;
+      }
+      this.remember(url, depth);
+      const inserted = sql.insertUrl.run(jobId, url, depth, foundOn).changes;
+      if (inserted === 0) sql.shortenPath.run(depth, foundOn, jobId, url, depth);
+      added += inserted;
+    }
     return added;
+  }
+
+  private remember(url: string, depth: number): void {
+    if (this.known.size >= this.knownUrlMemo) this.known.clear();
+    this.known.set(url, depth);
   }
 
   /**
@@ -297,6 +370,17 @@ export class FrontierStore {
   recordCheck(url: string, status: number | null, error: string | null, checkedAt: number): void {
     this.sql.recordCheck.run(status, error, checkedAt, this.jobId, url);
   }
+}
+
+/**
+ * The page a redirect ended at, as a URL of its own: the final response's
+ * fields with no redirects (its status is the final one) and its own links.
+ */
+function targetPage(
+  { target: _, ...page }: FetchedPage,
+  { url: __, ...links }: RedirectTarget,
+): FetchedPage {
+  return { ...page, ...links, redirects: [] };
 }
 
 /** How many of a job's URLs are in each state, and its pages by status; read when a run starts. */
