@@ -164,6 +164,9 @@ describe('reports', () => {
     expect(paths(report(jobId, 'blocked-by-robots'))).toEqual(['/private']);
     expect(paths(report(jobId, 'slowest-pages'))[0]).toBe('/b');
     expect(paths(report(jobId, 'largest-pages'))[0]).toBe('/b');
+    // /old holds /a's size and its chain's time; /a is listed on its own.
+    expect(paths(report(jobId, 'slowest-pages'))).not.toContain('/old');
+    expect(paths(report(jobId, 'largest-pages')).sort()).toEqual(['/', '/a', '/b', '/c', '/gone']);
     expect(report(jobId, 'depth-distribution')).toEqual([
       { depth: 0, urls: 1, pages: 1, failed: 0, blocked: 0, queued: 0 },
       { depth: 1, urls: 6, pages: 4, failed: 1, blocked: 1, queued: 0 },
@@ -220,6 +223,10 @@ describe('reports', () => {
         anchor: 'moved',
       },
     ]);
+    // Without a row of its own, a target's size and time are only on its redirect's row.
+    expect(report(jobId, 'largest-pages').map((row) => row.url)).toEqual(
+      expect.arrayContaining([`${O}/fine`, `${O}/moved`]),
+    );
     // The page's outlinks show each target's own answer.
     expect(
       queryLinks(env.db, { jobId, url: `${O}/`, direction: 'out' }).rows.map((row) => row.toStatus),

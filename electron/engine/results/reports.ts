@@ -15,6 +15,14 @@ const HTML_2XX = `p.status BETWEEN 200 AND 299
   AND (lower(p.content_type) LIKE 'text/html%' OR lower(p.content_type) LIKE 'application/xhtml+xml%')`;
 
 /**
+ * Not a URL that redirected to a page with a row of its own: its row holds
+ * that page's size and the whole chain's time, which the target's row lists
+ * already. In a list crawl the target has no row, and the redirect stays.
+ */
+const NOT_A_LISTED_TARGET = `NOT (p.redirect_count > 0 AND EXISTS (
+  SELECT 1 FROM pages t WHERE t.job_id = p.job_id AND t.url = p.final_url))`;
+
+/**
  * The content hash of a page without visible text (the SHA-1 of nothing): such pages
  * share no content, so they are not duplicates of each other.
  */
@@ -130,14 +138,17 @@ export const REPORTS: Record<ReportName, { title: string; sql: string }> = {
           WHERE f.job_id = @jobId AND f.state = 4 ORDER BY f.id`,
   },
   'slowest-pages': {
-    title: 'Pages by response time, slowest first',
+    title: 'Pages by response time, slowest first (a redirect to a page listed here is not)',
     sql: `SELECT p.url, p.response_ms AS responseMs, p.ttfb_ms AS ttfbMs, p.status, p.bytes
-          FROM pages p WHERE p.job_id = @jobId ORDER BY p.response_ms DESC, p.id`,
+          FROM pages p WHERE p.job_id = @jobId AND ${NOT_A_LISTED_TARGET}
+          ORDER BY p.response_ms DESC, p.id`,
   },
   'largest-pages': {
-    title: 'Pages by size, largest first (decoded bytes; wire bytes as transferred)',
+    title:
+      'Pages by size, largest first (decoded bytes; wire bytes as transferred; a redirect to a page listed here is not)',
     sql: `SELECT p.url, p.bytes, p.wire_bytes AS wireBytes, p.content_type AS contentType, p.status
-          FROM pages p WHERE p.job_id = @jobId ORDER BY p.bytes DESC, p.id`,
+          FROM pages p WHERE p.job_id = @jobId AND ${NOT_A_LISTED_TARGET}
+          ORDER BY p.bytes DESC, p.id`,
   },
   'depth-distribution': {
     title: 'URLs per depth: fetched, failed, blocked and still queued',
