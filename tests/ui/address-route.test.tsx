@@ -155,6 +155,31 @@ describe('the address names the screen', () => {
     expect(location.hash).toBe(`#/jobs/${jobId}/results?sort=-status&cols=${cols}`);
   });
 
+  it("heads a report's columns in words, as the URL table heads its own", async () => {
+    history.replaceState(null, '', `#/jobs/${jobId}/results/depth-distribution`);
+    startApp();
+    await screen.findByRole('heading', { name: /^URLs per depth/ });
+    expect(screen.getAllByRole('columnheader').map((header) => header.textContent)).toEqual([
+      'Depth',
+      'URLs',
+      'Pages',
+      'Failed',
+      'Blocked',
+      'Queued',
+    ]);
+    history.replaceState(null, '', `#/jobs/${jobId}/results/non-indexable`);
+    startApp();
+    await screen.findByRole('heading', { name: /^Pages a search engine would not index/ });
+    expect(screen.getAllByRole('columnheader').map((header) => header.textContent)).toEqual([
+      'URL',
+      'Status',
+      'Reason',
+      'Canonical',
+      'Meta robots',
+      'X-Robots-Tag',
+    ]);
+  });
+
   it('says so when the address names a job that does not exist, with a way back', async () => {
     const user = userEvent.setup();
     history.replaceState(null, '', '#/jobs/99/results');

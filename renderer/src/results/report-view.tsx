@@ -1,5 +1,6 @@
-import { REPORT_NAMES, type ReportName } from '../../../shared/results';
+import { REPORT_NAMES, type PageColumn, type ReportName } from '../../../shared/results';
 import { LoadMoreButton } from '../common/load-more';
+import { COLUMN_LABELS } from './cell-text';
 import { useApp } from '../store/store-context';
 
 export const REPORT_LABELS: Record<ReportName, string> = {
@@ -24,6 +25,18 @@ export const REPORT_LABELS: Record<ReportName, string> = {
 };
 
 export { REPORT_NAMES };
+
+/**
+ * A report column's heading: the URL table's for a column it shares
+ * (`responseMs`: Response (ms)), else its name in words (`linkedFrom`:
+ * Linked from). Exports keep the names, which scripts read.
+ */
+export function reportHeading(column: string): string {
+  if (Object.hasOwn(COLUMN_LABELS, column)) return COLUMN_LABELS[column as PageColumn];
+  if (column === 'urls') return 'URLs';
+  const words = column.replace(/[A-Z]/g, (letter) => ` ${letter.toLowerCase()}`);
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}
 
 /** One report of a job: its own columns, rows fetched a batch at a time. */
 export function ReportView({ jobId }: { jobId: number }) {
@@ -53,7 +66,7 @@ export function ReportView({ jobId }: { jobId: number }) {
                   <tr>
                     {result.columns.map((column) => (
                       <th key={column} scope="col">
-                        {column}
+                        {reportHeading(column)}
                       </th>
                     ))}
                   </tr>
