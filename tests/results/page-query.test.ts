@@ -76,6 +76,15 @@ describe('page query (keyset pagination)', () => {
     }
   });
 
+  it('lists, unsorted, the pages in crawl order and then the URLs that failed or were blocked, as found', () => {
+    const jobId = storeJob(env.db, varied());
+    const urls = (sql: string) => env.db.prepare(sql).pluck().all(jobId) as string[];
+    const crawled = urls('SELECT url FROM pages WHERE job_id = ? ORDER BY fetched_at, id');
+    const found = urls('SELECT url FROM frontier WHERE job_id = ? AND state IN (3, 4) ORDER BY id');
+    expect(found.length).toBeGreaterThan(0);
+    expect(pageThrough({ jobId }, 7).map((row) => row.url)).toEqual([...crawled, ...found]);
+  });
+
   it('filters by status class, depth, content type, indexability and text, across screens', () => {
     const outcomes = varied();
     const jobId = storeJob(env.db, outcomes);

@@ -100,9 +100,15 @@ export const COLUMN_SQL: Record<RowSource, ColumnSql> = {
 
 /** FROM clause, the row key (unique in the job; tie-break of every sort) and the job condition. */
 export const SOURCE_SQL: Record<RowSource, { from: string; key: string; job: string }> = {
-  // Page ids are positive, frontier ids negated: keys never collide and stay integers.
+  // Frontier ids are lifted above every page id (2^52: still an exact JavaScript number),
+  // so keys never collide and the table lists pages in crawl order, then the URLs that
+  // failed or were blocked in the order they were found.
   pages: { from: 'pages p', key: 'p.id', job: 'p.job_id = @jobId' },
-  unanswered: { from: 'frontier f', key: '-f.id', job: 'f.job_id = @jobId AND f.state IN (3, 4)' },
+  unanswered: {
+    from: 'frontier f',
+    key: '(f.id + 4503599627370496)',
+    job: 'f.job_id = @jobId AND f.state IN (3, 4)',
+  },
   // External URLs have no integer id; their URL is unique in the job (and text sorts after numbers).
   external: { from: 'external_urls e', key: 'e.url', job: 'e.job_id = @jobId' },
 };
