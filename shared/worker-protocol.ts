@@ -82,6 +82,9 @@ const outlinkSchema = z.object({
 });
 export type Outlink = z.infer<typeof outlinkSchema>;
 
+/** Custom extraction values by rule name (HTML pages only). */
+const extractedSchema = z.record(z.string(), z.union([z.string(), z.array(z.string()), z.null()]));
+
 const fetchedSchema = z.object({
   taskId: z.number().int(),
   ok: z.literal(true),
@@ -132,8 +135,8 @@ const fetchedSchema = z.object({
   linkCount: z.number().int().nonnegative(),
   /**
    * Set when the URL redirected to a URL Trawl crawls: that page's own
-   * links, which the redirect's row does not keep (its `links` hold only the
-   * target). Main may store the target's row from this response (its
+   * links and extraction values, which the redirect's row does not keep (its
+   * `links` hold only the target). Main may store the target's row from this response (its
    * status, fields and these links), so that a page reached only through
    * a redirect is not fetched a second time.
    */
@@ -144,10 +147,11 @@ const fetchedSchema = z.object({
       links: z.array(z.string().max(MAX_URL_LENGTH)),
       linkCount: z.number().int().nonnegative(),
       metaRefresh: z.string().max(MAX_URL_LENGTH).nullable(),
+      extracted: extractedSchema,
     })
     .optional(),
   /** Custom extraction values by rule name (HTML pages only). */
-  extracted: z.record(z.string(), z.union([z.string(), z.array(z.string()), z.null()])),
+  extracted: extractedSchema,
   /** Attempts made, 1 when the first one was kept. */
   attempts: z.number().int().min(1),
   /** Why each earlier attempt was retried (`HTTP 503`, `ECONNRESET: …`). */

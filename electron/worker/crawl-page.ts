@@ -69,15 +69,16 @@ export async function createPageCrawler(
    * What the page links to and where it sends the visitor. Where a redirect
    * ended, or a refresh leads, is crawled as a URL of its own. A URL that
    * redirected to such a page links to nothing itself: the links are its
-   * target's, and on both rows each would count twice. They go along as
-   * `target`, for main to store the target's row from this response.
+   * target's, and on both rows each would count twice; so are its custom
+   * extraction values. They go along as `target`, for main to store the
+   * target's row from this response.
    */
   const linksOf = (
     response: FetchedResponse,
     analysis: PageAnalysis,
     refreshHeader: string | undefined,
   ): Pick<FetchedPage, 'metaRefresh' | 'links' | 'target'> &
-    Partial<Pick<PageAnalysis, 'outlinks' | 'linkCount'>> => {
+    Partial<Pick<PageAnalysis, 'outlinks' | 'linkCount' | 'extracted'>> => {
     const ownLinks = () => {
       const metaRefresh = analysis.metaRefresh ?? refreshTarget(refreshHeader, response.finalUrl);
       const refreshTo = metaRefresh === null ? null : crawlTarget(metaRefresh, rules);
@@ -93,9 +94,11 @@ export async function createPageCrawler(
       url: redirectedTo,
       outlinks: analysis.outlinks,
       linkCount: analysis.linkCount,
+      extracted: analysis.extracted,
       ...ownLinks(),
     };
-    return { outlinks: [], links: [redirectedTo], linkCount: 0, metaRefresh: null, target };
+    const none = { outlinks: [], linkCount: 0, metaRefresh: null, extracted: {} };
+    return { ...none, links: [redirectedTo], target };
   };
 
   // Null when `stopWaiting` ends a retry's delay: the task goes back to main unrun.

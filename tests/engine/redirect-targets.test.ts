@@ -129,6 +129,17 @@ describe('a URL that redirects', () => {
     expect(job.snapshot().statusCounts).toEqual({ 200: 2, 301: 1, 302: 1 });
   });
 
+  it("keeps no extraction values of its target's: a scraped value is stored once, on the target", async () => {
+    const origin = await movedSite();
+    const { jobId } = await crawlSite(origin, {
+      extract: [{ name: 'title', kind: 'css', expression: 'title' }],
+    });
+    expect([...iterateReport(env.db, jobId, 'extracted-values').rows]).toEqual([
+      { url: `${origin}/`, rule: 'title', position: 0, value: 'Home' },
+      { url: `${origin}/new`, rule: 'title', position: 0, value: 'The new page' },
+    ]);
+  });
+
   it('is the 301 or 302 it answered in the URL table, its 3xx filter and exports, with its final status', async () => {
     const { origin, jobId } = await crawlMovedSite();
     const table = (filters: PageFilters) =>
