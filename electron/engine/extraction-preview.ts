@@ -29,12 +29,14 @@ export async function previewExtraction(
     limitMs,
   );
   if (!result.ok) throw new UserError(`could not fetch ${url}: ${result.error}`);
+  // A URL that redirected holds none of its target's values: they are the target's own.
+  const extracted = result.target?.extracted ?? result.extracted;
   return {
     finalUrl: result.finalUrl,
     status: result.status,
     contentType: result.contentType,
     html: result.charset !== null,
-    values: settings.extract.map(({ name }) => ({ name, value: result.extracted[name] ?? null })),
+    values: settings.extract.map(({ name }) => ({ name, value: extracted[name] ?? null })),
   };
 }
 
