@@ -10,6 +10,7 @@ import { exportDownload } from '../serve/export-download';
 import { ensureRendererBuild } from '../serve/renderer-build';
 import { startServeHost } from '../serve/serve-host';
 import { DB_OPTION_HELP, databasePath, wholeNumber } from './options';
+import { upgradeNotice } from './with-database';
 
 interface ServeOptions {
   port: number;
@@ -37,7 +38,9 @@ async function serve(options: ServeOptions): Promise<void> {
   };
   const staticDir = await ensureRendererBuild((message) => log('info', message));
   const file = databasePath(options.db);
-  const db = openDatabase(file);
+  const db = openDatabase(file, {
+    onUpgrade: (from, to) => log('info', upgradeNotice(file, from, to)),
+  });
   const results = new ResultsClient(file, log);
   const exports = new ExportRuns();
   const api = new CrawlerHost({

@@ -256,4 +256,18 @@ describe('results of a real crawl through the trawl CLI', () => {
     expect(row).toHaveLength(head!.length);
     expect(row![head!.indexOf('metaRobots')]).toBe('noindex,\\tnofollow\\r\\nsee C:\\\\robots');
   });
+
+  it('says it is upgrading a database an earlier Trawl wrote, once', async () => {
+    // A new database says nothing (crawl() above expects an empty stderr).
+    const db = openDatabase(env.dbFile);
+    const latest = db.pragma('user_version', { simple: true }) as number;
+    // As the build before the last migration left it (the last one is safe to run again).
+    db.pragma(`user_version = ${latest - 1}`);
+    db.close();
+    const upgraded = await runCli(['jobs', '--db', env.dbFile]);
+    expect(upgraded.code).toBe(0);
+    const notice = `trawl: info: upgrading ${env.dbFile} from schema ${latest - 1} to ${latest} (once; a large database takes a while)`;
+    expect(upgraded.stderr.split('\n')[0]).toBe(notice);
+    expect((await runCli(['jobs', '--db', env.dbFile])).stderr).not.toMatch(/upgrading/);
+  });
 });

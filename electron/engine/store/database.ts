@@ -16,7 +16,12 @@ const BUSY_TIMEOUT_MS = 5000;
  */
 export function openDatabase(
   file: string,
-  options: { readonly?: boolean; mustExist?: boolean } = {},
+  options: {
+    readonly?: boolean;
+    mustExist?: boolean;
+    /** Told before a database an earlier Trawl wrote is upgraded, which can take a while. */
+    onUpgrade?: (from: number, to: number) => void;
+  } = {},
 ): Db {
   let db: Db | undefined;
   try {
@@ -39,7 +44,7 @@ export function openDatabase(
       db.pragma('synchronous = NORMAL');
     }
     db.pragma('foreign_keys = ON');
-    migrate(db, file);
+    migrate(db, file, options.onUpgrade);
     return db;
   } catch (error) {
     db?.close();
@@ -126,7 +131,7 @@ function refuseForeign(db: Db, file: string): void {
   }
 }
 
-function migrate(db: Db, file: string): void {
+function migrate(db: Db, file: string, onUpgrade?: (from: number, to: number) => void): void {
   const version = () => db.pragma('user_version', { simple: true }) as number;
   const check = (current: number) => {
     if (current > migrations.length) {
@@ -145,6 +150,8 @@ function migrate(db: Db, file: string): void {
   db.transaction(() => {
     const current = version();
     check(current);
+    // A new file (version 0) gets its schema in a moment; an older one may rebuild indexes.
+    if (current > 0 && current < migrations.length) onUpgrade?.(current, migrations.length);
     for (let next = current; next < migrations.length; next++) db.exec(migrations[next]!);
     db.pragma(`user_version = ${migrations.length}`);
   }).immediate();
