@@ -48,24 +48,17 @@ export interface JobFlags {
   config?: string;
 }
 
-function readJobFileText(file: string): string {
-  try {
-    return readCapped(file, MAX_JOB_FILE_BYTES, {
-      tooLarge: () =>
-        new UserError(`job file ${file} is larger than ${MAX_JOB_FILE_BYTES / 1048576} MB`),
-      notAFile: () => new UserError(`job file ${file} is not a file`),
-    }).toString('utf8');
-  } catch (error) {
-    if (error instanceof UserError) throw error;
-    throw new UserError(`cannot read job file ${file}: ${(error as Error).message}`);
-  }
-}
-
 /** A JSON job file (`--config`): any job settings; the schema checks them later. */
 function readJobFile(file: string): Record<string, unknown> {
   let value: unknown;
   try {
-    value = JSON.parse(readJobFileText(file));
+    const text = readCapped(file, MAX_JOB_FILE_BYTES, {
+      name: `job file ${file}`,
+      tooLarge: () =>
+        new UserError(`job file ${file} is larger than ${MAX_JOB_FILE_BYTES / 1048576} MB`),
+      notAFile: () => new UserError(`job file ${file} is not a file`),
+    });
+    value = JSON.parse(text.toString('utf8'));
   } catch (error) {
     if (error instanceof UserError) throw error;
     throw new UserError(`job file ${file} is not valid JSON: ${(error as Error).message}`);

@@ -1,4 +1,5 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { UserError } from './user-error';
 
 const CHUNK = 1 << 20;
 
@@ -6,9 +7,23 @@ const CHUNK = 1 << 20;
  * Reads a file, or a pipe (`--list <(grep … urls.txt)`), to its end, but no
  * more than `maxBytes`: `tooLarge(size)` is thrown beyond that, so /dev/zero
  * or an endless pipe is refused instead of filling memory. A folder throws
- * `notAFile`. Other failures are the file system's errors.
+ * `notAFile`. The file system's failures become a UserError saying it
+ * `cannot read NAME` (`name`: how the user knows the file).
  */
 export function readCapped(
+  path: string,
+  maxBytes: number,
+  errors: { name: string; tooLarge: (size: number) => Error; notAFile: () => Error },
+): Buffer {
+  try {
+    return readAll(path, maxBytes, errors);
+  } catch (error) {
+    if (error instanceof UserError) throw error;
+    throw new UserError(`cannot read ${errors.name}: ${(error as Error).message}`);
+  }
+}
+
+function readAll(
   path: string,
   maxBytes: number,
   errors: { tooLarge: (size: number) => Error; notAFile: () => Error },

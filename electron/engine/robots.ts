@@ -1,6 +1,6 @@
 import robotsParser from 'robots-parser';
 import type { RobotsUnavailable } from '../../shared/job-settings';
-import { retryDelay, type RetryPolicy } from '../worker/retry-policy';
+import { retryDelay, type RetryPolicy } from '../../shared/retry-policy';
 import type { Logger } from './logger';
 import { readCapped, type MainFetch } from './main-fetch';
 import { unavailableReason } from './robots-unavailable';

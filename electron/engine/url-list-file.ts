@@ -8,16 +8,11 @@ import { UserError } from './user-error';
  * image) is refused with a clear error. A pipe is read too, to the same limit.
  */
 export function readUrlListFile(path: string): string {
-  let bytes: Buffer;
-  try {
-    bytes = readCapped(path, MAX_URL_LIST_BYTES, {
-      tooLarge: (size) => new UserError(urlListFileProblem(path, size)!),
-      notAFile: () => new UserError(`${path} is not a file`),
-    });
-  } catch (error) {
-    if (error instanceof UserError) throw error;
-    throw new UserError(`cannot read ${path}: ${(error as Error).message}`);
-  }
+  const bytes = readCapped(path, MAX_URL_LIST_BYTES, {
+    name: path,
+    tooLarge: (size) => new UserError(urlListFileProblem(path, size)!),
+    notAFile: () => new UserError(`${path} is not a file`),
+  });
   const binary = urlListFileProblem(path, bytes.length, bytes);
   if (binary) throw new UserError(binary);
   return new TextDecoder('utf-8').decode(bytes);

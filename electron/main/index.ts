@@ -1,9 +1,18 @@
-import { app, BrowserWindow, nativeTheme, session, shell, type WebContents } from 'electron';
+import {
+  app,
+  BrowserWindow,
+  dialog,
+  nativeTheme,
+  session,
+  shell,
+  type WebContents,
+} from 'electron';
 import { randomBytes } from 'node:crypto';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PORT_NONCE_ARG } from '../../shared/crawler-api';
 import { databasePath } from '../cli/options';
+import { upgradeNotice } from '../cli/with-database';
 import { ResultsClient } from '../engine/results/results-client';
 import { openDatabase } from '../engine/store/database';
 import { CrawlerHost } from '../serve/crawler-host';
@@ -72,6 +81,8 @@ if (!app.requestSingleInstanceLock()) {
     })
     .catch((error: unknown) => {
       console.error('Trawl failed to start:', error);
+      // Started from a desktop icon, nobody reads the console: say it in a window.
+      dialog.showErrorBox('Trawl could not start', (error as Error).message ?? String(error));
       app.exit(1);
     });
 }
@@ -82,10 +93,12 @@ if (!app.requestSingleInstanceLock()) {
  */
 function startEngine(): void {
   const file = databasePath(undefined);
-  const db = openDatabase(file);
   const logger = (level: string, message: string) => {
     if (level !== 'debug') console.error(`trawl: ${level}: ${message}`);
   };
+  const db = openDatabase(file, {
+    onUpgrade: (from, to) => logger('info', upgradeNotice(file, from, to)),
+  });
   // The results thread is a third bundle beside main's (electron.vite.config.ts).
   process.env.TRAWL_RESULTS_THREAD_MODULE ??= join(import.meta.dirname, 'results-thread.js');
   process.env.TRAWL_STORE_WRITER_MODULE ??= join(import.meta.dirname, 'store-writer-thread.js');

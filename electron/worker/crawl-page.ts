@@ -17,7 +17,7 @@ import type { RedirectGate } from './redirect-gate';
 import { cssExtractionFor } from './extract';
 import { refreshTarget } from './meta-refresh';
 import { canonicalFromLinkHeader, storedHeaders, storedHeaderText } from './response-headers';
-import { retryDelay } from './retry-policy';
+import { retryDelay } from '../../shared/retry-policy';
 
 /** Waits `ms`; false if `signal` cut the wait short (node's delay rejects then). */
 const pause = (ms: number, signal: AbortSignal) => delay(ms, true, { signal }).catch(() => false);

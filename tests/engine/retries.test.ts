@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { iteratePages } from '../../electron/engine/store/page-reader';
-import { parseRetryAfter, retryDelay } from '../../electron/worker/retry-policy';
+import { parseRetryAfter, retryDelay } from '../../shared/retry-policy';
 import { waitFor } from '../helpers/processes';
 import { engineEnv } from './engine-env';
 
