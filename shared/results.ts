@@ -68,6 +68,9 @@ export type PageRow = Partial<Record<PageColumn, string | number | boolean | nul
 export const STATUS_CLASSES = ['1xx', '2xx', '3xx', '4xx', '5xx', 'failed', 'blocked'] as const;
 export type StatusClass = (typeof STATUS_CLASSES)[number];
 
+/** Which URLs the table lists: `internal` (pages, failed, blocked), `external` (checked), `all`. */
+export const PAGE_SCOPES = ['internal', 'external', 'all'] as const;
+
 const jobId = z.number().int().min(1);
 const limit = z.number().int().min(1).max(MAX_PAGE_LIMIT);
 /** Opaque: pass back `nextCursor` exactly as received (it carries a sort value, e.g. a long title). */
@@ -86,7 +89,7 @@ export const pageFiltersSchema = z.strictObject({
     .optional(),
   indexable: z.boolean().optional(),
   /** Internal URLs (the default), checked external URLs, or both. */
-  scope: z.enum(['internal', 'external', 'all']).optional(),
+  scope: z.enum(PAGE_SCOPES).optional(),
   /** Full-text search over URL, title, meta description and h1: every word must match (prefixes). */
   text: z.string().min(1).max(500).optional(),
   /** A custom extraction rule's value: equal to, containing, or any value at all. */
@@ -248,7 +251,11 @@ export interface ReportResult {
 export const EXPORT_FORMATS = ['csv', 'json', 'ndjson', 'xlsx', 'sitemap', 'sqlite'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
-/** Formats that always hold the job's pages: no report, filters or columns apply. */
+/**
+ * Formats that hold the job's pages, never a report or chosen columns: a
+ * sitemap lists those of its pages the filters keep; a SQLite copy takes no
+ * filters (it copies the whole job, links and queue included).
+ */
 export const WHOLE_JOB_FORMATS: readonly ExportFormat[] = ['sitemap', 'sqlite'];
 
 export const exportRequestSchema = z
@@ -257,7 +264,10 @@ export const exportRequestSchema = z
     format: z.enum(EXPORT_FORMATS),
     /** Export a report instead of the URL table (not in sitemap or sqlite). */
     report: z.enum(REPORT_NAMES).optional(),
-    /** A filtered view of the URL table (ignored for sitemap and sqlite). */
+    /**
+     * A filtered view of the URL table; a sitemap of the pages it keeps. Not for a
+     * report (its rows are its own) nor sqlite (a copy of the whole job).
+     */
     filters: pageFiltersSchema.optional(),
     /** Its rows in this order, as the table sorts them (default: crawl order). */
     sort: pageQuerySchema.shape.sort,
@@ -280,6 +290,10 @@ export const exportRequestSchema = z
         path: ['report'],
         message: `a ${request.format} export holds the job's pages, not a report: choose csv, json, ndjson or xlsx`,
       });
+    }
+    const refusal = filtersRefusal(request);
+    if (refusal !== null) {
+      context.addIssue({ code: 'custom', path: ['filters', refusal.filter], message: refusal.why });
     }
     if (request.sort !== undefined && request.report !== undefined) {
       context.addIssue({
@@ -304,6 +318,44 @@ export const exportRequestSchema = z
     }
   });
 export type ExportRequest = z.infer<typeof exportRequestSchema>;
+
+/**
+ * The filter an export cannot honor and why, or null: refused rather than
+ * ignored, so a script never gets more rows than it asked for.
+ */
+function filtersRefusal(
+  request: Pick<ExportRequest, 'format' | 'report' | 'filters'>,
+): { filter: keyof PageFilters; why: string } | null {
+  const filters = request.filters ?? {};
+  const first = Object.keys(filters)[0] as keyof PageFilters | undefined;
+  if (first === undefined) return null;
+  if (request.report !== undefined) {
+    return { filter: first, why: 'a report has its own rows: filters are for the URL table' };
+  }
+  if (request.format === 'sqlite') {
+    return {
+      filter: first,
+      why: 'a sqlite export copies the whole job: filters are for csv, json, ndjson, xlsx and sitemap',
+    };
+  }
+  if (request.format !== 'sitemap') return null;
+  // A sitemap lists indexable pages that answered 200: each of these keeps none of them.
+  const none: [keyof PageFilters, boolean][] = [
+    [
+      'statusClasses',
+      filters.statusClasses !== undefined && !filters.statusClasses.includes('2xx'),
+    ],
+    ['indexable', filters.indexable === false],
+    ['scope', filters.scope === 'external'],
+  ];
+  const empty = none.find(([, keepsNone]) => keepsNone)?.[0];
+  return empty === undefined
+    ? null
+    : {
+        filter: empty,
+        why: 'a sitemap lists only indexable pages that answered 200, which this filter leaves out',
+      };
+}
 
 export interface ExportProgress {
   rows: number;

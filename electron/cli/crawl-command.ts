@@ -1,4 +1,4 @@
-import { InvalidArgumentError, type Command } from 'commander';
+import type { Command } from 'commander';
 import { SCOPE_MODES } from '../../shared/scope';
 import { CRAWL_MODES, ROBOTS_UNAVAILABLE } from '../../shared/job-settings';
 import type { JobSummary } from '../../shared/progress';
@@ -12,7 +12,7 @@ import { JobStore, settingsOf } from '../engine/store/job-store';
 import { noAnswerIn } from '../engine/robots-unavailable';
 import { UserError } from '../engine/user-error';
 import { jobInput, type JobFlags } from './job-input';
-import { DB_OPTION_HELP, positiveNumber, wholeNumber } from './options';
+import { DB_OPTION_HELP, oneOf, positiveNumber, wholeNumber } from './options';
 import { withDatabase } from './with-database';
 import { formatDuration, formatProgress, ProgressLine } from './progress-line';
 
@@ -24,15 +24,6 @@ interface CrawlOptions extends JobFlags {
 }
 
 const collect = (value: string, previous: string[]) => [...previous, value];
-
-function oneOf<T extends string>(values: readonly T[]): (value: string) => T {
-  return (value) => {
-    if (!(values as readonly string[]).includes(value)) {
-      throw new InvalidArgumentError(`expected one of: ${values.join(', ')}`);
-    }
-    return value as T;
-  };
-}
 
 export function registerCrawlCommand(program: Command): void {
   program

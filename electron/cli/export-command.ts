@@ -13,7 +13,10 @@ import {
   type ReportName,
 } from '../../shared/results';
 import { describeIssues } from '../../shared/job-settings';
+import type { Db } from '../engine/store/database';
+import { JobStore, settingsOf } from '../engine/store/job-store';
 import { DB_OPTION_HELP, wholeNumber } from './options';
+import { addFilterOptions, filterFlag, filtersOf } from './page-filter-options';
 import { withDatabase } from './with-database';
 
 interface ExportOptions {
@@ -29,7 +32,7 @@ interface ExportOptions {
 }
 
 export function registerExportCommand(program: Command): void {
-  program
+  const command = program
     .command('export')
     .description("write a job's pages, or one of its reports, to stdout or a file")
     .argument('<job-id>', 'job to export (see `trawl jobs`)', wholeNumber(1))
@@ -41,7 +44,8 @@ export function registerExportCommand(program: Command): void {
       '--columns <list>',
       'the URL table: only these columns, in this order (comma-separated: url,status,title)',
     )
-    .option('--sort <column>', 'the URL table: rows sorted by COLUMN, or COLUMN:desc (bytes:desc)')
+    .option('--sort <column>', 'the URL table: rows sorted by COLUMN, or COLUMN:desc (bytes:desc)');
+  addFilterOptions(command)
     .option('--bom', 'csv: start with a UTF-8 byte order mark (for Excel)')
     .option(
       '--escape-formulas',
@@ -50,6 +54,16 @@ export function registerExportCommand(program: Command): void {
     .option(
       '--sitemap-base <url>',
       'sitemap over 50,000 URLs: where its files will be served (default: the site origin)',
+    )
+    .addHelpText(
+      'after',
+      '\nFilters combine (all must hold) and apply to the URL table in csv, json, ndjson and\n' +
+        'xlsx, and to a sitemap (its indexable 200 pages that they keep); not to a report or\n' +
+        'a sqlite copy. Examples:\n' +
+        '  trawl export 3 --format csv --status 4xx,5xx,failed --out broken.csv\n' +
+        '  trawl export 3 --content-type text/html --indexable no --depth -3\n' +
+        "  trawl export 3 --search 'shoes red' --extracted price~9.99\n" +
+        '  trawl export 3 --format sitemap --depth 0-2 --out sitemap.xml',
     )
     .action(async (jobId: number, options: ExportOptions) => {
       if (!(EXPORT_FORMATS as readonly string[]).includes(options.format)) {
@@ -72,21 +86,20 @@ export function registerExportCommand(program: Command): void {
       if (options.sitemapBase !== undefined && format !== 'sitemap') {
         throw new UserError('--sitemap-base is for --format sitemap only');
       }
+      const filters = filtersOf(options);
       const parsed = exportRequestSchema.safeParse({
         jobId,
         format,
         ...(options.report && { report: options.report as ReportName }),
+        ...(filters && { filters }),
         ...tableView(format, options),
         ...(options.bom && { bom: true }),
         ...(options.escapeFormulas && { escapeFormulas: true }),
       });
       if (!parsed.success) {
-        // Named as the user typed them: `--escape-formulas`, not the request's `escapeFormulas`.
-        const asFlag = (key: PropertyKey) =>
-          `--${String(key).replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`)}`;
         throw new UserError(
           describeIssues(
-            parsed.error.issues.map((issue) => ({ ...issue, path: issue.path.map(asFlag) })),
+            parsed.error.issues.map((issue) => ({ ...issue, path: asFlag(issue.path) })),
           ),
         );
       }
@@ -98,8 +111,9 @@ export function registerExportCommand(program: Command): void {
       const onInterrupt = () => stop.abort();
       process.once('SIGINT', onInterrupt);
       try {
-        const { rows } = await withDatabase(options.db, { mustExist: true }, (db) =>
-          exportJob(
+        const { rows } = await withDatabase(options.db, { mustExist: true }, (db) => {
+          if (filters?.extraction) checkRuleName(db, jobId, filters.extraction.name);
+          return exportJob(
             db,
             parsed.data,
             options.out ? { file: options.out } : { stream: process.stdout },
@@ -113,8 +127,8 @@ export function registerExportCommand(program: Command): void {
                   ),
               }),
             },
-          ),
-        );
+          );
+        });
         if (showProgress) {
           process.stderr.write(
             `\rexported ${rows} rows${options.out ? ` to ${options.out}` : ''}\n`,
@@ -129,6 +143,27 @@ export function registerExportCommand(program: Command): void {
         process.off('SIGINT', onInterrupt);
       }
     });
+}
+
+/**
+ * A request field as the user typed it: `--escape-formulas`, not `escapeFormulas`;
+ * `--status` for the filter `statusClasses` (deeper parts of a filter left out).
+ */
+function asFlag(path: readonly PropertyKey[]): string[] {
+  const [key, field] = path.map(String);
+  if (key === 'filters' && field !== undefined) return [filterFlag(field) ?? field];
+  return path.map((part) => `--${String(part).replace(/[A-Z]/g, (l) => `-${l.toLowerCase()}`)}`);
+}
+
+/** A mistyped rule name would export no page (or, with !NAME, every page) without a word. */
+function checkRuleName(db: Db, jobId: number, name: string): void {
+  const rules = settingsOf(new JobStore(db).whole(jobId)).extract.map((rule) => rule.name);
+  if (rules.includes(name)) return;
+  throw new UserError(
+    `--extracted: job ${jobId} has no extraction rule "${name}" (${
+      rules.length === 0 ? 'it has none' : `its rules: ${rules.join(', ')}`
+    })`,
+  );
 }
 
 /** `--columns` and `--sort`: the URL table as the UI's table shows it (see ExportRequest). */

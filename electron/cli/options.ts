@@ -22,6 +22,16 @@ export function wholeNumber(min: number, max = Number.MAX_SAFE_INTEGER): (value:
   };
 }
 
+/** A commander argument parser for one of `values`, exactly as written. */
+export function oneOf<T extends string>(values: readonly T[]): (value: string) => T {
+  return (value) => {
+    if (!(values as readonly string[]).includes(value)) {
+      throw new InvalidArgumentError(`expected one of: ${values.join(', ')}`);
+    }
+    return value as T;
+  };
+}
+
 /** A commander argument parser for numbers above zero (fractions allowed). */
 export function positiveNumber(value: string): number {
   const number = Number(value);

@@ -113,6 +113,7 @@ export async function exportJob(
           job.id,
           'file' in target ? { file: target.file, baseUrl, open: output.open } : target,
           tick,
+          request.filters,
         );
         files.splice(0, files.length, ...written);
         return;

@@ -1,6 +1,8 @@
 import { basename } from 'node:path';
 import type { Writable } from 'node:stream';
 import type { Db } from '../store/database';
+import { pageConditions } from '../results/page-query';
+import type { PageFilters } from '../../../shared/results';
 import { UserError } from '../user-error';
 import { partFile, partHead, removeStaleParts, XML_HEAD } from './sitemap-parts';
 import { writeLines } from './text-writers';
@@ -16,15 +18,26 @@ const escapeXml = (text: string) =>
 
 const NS = 'xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"';
 
-/** Indexable 200 pages, each final URL once, in crawl order. */
-function sitemapUrls(db: Db, jobId: number): IterableIterator<string> {
-  return db
-    .prepare(
-      `SELECT final_url FROM pages WHERE job_id = ? AND status = 200 AND indexable = 1
-       GROUP BY final_url ORDER BY min(id)`,
-    )
-    .pluck()
-    .iterate(jobId) as IterableIterator<string>;
+/** The statements of a sitemap: the filters' indexable 200 pages, each final URL once. */
+function sitemapQueries(db: Db, jobId: number, filters: PageFilters) {
+  const kept = pageConditions(jobId, filters);
+  if (kept === null) return { count: () => 0, urls: () => [].values() };
+  const where = [...kept.where, 'p.status = 200', 'p.indexable = 1'].join(' AND ');
+  return {
+    count: () =>
+      db
+        .prepare(`SELECT count(DISTINCT p.final_url) FROM pages p WHERE ${where}`)
+        .pluck()
+        .get(kept.params) as number,
+    // In crawl order.
+    urls: () =>
+      db
+        .prepare(
+          `SELECT p.final_url FROM pages p WHERE ${where} GROUP BY p.final_url ORDER BY min(p.id)`,
+        )
+        .pluck()
+        .iterate(kept.params) as IterableIterator<string>,
+  };
 }
 
 function* urlset(urls: Iterator<string>, head: string, onUrl: () => void): Generator<string> {
@@ -43,7 +56,8 @@ export type SitemapTarget =
   { file: string; baseUrl: string; open: (file: string) => Writable } | { stream: Writable };
 
 /**
- * An XML sitemap of the job's indexable 200 pages. Up to 50,000 URLs: one
+ * An XML sitemap of the job's indexable 200 pages (those `filters` keep, as
+ * the URL table filters its rows). Up to 50,000 URLs: one
  * urlset. More: `file` becomes a sitemap index pointing at `<name>-1.xml`,
  * `<name>-2.xml`… beside it, addressed under `baseUrl` (where the files will
  * be served). Then parts Trawl wrote for an earlier, larger export to `file`
@@ -55,14 +69,11 @@ export async function writeSitemap(
   jobId: number,
   target: SitemapTarget,
   onUrl: () => void,
+  filters: PageFilters = {},
 ): Promise<string[]> {
-  const count = db
-    .prepare(
-      'SELECT count(DISTINCT final_url) FROM pages WHERE job_id = ? AND status = 200 AND indexable = 1',
-    )
-    .pluck()
-    .get(jobId) as number;
-  const urls = sitemapUrls(db, jobId);
+  const queries = sitemapQueries(db, jobId, filters);
+  const count = queries.count();
+  const urls = queries.urls();
   let written: string[];
   try {
     written = await writeUrlsets(urls, count, target, onUrl);

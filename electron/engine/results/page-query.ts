@@ -135,6 +135,20 @@ function sourceConditions(
   return where;
 }
 
+/**
+ * The WHERE conditions (on `pages p`) and parameters that keep a job's
+ * fetched pages the filters keep, or null when none can match: a view of
+ * the pages alone, such as a sitemap's.
+ */
+export function pageConditions(
+  jobId: number,
+  filters: PageFilters,
+): { where: string[]; params: Params } | null {
+  const params: Params = { jobId };
+  const where = sourceConditions('pages', filters, params);
+  return where === null ? null : { where, params };
+}
+
 /** The condition "after the cursor" in the sort order (NULLs first ascending, last descending). */
 function afterCursor(
   sortSql: string | null,
