@@ -240,9 +240,9 @@ export class Frontier {
     const batch = { ...this.pending, crawlMs: this.options.crawlMs() };
     this.pending = { pages: [], failures: [] };
     this.batchesInFlight++;
-    this.track(this.writer.write(batch), ({ queued, targets }) => {
+    this.track(this.writer.write(batch), ({ queued, claimed, targets }) => {
       this.batchesInFlight--;
-      this.queuedInDb += queued;
+      this.queuedInDb += queued - claimed;
       this.targetsUnwritten -= batch.pages.filter((stored) => stored.storeTarget).length;
       this.storedPages += targets.length;
       // A target's own status is the final one: it answered without redirecting.

@@ -15,10 +15,11 @@ const env = engineEnv();
 
 /**
  * A site of `routes` (HTML, or `redirect:STATUS:LOCATION`) that counts the
- * requests for each path.
+ * requests for each path; a path in `delaysMs` answers that much later.
  */
 async function countingSite(
   routes: Record<string, string>,
+  delaysMs: Record<string, number> = {},
 ): Promise<{ origin: string; hits: Map<string, number> }> {
   const hits = new Map<string, number>();
   const origin = await env.listen((request, response) => {
@@ -27,8 +28,13 @@ async function countingSite(
     const route = routes[path];
     if (route === undefined) return void response.writeHead(404).end();
     const [, status, location] = /^redirect:(\d+):(.*)$/.exec(route) ?? [];
-    if (location) return void response.writeHead(Number(status), { location }).end();
-    response.writeHead(200, { 'content-type': 'text/html' }).end(route);
+    const answer = () =>
+      location
+        ? response.writeHead(Number(status), { location }).end()
+        : response.writeHead(200, { 'content-type': 'text/html' }).end(route);
+    const delayMs = delaysMs[path];
+    if (delayMs === undefined) answer();
+    else setTimeout(answer, delayMs);
   });
   return { origin, hits };
 }
@@ -389,8 +395,9 @@ describe('a page reached through a redirect', () => {
     expect(Object.fromEntries(hits)).toMatchObject({ '/a': 1, '/a2': 1, '/b': 1 });
   });
 
-  it('already linked, is crawled on its own and stored once', async () => {
-    // Home links /b before /a is written: /b is known, so /a's response does not make its row.
+  it('already linked and leased, is crawled on its own and stored once', async () => {
+    // Home's links are leased together: when /a's response is written, /b is held by
+    // main to be sent to a worker, so /a's response does not make its row.
     const { origin, hits } = await countingSite({
       '/': '<title>Home</title><a href="/a">a</a> <a href="/b">b</a>',
       '/a': 'redirect:302:/b',
@@ -407,6 +414,116 @@ describe('a page reached through a redirect', () => {
     // Through /a's redirect, and on its own.
     expect(hits.get('/b')).toBe(2);
     expect(summary.pages).toBe(3);
+  });
+
+  /** More links than main leases at once (its window and the host queues hold 1,000 each). */
+  const PAST_THE_LEASES = 2500;
+  const fillers = {
+    links: Array.from({ length: PAST_THE_LEASES }, (_, n) => `<a href="/f/${n}">f</a>`).join(' '),
+    pages: Object.fromEntries(
+      Array.from({ length: PAST_THE_LEASES }, (_, n) => [`/f/${n}`, '<title>F</title>']),
+    ),
+  };
+  /** Frontier rows of `paths`: state, depth, and the path of the page they were found on. */
+  const frontierRows = (jobId: number, origin: string, paths: string[]) =>
+    paths.map((path) =>
+      env.db
+        .prepare(
+          `SELECT substr(f.url, ?) AS url, f.state, f.depth, substr(src.url, ?) AS foundOn
+           FROM frontier f LEFT JOIN frontier src ON src.id = f.found_on
+           WHERE f.job_id = ? AND f.url = ?`,
+        )
+        .get(origin.length + 1, origin.length + 1, jobId, `${origin}${path}`),
+    );
+  const rowsAt = (jobId: number, origin: string, paths: string[]) =>
+    rowsOf(jobId)
+      .filter(({ url }) => paths.includes(url.slice(origin.length)))
+      .map(({ url, status, depth, links }) => ({
+        url: url.slice(origin.length),
+        status,
+        depth,
+        links,
+      }));
+  const countsOf = (jobId: number) =>
+    env.db
+      .prepare(
+        `SELECT pages, (SELECT count(*) FROM pages WHERE job_id = jobs.id) AS rows,
+           (SELECT count(*) FROM frontier WHERE job_id = jobs.id AND state != ${URL_STATE.done}) AS notDone
+         FROM jobs WHERE id = ?`,
+      )
+      .get(jobId);
+
+  it('already linked and still queued (not leased), is claimed by the redirect: fetched once, at its own depth', async () => {
+    // Home links /a, which 301s to /a/, and /a/ itself behind more links than main
+    // leases at once: when /a's response is written, /a/ is queued, not leased.
+    const { origin, hits } = await countingSite({
+      '/': `<title>Home</title><a href="/a">a</a> ${fillers.links} <a href="/a/">a/</a>`,
+      '/a': 'redirect:301:/a/',
+      '/a/': '<title>A</title><a href="/a/more">more</a>',
+      '/a/more': '<title>More</title>',
+      ...fillers.pages,
+    });
+    const job = await env
+      .service()
+      .start({ startUrls: [`${origin}/`], workers: 1, hostConcurrency: 8 });
+    const summary = await job.finished;
+    expect([hits.get('/a'), hits.get('/a/'), hits.get('/a/more')]).toEqual([1, 1, 1]);
+    expect(rowsAt(summary.jobId, origin, ['/a', '/a/', '/a/more'])).toEqual([
+      { url: '/a', status: 301, depth: 1, links: null },
+      // Found by home's link one level up, shallower than through /a: it keeps that depth.
+      { url: '/a/', status: 200, depth: 1, links: `${origin}/a/more` },
+      { url: '/a/more', status: 200, depth: 2, links: null },
+    ]);
+    expect(frontierRows(summary.jobId, origin, ['/a/', '/a/more'])).toEqual([
+      { url: '/a/', state: URL_STATE.done, depth: 1, foundOn: '/' },
+      { url: '/a/more', state: URL_STATE.done, depth: 2, foundOn: '/a/' },
+    ]);
+    // Every counter counts it once, and no longer as queued.
+    const pages = PAST_THE_LEASES + 4;
+    expect(summary).toMatchObject({ status: 'finished', pages, crawled: pages, failed: 0 });
+    expect(job.snapshot()).toMatchObject({
+      pagesDone: pages,
+      queued: 0,
+      statusCounts: { 200: pages - 1, 301: 1 },
+    });
+    expect(countsOf(summary.jobId)).toEqual({ pages, rows: pages, notDone: 0 });
+  });
+
+  it('queued deeper than through the redirect, is claimed one level below it, found on it', async () => {
+    // /c (depth 2) links /t at depth 3 behind more links than main leases; /s (depth
+    // 1) answers late, a 301 to /t. --max-depth holds the links at depth 3 back while
+    // /s is in flight (see Frontier.take), so /t is queued when /s's answer is written.
+    const { origin, hits } = await countingSite(
+      {
+        '/': '<a href="/s">s</a> <a href="/b">b</a>',
+        '/s': 'redirect:301:/t',
+        '/b': '<a href="/c">c</a>',
+        '/c': `${fillers.links} <a href="/t">t</a>`,
+        '/t': '<title>T</title><a href="/t/more">more</a>',
+        '/t/more': '<title>More</title>',
+        ...fillers.pages,
+      },
+      { '/s': 1000 },
+    );
+    const summary = await crawlSite(origin, { maxDepth: 3, hostConcurrency: 8 });
+    expect([hits.get('/t'), hits.get('/t/more')]).toEqual([1, 1]);
+    expect(frontierRows(summary.jobId, origin, ['/t', '/t/more'])).toEqual([
+      { url: '/t', state: URL_STATE.done, depth: 2, foundOn: '/s' },
+      { url: '/t/more', state: URL_STATE.done, depth: 3, foundOn: '/t' },
+    ]);
+    expect(rowsAt(summary.jobId, origin, ['/t', '/t/more']).map(({ depth }) => depth)).toEqual([
+      2, 3,
+    ]);
+    // Its row is the one /c's link queued, after the fillers: claimed, not inserted anew.
+    const idOf = (path: string) =>
+      env.db
+        .prepare('SELECT id FROM frontier WHERE job_id = ? AND url = ?')
+        .pluck()
+        .get(summary.jobId, `${origin}${path}`) as number;
+    expect(idOf('/t')).toBeGreaterThan(idOf(`/f/${PAST_THE_LEASES - 1}`));
+    const pages = PAST_THE_LEASES + 6;
+    expect(summary).toMatchObject({ status: 'finished', pages });
+    expect(countsOf(summary.jobId)).toEqual({ pages, rows: pages, notDone: 0 });
   });
 
   it('counts as a page of --max-pages: at the limit it is not stored, and never more pages', async () => {

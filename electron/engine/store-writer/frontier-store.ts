@@ -39,7 +39,8 @@ export interface StoredPage {
   /**
    * Main allows the page's redirect target (`page.target`) a row of its own
    * from this response: the page limit has room for it and robots.txt allows
-   * it. It gets one if it is new to the frontier and within the depth limit.
+   * it. It gets one if it is new to the frontier and within the depth limit,
+   * or queued and not yet leased (see claimTarget).
    */
   storeTarget?: boolean;
 }
@@ -56,6 +57,8 @@ export interface StoredFailure {
 export interface BatchOutcome {
   /** New URLs queued. */
   queued: number;
+  /** Queued URLs that a redirect led to, stored from its response (among `targets`): no longer queued. */
+  claimed: number;
   /** Indexes (in `pages`) of the pages whose redirect target was stored as a page. */
   targets: number[];
 }
@@ -96,6 +99,7 @@ export class FrontierStore {
     | 'insertUrl'
     | 'insertDone'
     | 'shortenPath'
+    | 'claimQueued'
     | 'startUrls'
     | 'markInSitemap'
     | 'markDone'
@@ -133,6 +137,12 @@ export class FrontierStore {
       shortenPath: db.prepare(
         `UPDATE frontier SET depth = ?, found_on = ?
          WHERE job_id = ? AND url = ? AND depth > ? AND state IN (${queued}, ${leased})`,
+      ),
+      // Keeps the shorter of the two paths, as shortenPath does (SET reads the old depth).
+      claimQueued: db.prepare(
+        `UPDATE frontier SET state = ${done}, depth = min(depth, @depth),
+           found_on = CASE WHEN depth > @depth THEN @foundOn ELSE found_on END
+         WHERE job_id = @jobId AND url = @url AND state = ${queued} RETURNING id, depth`,
       ),
       startUrls: db.prepare('SELECT urls FROM job_start_urls WHERE job_id = ?').pluck(),
       markInSitemap: db.prepare('UPDATE frontier SET in_sitemap = 1 WHERE job_id = ? AND url = ?'),
@@ -243,7 +253,7 @@ export class FrontierStore {
 
   private writeBatch({ pages, failures, crawlMs }: ResultBatch): BatchOutcome {
     const { sql, jobId } = this;
-    const outcome: BatchOutcome = { queued: 0, targets: [] };
+    const outcome: BatchOutcome = { queued: 0, claimed: 0, targets: [] };
     this.db.transaction(() => {
       pages.forEach(({ task, page, workerPid, storeTarget }, index) => {
         // The depth stored now: a shorter path may have been found since the URL was leased.
@@ -251,12 +261,13 @@ export class FrontierStore {
         this.pageWriter.writePage(task.id, task.url, pageDepth, page, workerPid);
         this.recordExternalLinks(page);
         const target = storeTarget ? page.target : undefined;
-        const targetId = target && this.insertTarget(target.url, pageDepth + 1, task.id);
-        if (target && targetId !== undefined) {
+        const row = target && this.targetRow(target.url, pageDepth + 1, task.id);
+        if (target && row) {
           const ownPage = targetPage(page, target);
-          this.pageWriter.writePage(targetId, target.url, pageDepth + 1, ownPage, workerPid);
+          this.pageWriter.writePage(row.id, target.url, row.depth, ownPage, workerPid);
           this.recordExternalLinks(ownPage);
-          outcome.queued += this.queueLinks(target.links, pageDepth + 2, targetId);
+          outcome.queued += this.queueLinks(target.links, row.depth + 1, row.id);
+          if (row.claimed) outcome.claimed++;
           outcome.targets.push(index);
         } else {
           outcome.queued += this.queueLinks(page.links, pageDepth + 1, task.id);
@@ -289,18 +300,41 @@ export class FrontierStore {
   }
 
   /**
-   * A redirect's target as a URL done at `depth`, found on `foundOn`; its
-   * frontier id, or undefined when it is beyond the depth limit, out of
-   * scope or already known (queued, in flight or done: it is, or was,
-   * crawled on its own).
+   * A redirect's target as a URL done, found on `foundOn` at `depth`: a new
+   * frontier row, or its queued one claimed (claimTarget). Undefined when it
+   * is out of scope, new and beyond the depth limit, or leased or done.
    */
-  private insertTarget(url: string, depth: number, foundOn: number): number | undefined {
+  private targetRow(url: string, depth: number, foundOn: number): TargetRow | undefined {
     const { maxDepth, accepts } = this.options;
-    if (maxDepth !== null && depth > maxDepth) return undefined;
-    if (this.known.has(url) || (accepts && !accepts(url))) return undefined;
-    const id = this.sql.insertDone.get(this.jobId, url, depth, foundOn) as number | undefined;
-    if (id !== undefined) this.remember(url, depth);
-    return id;
+    const knownAt = this.known.get(url);
+    if (knownAt === OUT_OF_SCOPE || (knownAt === undefined && accepts && !accepts(url))) {
+      return undefined;
+    }
+    if (knownAt === undefined && (maxDepth === null || depth <= maxDepth)) {
+      const id = this.sql.insertDone.get(this.jobId, url, depth, foundOn) as number | undefined;
+      if (id !== undefined) {
+        this.remember(url, depth);
+        return { id, depth, claimed: false };
+      }
+    }
+    return this.claimTarget(url, depth, foundOn);
+  }
+
+  /**
+   * A target found by a link and still queued is done now, at the smaller of
+   * its depths: else it would be fetched a second time and its row hold the
+   * fields of two responses. Its stored depth is within the limit, as every
+   * queued URL's is. One leased is left alone: the lease is owned by main's
+   * window or a worker fetching it, whose result will be its row; one done,
+   * failed or blocked has its outcome.
+   */
+  private claimTarget(url: string, depth: number, foundOn: number): TargetRow | undefined {
+    const { jobId } = this;
+    const row = this.sql.claimQueued.get({ depth, foundOn, jobId, url }) as
+      { id: number; depth: number } | undefined;
+    if (row === undefined) return undefined;
+    this.remember(url, row.depth);
+    return { ...row, claimed: true };
   }
 
   /** Queues the links a page found at `depth`; returns how many were new. */
@@ -312,9 +346,9 @@ export class FrontierStore {
     for (const url of links) {
       const knownAt = this.known.get(url);
       if (knownAt !== undefined && knownAt <= depth) continue;
-      // Out of scope is remembered as depth -1: the verdict on a URL never changes.
+      // The verdict on a URL never changes.
       if (knownAt === undefined && accepts && !accepts(url)) {
-        this.remember(url, -1);
+        this.remember(url, OUT_OF_SCOPE);
         continue;
       }
       this.remember(url, depth);
@@ -371,6 +405,16 @@ export class FrontierStore {
     this.sql.recordCheck.run(status, error, checkedAt, this.jobId, url);
   }
 }
+
+/** A redirect target's frontier row: new, or `claimed` from the queue. */
+interface TargetRow {
+  id: number;
+  depth: number;
+  claimed: boolean;
+}
+
+/** The depth the memo of known URLs gives a URL out of scope. */
+const OUT_OF_SCOPE = -1;
 
 /**
  * The page a redirect ended at, as a URL of its own: the final response's
