@@ -1,4 +1,5 @@
 import Database from 'better-sqlite3';
+import { chmodSync, statSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../electron/engine/store/database';
 import { migrations } from '../../electron/engine/store/migrations';
@@ -37,6 +38,26 @@ describe('openDatabase', () => {
     expect(again.pragma('user_version', { simple: true })).toBe(migrations.length);
     expect(again.pragma('integrity_check', { simple: true })).toBe('ok');
     again.close();
+  });
+
+  it('creates the database, its WAL and shared-memory files readable by their owner only', () => {
+    // Job settings hold basic-auth passwords, cookies and headers: other users of the machine
+    // could read them from a file created with the usual umask (0644).
+    const file = temp.file('private/trawl.sqlite');
+    const db = openDatabase(file);
+    // The migrations wrote through the WAL: both files exist while the database is open.
+    for (const part of [file, `${file}-wal`, `${file}-shm`]) {
+      expect({ part, mode: statSync(part).mode & 0o777 }).toEqual({ part, mode: 0o600 });
+    }
+    db.close();
+  });
+
+  it('leaves the permissions of an existing database as they are', () => {
+    const file = temp.file('shared.sqlite');
+    openDatabase(file).close();
+    chmodSync(file, 0o640);
+    openDatabase(file).close();
+    expect(statSync(file).mode & 0o777).toBe(0o640);
   });
 
   it('reports a folder that cannot be created instead of retrying it forever', () => {

@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { UserError } from '../user-error';
 import { addMigrationFunctions, migrations } from './migrations';
@@ -33,7 +33,10 @@ export function openDatabase(
       if (stat.isFile() && stat.size === 0)
         throw new UserError(`database ${file} is an empty file, not a Trawl database`);
     }
-    if (!mustExist && file !== ':memory:') createFolder(dirname(file));
+    if (!mustExist && file !== ':memory:') {
+      createFolder(dirname(file));
+      createPrivateFile(file);
+    }
     db = new Database(file, { readonly: options.readonly ?? false, fileMustExist: mustExist });
     db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
     refuseForeign(db, file);
@@ -91,6 +94,20 @@ function createFolder(folder: string): void {
   if (parent !== folder) createFolder(parent);
   try {
     mkdirSync(folder);
+  } catch (error) {
+    if ((error as { code?: string }).code !== 'EEXIST') throw error;
+  }
+}
+
+/**
+ * Creates a new database file readable by its owner only: it holds the jobs'
+ * settings, basic-auth passwords, cookies and request headers included, and
+ * SQLite gives the WAL and shared-memory files the same permissions. An
+ * existing file keeps the permissions it has.
+ */
+function createPrivateFile(file: string): void {
+  try {
+    closeSync(openSync(file, 'wx', 0o600));
   } catch (error) {
     if ((error as { code?: string }).code !== 'EEXIST') throw error;
   }
