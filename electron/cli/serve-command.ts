@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import type { Command } from 'commander';
 import { ChildProcessLauncher } from '../engine/child-process-launcher';
 import { ResultsClient } from '../engine/results/results-client';
@@ -10,6 +9,7 @@ import { exportDownload } from '../serve/export-download';
 import { ensureRendererBuild } from '../serve/renderer-build';
 import { startServeHost } from '../serve/serve-host';
 import { DB_OPTION_HELP, databasePath, wholeNumber } from './options';
+import { openInBrowser } from './open-in-browser';
 import { upgradeNotice } from './with-database';
 
 interface ServeOptions {
@@ -65,8 +65,9 @@ async function serve(options: ServeOptions): Promise<void> {
     });
     // The URL (with its token) is the one line on stdout: scripts and tests read it.
     process.stdout.write(`${host.url}\n`);
-    if (options.open) openInBrowser(host.url);
+    const removeOpener = options.open ? openInBrowser(host.url, (text) => log('warn', text)) : null;
     await untilStopped(api, log);
+    removeOpener?.();
     await host.close();
   } finally {
     await results.close();
@@ -94,18 +95,4 @@ function untilStopped(api: CrawlerHost, log: Logger): Promise<void> {
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
   });
-}
-
-function openInBrowser(url: string): void {
-  const [command, args] =
-    process.platform === 'darwin'
-      ? ['open', [url]]
-      : process.platform === 'win32'
-        ? ['cmd', ['/c', 'start', '""', url]]
-        : ['xdg-open', [url]];
-  const child = spawn(command, args, { stdio: 'ignore', detached: true });
-  child.on('error', () =>
-    process.stderr.write(`trawl: warn: could not open a browser; open ${url}\n`),
-  );
-  child.unref();
 }

@@ -4,9 +4,9 @@ import type { IncomingMessage } from 'node:http';
 /**
  * Who may use a `trawl serve` host: whoever holds the access token printed at
  * start. The token arrives once in the URL (`/?token=…`); the host answers
- * with an HttpOnly, SameSite=Strict cookie and a redirect that drops the
- * token from the address bar, so page assets and the WebSocket carry the
- * cookie. Scripts may also send `Authorization: Bearer <token>`.
+ * with an HttpOnly, SameSite=Strict cookie and a redirect (or, for a
+ * navigation from another site, a page) that drops the token from the
+ * address bar, so page assets and the WebSocket carry the cookie. Scripts may also send `Authorization: Bearer <token>`.
  */
 export class AccessControl {
   readonly token: string;
@@ -67,4 +67,14 @@ export function isSameOrigin(request: IncomingMessage): boolean {
   const host = request.headers.host;
   if (origin === undefined || host === undefined) return false;
   return origin === `http://${host}`;
+}
+
+/**
+ * A navigation another site or a local file started (a link, a redirect,
+ * `--open`), as the browser reports it in Sec-Fetch-Site; one the user typed
+ * or started from a bookmark or another program is `none`. Clients that send
+ * no such header (curl, older browsers) count as not cross-site.
+ */
+export function isCrossSiteNavigation(request: IncomingMessage): boolean {
+  return request.headers['sec-fetch-site'] === 'cross-site';
 }

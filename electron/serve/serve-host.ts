@@ -6,7 +6,8 @@ import type { ExportRuns } from '../engine/export/export-runs';
 import { MAX_CLIENT_MESSAGE_BYTES, UI_SOCKET_PATH } from '../../shared/ui-protocol';
 import type { Logger } from '../engine/logger';
 import { UserError } from '../engine/user-error';
-import { AccessControl, isSameOrigin } from './access-control';
+import { AccessControl, isCrossSiteNavigation, isSameOrigin } from './access-control';
+import { refreshPage } from './refresh-page';
 import { EXPORT_PATH, sendExport } from './export-download';
 import { attachSocket } from './socket-channel';
 import { sendText, serveStatic } from './static-files';
@@ -96,11 +97,22 @@ export async function startServeHost(options: ServeHostOptions): Promise<ServeHo
     if (access.queryToken(url) !== null) {
       // Trade the token in the address bar for a cookie, then show the clean URL.
       url.searchParams.delete('token');
-      response.writeHead(303, {
+      const clean = url.pathname + url.search;
+      if (!isCrossSiteNavigation(request)) {
+        response.writeHead(303, { 'set-cookie': access.setCookieHeader(), location: clean });
+        return response.end();
+      }
+      // Reached from another site or a file (a link, `--open`): a redirect would stay part
+      // of that cross-site navigation, which never carries a SameSite=Strict cookie (401).
+      // The page's own navigation does.
+      const page = refreshPage(clean);
+      response.writeHead(200, {
         'set-cookie': access.setCookieHeader(),
-        location: url.pathname + url.search,
+        'content-type': 'text/html; charset=utf-8',
+        'content-length': Buffer.byteLength(page),
+        'cache-control': 'no-store',
       });
-      return response.end();
+      return response.end(page);
     }
     const answer =
       url.pathname === EXPORT_PATH

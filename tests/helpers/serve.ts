@@ -15,9 +15,16 @@ export interface ServeProcess {
   stop(): Promise<CliResult>;
 }
 
-/** Starts `trawl serve --port 0 …` as a real child process and waits for its URL. */
-export async function startServe(args: string[], timeoutMs = 120_000): Promise<ServeProcess> {
-  const { child, result } = startCli(['serve', '--port', '0', ...args]);
+/**
+ * Starts `trawl serve --port 0 …` as a real child process and waits for its
+ * URL; `env` adds to its environment.
+ */
+export async function startServe(
+  args: string[],
+  env: Record<string, string> = {},
+  timeoutMs = 120_000,
+): Promise<ServeProcess> {
+  const { child, result } = startCli(['serve', '--port', '0', ...args], env);
   let stdout = '';
   let stderr = '';
   const url = await new Promise<string>((resolve, reject) => {

@@ -79,6 +79,22 @@ describe('trawl serve: HTTP access', () => {
     expect(page.body).toContain("connect-src 'self'");
   });
 
+  it('trades the token from a cross-site navigation through a page of its own, escaped', async () => {
+    // A redirect would stay part of the cross-site navigation, which carries no Strict cookie.
+    const from = { 'sec-fetch-site': 'cross-site', 'sec-fetch-mode': 'navigate' };
+    const first = await get(`/?token=${env.serve.token}&q=%22%3E%3Cb%3E'x&b=2`, from);
+    expect(first.status).toBe(200);
+    expect(first.headers['set-cookie']?.[0]).toMatch(/HttpOnly; SameSite=Strict/);
+    expect(first.body).toContain(
+      '<meta http-equiv="refresh" content="0;url=/?q=%22%3E%3Cb%3E%27x&amp;b=2">',
+    );
+    expect(first.body).not.toContain(env.serve.token);
+    // Typed, or from a bookmark or another program: the redirect, as before.
+    expect((await get(`/?token=${env.serve.token}`, { 'sec-fetch-site': 'none' })).status).toBe(
+      303,
+    );
+  });
+
   it('serves only files of the UI build, and only GET', async () => {
     expect((await get('/%2e%2e/%2e%2e/package.json', { cookie: cookie() })).status).toBe(404);
     expect((await get('/..%2f..%2fpackage.json', { cookie: cookie() })).status).toBe(404);
