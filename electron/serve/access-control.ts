@@ -1,5 +1,6 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
+import { isIP, isIPv4 } from 'node:net';
 
 /**
  * Who may use a `trawl serve` host: whoever holds the access token printed at
@@ -77,4 +78,23 @@ export function isSameOrigin(request: IncomingMessage): boolean {
  */
 export function isCrossSiteNavigation(request: IncomingMessage): boolean {
   return request.headers['sec-fetch-site'] === 'cross-site';
+}
+
+/**
+ * The `Host` names a server bound to `address` answers to. Bound to a
+ * loopback address it answers only to `localhost` and IP addresses: a web
+ * page whose DNS name an attacker points at 127.0.0.1 (DNS rebinding) is
+ * then refused whatever it sends. Bound to another address it answers to
+ * any name, as people reach such a server by the machine's names.
+ */
+export function hostAllowed(request: IncomingMessage, address: string): boolean {
+  if (!isLoopback(address)) return true;
+  const hostname = URL.parse(`http://${request.headers.host ?? ''}`)?.hostname;
+  if (hostname === undefined) return false;
+  return hostname === 'localhost' || isIP(hostname.replace(/^\[(.*)\]$/, '$1')) !== 0;
+}
+
+function isLoopback(address: string): boolean {
+  if (address === 'localhost' || address === '::1') return true;
+  return isIPv4(address) && address.startsWith('127.');
 }

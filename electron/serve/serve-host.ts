@@ -6,7 +6,7 @@ import type { ExportRuns } from '../engine/export/export-runs';
 import { MAX_CLIENT_MESSAGE_BYTES, UI_SOCKET_PATH } from '../../shared/ui-protocol';
 import type { Logger } from '../engine/logger';
 import { UserError } from '../engine/user-error';
-import { AccessControl, isCrossSiteNavigation, isSameOrigin } from './access-control';
+import { AccessControl, hostAllowed, isCrossSiteNavigation, isSameOrigin } from './access-control';
 import { refreshPage } from './refresh-page';
 import { EXPORT_PATH, sendExport } from './export-download';
 import { attachSocket } from './socket-channel';
@@ -44,6 +44,9 @@ const SECURITY_HEADERS = {
   'cross-origin-opener-policy': 'same-origin',
   'cross-origin-resource-policy': 'same-origin',
 };
+
+const MISDIRECTED =
+  'This server answers to localhost and IP addresses only: open the URL `trawl serve` printed.';
 
 /** Why the server could not listen, for the person who chose --host and --port. */
 function listenError(error: NodeJS.ErrnoException, host: string, port: number): Error {
@@ -88,6 +91,7 @@ export async function startServeHost(options: ServeHostOptions): Promise<ServeHo
     // A target that is no URL (`GET http://[`) threw here, uncaught: anyone could stop the host.
     const url = URL.parse(request.url ?? '/', origin);
     if (url === null) return sendText(response, 400, 'bad request');
+    if (!hostAllowed(request, options.host)) return sendText(response, 421, MISDIRECTED);
     if (request.method !== 'GET' && request.method !== 'HEAD') {
       return sendText(response, 405, 'method not allowed');
     }
@@ -131,6 +135,7 @@ export async function startServeHost(options: ServeHostOptions): Promise<ServeHo
       socket.end(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
     };
     if (url === null) return refuse(400, 'Bad Request');
+    if (!hostAllowed(request, options.host)) return refuse(421, 'Misdirected Request');
     if (url.pathname !== UI_SOCKET_PATH) return refuse(404, 'Not Found');
     if (!access.allows(request, url)) return refuse(401, 'Unauthorized');
     if (!isSameOrigin(request)) return refuse(403, 'Forbidden');

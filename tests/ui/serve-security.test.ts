@@ -113,6 +113,38 @@ function rawRequest(head: string): Promise<string> {
   });
 }
 
+describe('trawl serve: DNS rebinding', () => {
+  // A page at http://attacker.example:PORT whose name was pointed at 127.0.0.1 reaches the
+  // server as its own origin: Host and Origin both name attacker.example.
+  const rebound = () => `attacker.example:${env.serve.port}`;
+
+  it('answers a request for another host name 421, even with the token', async () => {
+    const answer = await get('/', { host: rebound(), cookie: cookie() });
+    expect(answer.status).toBe(421);
+    expect(answer.body).toMatch(/localhost and IP addresses only/);
+    expect((await get(`/?token=${env.serve.token}`, { host: rebound() })).status).toBe(421);
+  });
+
+  it('refuses a socket for another host name, even from that origin with the token', async () => {
+    const origin = `http://${rebound()}`;
+    expect(await openSocket({ host: rebound(), origin, cookie: cookie() })).toBe(421);
+  });
+
+  it('answers to localhost and to IP addresses', async () => {
+    for (const host of [`localhost:${env.serve.port}`, `127.0.0.1:${env.serve.port}`]) {
+      expect((await get('/', { host, cookie: cookie() })).status).toBe(200);
+    }
+    const origin = `http://localhost:${env.serve.port}`;
+    const socket = await openSocket({
+      host: `localhost:${env.serve.port}`,
+      origin,
+      cookie: cookie(),
+    });
+    if (typeof socket === 'number') throw new Error(`socket refused with ${socket}`);
+    socket.close();
+  });
+});
+
 describe('trawl serve: requests that are no URL', () => {
   it('answers 400 and keeps serving (one such request stopped the host and its crawls)', async () => {
     const upgrade =
