@@ -257,6 +257,26 @@ describe('results of a real crawl through the trawl CLI', () => {
     expect(row![head!.indexOf('metaRobots')]).toBe('noindex,\\tnofollow\\r\\nsee C:\\\\robots');
   });
 
+  it('prints a crawled title holding terminal control sequences escaped, never raw', async () => {
+    // ESC and BEL by character reference, a C1 CSI (U+009B) as it is: the title of a hostile site.
+    const site = await env.listen((_request, response) => {
+      response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+      response.end(
+        '<title>A&#27;]0;PWNED&#7;&#27;[31mred\u009b2J</title><a href="/b">b</a><a href="/c">c</a>',
+      );
+    });
+    const id = String(await crawl(site.origin));
+    const output = await cli('report', id, 'duplicate-titles');
+    // eslint-disable-next-line no-control-regex
+    expect(output).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/);
+    const titles = output
+      .trimEnd()
+      .split('\n')
+      .slice(1)
+      .map((line) => line.split('\t')[0]);
+    expect(titles).toEqual(Array(3).fill('A\\x1b]0;PWNED\\x07\\x1b[31mred\\x9b2J'));
+  });
+
   it('says it is upgrading a database an earlier Trawl wrote, once', async () => {
     // A new database says nothing (crawl() above expects an empty stderr).
     const db = openDatabase(env.dbFile);
