@@ -2,7 +2,7 @@ import react from '@vitejs/plugin-react';
 import { defineConfig } from 'electron-vite';
 import { resolve } from 'node:path';
 import type { Plugin } from 'vite';
-import { RENDERER_CSP, RENDERER_DEV_CSP } from './electron/main/content-security-policy';
+import { RENDERER_CSP, RENDERER_DEV_CSP } from './shared/content-security-policy';
 
 /**
  * Build layout:
@@ -74,7 +74,7 @@ function rendererCsp(): Plugin {
       if (match[2] !== RENDERER_CSP) {
         throw new Error(
           'The CSP <meta> tag in renderer/index.html differs from RENDERER_CSP ' +
-            `(electron/main/content-security-policy.ts):\n  html: ${match[2]}\n  ts:   ${RENDERER_CSP}`,
+            `(shared/content-security-policy.ts):\n  html: ${match[2]}\n  ts:   ${RENDERER_CSP}`,
         );
       }
       if (!isDevServer) return html;

@@ -17,7 +17,7 @@ import { ResultsClient } from '../engine/results/results-client';
 import { openDatabase } from '../engine/store/database';
 import { CrawlerHost } from '../serve/crawler-host';
 import { installAppMenu } from './app-menu';
-import { RENDERER_DEV_CSP } from './content-security-policy';
+import { RENDERER_DEV_CSP } from '../../shared/content-security-policy';
 import { registerCrawlerIpc, unregisterCrawlerIpc } from './crawler-ipc';
 import { ExportRuns } from '../engine/export/export-runs';
 import { exportWithSaveDialog } from './export-to-file';

@@ -1,6 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { WebSocketServer } from 'ws';
+import { SERVE_CSP } from '../../shared/content-security-policy';
 import type { CrawlerApi } from '../../shared/crawler-api';
 import type { ExportRuns } from '../engine/export/export-runs';
 import { MAX_CLIENT_MESSAGE_BYTES, UI_SOCKET_PATH } from '../../shared/ui-protocol';
@@ -38,6 +39,7 @@ export interface ServeHost {
 
 /** Headers on every HTTP answer: no framing, no sniffing, never leak the URL (token) onward. */
 const SECURITY_HEADERS = {
+  'content-security-policy': SERVE_CSP,
   'x-content-type-options': 'nosniff',
   'x-frame-options': 'DENY',
   'referrer-policy': 'no-referrer',

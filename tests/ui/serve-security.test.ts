@@ -95,6 +95,15 @@ describe('trawl serve: HTTP access', () => {
     );
   });
 
+  it('sends its Content-Security-Policy as a header on every answer, framing forbidden', async () => {
+    for (const answer of [await get('/', { cookie: cookie() }), await get('/')]) {
+      const policy = answer.headers['content-security-policy'] ?? '';
+      expect(policy).toContain("default-src 'none'; script-src 'self';");
+      expect(policy).toContain("frame-ancestors 'none'");
+      expect(policy).not.toContain('unsafe');
+    }
+  });
+
   it('serves only files of the UI build, and only GET', async () => {
     expect((await get('/%2e%2e/%2e%2e/package.json', { cookie: cookie() })).status).toBe(404);
     expect((await get('/..%2f..%2fpackage.json', { cookie: cookie() })).status).toBe(404);

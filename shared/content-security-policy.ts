@@ -8,6 +8,7 @@
  *   swaps in `RENDERER_DEV_CSP` for the dev server.
  * - main adds the same policy as a response header to the app's own pages
  *   served over http (the dev server), via `webRequest.onHeadersReceived`.
+ * - `trawl serve` sends it as a header on every answer (`SERVE_CSP`).
  *
  * Plain strings, no Electron import: `electron.vite.config.ts` uses them too.
  */
@@ -18,8 +19,7 @@ function serialize(directives: Record<string, string[]>): string {
     .join('; ');
 }
 
-/** Production: nothing inline, nothing remote, no eval. */
-export const RENDERER_CSP = serialize({
+const PRODUCTION = {
   'default-src': ["'none'"],
   'script-src': ["'self'"],
   'style-src': ["'self'"],
@@ -28,7 +28,17 @@ export const RENDERER_CSP = serialize({
   'connect-src': ["'self'"],
   'base-uri': ["'none'"],
   'form-action': ["'none'"],
-});
+};
+
+/** Production: nothing inline, nothing remote, no eval. */
+export const RENDERER_CSP = serialize(PRODUCTION);
+
+/**
+ * `trawl serve`: the production policy as a header, which also covers its
+ * other answers (401 and error texts) and forbids framing, which a `<meta>`
+ * policy cannot.
+ */
+export const SERVE_CSP = serialize({ ...PRODUCTION, 'frame-ancestors': ["'none'"] });
 
 /**
  * Dev server only: React Fast Refresh injects an inline module script, Vite
