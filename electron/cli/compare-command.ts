@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { describeChanges } from '../../shared/compare-changes';
 import { compareJobs, iterateComparison } from '../engine/results/compare-jobs';
 import { DB_OPTION_HELP, wholeNumber } from './options';
+import { terminalText } from './terminal-text';
 import { withDatabase } from './with-database';
 
 export function registerCompareCommand(program: Command): void {
@@ -24,8 +25,10 @@ export function registerCompareCommand(program: Command): void {
             continue;
           }
           const changes = describeChanges(row);
+          // JSON.stringify escapes C0 in the values, not DEL or C1 (U+009B, a CSI).
           process.stdout.write(
-            `${row.change.padEnd(8)} ${row.url}${changes ? `  ${changes}` : ''}\n`,
+            terminalText(`${row.change.padEnd(8)} ${row.url}${changes ? `  ${changes}` : ''}`) +
+              '\n',
           );
         }
         if (!options.json) {

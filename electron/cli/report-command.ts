@@ -4,25 +4,11 @@ import { REPORTS, iterateReport } from '../engine/results/reports';
 import { UserError } from '../engine/user-error';
 import { REPORT_NAMES, type ReportName, type ReportValue } from '../../shared/results';
 import { DB_OPTION_HELP, wholeNumber } from './options';
+import { tsvValue } from './terminal-text';
 import { withDatabase } from './with-database';
 
-const ESCAPES: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' };
-
-// eslint-disable-next-line no-control-regex
-const TO_ESCAPE = /[\\\u0000-\u001f\u007f-\u009f]/g;
-
-/**
- * One value of a tab-separated row: a tab or line break in a value (a meta
- * robots written over two lines) shifted the columns and split the row, so
- * they are written as `\t`, `\n`, `\r` (and `\` as `\\`), as PostgreSQL's
- * text format and most TSV readers expect. Any other control character is
- * written as `\xHH`: a crawled title holding ESC sequences (`&#27;]0;…`)
- * reached the terminal, which obeyed them (its title, colours, clipboard).
- */
-const cell = (value: ReportValue) =>
-  value === null ? '-' : String(value).replace(TO_ESCAPE, (char) => ESCAPES[char] ?? hex(char));
-
-const hex = (char: string) => `\\x${char.charCodeAt(0).toString(16).padStart(2, '0')}`;
+/** One value of a report row on a terminal (see tsvValue). */
+const cell = (value: ReportValue) => (value === null ? '-' : tsvValue(String(value)));
 
 export function registerReportCommand(program: Command): void {
   program

@@ -277,6 +277,19 @@ describe('results of a real crawl through the trawl CLI', () => {
     expect(titles).toEqual(Array(3).fill('A\\x1b]0;PWNED\\x07\\x1b[31mred\\x9b2J'));
   });
 
+  it('compares jobs whose titles hold terminal control sequences, printing them escaped', async () => {
+    const db = openDatabase(env.dbFile);
+    const url = 'http://127.0.0.1:9/';
+    const before = storeJob(db, [{ url, page: { title: 'plain' } }]);
+    // DEL and a C1 CSI (U+009B): JSON.stringify leaves both as they are.
+    const after = storeJob(db, [{ url, page: { title: 'red\u009b31m\u007f\u001b[2J' } }]);
+    db.close();
+    const output = await cli('compare', String(before), String(after));
+    // eslint-disable-next-line no-control-regex
+    expect(output).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/);
+    expect(output).toBe(`changed  ${url}  title "plain" -> "red\\x9b31m\\x7f\\u001b[2J"\n`);
+  });
+
   it('says it is upgrading a database an earlier Trawl wrote, once', async () => {
     // A new database says nothing (crawl() above expects an empty stderr).
     const db = openDatabase(env.dbFile);
