@@ -276,12 +276,12 @@ async function main(): Promise<void> {
   const candidates: Candidate[] = [
     {
       name: '(a) parse-html.ts, latin1 view (as the worker runs it)',
-      parse: (markup) => parseHtml({ markup, text: utf8FromLatin1 }),
+      parse: (markup) => parseHtml({ markup, text: utf8FromLatin1, latin1View: true }),
       latin1View: true,
     },
     {
       name: '(a) parse-html.ts on decoded text',
-      parse: (markup) => parseHtml({ markup, text: (raw) => raw }),
+      parse: (markup) => parseHtml({ markup, text: (raw) => raw, latin1View: false }),
     },
     { name: '(d) htmlparser2.parseDocument + walk', parse: htmlparser2Dom },
   ];

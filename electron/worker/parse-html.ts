@@ -3,6 +3,7 @@ import { Parser } from 'htmlparser2';
 import { MAX_STORED_TEXT } from '../../shared/limits';
 import { forAgent } from '../../shared/robots-directives';
 import type { HtmlSource } from './html-source';
+import { fingerprintText } from './visible-text';
 
 export interface ParsedHtml {
   title: string | null;
@@ -36,9 +37,9 @@ export interface ParsedHtml {
   h2Count: number;
   /** `<img>` elements with no or an empty `alt`. */
   imagesWithoutAlt: number;
-  /** Visible text, whitespace collapsed, still in the markup's form (see html-source.ts). */
-  visibleText: string;
+  /** Of the visible text, whitespace collapsed (see visible-text.ts). */
   wordCount: number;
+  contentHash: string;
 }
 
 /** `rel` is a space-separated list of link types; commas are a common slip. */
@@ -89,7 +90,7 @@ const RAW_TEXT_CAP = MAX_STORED_TEXT * 4;
  * (see html-source.ts).
  */
 export function parseHtml(
-  source: Pick<HtmlSource, 'markup' | 'text'>,
+  source: Pick<HtmlSource, 'markup' | 'text' | 'latin1View'>,
   /** The crawler's product token, lowercase: its own robots meta tag is read too. */
   robotsAgent: string | null = null,
 ): ParsedHtml {
@@ -241,7 +242,6 @@ export function parseHtml(
   const attribute = (raw: string) => decodeHTMLAttribute(source.text(raw));
   const optionalAttribute = (raw: string | null) => (raw === null ? null : attribute(raw));
   const text = (raw: string) => collapseDecoded(decodeHTML(source.text(raw)));
-  const visibleText = collapse(visible);
   return {
     title: rawTitle === null ? null : text(rawTitle),
     hrefs: rawHrefs.map(attribute),
@@ -266,65 +266,11 @@ export function parseHtml(
     h1Count,
     h2Count,
     imagesWithoutAlt,
-    visibleText,
-    wordCount: countWords(visibleText),
+    ...fingerprintText(visible, source.latin1View),
   };
-}
-
-/**
- * Whitespace runs of the raw (possibly latin1-view) text: ASCII only, since
- * 0xA0 there may be half of a UTF-8 character. Single spaces are left alone,
- * so the regex matches only the runs that change: four times faster than
- * replacing every run on text-heavy pages.
- */
-const SPACE_RUN = / ?[\t\n\f\r][\t\n\f\r ]*| {2,}/g;
-
-function collapse(raw: string): string {
-  return raw.replace(SPACE_RUN, ' ').trim();
 }
 
 /** Decoded text: any whitespace, non-breaking spaces too. */
 function collapseDecoded(text: string): string {
   return text.replace(/\s+/g, ' ').trim();
-}
-
-function isAsciiAlnum(code: number): boolean {
-  return (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122);
-}
-
-/**
- * Whether a token that does not start with an ASCII letter or digit holds a
- * letter. It may be UTF-8 read as latin1 (see html-source.ts) or decoded
- * text, so: punctuation is U+0080–U+00BF (also UTF-8 continuation bytes),
- * the General and CJK Punctuation blocks, and their UTF-8 lead bytes (C2,
- * E2 80/81, E3 80); any other character from U+00C0 up is taken as a letter.
- */
-function hasLetter(text: string, start: number, end: number): boolean {
-  for (let i = start; i < end; i++) {
-    const code = text.charCodeAt(i);
-    if (isAsciiAlnum(code)) return true;
-    if (code < 0xc0 || code === 0xc2) continue;
-    const next = text.charCodeAt(i + 1);
-    if ((code === 0xe2 && (next === 0x80 || next === 0x81)) || (code === 0xe3 && next === 0x80))
-      continue;
-    if ((code >= 0x2000 && code <= 0x206f) || (code >= 0x3000 && code <= 0x303f)) continue;
-    return true;
-  }
-  return false;
-}
-
-/**
- * Space-separated tokens that hold a letter or digit, so "—" or "|" alone is
- * no word. Jumps from space to space with indexOf; only a token that does
- * not start with an ASCII letter or digit is scanned further.
- */
-function countWords(collapsed: string): number {
-  let words = 0;
-  for (let start = 0; start < collapsed.length;) {
-    let end = collapsed.indexOf(' ', start);
-    if (end < 0) end = collapsed.length;
-    if (isAsciiAlnum(collapsed.charCodeAt(start)) || hasLetter(collapsed, start, end)) words++;
-    start = end + 1;
-  }
-  return words;
 }
