@@ -276,8 +276,7 @@ export class CrawlJob {
   }
 
   private storeOne(task: CrawlTask, result: PageResult, workerPid: number): void {
-    if (result.ok)
-      this.frontier.recordPage(task, result, workerPid, this.mayStoreTarget(task, result));
+    if (result.ok) this.recordPage(task, result, workerPid);
     else if (result.blockedTarget !== undefined) this.recordBlocked(task, result);
     else {
       this.frontier.recordFailure(task, result.error, result);
@@ -286,9 +285,25 @@ export class CrawlJob {
   }
 
   /**
+   * A fetched page. When its redirect target may be stored from it and main
+   * holds the target's task, not yet sent to a worker, the task is taken
+   * back so that the target is fetched once; one in flight is left to its
+   * worker.
+   */
+  private recordPage(task: CrawlTask, page: FetchedPage, workerPid: number): void {
+    const storeTarget = this.mayStoreTarget(task, page);
+    const url = page.target?.url;
+    const withdrawnTarget =
+      storeTarget && url !== undefined
+        ? (this.scheduler.withdraw(url) ?? this.frontier.withdraw(url))
+        : undefined;
+    this.frontier.recordPage(task, page, workerPid, { storeTarget, withdrawnTarget });
+  }
+
+  /**
    * Whether the page a task redirected to may be stored from the response
-   * already fetched (the writer stores it if it is new to the frontier, or
-   * queued and not yet leased): robots.txt allows its URL as crawled (the
+   * already fetched (the writer stores it if it is new to the frontier,
+   * queued, or withdrawn from main's memory): robots.txt allows its URL as crawled (the
    * redirect gate asked about the URL as requested, before the URL rules),
    * the page limit has room for it besides the task's own page, and its
    * depth is final.

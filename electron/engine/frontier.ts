@@ -41,6 +41,8 @@ export interface FailureDetails {
  */
 export class Frontier {
   private readonly window: CrawlTask[] = [];
+  /** The window's tasks by URL (see withdraw). */
+  private readonly windowByUrl = new Map<string, CrawlTask>();
   private pending: ResultBatch = { pages: [], failures: [] };
   private queuedInDb: number;
   private storedPages: number;
@@ -107,8 +109,24 @@ export class Frontier {
     if (next === undefined) return undefined;
     if (this.options.depthLimited && next.depth > this.shallowestTaken() + 1) return undefined;
     this.window.shift();
+    this.windowByUrl.delete(next.url);
     this.countTaken([next], 1);
     return next;
+  }
+
+  /**
+   * Takes the task for `url` out of the window, if it is there: a
+   * redirect's response holds its page, and the writer claims its leased
+   * row (StoredPage.withdrawnTarget). Counted as taken until that batch is
+   * written, since its links are not queued before.
+   */
+  withdraw(url: string): CrawlTask | undefined {
+    const task = this.windowByUrl.get(url);
+    if (task === undefined) return undefined;
+    this.windowByUrl.delete(url);
+    this.window.splice(this.window.indexOf(task), 1);
+    this.countTaken([task], 1);
+    return task;
   }
 
   /** True while URLs are queued, or results and requests not yet written may add some. */
@@ -173,10 +191,19 @@ export class Frontier {
   /**
    * A fetched page. `storeTarget`: its redirect target may be stored as a
    * page of its own from this response (see StoredPage); counted as one
-   * once the writer has done so.
+   * once the writer has done so. `withdrawnTarget`: the target's task,
+   * taken back from main's memory (see withdraw).
    */
-  recordPage(task: CrawlTask, page: FetchedPage, workerPid: number, storeTarget = false): void {
-    this.pending.pages.push({ task, page, workerPid, storeTarget } satisfies StoredPage);
+  recordPage(
+    task: CrawlTask,
+    page: FetchedPage,
+    workerPid: number,
+    {
+      storeTarget = false,
+      withdrawnTarget,
+    }: Pick<StoredPage, 'storeTarget' | 'withdrawnTarget'> = {},
+  ): void {
+    this.pending.pages.push({ task, page, workerPid, storeTarget, withdrawnTarget });
     this.storedPages++;
     this.countStatus(ownStatus(page));
     if (storeTarget) this.targetsUnwritten++;
@@ -251,6 +278,23 @@ export class Frontier {
         [...batch.pages, ...batch.failures].map((result) => result.task),
         -1,
       );
+      this.settleWithdrawn(batch.pages, targets);
+    });
+  }
+
+  /**
+   * Withdrawn targets are written now: as pages when their redirect stored
+   * them (`stored`: indexes in `pages`), else back in the window, to be
+   * crawled on their own (the writer refused the row: their lease holds).
+   */
+  private settleWithdrawn(pages: readonly StoredPage[], stored: readonly number[]): void {
+    pages.forEach(({ withdrawnTarget: task }, index) => {
+      if (task === undefined) return;
+      this.countTaken([task], -1);
+      if (stored.includes(index)) return;
+      this.window.push(task);
+      this.windowByUrl.set(task.url, task);
+      this.window.sort(byDepth);
     });
   }
 
@@ -264,6 +308,7 @@ export class Frontier {
     this.track(this.writer.release());
     this.queuedInDb += this.window.length + unsent.length;
     this.window.length = 0;
+    this.windowByUrl.clear();
     this.takenByDepth.clear();
     // Settled one by one: requests made while waiting (a late refill) are waited for too.
     while (this.unanswered.size > 0) await Promise.all(this.unanswered);
@@ -280,6 +325,7 @@ export class Frontier {
       this.queuedInDb -= rows.length;
       const last = this.window.at(-1);
       this.window.push(...rows);
+      for (const row of rows) this.windowByUrl.set(row.url, row);
       // Links found meanwhile may be shallower than what the window holds.
       if (last && rows[0] && rows[0].depth < last.depth) this.window.sort(byDepth);
     });

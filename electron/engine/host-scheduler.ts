@@ -59,6 +59,8 @@ export class HostScheduler {
   private readonly ready: HostQueue[] = [];
   private readonly sleeping = new MinHeap<{ at: number; queue: HostQueue }>((entry) => entry.at);
   private buffered = 0;
+  /** The tasks waiting in the host queues, by URL (see withdraw). */
+  private readonly waiting = new Map<string, CrawlTask>();
   private timer: NodeJS.Timeout | null = null;
   private timerAt = Infinity;
   /** Tasks in flight and the host whose slot each holds (another one after a redirect). */
@@ -101,15 +103,15 @@ export class HostScheduler {
         continue;
       }
       queue.state = 'taken';
-      const task = queue.tasks.shift()!;
-      this.buffered--;
+      const task = queue.tasks[0]!;
       const verdict = robots ? robots(task.url) : 'allowed';
       if (verdict === 'pending') {
-        queue.tasks.unshift(task);
-        this.buffered++;
         queue.state = 'robots';
         continue;
       }
+      queue.tasks.shift();
+      this.buffered--;
+      this.waiting.delete(task.url);
       if (verdict === 'blocked') {
         this.options.onBlocked(task);
       } else {
@@ -128,6 +130,7 @@ export class HostScheduler {
     this.inFlight.delete(task.id);
     queue.tasks.unshift(task);
     this.buffered++;
+    this.waiting.set(task.url, task);
     if (queue.state === 'idle' || queue.state === 'full') this.place(queue, Date.now(), true);
   }
 
@@ -139,8 +142,29 @@ export class HostScheduler {
       const queue = this.queueOf(hostOf(task.url));
       queue.tasks.unshift(task);
       this.buffered++;
+      this.waiting.set(task.url, task);
       if (queue.state === 'idle') this.place(queue, now, true);
     }
+  }
+
+  /**
+   * Takes the task for `url` out of its host's queue, if it waits there (not
+   * dispatched): a redirect's response holds its page (see
+   * Frontier.withdraw). It stays counted as taken from the frontier.
+   */
+  withdraw(url: string): CrawlTask | undefined {
+    const task = this.waiting.get(url);
+    if (task === undefined) return undefined;
+    this.waiting.delete(url);
+    const queue = this.queues.get(hostOf(url))!;
+    queue.tasks.splice(queue.tasks.indexOf(task), 1);
+    this.buffered--;
+    if (queue.tasks.length === 0) {
+      // Out of the ready list; a sleeping queue's heap entry goes stale once it is idle.
+      if (queue.state === 'ready') this.ready.splice(this.ready.indexOf(queue), 1);
+      this.place(queue, Date.now());
+    }
+    return task;
   }
 
   /** A task finished or came back: the host whose slot it held has a free one. */
@@ -201,6 +225,7 @@ export class HostScheduler {
     this.queues.clear();
     this.ready.length = 0;
     this.buffered = 0;
+    this.waiting.clear();
     this.disarm();
     return tasks;
   }
@@ -217,6 +242,7 @@ export class HostScheduler {
     const queue = this.queueOf(hostOf(task.url));
     queue.tasks.push(task);
     this.buffered++;
+    this.waiting.set(task.url, task);
     if (queue.state === 'idle') this.place(queue, now);
     return true;
   }

@@ -31,15 +31,18 @@ function busyWorker(job: CrawlJob, pages: number): Promise<number> {
 
 /**
  * Never repeated: each URL requested once; /p/1 also as the target of /old's
- * redirect, unless /old was written before /p/0 linked it: its row is then
- * that response.
+ * redirect, unless its row was stored from that response (it was not yet
+ * crawled nor in flight then): the row is then that fetch, at the same time,
+ * with the same duration.
  */
 function expectEachFetchedOnce(fixture: FixtureSite, robotsFetches = 1): void {
   const expected = new Map(fixture.reachable.map((url) => [url.slice(fixture.origin.length), 1]));
   const storedFromRedirect = env.db
     .prepare(
-      `SELECT count(*) FROM frontier target JOIN frontier found ON found.id = target.found_on
-       WHERE target.url = ? AND found.url = ?`,
+      `SELECT count(*) FROM pages target JOIN pages redirect
+         ON (redirect.fetched_at, redirect.response_ms, redirect.worker_pid)
+          = (target.fetched_at, target.response_ms, target.worker_pid)
+       WHERE target.url = ? AND redirect.url = ?`,
     )
     .pluck()
     .get(`${fixture.origin}/p/1`, `${fixture.origin}/old`);

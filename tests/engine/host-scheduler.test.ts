@@ -161,4 +161,41 @@ describe('HostScheduler', () => {
     expect(await granted).toBeGreaterThanOrEqual(started + 140);
     await wake;
   });
+  it('withdraws a task waiting for its host, never one dispatched, and serves the rest in order', () => {
+    const { hosts, next } = scheduler(['http://a/1', 'http://a/2', 'http://a/3', 'http://b/1']);
+    const first = hosts.next()!;
+    expect(next()).toBe('http://b/1');
+    expect(hosts.size).toBe(2); // a/2 and a/3 wait for a's one slot
+    expect(hosts.withdraw('http://a/1')).toBeUndefined();
+    expect(hosts.withdraw('http://a/2')).toMatchObject({ url: 'http://a/2' });
+    expect(hosts.withdraw('http://a/2')).toBeUndefined();
+    expect(hosts.size).toBe(1);
+    hosts.finished(first);
+    expect(next()).toBe('http://a/3');
+    expect(hosts.withdraw('http://a/3')).toBeUndefined();
+    expect(next()).toBeUndefined();
+  });
+
+  it("withdraws a host's last waiting task whether its queue is ready or asleep", () => {
+    // Ready: b's queue is placed while a's one slot is taken, then emptied.
+    const ready = scheduler(['http://a/1', 'http://b/1']);
+    ready.hosts.next();
+    ready.hosts.putBack(ready.hosts.next()!);
+    expect(ready.hosts.withdraw('http://b/1')).toBeDefined();
+    expect(ready.next()).toBeUndefined();
+    expect(ready.hosts.size).toBe(0);
+    // Asleep for its delay, then given a task again: only that one is served.
+    const asleep = scheduler(['http://a/1', 'http://a/2', 'http://a/3'], {
+      hostDelayMs: 30,
+      hostConcurrency: 5,
+      maxBuffered: 1,
+    });
+    expect(asleep.next()).toBe('http://a/1');
+    expect(asleep.next()).toBeUndefined(); // a/2 sleeps out a's delay
+    expect(asleep.hosts.withdraw('http://a/2')).toBeDefined();
+    blockFor(40);
+    expect(asleep.next()).toBe('http://a/3');
+    expect(asleep.next()).toBeUndefined();
+    asleep.hosts.dispose();
+  });
 });

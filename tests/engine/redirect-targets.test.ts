@@ -1,6 +1,7 @@
 import { parse } from 'csv-parse/sync';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import type { CrawlJob } from '../../electron/engine/crawl-job';
 import { exportJob } from '../../electron/engine/export/export-job';
 import { queryPages } from '../../electron/engine/results/page-query';
 import { iterateReport } from '../../electron/engine/results/reports';
@@ -15,7 +16,8 @@ const env = engineEnv();
 
 /**
  * A site of `routes` (HTML, or `redirect:STATUS:LOCATION`) that counts the
- * requests for each path; a path in `delaysMs` answers that much later.
+ * requests for each path; a path in `delaysMs` answers its first request that
+ * much later.
  */
 async function countingSite(
   routes: Record<string, string>,
@@ -32,7 +34,7 @@ async function countingSite(
       location
         ? response.writeHead(Number(status), { location }).end()
         : response.writeHead(200, { 'content-type': 'text/html' }).end(route);
-    const delayMs = delaysMs[path];
+    const delayMs = hits.get(path) === 1 ? delaysMs[path] : undefined;
     if (delayMs === undefined) answer();
     else setTimeout(answer, delayMs);
   });
@@ -395,31 +397,12 @@ describe('a page reached through a redirect', () => {
     expect(Object.fromEntries(hits)).toMatchObject({ '/a': 1, '/a2': 1, '/b': 1 });
   });
 
-  it('already linked and leased, is crawled on its own and stored once', async () => {
-    // Home's links are leased together: when /a's response is written, /b is held by
-    // main to be sent to a worker, so /a's response does not make its row.
-    const { origin, hits } = await countingSite({
-      '/': '<title>Home</title><a href="/a">a</a> <a href="/b">b</a>',
-      '/a': 'redirect:302:/b',
-      '/b': '<title>B</title><a href="/">home</a>',
-    });
-    const summary = await crawlSite(origin);
-    expect(
-      rowsOf(summary.jobId).map(({ url, status, depth, links }) => ({ url, status, depth, links })),
-    ).toEqual([
-      { url: `${origin}/`, status: 200, depth: 0, links: `${origin}/a ${origin}/b` },
-      { url: `${origin}/a`, status: 302, depth: 1, links: null },
-      { url: `${origin}/b`, status: 200, depth: 1, links: `${origin}/` },
-    ]);
-    // Through /a's redirect, and on its own.
-    expect(hits.get('/b')).toBe(2);
-    expect(summary.pages).toBe(3);
-  });
-
   /** More links than main leases at once (its window and the host queues hold 1,000 each). */
   const PAST_THE_LEASES = 2500;
   const fillers = {
-    links: Array.from({ length: PAST_THE_LEASES }, (_, n) => `<a href="/f/${n}">f</a>`).join(' '),
+    /** Links to the first `count` of them. */
+    links: (count = PAST_THE_LEASES) =>
+      Array.from({ length: count }, (_, n) => `<a href="/f/${n}">f</a>`).join(' '),
     pages: Object.fromEntries(
       Array.from({ length: PAST_THE_LEASES }, (_, n) => [`/f/${n}`, '<title>F</title>']),
     ),
@@ -453,19 +436,26 @@ describe('a page reached through a redirect', () => {
       )
       .get(jobId);
 
-  it('already linked and still queued (not leased), is claimed by the redirect: fetched once, at its own depth', async () => {
-    // Home links /a, which 301s to /a/, and /a/ itself behind more links than main
-    // leases at once: when /a's response is written, /a/ is queued, not leased.
-    const { origin, hits } = await countingSite({
-      '/': `<title>Home</title><a href="/a">a</a> ${fillers.links} <a href="/a/">a/</a>`,
-      '/a': 'redirect:301:/a/',
-      '/a/': '<title>A</title><a href="/a/more">more</a>',
-      '/a/more': '<title>More</title>',
-      ...fillers.pages,
-    });
-    const job = await env
-      .service()
-      .start({ startUrls: [`${origin}/`], workers: 1, hostConcurrency: 8 });
+  /** Home links /a, a 301 to /a/, and then /a/ itself (after `between`); /a/ links /a/more. */
+  const slashSite = (between = '', delaysMs: Record<string, number> = {}) =>
+    countingSite(
+      {
+        '/': `<title>Home</title><a href="/a">a</a> ${between} <a href="/a/">a/</a>`,
+        '/a': 'redirect:301:/a/',
+        '/a/': '<title>A</title><a href="/a/more">more</a>',
+        '/a/more': '<title>More</title>',
+        ...fillers.pages,
+      },
+      delaysMs,
+    );
+
+  /** The redirect stored /a/ from its response, where home's link had put it: fetched once. */
+  async function expectSlashPageOnce(
+    job: CrawlJob,
+    origin: string,
+    hits: Map<string, number>,
+    pages: number,
+  ): Promise<void> {
     const summary = await job.finished;
     expect([hits.get('/a'), hits.get('/a/'), hits.get('/a/more')]).toEqual([1, 1, 1]);
     expect(rowsAt(summary.jobId, origin, ['/a', '/a/', '/a/more'])).toEqual([
@@ -479,7 +469,6 @@ describe('a page reached through a redirect', () => {
       { url: '/a/more', state: URL_STATE.done, depth: 2, foundOn: '/a/' },
     ]);
     // Every counter counts it once, and no longer as queued.
-    const pages = PAST_THE_LEASES + 4;
     expect(summary).toMatchObject({ status: 'finished', pages, crawled: pages, failed: 0 });
     expect(job.snapshot()).toMatchObject({
       pagesDone: pages,
@@ -487,6 +476,60 @@ describe('a page reached through a redirect', () => {
       statusCounts: { 200: pages - 1, 301: 1 },
     });
     expect(countsOf(summary.jobId)).toEqual({ pages, rows: pages, notDone: 0 });
+  }
+
+  it('already linked and waiting in main for its host (not yet sent), is taken back: fetched once, through the redirect', async () => {
+    // One request to the host at a time: /a/ waits in its host's queue while /a is fetched.
+    const { origin, hits } = await slashSite();
+    const job = await env
+      .service()
+      .start({ startUrls: [`${origin}/`], workers: 1, hostConcurrency: 1 });
+    await expectSlashPageOnce(job, origin, hits, 4);
+  });
+
+  it("already linked and leased into main's window (behind the host queue's thousand), is taken back: fetched once", async () => {
+    // /a answers late: meanwhile the host's queue fills with the first 1,000 fillers,
+    // and the window leases the rest of home's links, /a/ last.
+    const { origin, hits } = await slashSite(fillers.links(1200), { '/a': 1000 });
+    const job = await env
+      .service()
+      .start({ startUrls: [`${origin}/`], workers: 1, hostConcurrency: 1 });
+    await expectSlashPageOnce(job, origin, hits, 1200 + 4);
+  });
+
+  it('already linked and sent to a worker, is crawled on its own and stored once', async () => {
+    // /a and /b go out together; /b's own request answers late, so it is in flight when
+    // /a's response (through /b) is stored: that response does not make /b's row.
+    const { origin, hits } = await countingSite(
+      {
+        '/': '<title>Home</title><a href="/a">a</a> <a href="/b">b</a>',
+        '/a': 'redirect:302:/b',
+        '/b': '<title>B</title><a href="/">home</a>',
+      },
+      { '/b': 1000 },
+    );
+    const summary = await crawlSite(origin, { hostConcurrency: 2 });
+    expect(
+      rowsOf(summary.jobId).map(({ url, status, depth, links }) => ({ url, status, depth, links })),
+    ).toEqual([
+      { url: `${origin}/`, status: 200, depth: 0, links: `${origin}/a ${origin}/b` },
+      { url: `${origin}/a`, status: 302, depth: 1, links: null },
+      { url: `${origin}/b`, status: 200, depth: 1, links: `${origin}/` },
+    ]);
+    // Through /a's redirect, and on its own.
+    expect(hits.get('/b')).toBe(2);
+    expect(summary).toMatchObject({ status: 'finished', pages: 3, crawled: 3 });
+    expect(countsOf(summary.jobId)).toEqual({ pages: 3, rows: 3, notDone: 0 });
+  });
+
+  it('already linked and still queued (not leased), is claimed by the redirect: fetched once, at its own depth', async () => {
+    // /a/ behind more links than main leases at once: when /a's response is written,
+    // /a/ is queued, not leased.
+    const { origin, hits } = await slashSite(fillers.links());
+    const job = await env
+      .service()
+      .start({ startUrls: [`${origin}/`], workers: 1, hostConcurrency: 8 });
+    await expectSlashPageOnce(job, origin, hits, PAST_THE_LEASES + 4);
   });
 
   it('queued deeper than through the redirect, is claimed one level below it, found on it', async () => {
@@ -498,7 +541,7 @@ describe('a page reached through a redirect', () => {
         '/': '<a href="/s">s</a> <a href="/b">b</a>',
         '/s': 'redirect:301:/t',
         '/b': '<a href="/c">c</a>',
-        '/c': `${fillers.links} <a href="/t">t</a>`,
+        '/c': `${fillers.links()} <a href="/t">t</a>`,
         '/t': '<title>T</title><a href="/t/more">more</a>',
         '/t/more': '<title>More</title>',
         ...fillers.pages,

@@ -93,20 +93,31 @@ describe('the writer, given a redirect whose target is in the frontier', () => {
     expect(store.lease(10)).toEqual([]);
   });
 
+  /** Both URLs at depth 0 are done, with the redirect's page. */
+  const expectBothFromRedirect = (jobId: number, paths: string[]) =>
+    expect(rowsAt(jobId, 0)).toEqual(
+      paths.map((url) => ({ url, state: URL_STATE.done, foundOn: null, title: 'Via redirect' })),
+    );
+
   it('in a list crawl, claims a listed URL that another listed one redirects to, at depth 0', () => {
     const jobId = newJob();
     // A list crawl's writer queues nothing below the listed URLs.
     const store = new FrontierStore(env.db, jobId, { maxDepth: 0, robotsAgent: 'Trawl' });
     store.seed([`${O}/a`, `${O}/b`]);
     const [a] = store.lease(1);
-    expect(store.write({ pages: [redirected(a!, `${O}/b`)], failures: [] })).toEqual({
-      queued: 0,
-      claimed: 1,
-      targets: [0],
-    });
-    expect(rowsAt(jobId, 0)).toEqual([
-      { url: '/a', state: URL_STATE.done, foundOn: null, title: 'Via redirect' },
-      { url: '/b', state: URL_STATE.done, foundOn: null, title: 'Via redirect' },
-    ]);
+    const outcome = store.write({ pages: [redirected(a!, `${O}/b`)], failures: [] });
+    expect(outcome).toEqual({ queued: 0, claimed: 1, targets: [0] });
+    expectBothFromRedirect(jobId, ['/a', '/b']);
+  });
+
+  it('claims a leased target that main has withdrawn, not counted as queued', () => {
+    const jobId = newJob();
+    const store = new FrontierStore(env.db, jobId, { maxDepth: null, robotsAgent: 'Trawl' });
+    store.seed([`${O}/a`, `${O}/a/`]);
+    const [a, slash] = store.lease(2);
+    const withdrawn = { ...redirected(a!, `${O}/a/`), withdrawnTarget: slash! };
+    const outcome = store.write({ pages: [withdrawn], failures: [] });
+    expect(outcome).toEqual({ queued: 0, claimed: 0, targets: [0] });
+    expectBothFromRedirect(jobId, ['/a', '/a/']);
   });
 });

@@ -40,9 +40,15 @@ export interface StoredPage {
    * Main allows the page's redirect target (`page.target`) a row of its own
    * from this response: the page limit has room for it and robots.txt allows
    * it. It gets one if it is new to the frontier and within the depth limit,
-   * or queued and not yet leased (see claimTarget).
+   * or queued, or leased and withdrawn by main (see claimTarget).
    */
   storeTarget?: boolean;
+  /**
+   * The target's own task, which main held leased (not sent to a worker)
+   * and has taken back so that it is not fetched: its leased row may be
+   * claimed. Main puts it back in its window if the row was not stored.
+   */
+  withdrawnTarget?: CrawlTask;
 }
 
 export interface StoredFailure {
@@ -57,7 +63,10 @@ export interface StoredFailure {
 export interface BatchOutcome {
   /** New URLs queued. */
   queued: number;
-  /** Queued URLs that a redirect led to, stored from its response (among `targets`): no longer queued. */
+  /**
+   * Queued URLs that a redirect led to, stored from its response (among
+   * `targets`): no longer queued. Withdrawn targets are not counted: main had leased them.
+   */
   claimed: number;
   /** Indexes (in `pages`) of the pages whose redirect target was stored as a page. */
   targets: number[];
@@ -99,7 +108,7 @@ export class FrontierStore {
     | 'insertUrl'
     | 'insertDone'
     | 'shortenPath'
-    | 'claimQueued'
+    | 'claimTarget'
     | 'startUrls'
     | 'markInSitemap'
     | 'markDone'
@@ -139,10 +148,12 @@ export class FrontierStore {
          WHERE job_id = ? AND url = ? AND depth > ? AND state IN (${queued}, ${leased})`,
       ),
       // Keeps the shorter of the two paths, as shortenPath does (SET reads the old depth).
-      claimQueued: db.prepare(
+      // @claimable: the state besides queued that may be claimed (leased, once main withdrew it).
+      claimTarget: db.prepare(
         `UPDATE frontier SET state = ${done}, depth = min(depth, @depth),
            found_on = CASE WHEN depth > @depth THEN @foundOn ELSE found_on END
-         WHERE job_id = @jobId AND url = @url AND state = ${queued} RETURNING id, depth`,
+         WHERE job_id = @jobId AND url = @url AND state IN (${queued}, @claimable)
+         RETURNING id, depth`,
       ),
       startUrls: db.prepare('SELECT urls FROM job_start_urls WHERE job_id = ?').pluck(),
       markInSitemap: db.prepare('UPDATE frontier SET in_sitemap = 1 WHERE job_id = ? AND url = ?'),
@@ -255,19 +266,20 @@ export class FrontierStore {
     const { sql, jobId } = this;
     const outcome: BatchOutcome = { queued: 0, claimed: 0, targets: [] };
     this.db.transaction(() => {
-      pages.forEach(({ task, page, workerPid, storeTarget }, index) => {
+      pages.forEach(({ task, page, workerPid, storeTarget, withdrawnTarget }, index) => {
         // The depth stored now: a shorter path may have been found since the URL was leased.
         const pageDepth = sql.markDone.get(task.id) as number;
         this.pageWriter.writePage(task.id, task.url, pageDepth, page, workerPid);
         this.recordExternalLinks(page);
         const target = storeTarget ? page.target : undefined;
-        const row = target && this.targetRow(target.url, pageDepth + 1, task.id);
+        const withdrawn = withdrawnTarget !== undefined;
+        const row = target && this.targetRow(target.url, pageDepth + 1, task.id, withdrawn);
         if (target && row) {
           const ownPage = targetPage(page, target);
           this.pageWriter.writePage(row.id, target.url, row.depth, ownPage, workerPid);
           this.recordExternalLinks(ownPage);
           outcome.queued += this.queueLinks(target.links, row.depth + 1, row.id);
-          if (row.claimed) outcome.claimed++;
+          if (row.claimed && !withdrawn) outcome.claimed++;
           outcome.targets.push(index);
         } else {
           outcome.queued += this.queueLinks(page.links, pageDepth + 1, task.id);
@@ -301,10 +313,16 @@ export class FrontierStore {
 
   /**
    * A redirect's target as a URL done, found on `foundOn` at `depth`: a new
-   * frontier row, or its queued one claimed (claimTarget). Undefined when it
-   * is out of scope, new and beyond the depth limit, or leased or done.
+   * frontier row, or its queued one claimed, or its leased one when main has
+   * `withdrawn` it (claimTarget). Undefined when it is out of scope, new and
+   * beyond the depth limit, leased by main or a worker, or done.
    */
-  private targetRow(url: string, depth: number, foundOn: number): TargetRow | undefined {
+  private targetRow(
+    url: string,
+    depth: number,
+    foundOn: number,
+    withdrawn: boolean,
+  ): TargetRow | undefined {
     const { maxDepth, accepts } = this.options;
     const knownAt = this.known.get(url);
     if (knownAt === OUT_OF_SCOPE || (knownAt === undefined && accepts && !accepts(url))) {
@@ -317,20 +335,27 @@ export class FrontierStore {
         return { id, depth, claimed: false };
       }
     }
-    return this.claimTarget(url, depth, foundOn);
+    return this.claimTarget(url, depth, foundOn, withdrawn);
   }
 
   /**
    * A target found by a link and still queued is done now, at the smaller of
    * its depths: else it would be fetched a second time and its row hold the
    * fields of two responses. Its stored depth is within the limit, as every
-   * queued URL's is. One leased is left alone: the lease is owned by main's
-   * window or a worker fetching it, whose result will be its row; one done,
-   * failed or blocked has its outcome.
+   * queued URL's is. One leased is claimed only when main has `withdrawn`
+   * it from its memory; else the lease is owned by main or a worker fetching
+   * it, whose result will be its row. One done, failed or blocked has its
+   * outcome.
    */
-  private claimTarget(url: string, depth: number, foundOn: number): TargetRow | undefined {
+  private claimTarget(
+    url: string,
+    depth: number,
+    foundOn: number,
+    withdrawn: boolean,
+  ): TargetRow | undefined {
     const { jobId } = this;
-    const row = this.sql.claimQueued.get({ depth, foundOn, jobId, url }) as
+    const claimable = withdrawn ? URL_STATE.leased : URL_STATE.queued;
+    const row = this.sql.claimTarget.get({ depth, foundOn, jobId, url, claimable }) as
       { id: number; depth: number } | undefined;
     if (row === undefined) return undefined;
     this.remember(url, row.depth);
