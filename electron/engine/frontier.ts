@@ -274,27 +274,11 @@ export class Frontier {
       this.storedPages += targets.length;
       // A target's own status is the final one: it answered without redirecting.
       for (const index of targets) this.countStatus(batch.pages[index]!.page.status);
-      this.countTaken(
-        [...batch.pages, ...batch.failures].map((result) => result.task),
-        -1,
-      );
-      this.settleWithdrawn(batch.pages, targets);
-    });
-  }
-
-  /**
-   * Withdrawn targets are written now: as pages when their redirect stored
-   * them (`stored`: indexes in `pages`), else back in the window, to be
-   * crawled on their own (the writer refused the row: their lease holds).
-   */
-  private settleWithdrawn(pages: readonly StoredPage[], stored: readonly number[]): void {
-    pages.forEach(({ withdrawnTarget: task }, index) => {
-      if (task === undefined) return;
-      this.countTaken([task], -1);
-      if (stored.includes(index)) return;
-      this.window.push(task);
-      this.windowByUrl.set(task.url, task);
-      this.window.sort(byDepth);
+      const written = [...batch.pages, ...batch.failures].map((result) => result.task);
+      // A withdrawn target is written as a page with its redirect (the writer claims its row).
+      for (const { withdrawnTarget } of batch.pages)
+        if (withdrawnTarget) written.push(withdrawnTarget);
+      this.countTaken(written, -1);
     });
   }
 

@@ -45,8 +45,8 @@ export interface StoredPage {
   storeTarget?: boolean;
   /**
    * The target's own task, which main held leased (not sent to a worker)
-   * and has taken back so that it is not fetched: its leased row may be
-   * claimed. Main puts it back in its window if the row was not stored.
+   * and has taken back so that it is not fetched: its leased row is
+   * claimed, whatever the memo of known URLs says.
    */
   withdrawnTarget?: CrawlTask;
 }
@@ -323,6 +323,8 @@ export class FrontierStore {
     foundOn: number,
     withdrawn: boolean,
   ): TargetRow | undefined {
+    // Its row is in scope and within the depth limit, as it was when it was queued.
+    if (withdrawn) return this.claimTarget(url, depth, foundOn, true);
     const { maxDepth, accepts } = this.options;
     const knownAt = this.known.get(url);
     if (knownAt === OUT_OF_SCOPE || (knownAt === undefined && accepts && !accepts(url))) {
@@ -335,7 +337,7 @@ export class FrontierStore {
         return { id, depth, claimed: false };
       }
     }
-    return this.claimTarget(url, depth, foundOn, withdrawn);
+    return this.claimTarget(url, depth, foundOn, false);
   }
 
   /**
