@@ -303,10 +303,10 @@ export class CrawlJob {
   /**
    * Whether the page a task redirected to may be stored from the response
    * already fetched (the writer stores it if it is new to the frontier,
-   * queued, or withdrawn from main's memory): robots.txt allows its URL as crawled (the
-   * redirect gate asked about the URL as requested, before the URL rules),
-   * the page limit has room for it besides the task's own page, and its
-   * depth is final.
+   * queued, or withdrawn from main's memory): robots.txt allows its URL as
+   * crawled (the redirect gate asked about the URL as requested, before the
+   * URL rules), the page limit has room for it besides the task's own page,
+   * and its depth is final.
    */
   private mayStoreTarget(task: CrawlTask, page: FetchedPage): boolean {
     if (page.target === undefined) return false;

@@ -65,7 +65,8 @@ export interface BatchOutcome {
   queued: number;
   /**
    * Queued URLs that a redirect led to, stored from its response (among
-   * `targets`): no longer queued. Withdrawn targets are not counted: main had leased them.
+   * `targets`): no longer queued. Withdrawn targets are not counted: main
+   * had leased them.
    */
   claimed: number;
   /** Indexes (in `pages`) of the pages whose redirect target was stored as a page. */
