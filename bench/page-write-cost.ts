@@ -21,6 +21,7 @@ import { extractionRuleSchema } from '../shared/extraction';
 import { jobSettingsSchema } from '../shared/job-settings';
 import type { FetchedPage } from '../shared/worker-protocol';
 import { generateSite, withOrigin } from './site-generator';
+import { DEFAULT_URL_RULES } from '../shared/url-normalize';
 
 const option = (name: string, fallback: string) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -42,7 +43,7 @@ function fetchedPages(): FetchedPage[] {
   const site = generateSite({ pages: SITE_PAGES, seed: 1 });
   const rules = linkRulesFor({
     scope: { scope: 'host', startUrls: [`${origin}/`], include: [], exclude: [] },
-    urls: { stripTrackingParams: false, sortQueryParams: false, maxRepeatedPathSegments: 3 },
+    urls: DEFAULT_URL_RULES,
     honourNofollow: true,
     robotsAgent: 'Trawl',
   });

@@ -5,6 +5,7 @@
  */
 import { analyzePage, linkRulesFor } from '../electron/worker/analyze-page';
 import { generateSite, withOrigin } from './site-generator';
+import { DEFAULT_URL_RULES } from '../shared/url-normalize';
 
 const [index, count, pages, seed] = process.argv.slice(2).map(Number) as [
   number,
@@ -27,7 +28,7 @@ for (const [path, page] of site.pages) {
 }
 const rules = linkRulesFor({
   scope: { scope: 'host', startUrls: [`${origin}/`], include: [], exclude: [] },
-  urls: { stripTrackingParams: false, sortQueryParams: false, maxRepeatedPathSegments: 3 },
+  urls: DEFAULT_URL_RULES,
   honourNofollow: true,
   robotsAgent: 'Trawl',
 });

@@ -4,6 +4,7 @@ import { extractionRuleSchema } from './extraction';
 import { requestHeaderProblems, unsendableHeaderNames } from './request-headers';
 import { ROBOTS_TOKEN } from './robots-agent';
 import { regexError, SCOPE_MODES } from './scope';
+import { DEFAULT_URL_RULES } from './url-normalize';
 
 export const CRAWL_MODES = ['spider', 'list', 'sitemap'] as const;
 export type CrawlMode = (typeof CRAWL_MODES)[number];
@@ -106,10 +107,31 @@ export const jobSettingsSchema = z.object({
   checkExternal: z.boolean().default(false),
   /** Remove tracking query parameters (`utm_*`, `gclid`, `fbclid` and friends) from links. */
   stripTrackingParams: z.boolean().default(false),
+  /**
+   * Query parameters (and `;name=value` path parameters) removed from every
+   * link, by name in any case: session ids (`jsessionid`, `PHPSESSID`, `sid`)
+   * that make each visit's links new URLs, or a sort order not worth a page.
+   */
+  stripParams: z
+    .array(
+      z
+        .string()
+        .regex(/^[^\s=&;#/?]+$/, 'a parameter name is one word without = & ; # / ? or spaces'),
+    )
+    .default([]),
   /** Sort query parameters so `?b=1&a=2` and `?a=2&b=1` are one page. */
   sortQueryParams: z.boolean().default(false),
   /** Links whose path repeats one segment more often than this are not followed (endless URL spaces). */
-  maxRepeatedPathSegments: z.number().int().min(1).max(100).default(3),
+  maxRepeatedPathSegments: z
+    .number()
+    .int()
+    .min(1)
+    .max(100)
+    .default(DEFAULT_URL_RULES.maxRepeatedPathSegments),
+  /** Links with more query parameters than this are not followed (faceted navigation); null for no limit. */
+  maxQueryParams: z.number().int().min(0).max(1000).nullable().default(null),
+  /** Links longer than this many characters are not followed (queries that grow on every page). */
+  maxUrlLength: z.number().int().min(20).max(MAX_URL_LENGTH).default(MAX_URL_LENGTH),
   /** Keep cookies the site sets for the rest of the job (per worker process). */
   cookies: z.boolean().default(false),
   /** HTTP basic auth credentials by host (`host` or `host:port`). */

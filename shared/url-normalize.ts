@@ -3,9 +3,25 @@ import { MAX_URL_LENGTH } from './limits';
 /** Per-job rules on top of the canonical form (see the job settings of the same names). */
 export interface UrlRules {
   stripTrackingParams: boolean;
+  /** Parameter names removed from the query and from `;name=value` path parameters, in any case. */
+  stripParams: readonly string[];
   sortQueryParams: boolean;
   maxRepeatedPathSegments: number;
+  /** Links with more query parameters than this are not followed; null for no limit. */
+  maxQueryParams: number | null;
+  /** Links longer than this are not followed. */
+  maxUrlLength: number;
 }
+
+/** The rules of a job that sets none of them (the job settings' defaults). */
+export const DEFAULT_URL_RULES: UrlRules = {
+  stripTrackingParams: false,
+  stripParams: [],
+  sortQueryParams: false,
+  maxRepeatedPathSegments: 3,
+  maxQueryParams: null,
+  maxUrlLength: MAX_URL_LENGTH,
+};
 
 /**
  * Parses a link into the one canonical form used for deduplication. The
@@ -104,10 +120,25 @@ const TRACKING_PARAMS = new Set([
   'mkt_tok',
 ]);
 
-function isTrackingParam(pair: string): boolean {
+/** The name of a `name=value` pair (or of a bare `name`), lowercased. */
+function paramName(pair: string): string {
   const end = pair.indexOf('=');
-  const name = (end < 0 ? pair : pair.slice(0, end)).toLowerCase();
+  return (end < 0 ? pair : pair.slice(0, end)).toLowerCase();
+}
+
+function isTrackingParam(pair: string): boolean {
+  const name = paramName(pair);
   return name.startsWith('utm_') || TRACKING_PARAMS.has(name);
+}
+
+/**
+ * `path` without its `;name=value` parameters whose names are in `names`
+ * (lowercase): the `;jsessionid=…` a Java server appends to every link.
+ */
+function withoutPathParams(path: string, names: readonly string[]): string {
+  return path.replace(/;([^;/]*)/g, (param: string, pair: string) =>
+    names.includes(paramName(pair)) ? '' : param,
+  );
 }
 
 /** Sorts `name=value` pairs by name; equal names keep their order (`?a=2&a=1` stays). */
@@ -123,13 +154,42 @@ function byName(a: string, b: string): number {
  * re-encode the parameters it keeps (`a%20b` into `a+b`, `/` into `%2F`).
  */
 export function applyUrlRules(url: URL, rules: UrlRules): URL {
-  if (url.search === '' || !(rules.stripTrackingParams || rules.sortQueryParams)) return url;
+  const stripped = rules.stripParams.map((name) => name.toLowerCase());
+  if (stripped.length > 0 && url.pathname.includes(';')) {
+    const path = withoutPathParams(url.pathname, stripped);
+    if (path !== url.pathname) url.pathname = path;
+  }
+  if (url.search === '') return url;
+  if (!(rules.stripTrackingParams || rules.sortQueryParams || stripped.length > 0)) return url;
   let pairs = url.search.slice(1).split('&');
   if (rules.stripTrackingParams) pairs = pairs.filter((pair) => !isTrackingParam(pair));
+  if (stripped.length > 0) pairs = pairs.filter((pair) => !stripped.includes(paramName(pair)));
   if (rules.sortQueryParams) pairs.sort(byName);
   const search = pairs.filter((pair) => pair !== '').join('&');
   if (search !== url.search.slice(1)) url.search = search;
   return url;
+}
+
+/**
+ * Whether a link (rules applied) is not followed as a likely endless URL
+ * space: a path repeating a segment, more query parameters than allowed
+ * (faceted navigation combining filters), or a URL longer than allowed
+ * (queries that grow on every page).
+ */
+export function isUrlTrap(url: URL, rules: UrlRules): boolean {
+  return (
+    url.href.length > rules.maxUrlLength ||
+    (rules.maxQueryParams !== null && queryParamCount(url) > rules.maxQueryParams) ||
+    repeatsPathSegments(url, rules.maxRepeatedPathSegments)
+  );
+}
+
+function queryParamCount(url: URL): number {
+  if (url.search === '') return 0;
+  return url.search
+    .slice(1)
+    .split('&')
+    .filter((pair) => pair !== '').length;
 }
 
 /**

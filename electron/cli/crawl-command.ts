@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { SCOPE_MODES } from '../../shared/scope';
 import { CRAWL_MODES, ROBOTS_UNAVAILABLE } from '../../shared/job-settings';
 import type { JobSummary } from '../../shared/progress';
-import { MAX_CONCURRENCY_PER_WORKER, MAX_WORKERS } from '../../shared/limits';
+import { MAX_CONCURRENCY_PER_WORKER, MAX_URL_LENGTH, MAX_WORKERS } from '../../shared/limits';
 import { ChildProcessLauncher } from '../engine/child-process-launcher';
 import { CrawlService } from '../engine/crawl-service';
 import type { CrawlJob } from '../engine/crawl-job';
@@ -80,7 +80,23 @@ export function registerCrawlCommand(program: Command): void {
     .option('--rps <n>', 'job-wide cap on requests per second', positiveNumber)
     .option('--check-external', 'check each external link once for its status (never crawled)')
     .option('--strip-tracking', 'drop utm_* and other tracking parameters from links')
+    .option(
+      '--strip-param <name>',
+      'drop this query (or ;name= path) parameter from links, e.g. a session id (repeatable)',
+      collect,
+      [],
+    )
     .option('--sort-query', 'sort query parameters so their order does not make a new URL')
+    .option(
+      '--max-query-params <n>',
+      'do not follow links with more query parameters than this',
+      wholeNumber(0, 1000),
+    )
+    .option(
+      '--max-url-length <n>',
+      `do not follow links longer than this (default and most ${MAX_URL_LENGTH})`,
+      wholeNumber(20, MAX_URL_LENGTH),
+    )
     .option('--cookies', 'keep cookies the site sets for the rest of the job')
     .option('--auth <host=user:password>', 'HTTP basic auth for a host (repeatable)', collect, [])
     .option('--proxy <url>', 'send every request through this HTTP(S) proxy')

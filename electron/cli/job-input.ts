@@ -41,7 +41,10 @@ export interface JobFlags {
   rps?: number;
   checkExternal?: boolean;
   stripTracking?: boolean;
+  stripParam: string[];
   sortQuery?: boolean;
+  maxQueryParams?: number;
+  maxUrlLength?: number;
   cookies?: boolean;
   auth: string[];
   proxy?: string;
@@ -159,7 +162,10 @@ export function jobInput(urls: string[], flags: JobFlags): Partial<JobSettingsIn
   set('proxy', flags.proxy);
   if (flags.checkExternal) input.checkExternal = true;
   if (flags.stripTracking) input.stripTrackingParams = true;
+  if (flags.stripParam.length > 0) input.stripParams = flags.stripParam;
   if (flags.sortQuery) input.sortQueryParams = true;
+  set('maxQueryParams', flags.maxQueryParams);
+  set('maxUrlLength', flags.maxUrlLength);
   if (flags.cookies) input.cookies = true;
   if (flags.auth.length > 0) {
     input.basicAuth = [

@@ -42,8 +42,11 @@ export function workerConfigFor(settings: StoredJobSettings, scope: ScopeSetting
     askBeforeRedirects: true,
     urls: {
       stripTrackingParams: settings.stripTrackingParams,
+      stripParams: settings.stripParams,
       sortQueryParams: settings.sortQueryParams,
       maxRepeatedPathSegments: settings.maxRepeatedPathSegments,
+      maxQueryParams: settings.maxQueryParams,
+      maxUrlLength: settings.maxUrlLength,
     },
     cookies: settings.cookies,
     basicAuth: settings.basicAuth,

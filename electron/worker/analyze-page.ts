@@ -3,9 +3,9 @@ import { robotsSay } from '../../shared/robots-directives';
 import { createPatternFilter, createScope } from '../../shared/scope';
 import {
   applyUrlRules,
+  isUrlTrap,
   normalizeUrl,
   parseCrawlableUrl,
-  repeatsPathSegments,
 } from '../../shared/url-normalize';
 import type { ExtractedValue, ExtractionRule } from '../../shared/extraction';
 import type { FetchedPage, Outlink, WorkerConfig } from '../../shared/worker-protocol';
@@ -84,9 +84,9 @@ export function linkRulesFor(
   };
 }
 
-/** Whether an internal URL (rules applied) is one to crawl: it passes the patterns and is no path-repeating trap. */
+/** Whether an internal URL (rules applied) is one to crawl: it passes the patterns and is no URL trap. */
 function worthCrawling(url: URL, rules: LinkRules): boolean {
-  return rules.patterns(url) && !repeatsPathSegments(url, rules.urls.maxRepeatedPathSegments);
+  return rules.patterns(url) && !isUrlTrap(url, rules.urls);
 }
 
 /**

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import {
   applyUrlRules,
+  DEFAULT_URL_RULES,
+  isUrlTrap,
   normalizeUrl,
   parseCrawlableUrl,
   repeatsPathSegments,
@@ -58,7 +60,7 @@ describe('percent-escapes in the canonical form (RFC 3986 §6.2.2)', () => {
 });
 
 describe('URL rules', () => {
-  const rules = { stripTrackingParams: true, sortQueryParams: true, maxRepeatedPathSegments: 3 };
+  const rules = { ...DEFAULT_URL_RULES, stripTrackingParams: true, sortQueryParams: true };
   // As start URLs and links take them: the canonical form, then the job's rules.
   const normalizeWithRules = (href: string, urlRules: UrlRules) => {
     const url = parseCrawlableUrl(href);
@@ -91,5 +93,24 @@ describe('URL rules', () => {
     expect(repeatsPathSegments(new URL('http://x.test/a/b/a/b/a/b/'), 3)).toBe(false);
     expect(repeatsPathSegments(new URL('http://x.test/cal/2024/cal/2024/cal'), 2)).toBe(true);
     expect(repeatsPathSegments(new URL('http://x.test/a//////b'), 1)).toBe(false);
+  });
+
+  it.each([
+    ['http://x.test/a;jsessionid=A1/b;JSESSIONID=B2?x=1', 'http://x.test/a/b?x=1'],
+    ['http://x.test/p;v=2;jsessionid=A1?PHPSESSID=9&Sid=3&side=4', 'http://x.test/p;v=2?side=4'],
+    ['http://x.test/p?sid&q=a%20b&sid=', 'http://x.test/p?q=a%20b'],
+  ])('strips named parameters, in any case, from the path and the query: %s', (input, expected) => {
+    const strip = { ...DEFAULT_URL_RULES, stripParams: ['jsessionid', 'phpsessid', 'SID'] };
+    expect(normalizeWithRules(input, strip)).toBe(expected);
+  });
+
+  it('takes a URL over the query-parameter or length limit for a trap', () => {
+    const limits = { ...DEFAULT_URL_RULES, maxQueryParams: 2, maxUrlLength: 30 };
+    expect(isUrlTrap(new URL('http://x.test/p?a=1&b=2'), limits)).toBe(false);
+    expect(isUrlTrap(new URL('http://x.test/p?a=1&b=2&c=3'), limits)).toBe(true);
+    expect(isUrlTrap(new URL('http://x.test/p?a=1&&b=2&'), limits)).toBe(false);
+    expect(isUrlTrap(new URL(`http://x.test/${'p'.repeat(16)}`), limits)).toBe(false);
+    expect(isUrlTrap(new URL(`http://x.test/${'p'.repeat(17)}`), limits)).toBe(true);
+    expect(isUrlTrap(new URL('http://x.test/p?a=1&b=2&c=3'), DEFAULT_URL_RULES)).toBe(false);
   });
 });

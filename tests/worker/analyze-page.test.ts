@@ -2,10 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { analyzePage, linkRulesFor } from '../../electron/worker/analyze-page';
 import { htmlSource } from '../../electron/worker/html-source';
 import { parseHtml } from '../../electron/worker/parse-html';
+import { DEFAULT_URL_RULES } from '../../shared/url-normalize';
 
 const rules = linkRulesFor({
   scope: { scope: 'host', startUrls: ['http://site.test/'], include: [], exclude: [] },
-  urls: { stripTrackingParams: false, sortQueryParams: false, maxRepeatedPathSegments: 3 },
+  urls: DEFAULT_URL_RULES,
   honourNofollow: true,
   robotsAgent: 'Trawl',
 });

@@ -2,13 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { analyzePage, linkRulesFor } from '../../electron/worker/analyze-page';
 import { canonicalFromLinkHeader, storedHeaders } from '../../electron/worker/response-headers';
 import { MAX_OUTLINKS_PER_PAGE, MAX_STORED_TEXT } from '../../shared/limits';
-import type { UrlRules } from '../../shared/url-normalize';
-
-const noRules: UrlRules = {
-  stripTrackingParams: false,
-  sortQueryParams: false,
-  maxRepeatedPathSegments: 3,
-};
+import { DEFAULT_URL_RULES, type UrlRules } from '../../shared/url-normalize';
 
 function analyze(
   html: string,
@@ -21,7 +15,7 @@ function analyze(
       include: options.include ?? [],
       exclude: [],
     },
-    urls: { ...noRules, ...options.urls },
+    urls: { ...DEFAULT_URL_RULES, ...options.urls },
     honourNofollow: true,
     robotsAgent: 'Trawl',
   });
@@ -215,7 +209,7 @@ describe('word count across encodings', () => {
   ])('counts letters, not punctuation, in %s', (charset, body, words) => {
     const rules = linkRulesFor({
       scope: { scope: 'host', startUrls: ['http://site.test/'], include: [], exclude: [] },
-      urls: noRules,
+      urls: DEFAULT_URL_RULES,
       honourNofollow: true,
       robotsAgent: 'Trawl',
     });
