@@ -8,6 +8,7 @@ import { parseCrawlableUrl } from '../../shared/url-normalize';
 import type { RedirectHop, WorkerConfig } from '../../shared/worker-protocol';
 import { basicAuthFor, jobAgents } from '../engine/job-http';
 import { decodeBody } from './decode-body';
+import { requestIgnoringExcessBytes } from './excess-bytes';
 import type { RedirectGate } from './redirect-gate';
 
 export interface FetchedResponse {
@@ -142,6 +143,7 @@ export function createFetcher(
     },
     retry: { limit: 0 },
     maxHeaderSize: MAX_HEADER_BYTES,
+    request: requestIgnoringExcessBytes,
     throwHttpErrors: false,
     followRedirect: false,
     decompress: false,

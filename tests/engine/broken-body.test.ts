@@ -21,12 +21,12 @@ const RESPONSES: Record<string, string> = {
   '/ok': page('<title>Ok</title>'),
 };
 
-async function rawSite(): Promise<string> {
+async function rawSite(responses = RESPONSES): Promise<string> {
   const server = net.createServer((socket) => {
     socket.on('error', () => undefined);
     socket.on('data', (request) => {
       const path = /^GET (\S+)/.exec(request.toString('latin1'))?.[1] ?? '/';
-      socket.write(RESPONSES[path] ?? 'HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n');
+      socket.write(responses[path] ?? 'HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n');
     });
   });
   servers.push(server);
@@ -34,19 +34,44 @@ async function rawSite(): Promise<string> {
   return `http://127.0.0.1:${(server.address() as net.AddressInfo).port}`;
 }
 
-describe('a response whose body breaks HTTP', () => {
-  it('fails its URL with the reason, and the job goes on and ends', async () => {
-    const origin = await rawSite();
-    const job = await env.service().start({
+/** A crawl of `origin` from its home page, with one worker and no retries, to the end. */
+const crawl = async (origin: string) =>
+  (
+    await env.service().start({
       startUrls: [`${origin}/`],
       workers: 1,
       retries: 0,
       ignoreRobots: true,
-    });
-    const summary = await job.finished;
+    })
+  ).finished;
+
+describe('a response whose body breaks HTTP', () => {
+  it('fails its URL with the reason, and the job goes on and ends', async () => {
+    const origin = await rawSite();
+    const summary = await crawl(origin);
     expect(summary).toMatchObject({ status: 'finished', pages: 2, failed: 1 });
     expect(env.db.prepare('SELECT url, error FROM frontier WHERE state = 3').all()).toEqual([
       { url: `${origin}/bad-chunk`, error: expect.stringMatching(/chunk size/i) },
     ]);
+  }, 30_000);
+
+  it('keeps a page whose body runs past its Content-Length, cut where the length says, as browsers do', async () => {
+    const kept = '<title>Long</title><a href="/ok">y</a>';
+    const origin = await rawSite({
+      '/': page('<title>Home</title><a href="/long">x</a>'),
+      // A stray newline and more after the declared length, on a kept-alive connection.
+      '/long': `${page(kept)}\n<a href="/beyond">z</a>`,
+      '/ok': page('<title>Ok</title>'),
+      '/beyond': page('<title>Beyond</title>'),
+    });
+    const summary = await crawl(origin);
+    expect(summary).toMatchObject({ status: 'finished', pages: 3, failed: 0 });
+    expect(env.db.prepare('SELECT url, status, title, bytes FROM pages ORDER BY id').all()).toEqual(
+      [
+        { url: `${origin}/`, status: 200, title: 'Home', bytes: expect.any(Number) },
+        { url: `${origin}/long`, status: 200, title: 'Long', bytes: kept.length },
+        { url: `${origin}/ok`, status: 200, title: 'Ok', bytes: expect.any(Number) },
+      ],
+    );
   }, 30_000);
 });
