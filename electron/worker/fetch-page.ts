@@ -7,6 +7,7 @@ import { headerText } from '../../shared/header-text';
 import { parseCrawlableUrl } from '../../shared/url-normalize';
 import type { RedirectHop, WorkerConfig } from '../../shared/worker-protocol';
 import { basicAuthFor, jobAgents } from '../engine/job-http';
+import { effectiveContentType } from './content-type';
 import { decodeBody } from './decode-body';
 import { requestIgnoringExcessBytes } from './excess-bytes';
 import type { RedirectGate } from './redirect-gate';
@@ -205,12 +206,17 @@ export function createFetcher(
           continue;
         }
         const ttfbMs = performance.now() - started;
+        const contentTypes = response.headersDistinct['content-type'] ?? [];
         const head = {
           finalUrl: current.href,
           status,
-          contentType: headers['content-type'] ?? null,
+          contentType: effectiveContentType(contentTypes),
           retryAfter: headers['retry-after'] ?? null,
-          headers,
+          // Node keeps the first Content-Type only; the stored headers show each one sent.
+          headers:
+            contentTypes.length > 1
+              ? { ...headers, 'content-type': contentTypes.join(', ') }
+              : headers,
           xRobotsTag: response.headersDistinct['x-robots-tag']?.join('\n') ?? null,
           redirects,
           ttfbMs,
