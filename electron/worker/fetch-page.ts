@@ -95,12 +95,27 @@ function readBody(stream: Request, limit: number): Promise<Buffer> {
       else chunks.push(chunk);
     });
     stream.once('end', () => resolve(Buffer.concat(chunks, size)));
-    stream.once('error', reject);
+    stream.once('error', (error) => reject(withSizes(error, size, stream)));
     // After 'end' this changes nothing; without it, the body did not arrive whole.
     stream.once('close', () =>
       reject(stream.errored ?? new Error('the connection closed before the body was complete')),
     );
   });
+}
+
+/**
+ * A body cut short said with its sizes, the code kept (it is retried): got
+ * calls it "The server aborted pending request", which read as if Trawl had
+ * been refused, not as a server that closed the connection mid-body.
+ */
+function withSizes(error: Error, received: number, stream: Request): Error {
+  if ((error as { code?: string }).code !== 'ECONNRESET') return error;
+  const declared = stream.response?.headers['content-length'];
+  error.message =
+    declared === undefined
+      ? `the connection closed after ${received} bytes, before the body was complete`
+      : `the connection closed after ${received} of the ${declared} bytes its Content-Length announced`;
+  return error;
 }
 
 /** Drops a redirect's body, keeping the connection when the body is small. */

@@ -1,5 +1,6 @@
 import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { JobSettingsInput } from '../../shared/job-settings';
 import { engineEnv } from './engine-env';
 
 /** A server that answers raw bytes, so a response can break HTTP in ways Node's server never would. */
@@ -21,12 +22,14 @@ const RESPONSES: Record<string, string> = {
   '/ok': page('<title>Ok</title>'),
 };
 
-async function rawSite(responses = RESPONSES): Promise<string> {
+/** Serves `responses` by path; one whose path is in `closing`, the server closes after it. */
+async function rawSite(responses = RESPONSES, closing: string[] = []): Promise<string> {
   const server = net.createServer((socket) => {
     socket.on('error', () => undefined);
     socket.on('data', (request) => {
       const path = /^GET (\S+)/.exec(request.toString('latin1'))?.[1] ?? '/';
       socket.write(responses[path] ?? 'HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n');
+      if (closing.includes(path)) socket.end();
     });
   });
   servers.push(server);
@@ -34,14 +37,15 @@ async function rawSite(responses = RESPONSES): Promise<string> {
   return `http://127.0.0.1:${(server.address() as net.AddressInfo).port}`;
 }
 
-/** A crawl of `origin` from its home page, with one worker and no retries, to the end. */
-const crawl = async (origin: string) =>
+/** A crawl of `origin` from its home page, with one worker and no retries unless `settings` say, to the end. */
+const crawl = async (origin: string, settings: Partial<JobSettingsInput> = {}) =>
   (
     await env.service().start({
       startUrls: [`${origin}/`],
       workers: 1,
       retries: 0,
       ignoreRobots: true,
+      ...settings,
     })
   ).finished;
 
@@ -73,5 +77,31 @@ describe('a response whose body breaks HTTP', () => {
         { url: `${origin}/ok`, status: 200, title: 'Ok', bytes: expect.any(Number) },
       ],
     );
+  }, 30_000);
+
+  it('fails a body cut short with the bytes it got and the bytes announced, and retries it', async () => {
+    const origin = await rawSite(
+      {
+        '/': page('<title>Home</title><a href="/cut">x</a><a href="/cut-chunked">y</a>'),
+        '/cut': `HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 100\r\n\r\n${'a'.repeat(40)}`,
+        '/cut-chunked':
+          'HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n',
+      },
+      ['/cut', '/cut-chunked'],
+    );
+    const summary = await crawl(origin, { retries: 1, retryBaseDelayMs: 0 });
+    expect(summary).toMatchObject({ status: 'finished', pages: 1, failed: 2 });
+    const failed = env.db.prepare('SELECT url, attempts, error FROM frontier WHERE state = 3');
+    const cut =
+      'ECONNRESET: the connection closed after 40 of the 100 bytes its Content-Length announced';
+    const chunked = 'ECONNRESET: the connection closed after 5 bytes, before the body was complete';
+    expect(failed.all()).toEqual([
+      { url: `${origin}/cut`, attempts: 2, error: `${cut} (after 2 attempts: ${cut})` },
+      {
+        url: `${origin}/cut-chunked`,
+        attempts: 2,
+        error: `${chunked} (after 2 attempts: ${chunked})`,
+      },
+    ]);
   }, 30_000);
 });
