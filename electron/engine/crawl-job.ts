@@ -373,6 +373,7 @@ export class CrawlJob {
       startUrls: this.jobs.settings(this.id).startUrls,
       fetch: this.mainFetch,
       maxRedirects: this.settings.maxRedirects,
+      urlRules: this.settings,
       // With robots.txt ignored, it is still where a site names its sitemaps.
       robots: this.robots ?? new RobotsCache(this.robotsOptions(), this.mainFetch, this.logger),
       // A failed write ends the job (the frontier's onError), and the seeding with it.

@@ -1,4 +1,9 @@
-import { normalizeUrl } from '../../shared/url-normalize';
+import {
+  applyUrlRules,
+  normalizeUrl,
+  parseCrawlableUrl,
+  type UrlRules,
+} from '../../shared/url-normalize';
 import type { Logger } from './logger';
 import type { MainFetch } from './main-fetch';
 import type { RobotsCache } from './robots';
@@ -13,6 +18,12 @@ export interface SitemapSeedOptions {
   /** Sends each request with the job's settings (proxy, auth, headers). */
   fetch: MainFetch;
   maxRedirects: number;
+  /**
+   * The job's rules, applied to each URL listed as to a link, so a page a
+   * sitemap lists and a page links to is one URL (the trap limits aside: a
+   * listed URL is no trap).
+   */
+  urlRules: UrlRules;
   /** Reads each site's `Sitemap:` lines. */
   robots: RobotsCache;
   /**
@@ -78,8 +89,8 @@ export async function seedFromSitemaps(options: SitemapSeedOptions): Promise<Sit
   const onUrls = (locs: string[]): boolean => {
     const urls: string[] = [];
     for (const loc of locs) {
-      const url = normalizeUrl(loc);
-      if (url) urls.push(url);
+      const url = parseCrawlableUrl(loc);
+      if (url) urls.push(applyUrlRules(url, options.urlRules).href);
       else skipped++;
     }
     const kept = urls.slice(0, MAX_SITEMAP_URLS - offered);

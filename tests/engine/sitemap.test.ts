@@ -2,6 +2,7 @@ import { gzipSync } from 'node:zlib';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createMainFetch } from '../../electron/engine/main-fetch';
 import { readSitemap } from '../../electron/engine/sitemap-reader';
+import type { JobSettingsInput } from '../../shared/job-settings';
 import { engineEnv } from './engine-env';
 
 const env = engineEnv();
@@ -47,8 +48,8 @@ beforeEach(async () => {
   });
 });
 
-function crawl(startUrl: string) {
-  return env.service().start({ startUrls: [startUrl], mode: 'sitemap', workers: 1 });
+function crawl(startUrl: string, settings: Partial<JobSettingsInput> = {}) {
+  return env.service().start({ startUrls: [startUrl], mode: 'sitemap', workers: 1, ...settings });
 }
 
 function frontierRows(jobId: number) {
@@ -136,6 +137,32 @@ describe('sitemap mode', () => {
     expect((await job.finished).status).toBe('finished');
     expect(frontierRows(job.id).map((row) => row.path)).toEqual(['/one', '/two']);
     expect(hits.has('/robots.txt')).toBe(true);
+  });
+
+  it("applies the job's URL rules to the URLs it lists, so a page listed and linked is fetched once", async () => {
+    routes = {
+      '/sitemap.xml': [
+        'application/xml',
+        urlset('/list?b=2&amp;a=1&amp;utm_source=feed', '/item;jsessionid=S1'),
+      ],
+      '/list?a=1&b=2': ['text/html', page('/list?a=1&b=2', '/item')],
+      '/item': ['text/html', page('/list?a=1&b=2')],
+    };
+    const job = await crawl(`${origin}/`, {
+      sortQueryParams: true,
+      stripTrackingParams: true,
+      stripParams: ['jsessionid'],
+    });
+    expect(await job.finished).toMatchObject({ status: 'finished', pages: 2, failed: 0 });
+    expect(frontierRows(job.id)).toEqual([
+      { path: '/item', depth: 0, inSitemap: 1, state: 2 },
+      { path: '/list?a=1&b=2', depth: 0, inSitemap: 1, state: 2 },
+    ]);
+    expect([...hits.keys()].filter((path) => path !== '/robots.txt').toSorted()).toEqual([
+      '/item',
+      '/list?a=1&b=2',
+      '/sitemap.xml',
+    ]);
   });
 
   it('falls back to /sitemap.xml when robots.txt names no sitemap', async () => {
