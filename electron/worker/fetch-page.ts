@@ -4,7 +4,7 @@ import { CookieJar } from 'tough-cookie';
 import { MAX_HEADER_BYTES, MAX_URL_LENGTH } from '../../shared/limits';
 import { createScope } from '../../shared/scope';
 import { headerText } from '../../shared/header-text';
-import { parseCrawlableUrl } from '../../shared/url-normalize';
+import { applyUrlRules, parseCrawlableUrl } from '../../shared/url-normalize';
 import type { RedirectHop, WorkerConfig } from '../../shared/worker-protocol';
 import { basicAuthFor, jobAgents } from '../engine/job-http';
 import { effectiveContentType } from './content-type';
@@ -178,6 +178,10 @@ export function createFetcher(
       },
     );
 
+  /** Whether a redirect's target is the URL it came from, under the job's URL rules. */
+  const sameUrl = (target: URL, current: URL) =>
+    applyUrlRules(new URL(target), config.urls).href === current.href;
+
   return async (url, beforeRedirect) => {
     const started = performance.now();
     const redirects: RedirectHop[] = [];
@@ -192,10 +196,12 @@ export function createFetcher(
         const location = headers.location === undefined ? '' : headerText(headers.location);
         const target =
           REDIRECT_STATUSES.has(status) && location ? parseCrawlableUrl(location, requested) : null;
-        if (target !== null && target.href === current.href && requested === current) {
+        if (target !== null && requested === current && sameUrl(target, current)) {
           // `/~a` redirecting to `/%7Ea`: one URL (RFC 3986 §6.2.2) that the
           // server wants spelled its way, so it is asked for as written once,
-          // and no hop is recorded. A second time is a loop (below).
+          // and no hop is recorded. A second time is a loop (below). So is
+          // `/a` to `/a;jsessionid=…` when the job strips that parameter:
+          // the page is /a's, where it was a redirect to itself, not crawled.
           await discardBody(stream);
           requested = new URL(location, requested);
           continue;

@@ -90,6 +90,41 @@ describe('URLs a browser takes as one, and queries on legacy-encoded pages', () 
     ).toBe(`redirect loop: ${origin}/~loop -> ${origin}/~loop`);
   });
 
+  it('takes a redirect that only adds a session id the job strips for the URL itself, as one page', async () => {
+    const requested: string[] = [];
+    let sessions = 0;
+    // A Java site without cookies: each URL without a session id redirects to itself with a new one.
+    const origin = await env.listen((request, response) => {
+      const path = request.url ?? '/';
+      requested.push(path);
+      const [plain, session] = path.split(';jsessionid=');
+      if (session === undefined)
+        return void redirect(response, `${plain};jsessionid=S${++sessions}`);
+      response.writeHead(200, { 'content-type': 'text/html' });
+      if (plain === '/') return void response.end(`<a href="/next;jsessionid=${session}">n</a>`);
+      response.end(`<title>next</title><a href="/;jsessionid=${session}">home</a>`);
+    });
+    const job = await env.service().start({
+      startUrls: [`${origin}/`],
+      stripParams: ['jsessionid'],
+      ignoreRobots: true,
+      workers: 1,
+    });
+    expect(await job.finished).toMatchObject({ status: 'finished', pages: 2, failed: 0 });
+    expect(requested).toEqual(['/', '/;jsessionid=S1', '/next', '/next;jsessionid=S2']);
+    expect(
+      env.db
+        .prepare(
+          `SELECT url, status, final_url AS finalUrl, redirect_count AS hops, link_count AS links
+           FROM pages WHERE job_id = ? ORDER BY id`,
+        )
+        .all(job.id),
+    ).toEqual([
+      { url: `${origin}/`, status: 200, finalUrl: `${origin}/`, hops: 0, links: 1 },
+      { url: `${origin}/next`, status: 200, finalUrl: `${origin}/next`, hops: 0, links: 1 },
+    ]);
+  });
+
   it('a job the previous build stored with an escaped URL resumes without fetching it again', async () => {
     const requested: string[] = [];
     const origin = await env.listen((request, response) => {
