@@ -137,6 +137,38 @@ describe('a URL that redirects', () => {
     expect(job.snapshot().statusCounts).toEqual({ 200: 2, 301: 1, 302: 1 });
   });
 
+  it('not followed is reported with why: out of the scope, or not an http(s) URL at all', async () => {
+    const { origin } = await countingSite({
+      '/': '<a href="/app">app</a> <a href="/mail">mail</a> <a href="/away">away</a>',
+      '/app': 'redirect:302:itms-apps://apps.apple.com/app/id1',
+      '/mail': 'redirect:301: MAILTO:someone@example.invalid',
+      '/away': 'redirect:302:http://elsewhere.invalid/a:b',
+    });
+    const { jobId } = await crawlSite(origin);
+    const chains = [...iterateReport(env.db, jobId, 'redirect-chains').rows].map((row) => ({
+      url: row.url,
+      finalUrl: row.finalUrl,
+      error: row.error,
+    }));
+    expect(chains).toEqual([
+      {
+        url: `${origin}/app`,
+        finalUrl: 'itms-apps://apps.apple.com/app/id1',
+        error: 'not followed: not an http(s) URL',
+      },
+      {
+        url: `${origin}/away`,
+        finalUrl: 'http://elsewhere.invalid/a:b',
+        error: 'not followed: outside the scope',
+      },
+      {
+        url: `${origin}/mail`,
+        finalUrl: 'MAILTO:someone@example.invalid',
+        error: 'not followed: not an http(s) URL',
+      },
+    ]);
+  });
+
   it("keeps no extraction values of its target's: a scraped value is stored once, on the target", async () => {
     const origin = await movedSite();
     const { jobId } = await crawlSite(origin, {

@@ -49,6 +49,17 @@ const htmlPagesWhere = (condition: string, columns: string) => `
 const isoTime = (column: string) =>
   `strftime('%Y-%m-%dT%H:%M:%fZ', ${column} / 1000.0, 'unixepoch')`;
 
+/** A page's `Location` header, as stored. */
+const LOCATION = `p.headers ->> '$.location'`;
+/**
+ * Its scheme, lowercased (`mailto`, `itms-apps`), or '' for a relative URL: the text
+ * before the first colon when it is one (RFC 3986 §3.1: a letter, then letters,
+ * digits, `+`, `-`, `.`).
+ */
+const LOCATION_SCHEME = `(SELECT CASE WHEN s GLOB '[A-Za-z]*' AND s NOT GLOB '*[^A-Za-z0-9+.-]*'
+    THEN lower(s) ELSE '' END
+  FROM (SELECT substr(ltrim(${LOCATION}), 1, instr(ltrim(${LOCATION}), ':') - 1) AS s))`;
+
 /** Titles and SQL of every report; each SQL takes @jobId and lists rows in a stable order. */
 export const REPORTS: Record<ReportName, { title: string; sql: string }> = {
   'broken-links': {
@@ -88,8 +99,10 @@ export const REPORTS: Record<ReportName, { title: string; sql: string }> = {
         GROUP BY f.id
         UNION ALL
         -- A redirect not followed (its target outside the scope) is a chain of one hop too.
-        SELECT p.url, 1, p.status || ' ' || p.url, p.headers ->> '$.location', NULL,
-          CASE WHEN p.headers ->> '$.location' IS NULL THEN 'no Location header'
+        SELECT p.url, 1, p.status || ' ' || p.url, ${LOCATION}, NULL,
+          CASE WHEN ${LOCATION} IS NULL THEN 'no Location header'
+            WHEN ${LOCATION_SCHEME} NOT IN ('', 'http', 'https')
+              THEN 'not followed: not an http(s) URL'
             ELSE 'not followed: outside the scope' END,
           0
         FROM pages p
