@@ -154,10 +154,15 @@ export async function createPageCrawler(
   };
 }
 
+/** got's code for an error that had none of its own (a cap of Trawl's): it says nothing. */
+const NO_CODE = 'ERR_GOT_REQUEST_ERROR';
+
 function describeError(error: unknown): string {
   if (error instanceof Error) {
     const code = (error as { code?: string }).code;
-    return code && !error.message.includes(code) ? `${code}: ${error.message}` : error.message;
+    return code && code !== NO_CODE && !error.message.includes(code)
+      ? `${code}: ${error.message}`
+      : error.message;
   }
   return String(error);
 }

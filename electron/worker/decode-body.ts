@@ -2,7 +2,7 @@ import zlib from 'node:zlib';
 
 export class DecodedTooLargeError extends Error {
   constructor(limit: number) {
-    super(`decoded body exceeds ${limit} bytes`);
+    super(`decoded body exceeds ${limit} bytes (maxDecodedBytes)`);
     this.name = 'DecodedTooLargeError';
   }
 }

@@ -48,7 +48,7 @@ export function isHtml(contentType: string | null): boolean {
 
 export class BodyTooLargeError extends Error {
   constructor(limit: number) {
-    super(`body larger than ${limit} bytes`);
+    super(`body larger than ${limit} bytes (maxBodyBytes)`);
     this.name = 'BodyTooLargeError';
   }
 }

@@ -80,6 +80,7 @@ function site(request: http.IncomingMessage, response: http.ServerResponse, orig
       'content-encoding': 'gzip, x-unheard-of',
     });
   if (path === '/zstd') return html(response, '(zstd bytes)', { 'content-encoding': 'zstd' });
+  if (path === '/too-big') return html(response, `<title>Big</title>${'x'.repeat(3 << 20)}`);
   if (path === '/bomb')
     // 50 MB of zeros, about 50 KB on the wire.
     return html(response, zlib.gzipSync(Buffer.alloc(50 * 1024 * 1024)), {
@@ -237,7 +238,7 @@ describe('bodies', () => {
     const server = await serve(site);
     const o = server.origin;
     const config = env.file('job.json');
-    writeFileSync(config, JSON.stringify({ maxDecodedBytes: 1024 * 1024 }));
+    writeFileSync(config, JSON.stringify({ maxDecodedBytes: 1 << 20, maxBodyBytes: 2 << 20 }));
     const paths = [
       '/gzip',
       '/brotli',
@@ -246,6 +247,7 @@ describe('bodies', () => {
       '/gzip-bogus',
       '/zstd',
       '/bomb',
+      '/too-big',
     ];
     await crawl(
       paths.map((path) => o + path),
@@ -268,7 +270,12 @@ describe('bodies', () => {
     });
     expect(failure(`${o}/bomb`)).toMatchObject({
       state: 3,
-      error: `decoded body exceeds ${1024 * 1024} bytes`,
+      error: `decoded body exceeds ${1 << 20} bytes (maxDecodedBytes)`,
+    });
+    // The setting that raises a cap is named, and nothing of got's wrapping shows.
+    expect(failure(`${o}/too-big`)).toMatchObject({
+      state: 3,
+      error: `body larger than ${2 << 20} bytes (maxBodyBytes)`,
     });
     expect(server.requests[0]!.headers['accept-encoding']).toMatch(/gzip.*deflate.*br/);
   }, 60_000);
