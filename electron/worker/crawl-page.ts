@@ -156,13 +156,17 @@ export async function createPageCrawler(
 
 /** got's code for an error that had none of its own (a cap of Trawl's): it says nothing. */
 const NO_CODE = 'ERR_GOT_REQUEST_ERROR';
+/** The job setting behind each of got's timeouts (its `event`), named so a user knows what to raise. */
+const TIMEOUT_SETTINGS: Record<string, string> = {
+  connect: 'connectTimeoutMs',
+  response: 'firstByteTimeoutMs',
+  request: 'timeoutMs',
+};
 
 function describeError(error: unknown): string {
-  if (error instanceof Error) {
-    const code = (error as { code?: string }).code;
-    return code && code !== NO_CODE && !error.message.includes(code)
-      ? `${code}: ${error.message}`
-      : error.message;
-  }
-  return String(error);
+  if (!(error instanceof Error)) return String(error);
+  const { code, event } = error as { code?: string; event?: string };
+  const setting = code === 'ETIMEDOUT' && event ? TIMEOUT_SETTINGS[event] : undefined;
+  const message = setting ? `${error.message} (${setting})` : error.message;
+  return code && code !== NO_CODE && !message.includes(code) ? `${code}: ${message}` : message;
 }

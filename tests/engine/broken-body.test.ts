@@ -104,4 +104,26 @@ describe('a response whose body breaks HTTP', () => {
       },
     ]);
   }, 30_000);
+
+  it('fails a server that never answers, or answers too slowly, naming the timeout to raise', async () => {
+    const origin = await rawSite({
+      '/': page('<title>Home</title><a href="/silent">x</a><a href="/trickle">y</a>'),
+      // Takes the request, never answers.
+      '/silent': '',
+      // Headers, then a body that never ends.
+      '/trickle': 'HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 100\r\n\r\n<p>',
+    });
+    const summary = await crawl(origin, { firstByteTimeoutMs: 300, timeoutMs: 1000 });
+    expect(summary).toMatchObject({ status: 'finished', pages: 1, failed: 2 });
+    expect(env.db.prepare('SELECT url, error FROM frontier WHERE state = 3').all()).toEqual([
+      {
+        url: `${origin}/silent`,
+        error: "ETIMEDOUT: Timeout awaiting 'response' for 300ms (firstByteTimeoutMs)",
+      },
+      {
+        url: `${origin}/trickle`,
+        error: "ETIMEDOUT: Timeout awaiting 'request' for 1000ms (timeoutMs)",
+      },
+    ]);
+  }, 30_000);
 });
