@@ -10,6 +10,7 @@ import { basicAuthFor, jobAgents } from '../engine/job-http';
 import { effectiveContentType } from './content-type';
 import { decodeBody } from './decode-body';
 import { requestIgnoringExcessBytes } from './excess-bytes';
+import { isUnknownType, SNIFF_BYTES, startsAsHtml } from './sniff-html';
 import type { RedirectGate } from './redirect-gate';
 
 export interface FetchedResponse {
@@ -80,8 +81,16 @@ export function redirectsOf(error: unknown): RedirectHop[] {
   return (error as { redirects?: RedirectHop[] } | null)?.redirects ?? [];
 }
 
-/** Reads a stream whole, failing once it passes `limit` bytes. */
-function readBody(stream: Request, limit: number): Promise<Buffer> {
+/**
+ * Reads a stream whole, failing once it passes `limit` bytes. With `wanted`,
+ * its first SNIFF_BYTES are shown to it first, and a body it does not want
+ * is dropped unread (null).
+ */
+function readBody(
+  stream: Request,
+  limit: number,
+  wanted?: (start: Buffer) => boolean,
+): Promise<Buffer | null> {
   return new Promise((resolve, reject) => {
     // A body that breaks right after the headers (a malformed chunk size) errs
     // before this is called: waiting for 'end' or 'error' then waited forever,
@@ -89,12 +98,25 @@ function readBody(stream: Request, limit: number): Promise<Buffer> {
     if (stream.errored) return reject(stream.errored);
     const chunks: Buffer[] = [];
     let size = 0;
+    let judged = wanted === undefined;
+    /** Whether the body is wanted; if not, it is dropped and null resolved. */
+    const judge = (): boolean => {
+      judged = true;
+      if (wanted!(Buffer.concat(chunks, size))) return true;
+      stream.destroy();
+      stream.on('error', () => undefined);
+      resolve(null);
+      return false;
+    };
     stream.on('data', (chunk: Buffer) => {
       size += chunk.length;
       if (size > limit) stream.destroy(new BodyTooLargeError(limit));
       else chunks.push(chunk);
+      if (!judged && size >= SNIFF_BYTES) judge();
     });
-    stream.once('end', () => resolve(Buffer.concat(chunks, size)));
+    stream.once('end', () => {
+      if (judged || judge()) resolve(Buffer.concat(chunks, size));
+    });
     stream.once('error', (error) => reject(withSizes(error, size, stream)));
     // After 'end' this changes nothing; without it, the body did not arrive whole.
     stream.once('close', () =>
@@ -242,18 +264,28 @@ export function createFetcher(
           redirects,
           ttfbMs,
         };
-        if (!isHtml(head.contentType)) {
-          // Record what the server says about it; do not download it.
+        const declared = Number(headers['content-length']);
+        const size = Number.isFinite(declared) ? declared : 0;
+        // Not HTML: what the server says about it is recorded; it is not downloaded.
+        const notHtml = { ...head, body: null, bytes: size, wireBytes: size, responseMs: ttfbMs };
+        const encoding = headers['content-encoding'];
+        // A body of no stated type is read as a browser reads it: HTML if it starts as HTML.
+        const sniffed = isUnknownType(head.contentType);
+        if (!isHtml(head.contentType) && !sniffed) {
           stream.destroy();
           stream.on('error', () => undefined);
-          const declared = Number(headers['content-length']);
-          const size = Number.isFinite(declared) ? declared : 0;
-          return { ...head, body: null, bytes: size, wireBytes: size, responseMs: ttfbMs };
+          return notHtml;
         }
-        const wire = await readBody(stream, config.maxBodyBytes);
-        const body = decodeBody(wire, headers['content-encoding'], config.maxDecodedBytes);
+        const wire = await readBody(
+          stream,
+          config.maxBodyBytes,
+          sniffed ? (start) => startsAsHtml(start, encoding, config.maxDecodedBytes) : undefined,
+        );
+        if (wire === null) return notHtml;
+        const body = decodeBody(wire, encoding, config.maxDecodedBytes);
         return {
           ...head,
+          contentType: sniffed ? 'text/html' : head.contentType,
           body,
           bytes: body.length,
           wireBytes: wire.length,

@@ -1,3 +1,4 @@
+import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { effectiveContentType } from '../../electron/worker/content-type';
 import { engineEnv } from './engine-env';
@@ -63,6 +64,64 @@ describe('a response with several Content-Types', () => {
         sent: 'text/html, text/html; charset=windows-1252',
       },
     ]);
+  });
+
+  it('reads a body of no stated type as a browser does: HTML when it starts as HTML', async () => {
+    const html = Buffer.from('\n <!doctype html><title>Untyped</title><a href="/linked">x</a>');
+    const png = Buffer.concat([Buffer.from('89504e470d0a1a0a', 'hex'), Buffer.alloc(100_000)]);
+    const bodies: Record<string, [Buffer, Record<string, string>]> = {
+      '/none': [html, {}],
+      '/none-gzip': [gzipSync(html), { 'content-encoding': 'gzip' }],
+      '/unknown': [html, { 'content-type': 'unknown/unknown' }],
+      '/image': [png, {}],
+      '/linked': [Buffer.from('<title>Linked</title>'), { 'content-type': 'text/html' }],
+    };
+    const requested: string[] = [];
+    const origin = await env.listen((request, response) => {
+      requested.push(request.url ?? '');
+      const [body, headers] = bodies[request.url ?? ''] ?? [Buffer.alloc(0), {}];
+      response.writeHead(200, { ...headers, 'content-length': body.length });
+      response.end(body);
+    });
+    const job = await env.service().start({
+      startUrls: ['/none', '/none-gzip', '/unknown', '/image'].map((path) => origin + path),
+      ignoreRobots: true,
+      workers: 1,
+    });
+    expect(await job.finished).toMatchObject({ status: 'finished', pages: 5, failed: 0 });
+    const pages = env.db
+      .prepare(
+        `SELECT url, content_type AS contentType, title, link_count AS linkCount, bytes,
+           indexable, json_extract(headers, '$."content-type"') AS sent
+         FROM pages ORDER BY url`,
+      )
+      .all();
+    const untyped = { contentType: 'text/html', title: 'Untyped', linkCount: 1, indexable: 1 };
+    expect(pages).toEqual([
+      // Not downloaded: its declared size, as for any other type that is not HTML.
+      {
+        url: `${origin}/image`,
+        contentType: null,
+        title: null,
+        linkCount: 0,
+        bytes: png.length,
+        indexable: 0,
+        sent: null,
+      },
+      {
+        url: `${origin}/linked`,
+        contentType: 'text/html',
+        title: 'Linked',
+        linkCount: 0,
+        bytes: 21,
+        indexable: 1,
+        sent: 'text/html',
+      },
+      { url: `${origin}/none`, ...untyped, bytes: html.length, sent: null },
+      { url: `${origin}/none-gzip`, ...untyped, bytes: html.length, sent: null },
+      { url: `${origin}/unknown`, ...untyped, bytes: html.length, sent: 'unknown/unknown' },
+    ]);
+    expect(requested.filter((path) => path === '/linked')).toHaveLength(1);
   });
 
   it('skips invalid entries and commas inside quotes; a single value is kept as sent', () => {
