@@ -2,10 +2,11 @@ import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { analyzePage, linkRulesFor } from '../../electron/worker/analyze-page';
 import { fingerprintText } from '../../electron/worker/visible-text';
+import { DEFAULT_URL_RULES } from '../../shared/url-normalize';
 
 const rules = linkRulesFor({
   scope: { scope: 'host', startUrls: ['http://site.test/'], include: [], exclude: [] },
-  urls: { stripTrackingParams: false, sortQueryParams: false, maxRepeatedPathSegments: 3 },
+  urls: DEFAULT_URL_RULES,
   honourNofollow: true,
   robotsAgent: 'Trawl',
 });
