@@ -12,6 +12,7 @@ import {
   NO_ANALYSIS,
   type PageAnalysis,
 } from './analyze-page';
+import { isParserError } from './excess-bytes';
 import { createFetcher, redirectsOf, RobotsBlockedError, type FetchedResponse } from './fetch-page';
 import type { RedirectGate } from './redirect-gate';
 import { cssExtractionFor } from './extract';
@@ -104,14 +105,23 @@ export async function createPageCrawler(
   // Null when `stopWaiting` ends a retry's delay: the task goes back to main unrun.
   return async (task, stopWaiting) => {
     const retryReasons: string[] = [];
+    let lenient = false;
     for (let attempt = 1; ; attempt++) {
       let response: FetchedResponse;
       try {
         response = await fetchPage(
           task.url,
           config.askBeforeRedirects ? redirectGate(task.id) : null,
+          lenient,
         );
       } catch (error) {
+        // A server that breaks HTTP (a body past its Content-Length) is read again at once,
+        // leniently, whatever the retry settings: browsers show such a page.
+        if (!lenient && isParserError(error)) {
+          lenient = true;
+          retryReasons.push(describeError(error));
+          continue;
+        }
         const wait = retryDelay({ error }, attempt, config.retry);
         if (wait === null) {
           const history =

@@ -156,9 +156,12 @@ function discardBody(stream: Request): Promise<void> {
  * host's limits; null where no job runs) lets it. Bodies are decompressed here too, with a
  * cap on the decoded size.
  */
-export function createFetcher(
-  config: WorkerConfig,
-): (url: string, beforeRedirect: RedirectGate | null) => Promise<FetchedResponse> {
+export function createFetcher(config: WorkerConfig): (
+  url: string,
+  beforeRedirect: RedirectGate | null,
+  /** Read past what Node's parser refuses after a whole response (see excess-bytes.ts). */
+  lenient?: boolean,
+) => Promise<FetchedResponse> {
   const inScope = createScope(config.scope);
   const authorization = basicAuthFor(config.basicAuth);
   const client: Got = got.extend({
@@ -181,18 +184,22 @@ export function createFetcher(
     },
     retry: { limit: 0 },
     maxHeaderSize: MAX_HEADER_BYTES,
-    request: requestIgnoringExcessBytes,
     throwHttpErrors: false,
     followRedirect: false,
     decompress: false,
     ...(config.cookies ? { cookieJar: new CookieJar() } : {}),
   });
 
-  const open = (url: URL) =>
+  const lenientClient = client.extend({ request: requestIgnoringExcessBytes });
+
+  const open = (url: URL, lenient: boolean) =>
     new Promise<{ stream: Request; response: http.IncomingMessage & { statusCode: number } }>(
       (resolve, reject) => {
         const auth = authorization(url);
-        const stream = client.stream(url, auth ? { headers: { authorization: auth } } : {});
+        const stream = (lenient ? lenientClient : client).stream(
+          url,
+          auth ? { headers: { authorization: auth } } : {},
+        );
         stream.once('response', (response: http.IncomingMessage & { statusCode: number }) =>
           resolve({ stream, response }),
         );
@@ -204,7 +211,7 @@ export function createFetcher(
   const sameUrl = (target: URL, current: URL) =>
     applyUrlRules(new URL(target), config.urls).href === current.href;
 
-  return async (url, beforeRedirect) => {
+  return async (url, beforeRedirect, lenient = false) => {
     const started = performance.now();
     const redirects: RedirectHop[] = [];
     const visited = new Set([url]);
@@ -213,7 +220,7 @@ export function createFetcher(
     let requested = current;
     try {
       for (;;) {
-        const { stream, response } = await open(requested);
+        const { stream, response } = await open(requested, lenient);
         const { statusCode: status, headers } = response;
         const location = headers.location === undefined ? '' : headerText(headers.location);
         const target =
