@@ -103,8 +103,7 @@ function readBody(
     const judge = (): boolean => {
       judged = true;
       if (wanted!(Buffer.concat(chunks, size))) return true;
-      stream.destroy();
-      stream.on('error', () => undefined);
+      dropBody(stream);
       resolve(null);
       return false;
     };
@@ -138,6 +137,12 @@ function withSizes(error: Error, received: number, stream: Request): Error {
       ? `the connection closed after ${received} bytes, before the body was complete`
       : `the connection closed after ${received} of the ${declared} bytes its Content-Length announced`;
   return error;
+}
+
+/** Closes a response without reading its body; the abort's error is expected. */
+function dropBody(stream: Request): void {
+  stream.destroy();
+  stream.on('error', () => undefined);
 }
 
 /** Drops a redirect's body, keeping the connection when the body is small. */
@@ -271,24 +276,25 @@ export function createFetcher(config: WorkerConfig): (
           redirects,
           ttfbMs,
         };
-        const declared = Number(headers['content-length']);
-        const size = Number.isFinite(declared) ? declared : 0;
         // Not HTML: what the server says about it is recorded; it is not downloaded.
-        const notHtml = { ...head, body: null, bytes: size, wireBytes: size, responseMs: ttfbMs };
+        const notHtml = () => {
+          const declared = Number(headers['content-length']);
+          const size = Number.isFinite(declared) ? declared : 0;
+          return { ...head, body: null, bytes: size, wireBytes: size, responseMs: ttfbMs };
+        };
         const encoding = headers['content-encoding'];
         // A body of no stated type is read as a browser reads it: HTML if it starts as HTML.
         const sniffed = isUnknownType(head.contentType);
         if (!isHtml(head.contentType) && !sniffed) {
-          stream.destroy();
-          stream.on('error', () => undefined);
-          return notHtml;
+          dropBody(stream);
+          return notHtml();
         }
         const wire = await readBody(
           stream,
           config.maxBodyBytes,
           sniffed ? (start) => startsAsHtml(start, encoding, config.maxDecodedBytes) : undefined,
         );
-        if (wire === null) return notHtml;
+        if (wire === null) return notHtml();
         const body = decodeBody(wire, encoding, config.maxDecodedBytes);
         return {
           ...head,

@@ -18,26 +18,26 @@ const escapeXml = (text: string) =>
 
 const NS = 'xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"';
 
-/** The statements of a sitemap: the filters' indexable 200 pages, each final URL once. */
-function sitemapQueries(db: Db, jobId: number, filters: PageFilters) {
+/** A sitemap's URLs, in crawl order, and how many: the filters' indexable 200 pages, each final URL once. */
+function sitemapUrls(
+  db: Db,
+  jobId: number,
+  filters: PageFilters,
+): { count: number; urls: IterableIterator<string> } {
   const kept = pageConditions(jobId, filters);
-  if (kept === null) return { count: () => 0, urls: () => [].values() };
+  if (kept === null) return { count: 0, urls: [].values() };
   const where = [...kept.where, 'p.status = 200', 'p.indexable = 1'].join(' AND ');
-  return {
-    count: () =>
-      db
-        .prepare(`SELECT count(DISTINCT p.final_url) FROM pages p WHERE ${where}`)
-        .pluck()
-        .get(kept.params) as number,
-    // In crawl order.
-    urls: () =>
-      db
-        .prepare(
-          `SELECT p.final_url FROM pages p WHERE ${where} GROUP BY p.final_url ORDER BY min(p.id)`,
-        )
-        .pluck()
-        .iterate(kept.params) as IterableIterator<string>,
-  };
+  const count = db
+    .prepare(`SELECT count(DISTINCT p.final_url) FROM pages p WHERE ${where}`)
+    .pluck()
+    .get(kept.params) as number;
+  const urls = db
+    .prepare(
+      `SELECT p.final_url FROM pages p WHERE ${where} GROUP BY p.final_url ORDER BY min(p.id)`,
+    )
+    .pluck()
+    .iterate(kept.params) as IterableIterator<string>;
+  return { count, urls };
 }
 
 function* urlset(urls: Iterator<string>, head: string, onUrl: () => void): Generator<string> {
@@ -71,9 +71,7 @@ export async function writeSitemap(
   onUrl: () => void,
   filters: PageFilters = {},
 ): Promise<string[]> {
-  const queries = sitemapQueries(db, jobId, filters);
-  const count = queries.count();
-  const urls = queries.urls();
+  const { count, urls } = sitemapUrls(db, jobId, filters);
   let written: string[];
   try {
     written = await writeUrlsets(urls, count, target, onUrl);
