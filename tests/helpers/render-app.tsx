@@ -1,4 +1,6 @@
-import { render } from '@testing-library/react';
+import { cleanup, render } from '@testing-library/react';
+import { QueryService } from '../../electron/engine/results/query-service';
+import type { Db } from '../../electron/engine/store/database';
 import { App } from '../../renderer/src/App';
 import { createAppStore } from '../../renderer/src/store/app-store';
 import { syncLocation } from '../../renderer/src/store/location-sync';
@@ -26,6 +28,28 @@ export function renderApp(methods: Partial<Record<keyof CrawlerApi, unknown>>): 
     </AppContext>,
   );
   return disconnect;
+}
+
+/**
+ * The app over a real results service on `db()`, which `start` renders as
+ * `main.tsx` starts it; a second `start` is a reload (the page before is
+ * cleaned up). `methods` answers the host's methods, given the service.
+ */
+export function reloadableApp(
+  db: () => Db,
+  methods: (service: QueryService) => Partial<Record<keyof CrawlerApi, unknown>>,
+): { start: () => void; stop: () => void } {
+  let disconnect = () => {};
+  const stop = () => {
+    cleanup();
+    disconnect();
+    disconnect = () => {};
+  };
+  const start = () => {
+    stop();
+    disconnect = renderApp(methods(new QueryService(db(), () => undefined)));
+  };
+  return { start, stop };
 }
 
 /** A finished one-worker job of `pages` pages crawled from `startUrl`, as the host lists it. */

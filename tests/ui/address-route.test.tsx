@@ -1,8 +1,7 @@
 // @vitest-environment jsdom
-import { cleanup, screen, waitFor, within } from '@testing-library/react';
+import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { QueryService } from '../../electron/engine/results/query-service';
 import {
   FIRST_RESULTS_VIEW,
   formatRoute,
@@ -10,7 +9,7 @@ import {
   type Route,
 } from '../../renderer/src/store/route';
 import type { JobInfo } from '../../shared/crawler-api';
-import { finishedJob, renderApp } from '../helpers/render-app';
+import { finishedJob, reloadableApp } from '../helpers/render-app';
 import { layOutTableScroller } from '../helpers/table-layout';
 import { databasePerTest } from '../helpers/temp-db';
 import { storeJob } from '../results/stored-job';
@@ -19,7 +18,6 @@ import { storeJob } from '../results/stored-job';
 
 const env = databasePerTest('results.sqlite');
 layOutTableScroller();
-let disconnect = () => {};
 let jobId = 0;
 /** What the host lists: a test may add a job made after the page loaded. */
 let listed: JobInfo[] = [];
@@ -32,25 +30,21 @@ beforeEach(() => {
     { url: 'http://127.0.0.1:9/p/1', page: {} },
   ]);
 });
-afterEach(() => {
-  cleanup();
-  disconnect();
-});
-
-/** The app as `main.tsx` starts it: a fresh store, so a second call is a reload. */
-function startApp() {
-  cleanup();
-  disconnect();
-  const service = new QueryService(env.db, () => undefined);
-  listed = [finishedJob(jobId, 'fixture', 'http://127.0.0.1:9/', 3)];
-  disconnect = renderApp({
-    listJobs: async () => listed,
-    queryPages: async (query: unknown) => service.call('queryPages', [query]),
-    pageDetail: async (request: unknown) => service.call('pageDetail', [request]),
-    queryLinks: async (query: unknown) => service.call('queryLinks', [query]),
-    runReport: async (request: unknown) => service.call('runReport', [request]),
-  });
-}
+/** The app as `main.tsx` starts it: a fresh store, so a second start is a reload. */
+const app = reloadableApp(
+  () => env.db,
+  (service) => {
+    listed = [finishedJob(jobId, 'fixture', 'http://127.0.0.1:9/', 3)];
+    return {
+      listJobs: async () => listed,
+      queryPages: async (query: unknown) => service.call('queryPages', [query]),
+      pageDetail: async (request: unknown) => service.call('pageDetail', [request]),
+      queryLinks: async (query: unknown) => service.call('queryLinks', [query]),
+      runReport: async (request: unknown) => service.call('runReport', [request]),
+    };
+  },
+);
+afterEach(app.stop);
 
 const tableFoot = (text: string) =>
   screen.findByText(text, { selector: '.table-foot *, .table-foot' });
@@ -60,7 +54,7 @@ const resultsHeading = () =>
 describe('the address names the screen', () => {
   it('shows the same results, view and filters after a reload', async () => {
     const user = userEvent.setup();
-    startApp();
+    app.start();
     await user.click(await screen.findByRole('link', { name: `Results of job ${jobId}` }));
     await tableFoot('3 of 3 rows loaded');
     await user.click(screen.getByRole('checkbox', { name: '4xx' }));
@@ -68,7 +62,7 @@ describe('the address names the screen', () => {
     await tableFoot('1 of 1 rows loaded');
     expect(location.hash).toBe(`#/jobs/${jobId}/results?status=4xx&q=missing`);
 
-    startApp();
+    app.start();
     await resultsHeading();
     await tableFoot('1 of 1 rows loaded');
     expect(screen.getByRole('checkbox', { name: '4xx' })).toHaveProperty('checked', true);
@@ -76,14 +70,14 @@ describe('the address names the screen', () => {
 
     await user.selectOptions(screen.getByLabelText('View'), 'broken-links');
     expect(location.hash).toBe(`#/jobs/${jobId}/results/broken-links?status=4xx&q=missing`);
-    startApp();
+    app.start();
     await screen.findByRole('region', { name: 'Broken links' });
     expect(screen.getByLabelText('View')).toHaveProperty('value', 'broken-links');
   });
 
   it('walks back and forward through the screens and filters', async () => {
     const user = userEvent.setup();
-    startApp();
+    app.start();
     await user.click(await screen.findByRole('link', { name: `Dashboard of job ${jobId}` }));
     await user.click(await screen.findByRole('button', { name: 'Browse results' }));
     await tableFoot('3 of 3 rows loaded');
@@ -115,7 +109,7 @@ describe('the address names the screen', () => {
 
   it("keeps the table's sort, its columns and the open page detail across a reload and back", async () => {
     const user = userEvent.setup();
-    startApp();
+    app.start();
     await user.click(await screen.findByRole('link', { name: `Results of job ${jobId}` }));
     await tableFoot('3 of 3 rows loaded');
     await user.click(screen.getByRole('button', { name: 'Status' }));
@@ -132,7 +126,7 @@ describe('the address names the screen', () => {
     const page = 'http://127.0.0.1:9/missing';
     expect(location.hash).toBe(`#/jobs/${jobId}/results?sort=-status&cols=${cols}&page=${page}`);
 
-    startApp();
+    app.start();
     const detail = await screen.findByRole('dialog', { name: 'http://127.0.0.1:9/missing' });
     await tableFoot('3 of 3 rows loaded');
     expect(urls()[0]).toBe('http://127.0.0.1:9/missing');
@@ -157,7 +151,7 @@ describe('the address names the screen', () => {
 
   it("heads a report's columns in words, as the URL table heads its own", async () => {
     history.replaceState(null, '', `#/jobs/${jobId}/results/depth-distribution`);
-    startApp();
+    app.start();
     await screen.findByRole('heading', { name: /^URLs per depth/ });
     expect(screen.getAllByRole('columnheader').map((header) => header.textContent)).toEqual([
       'Depth',
@@ -168,7 +162,7 @@ describe('the address names the screen', () => {
       'Queued',
     ]);
     history.replaceState(null, '', `#/jobs/${jobId}/results/non-indexable`);
-    startApp();
+    app.start();
     await screen.findByRole('heading', { name: /^Pages a search engine would not index/ });
     expect(screen.getAllByRole('columnheader').map((header) => header.textContent)).toEqual([
       'URL',
@@ -183,7 +177,7 @@ describe('the address names the screen', () => {
   it('says so when the address names a job that does not exist, with a way back', async () => {
     const user = userEvent.setup();
     history.replaceState(null, '', '#/jobs/99/results');
-    startApp();
+    app.start();
     await screen.findByText('There is no job 99: it was deleted, or the address is wrong.');
     await user.click(screen.getByRole('button', { name: 'Go to the jobs list' }));
     await screen.findByRole('link', { name: `Results of job ${jobId}` });
@@ -191,7 +185,7 @@ describe('the address names the screen', () => {
   });
 
   it('shows a job made after the page loaded (by the CLI, in another tab) when the address names it', async () => {
-    startApp();
+    app.start();
     await screen.findByRole('link', { name: `Results of job ${jobId}` });
     const later = storeJob(env.db, [{ url: 'http://127.0.0.1:9/later', page: {} }]);
     listed = [{ ...listed[0]!, id: later, name: 'made later', pages: 1 }, ...listed];
@@ -203,7 +197,7 @@ describe('the address names the screen', () => {
 
   it('shows the jobs list for an address it does not know, and says so in the address', async () => {
     history.replaceState(null, '', '/?keep=1#/jobs/12x/results');
-    startApp();
+    app.start();
     await screen.findByRole('link', { name: `Results of job ${jobId}` });
     // Only the fragment is rewritten: the path and query (the token's place) stay.
     expect(location.search).toBe('?keep=1');

@@ -1,10 +1,9 @@
 // @vitest-environment jsdom
-import { cleanup, screen, within } from '@testing-library/react';
+import { screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { QueryService } from '../../electron/engine/results/query-service';
 import type { JobInfo } from '../../shared/crawler-api';
-import { finishedJob, renderApp } from '../helpers/render-app';
+import { finishedJob, reloadableApp } from '../helpers/render-app';
 import { databasePerTest } from '../helpers/temp-db';
 import { storeJob } from '../results/stored-job';
 
@@ -12,7 +11,6 @@ import { storeJob } from '../results/stored-job';
 
 const env = databasePerTest('compare.sqlite');
 const O = 'http://127.0.0.1:9';
-let disconnect = () => {};
 let jobs: JobInfo[] = [];
 
 beforeEach(() => {
@@ -29,21 +27,15 @@ beforeEach(() => {
   ]);
   jobs = [after, before].map((id) => finishedJob(id, `crawl ${id}`, `${O}/`, 3));
 });
-afterEach(() => {
-  cleanup();
-  disconnect();
-});
-
-/** The app as `main.tsx` starts it: a second call is a reload. */
-function startApp() {
-  cleanup();
-  disconnect();
-  const service = new QueryService(env.db, () => undefined);
-  disconnect = renderApp({
+/** The app as `main.tsx` starts it: a second start is a reload. */
+const app = reloadableApp(
+  () => env.db,
+  (service) => ({
     listJobs: async () => jobs,
     compareJobs: async (request: unknown) => service.call('compareJobs', [request]),
-  });
-}
+  }),
+);
+afterEach(app.stop);
 
 const changes = async () =>
   (await screen.findAllByTestId('compare-row')).map((row) =>
@@ -56,7 +48,7 @@ describe('comparing two jobs in the app', () => {
   it('lists what was added, removed and changed, and keeps the comparison across a reload', async () => {
     const user = userEvent.setup();
     const [after, before] = jobs.map((job) => job.id);
-    startApp();
+    app.start();
     await user.click(
       await screen.findByRole('link', { name: `Compare job ${after} with another` }),
     );
@@ -73,7 +65,7 @@ describe('comparing two jobs in the app', () => {
     );
     expect(location.hash).toBe(`#/jobs/${after}/compare/${before}`);
 
-    startApp();
+    app.start();
     expect(await changes()).toHaveLength(3);
     expect(screen.getByLabelText('with the earlier job')).toHaveProperty('value', String(before));
   });
