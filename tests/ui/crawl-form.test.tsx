@@ -195,6 +195,79 @@ describe('reading the New crawl form', () => {
     expect(crawlFormSchema.parse(older).robotsUnavailable).toBe('disallow');
   });
 
+  it('reads the URL rules, the request rate and nofollow as `trawl crawl` takes them', () => {
+    const read = (patch: Partial<CrawlForm>) =>
+      readCrawlForm(form({ startUrls: 'https://example.com/', ...patch }), 4);
+    expect(read({})).toMatchObject({
+      ok: true,
+      input: {
+        stripTrackingParams: false,
+        stripParams: [],
+        sortQueryParams: false,
+        maxQueryParams: null,
+        maxUrlLength: 2048,
+        maxRequestsPerSecond: null,
+        honourNofollow: true,
+      },
+    });
+    expect(
+      read({
+        stripTrackingParams: true,
+        stripParams: ' jsessionid \n# session ids\nPHPSESSID\n',
+        sortQueryParams: true,
+        maxQueryParams: '2',
+        maxUrlLength: ' 300 ',
+        maxRequestsPerSecond: '0.5',
+        followNofollow: true,
+      }),
+    ).toMatchObject({
+      ok: true,
+      input: {
+        stripTrackingParams: true,
+        stripParams: ['jsessionid', 'PHPSESSID'],
+        sortQueryParams: true,
+        maxQueryParams: 2,
+        maxUrlLength: 300,
+        maxRequestsPerSecond: 0.5,
+        honourNofollow: false,
+      },
+    });
+    expect(
+      read({
+        stripParams: 'sid\nsession id',
+        maxQueryParams: 'many',
+        maxUrlLength: '10',
+        maxRequestsPerSecond: 'fast',
+      }),
+    ).toEqual({
+      ok: false,
+      errors: {
+        stripParams: '"session id": a parameter name is one word without = & ; # / ? or spaces',
+        maxQueryParams: 'enter a whole number',
+        maxUrlLength: 'must be at least 20',
+        maxRequestsPerSecond: 'enter a number, such as 0.5 or 10',
+      },
+    });
+    expect(read({ maxRequestsPerSecond: '0', maxUrlLength: '' })).toEqual({
+      ok: false,
+      errors: { maxRequestsPerSecond: 'must be at least 0.01' },
+    });
+  });
+
+  it('reads presets saved before the URL rules existed with the defaults of a new job', () => {
+    const {
+      maxRequestsPerSecond: _1,
+      followNofollow: _2,
+      stripTrackingParams: _3,
+      stripParams: _4,
+      sortQueryParams: _5,
+      maxQueryParams: _6,
+      maxUrlLength: _7,
+      ...older
+    } = defaultCrawlForm(4);
+    expect(crawlFormSchema.parse(older)).toEqual(defaultCrawlForm(4));
+  });
+
   it('shows which robots.txt token the User-Agent implies', () => {
     expect(impliedRobotsAgent(form({}))).toBe('Trawl');
     expect(impliedRobotsAgent(form({ userAgent: '' }))).toBe('Trawl');
@@ -352,6 +425,51 @@ describe('the New crawl screen', () => {
       /^Could not save preset "big": /,
     );
     expect(Object.keys(loadPresets())).toEqual(['small']);
+  });
+
+  it('starts a crawl with the URL rules filled in, and keeps them in a preset', async () => {
+    const user = userEvent.setup();
+    renderForm();
+    await user.type(screen.getByLabelText('Start URLs'), 'https://example.com/');
+    await user.click(screen.getByLabelText(/^Strip tracking parameters/));
+    await user.type(screen.getByLabelText('Strip parameters'), 'jsessionid{Enter}sid');
+    await user.click(screen.getByLabelText(/^Sort query parameters/));
+    await user.type(screen.getByLabelText('Max query parameters'), '3');
+    await user.clear(screen.getByLabelText('Max URL length'));
+    await user.type(screen.getByLabelText('Max URL length'), '5');
+    await user.type(screen.getByLabelText('Requests per second (whole job)'), '2.5');
+    await user.click(screen.getByLabelText(/^Follow nofollow links/));
+    await user.click(screen.getByRole('button', { name: 'Start crawl' }));
+    // The bad field is named where it is, and nothing starts.
+    const length = screen.getByLabelText('Max URL length');
+    expect(length.getAttribute('aria-invalid')).toBe('true');
+    expect(screen.getByText('must be at least 20')).toBeTruthy();
+    expect(started).toEqual([]);
+
+    await user.type(length, '00');
+    vi.spyOn(window, 'prompt').mockReturnValue('sessions');
+    await user.click(screen.getByRole('button', { name: 'Save as preset…' }));
+    await user.click(screen.getByRole('button', { name: 'Start crawl' }));
+    const rules = {
+      stripTrackingParams: true,
+      stripParams: ['jsessionid', 'sid'],
+      sortQueryParams: true,
+      maxQueryParams: 3,
+      maxUrlLength: 500,
+      maxRequestsPerSecond: 2.5,
+      honourNofollow: false,
+    };
+    expect(started).toMatchObject([rules]);
+
+    // The preset fills every one of them in again on a fresh form.
+    cleanup();
+    renderForm();
+    expect(screen.getByLabelText('Strip parameters')).toHaveProperty('value', '');
+    await user.selectOptions(screen.getByLabelText('Preset'), 'sessions');
+    expect(screen.getByLabelText('Strip parameters')).toHaveProperty('value', 'jsessionid\nsid');
+    expect(screen.getByLabelText('Max URL length')).toHaveProperty('value', '500');
+    await user.click(screen.getByRole('button', { name: 'Start crawl' }));
+    expect(started[1]).toMatchObject(rules);
   });
 
   it('saves presets in localStorage and ignores unreadable ones', () => {

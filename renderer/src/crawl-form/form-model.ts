@@ -8,6 +8,7 @@ import { parseHeaderLines } from '../../../shared/request-headers';
 import { robotsAgent } from '../../../shared/robots-agent';
 import { DEFAULT_CONCURRENCY_PER_WORKER } from '../../../shared/limits';
 import { SCOPE_MODES } from '../../../shared/scope';
+import { DEFAULT_URL_RULES } from '../../../shared/url-normalize';
 
 /**
  * The New crawl form's fields as the user types them (strings, one item per
@@ -38,6 +39,13 @@ export const crawlFormSchema = z.object({
   checkExternal: z.boolean().default(false),
   robotsUserAgent: z.string().default(''),
   robotsUnavailable: z.enum(ROBOTS_UNAVAILABLE).default('disallow'),
+  maxRequestsPerSecond: z.string().default(''),
+  followNofollow: z.boolean().default(false),
+  stripTrackingParams: z.boolean().default(false),
+  stripParams: z.string().default(''),
+  sortQueryParams: z.boolean().default(false),
+  maxQueryParams: z.string().default(''),
+  maxUrlLength: z.string().default(String(DEFAULT_URL_RULES.maxUrlLength)),
 });
 export type CrawlForm = z.output<typeof crawlFormSchema>;
 export type FormField = keyof CrawlForm;
@@ -69,11 +77,21 @@ export function defaultCrawlForm(coreCount: number): CrawlForm {
     checkExternal: defaults.checkExternal,
     robotsUserAgent: '',
     robotsUnavailable: defaults.robotsUnavailable,
+    maxRequestsPerSecond: '',
+    followNofollow: !defaults.honourNofollow,
+    stripTrackingParams: defaults.stripTrackingParams,
+    stripParams: '',
+    sortQueryParams: defaults.sortQueryParams,
+    maxQueryParams: '',
+    maxUrlLength: String(defaults.maxUrlLength),
   };
 }
 
 /** Settings fields whose problems show under a differently named form field. */
-const FIELD_FOR_SETTING: Record<string, FormField> = { ignoreRobots: 'obeyRobots' };
+const FIELD_FOR_SETTING: Record<string, FormField> = {
+  ignoreRobots: 'obeyRobots',
+  honourNofollow: 'followNofollow',
+};
 
 export type FormResult = { ok: true; input: JobStartInput } | { ok: false; errors: FieldErrors };
 
@@ -88,6 +106,16 @@ export function readCrawlForm(form: CrawlForm, coreCount: number): FormResult {
     if (trimmed === '') return empty;
     if (!/^\d+$/.test(trimmed)) {
       errors[field] = 'enter a whole number';
+      return undefined;
+    }
+    return Number(trimmed);
+  };
+  // A rate may be a fraction: 0.5 is one request every two seconds.
+  const decimal = (field: FormField, text: string) => {
+    const trimmed = text.trim();
+    if (trimmed === '') return null;
+    if (!/^(\d+\.?\d*|\.\d+)$/.test(trimmed)) {
+      errors[field] = 'enter a number, such as 0.5 or 10';
       return undefined;
     }
     return Number(trimmed);
@@ -112,6 +140,13 @@ export function readCrawlForm(form: CrawlForm, coreCount: number): FormResult {
     proxy: form.proxy.trim() === '' ? null : form.proxy.trim(),
     cookies: form.cookies,
     checkExternal: form.checkExternal,
+    maxRequestsPerSecond: decimal('maxRequestsPerSecond', form.maxRequestsPerSecond),
+    honourNofollow: !form.followNofollow,
+    stripTrackingParams: form.stripTrackingParams,
+    stripParams: lines(form.stripParams),
+    sortQueryParams: form.sortQueryParams,
+    maxQueryParams: number('maxQueryParams', form.maxQueryParams, null),
+    maxUrlLength: number('maxUrlLength', form.maxUrlLength, undefined),
   };
   const workers = input.workers;
   if (typeof workers === 'number' && (workers < 1 || workers > coreCount)) {
@@ -137,7 +172,7 @@ export function readCrawlForm(form: CrawlForm, coreCount: number): FormResult {
     for (const issue of parsed.error.issues) {
       const key = String(issue.path[0] ?? '');
       const field = FIELD_FOR_SETTING[key] ?? (key in form ? (key as FormField) : 'general');
-      errors[field] ??= issue.message;
+      errors[field] ??= itemNamed(input, issue.path) + issue.message;
     }
   }
   if (Object.keys(errors).length > 0) return { ok: false, errors };
@@ -165,6 +200,16 @@ export function lines(text: string): string[] {
     .split(/\r?\n/)
     .map((line) => line.trim())
     .filter((line) => line !== '' && !line.startsWith('#'));
+}
+
+/**
+ * `"a b": ` before the problem of one parameter name of several, which its
+ * message does not quote (a bad pattern's message quotes the pattern itself).
+ */
+function itemNamed(input: Record<string, unknown>, path: readonly PropertyKey[]): string {
+  const [key, index] = path;
+  if (key !== 'stripParams' || typeof index !== 'number') return '';
+  return `"${(input.stripParams as string[])[index]}": `;
 }
 
 function withoutUndefined(value: Record<string, unknown>): Record<string, unknown> {

@@ -7,6 +7,7 @@ import {
   type ReactNode,
 } from 'react';
 import { CRAWL_MODES } from '../../../shared/job-settings';
+import { MAX_URL_LENGTH } from '../../../shared/limits';
 import { SCOPE_MODES } from '../../../shared/scope';
 import { MAX_URL_LIST_BYTES, urlListFileProblem } from '../../../shared/url-list';
 import { errorMessage } from '../store/error-message';
@@ -167,6 +168,46 @@ export function NewCrawlForm({ coreCount }: { coreCount: number }) {
           field="exclude"
           {...bound}
         />
+        <CheckboxField
+          label="Follow nofollow links (rel=nofollow, and pages whose meta robots or X-Robots-Tag says nofollow)"
+          field="followNofollow"
+          {...bound}
+        />
+      </fieldset>
+
+      <fieldset>
+        <legend>URL rules</legend>
+        <CheckboxField
+          label="Strip tracking parameters (utm_*, gclid, fbclid and the like) from links"
+          field="stripTrackingParams"
+          {...bound}
+        />
+        <LinesField
+          label="Strip parameters"
+          hint="names, one per line, in any case: dropped from every link's query and ;name= path, so a session id (jsessionid, PHPSESSID, sid) does not make each visit's links new pages"
+          field="stripParams"
+          placeholder="jsessionid"
+          {...bound}
+        />
+        <CheckboxField
+          label="Sort query parameters (?b=1&a=2 and ?a=2&b=1 are one page)"
+          field="sortQueryParams"
+          {...bound}
+        />
+        <div className="grid">
+          <NumberField
+            label="Max query parameters"
+            hint="links with more are stored, not followed (filter combinations); empty: no limit"
+            field="maxQueryParams"
+            {...bound}
+          />
+          <NumberField
+            label="Max URL length"
+            hint={`20 to ${MAX_URL_LENGTH} characters; longer links are stored, not followed`}
+            field="maxUrlLength"
+            {...bound}
+          />
+        </div>
       </fieldset>
 
       <fieldset>
@@ -181,6 +222,13 @@ export function NewCrawlForm({ coreCount }: { coreCount: number }) {
           <NumberField label="Requests in flight per worker" field="concurrency" {...bound} />
           <NumberField label="Requests per host at once" field="hostConcurrency" {...bound} />
           <NumberField label="Delay per host (ms)" field="hostDelayMs" {...bound} />
+          <NumberField
+            label="Requests per second (whole job)"
+            hint="may be a fraction, such as 0.5; empty: no cap"
+            field="maxRequestsPerSecond"
+            fraction
+            {...bound}
+          />
         </div>
         <CheckboxField label="Obey robots.txt" field="obeyRobots" {...bound} />
         <Field
@@ -321,7 +369,8 @@ function Field(props: {
   );
 }
 
-type LinesFieldName = 'startUrls' | 'include' | 'exclude' | 'headers' | 'extract' | 'basicAuth';
+type LinesFieldName =
+  'startUrls' | 'include' | 'exclude' | 'headers' | 'extract' | 'basicAuth' | 'stripParams';
 
 /** A textarea of one item per line. */
 function LinesField(props: {
@@ -357,9 +406,18 @@ type NumberFieldName =
   | 'concurrency'
   | 'hostConcurrency'
   | 'hostDelayMs'
-  | 'timeoutMs';
+  | 'timeoutMs'
+  | 'maxRequestsPerSecond'
+  | 'maxQueryParams'
+  | 'maxUrlLength';
 
-type CheckboxFieldName = 'obeyRobots' | 'cookies' | 'checkExternal';
+type CheckboxFieldName =
+  | 'obeyRobots'
+  | 'cookies'
+  | 'checkExternal'
+  | 'followNofollow'
+  | 'stripTrackingParams'
+  | 'sortQueryParams';
 
 function CheckboxField(props: {
   label: string;
@@ -383,6 +441,8 @@ function NumberField(props: {
   label: string;
   hint?: string;
   field: NumberFieldName;
+  /** Takes a decimal point (a phone's keyboard shows one). */
+  fraction?: boolean;
   form: CrawlForm;
   errors: FieldErrors;
   set: (field: NumberFieldName, value: string) => void;
@@ -392,7 +452,7 @@ function NumberField(props: {
       {(control) => (
         <input
           {...control}
-          inputMode="numeric"
+          inputMode={props.fraction ? 'decimal' : 'numeric'}
           value={props.form[props.field]}
           onChange={(event) => props.set(props.field, event.target.value)}
         />
