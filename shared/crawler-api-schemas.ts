@@ -45,7 +45,8 @@ export function isCrawlerRequestMethod(name: string): name is CrawlerRequestMeth
 /**
  * What each argument of a method is, to name it in an error: the tuple index
  * of a schema issue means nothing to a person. Empty where the argument's
- * own fields, or its schema's own messages ("a job name cannot be empty"), say it.
+ * own fields, or its schema's own messages ("a job name has at most 200
+ * characters"), say it.
  */
 const ARGUMENT_NAMES: Record<CrawlerRequestMethod, readonly string[]> = {
   getVersion: [],
@@ -71,8 +72,8 @@ const ARGUMENT_NAMES: Record<CrawlerRequestMethod, readonly string[]> = {
 
 /**
  * A request's refused arguments as the user reads them in the UI ("workers:
- * must be at most 64", "a job name cannot be empty"): named by what they are,
- * never by the method or an argument's position.
+ * must be at most 64", "a job name has at most 200 characters"): named by
+ * what they are, never by the method or an argument's position.
  */
 export function describeArgumentsError(method: CrawlerRequestMethod, error: z.ZodError): string {
   const issues = error.issues.map(({ path: [index, ...field], message }) => {

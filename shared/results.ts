@@ -404,13 +404,18 @@ export interface ResultsRequests {
   deleteJob(jobId: number): Promise<void>;
 }
 
+/** A job's new name; an empty one gives the job back its default name (`defaultJobName`). */
 export const jobNameSchema = z
   .string()
   .trim()
-  .min(1, 'a job name cannot be empty')
   .max(200, 'a job name has at most 200 characters')
   // Listed one job a line on terminals: a line break or an escape code would garble the list.
   .regex(/^\P{Cc}*$/u, 'a job name cannot hold line breaks, tabs or other control characters');
+
+/** The name a job gets when it is created: its first start URL's host (and port); null for no URL. */
+export function defaultJobName(firstStartUrl: string | null): string | null {
+  return firstStartUrl === null ? null : (URL.parse(firstStartUrl)?.host ?? null);
+}
 
 export const RESULTS_REQUEST_SCHEMAS = {
   queryPages: z.tuple([pageQuerySchema]),

@@ -45,7 +45,7 @@ export function registerJobsCommand(program: Command): void {
     .command('rename')
     .description('give a job a new name')
     .argument('<job-id>', 'the job', wholeNumber(1))
-    .argument('<name>', 'its new name')
+    .argument('<name>', "its new name; '' gives back its default name (the first start URL's host)")
     .option('--db <file>', DB_OPTION_HELP)
     .action((jobId: number, name: string, options: { db?: string }) =>
       withDatabase(options.db ?? jobs.opts<{ db?: string }>().db, { mustExist: true }, (db) =>

@@ -125,6 +125,11 @@ describe('results of a real crawl through the trawl CLI', () => {
       'before the redesign',
       new URL(o).host,
     ]);
+    // An empty name gives back the default one: the first start URL's host.
+    await cli('jobs', 'rename', String(first), '');
+    expect(jsonLines(await cli('jobs', '--json')).map((job: { name: string }) => job.name)).toEqual(
+      [new URL(o).host, new URL(o).host],
+    );
     await cli('jobs', 'delete', String(first));
     expect(jsonLines(await cli('jobs', '--json')).map((job: { id: number }) => job.id)).toEqual([
       second,

@@ -34,6 +34,16 @@ describe('results thread', () => {
       expect(db.prepare('SELECT name FROM jobs WHERE id = ?').pluck().get(jobId)).toBe(
         'Shop before launch',
       );
+      // A blank name gives back the one the job was created with.
+      await client.renameJob(jobId, ' ');
+      expect(db.prepare('SELECT name FROM jobs WHERE id = ?').pluck().get(jobId)).toBe(
+        '127.0.0.1:9',
+      );
+      db.prepare('UPDATE jobs SET first_start_url = NULL WHERE id = ?').run(jobId);
+      await expect(client.renameJob(jobId, '')).rejects.toThrow(
+        `job ${jobId} has no start URL to take a default name from: give it a name`,
+      );
+      db.prepare('UPDATE jobs SET first_start_url = ? WHERE id = ?').run(`${O}/0`, jobId);
       await client.deleteJob(jobId);
       for (const table of ['jobs', 'frontier', 'pages', 'links', 'redirects', 'pages_fts']) {
         expect(db.prepare(`SELECT count(*) FROM ${table}`).pluck().get()).toBe(0);

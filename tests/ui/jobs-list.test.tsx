@@ -89,9 +89,14 @@ describe('jobs list', () => {
     expect(reran).toEqual([1]);
     expect(store.getState()).toMatchObject({ view: 'dashboard', selectedJobId: 2 });
 
-    vi.spyOn(window, 'prompt').mockReturnValue('  docs crawl ');
+    const prompt = vi.spyOn(window, 'prompt').mockReturnValue('  docs crawl ');
     await user.click(screen.getByRole('button', { name: 'Rename job 1' }));
     expect(jobs.find((job) => job.id === 1)?.name).toBe('docs crawl');
+    // The question says what an empty answer gives back.
+    expect(prompt).toHaveBeenCalledWith(
+      'New name for job 1 (empty: example.com, its default name)',
+      'example.com',
+    );
 
     const confirm = vi.spyOn(window, 'confirm').mockReturnValue(false);
     await user.click(screen.getByRole('button', { name: 'Delete job 1' }));

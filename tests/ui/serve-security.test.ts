@@ -209,7 +209,9 @@ describe('trawl serve: WebSocket access', () => {
       expect(await refusal(41, 'renameJob', [1, 'W'.repeat(201)])).toBe(
         'a job name has at most 200 characters',
       );
-      expect(await refusal(42, 'renameJob', [1, '  '])).toBe('a job name cannot be empty');
+      expect(await refusal(42, 'renameJob', [1, 'a\tb'])).toBe(
+        'a job name cannot hold line breaks, tabs or other control characters',
+      );
       expect(await refusal(43, 'deleteJob', [0])).toBe('job: must be at least 1');
       expect(await refusal(44, 'rerunJob', [1, { workers: 1000 }])).toBe(
         'workers: must be at most 64',

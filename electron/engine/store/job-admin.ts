@@ -1,6 +1,6 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { describeSchemaError } from '../../../shared/job-settings';
-import { jobNameSchema } from '../../../shared/results';
+import { defaultJobName, jobNameSchema } from '../../../shared/results';
 import { UserError } from '../user-error';
 import type { Db } from './database';
 import { removeDiskReserve } from './disk-reserve';
@@ -14,11 +14,16 @@ export class JobAdmin {
     this.jobs = new JobStore(db);
   }
 
+  /** Renames a job; an empty name gives it back the name it was created with. */
   rename(id: number, name: string): void {
     const parsed = jobNameSchema.safeParse(name);
     if (!parsed.success) throw new UserError(describeSchemaError(parsed.error));
-    this.jobs.get(id);
-    this.db.prepare('UPDATE jobs SET name = ? WHERE id = ?').run(parsed.data, id);
+    const job = this.jobs.get(id);
+    const newName = parsed.data || defaultJobName(job.firstStartUrl);
+    if (newName === null) {
+      throw new UserError(`job ${id} has no start URL to take a default name from: give it a name`);
+    }
+    this.db.prepare('UPDATE jobs SET name = ? WHERE id = ?').run(newName, id);
   }
 
   /**

@@ -6,6 +6,7 @@ import {
 } from '../../../shared/job-settings';
 import type { JobInfo } from '../../../shared/crawler-api';
 import type { JobStatus } from '../../../shared/progress';
+import { defaultJobName } from '../../../shared/results';
 import { URL_STATE } from './url-state';
 import { UserError } from '../user-error';
 import type { Db } from './database';
@@ -65,7 +66,14 @@ export class JobStore {
           `INSERT INTO jobs (id, name, status, settings, first_start_url, start_url_count, created_at, crawl_ms)
            VALUES (?, ?, 'queued', ?, ?, ?, ?, 0)`,
         )
-        .run(id, new URL(first).host, JSON.stringify(stored), first, startUrls.length, Date.now());
+        .run(
+          id,
+          defaultJobName(first),
+          JSON.stringify(stored),
+          first,
+          startUrls.length,
+          Date.now(),
+        );
       this.db
         .prepare('INSERT INTO job_start_urls (job_id, urls) VALUES (?, ?)')
         .run(id, startUrls.join('\n'));

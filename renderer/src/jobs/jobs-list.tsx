@@ -1,6 +1,7 @@
 import { useCallback, useEffect } from 'react';
 import type { JobInfo } from '../../../shared/crawler-api';
 import type { ProgressSnapshot } from '../../../shared/progress';
+import { defaultJobName } from '../../../shared/results';
 import { formatCount, formatDuration, formatTime } from '../common/format';
 import { JobStart } from '../common/job-start';
 import { ScreenLink } from '../common/screen-link';
@@ -97,8 +98,12 @@ function JobRow(props: {
   const renameJob = useApp((state) => state.renameJob);
   const deleteJob = useApp((state) => state.deleteJob);
   const rename = () => {
-    const name = window.prompt(`New name for job ${job.id}`, job.name);
-    // Only Cancel sends nothing: a blank name is the host's to refuse, in words.
+    const byDefault = defaultJobName(job.firstStartUrl);
+    const name = window.prompt(
+      `New name for job ${job.id}${byDefault === null ? '' : ` (empty: ${byDefault}, its default name)`}`,
+      job.name,
+    );
+    // Only Cancel sends nothing: a blank name asks the host for the default name.
     if (name !== null) void renameJob(job.id, name.trim());
   };
   const remove = () => {
