@@ -15,6 +15,7 @@ import {
 } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { SaxesParser } from 'saxes';
+import { strFromU8, unzipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { exportJob } from '../../electron/engine/export/export-job';
 import { URLS_PER_SITEMAP } from '../../electron/engine/export/sitemap-writer';
@@ -235,6 +236,29 @@ describe('exports', () => {
       TRICKY.map((t) => t.replace('\r\n', '\n')),
     );
     expect(values[4]).toEqual([`${O}/gone`, `Title of ${O}/gone`, false]);
+  });
+
+  it('XLSX keeps a literal _xHHHH_ in a cell: Excel would read it as an escaped character', async () => {
+    const titles = [
+      'Code _x0041_ and _x00e9_', // Excel would show "Code A and é"
+      '__x0041__',
+      '_\u0001x0041_', // the control character is dropped: escaped after that
+      'Plain _x41_ and _xZZZZ_ title',
+    ];
+    const jobId = storeJob(
+      env.db,
+      titles.map((title, n) => ({ url: `${O}/x${n}`, page: { title } })),
+    );
+    const { file } = await exportTo({ format: 'xlsx', columns: ['title'] }, jobId, 'x.xlsx');
+    const sheet = strFromU8(unzipSync(readFileSync(file))['xl/worksheets/sheet1.xml']!);
+    const cells = [...sheet.matchAll(/<t xml:space="preserve">(.*?)<\/t>/g)].map((m) => m[1]);
+    expect(cells).toEqual([
+      'title',
+      'Code _x005F_x0041_ and _x005F_x00e9_',
+      '__x005F_x0041__',
+      '_x005F_x0041_',
+      'Plain _x41_ and _xZZZZ_ title',
+    ]);
   });
 
   it("XLSX cuts a cell at Excel's 32,767 characters, never inside an emoji", async () => {

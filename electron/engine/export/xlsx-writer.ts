@@ -38,11 +38,18 @@ function cutCell(value: string): string {
   return value.slice(0, last >= 0xd800 && last <= 0xdbff ? end - 1 : end);
 }
 
+/**
+ * Excel reads `_xHHHH_` in cell text as an escaped character (OOXML ST_Xstring), so a
+ * title holding `_x0041_` would show as `A`: its underscore is escaped as `_x005F_`.
+ */
+const literalEscapes = (text: string) => text.replace(/_(?=x[0-9A-Fa-f]{4}_)/g, '_x005F_');
+
 function cellXml(ref: string, value: ReportValue | undefined): string {
   if (value === null || value === undefined) return '';
   if (typeof value === 'number') return `<c r="${ref}"><v>${value}</v></c>`;
   if (typeof value === 'boolean') return `<c r="${ref}" t="b"><v>${value ? 1 : 0}</v></c>`;
-  const text = xmlText(value.length > MAX_CELL_CHARS ? cutCell(value) : value);
+  // After the control characters are dropped: one between `_` and `x0041_` would hide it.
+  const text = literalEscapes(xmlText(value.length > MAX_CELL_CHARS ? cutCell(value) : value));
   return `<c r="${ref}" t="inlineStr"><is><t xml:space="preserve">${text}</t></is></c>`;
 }
 
