@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import './schema-messages';
+import { conflictingFilters, describeConflict } from './filter-row-sources';
 import { MAX_URL_LENGTH } from './limits';
 
 /**
@@ -295,6 +296,16 @@ export const exportRequestSchema = z
     if (refusal !== null) {
       context.addIssue({ code: 'custom', path: ['filters', refusal.filter], message: refusal.why });
     }
+    const conflict = refusal === null ? conflictingFilters(request.filters ?? {}) : null;
+    if (conflict !== null) {
+      // `params` lets the CLI name the two filters by its options instead.
+      context.addIssue({
+        code: 'custom',
+        path: ['filters'],
+        message: describeConflict(request.filters!, conflict, (field) => FILTER_NAMES[field]),
+        params: { conflict },
+      });
+    }
     if (request.sort !== undefined && request.report !== undefined) {
       context.addIssue({
         code: 'custom',
@@ -318,6 +329,17 @@ export const exportRequestSchema = z
     }
   });
 export type ExportRequest = z.infer<typeof exportRequestSchema>;
+
+/** Filters as an error names them to the app's user (the filter bar's words). */
+const FILTER_NAMES: Record<keyof PageFilters, string> = {
+  statusClasses: 'status',
+  contentType: 'content type',
+  depth: 'depth',
+  indexable: 'indexable',
+  scope: 'scope',
+  text: 'search',
+  extraction: 'extraction',
+};
 
 /**
  * The filter an export cannot honor and why, or null: refused rather than

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import type { z } from 'zod';
 import { exportJob } from '../engine/export/export-job';
 import { UserError } from '../engine/user-error';
 import {
@@ -10,8 +11,10 @@ import {
   type ExportFormat,
   type ExportRequest,
   type PageColumn,
+  type PageFilters,
   type ReportName,
 } from '../../shared/results';
+import { describeConflict } from '../../shared/filter-row-sources';
 import { describeIssues } from '../../shared/job-settings';
 import type { Db } from '../engine/store/database';
 import { JobStore, settingsOf } from '../engine/store/job-store';
@@ -59,7 +62,8 @@ export function registerExportCommand(program: Command): void {
       'after',
       '\nFilters combine (all must hold) and apply to the URL table in csv, json, ndjson and\n' +
         'xlsx, and to a sitemap (its indexable 200 pages that they keep); not to a report or\n' +
-        'a sqlite copy. Examples:\n' +
+        'a sqlite copy. Filters no row can hold together (--scope external with --depth,\n' +
+        '--status failed with --content-type) are refused. Examples:\n' +
         '  trawl export 3 --format csv --status 4xx,5xx,failed --out broken.csv\n' +
         '  trawl export 3 --content-type text/html --indexable no --depth -3\n' +
         "  trawl export 3 --search 'shoes red' --extracted price~9.99\n" +
@@ -97,11 +101,7 @@ export function registerExportCommand(program: Command): void {
         ...(options.escapeFormulas && { escapeFormulas: true }),
       });
       if (!parsed.success) {
-        throw new UserError(
-          describeIssues(
-            parsed.error.issues.map((issue) => ({ ...issue, path: asFlag(issue.path) })),
-          ),
-        );
+        throw new UserError(describeIssues(parsed.error.issues.map(asOptions(filters))));
       }
       // Progress only for a person watching (never into a log file), and not over rows
       // going to the same terminal.
@@ -143,6 +143,23 @@ export function registerExportCommand(program: Command): void {
         process.off('SIGINT', onInterrupt);
       }
     });
+}
+
+/**
+ * A refusal in the options' words: a field as its flag (see asFlag), and two
+ * filters that keep no row together named by their options.
+ */
+function asOptions(filters: PageFilters | undefined) {
+  return (issue: z.core.$ZodIssue): { path: string[]; message: string } => {
+    const conflict = issue.code === 'custom' ? issue.params?.conflict : undefined;
+    if (filters === undefined || conflict === undefined) {
+      return { message: issue.message, path: asFlag(issue.path) };
+    }
+    return {
+      path: [],
+      message: describeConflict(filters, conflict, (field) => filterFlag(field) ?? field),
+    };
+  };
 }
 
 /**

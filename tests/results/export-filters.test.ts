@@ -146,6 +146,9 @@ describe('trawl export filters', () => {
           ['--scope', 'all', '--status', '4xx'],
           ['/missing', AWAY],
         ],
+        // External URLs have a status and a URL: these filters hold on them.
+        [['--scope', 'external', '--status', '4xx'], [AWAY]],
+        [['--scope', 'external', '--search', 'away'], [AWAY]],
         [
           ['--search', 'red shoes'],
           ['/', '/shoes/red'],
@@ -236,6 +239,12 @@ describe('trawl export filters', () => {
       const classes = STATUS_CLASSES.join(', ');
       const extracted =
         'expected NAME=VALUE (equals), NAME~VALUE (contains), NAME (has a value) or !NAME (has none)';
+      const pages = 'fetched pages';
+      const unanswered = 'failed or blocked URLs';
+      const external = 'checked external URLs';
+      const internal = `${pages} and ${unanswered}`;
+      const noRow = (first: string, firstKeeps: string, second: string, secondKeeps: string) =>
+        `${first} and ${second} keep no row together: ${first} keeps only ${firstKeeps}, ${second} only ${secondKeeps}`;
       const refusals: [string[], string][] = [
         [
           ['--status', '4xx,6xx'],
@@ -308,6 +317,32 @@ describe('trawl export filters', () => {
             `${filter.split(' ')[0]}: a sitemap lists only indexable pages that answered 200, which this filter leaves out`,
           ],
         ),
+        // Filters no row can hold together: the export would be empty whatever the job holds.
+        [['--scope', 'external', '--depth', '1'], noRow('--depth', internal, '--scope', external)],
+        [
+          ['--content-type', 'text/html', '--scope', 'external'],
+          noRow('--content-type', pages, '--scope', external),
+        ],
+        [
+          ['--scope', 'external', '--indexable', 'yes'],
+          noRow('--indexable', pages, '--scope', external),
+        ],
+        [
+          ['--scope', 'external', '--indexable', 'no'],
+          noRow('--indexable', internal, '--scope', external),
+        ],
+        [
+          ['--scope', 'external', '--extracted', 'price'],
+          noRow('--scope', external, '--extracted', pages),
+        ],
+        [
+          ['--scope', 'external', '--status', 'blocked'],
+          noRow('--status', unanswered, '--scope', external),
+        ],
+        [
+          ['--status', 'failed', '--content-type', 'text/html'],
+          noRow('--status', `${unanswered} and ${external}`, '--content-type', pages),
+        ],
       ];
       // Every refusal at once, so a failure names each one that changed.
       const answers = [];

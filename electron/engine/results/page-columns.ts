@@ -1,3 +1,4 @@
+import type { RowSource } from '../../../shared/filter-row-sources';
 import type { PageColumn, RowKind } from '../../../shared/results';
 
 /**
@@ -6,7 +7,6 @@ import type { PageColumn, RowKind } from '../../../shared/results';
  * blocked) and checked external URLs (`external_urls e`). Each kind says
  * how it fills every column; NULL where the column does not apply.
  */
-export type RowSource = 'pages' | 'unanswered' | 'external';
 
 type ColumnSql = Record<PageColumn, string>;
 

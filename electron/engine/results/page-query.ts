@@ -8,7 +8,8 @@ import {
   type PageRow,
   type StatusClass,
 } from '../../../shared/results';
-import { COLUMN_SQL, SOURCE_SQL, displayValue, type RowSource } from './page-columns';
+import { keptSources, ROW_SOURCES, type RowSource } from '../../../shared/filter-row-sources';
+import { COLUMN_SQL, SOURCE_SQL, displayValue } from './page-columns';
 import { decodeCursor, encodeCursor, type SortValue } from './keyset-cursor';
 
 export const DEFAULT_LIMIT = 100;
@@ -37,7 +38,8 @@ export const ftsQuery = (text: string) =>
     .map((word) => `"${word.replace(/"/g, '""')}"*`)
     .join(' ');
 
-function statusCondition(source: RowSource, classes: readonly StatusClass[]): string | null {
+/** The status classes' condition on a kind of row that can have one of them (see keptSources). */
+function statusCondition(source: RowSource, classes: readonly StatusClass[]): string {
   const ranges = classes.flatMap((name) => {
     const range = HTTP_CLASSES[name];
     return range ? [range] : [];
@@ -52,7 +54,7 @@ function statusCondition(source: RowSource, classes: readonly StatusClass[]): st
   if (source === 'external' && classes.includes('failed')) {
     parts.push('(e.status IS NULL AND e.error IS NOT NULL)');
   }
-  return parts.length === 0 ? null : `(${parts.join(' OR ')})`;
+  return `(${parts.join(' OR ')})`;
 }
 
 /**
@@ -64,23 +66,15 @@ function sourceConditions(
   filters: PageFilters,
   params: Params,
 ): string[] | null {
-  const scope = filters.scope ?? 'internal';
-  if (scope === 'internal' && source === 'external') return null;
-  if (scope === 'external' && source !== 'external') return null;
+  if (!keptSources(filters).includes(source)) return null;
   const columns = COLUMN_SQL[source];
   const where = [SOURCE_SQL[source].job];
-  if (filters.statusClasses) {
-    const condition = statusCondition(source, filters.statusClasses);
-    if (condition === null) return null;
-    where.push(condition);
-  }
+  if (filters.statusClasses) where.push(statusCondition(source, filters.statusClasses));
   if (filters.contentType !== undefined) {
-    if (source !== 'pages') return null;
     params.contentType = `${likeLiteral(filters.contentType.toLowerCase())}%`;
     where.push("lower(p.content_type) LIKE @contentType ESCAPE '\\'");
   }
   if (filters.depth) {
-    if (source === 'external') return null;
     if (filters.depth.min !== undefined) {
       params.depthMin = filters.depth.min;
       where.push(`${columns.depth} >= @depthMin`);
@@ -90,9 +84,9 @@ function sourceConditions(
       where.push(`${columns.depth} <= @depthMax`);
     }
   }
-  if (filters.indexable !== undefined) {
-    if (source === 'external' || (source === 'unanswered' && filters.indexable)) return null;
-    if (source === 'pages') where.push(`p.indexable = ${filters.indexable ? 1 : 0}`);
+  // Failed and blocked URLs are all not indexable: no condition on them.
+  if (filters.indexable !== undefined && source === 'pages') {
+    where.push(`p.indexable = ${filters.indexable ? 1 : 0}`);
   }
   if (filters.text !== undefined) {
     const words = filters.text.toLowerCase().split(/\s+/).filter(Boolean);
@@ -120,7 +114,6 @@ function sourceConditions(
     }
   }
   if (filters.extraction) {
-    if (source !== 'pages') return null;
     const { name, op, value } = filters.extraction;
     params.xName = name;
     if (value !== undefined) params.xValue = value;
@@ -175,8 +168,6 @@ interface BuiltQuery {
   columns: readonly PageColumn[];
 }
 
-const SOURCES: readonly RowSource[] = ['pages', 'unanswered', 'external'];
-
 /** Builds the keyset query: one SELECT per row source that can match, merged in sort order. */
 export function buildPageQuery(query: PageQuery): BuiltQuery {
   const params: Params = { jobId: query.jobId };
@@ -193,7 +184,7 @@ export function buildPageQuery(query: PageQuery): BuiltQuery {
   }
   const arms: string[] = [];
   const counts: string[] = [];
-  for (const source of SOURCES) {
+  for (const source of ROW_SOURCES) {
     const where = sourceConditions(source, query.filters ?? {}, params);
     if (where === null) continue;
     const sql = COLUMN_SQL[source];
