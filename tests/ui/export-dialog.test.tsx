@@ -116,8 +116,11 @@ describe('export dialog', () => {
     const view = /Only what the current view shows/;
     expect(screen.getByLabelText(view)).toHaveProperty('checked', true);
     await user.selectOptions(screen.getByLabelText('Format'), 'sitemap');
-    // The host refuses a report in these formats: the dialog does not offer it.
+    // The host refuses a report in these formats: the dialog does not offer it, and says why.
     expect(screen.queryByLabelText(view)).toBeNull();
+    expect(
+      screen.getByText("A sitemap lists the job's indexable pages, not a report's rows."),
+    ).toBeTruthy();
     await user.click(screen.getByRole('button', { name: 'Export' }));
     await host.finish({ kind: 'saved', path: '/tmp/trawl-job-3.xml' });
     await user.selectOptions(screen.getByLabelText('Format'), 'json');
@@ -125,6 +128,34 @@ describe('export dialog', () => {
     expect(host.requests).toEqual([
       { jobId: 3, format: 'sitemap' },
       { jobId: 3, format: 'json', report: 'broken-links' },
+    ]);
+  });
+
+  it("exports a sitemap of the URL table's filters, without its sort or columns; a SQLite copy of the whole job", async () => {
+    const user = userEvent.setup();
+    const view = {
+      jobId: 3,
+      filters: { depth: { min: 1 }, text: 'shoes' },
+      sort: { column: 'bytes', direction: 'desc' },
+      columns: ['url', 'status'],
+    } satisfies Omit<ExportRequest, 'format'>;
+    const host = renderDialog(view);
+    await user.selectOptions(screen.getByLabelText('Format'), 'sitemap');
+    const filtersOnly = screen.getByLabelText(/Only the pages the current view's filters keep/);
+    expect(filtersOnly).toHaveProperty('checked', true);
+    await user.click(screen.getByRole('button', { name: 'Export' }));
+    await host.finish({ kind: 'saved', path: '/tmp/trawl-job-3.xml' });
+    await user.click(filtersOnly);
+    await user.click(screen.getByRole('button', { name: 'Export' }));
+    await host.finish({ kind: 'saved', path: '/tmp/trawl-job-3.xml' });
+    await user.selectOptions(screen.getByLabelText('Format'), 'sqlite');
+    expect(screen.queryByRole('checkbox')).toBeNull();
+    expect(screen.getByText(/A SQLite copy holds the whole job/)).toBeTruthy();
+    await user.click(screen.getByRole('button', { name: 'Export' }));
+    expect(host.requests).toEqual([
+      { jobId: 3, format: 'sitemap', filters: view.filters },
+      { jobId: 3, format: 'sitemap' },
+      { jobId: 3, format: 'sqlite' },
     ]);
   });
 

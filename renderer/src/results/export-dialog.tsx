@@ -1,11 +1,6 @@
 import { useEffect, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import type { ExportOutcome, ExportUpdate } from '../../../shared/crawler-api';
-import {
-  EXPORT_FORMATS,
-  WHOLE_JOB_FORMATS,
-  type ExportFormat,
-  type ExportRequest,
-} from '../../../shared/results';
+import { EXPORT_FORMATS, type ExportFormat, type ExportRequest } from '../../../shared/results';
 import { errorMessage } from '../store/error-message';
 import { useAppApi } from '../store/store-context';
 
@@ -17,6 +12,44 @@ const FORMAT_LABELS: Record<ExportFormat, string> = {
   sitemap: 'XML sitemap (indexable pages)',
   sqlite: 'SQLite database of this job',
 };
+
+type View = Omit<ExportRequest, 'format'>;
+
+/**
+ * What of the current view a format can export, offered as a choice, or why it
+ * exports the whole job: a table format takes all of the view (its report, or
+ * its rows in its order and its columns); a sitemap only the URL table's
+ * filters (it lists pages in crawl order, and a report's rows are no pages);
+ * a SQLite copy none of it.
+ */
+function viewChoice(
+  format: ExportFormat,
+  { report, filters, sort, columns }: View,
+): { offer: string; part: Partial<ExportRequest> } | { whole: string } {
+  if (format === 'sqlite') {
+    return {
+      whole: 'A SQLite copy holds the whole job, its links and queue too, whatever the view.',
+    };
+  }
+  if (format === 'sitemap') {
+    if (report) return { whole: "A sitemap lists the job's indexable pages, not a report's rows." };
+    return {
+      offer:
+        "Only the pages the current view's filters keep (a sitemap lists indexable pages that answered 200, in crawl order)",
+      part: filters ? { filters } : {},
+    };
+  }
+  return {
+    offer:
+      'Only what the current view shows (its rows in its order and its columns, or its report)',
+    part: {
+      ...(report ? { report } : {}),
+      ...(filters ? { filters } : {}),
+      ...(sort ? { sort } : {}),
+      ...(columns ? { columns } : {}),
+    },
+  };
+}
 
 type Phase =
   | { state: 'idle' }
@@ -30,12 +63,11 @@ type Phase =
  * when known). The desktop app asks where to save first; in a browser the
  * host streams a download, and the progress shown is the host's.
  */
-export function ExportDialog(props: { base: Omit<ExportRequest, 'format'>; onClose: () => void }) {
+export function ExportDialog(props: { base: View; onClose: () => void }) {
   const api = useAppApi();
   const dialog = useRef<HTMLDialogElement>(null);
   const [format, setFormat] = useState<ExportFormat>('csv');
-  // A sitemap or a SQLite copy always holds the job's pages, whatever the view.
-  const wholeJob = WHOLE_JOB_FORMATS.includes(format);
+  const choice = viewChoice(format, props.base);
   const [useView, setUseView] = useState(true);
   const [bom, setBom] = useState(false);
   const [escapeFormulas, setEscapeFormulas] = useState(false);
@@ -74,15 +106,10 @@ export function ExportDialog(props: { base: Omit<ExportRequest, 'format'>; onClo
     setPhase({ state: 'working' });
     setProgress(null);
     exportId.current = null;
-    const { jobId, filters, sort, columns, report } = props.base;
-    const view = useView && !wholeJob;
     const request: ExportRequest = {
-      jobId,
+      jobId: props.base.jobId,
       format,
-      ...(view && report ? { report } : {}),
-      ...(view && filters ? { filters } : {}),
-      ...(view && sort ? { sort } : {}),
-      ...(view && columns ? { columns } : {}),
+      ...(useView && 'part' in choice ? choice.part : {}),
       ...(format === 'csv' && bom ? { bom } : {}),
       ...(format === 'csv' && escapeFormulas ? { escapeFormulas } : {}),
     };
@@ -120,10 +147,12 @@ export function ExportDialog(props: { base: Omit<ExportRequest, 'format'>; onClo
             ))}
           </select>
         </label>
-        {!wholeJob && (
+        {'offer' in choice ? (
           <Checkbox checked={useView} onChange={setUseView}>
-            Only what the current view shows (its rows in its order and its columns, or its report)
+            {choice.offer}
           </Checkbox>
+        ) : (
+          <p className="hint">{choice.whole}</p>
         )}
         {format === 'csv' && (
           <>
