@@ -7,7 +7,6 @@ import type { PageColumn, RowKind } from '../../../shared/results';
  * blocked) and checked external URLs (`external_urls e`). Each kind says
  * how it fills every column; NULL where the column does not apply.
  */
-
 type ColumnSql = Record<PageColumn, string>;
 
 const NONE: Omit<ColumnSql, 'url' | 'kind'> = {
