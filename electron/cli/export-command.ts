@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { finished } from 'node:stream/promises';
 import type { z } from 'zod';
 import { exportJob } from '../engine/export/export-job';
 import { UserError } from '../engine/user-error';
@@ -20,6 +21,7 @@ import type { Db } from '../engine/store/database';
 import { JobStore, settingsOf } from '../engine/store/job-store';
 import { DB_OPTION_HELP, wholeNumber } from './options';
 import { addFilterOptions, filterFlag, filtersOf } from './page-filter-options';
+import { terminalStream } from './terminal-text';
 import { withDatabase } from './with-database';
 
 interface ExportOptions {
@@ -109,6 +111,9 @@ export function registerExportCommand(program: Command): void {
       // Ctrl-C stops the export and removes the partial file (--out), instead of leaving half of it.
       const stop = new AbortController();
       const onInterrupt = () => stop.abort();
+      // Rows shown on a terminal: a crawled title's escape codes must not drive it.
+      const terminal = !options.out && process.stdout.isTTY ? terminalStream() : null;
+      terminal?.pipe(process.stdout, { end: false });
       process.once('SIGINT', onInterrupt);
       try {
         const { rows } = await withDatabase(options.db, { mustExist: true }, (db) => {
@@ -116,7 +121,7 @@ export function registerExportCommand(program: Command): void {
           return exportJob(
             db,
             parsed.data,
-            options.out ? { file: options.out } : { stream: process.stdout },
+            options.out ? { file: options.out } : { stream: terminal ?? process.stdout },
             {
               signal: stop.signal,
               ...(options.sitemapBase && { sitemapBaseUrl: options.sitemapBase }),
@@ -129,6 +134,7 @@ export function registerExportCommand(program: Command): void {
             },
           );
         });
+        if (terminal) await finished(terminal);
         if (showProgress) {
           process.stderr.write(
             `\rexported ${rows} rows${options.out ? ` to ${options.out}` : ''}\n`,

@@ -1,8 +1,12 @@
+import { StringDecoder } from 'node:string_decoder';
+import { Transform } from 'node:stream';
+
 const NAMED: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' };
 
 /* eslint-disable no-control-regex */
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
 const CONTROL_OR_BACKSLASH = /[\\\u0000-\u001f\u007f-\u009f]/g;
+const CONTROL_BUT_LINE_BREAKS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/g;
 /* eslint-enable no-control-regex */
 
 const escape = (char: string) =>
@@ -22,3 +26,18 @@ export const terminalText = (text: string): string => text.replace(CONTROL, esca
  * readers): a tab or line break in a value shifted the columns.
  */
 export const tsvValue = (text: string): string => text.replace(CONTROL_OR_BACKSLASH, escape);
+
+/**
+ * A stream of rows (CSV, JSON, XML) on its way to a terminal: every control
+ * character but tab and line breaks written as `\xHH`, so an export read on
+ * screen is as safe as a report. Only for a terminal: a file or a pipe gets
+ * the exported bytes as they are.
+ */
+export function terminalStream(): Transform {
+  const decoder = new StringDecoder('utf8');
+  const safe = (text: string) => text.replace(CONTROL_BUT_LINE_BREAKS, escape);
+  return new Transform({
+    transform: (chunk: Buffer, _encoding, done) => done(null, safe(decoder.write(chunk))),
+    flush: (done) => done(null, safe(decoder.end())),
+  });
+}

@@ -25,16 +25,32 @@ export function startCli(
     env: { ...process.env, ...env },
     detached: options.group ?? false,
   });
+  return { child, result: outcome(child) };
+}
+
+function outcome(child: ChildProcess): Promise<CliResult> {
   let stdout = '';
   let stderr = '';
   child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
   child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const result = new Promise<CliResult>((resolve) =>
+  return new Promise<CliResult>((resolve) =>
     child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr })),
   );
-  return { child, result };
 }
 
 export function runCli(args: string[], env?: Record<string, string>): Promise<CliResult> {
   return startCli(args, env).result;
+}
+
+/**
+ * Runs `trawl …` with its output on a pseudo-terminal (util-linux `script`),
+ * as a person at a terminal sees it; the terminal writes each `\n` as `\r\n`.
+ */
+export function runCliOnTerminal(args: string[]): Promise<CliResult> {
+  const quote = (word: string) => `'${word.replaceAll("'", "'\\''")}'`;
+  const command = [process.execPath, TRAWL_BIN, ...args].map(quote).join(' ');
+  const child = spawn('script', ['--quiet', '--return', '--command', command, '/dev/null'], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  return outcome(child);
 }

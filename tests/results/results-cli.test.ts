@@ -3,7 +3,7 @@ import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../../electron/engine/store/database';
 import { PAGE_COLUMNS } from '../../shared/results';
-import { runCli } from '../helpers/cli';
+import { runCli, runCliOnTerminal } from '../helpers/cli';
 import { processEnv } from '../helpers/process-env';
 import { storeJob } from './stored-job';
 
@@ -293,6 +293,29 @@ describe('results of a real crawl through the trawl CLI', () => {
     // eslint-disable-next-line no-control-regex
     expect(output).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/);
     expect(output).toBe(`changed  ${url}  title "plain" -> "red\\x9b31m\\x7f\\u001b[2J"\n`);
+  });
+
+  it('exports rows to a terminal with their control characters escaped, and to a pipe as stored', async () => {
+    const db = openDatabase(env.dbFile);
+    const title = 'A\u001b]0;PWNED\u0007\u001b[31mred\u009b2J\u007f';
+    const id = String(storeJob(db, [{ url: 'http://127.0.0.1:9/', page: { title } }]));
+    db.close();
+    // JSON writes C0 as \u00XX itself, but not DEL and C1.
+    const shownTitles = {
+      csv: 'A\\x1b]0;PWNED\\x07\\x1b[31mred\\x9b2J\\x7f',
+      ndjson: 'A\\u001b]0;PWNED\\u0007\\u001b[31mred\\x9b2J\\x7f',
+    };
+    for (const [format, escaped] of Object.entries(shownTitles)) {
+      const args = ['export', id, '--format', format, '--columns', 'url,title', '--db', env.dbFile];
+      const shown = await runCliOnTerminal(args);
+      expect(shown.code).toBe(0);
+      // eslint-disable-next-line no-control-regex
+      expect(shown.stdout).not.toMatch(/[\u0000-\u0008\u000b-\u000c\u000e-\u001f\u007f-\u009f]/);
+      expect(shown.stdout).toContain(escaped);
+      // Into a file or another program, the title stays exactly as stored.
+      const piped = await cli(...args.slice(0, -2));
+      expect(piped).toContain(format === 'csv' ? title : JSON.stringify(title).slice(1, -1));
+    }
   });
 
   it('says it is upgrading a database an earlier Trawl wrote, once', async () => {
