@@ -83,3 +83,11 @@ export function forAgent(agent: string, content: string): string {
     .map((token) => `${agent}: ${token.trim()}`)
     .join(', ');
 }
+
+/** `rel` is a space-separated list of link types; commas are a common slip. */
+const REL_NOFOLLOW = /(^|[\s,])nofollow($|[\s,])/i;
+
+/** Whether a link's `rel` attribute marks it `nofollow`. */
+export function relSaysNofollow(rel: string): boolean {
+  return REL_NOFOLLOW.test(rel);
+}

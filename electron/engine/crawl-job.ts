@@ -27,7 +27,7 @@ import { holdDiskReserve } from './store/disk-reserve';
 import { JobStore } from './store/job-store';
 import { Throughput } from './throughput';
 import { UserError } from './user-error';
-import { retryPolicyOf, scopeOf, workerConfigFor } from './worker-config';
+import { retryPolicyOf, scopeOf, urlRulesOf, workerConfigFor } from './worker-config';
 import { WorkerPool } from './worker-pool';
 
 /**
@@ -125,6 +125,8 @@ export class CrawlJob {
         robotsAgent: robotsAgent(this.settings),
         scope: this.scope,
         recordExternal: this.settings.checkExternal,
+        urls: urlRulesOf(this.settings),
+        honourNofollow: this.settings.honourNofollow,
       },
       this.logger,
     );

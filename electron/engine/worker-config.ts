@@ -1,6 +1,7 @@
 import type { StoredJobSettings } from '../../shared/job-settings';
 import { robotsAgent } from '../../shared/robots-agent';
 import type { ScopeSettings } from '../../shared/scope';
+import type { UrlRules } from '../../shared/url-normalize';
 import type { WorkerConfig } from '../../shared/worker-protocol';
 
 const HEARTBEAT_MS = 1000;
@@ -24,6 +25,18 @@ export function retryPolicyOf(settings: StoredJobSettings): WorkerConfig['retry'
   };
 }
 
+/** How the job normalizes links and which it refuses as endless URL spaces. */
+export function urlRulesOf(settings: StoredJobSettings): UrlRules {
+  return {
+    stripTrackingParams: settings.stripTrackingParams,
+    stripParams: settings.stripParams,
+    sortQueryParams: settings.sortQueryParams,
+    maxRepeatedPathSegments: settings.maxRepeatedPathSegments,
+    maxQueryParams: settings.maxQueryParams,
+    maxUrlLength: settings.maxUrlLength,
+  };
+}
+
 /** What a worker process is told about a job (the `configure` message). */
 export function workerConfigFor(settings: StoredJobSettings, scope: ScopeSettings): WorkerConfig {
   return {
@@ -40,14 +53,7 @@ export function workerConfigFor(settings: StoredJobSettings, scope: ScopeSetting
     maxRedirects: settings.maxRedirects,
     scope,
     askBeforeRedirects: true,
-    urls: {
-      stripTrackingParams: settings.stripTrackingParams,
-      stripParams: settings.stripParams,
-      sortQueryParams: settings.sortQueryParams,
-      maxRepeatedPathSegments: settings.maxRepeatedPathSegments,
-      maxQueryParams: settings.maxQueryParams,
-      maxUrlLength: settings.maxUrlLength,
-    },
+    urls: urlRulesOf(settings),
     cookies: settings.cookies,
     basicAuth: settings.basicAuth,
     proxy: settings.proxy,

@@ -1,7 +1,7 @@
 import { decodeHTML, decodeHTMLAttribute } from 'entities';
 import { Parser } from 'htmlparser2';
 import { MAX_STORED_TEXT } from '../../shared/limits';
-import { forAgent } from '../../shared/robots-directives';
+import { forAgent, relSaysNofollow } from '../../shared/robots-directives';
 import type { HtmlSource } from './html-source';
 import { fingerprintText } from './visible-text';
 
@@ -42,8 +42,6 @@ export interface ParsedHtml {
   contentHash: string;
 }
 
-/** `rel` is a space-separated list of link types; commas are a common slip. */
-const REL_NOFOLLOW = /(^|[\s,])nofollow($|[\s,])/i;
 /** Elements whose text a visitor does not see. */
 const HIDDEN = new Set(['script', 'style', 'noscript', 'template', 'title']);
 /**
@@ -143,7 +141,7 @@ export function parseHtml(
             if (href === undefined) return;
             anchor = rawHrefs.length;
             const rel = attributes.rel;
-            if (rel !== undefined && REL_NOFOLLOW.test(rel)) nofollow.add(anchor);
+            if (rel !== undefined && relSaysNofollow(rel)) nofollow.add(anchor);
             rawHrefs.push(href);
             rels.push(rel ?? null);
             rawAnchors.push('');

@@ -9,37 +9,15 @@ import type { JobSettingsInput } from '../../shared/job-settings';
 import type { PageFilters } from '../../shared/results';
 import { URL_STATE } from '../../electron/engine/store/url-state';
 import { engineEnv } from './engine-env';
+import { routedSite } from './routed-site';
 
 /** A URL that redirects is the redirect it is; where it leads is a page of its own. */
 
 const env = engineEnv();
 
-/**
- * A site of `routes` (HTML, or `redirect:STATUS:LOCATION`) that counts the
- * requests for each path; a path in `delaysMs` answers its first request that
- * much later.
- */
-async function countingSite(
-  routes: Record<string, string>,
-  delaysMs: Record<string, number> = {},
-): Promise<{ origin: string; hits: Map<string, number> }> {
-  const hits = new Map<string, number>();
-  const origin = await env.listen((request, response) => {
-    const path = request.url ?? '/';
-    hits.set(path, (hits.get(path) ?? 0) + 1);
-    const route = routes[path];
-    if (route === undefined) return void response.writeHead(404).end();
-    const [, status, location] = /^redirect:(\d+):(.*)$/.exec(route) ?? [];
-    const answer = () =>
-      location
-        ? response.writeHead(Number(status), { location }).end()
-        : response.writeHead(200, { 'content-type': 'text/html' }).end(route);
-    const delayMs = hits.get(path) === 1 ? delaysMs[path] : undefined;
-    if (delayMs === undefined) answer();
-    else setTimeout(answer, delayMs);
-  });
-  return { origin, hits };
-}
+/** A site of `routes` on this test's servers (see routedSite). */
+const countingSite = (routes: Record<string, string>, delaysMs?: Record<string, number>) =>
+  routedSite(env, routes, delaysMs);
 
 /** `/old` 301s and `/chain` 302s to `/new`, which no page links to. */
 async function movedSite(): Promise<string> {

@@ -3,6 +3,7 @@ import { openDatabase } from '../../electron/engine/store/database';
 import { JobStore, settingsOf } from '../../electron/engine/store/job-store';
 import { StoreWriter } from '../../electron/engine/store-writer/store-writer';
 import { jobSettingsSchema } from '../../shared/job-settings';
+import { DEFAULT_URL_RULES } from '../../shared/url-normalize';
 import { waitFor } from '../helpers/processes';
 import { engineEnv } from './engine-env';
 
@@ -64,6 +65,8 @@ describe('the store writer thread', () => {
         robotsAgent: 'Trawl',
         scope: { scope: 'host', startUrls: list.slice(0, 1), include: [], exclude: [] },
         recordExternal: false,
+        urls: DEFAULT_URL_RULES,
+        honourNofollow: true,
       },
       () => undefined,
     );

@@ -6,10 +6,12 @@ import type {
   RedirectHop,
   RedirectTarget,
 } from '../../../shared/worker-protocol';
+import { DEFAULT_URL_RULES, type UrlRules } from '../../../shared/url-normalize';
 import type { Db } from '../store/database';
 import { PageWriter } from '../store/page-writer';
 import { URL_STATE } from '../store/url-state';
 import { UNAVAILABLE_PATTERNS } from '../robots-unavailable';
+import { ShortestPaths } from './shortest-paths';
 
 export interface FrontierStoreOptions {
   maxDepth: number | null;
@@ -30,6 +32,13 @@ export interface FrontierStoreOptions {
   knownUrlMemo?: number;
   /** Record each page's external links in external_urls, for checking (checkExternal). */
   recordExternal?: boolean;
+  /**
+   * The job's URL rules and whether it honours nofollow (default: the job
+   * defaults): which links a stored page followed, for lowering their depth
+   * when a shorter path to it turns up (ShortestPaths).
+   */
+  urls?: UrlRules;
+  honourNofollow?: boolean;
 }
 
 export interface StoredPage {
@@ -103,12 +112,12 @@ export class FrontierStore {
   private readonly known = new Map<string, number>();
   private readonly knownUrlMemo: number;
   private readonly pageWriter: PageWriter;
+  private readonly shortestPaths: ShortestPaths;
   /** Set when a write failed: its rollback may have undone what memos here remember. */
   private failure: Error | null = null;
   private readonly sql: Record<
     | 'insertUrl'
     | 'insertDone'
-    | 'shortenPath'
     | 'claimTarget'
     | 'startUrls'
     | 'markInSitemap'
@@ -143,12 +152,7 @@ export class FrontierStore {
            VALUES (?, ?, ?, ?, ${done}) RETURNING id`,
         )
         .pluck(),
-      // Found by a shorter path than the one it was queued by: its depth is the shortest.
-      shortenPath: db.prepare(
-        `UPDATE frontier SET depth = ?, found_on = ?
-         WHERE job_id = ? AND url = ? AND depth > ? AND state IN (${queued}, ${leased})`,
-      ),
-      // Keeps the shorter of the two paths, as shortenPath does (SET reads the old depth).
+      // Keeps the shorter of the two paths, as ShortestPaths does (SET reads the old depth).
       // @claimable: the state besides queued that may be claimed (leased, once main withdrew it).
       claimTarget: db.prepare(
         `UPDATE frontier SET state = ${done}, depth = min(depth, @depth),
@@ -191,6 +195,16 @@ export class FrontierStore {
       ),
     };
     this.pageWriter = new PageWriter(db, jobId, options.robotsAgent);
+    this.shortestPaths = new ShortestPaths(
+      db,
+      jobId,
+      {
+        urls: options.urls ?? DEFAULT_URL_RULES,
+        honourNofollow: options.honourNofollow ?? true,
+        robotsAgent: options.robotsAgent,
+      },
+      (url, depth) => this.remember(url, depth),
+    );
   }
 
   /**
@@ -381,7 +395,7 @@ export class FrontierStore {
       }
       this.remember(url, depth);
       const inserted = sql.insertUrl.run(jobId, url, depth, foundOn).changes;
-      if (inserted === 0) sql.shortenPath.run(depth, foundOn, jobId, url, depth);
+      if (inserted === 0) this.shortestPaths.found(url, depth, foundOn);
       added += inserted;
     }
     return added;

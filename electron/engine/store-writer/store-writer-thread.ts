@@ -12,7 +12,8 @@ import type { StoreWriterData, StoreWriterMethod } from './store-writer';
  * Requests run one at a time in arrival order, so a lease sees every batch
  * written before it was asked for.
  */
-const { file, jobId, maxDepth, robotsAgent, scope, recordExternal } = workerData as StoreWriterData;
+const { file, jobId, maxDepth, robotsAgent, scope, recordExternal, urls, honourNofollow } =
+  workerData as StoreWriterData;
 const db = openDatabase(file, { mustExist: true });
 tuneForWriting(db);
 const store = new FrontierStore(db, jobId, {
@@ -22,6 +23,8 @@ const store = new FrontierStore(db, jobId, {
   accepts: forHrefs(createScope(scope, { withPatterns: false })),
   acceptsSeed: forHrefs(createScope(scope)),
   recordExternal,
+  urls,
+  honourNofollow,
 });
 
 const methods: Record<StoreWriterMethod, (...args: never[]) => unknown> = {

@@ -1,4 +1,5 @@
 import type { ScopeSettings } from '../../../shared/scope';
+import type { UrlRules } from '../../../shared/url-normalize';
 import type { Logger } from '../logger';
 import type { Db } from '../store/database';
 import { ThreadClient } from '../thread-rpc';
@@ -13,6 +14,9 @@ export interface StoreWriterData {
   robotsAgent: string;
   scope: ScopeSettings;
   recordExternal: boolean;
+  /** Which links a stored page followed (FrontierStoreOptions). */
+  urls: UrlRules;
+  honourNofollow: boolean;
 }
 
 type WriteMethods = Pick<
