@@ -5,7 +5,9 @@
  * PageWriter into a fresh database, B pages per transaction as the store
  * writer thread does. Prints CPU ms per page (median of --runs), and the cost
  * split by leaving parts out: the page row alone (FTS trigger and indexes
- * included), then with its links, its extraction values, its redirect hops.
+ * included), then with its links, its extraction values, its redirect hops;
+ * then the whole batch as the writer thread writes it (FrontierStore.write:
+ * each page's row marked done, its links queued or their depth checked).
  *
  *   npx tsx bench/page-write-cost.ts [--pages 5000] [--site-pages 20000]
  *     [--runs 5] [--batches 64,256]
@@ -13,9 +15,10 @@
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openDatabase, tuneForWriting } from '../electron/engine/store/database';
+import { openDatabase, tuneForWriting, type Db } from '../electron/engine/store/database';
 import { JobStore } from '../electron/engine/store/job-store';
 import { PageWriter } from '../electron/engine/store/page-writer';
+import { FrontierStore } from '../electron/engine/store-writer/frontier-store';
 import { analyzePage, linkRulesFor } from '../electron/worker/analyze-page';
 import { extractionRuleSchema } from '../shared/extraction';
 import { jobSettingsSchema } from '../shared/job-settings';
@@ -97,8 +100,54 @@ const VARIANTS: Record<string, (page: FetchedPage) => FetchedPage> = {
   '+ redirects (all)': (page) => page,
 };
 
+/** How a batch is written: by PageWriter alone, or as the writer thread writes it. */
+type Through = 'page writer' | 'frontier store';
+
+/** A fresh job's database with a frontier row for each page, and the pages a transaction. */
+interface WriteSetup {
+  db: Db;
+  jobId: number;
+  pages: readonly FetchedPage[];
+  frontierIds: readonly number[];
+  batch: number;
+}
+
+/** Writes the batch from index `from` with PageWriter alone, in one transaction. */
+function pageWriterBatches(setup: WriteSetup): (from: number) => void {
+  const { db, jobId, pages, frontierIds, batch } = setup;
+  const writer = new PageWriter(db, jobId, 'Trawl');
+  return db.transaction((from: number) => {
+    const to = Math.min(from + batch, pages.length);
+    for (let i = from; i < to; i++) {
+      const page = pages[i]!;
+      writer.writePage(frontierIds[i]!, page.finalUrl, 1, page, 4242);
+    }
+    writer.indexText();
+  });
+}
+
+/** Writes the batch from index `from` as the writer thread does (FrontierStore.write). */
+function frontierStoreBatches(setup: WriteSetup): (from: number) => void {
+  const { pages, frontierIds } = setup;
+  const store = new FrontierStore(setup.db, setup.jobId, { maxDepth: null, robotsAgent: 'Trawl' });
+  return (from) => {
+    store.write({
+      pages: pages.slice(from, from + setup.batch).map((page, i) => ({
+        task: { id: frontierIds[from + i]!, url: page.finalUrl, depth: 1 },
+        page,
+        workerPid: 4242,
+      })),
+      failures: [],
+    });
+  };
+}
+
 /** Writes `pages` into a fresh database, `batch` per transaction; CPU ms per page and file bytes. */
-function writeAll(pages: readonly FetchedPage[], batch: number): { cpuMs: number; bytes: number } {
+function writeAll(
+  pages: readonly FetchedPage[],
+  batch: number,
+  through: Through = 'page writer',
+): { cpuMs: number; bytes: number } {
   const dir = mkdtempSync(join(tmpdir(), 'trawl-page-write-'));
   try {
     const file = join(dir, 'bench.sqlite');
@@ -107,21 +156,16 @@ function writeAll(pages: readonly FetchedPage[], batch: number): { cpuMs: number
     const jobId = new JobStore(db).create(
       jobSettingsSchema.parse({ startUrls: ['http://127.0.0.1:8080/'], workers: 2 }),
     ).id;
+    // Leased for the frontier store, which marks each done; done already for PageWriter.
     const addUrl = db.prepare(
-      'INSERT INTO frontier (job_id, url, depth, state) VALUES (?, ?, 1, 2)',
+      `INSERT INTO frontier (job_id, url, depth, state) VALUES (?, ?, 1, ${through === 'page writer' ? 2 : 1})`,
     );
     const frontierIds = db.transaction(() =>
       pages.map((page) => Number(addUrl.run(jobId, page.finalUrl).lastInsertRowid)),
     )();
-    const writer = new PageWriter(db, jobId, 'Trawl');
-    const write = db.transaction((from: number) => {
-      const to = Math.min(from + batch, pages.length);
-      for (let i = from; i < to; i++) {
-        const page = pages[i]!;
-        writer.writePage(frontierIds[i]!, page.finalUrl, 1, page, 4242);
-      }
-      writer.indexText();
-    });
+    const setup = { db, jobId, pages, frontierIds, batch };
+    const write =
+      through === 'page writer' ? pageWriterBatches(setup) : frontierStoreBatches(setup);
     const started = process.cpuUsage();
     for (let from = 0; from < pages.length; from += batch) write(from);
     const used = process.cpuUsage(started);
@@ -163,4 +207,9 @@ for (const batch of BATCHES) {
     );
     previous = cpuMs;
   }
+  const runs = Array.from({ length: RUNS }, () => writeAll(full, batch, 'frontier store'));
+  console.log(
+    `  ${'frontier store'.padEnd(18)} ${median(runs.map((run) => run.cpuMs)).toFixed(3)} ms ` +
+      `(the whole batch: links queued)  runs ${runs.map((run) => run.cpuMs.toFixed(3)).join(', ')}`,
+  );
 }
