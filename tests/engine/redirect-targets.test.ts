@@ -507,6 +507,51 @@ describe('a page reached through a redirect', () => {
     await expectSlashPageOnce(job, origin, hits, 1200 + 4);
   });
 
+  it('taken back with --max-depth, leaves the crawl exactly the pages within the limit, at their shortest depths', async () => {
+    // As above, /a/ is taken back from main's window when /a's answer comes; below it,
+    // /a/more is 2 links deep through /a/ and 3 through /b and /g, and its link /next
+    // is 3 deep only if /a/more is taken at 2 (its links are cut at 3).
+    const { origin, hits } = await countingSite(
+      {
+        '/': `<a href="/a">a</a> <a href="/b">b</a> ${fillers.links(1200)} <a href="/a/">a/</a>`,
+        '/a': 'redirect:301:/a/',
+        '/a/': '<a href="/a/more">more</a>',
+        '/b': '<a href="/g">g</a>',
+        '/g': '<a href="/a/more">more</a>',
+        '/a/more': '<a href="/next">next</a>',
+        '/next': '<a href="/beyond">beyond</a>',
+        '/beyond': '<title>Beyond the limit</title>',
+        ...fillers.pages,
+      },
+      { '/a': 1000 },
+    );
+    const summary = await crawlSite(origin, { maxDepth: 3, hostConcurrency: 1 });
+    const stored = rowsOf(summary.jobId)
+      .map(({ url, depth }) => [url.slice(origin.length), depth])
+      .filter(([path]) => !String(path).startsWith('/f/'));
+    expect(stored).toEqual([
+      ['/', 0],
+      ['/a', 1],
+      ['/a/', 1],
+      ['/a/more', 2],
+      ['/b', 1],
+      ['/g', 2],
+      ['/next', 3],
+    ]);
+    // Each fetched once: /a/ through the redirect, whose response made its row.
+    expect([...hits].filter(([path]) => path !== '/robots.txt' && hits.get(path) !== 1)).toEqual(
+      [],
+    );
+    expect(hits.get('/beyond')).toBeUndefined();
+    expect(frontierRows(summary.jobId, origin, ['/a/', '/a/more'])).toEqual([
+      { url: '/a/', state: URL_STATE.done, depth: 1, foundOn: '/' },
+      { url: '/a/more', state: URL_STATE.done, depth: 2, foundOn: '/a/' },
+    ]);
+    const pages = 1200 + 7;
+    expect(summary).toMatchObject({ status: 'finished', pages });
+    expect(countsOf(summary.jobId)).toEqual({ pages, rows: pages, notDone: 0 });
+  });
+
   it('already linked and sent to a worker, is crawled on its own and stored once', async () => {
     // /a and /b go out together; /b's own request answers late, so it is in flight when
     // /a's response (through /b) is stored: that response does not make /b's row.
