@@ -1,0 +1,154 @@
+/**
+ * What the store writer thread spends on a crawl's results, with no crawl
+ * around it: the synthetic site's HTML pages (analysed once, as in
+ * page-write-cost.ts) go through FrontierStore.write in batches, as the
+ * thread gets them: each page's frontier row marked done, its row, links,
+ * extraction values and hops written, the links it found queued, one commit
+ * a batch. Before each batch, outside the timing, the batch's URLs are
+ * leased as main would have leased them. Prints the CPU ms a page of the
+ * writes alone and the bytes written (the WAL) a page.
+ *
+ * --trees A,B alternates source trees (a git worktree of an older commit
+ * beside this one) in one process, run after run, so both see the same
+ * machine; --without-index drops indexes from each fresh database first, to
+ * see what they cost; --check prints a digest of what was stored, so trees
+ * can be shown to store the same rows.
+ *
+ *   npx tsx bench/writer-batch-cost.ts [--pages 19700] [--batch 96] [--runs 5]
+ *     [--trees .,/tmp/old] [--without-index page_links_target,...] [--check]
+ */
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { Db } from '../electron/engine/store/database';
+import type { FrontierStore, StoredPage } from '../electron/engine/store-writer/frontier-store';
+import type { FetchedPage } from '../shared/worker-protocol';
+import { analysedPages, BENCH_ORIGIN } from './analysed-pages';
+import { median, option } from './bench-options';
+
+const PAGES = Number(option('pages', '19700'));
+const BATCH = Number(option('batch', '96'));
+const RUNS = Number(option('runs', '5'));
+if (![PAGES, BATCH, RUNS].every((n) => Number.isInteger(n) && n > 0))
+  throw new Error('--pages, --batch and --runs take positive integers');
+const TREES = option('trees', '.').split(',');
+const WITHOUT_INDEX = option('without-index', '').split(',').filter(Boolean);
+const CHECK = process.argv.includes('--check');
+
+/** The modules one source tree writes with. */
+interface Tree {
+  name: string;
+  openDatabase: (file: string) => Db;
+  tuneForWriting: (db: Db) => void;
+  createJob: (db: Db) => number;
+  frontierStore: (db: Db, jobId: number) => FrontierStore;
+}
+
+async function loadTree(dir: string): Promise<Tree> {
+  const root = resolve(dir);
+  const load = (path: string) => import(join(root, path));
+  const database = await load('electron/engine/store/database.ts');
+  const { JobStore } = await load('electron/engine/store/job-store.ts');
+  const { FrontierStore } = await load('electron/engine/store-writer/frontier-store.ts');
+  const { jobSettingsSchema } = await load('shared/job-settings.ts');
+  return {
+    name: dir,
+    openDatabase: (file) => database.openDatabase(file),
+    tuneForWriting: database.tuneForWriting,
+    createJob: (db) =>
+      new JobStore(db).create(
+        jobSettingsSchema.parse({ startUrls: [`${BENCH_ORIGIN}/`], workers: 2 }),
+      ).id,
+    frontierStore: (db, jobId) =>
+      new FrontierStore(db, jobId, {
+        maxDepth: null,
+        robotsAgent: 'Trawl',
+        accepts: (url: string) => url.startsWith(`${BENCH_ORIGIN}/`),
+      }),
+  };
+}
+
+/** Bytes this process has written so far (the WAL, mostly). */
+const bytesWritten = () =>
+  Number(/^wchar: (\d+)$/m.exec(readFileSync('/proc/self/io', 'utf8'))![1]);
+
+/** What each table holds, in a stable order, hashed. */
+function digest(db: Db): string {
+  const hash = createHash('sha256');
+  for (const sql of [
+    'SELECT * FROM pages ORDER BY id',
+    'SELECT from_page, to_url, anchor, rel, internal FROM links ORDER BY id',
+    'SELECT id, url, depth, state, found_on FROM frontier ORDER BY id',
+    'SELECT * FROM extractions ORDER BY page_id, name, position',
+    'SELECT * FROM redirects ORDER BY frontier_id, hop',
+    "SELECT rowid FROM pages_fts WHERE pages_fts MATCH 'page' ORDER BY rowid",
+  ]) {
+    for (const row of db.prepare(sql).raw().iterate()) hash.update(JSON.stringify(row));
+  }
+  return hash.digest('hex').slice(0, 16);
+}
+
+/** Writes every page through `tree`'s FrontierStore into a fresh database. */
+function writeAll(tree: Tree, pages: readonly FetchedPage[]) {
+  const dir = mkdtempSync(join(tmpdir(), 'trawl-writer-batch-'));
+  try {
+    const db = tree.openDatabase(join(dir, 'bench.sqlite'));
+    tree.tuneForWriting(db);
+    for (const index of WITHOUT_INDEX) db.exec(`DROP INDEX ${index}`);
+    const jobId = tree.createJob(db);
+    const store = tree.frontierStore(db, jobId);
+    store.seedStartUrls();
+    const find = db.prepare('SELECT id, depth FROM frontier WHERE job_id = ? AND url = ?');
+    const add = db.prepare(
+      'INSERT INTO frontier (job_id, url, depth, state) VALUES (?, ?, 1, 1) RETURNING id, depth',
+    );
+    const lease = db.prepare('UPDATE frontier SET state = 1 WHERE id = ?');
+    const leaseBatch = db.transaction((batch: readonly FetchedPage[]): StoredPage[] =>
+      batch.map((page) => {
+        const url = page.finalUrl;
+        let row = find.get(jobId, url) as { id: number; depth: number } | undefined;
+        if (row) lease.run(row.id);
+        else row = add.get(jobId, url) as { id: number; depth: number };
+        return { task: { id: row.id, url, depth: row.depth }, page, workerPid: 4242 };
+      }),
+    );
+    let micros = 0;
+    let bytes = 0;
+    for (let from = 0; from < pages.length; from += BATCH) {
+      const batch = leaseBatch(pages.slice(from, from + BATCH));
+      const written = bytesWritten();
+      const started = process.cpuUsage();
+      store.write({ pages: batch, failures: [], crawlMs: null });
+      const used = process.cpuUsage(started);
+      micros += used.user + used.system;
+      bytes += bytesWritten() - written;
+    }
+    const stored = CHECK ? digest(db) : '';
+    db.close();
+    return { cpuMs: micros / 1000 / pages.length, kb: bytes / 1024 / pages.length, stored };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const trees = await Promise.all(TREES.map(loadTree));
+const pages = analysedPages(PAGES, 20_000);
+console.log(
+  `${pages.length} pages, batches of ${BATCH}, ${RUNS} runs a tree, Node ${process.version}` +
+    (WITHOUT_INDEX.length > 0 ? `, without ${WITHOUT_INDEX.join(', ')}` : ''),
+);
+const runs = new Map(trees.map((tree) => [tree, [] as number[]]));
+for (let run = 0; run < RUNS; run++) {
+  for (const tree of trees) {
+    const { cpuMs, kb, stored } = writeAll(tree, pages);
+    runs.get(tree)!.push(cpuMs);
+    console.log(
+      `  ${tree.name.padEnd(20)} ${cpuMs.toFixed(3)} ms a page, ${kb.toFixed(1)} KB written a page` +
+        (CHECK ? `, stored ${stored}` : ''),
+    );
+  }
+}
+for (const [tree, cpuMs] of runs) {
+  console.log(`${tree.name.padEnd(22)} median ${median(cpuMs).toFixed(3)} ms a page`);
+}
