@@ -46,9 +46,8 @@ export async function createPageCrawler(
             css,
           })
         : NO_ANALYSIS;
+    // Own fields before the spreads: see fetch-page.ts on literals that begin with one.
     return {
-      ...analysis,
-      ...linksOf(response, analysis, headers.refresh),
       finalUrl: response.finalUrl,
       status: response.status,
       redirects: response.redirects,
@@ -58,8 +57,10 @@ export async function createPageCrawler(
       ttfbMs: tenths(response.ttfbMs),
       responseMs: tenths(response.responseMs),
       headers,
-      // These two come from headers, so non-HTML responses (a PDF) have them too.
       xRobotsTag,
+      ...analysis,
+      ...linksOf(response, analysis, headers.refresh),
+      // These two come from headers too, so non-HTML responses (a PDF) have them.
       canonical:
         analysis.canonical ?? canonicalFromLinkHeader(response.headers.link, response.finalUrl),
       lang: analysis.lang ?? headers['content-language'] ?? null,
