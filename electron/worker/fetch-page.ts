@@ -1,5 +1,5 @@
 import type http from 'node:http';
-import got, { type Got, type Request } from 'got';
+import type { Got, Request } from 'got';
 import { CookieJar } from 'tough-cookie';
 import { MAX_HEADER_BYTES, MAX_URL_LENGTH } from '../../shared/limits';
 import { createScope } from '../../shared/scope';
@@ -10,6 +10,7 @@ import { basicAuthFor, jobAgents } from '../engine/job-http';
 import { effectiveContentType } from './content-type';
 import { decodeBody } from './decode-body';
 import { requestIgnoringExcessBytes } from './excess-bytes';
+import { createGotClient } from './got-client';
 import { isUnknownType, SNIFF_BYTES, startsAsHtml } from './sniff-html';
 import type { RedirectGate } from './redirect-gate';
 
@@ -169,7 +170,7 @@ export function createFetcher(config: WorkerConfig): (
 ) => Promise<FetchedResponse> {
   const inScope = createScope(config.scope);
   const authorization = basicAuthFor(config.basicAuth);
-  const client: Got = got.extend({
+  const client: Got = createGotClient({
     // Keep-alive agents sized to the concurrency.
     agent: jobAgents(config.proxy, {
       keepAlive: true,
