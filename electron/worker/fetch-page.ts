@@ -115,7 +115,9 @@ function readBody(
       if (!judged && size >= SNIFF_BYTES) judge();
     });
     stream.once('end', () => {
-      if (judged || judge()) resolve(Buffer.concat(chunks, size));
+      // Most bodies come in one chunk (a socket read's own buffer): no copy is needed then.
+      if (judged || judge())
+        resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size));
     });
     stream.once('error', (error) => reject(withSizes(error, size, stream)));
     // After 'end' this changes nothing; without it, the body did not arrive whole.
