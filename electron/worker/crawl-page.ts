@@ -100,7 +100,7 @@ export async function createPageCrawler(
       ...ownLinks(),
     };
     const none = { outlinks: [], linkCount: 0, metaRefresh: null, extracted: {} };
-    return { ...none, links: [redirectedTo], target };
+    return { links: [redirectedTo], target, ...none };
   };
 
   // Null when `stopWaiting` ends a retry's delay: the task goes back to main unrun.

@@ -30,17 +30,17 @@ function decodeOne(body: Buffer, coding: string, maxOutputLength: number): Buffe
   switch (coding) {
     case 'gzip':
     case 'x-gzip':
-      return zlib.gunzipSync(body, { ...ZLIB, maxOutputLength });
+      return zlib.gunzipSync(body, { maxOutputLength, ...ZLIB });
     case 'deflate':
       // "deflate" should be zlib-wrapped; some servers send raw deflate.
       try {
-        return zlib.inflateSync(body, { ...ZLIB, maxOutputLength });
+        return zlib.inflateSync(body, { maxOutputLength, ...ZLIB });
       } catch (error) {
         if ((error as { code?: string }).code !== 'Z_DATA_ERROR') throw error;
-        return zlib.inflateRawSync(body, { ...ZLIB, maxOutputLength });
+        return zlib.inflateRawSync(body, { maxOutputLength, ...ZLIB });
       }
     case 'br':
-      return zlib.brotliDecompressSync(body, { ...BROTLI, maxOutputLength });
+      return zlib.brotliDecompressSync(body, { maxOutputLength, ...BROTLI });
     default:
       if (UNDECODABLE.has(coding)) throw new Error(`unsupported content-encoding: ${coding}`);
       // identity, and codings no one defined (`Content-Encoding: UTF-8`, a

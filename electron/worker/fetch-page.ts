@@ -273,7 +273,8 @@ export function createFetcher(config: WorkerConfig): (
           // Node keeps the first Content-Type only; the stored headers show each one sent.
           headers:
             contentTypes.length > 1
-              ? { ...headers, 'content-type': contentTypes.join(', ') }
+              ? // eslint-disable-next-line no-restricted-syntax -- rare, and this key must win
+                { ...headers, 'content-type': contentTypes.join(', ') }
               : headers,
           xRobotsTag: response.headersDistinct['x-robots-tag']?.join('\n') ?? null,
           redirects,
