@@ -147,7 +147,7 @@ export default defineConfig([
         {
           selector: 'ObjectExpression > SpreadElement:first-child ~ Property',
           message:
-            'Put own properties before the spread: after a leading one each costs about 0.6 µs under Node 20.',
+            'Put own properties before the spread (whose keys then win: check none overlap): after a leading one each costs about 0.6 µs under Node 20.',
         },
       ],
     },
