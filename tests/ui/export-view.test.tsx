@@ -82,7 +82,7 @@ describe('exporting the current view', () => {
     await user.click(screen.getByRole('button', { name: 'Export…' }));
     await user.selectOptions(screen.getByLabelText('Format'), 'sitemap');
     await user.click(screen.getByRole('button', { name: 'Export' }));
-    await screen.findByText(`Saved to ${file} (1 rows)`);
+    await screen.findByText(`Saved to ${file} (1 row)`);
     // Of the three URLs the view shows, the one indexable page that answered 200.
     expect(locs(file)).toEqual(['/shoes/red']);
     expect(host.sent).toEqual([

@@ -4,6 +4,11 @@ export function formatCount(value: number): string {
   return value.toLocaleString('en-US');
 }
 
+/** `1 row`, `5,000 rows`. */
+export function formatRows(value: number): string {
+  return `${formatCount(value)} ${value === 1 ? 'row' : 'rows'}`;
+}
+
 /** `1:05`, `1:02:03`. */
 export function formatDuration(ms: number): string {
   const total = Math.max(0, Math.round(ms / 1000));

@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import type { ExportOutcome, ExportUpdate } from '../../../shared/crawler-api';
 import { EXPORT_FORMATS, type ExportFormat, type ExportRequest } from '../../../shared/results';
+import { formatCount, formatRows } from '../common/format';
 import { errorMessage } from '../store/error-message';
 import { useAppApi } from '../store/store-context';
 
@@ -212,15 +213,13 @@ function ExportProgressBar({ update }: { update: ExportUpdate | null }) {
   return (
     <>
       <progress aria-label="Exporting" value={total ? rows : undefined} max={total ?? undefined} />{' '}
-      {total
-        ? `${rows.toLocaleString()} of ${total.toLocaleString()} rows`
-        : `${rows.toLocaleString()} rows`}
+      {total ? `${formatCount(rows)} of ${formatRows(total)}` : formatRows(rows)}
     </>
   );
 }
 
 function outcomeText(outcome: ExportOutcome, rows: number | undefined): string {
-  const count = rows === undefined ? '' : ` (${rows.toLocaleString()} rows)`;
+  const count = rows === undefined ? '' : ` (${formatRows(rows)})`;
   if (outcome.kind === 'download') return `Downloaded ${outcome.fileName}${count}`;
   if (outcome.kind === 'saved') return `Saved to ${outcome.path}${count}`;
   return 'Export cancelled.';
