@@ -133,6 +133,9 @@ interface CrawlRun {
   peakTreeMb: number;
   /** The same peak with mapped files (the node binary) counted once, not once per process. */
   peakTreeSharedOnceMb: number;
+  /** Each process's own peak: main's (with its threads), and the largest worker's. */
+  peakMainMb: number;
+  peakWorkerMb: number;
   loopP99Ms: number;
   mainCpuMsPerPage: number;
   workerCpuMsPerPage: number;
@@ -162,8 +165,11 @@ async function crawl(
   const workerCpu = new Map<number, number>();
   let peak = 0;
   let peakSharedOnce = 0;
+  const peakOf = new Map<number, number>();
   const sample = () => {
-    const tree = [child.pid!, ...workerPids].map(residentBytes);
+    const pids = [child.pid!, ...workerPids];
+    const tree = pids.map(residentBytes);
+    pids.forEach((pid, i) => peakOf.set(pid, Math.max(peakOf.get(pid) ?? 0, tree[i]!.rss)));
     peak = Math.max(
       peak,
       tree.reduce((sum, one) => sum + one.rss, 0),
@@ -194,6 +200,10 @@ async function crawl(
       pages: result.pages,
       peakTreeMb: peak / 1048576,
       peakTreeSharedOnceMb: peakSharedOnce / 1048576,
+      peakMainMb: (peakOf.get(child.pid!) ?? 0) / 1048576,
+      peakWorkerMb:
+        Math.max(0, ...[...peakOf].filter(([pid]) => pid !== child.pid).map(([, rss]) => rss)) /
+        1048576,
       loopP99Ms: result.loopP99Ms,
       mainCpuMsPerPage: result.cpuMs / result.pages,
       workerCpuMsPerPage: [...workerCpu.values()].reduce((a, b) => a + b, 0) / result.pages,
@@ -246,6 +256,8 @@ async function main(): Promise<void> {
         pages: runs[0]!.pages,
         peakTreeMb: median(runs.map((r) => r.peakTreeMb)),
         peakTreeSharedOnceMb: median(runs.map((r) => r.peakTreeSharedOnceMb)),
+        peakMainMb: median(runs.map((r) => r.peakMainMb)),
+        peakWorkerMb: median(runs.map((r) => r.peakWorkerMb)),
         loopP99Ms: median(runs.map((r) => r.loopP99Ms)),
         mainCpuMsPerPage: median(runs.map((r) => r.mainCpuMsPerPage)),
         workerCpuMsPerPage: median(runs.map((r) => r.workerCpuMsPerPage)),
@@ -254,7 +266,7 @@ async function main(): Promise<void> {
       rows.push({ workers, run });
       console.log(
         `crawl, ${workers} worker(s): ${run.pagesPerSecond.toFixed(0)} pages/s (runs: ${runs.map((r) => r.pagesPerSecond.toFixed(0)).join(', ')}), ` +
-          `peak tree ${run.peakTreeMb.toFixed(0)} MB (${run.peakTreeSharedOnceMb.toFixed(0)} MB with mapped files once), loop p99 ${run.loopP99Ms.toFixed(1)} ms, CPU ms/page: main ${run.mainCpuMsPerPage.toFixed(3)}, workers ${run.workerCpuMsPerPage.toFixed(3)}, site server ${run.serverCpuMsPerPage.toFixed(3)}`,
+          `peak tree ${run.peakTreeMb.toFixed(0)} MB (${run.peakTreeSharedOnceMb.toFixed(0)} MB with mapped files once; main ${run.peakMainMb.toFixed(0)} MB, largest worker ${run.peakWorkerMb.toFixed(0)} MB), loop p99 ${run.loopP99Ms.toFixed(1)} ms, CPU ms/page: main ${run.mainCpuMsPerPage.toFixed(3)}, workers ${run.workerCpuMsPerPage.toFixed(3)}, site server ${run.serverCpuMsPerPage.toFixed(3)}`,
       );
     }
   } finally {
