@@ -8,7 +8,7 @@ import {
   type PageRow,
   type StatusClass,
 } from '../../../shared/results';
-import { keptSources, ROW_SOURCES, type RowSource } from '../../../shared/filter-row-sources';
+import { keptSources, type RowSource } from '../../../shared/filter-row-sources';
 import { COLUMN_SQL, SOURCE_SQL, displayValue } from './page-columns';
 import { decodeCursor, encodeCursor, type SortValue } from './keyset-cursor';
 
@@ -57,16 +57,8 @@ function statusCondition(source: RowSource, classes: readonly StatusClass[]): st
   return `(${parts.join(' OR ')})`;
 }
 
-/**
- * The WHERE conditions of one row source for the filters, or null when no row
- * of that source can match (the source is then left out of the query).
- */
-function sourceConditions(
-  source: RowSource,
-  filters: PageFilters,
-  params: Params,
-): string[] | null {
-  if (!keptSources(filters).includes(source)) return null;
+/** The WHERE conditions of one row source the filters can keep (see keptSources). */
+function sourceConditions(source: RowSource, filters: PageFilters, params: Params): string[] {
   const columns = COLUMN_SQL[source];
   const where = [SOURCE_SQL[source].job];
   if (filters.statusClasses) where.push(statusCondition(source, filters.statusClasses));
@@ -137,9 +129,9 @@ export function pageConditions(
   jobId: number,
   filters: PageFilters,
 ): { where: string[]; params: Params } | null {
+  if (!keptSources(filters).includes('pages')) return null;
   const params: Params = { jobId };
-  const where = sourceConditions('pages', filters, params);
-  return where === null ? null : { where, params };
+  return { where: sourceConditions('pages', filters, params), params };
 }
 
 /** The condition "after the cursor" in the sort order (NULLs first ascending, last descending). */
@@ -184,9 +176,9 @@ export function buildPageQuery(query: PageQuery): BuiltQuery {
   }
   const arms: string[] = [];
   const counts: string[] = [];
-  for (const source of ROW_SOURCES) {
-    const where = sourceConditions(source, query.filters ?? {}, params);
-    if (where === null) continue;
+  const filters = query.filters ?? {};
+  for (const source of keptSources(filters)) {
+    const where = sourceConditions(source, filters, params);
     const sql = COLUMN_SQL[source];
     const { from, key } = SOURCE_SQL[source];
     const sortSql = sortColumn === null ? null : sql[sortColumn];
