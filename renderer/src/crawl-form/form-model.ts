@@ -93,6 +93,10 @@ const FIELD_FOR_SETTING: Record<string, FormField> = {
   honourNofollow: 'followNofollow',
 };
 
+const WHOLE_NUMBER = { pattern: /^\d+$/, problem: 'enter a whole number' };
+/** A rate may be a fraction: 0.5 is one request every two seconds. */
+const FRACTION = { pattern: /^(\d+\.?\d*|\.\d+)$/, problem: 'enter a number, such as 0.5 or 10' };
+
 export type FormResult = { ok: true; input: JobStartInput } | { ok: false; errors: FieldErrors };
 
 /**
@@ -101,21 +105,16 @@ export type FormResult = { ok: true; input: JobStartInput } | { ok: false; error
  */
 export function readCrawlForm(form: CrawlForm, coreCount: number): FormResult {
   const errors: FieldErrors = {};
-  const number = (field: FormField, text: string, empty: number | null | undefined) => {
+  const number = (
+    field: FormField,
+    text: string,
+    empty: number | null | undefined,
+    { pattern, problem } = WHOLE_NUMBER,
+  ) => {
     const trimmed = text.trim();
     if (trimmed === '') return empty;
-    if (!/^\d+$/.test(trimmed)) {
-      errors[field] = 'enter a whole number';
-      return undefined;
-    }
-    return Number(trimmed);
-  };
-  // A rate may be a fraction: 0.5 is one request every two seconds.
-  const decimal = (field: FormField, text: string) => {
-    const trimmed = text.trim();
-    if (trimmed === '') return null;
-    if (!/^(\d+\.?\d*|\.\d+)$/.test(trimmed)) {
-      errors[field] = 'enter a number, such as 0.5 or 10';
+    if (!pattern.test(trimmed)) {
+      errors[field] = problem;
       return undefined;
     }
     return Number(trimmed);
@@ -140,7 +139,7 @@ export function readCrawlForm(form: CrawlForm, coreCount: number): FormResult {
     proxy: form.proxy.trim() === '' ? null : form.proxy.trim(),
     cookies: form.cookies,
     checkExternal: form.checkExternal,
-    maxRequestsPerSecond: decimal('maxRequestsPerSecond', form.maxRequestsPerSecond),
+    maxRequestsPerSecond: number('maxRequestsPerSecond', form.maxRequestsPerSecond, null, FRACTION),
     honourNofollow: !form.followNofollow,
     stripTrackingParams: form.stripTrackingParams,
     stripParams: lines(form.stripParams),
