@@ -1,6 +1,7 @@
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../electron/engine/store/database';
+import { openChromium } from '../helpers/chromium';
 import { storeJob } from '../results/stored-job';
 import { servePerFile } from '../helpers/serve';
 
@@ -10,7 +11,6 @@ import { servePerFile } from '../helpers/serve';
  * keep their values whole instead of being squeezed to a few letters a line.
  */
 
-const CHROMIUM = process.env.TRAWL_CHROMIUM ?? '/usr/bin/chromium';
 const O = 'http://127.0.0.1:9';
 const LONG_TITLE = 'T'.repeat(400);
 
@@ -29,9 +29,7 @@ let browser: Browser;
 let page: Page;
 
 beforeAll(async () => {
-  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true });
-  page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
-  page.setDefaultTimeout(30_000);
+  ({ browser, page } = await openChromium({ viewport: { width: 1400, height: 1000 } }));
 }, 180_000);
 
 afterAll(async () => {

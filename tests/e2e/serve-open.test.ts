@@ -1,8 +1,9 @@
 import { chmodSync, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openChromium } from '../helpers/chromium';
 import { listenLocal, type LocalServer } from '../helpers/local-server';
 import { expectNoSurvivors, tagProcesses, waitFor } from '../helpers/processes';
 import { startServe, type ServeProcess } from '../helpers/serve';
@@ -13,9 +14,6 @@ import { tempDir } from '../helpers/temp-db';
  * never goes on a command line other users can read, and a navigation that
  * another site or a file starts still ends on the UI.
  */
-
-const CHROMIUM = process.env.TRAWL_CHROMIUM ?? '/usr/bin/chromium';
-const STEP_MS = 30_000;
 
 let temp: ReturnType<typeof tempDir>;
 let serve: ServeProcess;
@@ -37,9 +35,7 @@ beforeAll(async () => {
   serve = await startServe(['--db', temp.file('serve.sqlite'), '--open'], {
     PATH: `${temp.dir}:${process.env.PATH}`,
   });
-  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true });
-  page = await browser.newPage();
-  page.setDefaultTimeout(STEP_MS);
+  ({ browser, page } = await openChromium());
 }, 180_000);
 
 afterAll(async () => {

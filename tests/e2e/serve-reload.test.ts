@@ -1,7 +1,8 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openChromium, STEP_MS } from '../helpers/chromium';
 import { startFixtureSite, type FixtureSite } from '../helpers/fixture-site';
 import { waitFor } from '../helpers/processes';
 import { servePerFile } from '../helpers/serve';
@@ -13,9 +14,6 @@ import { servePerFile } from '../helpers/serve';
  */
 
 const ARTIFACTS = join(import.meta.dirname, '..', '..', 'test-artifacts', 'e2e');
-const CHROMIUM = process.env.TRAWL_CHROMIUM ?? '/usr/bin/chromium';
-/** Generous for a busy 2-core machine: never a timing assertion. */
-const STEP_MS = 30_000;
 
 const env = servePerFile();
 let site: FixtureSite;
@@ -26,9 +24,10 @@ beforeAll(async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
   // Slow answers keep the crawl running while the page reloads.
   site = await startFixtureSite({ pages: 40, delayMs: 200 });
-  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true });
-  page = await browser.newPage({ acceptDownloads: true, viewport: { width: 1400, height: 1000 } });
-  page.setDefaultTimeout(STEP_MS);
+  ({ browser, page } = await openChromium({
+    acceptDownloads: true,
+    viewport: { width: 1400, height: 1000 },
+  }));
 }, 180_000);
 
 afterAll(async () => {

@@ -1,8 +1,9 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../electron/engine/store/database';
+import { openChromium, STEP_MS } from '../helpers/chromium';
 import { startFixtureSite, type FixtureSite } from '../helpers/fixture-site';
 import { expectNoSurvivors, tagProcesses, waitFor } from '../helpers/processes';
 import { startServe, type ServeProcess } from '../helpers/serve';
@@ -10,9 +11,6 @@ import { tempDir } from '../helpers/temp-db';
 
 /** Screenshots land here for a person to look at (CI keeps the folder as an artifact). */
 const ARTIFACTS = join(import.meta.dirname, '..', '..', 'test-artifacts', 'e2e');
-const CHROMIUM = process.env.TRAWL_CHROMIUM ?? '/usr/bin/chromium';
-/** Steps of a crawl take seconds on a busy 2-core machine: generous, never a timing assertion. */
-const STEP_MS = 30_000;
 
 let site: FixtureSite;
 let serve: ServeProcess;
@@ -30,13 +28,10 @@ beforeAll(async () => {
   // Slow answers keep the crawl going long enough to watch, resize and stop it.
   site = await startFixtureSite({ pages: 120, delayMs: 150 });
   serve = await startServe(['--db', dbFile]);
-  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true });
-  const context = await browser.newContext({
+  ({ browser, page } = await openChromium({
     acceptDownloads: true,
     viewport: { width: 1400, height: 1000 },
-  });
-  page = await context.newPage();
-  page.setDefaultTimeout(STEP_MS);
+  }));
 }, 180_000);
 
 afterAll(async () => {

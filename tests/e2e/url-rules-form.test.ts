@@ -1,6 +1,7 @@
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../electron/engine/store/database';
+import { openChromium, STEP_MS } from '../helpers/chromium';
 import { listenLocal, type LocalServer } from '../helpers/local-server';
 import { servePerFile } from '../helpers/serve';
 
@@ -9,10 +10,6 @@ import { servePerFile } from '../helpers/serve';
  * that hands every visit a new session id in its links is crawled to its
  * three pages, stored without the ids.
  */
-
-const CHROMIUM = process.env.TRAWL_CHROMIUM ?? '/usr/bin/chromium';
-/** Generous for a busy 2-core machine: never a timing assertion. */
-const STEP_MS = 30_000;
 
 const env = servePerFile();
 let site: LocalServer;
@@ -31,9 +28,7 @@ beforeAll(async () => {
         .join(''),
     );
   });
-  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true });
-  page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
-  page.setDefaultTimeout(STEP_MS);
+  ({ browser, page } = await openChromium({ viewport: { width: 1400, height: 1000 } }));
 }, 180_000);
 
 afterAll(async () => {
