@@ -302,7 +302,11 @@ export const exportRequestSchema = z
       context.addIssue({
         code: 'custom',
         path: ['filters'],
-        message: describeConflict(request.filters!, conflict, (field) => FILTER_NAMES[field]),
+        message: describeConflict(
+          request.filters!,
+          conflict,
+          (field) => `the ${FILTER_NAMES[field]} filter`,
+        ),
         params: { conflict },
       });
     }
@@ -331,15 +335,33 @@ export const exportRequestSchema = z
 export type ExportRequest = z.infer<typeof exportRequestSchema>;
 
 /** Filters as an error names them to the app's user (the filter bar's words). */
-const FILTER_NAMES: Record<keyof PageFilters, string> = {
+/** Filters as the app's filter bar names them (its "URLs" is the CLI's --scope). */
+export const FILTER_NAMES: Record<keyof PageFilters, string> = {
   statusClasses: 'status',
   contentType: 'content type',
   depth: 'depth',
   indexable: 'indexable',
-  scope: 'scope',
+  scope: 'URLs',
   text: 'search',
   extraction: 'extraction',
 };
+
+/**
+ * The first filter that keeps none of the pages a sitemap lists (indexable,
+ * answered 200), or null: known from the filters alone, so the app says so
+ * before anything is sent.
+ */
+export function sitemapExcludedBy(filters: PageFilters): keyof PageFilters | null {
+  const none: [keyof PageFilters, boolean][] = [
+    [
+      'statusClasses',
+      filters.statusClasses !== undefined && !filters.statusClasses.includes('2xx'),
+    ],
+    ['indexable', filters.indexable === false],
+    ['scope', filters.scope === 'external'],
+  ];
+  return none.find(([, keepsNone]) => keepsNone)?.[0] ?? null;
+}
 
 /**
  * The filter an export cannot honor and why, or null: refused rather than
@@ -361,17 +383,8 @@ function filtersRefusal(
     };
   }
   if (request.format !== 'sitemap') return null;
-  // A sitemap lists indexable pages that answered 200: each of these keeps none of them.
-  const none: [keyof PageFilters, boolean][] = [
-    [
-      'statusClasses',
-      filters.statusClasses !== undefined && !filters.statusClasses.includes('2xx'),
-    ],
-    ['indexable', filters.indexable === false],
-    ['scope', filters.scope === 'external'],
-  ];
-  const empty = none.find(([, keepsNone]) => keepsNone)?.[0];
-  return empty === undefined
+  const empty = sitemapExcludedBy(filters);
+  return empty === null
     ? null
     : {
         filter: empty,

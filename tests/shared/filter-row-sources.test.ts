@@ -55,8 +55,8 @@ describe('filters that keep no row together', () => {
     const parsed = CRAWLER_REQUEST_SCHEMAS.exportJob.safeParse([request]);
     expect(parsed.success).toBe(false);
     expect(describeArgumentsError('exportJob', parsed.error!)).toBe(
-      'filters: depth and scope keep no row together: depth keeps only fetched pages and ' +
-        'failed or blocked URLs, scope only checked external URLs',
+      'filters: the depth filter and the URLs filter keep no row together: the depth filter ' +
+        'keeps only fetched pages and failed or blocked URLs, the URLs filter only checked external URLs',
     );
     const external = { ...request, filters: { scope: 'external', statusClasses: ['failed'] } };
     expect(CRAWLER_REQUEST_SCHEMAS.exportJob.safeParse([external]).success).toBe(true);

@@ -95,10 +95,34 @@ describe('exporting the current view', () => {
     await user.selectOptions(screen.getByRole('combobox', { name: 'URLs' }), 'external');
     await user.click(screen.getByRole('button', { name: 'Export…' }));
     await user.click(screen.getByRole('button', { name: 'Export' }));
+    // The message names the filters as the filter bar does ("URLs"), not as the CLI (--scope).
     await screen.findByText(
-      'Export failed: filters: indexable and scope keep no row together: ' +
-        'indexable keeps only fetched pages, scope only checked external URLs',
+      'Export failed: filters: the indexable filter and the URLs filter keep no row together: ' +
+        'the indexable filter keeps only fetched pages, the URLs filter only checked external URLs',
     );
     expect(host.sent).toHaveLength(1);
+  });
+
+  it("says before exporting that the view keeps no page a sitemap lists, and writes the whole job's", async () => {
+    const user = userEvent.setup();
+    const file = env.temp.file('sitemap.xml');
+    const host = renderResults(file);
+    await screen.findByText('5 of 5 rows loaded');
+    await user.selectOptions(screen.getByRole('combobox', { name: 'Indexable' }), 'false');
+    await screen.findByText('2 of 2 rows loaded');
+
+    await user.click(screen.getByRole('button', { name: 'Export…' }));
+    await user.selectOptions(screen.getByLabelText('Format'), 'sitemap');
+    expect(
+      screen.getByText(
+        "The view's indexable filter keeps none of the pages a sitemap lists " +
+          "(indexable, answered 200): this sitemap lists the whole job's.",
+      ),
+    ).toBeTruthy();
+    expect(screen.queryByRole('checkbox', { name: /^Only the pages/ })).toBeNull();
+    await user.click(screen.getByRole('button', { name: 'Export' }));
+    await screen.findByText(`Saved to ${file} (3 rows)`);
+    expect(locs(file)).toEqual(['/', '/shoes/red', '/about']);
+    expect(host.sent).toEqual([{ jobId: expect.any(Number), format: 'sitemap' }]);
   });
 });

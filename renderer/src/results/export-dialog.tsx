@@ -1,6 +1,12 @@
 import { useEffect, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import type { ExportOutcome, ExportUpdate } from '../../../shared/crawler-api';
-import { EXPORT_FORMATS, type ExportFormat, type ExportRequest } from '../../../shared/results';
+import {
+  EXPORT_FORMATS,
+  FILTER_NAMES,
+  sitemapExcludedBy,
+  type ExportFormat,
+  type ExportRequest,
+} from '../../../shared/results';
 import { formatCount, formatRows } from '../common/format';
 import { errorMessage } from '../store/error-message';
 import { useAppApi } from '../store/store-context';
@@ -34,6 +40,15 @@ function viewChoice(
   }
   if (format === 'sitemap') {
     if (report) return { whole: "A sitemap lists the job's indexable pages, not a report's rows." };
+    // Known from the filters alone: said here rather than by the host's refusal.
+    const excluded = filters ? sitemapExcludedBy(filters) : null;
+    if (excluded !== null) {
+      return {
+        whole:
+          `The view's ${FILTER_NAMES[excluded]} filter keeps none of the pages a sitemap lists ` +
+          "(indexable, answered 200): this sitemap lists the whole job's.",
+      };
+    }
     return {
       offer:
         "Only the pages the current view's filters keep (a sitemap lists indexable pages that answered 200, in crawl order)",
