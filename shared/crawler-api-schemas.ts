@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { CrawlerRequestMethod } from './crawler-api';
 import { describeIssues, jobSettingsSchema } from './job-settings';
 import { MAX_URL_LENGTH, MAX_WORKERS } from './limits';
-import { exportRequestSchema, RESULTS_REQUEST_SCHEMAS } from './results';
+import { exportRequestSchema, jobNameSchema, RESULTS_REQUEST_SCHEMAS } from './results';
 
 /** Job settings as a UI sends them: `workers` may be left to the host (all cores). */
 export const jobStartSchema = jobSettingsSchema.extend({
@@ -22,7 +22,11 @@ export const CRAWLER_REQUEST_SCHEMAS = {
   getVersion: z.tuple([]),
   getCoreCount: z.tuple([]),
   listJobs: z.tuple([]),
-  startJob: z.tuple([z.record(z.string(), z.unknown())]),
+  startJob: z.tuple([
+    z.record(z.string(), z.unknown()),
+    z.strictObject({ name: jobNameSchema.optional() }).optional(),
+  ]),
+  getJobSettings: z.tuple([jobId]),
   stopJob: z.tuple([jobId, z.strictObject({ force: z.boolean().optional() }).optional()]),
   resumeJob: z.tuple([jobId, poolSize]),
   rerunJob: z.tuple([jobId, poolSize]),
@@ -52,7 +56,8 @@ const ARGUMENT_NAMES: Record<CrawlerRequestMethod, readonly string[]> = {
   getVersion: [],
   getCoreCount: [],
   listJobs: [],
-  startJob: ['job settings'],
+  startJob: ['job settings', ''],
+  getJobSettings: ['job'],
   stopJob: ['job', ''],
   resumeJob: ['job', ''],
   rerunJob: ['job', ''],

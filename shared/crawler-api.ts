@@ -1,5 +1,5 @@
 import type { ExtractedValue } from './extraction';
-import type { JobSettingsInput, StoredJobSettings } from './job-settings';
+import type { JobSettingsInput, StoredJobSettings, StoredJobSettingsAndUrls } from './job-settings';
 import type { JobStatus, ProgressSnapshot } from './progress';
 import type { ExportFormat, ExportProgress, ExportRequest, ResultsRequests } from './results';
 
@@ -59,8 +59,17 @@ export interface CrawlerRequests extends ResultsRequests {
   getCoreCount(): Promise<number>;
   /** Every job in the database, newest first. */
   listJobs(): Promise<JobInfo[]>;
-  /** Validates the settings (a clear error if they are bad), stores the job and starts it. */
-  startJob(settings: JobStartInput): Promise<JobInfo>;
+  /**
+   * Validates the settings (a clear error if they are bad), stores the job and
+   * starts it, named `name` (empty or left out: its first start URL's host).
+   */
+  startJob(settings: JobStartInput, options?: { name?: string }): Promise<JobInfo>;
+  /**
+   * A job's stored settings with every start URL, for the New crawl form to
+   * start from; settings an older Trawl did not store have their defaults. A
+   * clear error for a job whose settings cannot be read.
+   */
+  getJobSettings(jobId: number): Promise<StoredJobSettingsAndUrls>;
   /** Graceful: finish pages in flight first. Force: kill the workers at once. */
   stopJob(jobId: number, options?: { force?: boolean }): Promise<void>;
   /** Continues a stopped or interrupted job, optionally with another pool size. */
@@ -155,6 +164,7 @@ export const CRAWLER_API_CHANNELS = {
   getCoreCount: 'trawl:get-core-count',
   listJobs: 'trawl:list-jobs',
   startJob: 'trawl:start-job',
+  getJobSettings: 'trawl:get-job-settings',
   stopJob: 'trawl:stop-job',
   resumeJob: 'trawl:resume-job',
   rerunJob: 'trawl:rerun-job',

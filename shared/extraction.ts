@@ -81,3 +81,14 @@ export function parseExtractionSpec(spec: string): Record<string, unknown> {
   }
   return rule;
 }
+
+/** A rule in the command-line form `parseExtractionSpec` reads: `price[]=css:.price@data-value`. */
+export function formatExtractionSpec(rule: ExtractionRule): string {
+  const take =
+    rule.kind !== 'css' || rule.take === 'text'
+      ? ''
+      : rule.take === 'html'
+        ? '@html'
+        : `@${rule.attribute}`;
+  return `${rule.name}${rule.all ? '[]' : ''}=${rule.kind}:${rule.expression}${take}`;
+}

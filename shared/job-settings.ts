@@ -220,6 +220,8 @@ export const storedJobSettingsSchema = newJobSettingsSchema.extend({
   robotsUnavailable: z.enum(ROBOTS_UNAVAILABLE).default('allow'),
 });
 export type StoredJobSettings = z.infer<typeof storedJobSettingsSchema>;
+/** A stored job's settings with its start URLs: everything a new crawl from it starts with. */
+export type StoredJobSettingsAndUrls = StoredJobSettings & { startUrls: string[] };
 
 /** Turns a zod error into one line a person can act on (the first few problems). */
 export function describeSchemaError(error: z.ZodError, most = 3): string {

@@ -40,10 +40,11 @@ export class CrawlService {
 
   /**
    * Validates settings (a clear UserError if they are bad), stores the job
-   * and starts it. Asynchronous so that a long URL list is checked without
-   * holding the event loop (prepareStartUrls).
+   * and starts it, named `name` (empty: its first start URL's host).
+   * Asynchronous so that a long URL list is checked without holding the
+   * event loop (prepareStartUrls).
    */
-  async start(input: Partial<JobSettingsInput>): Promise<CrawlJob> {
+  async start(input: Partial<JobSettingsInput>, name = ''): Promise<CrawlJob> {
     const { startUrls, ...rest } = input;
     const parsed = newJobSettingsSchema.safeParse({ workers: defaultWorkerCount(), ...rest });
     if (!parsed.success)
@@ -52,7 +53,7 @@ export class CrawlService {
     const urls = await prepareStartUrls(startUrls, parsed.data);
     if (urls.problem !== null) throw new UserError(`invalid job settings: ${urls.problem}`);
     const record = this.plainly(
-      () => this.jobs.create({ ...parsed.data, startUrls: urls.startUrls }),
+      () => this.jobs.create({ ...parsed.data, startUrls: urls.startUrls }, name),
       (remedy) => `no job was stored: ${remedy}, then start the crawl again`,
     );
     return this.launch(record.id, parsed.data, urls.scopeRoots, 'nothing was crawled');

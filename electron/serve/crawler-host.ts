@@ -9,7 +9,11 @@ import type {
   JobStartInput,
   MenuCommand,
 } from '../../shared/crawler-api';
-import { describeSchemaError, jobSettingsSchema } from '../../shared/job-settings';
+import {
+  describeSchemaError,
+  jobSettingsSchema,
+  type StoredJobSettingsAndUrls,
+} from '../../shared/job-settings';
 import type { ProgressSnapshot } from '../../shared/progress';
 import type { ExportRequest, ResultsRequests } from '../../shared/results';
 import type { CrawlJob } from '../engine/crawl-job';
@@ -71,10 +75,14 @@ export class CrawlerHost implements CrawlerApi {
       .map((record) => this.info(record));
   }
 
-  async startJob(settings: JobStartInput): Promise<JobInfo> {
-    const job = await this.service.start(settings);
+  async startJob(settings: JobStartInput, options: { name?: string } = {}): Promise<JobInfo> {
+    const job = await this.service.start(settings, options.name);
     this.watch(job);
     return this.info(this.store.get(job.id));
+  }
+
+  async getJobSettings(jobId: number): Promise<StoredJobSettingsAndUrls> {
+    return this.store.settings(jobId);
   }
 
   async stopJob(jobId: number, options: { force?: boolean } = {}): Promise<void> {

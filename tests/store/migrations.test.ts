@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../electron/engine/store/database';
-import { addMigrationFunctions, migrations } from '../../electron/engine/store/migrations';
+import { migrations } from '../../electron/engine/store/migrations';
 import { JobAdmin } from '../../electron/engine/store/job-admin';
 import { JobStore } from '../../electron/engine/store/job-store';
 import { jobSettingsSchema } from '../../shared/job-settings';
@@ -14,22 +14,12 @@ import { runReport } from '../../electron/engine/results/reports';
 import { UserError } from '../../electron/engine/user-error';
 import { FrontierStore } from '../../electron/engine/store-writer/frontier-store';
 import { fetchedPage } from '../results/stored-job';
+import { databaseAt } from '../helpers/old-database';
 import { tempDir } from '../helpers/temp-db';
 
 let temp: ReturnType<typeof tempDir>;
 beforeEach(() => (temp = tempDir()));
 afterEach(() => temp.cleanup());
-
-/** A database at schema `version`, built by running the migrations as an older Trawl did. */
-function databaseAt(file: string, version: number): Database.Database {
-  const raw = new Database(file);
-  raw.pragma('journal_mode = WAL');
-  raw.pragma('foreign_keys = ON');
-  addMigrationFunctions(raw);
-  for (const migration of migrations.slice(0, version)) raw.exec(migration);
-  raw.pragma(`user_version = ${version}`);
-  return raw;
-}
 
 /** A database at `version` (7 or later) holding job 1 of http://127.0.0.1:9/, in `status`. */
 function databaseWithJob(file: string, version: number, status: string): Database.Database {

@@ -3,6 +3,7 @@ import {
   storedJobSettingsSchema,
   type JobSettings,
   type StoredJobSettings,
+  type StoredJobSettingsAndUrls,
 } from '../../../shared/job-settings';
 import type { JobInfo } from '../../../shared/crawler-api';
 import type { JobStatus } from '../../../shared/progress';
@@ -48,8 +49,11 @@ function isAlive(pid: number | null): boolean {
 export class JobStore {
   constructor(private readonly db: Db) {}
 
-  /** Stores a new job; its start URLs go to their own row, one a line. */
-  create(settings: JobSettings): JobRecord {
+  /**
+   * Stores a new job, named `name` or else its first start URL's host; its
+   * start URLs go to their own row, one a line.
+   */
+  create(settings: JobSettings, name = ''): JobRecord {
     const { startUrls, ...stored } = settings;
     const first = startUrls[0]!;
     const id = this.db.transaction(() => {
@@ -68,7 +72,7 @@ export class JobStore {
         )
         .run(
           id,
-          defaultJobName(first),
+          name || defaultJobName(first),
           JSON.stringify(stored),
           first,
           startUrls.length,
@@ -132,7 +136,7 @@ export class JobStore {
    * Everything the job runs with: its stored settings and every start URL, as
    * stored (unchecked: prepareStartUrls checks them, a slice at a time).
    */
-  settings(id: number): StoredJobSettings & { startUrls: string[] } {
+  settings(id: number): StoredJobSettingsAndUrls {
     const settings = settingsOf(this.plain(id));
     const urls = this.db
       .prepare('SELECT urls FROM job_start_urls WHERE job_id = ?')

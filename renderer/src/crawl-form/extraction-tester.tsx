@@ -1,6 +1,7 @@
 import { useId, useState, type KeyboardEvent } from 'react';
 import type { ExtractionPreview } from '../../../shared/crawler-api';
 import type { ExtractedValue } from '../../../shared/extraction';
+import type { StoredJobSettings } from '../../../shared/job-settings';
 import { errorMessage } from '../store/error-message';
 import { useAppApi } from '../store/store-context';
 import { lines, readCrawlForm, type CrawlForm, type FieldErrors } from './form-model';
@@ -19,7 +20,16 @@ const SHOWN_MATCHES = 50;
  * (User-Agent, headers and the rest) and runs the extraction rules on it;
  * each rule's values are shown as text, never as HTML.
  */
-export function ExtractionTester({ form, coreCount }: { form: CrawlForm; coreCount: number }) {
+export function ExtractionTester({
+  form,
+  coreCount,
+  kept,
+}: {
+  form: CrawlForm;
+  coreCount: number;
+  /** The settings the form does not show, of the job it was filled from (timeouts to connect…). */
+  kept: StoredJobSettings | null;
+}) {
   const api = useAppApi();
   const id = useId();
   const [url, setUrl] = useState('');
@@ -32,7 +42,7 @@ export function ExtractionTester({ form, coreCount }: { form: CrawlForm; coreCou
       return setState({ kind: 'error', message: 'add an extraction rule to test' });
     }
     // The tested URL stands in for the start URLs, which may still be empty.
-    const read = readCrawlForm({ ...form, startUrls: testUrl }, coreCount);
+    const read = readCrawlForm({ ...form, startUrls: testUrl }, coreCount, kept);
     if (!read.ok) return setState({ kind: 'error', message: firstProblem(read.errors) });
     setState({ kind: 'running' });
     try {

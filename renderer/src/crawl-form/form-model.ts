@@ -2,8 +2,14 @@ import { z } from 'zod';
 import type { JobStartInput } from '../../../shared/crawler-api';
 import { jobStartSchema } from '../../../shared/crawler-api-schemas';
 import { parseBasicAuthSpec } from '../../../shared/basic-auth';
-import { parseExtractionSpec } from '../../../shared/extraction';
-import { CRAWL_MODES, ROBOTS_UNAVAILABLE } from '../../../shared/job-settings';
+import { formatExtractionSpec, parseExtractionSpec } from '../../../shared/extraction';
+import {
+  CRAWL_MODES,
+  ROBOTS_UNAVAILABLE,
+  storedJobSettingsSchema,
+  type StoredJobSettings,
+  type StoredJobSettingsAndUrls,
+} from '../../../shared/job-settings';
 import { parseHeaderLines } from '../../../shared/request-headers';
 import { robotsAgent } from '../../../shared/robots-agent';
 import { DEFAULT_CONCURRENCY_PER_WORKER } from '../../../shared/limits';
@@ -102,9 +108,35 @@ export type FormResult = { ok: true; input: JobStartInput } | { ok: false; error
 /**
  * Turns the form into job settings, or explains per field what is wrong.
  * `coreCount` bounds the pool: the UI offers 1 to the cores detected.
+ * `kept`: the settings of the job the form was filled from, whose settings
+ * the form does not show (retries, other timeouts…) the new job keeps.
  */
-export function readCrawlForm(form: CrawlForm, coreCount: number): FormResult {
+export function readCrawlForm(
+  form: CrawlForm,
+  coreCount: number,
+  kept: StoredJobSettings | null = null,
+): FormResult {
   const errors: FieldErrors = {};
+  // Every setting the form shows overrides the kept one, left empty (undefined) or not.
+  const input = { ...kept, ...formInput(form, errors) };
+  const workers = input.workers;
+  if (typeof workers === 'number' && (workers < 1 || workers > coreCount)) {
+    errors.workers = `choose 1 to ${coreCount} (the CPU cores detected)`;
+  }
+  const parsed = jobStartSchema.safeParse(withoutUndefined(input));
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      const key = String(issue.path[0] ?? '');
+      const field = FIELD_FOR_SETTING[key] ?? (key in form ? (key as FormField) : 'general');
+      errors[field] ??= itemNamed(input, issue.path) + issue.message;
+    }
+  }
+  if (Object.keys(errors).length > 0) return { ok: false, errors };
+  return { ok: true, input: withoutUndefined(input) as JobStartInput };
+}
+
+/** The settings the form's fields set (undefined: the default), with each field's problem in `errors`. */
+function formInput(form: CrawlForm, errors: FieldErrors): Record<string, unknown> {
   const number = (
     field: FormField,
     text: string,
@@ -147,10 +179,6 @@ export function readCrawlForm(form: CrawlForm, coreCount: number): FormResult {
     maxQueryParams: number('maxQueryParams', form.maxQueryParams, null),
     maxUrlLength: number('maxUrlLength', form.maxUrlLength, undefined),
   };
-  const workers = input.workers;
-  if (typeof workers === 'number' && (workers < 1 || workers > coreCount)) {
-    errors.workers = `choose 1 to ${coreCount} (the CPU cores detected)`;
-  }
   try {
     input.headers = parseHeaderLines(lines(form.headers));
   } catch (error) {
@@ -166,16 +194,83 @@ export function readCrawlForm(form: CrawlForm, coreCount: number): FormResult {
   } catch (error) {
     errors.extract = (error as Error).message.replace(/^--extract /, '');
   }
-  const parsed = jobStartSchema.safeParse(input);
-  if (!parsed.success) {
-    for (const issue of parsed.error.issues) {
-      const key = String(issue.path[0] ?? '');
-      const field = FIELD_FOR_SETTING[key] ?? (key in form ? (key as FormField) : 'general');
-      errors[field] ??= itemNamed(input, issue.path) + issue.message;
-    }
+  return input;
+}
+
+/**
+ * The form filled from a stored job's settings and start URLs, each field
+ * as the user would type it. The pool is at most the cores detected, which
+ * is all the form offers.
+ */
+export function formFromSettings(job: StoredJobSettingsAndUrls, coreCount: number): CrawlForm {
+  const text = (value: number | null) => (value === null ? '' : String(value));
+  return {
+    startUrls: job.startUrls.join('\n'),
+    mode: job.mode,
+    scope: job.scope,
+    maxPages: text(job.maxPages),
+    maxDepth: text(job.maxDepth),
+    workers: String(Math.min(job.workers, coreCount)),
+    concurrency: String(job.concurrency),
+    hostConcurrency: String(job.hostConcurrency),
+    hostDelayMs: String(job.hostDelayMs),
+    obeyRobots: !job.ignoreRobots,
+    userAgent: job.userAgent,
+    headers: Object.entries(job.headers)
+      .map(([name, value]) => `${name}: ${value}`)
+      .join('\n'),
+    include: job.include.join('\n'),
+    exclude: job.exclude.join('\n'),
+    extract: job.extract.map(formatExtractionSpec).join('\n'),
+    timeoutMs: String(job.timeoutMs),
+    proxy: job.proxy ?? '',
+    basicAuth: job.basicAuth
+      .map(({ host, username, password }) => `${host}=${username}:${password}`)
+      .join('\n'),
+    cookies: job.cookies,
+    checkExternal: job.checkExternal,
+    robotsUserAgent: job.robotsUserAgent ?? '',
+    robotsUnavailable: job.robotsUnavailable,
+    maxRequestsPerSecond: text(job.maxRequestsPerSecond),
+    followNofollow: !job.honourNofollow,
+    stripTrackingParams: job.stripTrackingParams,
+    stripParams: job.stripParams.join('\n'),
+    sortQueryParams: job.sortQueryParams,
+    maxQueryParams: text(job.maxQueryParams),
+    maxUrlLength: String(job.maxUrlLength),
+  };
+}
+
+/** The settings the form has a field for (whatever their values). */
+const FORM_SETTINGS: ReadonlySet<string> = new Set(Object.keys(formInput(defaultCrawlForm(1), {})));
+const DEFAULT_SETTINGS: Record<string, unknown> = storedJobSettingsSchema.parse({ workers: 1 });
+
+/**
+ * The settings of `kept` the form does not show that differ from a new
+ * job's defaults, by their job-file names (`retries: 5`): what the user
+ * is told a new job keeps without seeing it.
+ */
+export function hiddenSettings(kept: StoredJobSettings): string[] {
+  return Object.entries(kept)
+    .filter(
+      ([key, value]) =>
+        !FORM_SETTINGS.has(key) && JSON.stringify(value) !== JSON.stringify(DEFAULT_SETTINGS[key]),
+    )
+    .map(([key, value]) => `${key}: ${JSON.stringify(value)}`);
+}
+
+/**
+ * A name for a new job made from a job named `name` that no job has yet:
+ * `Blog audit (2)`, or `(3)` when that one exists (and from `Blog audit (2)`).
+ */
+export function nextJobName(name: string, taken: readonly string[], most = 200): string {
+  const base = name.replace(/ \(\d+\)$/, '');
+  const names = new Set(taken);
+  for (let n = 2; ; n++) {
+    const suffix = ` (${n})`;
+    const candidate = base.slice(0, most - suffix.length) + suffix;
+    if (!names.has(candidate)) return candidate;
   }
-  if (Object.keys(errors).length > 0) return { ok: false, errors };
-  return { ok: true, input: withoutUndefined(input) as JobStartInput };
 }
 
 /**

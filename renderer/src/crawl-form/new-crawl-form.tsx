@@ -7,14 +7,20 @@ import {
   type ReactNode,
 } from 'react';
 import { CRAWL_MODES } from '../../../shared/job-settings';
+import { defaultJobName } from '../../../shared/results';
 import { MAX_URL_LENGTH } from '../../../shared/limits';
 import { SCOPE_MODES } from '../../../shared/scope';
 import { MAX_URL_LIST_BYTES, urlListFileProblem } from '../../../shared/url-list';
 import { errorMessage } from '../store/error-message';
 import { useApp } from '../store/store-context';
+import type { FormSource } from '../store/ui-slice';
 import {
   defaultCrawlForm,
+  formFromSettings,
+  hiddenSettings,
   impliedRobotsAgent,
+  lines,
+  nextJobName,
   readCrawlForm,
   type CrawlForm,
   type FieldErrors,
@@ -37,12 +43,16 @@ export function NewCrawlForm({ coreCount }: { coreCount: number }) {
   const [submitError, setSubmitError] = useState<string | null>(null);
   const [submitting, setSubmitting] = useState(false);
   const [touched, setTouched] = useState(false);
+  // The job the form was filled from: the settings it does not show are kept from it.
+  const [source, setSource] = useState<FormSource | null>(null);
+  const [name, setName] = useState('');
+  const kept = source?.settings ?? null;
 
   const update = (next: CrawlForm) => {
     setForm(next);
     // After a first submit, problems update as the user fixes them.
     if (touched) {
-      const result = readCrawlForm(next, coreCount);
+      const result = readCrawlForm(next, coreCount, kept);
       setErrors(result.ok ? {} : result.errors);
     }
   };
@@ -53,7 +63,7 @@ export function NewCrawlForm({ coreCount }: { coreCount: number }) {
     event.preventDefault();
     setTouched(true);
     setSubmitError(null);
-    const result = readCrawlForm(form, coreCount);
+    const result = readCrawlForm(form, coreCount, kept);
     if (!result.ok) {
       setErrors(result.errors);
       return;
@@ -61,7 +71,7 @@ export function NewCrawlForm({ coreCount }: { coreCount: number }) {
     setErrors({});
     setSubmitting(true);
     try {
-      await startJob(result.input);
+      await startJob(result.input, name.trim());
     } catch (error) {
       setSubmitError(errorMessage(error));
     } finally {
@@ -77,6 +87,25 @@ export function NewCrawlForm({ coreCount }: { coreCount: number }) {
     setForm((current) => ({ ...current, startUrls: importedUrlList, mode: 'list' }));
     clearImportedUrlList();
   }, [importedUrlList, clearImportedUrlList]);
+
+  // "New crawl from these settings" of a job (jobs list, dashboard): the host read them.
+  const formSource = useApp((state) => state.formSource);
+  const clearFormSource = useApp((state) => state.clearFormSource);
+  const jobNames = useApp((state) => state.jobs.map((job) => job.name).join('\n'));
+  useEffect(() => {
+    if (formSource === null) return;
+    setForm(formFromSettings(formSource.settings, coreCount));
+    setSource(formSource);
+    setName(nextJobName(formSource.name, jobNames.split('\n')));
+    setErrors({});
+    setTouched(false);
+    setSubmitError(null);
+    clearFormSource();
+  }, [formSource, clearFormSource, coreCount, jobNames]);
+  const loadPreset = (preset: CrawlForm) => {
+    setSource(null); // a preset is a whole form: nothing is kept from a job any more
+    update(preset);
+  };
 
   const importList = async (event: ChangeEvent<HTMLInputElement>) => {
     const file = event.target.files?.[0];
@@ -99,8 +128,23 @@ export function NewCrawlForm({ coreCount }: { coreCount: number }) {
     <form className="crawl-form" onSubmit={submit} noValidate aria-labelledby="new-crawl-title">
       <div className="screen-head">
         <h2 id="new-crawl-title">New crawl</h2>
-        <PresetBar form={form} onLoad={update} />
+        <PresetBar form={form} onLoad={loadPreset} />
       </div>
+      {source && (
+        <SourceNote source={source} coreCount={coreCount} onForget={() => setSource(null)} />
+      )}
+
+      <Field label="Job name" hint="as the jobs list shows it; empty: the first start URL's host">
+        {(props) => (
+          <input
+            {...props}
+            value={name}
+            maxLength={200}
+            onChange={(event) => setName(event.target.value)}
+            placeholder={defaultJobName(lines(form.startUrls)[0] ?? null) ?? ''}
+          />
+        )}
+      </Field>
 
       <LinesField
         label="Start URLs"
@@ -312,7 +356,7 @@ export function NewCrawlForm({ coreCount }: { coreCount: number }) {
           field="extract"
           {...bound}
         />
-        <ExtractionTester form={form} coreCount={coreCount} />
+        <ExtractionTester form={form} coreCount={coreCount} kept={kept} />
       </fieldset>
 
       {errors.general && (
@@ -332,6 +376,33 @@ export function NewCrawlForm({ coreCount }: { coreCount: number }) {
         {invalid && <span className="error-count">Fix the fields marked above.</span>}
       </div>
     </form>
+  );
+}
+
+/**
+ * Which job the form was filled from, and what the new job keeps from it
+ * that the form does not show; _Forget them_ gives those their defaults.
+ */
+function SourceNote(props: { source: FormSource; coreCount: number; onForget: () => void }) {
+  const { jobId, name, settings } = props.source;
+  const hidden = hiddenSettings(settings);
+  return (
+    <div className="source-note" role="status">
+      <p>
+        Filled from the settings of job {jobId} ({name}). Starting makes a new job; job {jobId} and
+        its results stay as they are.
+        {settings.workers > props.coreCount &&
+          ` Job ${jobId} ran with ${settings.workers} workers; this machine has ${props.coreCount} cores.`}
+      </p>
+      {hidden.length > 0 && (
+        <p>
+          Kept from job {jobId}, not shown in this form: <code>{hidden.join(', ')}</code>.{' '}
+          <button type="button" onClick={props.onForget}>
+            Use the defaults instead
+          </button>
+        </p>
+      )}
+    </div>
   );
 }
 

@@ -15,6 +15,7 @@ export function JobControls(props: {
   const stopJob = useApp((state) => state.stopJob);
   const resumeJob = useApp((state) => state.resumeJob);
   const resizePool = useApp((state) => state.resizePool);
+  const newCrawlFrom = useApp((state) => state.newCrawlFrom);
   const [poolSize, setPoolSize] = useState(String(props.workers));
   const running = status === 'running';
   const max = Math.max(coreCount, props.workers);
@@ -63,6 +64,11 @@ export function JobControls(props: {
       {RESUMABLE.includes(status) && (
         <button type="button" className="primary" onClick={() => void resumeJob(jobId)}>
           Resume
+        </button>
+      )}
+      {!running && status !== 'stopping' && (
+        <button type="button" onClick={() => void newCrawlFrom(jobId)}>
+          New crawl from these settings
         </button>
       )}
     </div>

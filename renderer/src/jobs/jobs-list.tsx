@@ -95,6 +95,7 @@ function JobRow(props: {
   const status = live?.status ?? job.status;
   const crawlMs = live ? live.elapsedMs : job.crawlMs;
   const rerunJob = useApp((state) => state.rerunJob);
+  const newCrawlFrom = useApp((state) => state.newCrawlFrom);
   const renameJob = useApp((state) => state.renameJob);
   const deleteJob = useApp((state) => state.deleteJob);
   const rename = () => {
@@ -145,6 +146,15 @@ function JobRow(props: {
             aria-label={`Run job ${job.id} again with the same settings`}
           >
             Run again
+          </button>
+          <button
+            type="button"
+            onClick={() => void newCrawlFrom(job.id)}
+            disabled={job.settings === null}
+            title={job.problem ?? undefined}
+            aria-label={`New crawl from the settings of job ${job.id}`}
+          >
+            New crawl from these settings
           </button>
           <button type="button" onClick={rename} aria-label={`Rename job ${job.id}`}>
             Rename

@@ -12,13 +12,15 @@ export interface JobsSlice {
   actionError: string | null;
   dismissActionError(): void;
   refreshJobs(): Promise<void>;
-  /** Starts a job and shows its dashboard; rejects with the host's message. */
-  startJob(input: JobStartInput): Promise<JobInfo>;
+  /** Starts a job (named `name`, else by its host) and shows its dashboard; rejects with the host's message. */
+  startJob(input: JobStartInput, name?: string): Promise<JobInfo>;
   stopJob(jobId: number, force: boolean): Promise<void>;
   resumeJob(jobId: number, workers?: number): Promise<void>;
   resizePool(jobId: number, workers: number): Promise<void>;
   /** A new job with the settings and start URLs of an earlier one; shows its dashboard. */
   rerunJob(jobId: number): Promise<void>;
+  /** Opens the New crawl form filled with a job's settings and start URLs, read from the host. */
+  newCrawlFrom(jobId: number): Promise<void>;
   renameJob(jobId: number, name: string): Promise<void>;
   deleteJob(jobId: number): Promise<void>;
 }
@@ -65,7 +67,7 @@ export const createJobsSlice: SliceCreator<JobsSlice> = (api) => (set, get) => {
       })();
       return refreshing;
     },
-    startJob: async (input) => show(await api.startJob(input)),
+    startJob: async (input, name) => show(await api.startJob(input, name ? { name } : undefined)),
     stopJob: (jobId, force) =>
       act(`Could not stop job ${jobId}`, () => api.stopJob(jobId, { force })),
     resumeJob: (jobId, workers) =>
@@ -77,6 +79,13 @@ export const createJobsSlice: SliceCreator<JobsSlice> = (api) => (set, get) => {
       act(`Could not resize the pool of job ${jobId}`, () => api.resizePool(jobId, workers)),
     rerunJob: (jobId) =>
       act(`Could not run job ${jobId} again`, async () => show(await api.rerunJob(jobId))),
+    newCrawlFrom: (jobId) =>
+      act(`Could not read the settings of job ${jobId}`, async () => {
+        const settings = await api.getJobSettings(jobId);
+        const name = get().jobs.find((job) => job.id === jobId)?.name ?? `job ${jobId}`;
+        set({ formSource: { jobId, name, settings } });
+        get().navigate('new');
+      }),
     renameJob: (jobId, name) =>
       act(`Could not rename job ${jobId}`, () => api.renameJob(jobId, name)),
     deleteJob: (jobId) => act(`Could not delete job ${jobId}`, () => api.deleteJob(jobId)),

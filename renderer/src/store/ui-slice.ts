@@ -1,4 +1,5 @@
 import type { MenuCommand } from '../../../shared/crawler-api';
+import type { StoredJobSettingsAndUrls } from '../../../shared/job-settings';
 import type { PageColumn, PageFilters } from '../../../shared/results';
 import type { AppState, SliceCreator } from './app-store';
 import { errorMessage } from './error-message';
@@ -14,6 +15,14 @@ import {
 
 /** `refused`: the host answers, but not this page (it restarted with a new access token). */
 export type ConnectionStatus = 'connecting' | 'open' | 'closed' | 'refused';
+
+/** A job whose settings the New crawl form is to be filled with ("New crawl from these settings"). */
+export interface FormSource {
+  jobId: number;
+  /** Its name, which the new job's is made from. */
+  name: string;
+  settings: StoredJobSettingsAndUrls;
+}
 
 export interface HostInfo {
   version: string;
@@ -36,6 +45,8 @@ export interface UiSlice {
   connection: ConnectionStatus;
   /** A URL list imported from the native menu, waiting for the New crawl form to take it. */
   importedUrlList: string | null;
+  /** A job's settings, waiting for the New crawl form to take them. */
+  formSource: FormSource | null;
   /** Shows a screen; another job's results start from the first view (FIRST_RESULTS_VIEW). */
   navigate(view: View, jobId?: number): void;
   setResultsView(change: {
@@ -51,6 +62,7 @@ export interface UiSlice {
   /** What the desktop menu asks: a new crawl, or one from an imported URL list. */
   runMenuCommand(command: MenuCommand): void;
   clearImportedUrlList(): void;
+  clearFormSource(): void;
   loadHostInfo(): Promise<void>;
   setConnection(status: ConnectionStatus): void;
 }
@@ -82,6 +94,7 @@ export const createUiSlice: SliceCreator<UiSlice> = (api) => (set, get) => ({
   hostError: null,
   connection: 'open',
   importedUrlList: null,
+  formSource: null,
   navigate(view, jobId) {
     if (jobId === undefined || jobId === get().selectedJobId) return set({ view });
     get().closePageDetail();
@@ -135,6 +148,9 @@ export const createUiSlice: SliceCreator<UiSlice> = (api) => (set, get) => ({
   },
   clearImportedUrlList() {
     set({ importedUrlList: null });
+  },
+  clearFormSource() {
+    set({ formSource: null });
   },
   async loadHostInfo() {
     try {

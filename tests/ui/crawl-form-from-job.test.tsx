@@ -1,0 +1,235 @@
+// @vitest-environment jsdom
+import { cleanup, screen, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ExportRuns } from '../../electron/engine/export/export-runs';
+import type { ProcessLauncher } from '../../electron/engine/process-launcher';
+import { openDatabase, type Db } from '../../electron/engine/store/database';
+import { CrawlerHost } from '../../electron/serve/crawler-host';
+import { dispatchRequest } from '../../electron/serve/request-dispatch';
+import {
+  formFromSettings,
+  hiddenSettings,
+  nextJobName,
+  readCrawlForm,
+} from '../../renderer/src/crawl-form/form-model';
+import type { JobInfo } from '../../shared/crawler-api';
+import { parseExtractionSpec } from '../../shared/extraction';
+import { jobSettingsSchema, storedJobSettingsSchema } from '../../shared/job-settings';
+import type { ResultsRequests } from '../../shared/results';
+import { databaseAt } from '../helpers/old-database';
+import { renderApp } from '../helpers/render-app';
+import { tempDir } from '../helpers/temp-db';
+
+/** The New crawl form filled from a stored job ("New crawl from these settings"). */
+
+/** Extraction rules of every form, as the CLI and the form write them. */
+const RULES = [
+  'price=css:.price',
+  'links[]=css:a@href',
+  'body=css:main@html',
+  'ids[]=regex:id="(\\d+)"',
+];
+// Every setting the form shows away from its default, and some it does not show.
+const STORED = jobSettingsSchema.parse({
+  startUrls: ['https://example.com/', 'https://example.com/docs/'],
+  mode: 'sitemap',
+  scope: 'site',
+  include: ['/docs/', '/blog/'],
+  exclude: ['\\?print='],
+  ignoreRobots: true,
+  robotsUnavailable: 'allow',
+  honourNofollow: false,
+  extract: RULES.map(parseExtractionSpec),
+  headers: { 'X-Token': 'xyz', Cookie: 'a=b' },
+  hostConcurrency: 4,
+  hostDelayMs: 250,
+  maxRequestsPerSecond: 0.5,
+  checkExternal: true,
+  stripTrackingParams: true,
+  stripParams: ['jsessionid', 'sid'],
+  sortQueryParams: true,
+  maxQueryParams: 3,
+  maxUrlLength: 300,
+  cookies: true,
+  basicAuth: [{ host: 'example.com', username: 'ann', password: 'se:cret' }],
+  proxy: 'http://proxy.local:3128',
+  workers: 3,
+  concurrency: 8,
+  maxPages: 500,
+  maxDepth: 4,
+  userAgent: 'MyBot/2.0',
+  robotsUserAgent: 'Googlebot',
+  timeoutMs: 15_000,
+  // Not in the form:
+  maxRedirects: 3,
+  connectTimeoutMs: 3000,
+  retries: 5,
+});
+const { startUrls: _, ...STORED_WITHOUT_URLS } = STORED;
+
+describe('filling the form from stored settings', () => {
+  it('fills every field, and reads back exactly the settings the job had', () => {
+    const form = formFromSettings(STORED, 4);
+    expect(form).toMatchObject({
+      startUrls: 'https://example.com/\nhttps://example.com/docs/',
+      extract: 'price=css:.price\nlinks[]=css:a@href\nbody=css:main@html\nids[]=regex:id="(\\d+)"',
+      headers: 'X-Token: xyz\nCookie: a=b',
+      basicAuth: 'example.com=ann:se:cret',
+      maxRequestsPerSecond: '0.5',
+      obeyRobots: false,
+      followNofollow: true,
+    });
+    const read = readCrawlForm(form, 4, STORED_WITHOUT_URLS);
+    expect(read.ok && jobSettingsSchema.parse(read.input)).toEqual(STORED);
+  });
+
+  it('keeps the settings the form does not show, and names those that are not defaults', () => {
+    const form = formFromSettings(STORED, 4);
+    expect(hiddenSettings(STORED_WITHOUT_URLS)).toEqual([
+      'maxRedirects: 3',
+      'connectTimeoutMs: 3000',
+      'retries: 5',
+    ]);
+    // Without the job to keep them from, a new job's defaults.
+    const fresh = readCrawlForm(form, 4);
+    expect(fresh.ok && jobSettingsSchema.parse(fresh.input)).toMatchObject({
+      maxRedirects: 10,
+      connectTimeoutMs: 10_000,
+      retries: 2,
+    });
+  });
+
+  it("offers at most this machine's cores for the pool", () => {
+    expect(formFromSettings({ ...STORED, workers: 16 }, 4).workers).toBe('4');
+  });
+
+  it('fills an older job, stored with few settings, with the defaults it crawled with', () => {
+    const old = storedJobSettingsSchema.parse({ mode: 'list', workers: 3, maxPages: 7 });
+    const form = formFromSettings({ ...old, startUrls: ['http://127.0.0.1:9/a'] }, 4);
+    expect(form).toMatchObject({
+      startUrls: 'http://127.0.0.1:9/a',
+      mode: 'list',
+      maxPages: '7',
+      maxDepth: '',
+      // A job stored before this setting crawled such a host as if it allowed everything.
+      robotsUnavailable: 'allow',
+      stripParams: '',
+      maxRequestsPerSecond: '',
+      maxUrlLength: '2048',
+    });
+    expect(hiddenSettings(old)).toEqual([]);
+  });
+
+  it('names the new job after the old one, numbered past the names taken', () => {
+    expect(nextJobName('Blog audit', ['Blog audit'])).toBe('Blog audit (2)');
+    expect(nextJobName('Blog audit (2)', ['Blog audit', 'Blog audit (2)'])).toBe('Blog audit (3)');
+    expect(nextJobName('x'.repeat(200), [])).toHaveLength(200);
+  });
+});
+
+describe('New crawl from these settings, in the app', () => {
+  let temp: ReturnType<typeof tempDir>;
+  let db: Db;
+  beforeEach(() => {
+    temp = tempDir();
+    location.hash = '#/jobs';
+  });
+  afterEach(() => {
+    cleanup();
+    db.close();
+    temp.cleanup();
+  });
+
+  /**
+   * A database an older Trawl wrote (schema 6: a list job with three settings,
+   * and one whose settings are not JSON), opened as the host opens it.
+   */
+  function oldDatabase(list: string[]): Db {
+    const file = temp.file('old.sqlite');
+    const raw = databaseAt(file, 6);
+    const job = raw.prepare(
+      `INSERT INTO jobs (id, name, status, settings, created_at) VALUES (?, ?, 'finished', ?, 1)`,
+    );
+    job.run(
+      1,
+      'old list',
+      JSON.stringify({ startUrls: list, mode: 'list', workers: 3, maxPages: 7 }),
+    );
+    job.run(2, 'broken', '{"startUrls": [');
+    raw.close();
+    return openDatabase(file, { mustExist: true });
+  }
+
+  it("fills the form with an older job's settings and defaults, and starts a new job from them", async () => {
+    const user = userEvent.setup();
+    const list = ['http://127.0.0.1:9/c', 'http://127.0.0.1:9/a', 'http://127.0.0.1:9/b'];
+    db = oldDatabase(list);
+    // The host's own answers, checked as trawl serve checks each request; starting is recorded.
+    const host = new CrawlerHost({
+      db,
+      launcher: {} as ProcessLauncher,
+      version: '0.1.0',
+      results: {} as ResultsRequests,
+      exportJob: async () => ({ kind: 'cancelled' }),
+      exports: new ExportRuns(),
+    });
+    const started: unknown[][] = [];
+    const call =
+      (method: string) =>
+      (...args: unknown[]) =>
+        dispatchRequest(host, method, args);
+    renderApp({
+      listJobs: call('listJobs'),
+      getJobSettings: call('getJobSettings'),
+      startJob: async (...args: unknown[]) => {
+        await dispatchRequest({ startJob: async () => undefined } as never, 'startJob', args);
+        started.push(args);
+        return { ...(await host.listJobs())[1]!, id: 3, status: 'running' } as JobInfo;
+      },
+      onProgress: () => () => {},
+    });
+
+    // A job whose settings cannot be read offers no form to fill.
+    const broken = await screen.findByRole('button', {
+      name: 'New crawl from the settings of job 2',
+    });
+    expect(broken).toHaveProperty('disabled', true);
+    expect(broken.getAttribute('title')).toMatch(/^unreadable settings: not JSON/);
+
+    await user.click(screen.getByRole('button', { name: 'New crawl from the settings of job 1' }));
+    const form = await screen.findByRole('form', { name: 'New crawl' });
+    expect(within(form).getByRole('status').textContent).toBe(
+      'Filled from the settings of job 1 (old list). Starting makes a new job; job 1 and its ' +
+        'results stay as they are. Job 1 ran with 3 workers; this machine has 2 cores.',
+    );
+    const field = (label: string) => within(form).getByLabelText(label) as HTMLInputElement;
+    expect(field('Start URLs').value).toBe(list.join('\n'));
+    expect(field('Mode').value).toBe('list');
+    expect(field('Max pages').value).toBe('7');
+    expect(field('Max depth').value).toBe('');
+    expect(field('Worker processes').value).toBe('2');
+    expect(field('When robots.txt is unavailable').value).toBe('allow');
+    expect(field('Max URL length').value).toBe('2048');
+    expect(field('Job name').value).toBe('old list (2)');
+
+    await user.clear(field('Max pages'));
+    await user.type(field('Max pages'), '10');
+    await user.click(within(form).getByRole('button', { name: 'Start crawl' }));
+    expect(started).toEqual([
+      [
+        expect.objectContaining({
+          startUrls: list,
+          mode: 'list',
+          maxPages: 10,
+          workers: 2,
+          robotsUnavailable: 'allow',
+          maxRedirects: 10,
+        }),
+        { name: 'old list (2)' },
+      ],
+    ]);
+    // The old job is as it was.
+    await expect(host.getJobSettings(1)).resolves.toMatchObject({ startUrls: list, maxPages: 7 });
+  });
+});
