@@ -12,6 +12,7 @@ import {
   hiddenSettings,
   nextJobName,
   readCrawlForm,
+  unfaithfulSettings,
 } from '../../renderer/src/crawl-form/form-model';
 import type { JobInfo } from '../../shared/crawler-api';
 import { parseExtractionSpec } from '../../shared/extraction';
@@ -98,6 +99,27 @@ describe('filling the form from stored settings', () => {
       connectTimeoutMs: 10_000,
       retries: 2,
     });
+  });
+
+  it('names the settings the form cannot hold as they were, and only those', () => {
+    expect(unfaithfulSettings(STORED, 4)).toEqual([]);
+    // From a job file: a pattern a line would read as a comment, one rule the syntax cannot write.
+    const job = {
+      ...STORED,
+      workers: 16,
+      exclude: ['#respond'],
+      extract: [
+        {
+          name: 'odd',
+          kind: 'css' as const,
+          expression: 'a',
+          take: 'attribute' as const,
+          attribute: 'html',
+          all: false,
+        },
+      ],
+    };
+    expect(unfaithfulSettings(job, 4)).toEqual(['exclude', 'extract']);
   });
 
   it("offers at most this machine's cores for the pool", () => {

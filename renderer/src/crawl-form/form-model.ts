@@ -260,6 +260,27 @@ export function hiddenSettings(kept: StoredJobSettings): string[] {
 }
 
 /**
+ * The settings the form filled from `job` would not give back as the job
+ * had them: what its one-item-a-line fields cannot hold (an exclude pattern
+ * starting with `#` reads as a comment, a pattern with a line break, a rule
+ * the extraction syntax cannot write). The pool size is left out: the form
+ * holds at most the cores detected, and says so.
+ */
+export function unfaithfulSettings(job: StoredJobSettingsAndUrls, coreCount: number): string[] {
+  const read = readCrawlForm(formFromSettings(job, coreCount), coreCount, job);
+  // A setting the host now refuses (a header it sets itself) is named under its field on Start.
+  if (!read.ok) return [];
+  const given: Record<string, unknown> = {
+    ...storedJobSettingsSchema.parse(read.input),
+    startUrls: read.input.startUrls,
+  };
+  const stored: Record<string, unknown> = job;
+  return [...FORM_SETTINGS].filter(
+    (key) => key !== 'workers' && JSON.stringify(given[key]) !== JSON.stringify(stored[key]),
+  );
+}
+
+/**
  * A name for a new job made from a job named `name` that no job has yet:
  * `Blog audit (2)`, or `(3)` when that one exists (and from `Blog audit (2)`).
  */

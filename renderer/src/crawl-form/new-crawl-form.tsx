@@ -22,6 +22,7 @@ import {
   lines,
   nextJobName,
   readCrawlForm,
+  unfaithfulSettings,
   type CrawlForm,
   type FieldErrors,
   type FormField,
@@ -386,6 +387,7 @@ export function NewCrawlForm({ coreCount }: { coreCount: number }) {
 function SourceNote(props: { source: FormSource; coreCount: number; onForget: () => void }) {
   const { jobId, name, settings } = props.source;
   const hidden = hiddenSettings(settings);
+  const changed = unfaithfulSettings(settings, props.coreCount);
   return (
     <div className="source-note" role="status">
       <p>
@@ -394,6 +396,13 @@ function SourceNote(props: { source: FormSource; coreCount: number; onForget: ()
         {settings.workers > props.coreCount &&
           ` Job ${jobId} ran with ${settings.workers} workers; this machine has ${props.coreCount} cores.`}
       </p>
+      {changed.length > 0 && (
+        <p className="error">
+          The form cannot hold these settings of job {jobId} exactly as they were (a line starting
+          with # is a comment, an item holds no line break): check <code>{changed.join(', ')}</code>{' '}
+          before starting.
+        </p>
+      )}
       {hidden.length > 0 && (
         <p>
           Kept from job {jobId}, not shown in this form: <code>{hidden.join(', ')}</code>.{' '}
