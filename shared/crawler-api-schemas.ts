@@ -26,7 +26,6 @@ export const CRAWLER_REQUEST_SCHEMAS = {
     z.record(z.string(), z.unknown()),
     z.strictObject({ name: jobNameSchema.optional() }).optional(),
   ]),
-  getJobSettings: z.tuple([jobId]),
   stopJob: z.tuple([jobId, z.strictObject({ force: z.boolean().optional() }).optional()]),
   resumeJob: z.tuple([jobId, poolSize]),
   rerunJob: z.tuple([jobId, poolSize]),

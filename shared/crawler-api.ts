@@ -1,5 +1,5 @@
 import type { ExtractedValue } from './extraction';
-import type { JobSettingsInput, StoredJobSettings, StoredJobSettingsAndUrls } from './job-settings';
+import type { JobSettingsInput, StoredJobSettings } from './job-settings';
 import type { JobStatus, ProgressSnapshot } from './progress';
 import type { ExportFormat, ExportProgress, ExportRequest, ResultsRequests } from './results';
 
@@ -49,7 +49,7 @@ export type HostEvent =
 /**
  * The request/response half of `CrawlerApi`: what crosses IPC or the
  * WebSocket as a call. The results questions (queryPages, seekPages,
- * pageDetail, queryLinks, runReport, compareJobs, renameJob, deleteJob) are the results
+ * pageDetail, queryLinks, runReport, compareJobs, renameJob, deleteJob, getJobSettings) are the results
  * contract of shared/results.ts.
  */
 export interface CrawlerRequests extends ResultsRequests {
@@ -64,12 +64,7 @@ export interface CrawlerRequests extends ResultsRequests {
    * starts it, named `name` (empty or left out: its first start URL's host).
    */
   startJob(settings: JobStartInput, options?: { name?: string }): Promise<JobInfo>;
-  /**
-   * A job's stored settings with every start URL, for the New crawl form to
-   * start from; settings an older Trawl did not store have their defaults. A
-   * clear error for a job whose settings cannot be read.
-   */
-  getJobSettings(jobId: number): Promise<StoredJobSettingsAndUrls>;
+
   /** Graceful: finish pages in flight first. Force: kill the workers at once. */
   stopJob(jobId: number, options?: { force?: boolean }): Promise<void>;
   /** Continues a stopped or interrupted job, optionally with another pool size. */

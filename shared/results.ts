@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import './schema-messages';
 import { conflictingFilters, describeConflict } from './filter-row-sources';
+import type { StoredJobSettings } from './job-settings';
 import { MAX_URL_LENGTH } from './limits';
 
 /**
@@ -437,6 +438,18 @@ export interface ResultsRequests {
   compareJobs(request: CompareRequest): Promise<CompareResult>;
   renameJob(jobId: number, name: string): Promise<void>;
   deleteJob(jobId: number): Promise<void>;
+  /**
+   * A job's stored settings and start URLs, for the New crawl form to start
+   * from; settings an older Trawl did not store have their defaults. A clear
+   * error for a job whose settings cannot be read.
+   */
+  getJobSettings(jobId: number): Promise<JobSettingsAndUrls>;
+}
+
+/** A job's settings and its start URLs one a line, as stored (a list can be 64 MB: never split). */
+export interface JobSettingsAndUrls {
+  settings: StoredJobSettings;
+  startUrls: string;
 }
 
 /** A job's new name; an empty one gives the job back its default name (`defaultJobName`). */
@@ -461,6 +474,7 @@ export const RESULTS_REQUEST_SCHEMAS = {
   compareJobs: z.tuple([compareRequestSchema]),
   renameJob: z.tuple([jobId, jobNameSchema]),
   deleteJob: z.tuple([jobId]),
+  getJobSettings: z.tuple([jobId]),
 } as const satisfies { [K in keyof ResultsRequests]: z.ZodType };
 
 export type ResultsRequestMethod = keyof ResultsRequests;

@@ -9,11 +9,7 @@ import type {
   JobStartInput,
   MenuCommand,
 } from '../../shared/crawler-api';
-import {
-  describeSchemaError,
-  jobSettingsSchema,
-  type StoredJobSettingsAndUrls,
-} from '../../shared/job-settings';
+import { describeSchemaError, jobSettingsSchema } from '../../shared/job-settings';
 import type { ProgressSnapshot } from '../../shared/progress';
 import type { ExportRequest, ResultsRequests } from '../../shared/results';
 import type { CrawlJob } from '../engine/crawl-job';
@@ -81,10 +77,6 @@ export class CrawlerHost implements CrawlerApi {
     return this.info(this.store.get(job.id));
   }
 
-  async getJobSettings(jobId: number): Promise<StoredJobSettingsAndUrls> {
-    return this.store.settings(jobId);
-  }
-
   async stopJob(jobId: number, options: { force?: boolean } = {}): Promise<void> {
     // Returns at once: the progress stream shows `stopping`, then `stopped`.
     void this.running(jobId).stop({ force: options.force === true });
@@ -140,6 +132,8 @@ export class CrawlerHost implements CrawlerApi {
     this.options.results.compareJobs(request);
   renameJob: ResultsRequests['renameJob'] = (jobId, name) =>
     this.options.results.renameJob(jobId, name);
+  getJobSettings: ResultsRequests['getJobSettings'] = (jobId) =>
+    this.options.results.getJobSettings(jobId);
 
   async deleteJob(jobId: number): Promise<void> {
     if (this.service.get(jobId) !== undefined) {

@@ -3,6 +3,7 @@ import { cleanup, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ExportRuns } from '../../electron/engine/export/export-runs';
+import { QueryService } from '../../electron/engine/results/query-service';
 import type { ProcessLauncher } from '../../electron/engine/process-launcher';
 import { openDatabase, type Db } from '../../electron/engine/store/database';
 import { CrawlerHost } from '../../electron/serve/crawler-host';
@@ -71,7 +72,7 @@ const { startUrls: _, ...STORED_WITHOUT_URLS } = STORED;
 
 describe('filling the form from stored settings', () => {
   it('fills every field, and reads back exactly the settings the job had', () => {
-    const form = formFromSettings(STORED, 4);
+    const form = formFromSettings(STORED_WITHOUT_URLS, STORED.startUrls.join('\n'), 4);
     expect(form).toMatchObject({
       startUrls: 'https://example.com/\nhttps://example.com/docs/',
       extract: 'price=css:.price\nlinks[]=css:a@href\nbody=css:main@html\nids[]=regex:id="(\\d+)"',
@@ -86,7 +87,7 @@ describe('filling the form from stored settings', () => {
   });
 
   it('keeps the settings the form does not show, and names those that are not defaults', () => {
-    const form = formFromSettings(STORED, 4);
+    const form = formFromSettings(STORED_WITHOUT_URLS, STORED.startUrls.join('\n'), 4);
     expect(hiddenSettings(STORED_WITHOUT_URLS)).toEqual([
       'maxRedirects: 3',
       'connectTimeoutMs: 3000',
@@ -102,10 +103,10 @@ describe('filling the form from stored settings', () => {
   });
 
   it('names the settings the form cannot hold as they were, and only those', () => {
-    expect(unfaithfulSettings(STORED, 4)).toEqual([]);
+    expect(unfaithfulSettings(STORED_WITHOUT_URLS, 4)).toEqual([]);
     // From a job file: a pattern a line would read as a comment, one rule the syntax cannot write.
     const job = {
-      ...STORED,
+      ...STORED_WITHOUT_URLS,
       workers: 16,
       exclude: ['#respond'],
       extract: [
@@ -123,12 +124,12 @@ describe('filling the form from stored settings', () => {
   });
 
   it("offers at most this machine's cores for the pool", () => {
-    expect(formFromSettings({ ...STORED, workers: 16 }, 4).workers).toBe('4');
+    expect(formFromSettings({ ...STORED_WITHOUT_URLS, workers: 16 }, '', 4).workers).toBe('4');
   });
 
   it('fills an older job, stored with few settings, with the defaults it crawled with', () => {
     const old = storedJobSettingsSchema.parse({ mode: 'list', workers: 3, maxPages: 7 });
-    const form = formFromSettings({ ...old, startUrls: ['http://127.0.0.1:9/a'] }, 4);
+    const form = formFromSettings(old, 'http://127.0.0.1:9/a', 4);
     expect(form).toMatchObject({
       startUrls: 'http://127.0.0.1:9/a',
       mode: 'list',
@@ -188,11 +189,14 @@ describe('New crawl from these settings, in the app', () => {
     const list = ['http://127.0.0.1:9/c', 'http://127.0.0.1:9/a', 'http://127.0.0.1:9/b'];
     db = oldDatabase(list);
     // The host's own answers, checked as trawl serve checks each request; starting is recorded.
+    const service = new QueryService(db, () => undefined);
     const host = new CrawlerHost({
       db,
       launcher: {} as ProcessLauncher,
       version: '0.1.0',
-      results: {} as ResultsRequests,
+      results: {
+        getJobSettings: async (jobId: number) => service.call('getJobSettings', [jobId]),
+      } as ResultsRequests,
       exportJob: async () => ({ kind: 'cancelled' }),
       exports: new ExportRuns(),
     });
@@ -252,6 +256,9 @@ describe('New crawl from these settings, in the app', () => {
       ],
     ]);
     // The old job is as it was.
-    await expect(host.getJobSettings(1)).resolves.toMatchObject({ startUrls: list, maxPages: 7 });
+    await expect(host.getJobSettings(1)).resolves.toMatchObject({
+      settings: { maxPages: 7 },
+      startUrls: list.join('\n'),
+    });
   });
 });

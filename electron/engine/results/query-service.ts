@@ -7,6 +7,7 @@ import {
 import { describeSchemaError } from '../../../shared/job-settings';
 import type { Db } from '../store/database';
 import { JobAdmin } from '../store/job-admin';
+import { JobStore } from '../store/job-store';
 import type { Logger } from '../logger';
 import { UserError } from '../user-error';
 import { compareJobs } from './compare-jobs';
@@ -39,6 +40,7 @@ export class QueryService {
     private readonly log: Logger,
   ) {
     const admin = new JobAdmin(db);
+    const jobs = new JobStore(db);
     this.methods = {
       queryPages: (query) => queryPages(db, query),
       seekPages: (request) => seekPages(db, request),
@@ -50,6 +52,7 @@ export class QueryService {
       deleteJob: async (jobId) => {
         await admin.delete(jobId);
       },
+      getJobSettings: (jobId) => jobs.settingsAndUrls(jobId),
     };
   }
 

@@ -39,6 +39,7 @@ export class ResultsClient implements ResultsRequests {
   compareJobs = this.forward('compareJobs');
   renameJob = this.forward('renameJob');
   deleteJob = this.forward('deleteJob');
+  getJobSettings = this.forward('getJobSettings');
 
   close(): Promise<void> {
     return this.thread.close();

@@ -7,7 +7,7 @@ import {
 } from '../../../shared/job-settings';
 import type { JobInfo } from '../../../shared/crawler-api';
 import type { JobStatus } from '../../../shared/progress';
-import { defaultJobName } from '../../../shared/results';
+import { defaultJobName, type JobSettingsAndUrls } from '../../../shared/results';
 import { URL_STATE } from './url-state';
 import { UserError } from '../user-error';
 import type { Db } from './database';
@@ -137,12 +137,18 @@ export class JobStore {
    * stored (unchecked: prepareStartUrls checks them, a slice at a time).
    */
   settings(id: number): StoredJobSettingsAndUrls {
+    const { settings, startUrls } = this.settingsAndUrls(id);
+    return { ...settings, startUrls: startUrls === '' ? [] : startUrls.split('\n') };
+  }
+
+  /** The same, with the start URLs one a line as stored: a list of 64 MB is never split. */
+  settingsAndUrls(id: number): JobSettingsAndUrls {
     const settings = settingsOf(this.plain(id));
     const urls = this.db
       .prepare('SELECT urls FROM job_start_urls WHERE job_id = ?')
       .pluck()
       .get(id) as string | undefined;
-    return { ...settings, startUrls: urls?.split('\n') ?? [] };
+    return { settings, startUrls: urls ?? '' };
   }
 
   /**

@@ -8,7 +8,6 @@ import {
   ROBOTS_UNAVAILABLE,
   storedJobSettingsSchema,
   type StoredJobSettings,
-  type StoredJobSettingsAndUrls,
 } from '../../../shared/job-settings';
 import { parseHeaderLines } from '../../../shared/request-headers';
 import { robotsAgent } from '../../../shared/robots-agent';
@@ -202,10 +201,14 @@ function formInput(form: CrawlForm, errors: FieldErrors): Record<string, unknown
  * as the user would type it. The pool is at most the cores detected, which
  * is all the form offers.
  */
-export function formFromSettings(job: StoredJobSettingsAndUrls, coreCount: number): CrawlForm {
+export function formFromSettings(
+  job: StoredJobSettings,
+  startUrls: string,
+  coreCount: number,
+): CrawlForm {
   const text = (value: number | null) => (value === null ? '' : String(value));
   return {
-    startUrls: job.startUrls.join('\n'),
+    startUrls,
     mode: job.mode,
     scope: job.scope,
     maxPages: text(job.maxPages),
@@ -264,19 +267,22 @@ export function hiddenSettings(kept: StoredJobSettings): string[] {
  * had them: what its one-item-a-line fields cannot hold (an exclude pattern
  * starting with `#` reads as a comment, a pattern with a line break, a rule
  * the extraction syntax cannot write). The pool size is left out: the form
- * holds at most the cores detected, and says so.
+ * holds at most the cores detected, and says so; so are the start URLs,
+ * which fill their field as stored, one a line (a long list is not checked
+ * again here).
  */
-export function unfaithfulSettings(job: StoredJobSettingsAndUrls, coreCount: number): string[] {
-  const read = readCrawlForm(formFromSettings(job, coreCount), coreCount, job);
+export function unfaithfulSettings(job: StoredJobSettings, coreCount: number): string[] {
+  const form = formFromSettings(job, 'http://example.invalid/', coreCount);
+  const read = readCrawlForm(form, coreCount, job);
   // A setting the host now refuses (a header it sets itself) is named under its field on Start.
   if (!read.ok) return [];
-  const given: Record<string, unknown> = {
-    ...storedJobSettingsSchema.parse(read.input),
-    startUrls: read.input.startUrls,
-  };
+  const given: Record<string, unknown> = storedJobSettingsSchema.parse(read.input);
   const stored: Record<string, unknown> = job;
   return [...FORM_SETTINGS].filter(
-    (key) => key !== 'workers' && JSON.stringify(given[key]) !== JSON.stringify(stored[key]),
+    (key) =>
+      key !== 'workers' &&
+      key !== 'startUrls' &&
+      JSON.stringify(given[key]) !== JSON.stringify(stored[key]),
   );
 }
 

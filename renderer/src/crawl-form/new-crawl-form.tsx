@@ -1,6 +1,7 @@
 import {
   useEffect,
   useId,
+  useMemo,
   useState,
   type ChangeEvent,
   type FormEvent,
@@ -95,7 +96,7 @@ export function NewCrawlForm({ coreCount }: { coreCount: number }) {
   const jobNames = useApp((state) => state.jobs.map((job) => job.name).join('\n'));
   useEffect(() => {
     if (formSource === null) return;
-    setForm(formFromSettings(formSource.settings, coreCount));
+    setForm(formFromSettings(formSource.settings, formSource.startUrls, coreCount));
     setSource(formSource);
     setName(nextJobName(formSource.name, jobNames.split('\n')));
     setErrors({});
@@ -386,8 +387,12 @@ export function NewCrawlForm({ coreCount }: { coreCount: number }) {
  */
 function SourceNote(props: { source: FormSource; coreCount: number; onForget: () => void }) {
   const { jobId, name, settings } = props.source;
-  const hidden = hiddenSettings(settings);
-  const changed = unfaithfulSettings(settings, props.coreCount);
+  // Worked out once: the note is drawn again at every keystroke in the form.
+  const hidden = useMemo(() => hiddenSettings(settings), [settings]);
+  const changed = useMemo(
+    () => unfaithfulSettings(settings, props.coreCount),
+    [settings, props.coreCount],
+  );
   return (
     <div className="source-note" role="status">
       <p>

@@ -81,9 +81,9 @@ export const createJobsSlice: SliceCreator<JobsSlice> = (api) => (set, get) => {
       act(`Could not run job ${jobId} again`, async () => show(await api.rerunJob(jobId))),
     newCrawlFrom: (jobId) =>
       act(`Could not read the settings of job ${jobId}`, async () => {
-        const settings = await api.getJobSettings(jobId);
+        const stored = await api.getJobSettings(jobId);
         const name = get().jobs.find((job) => job.id === jobId)?.name ?? `job ${jobId}`;
-        set({ formSource: { jobId, name, settings } });
+        set({ formSource: { jobId, name, ...stored } });
         get().navigate('new');
       }),
     renameJob: (jobId, name) =>

@@ -1,5 +1,5 @@
 import type { MenuCommand } from '../../../shared/crawler-api';
-import type { StoredJobSettingsAndUrls } from '../../../shared/job-settings';
+import type { JobSettingsAndUrls } from '../../../shared/results';
 import type { PageColumn, PageFilters } from '../../../shared/results';
 import type { AppState, SliceCreator } from './app-store';
 import { errorMessage } from './error-message';
@@ -17,11 +17,10 @@ import {
 export type ConnectionStatus = 'connecting' | 'open' | 'closed' | 'refused';
 
 /** A job whose settings the New crawl form is to be filled with ("New crawl from these settings"). */
-export interface FormSource {
+export interface FormSource extends JobSettingsAndUrls {
   jobId: number;
   /** Its name, which the new job's is made from. */
   name: string;
-  settings: StoredJobSettingsAndUrls;
 }
 
 export interface HostInfo {
