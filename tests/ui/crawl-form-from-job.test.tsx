@@ -184,11 +184,9 @@ describe('New crawl from these settings, in the app', () => {
     return openDatabase(file, { mustExist: true });
   }
 
-  it("fills the form with an older job's settings and defaults, and starts a new job from them", async () => {
-    const user = userEvent.setup();
-    const list = ['http://127.0.0.1:9/c', 'http://127.0.0.1:9/a', 'http://127.0.0.1:9/b'];
+  /** The app over the host's own answers on the old database, checked as trawl serve checks each request; starting is recorded. */
+  function renderOverOldDatabase(list: string[]) {
     db = oldDatabase(list);
-    // The host's own answers, checked as trawl serve checks each request; starting is recorded.
     const service = new QueryService(db, () => undefined);
     const host = new CrawlerHost({
       db,
@@ -215,6 +213,13 @@ describe('New crawl from these settings, in the app', () => {
       },
       onProgress: () => () => {},
     });
+    return { host, started };
+  }
+
+  it("fills the form with an older job's settings and defaults, and starts a new job from them", async () => {
+    const user = userEvent.setup();
+    const list = ['http://127.0.0.1:9/c', 'http://127.0.0.1:9/a', 'http://127.0.0.1:9/b'];
+    const { host, started } = renderOverOldDatabase(list);
 
     // A job whose settings cannot be read offers no form to fill.
     const broken = await screen.findByRole('button', {
@@ -260,5 +265,19 @@ describe('New crawl from these settings, in the app', () => {
       settings: { maxPages: 7 },
       startUrls: list.join('\n'),
     });
+  });
+
+  it("offers it on a finished job's dashboard", async () => {
+    const user = userEvent.setup();
+    location.hash = '#/jobs/1/dashboard';
+    renderOverOldDatabase(['http://127.0.0.1:9/a']);
+    await user.click(await screen.findByRole('button', { name: 'New crawl from these settings' }));
+    const form = await screen.findByRole('form', { name: 'New crawl' });
+    expect((within(form).getByLabelText('Start URLs') as HTMLTextAreaElement).value).toBe(
+      'http://127.0.0.1:9/a',
+    );
+    expect((within(form).getByLabelText('Job name') as HTMLInputElement).value).toBe(
+      'old list (2)',
+    );
   });
 });
