@@ -1,5 +1,5 @@
 // @vitest-environment jsdom
-import { cleanup, screen, within } from '@testing-library/react';
+import { cleanup, render, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ExportRuns } from '../../electron/engine/export/export-runs';
@@ -15,7 +15,10 @@ import {
   readCrawlForm,
   unfaithfulSettings,
 } from '../../renderer/src/crawl-form/form-model';
-import type { JobInfo } from '../../shared/crawler-api';
+import type { CrawlerApi, JobInfo, JobStartInput } from '../../shared/crawler-api';
+import { NewCrawlForm } from '../../renderer/src/crawl-form/new-crawl-form';
+import { createAppStore } from '../../renderer/src/store/app-store';
+import { AppContext } from '../../renderer/src/store/store-context';
 import { parseExtractionSpec } from '../../shared/extraction';
 import { jobSettingsSchema, storedJobSettingsSchema } from '../../shared/job-settings';
 import type { ResultsRequests } from '../../shared/results';
@@ -148,6 +151,50 @@ describe('filling the form from stored settings', () => {
     expect(nextJobName('Blog audit', ['Blog audit'])).toBe('Blog audit (2)');
     expect(nextJobName('Blog audit (2)', ['Blog audit', 'Blog audit (2)'])).toBe('Blog audit (3)');
     expect(nextJobName('x'.repeat(200), [])).toHaveLength(200);
+  });
+});
+
+describe('the settings the form does not show', () => {
+  afterEach(cleanup);
+
+  it('are kept from the job unless the user asks for the defaults', async () => {
+    const user = userEvent.setup();
+    const started: JobStartInput[] = [];
+    const api = {
+      startJob: async (input: JobStartInput) => {
+        started.push(input);
+        throw new Error('not this time');
+      },
+    } as unknown as CrawlerApi;
+    const store = createAppStore(api);
+    store.setState({
+      formSource: {
+        jobId: 5,
+        name: 'docs',
+        settings: STORED_WITHOUT_URLS,
+        startUrls: STORED.startUrls.join('\n'),
+      },
+    });
+    render(
+      <AppContext value={{ store, api }}>
+        <NewCrawlForm coreCount={4} />
+      </AppContext>,
+    );
+    const start = screen.getByRole('button', { name: 'Start crawl' });
+    await screen.findByText(/^Kept from job 5, not shown in this form:/);
+    await user.click(start);
+    await user.click(screen.getByRole('button', { name: 'Use the defaults instead' }));
+    screen.getByText(/^A new job’s defaults instead of job 5/);
+    await user.click(start);
+    await user.click(screen.getByRole('button', { name: 'Keep job 5’s' }));
+    await user.click(start);
+    expect(
+      started.map(({ retries, maxRedirects, maxDepth }) => ({ retries, maxRedirects, maxDepth })),
+    ).toEqual([
+      { retries: 5, maxRedirects: 3, maxDepth: 4 },
+      { retries: undefined, maxRedirects: undefined, maxDepth: 4 },
+      { retries: 5, maxRedirects: 3, maxDepth: 4 },
+    ]);
   });
 });
 

@@ -47,8 +47,10 @@ export function NewCrawlForm({ coreCount }: { coreCount: number }) {
   const [touched, setTouched] = useState(false);
   // The job the form was filled from: the settings it does not show are kept from it.
   const [source, setSource] = useState<FormSource | null>(null);
+  // False once the user asks for a new job's defaults instead.
+  const [keepHidden, setKeepHidden] = useState(true);
   const [name, setName] = useState('');
-  const kept = source?.settings ?? null;
+  const kept = keepHidden ? (source?.settings ?? null) : null;
 
   const update = (next: CrawlForm) => {
     setForm(next);
@@ -98,6 +100,7 @@ export function NewCrawlForm({ coreCount }: { coreCount: number }) {
     if (formSource === null) return;
     setForm(formFromSettings(formSource.settings, formSource.startUrls, coreCount));
     setSource(formSource);
+    setKeepHidden(true);
     setName(nextJobName(formSource.name, jobNames.split('\n')));
     setErrors({});
     setTouched(false);
@@ -133,7 +136,12 @@ export function NewCrawlForm({ coreCount }: { coreCount: number }) {
         <PresetBar form={form} onLoad={loadPreset} />
       </div>
       {source && (
-        <SourceNote source={source} coreCount={coreCount} onForget={() => setSource(null)} />
+        <SourceNote
+          source={source}
+          coreCount={coreCount}
+          keepHidden={keepHidden}
+          onKeepHidden={setKeepHidden}
+        />
       )}
 
       <Field label="Job name" hint="as the jobs list shows it; empty: the first start URL's host">
@@ -383,9 +391,14 @@ export function NewCrawlForm({ coreCount }: { coreCount: number }) {
 
 /**
  * Which job the form was filled from, and what the new job keeps from it
- * that the form does not show; _Forget them_ gives those their defaults.
+ * that the form does not show, or gives a new job's defaults instead.
  */
-function SourceNote(props: { source: FormSource; coreCount: number; onForget: () => void }) {
+function SourceNote(props: {
+  source: FormSource;
+  coreCount: number;
+  keepHidden: boolean;
+  onKeepHidden: (keep: boolean) => void;
+}) {
   const { jobId, name, settings } = props.source;
   // Worked out once: the note is drawn again at every keystroke in the form.
   const hidden = useMemo(() => hiddenSettings(settings), [settings]);
@@ -410,9 +423,10 @@ function SourceNote(props: { source: FormSource; coreCount: number; onForget: ()
       )}
       {hidden.length > 0 && (
         <p>
-          Kept from job {jobId}, not shown in this form: <code>{hidden.join(', ')}</code>.{' '}
-          <button type="button" onClick={props.onForget}>
-            Use the defaults instead
+          {props.keepHidden ? 'Kept from' : 'A new job’s defaults instead of'} job {jobId}, not
+          shown in this form: <code>{hidden.join(', ')}</code>.{' '}
+          <button type="button" onClick={() => props.onKeepHidden(!props.keepHidden)}>
+            {props.keepHidden ? 'Use the defaults instead' : `Keep job ${jobId}’s`}
           </button>
         </p>
       )}
