@@ -9,11 +9,11 @@ import { openDatabase, type Db } from '../../electron/engine/store/database';
 import { CrawlerHost } from '../../electron/serve/crawler-host';
 import { dispatchRequest } from '../../electron/serve/request-dispatch';
 import {
+  filledFormProblems,
   formFromSettings,
   hiddenSettings,
   nextJobName,
   readCrawlForm,
-  unfaithfulSettings,
 } from '../../renderer/src/crawl-form/form-model';
 import type { CrawlerApi, JobInfo, JobStartInput } from '../../shared/crawler-api';
 import { NewCrawlForm } from '../../renderer/src/crawl-form/new-crawl-form';
@@ -106,7 +106,7 @@ describe('filling the form from stored settings', () => {
   });
 
   it('names the settings the form cannot hold as they were, and only those', () => {
-    expect(unfaithfulSettings(STORED_WITHOUT_URLS, 4)).toEqual([]);
+    expect(filledFormProblems(STORED_WITHOUT_URLS, 4)).toEqual({ errors: {}, changed: [] });
     // From a job file: a pattern a line would read as a comment, one rule the syntax cannot write.
     const job = {
       ...STORED_WITHOUT_URLS,
@@ -123,7 +123,11 @@ describe('filling the form from stored settings', () => {
         },
       ],
     };
-    expect(unfaithfulSettings(job, 4)).toEqual(['exclude', 'extract']);
+    expect(filledFormProblems(job, 4)).toEqual({ errors: {}, changed: ['exclude', 'extract'] });
+    // A header an older Trawl took and a new job cannot is marked under its field at once.
+    expect(
+      filledFormProblems({ ...STORED_WITHOUT_URLS, headers: { Host: 'example.org' } }, 4).errors,
+    ).toEqual({ headers: expect.stringMatching(/Host/) });
   });
 
   it("offers at most this machine's cores for the pool", () => {
@@ -195,6 +199,28 @@ describe('the settings the form does not show', () => {
       { retries: undefined, maxRedirects: undefined, maxDepth: 4 },
       { retries: 5, maxRedirects: 3, maxDepth: 4 },
     ]);
+  });
+});
+
+describe('a setting a new job cannot take as the job had it', () => {
+  afterEach(cleanup);
+
+  it('is marked under its field as soon as the form is filled', async () => {
+    const api = {} as CrawlerApi;
+    const store = createAppStore(api);
+    const settings = { ...STORED_WITHOUT_URLS, headers: { Host: 'example.org' } };
+    store.setState({
+      formSource: { jobId: 5, name: 'docs', settings, startUrls: 'http://a.test/' },
+    });
+    render(
+      <AppContext value={{ store, api }}>
+        <NewCrawlForm coreCount={4} />
+      </AppContext>,
+    );
+    const headers = await screen.findByLabelText('Headers');
+    expect((headers as HTMLTextAreaElement).value).toBe('Host: example.org');
+    expect(headers.getAttribute('aria-invalid')).toBe('true');
+    expect(screen.getByText('Fix the fields marked above.')).toBeTruthy();
   });
 });
 

@@ -263,27 +263,31 @@ export function hiddenSettings(kept: StoredJobSettings): string[] {
 }
 
 /**
- * The settings the form filled from `job` would not give back as the job
- * had them: what its one-item-a-line fields cannot hold (an exclude pattern
- * starting with `#` reads as a comment, a pattern with a line break, a rule
- * the extraction syntax cannot write). The pool size is left out: the form
- * holds at most the cores detected, and says so; so are the start URLs,
- * which fill their field as stored, one a line (a long list is not checked
- * again here).
+ * What is wrong with the form filled from `job`, to show at once: `errors`,
+ * the fields a new job cannot take as the job had them (a header Trawl now
+ * sets itself), else `changed`, the settings the form would not give back as
+ * the job had them: what its one-item-a-line fields cannot hold (an exclude
+ * pattern starting with `#` reads as a comment, a pattern with a line break,
+ * a rule the extraction syntax cannot write). The pool size is left out: the
+ * form holds at most the cores detected, and says so; so are the start URLs,
+ * which fill their field as stored (a long list is not checked again here).
  */
-export function unfaithfulSettings(job: StoredJobSettings, coreCount: number): string[] {
+export function filledFormProblems(
+  job: StoredJobSettings,
+  coreCount: number,
+): { errors: FieldErrors; changed: string[] } {
   const form = formFromSettings(job, 'http://example.invalid/', coreCount);
   const read = readCrawlForm(form, coreCount, job);
-  // A setting the host now refuses (a header it sets itself) is named under its field on Start.
-  if (!read.ok) return [];
+  if (!read.ok) return { errors: read.errors, changed: [] };
   const given: Record<string, unknown> = storedJobSettingsSchema.parse(read.input);
   const stored: Record<string, unknown> = job;
-  return [...FORM_SETTINGS].filter(
+  const changed = [...FORM_SETTINGS].filter(
     (key) =>
       key !== 'workers' &&
       key !== 'startUrls' &&
       JSON.stringify(given[key]) !== JSON.stringify(stored[key]),
   );
+  return { errors: {}, changed };
 }
 
 /**

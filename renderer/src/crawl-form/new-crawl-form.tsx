@@ -17,13 +17,13 @@ import { useApp } from '../store/store-context';
 import type { FormSource } from '../store/ui-slice';
 import {
   defaultCrawlForm,
+  filledFormProblems,
   formFromSettings,
   hiddenSettings,
   impliedRobotsAgent,
   lines,
   nextJobName,
   readCrawlForm,
-  unfaithfulSettings,
   type CrawlForm,
   type FieldErrors,
   type FormField,
@@ -102,8 +102,10 @@ export function NewCrawlForm({ coreCount }: { coreCount: number }) {
     setSource(formSource);
     setKeepHidden(true);
     setName(nextJobName(formSource.name, jobNames.split('\n')));
-    setErrors({});
-    setTouched(false);
+    // A setting a new job cannot take as the job had it is marked at once, and as it is fixed.
+    const { errors: problems } = filledFormProblems(formSource.settings, coreCount);
+    setErrors(problems);
+    setTouched(Object.keys(problems).length > 0);
     setSubmitError(null);
     clearFormSource();
   }, [formSource, clearFormSource, coreCount, jobNames]);
@@ -403,7 +405,7 @@ function SourceNote(props: {
   // Worked out once: the note is drawn again at every keystroke in the form.
   const hidden = useMemo(() => hiddenSettings(settings), [settings]);
   const changed = useMemo(
-    () => unfaithfulSettings(settings, props.coreCount),
+    () => filledFormProblems(settings, props.coreCount).changed,
     [settings, props.coreCount],
   );
   return (
