@@ -49,8 +49,8 @@ export type HostEvent =
 /**
  * The request/response half of `CrawlerApi`: what crosses IPC or the
  * WebSocket as a call. The results questions (queryPages, seekPages,
- * pageDetail, queryLinks, runReport, compareJobs, renameJob, deleteJob, getJobSettings) are the results
- * contract of shared/results.ts.
+ * pageDetail, queryLinks, runReport, compareJobs, renameJob, deleteJob,
+ * getJobSettings) are the results contract of shared/results.ts.
  */
 export interface CrawlerRequests extends ResultsRequests {
   /** The app's version, e.g. `0.1.0`. */
@@ -64,7 +64,6 @@ export interface CrawlerRequests extends ResultsRequests {
    * starts it, named `name` (empty or left out: its first start URL's host).
    */
   startJob(settings: JobStartInput, options?: { name?: string }): Promise<JobInfo>;
-
   /** Graceful: finish pages in flight first. Force: kill the workers at once. */
   stopJob(jobId: number, options?: { force?: boolean }): Promise<void>;
   /** Continues a stopped or interrupted job, optionally with another pool size. */

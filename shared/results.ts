@@ -335,7 +335,6 @@ export const exportRequestSchema = z
   });
 export type ExportRequest = z.infer<typeof exportRequestSchema>;
 
-/** Filters as an error names them to the app's user (the filter bar's words). */
 /** Filters as the app's filter bar names them (its "URLs" is the CLI's --scope). */
 export const FILTER_NAMES: Record<keyof PageFilters, string> = {
   statusClasses: 'status',
