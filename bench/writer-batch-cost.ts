@@ -20,12 +20,13 @@
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import type { Db } from '../electron/engine/store/database';
-import type { FrontierStore, StoredPage } from '../electron/engine/store-writer/frontier-store';
+import type { StoredPage } from '../electron/engine/store-writer/frontier-store';
 import type { FetchedPage } from '../shared/worker-protocol';
 import { analysedPages, BENCH_ORIGIN } from './analysed-pages';
 import { median, option } from './bench-options';
+import { loadSourceTree, type SourceTree } from './source-tree';
 
 const PAGES = Number(option('pages', '19700'));
 const BATCH = Number(option('batch', '96'));
@@ -35,39 +36,6 @@ if (![PAGES, BATCH, RUNS].every((n) => Number.isInteger(n) && n > 0))
 const TREES = option('trees', '.').split(',');
 const WITHOUT_INDEX = option('without-index', '').split(',').filter(Boolean);
 const CHECK = process.argv.includes('--check');
-
-/** The modules one source tree writes with. */
-interface Tree {
-  name: string;
-  openDatabase: (file: string) => Db;
-  tuneForWriting: (db: Db) => void;
-  createJob: (db: Db) => number;
-  frontierStore: (db: Db, jobId: number) => FrontierStore;
-}
-
-async function loadTree(dir: string): Promise<Tree> {
-  const root = resolve(dir);
-  const load = (path: string) => import(join(root, path));
-  const database = await load('electron/engine/store/database.ts');
-  const { JobStore } = await load('electron/engine/store/job-store.ts');
-  const { FrontierStore } = await load('electron/engine/store-writer/frontier-store.ts');
-  const { jobSettingsSchema } = await load('shared/job-settings.ts');
-  return {
-    name: dir,
-    openDatabase: (file) => database.openDatabase(file),
-    tuneForWriting: database.tuneForWriting,
-    createJob: (db) =>
-      new JobStore(db).create(
-        jobSettingsSchema.parse({ startUrls: [`${BENCH_ORIGIN}/`], workers: 2 }),
-      ).id,
-    frontierStore: (db, jobId) =>
-      new FrontierStore(db, jobId, {
-        maxDepth: null,
-        robotsAgent: 'Trawl',
-        accepts: (url: string) => url.startsWith(`${BENCH_ORIGIN}/`),
-      }),
-  };
-}
 
 /** Bytes this process has written so far (the WAL, mostly). */
 const bytesWritten = () =>
@@ -90,15 +58,19 @@ function digest(db: Db): string {
 }
 
 /** Writes every page through `tree`'s FrontierStore into a fresh database. */
-function writeAll(tree: Tree, pages: readonly FetchedPage[]) {
+async function writeAll(tree: SourceTree, pages: readonly FetchedPage[]) {
   const dir = mkdtempSync(join(tmpdir(), 'trawl-writer-batch-'));
   try {
     const db = tree.openDatabase(join(dir, 'bench.sqlite'));
     tree.tuneForWriting(db);
     for (const index of WITHOUT_INDEX) db.exec(`DROP INDEX ${index}`);
-    const jobId = tree.createJob(db);
-    const store = tree.frontierStore(db, jobId);
-    store.seedStartUrls();
+    const jobId = tree.createJob(db, [`${BENCH_ORIGIN}/`]);
+    const store = new tree.FrontierStore(db, jobId, {
+      maxDepth: null,
+      robotsAgent: 'Trawl',
+      accepts: (url: string) => url.startsWith(`${BENCH_ORIGIN}/`),
+    });
+    await store.seedStartUrls();
     const find = db.prepare('SELECT id, depth FROM frontier WHERE job_id = ? AND url = ?');
     const add = db.prepare(
       'INSERT INTO frontier (job_id, url, depth, state) VALUES (?, ?, 1, 1) RETURNING id, depth',
@@ -132,7 +104,7 @@ function writeAll(tree: Tree, pages: readonly FetchedPage[]) {
   }
 }
 
-const trees = await Promise.all(TREES.map(loadTree));
+const trees = await Promise.all(TREES.map(loadSourceTree));
 const pages = analysedPages(PAGES, 20_000);
 console.log(
   `${pages.length} pages, batches of ${BATCH}, ${RUNS} runs a tree, Node ${process.version}` +
@@ -141,7 +113,7 @@ console.log(
 const runs = new Map(trees.map((tree) => [tree, [] as number[]]));
 for (let run = 0; run < RUNS; run++) {
   for (const tree of trees) {
-    const { cpuMs, kb, stored } = writeAll(tree, pages);
+    const { cpuMs, kb, stored } = await writeAll(tree, pages);
     runs.get(tree)!.push(cpuMs);
     console.log(
       `  ${tree.name.padEnd(20)} ${cpuMs.toFixed(3)} ms a page, ${kb.toFixed(1)} KB written a page` +

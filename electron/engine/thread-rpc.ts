@@ -109,8 +109,7 @@ export function serveRequests(
     let reply: ThreadReply;
     try {
       // A call may answer later (a job deletion): requests that come meanwhile
-      // are served. A synchronous call (every store writer method) runs whole
-      // before the next request is read, so their order holds.
+      // are served, unless `call` waits for them itself (oneAtATime).
       reply = {
         type: 'result',
         id: request.id,
@@ -123,6 +122,23 @@ export function serveRequests(
     }
     port.postMessage(reply);
   });
+}
+
+/**
+ * `call` with each request started only when the one before it has
+ * answered, for a thread whose callers rely on its requests taking effect
+ * in the order they were made even when one of them waits (the store
+ * writer: a lease sees every seeding transaction asked for before it).
+ */
+export function oneAtATime(
+  call: (method: string, args: unknown[]) => unknown,
+): (method: string, args: unknown[]) => Promise<unknown> {
+  let previous: Promise<unknown> = Promise.resolve();
+  return (method, args) => {
+    const result = previous.then(() => call(method, args));
+    previous = result.catch(() => undefined);
+    return result;
+  };
 }
 
 /** A Logger for code running in a thread: lines go to the host's logger. */

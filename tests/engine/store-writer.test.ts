@@ -1,6 +1,8 @@
+import { statSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../../electron/engine/store/database';
 import { JobStore, settingsOf } from '../../electron/engine/store/job-store';
+import { SEED_CHUNK } from '../../electron/engine/store-writer/frontier-store';
 import { StoreWriter } from '../../electron/engine/store-writer/store-writer';
 import { jobSettingsSchema } from '../../shared/job-settings';
 import { DEFAULT_URL_RULES } from '../../shared/url-normalize';
@@ -11,8 +13,19 @@ const env = engineEnv();
 
 const { storedUrls } = env;
 
+/** A writer thread for a job of start URLs on one host, crawled to depth 0. */
+const writerData = (jobId: number, startUrl: string) => ({
+  jobId,
+  maxDepth: 0,
+  robotsAgent: 'Trawl',
+  scope: { scope: 'host' as const, startUrls: [startUrl], include: [], exclude: [] },
+  recordExternal: false,
+  urls: DEFAULT_URL_RULES,
+  honourNofollow: true,
+});
+
 describe('the store writer thread', () => {
-  it('stores every page of a crawl once, with the job counters matching the rows', async () => {
+  it('stores every page of a crawl once, with the job counters matching the rows, and empties the WAL', async () => {
     const site = await env.site({ pages: 300 });
     const summary = await (
       await env.service().start({ startUrls: [`${site.origin}/`], workers: 2 })
@@ -28,6 +41,9 @@ describe('the store writer thread', () => {
       .prepare('SELECT count(*) AS n FROM frontier WHERE job_id = ? AND state IN (0, 1)')
       .get(summary.jobId) as { n: number };
     expect(leftOver.n).toBe(0);
+    // The writer copied its log into the file and emptied it (SQLite would keep it, some
+    // 20 MB here, while this connection stays open); what is left is the job's end.
+    expect(statSync(`${env.dbFile}-wal`).size).toBeLessThan(64 * 1024);
   });
 
   it('crawls two jobs into one database at the same time, each to exactly its own pages', async () => {
@@ -57,19 +73,7 @@ describe('the store writer thread', () => {
       (_, i) => `http://127.0.0.1:9/item/${i}?ref=${i % 7}`,
     );
     const listJob = jobs.create({ ...settings(list.slice(0, 1)), startUrls: list });
-    const writer = new StoreWriter(
-      env.db,
-      {
-        jobId: listJob.id,
-        maxDepth: 0,
-        robotsAgent: 'Trawl',
-        scope: { scope: 'host', startUrls: list.slice(0, 1), include: [], exclude: [] },
-        recordExternal: false,
-        urls: DEFAULT_URL_RULES,
-        honourNofollow: true,
-      },
-      () => undefined,
-    );
+    const writer = new StoreWriter(env.db, writerData(listJob.id, list[0]!), () => undefined);
     try {
       // Stricter than a crawl's writer (5 s): seeding this list in one transaction held the lock longer.
       env.db.pragma('busy_timeout = 2000');
@@ -90,6 +94,43 @@ describe('the store writer thread', () => {
     } finally {
       await writer.close();
     }
+  });
+
+  it('leases only after every seeding transaction asked for before the lease', async () => {
+    const jobs = new JobStore(env.db);
+    // More start URLs than one seeding transaction takes: the seed pauses between two.
+    const list = Array.from({ length: SEED_CHUNK + 10 }, (_, i) => `http://127.0.0.1:9/p/${i}`);
+    const job = jobs.create(jobSettingsSchema.parse({ startUrls: list, workers: 1 }));
+    const writer = new StoreWriter(env.db, writerData(job.id, list[0]!), () => undefined);
+    try {
+      const seeding = writer.seedStartUrls();
+      const leased = await writer.lease(list.length);
+      expect(await seeding).toBe(list.length);
+      expect(leased.map((task) => task.url)).toEqual(list);
+    } finally {
+      await writer.close();
+    }
+  });
+
+  it('closes at once while another connection reads an older snapshot', async () => {
+    const jobs = new JobStore(env.db);
+    const list = Array.from({ length: 20_000 }, (_, i) => `http://127.0.0.1:9/p/${i}`);
+    const job = jobs.create(jobSettingsSchema.parse({ startUrls: list, workers: 1 }));
+    const writer = new StoreWriter(env.db, writerData(job.id, list[0]!), () => undefined);
+    // A long read (an export, a sqlite3 shell) open from before the job's writes.
+    env.db.prepare('BEGIN').run();
+    env.db.prepare('SELECT count(*) FROM frontier').get();
+    try {
+      await writer.seedStartUrls();
+      const started = performance.now();
+      await writer.close();
+      // Emptying the log waits for readers while holding the write lock (5 s, another
+      // job's whole busy timeout); the writer gives that step up instead.
+      expect(performance.now() - started).toBeLessThan(2000);
+    } finally {
+      env.db.prepare('COMMIT').run();
+    }
+    expect(env.db.prepare('SELECT count(*) FROM frontier').pluck().get()).toBe(list.length);
   });
 
   it('ends the job as failed when a write fails, keeps what was stored, and resumes exactly', async () => {

@@ -1,4 +1,5 @@
 import type { Statement } from 'better-sqlite3';
+import { setTimeout as delay } from 'node:timers/promises';
 import { QUARANTINE_AFTER_WORKER_DEATHS } from '../../../shared/limits';
 import type {
   CrawlTask,
@@ -208,32 +209,36 @@ export class FrontierStore {
   }
 
   /**
-   * Adds start URLs at depth 0; already known URLs are ignored. Returns how
-   * many were new. A transaction per 100,000: a million in one held the
-   * write lock for about 5 s, as long as another job's writer waits for it;
-   * SQLite lets a waiting writer in between two transactions. A seed cut
-   * short is completed when the job resumes (every launch seeds again).
+   * Adds start URLs at depth 0 in one transaction; already known URLs are
+   * ignored. Returns how many were new. A long list goes through
+   * seedStartUrls, which cuts it into transactions.
    */
   seed(urls: readonly string[]): number {
     let added = 0;
-    const insert = this.db.transaction((from: number) => {
-      const to = Math.min(from + SEED_CHUNK, urls.length);
-      for (let i = from; i < to; i++) {
-        added += this.sql.insertUrl.run(this.jobId, urls[i], 0, null).changes;
-      }
-    });
-    for (let from = 0; from < urls.length; from += SEED_CHUNK) insert(from);
+    this.db.transaction(() => {
+      for (const url of urls) added += this.sql.insertUrl.run(this.jobId, url, 0, null).changes;
+    })();
     return added;
   }
 
   /**
-   * Seeds the job's start URLs, read here from the job's row (see seed):
-   * sending a million to this thread cost main's loop a 0.3 s structured
-   * clone, and keeping them there tens of MB for the whole crawl.
+   * Seeds the job's start URLs, read here from the job's row: sending a
+   * million to this thread cost main's loop a 0.3 s structured clone, and
+   * keeping them there tens of MB for the whole crawl. A transaction per
+   * SEED_CHUNK, with a pause between two (SEED_PAUSE_MS) in which another
+   * connection waiting for the write lock gets it. A seed cut short is
+   * completed when the job resumes (every launch seeds again).
    */
-  seedStartUrls(): number {
-    const urls = this.sql.startUrls.get(this.jobId) as string | undefined;
-    return urls === undefined ? 0 : this.seed(urls.split('\n'));
+  async seedStartUrls(): Promise<number> {
+    const list = this.sql.startUrls.get(this.jobId) as string | undefined;
+    if (list === undefined) return 0;
+    const urls = list.split('\n');
+    let added = 0;
+    for (let from = 0; from < urls.length; from += SEED_CHUNK) {
+      if (from > 0) await delay(SEED_PAUSE_MS);
+      added += this.seed(urls.slice(from, from + SEED_CHUNK));
+    }
+    return added;
   }
 
   /**
@@ -489,7 +494,18 @@ export function frontierCounts(
 }
 
 /**
- * Start URLs per seeding transaction: about half a second of the writer's
- * time (20,000 a transaction made seeding a million twice as slow).
+ * Start URLs per seeding transaction: about 0.6 s of the writer's time here,
+ * well within how long another job's writer waits for the lock (5 s). Each
+ * commit writes the dirtied pages of the URL index again, so smaller ones
+ * cost more (20,000 a transaction made seeding a million twice as slow),
+ * and each pause below adds its time.
  */
-const SEED_CHUNK = 100_000;
+export const SEED_CHUNK = 250_000;
+
+/**
+ * The write lock left free between two seeding transactions. A connection
+ * waiting for it does not queue: SQLite's busy handler sleeps and tries
+ * again, every 100 ms once it has waited a quarter of a second, so a
+ * shorter gap is mostly missed (bench/RESULTS.md, fourteenth session).
+ */
+const SEED_PAUSE_MS = 120;

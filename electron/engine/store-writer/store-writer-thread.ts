@@ -1,16 +1,17 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { createScope, forHrefs } from '../../../shared/scope';
-import { openDatabase, sqliteProblem, tuneForWriting } from '../store/database';
+import { closeWriting, openDatabase, sqliteProblem, tuneForWriting } from '../store/database';
 import { URL_STATE } from '../store/url-state';
-import { serveRequests } from '../thread-rpc';
+import { oneAtATime, serveRequests } from '../thread-rpc';
 import { UserError } from '../user-error';
 import { FrontierStore } from './frontier-store';
 import type { StoreWriterData, StoreWriterMethod } from './store-writer';
 
 /**
  * Worker-thread entry: the only connection that writes while a job runs.
- * Requests run one at a time in arrival order, so a lease sees every batch
- * written before it was asked for.
+ * Requests run one at a time in arrival order, the next only once the one
+ * before has answered (a seed pauses between its transactions), so a lease
+ * sees every batch and start URL written before it was asked for.
  */
 const { file, jobId, maxDepth, robotsAgent, scope, recordExternal, urls, honourNofollow } =
   workerData as StoreWriterData;
@@ -36,7 +37,7 @@ const methods: Record<StoreWriterMethod, (...args: never[]) => unknown> = {
   release: () => store.release(),
   requeueUnavailable: () => store.requeueUnavailable(),
   recordCheck: (...args: Parameters<FrontierStore['recordCheck']>) => store.recordCheck(...args),
-  close: () => db.close(),
+  close: () => closeWriting(db),
 };
 
 /**
@@ -60,12 +61,15 @@ function crawledAny(): boolean {
   );
 }
 
-serveRequests(parentPort!, (method, args) => {
-  const run = methods[method as StoreWriterMethod] as ((...a: unknown[]) => unknown) | undefined;
-  if (!run) throw new Error(`unknown store writer method ${method}`);
-  try {
-    return run(...args);
-  } catch (error) {
-    throw plainWriteError(error as Error);
-  }
-});
+serveRequests(
+  parentPort!,
+  oneAtATime(async (method, args) => {
+    const run = methods[method as StoreWriterMethod] as ((...a: unknown[]) => unknown) | undefined;
+    if (!run) throw new Error(`unknown store writer method ${method}`);
+    try {
+      return await run(...args);
+    } catch (error) {
+      throw plainWriteError(error as Error);
+    }
+  }),
+);

@@ -32,7 +32,9 @@ type WriteMethods = Pick<
 >;
 export type StoreWriterMethod = keyof WriteMethods | 'close';
 type Async<T> = {
-  [K in keyof T]: T[K] extends (...args: infer A) => infer R ? (...args: A) => Promise<R> : never;
+  [K in keyof T]: T[K] extends (...args: infer A) => infer R
+    ? (...args: A) => Promise<Awaited<R>>
+    : never;
 };
 
 /**

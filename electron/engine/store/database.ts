@@ -116,8 +116,12 @@ function createPrivateFile(file: string): void {
 /**
  * Settings for the connection that writes a running job (the store writer
  * thread; the write benchmark copies them).
- * - Checkpoint every ~40 MB of WAL instead of 4 MB: index pages that many
- *   batches dirty are copied into the database once per checkpoint.
+ * - Checkpoint every ~80 MB of WAL instead of 4 MB: index pages that many
+ *   batches dirty are copied into the database once per checkpoint. Every
+ *   40 MB wrote 9 % more a page, every 160 MB 4 % less than this, at the same
+ *   CPU (bench/RESULTS.md, fourteenth session), and a -wal file twice the size
+ *   while a job runs. Another connection gets the write lock between two
+ *   batches and between two seeding transactions (seedStartUrls pauses).
  * - A 16 MB page cache, not SQLite's usual 2 MB: a page row touches about
  *   30 indexes, and with 2 MB most of those touches read the page back from
  *   the WAL or the file (bench/RESULTS.md: a fifth of the writer's CPU).
@@ -125,8 +129,29 @@ function createPrivateFile(file: string): void {
  *   holds whatever the build.
  */
 export function tuneForWriting(db: Db): void {
-  db.pragma('wal_autocheckpoint = 10000');
+  db.pragma('wal_autocheckpoint = 20000');
   db.pragma('cache_size = -16000');
+}
+
+/**
+ * Closes the connection that wrote a job, its WAL first copied into the
+ * database and the -wal file emptied (up to 80 MB, see tuneForWriting).
+ * Without this, SQLite empties it only when the file's last connection
+ * closes (never while the app runs), and main's next write, the job's end,
+ * copied the frames left on main's event loop. A failed checkpoint (a full
+ * disk) leaves the WAL for the next connection; the close still happens.
+ */
+export function closeWriting(db: Db): void {
+  try {
+    // Neither step waits. PASSIVE copies without the write lock; TRUNCATE holds it
+    // while it waits for readers, 5 s with a long read open (measured), as long as
+    // another job's writer waits for it. With a reader open the file keeps its size.
+    db.pragma('busy_timeout = 0');
+    db.pragma('wal_checkpoint(PASSIVE)');
+    db.pragma('wal_checkpoint(TRUNCATE)');
+  } finally {
+    db.close();
+  }
 }
 
 /**

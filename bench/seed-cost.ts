@@ -1,0 +1,102 @@
+/**
+ * Seeding a job's long URL list through the store writer thread, while
+ * another connection to the file writes a row every 20 ms, as another job's
+ * writer would. Prints how long the seed took and, for the other writer,
+ * how many writes it made, its longest wait for the write lock and how many
+ * gave up (SQLITE_BUSY after --busy-ms).
+ *
+ * --trees A,B alternates source trees (a clone of an older commit beside
+ * this one) run after run; each run starts a fresh database.
+ *
+ *   npx tsx bench/seed-cost.ts [--urls 1000000] [--runs 3] [--busy-ms 2000]
+ *     [--trees .,/tmp/old]
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
+import type { Db } from '../electron/engine/store/database';
+import { median, option } from './bench-options';
+import { loadSourceTree, type SourceTree } from './source-tree';
+
+const URLS = Number(option('urls', '1000000'));
+const RUNS = Number(option('runs', '3'));
+const BUSY_MS = Number(option('busy-ms', '2000'));
+if (![URLS, RUNS, BUSY_MS].every((n) => Number.isInteger(n) && n > 0))
+  throw new Error('--urls, --runs and --busy-ms take positive integers');
+const TREES = option('trees', '.').split(',');
+const ORIGIN = 'http://127.0.0.1:9';
+
+/** A writer thread for a job of start URLs on one host, crawled to depth 0. */
+const storeWriter = (tree: SourceTree, db: Db, jobId: number) =>
+  new tree.StoreWriter(
+    db,
+    {
+      jobId,
+      maxDepth: 0,
+      robotsAgent: 'Trawl',
+      scope: { scope: 'host', startUrls: [`${ORIGIN}/`], include: [], exclude: [] },
+      recordExternal: false,
+      urls: tree.defaultUrlRules,
+      honourNofollow: true,
+    },
+    () => undefined,
+  );
+
+async function seedOnce(tree: SourceTree, urls: string[]) {
+  const dir = mkdtempSync(join(tmpdir(), 'trawl-seed-cost-'));
+  const file = join(dir, 'bench.sqlite');
+  try {
+    const db = tree.openDatabase(file);
+    const other = tree.createJob(db, [`${ORIGIN}/`]);
+    const jobId = tree.createJob(db, urls);
+    const writer = storeWriter(tree, db, jobId);
+    await writer.lease(0); // the thread started, before the clock does
+    db.pragma(`busy_timeout = ${BUSY_MS}`);
+    const bump = db.prepare('UPDATE jobs SET pages = pages + 1 WHERE id = ?');
+    let seconds = 0;
+    const started = performance.now();
+    const seeding = writer.seedStartUrls().then(() => {
+      seconds = (performance.now() - started) / 1000;
+    });
+    let writes = 0;
+    let busy = 0;
+    let longestMs = 0;
+    while (seconds === 0) {
+      const asked = performance.now();
+      try {
+        bump.run(other);
+        writes++;
+      } catch (error) {
+        if ((error as { code?: string }).code !== 'SQLITE_BUSY') throw error;
+        busy++;
+      }
+      longestMs = Math.max(longestMs, performance.now() - asked);
+      await delay(20);
+    }
+    await seeding;
+    await writer.close();
+    db.close();
+    return { seconds, writes, busy, longestMs };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const trees = await Promise.all(TREES.map(loadSourceTree));
+const urls = Array.from({ length: URLS }, (_, i) => `${ORIGIN}/item/${i}?ref=${i % 7}`);
+console.log(`${URLS} start URLs, another writer waiting up to ${BUSY_MS} ms, ${RUNS} runs a tree`);
+const runs = new Map(trees.map((tree) => [tree, [] as number[]]));
+for (let run = 0; run < RUNS; run++) {
+  for (const tree of trees) {
+    const { seconds, writes, busy, longestMs } = await seedOnce(tree, urls);
+    runs.get(tree)!.push(seconds);
+    console.log(
+      `  ${tree.name.padEnd(20)} seed ${seconds.toFixed(2)} s; other writer: ${writes} writes, ` +
+        `longest wait ${Math.round(longestMs)} ms, ${busy} gave up`,
+    );
+  }
+}
+for (const [tree, seconds] of runs) {
+  console.log(`${tree.name.padEnd(22)} median ${median(seconds).toFixed(2)} s`);
+}
