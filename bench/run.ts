@@ -8,7 +8,7 @@
  * Every crawl is checked for completeness against the site's link graph.
  */
 import { execFileSync, fork, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { availableParallelism, cpus, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import type { CrawlChildProgress, CrawlChildResult } from './crawl-child';
@@ -136,6 +136,8 @@ interface CrawlRun {
   /** Each process's own peak: main's (with its threads), and the largest worker's. */
   peakMainMb: number;
   peakWorkerMb: number;
+  /** The largest the database's write-ahead log (its -wal file) grew. */
+  peakWalMb: number;
   loopP99Ms: number;
   mainCpuMsPerPage: number;
   workerCpuMsPerPage: number;
@@ -153,20 +155,19 @@ async function crawl(
   expected: number,
 ): Promise<CrawlRun> {
   const temp = tempDir();
+  const dbFile = temp.file('bench.sqlite');
   const serverCpuBefore = cpuMs(serverPid);
-  const child = fork(
-    bundles['crawl-child']!,
-    [`${url}/`, String(workers), temp.file('bench.sqlite')],
-    {
-      execArgv: [],
-    },
-  );
+  const child = fork(bundles['crawl-child']!, [`${url}/`, String(workers), dbFile], {
+    execArgv: [],
+  });
   let workerPids: number[] = [];
   const workerCpu = new Map<number, number>();
   let peak = 0;
   let peakSharedOnce = 0;
   const peakOf = new Map<number, number>();
+  let peakWal = 0;
   const sample = () => {
+    peakWal = Math.max(peakWal, statSync(`${dbFile}-wal`, { throwIfNoEntry: false })?.size ?? 0);
     const pids = [child.pid!, ...workerPids];
     const tree = pids.map(residentBytes);
     pids.forEach((pid, i) => peakOf.set(pid, Math.max(peakOf.get(pid) ?? 0, tree[i]!.rss)));
@@ -204,6 +205,7 @@ async function crawl(
       peakWorkerMb:
         Math.max(0, ...[...peakOf].filter(([pid]) => pid !== child.pid).map(([, rss]) => rss)) /
         1048576,
+      peakWalMb: peakWal / 1048576,
       loopP99Ms: result.loopP99Ms,
       mainCpuMsPerPage: result.cpuMs / result.pages,
       workerCpuMsPerPage: [...workerCpu.values()].reduce((a, b) => a + b, 0) / result.pages,
@@ -258,6 +260,7 @@ async function main(): Promise<void> {
         peakTreeSharedOnceMb: median(runs.map((r) => r.peakTreeSharedOnceMb)),
         peakMainMb: median(runs.map((r) => r.peakMainMb)),
         peakWorkerMb: median(runs.map((r) => r.peakWorkerMb)),
+        peakWalMb: median(runs.map((r) => r.peakWalMb)),
         loopP99Ms: median(runs.map((r) => r.loopP99Ms)),
         mainCpuMsPerPage: median(runs.map((r) => r.mainCpuMsPerPage)),
         workerCpuMsPerPage: median(runs.map((r) => r.workerCpuMsPerPage)),
@@ -266,7 +269,7 @@ async function main(): Promise<void> {
       rows.push({ workers, run });
       console.log(
         `crawl, ${workers} worker(s): ${run.pagesPerSecond.toFixed(0)} pages/s (runs: ${runs.map((r) => r.pagesPerSecond.toFixed(0)).join(', ')}), ` +
-          `peak tree ${run.peakTreeMb.toFixed(0)} MB (${run.peakTreeSharedOnceMb.toFixed(0)} MB with mapped files once; main ${run.peakMainMb.toFixed(0)} MB, largest worker ${run.peakWorkerMb.toFixed(0)} MB), loop p99 ${run.loopP99Ms.toFixed(1)} ms, CPU ms/page: main ${run.mainCpuMsPerPage.toFixed(3)}, workers ${run.workerCpuMsPerPage.toFixed(3)}, site server ${run.serverCpuMsPerPage.toFixed(3)}`,
+          `peak tree ${run.peakTreeMb.toFixed(0)} MB (${run.peakTreeSharedOnceMb.toFixed(0)} MB with mapped files once; main ${run.peakMainMb.toFixed(0)} MB, largest worker ${run.peakWorkerMb.toFixed(0)} MB), peak WAL ${run.peakWalMb.toFixed(0)} MB, loop p99 ${run.loopP99Ms.toFixed(1)} ms, CPU ms/page: main ${run.mainCpuMsPerPage.toFixed(3)}, workers ${run.workerCpuMsPerPage.toFixed(3)}, site server ${run.serverCpuMsPerPage.toFixed(3)}`,
       );
     }
   } finally {
