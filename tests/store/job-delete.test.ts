@@ -33,7 +33,7 @@ function leftOf(file: string, id: number) {
 const GONE = { jobs: 0, frontier: 0, pages: 0, linkTargets: 0, links: 0, integrity: 'ok' };
 
 describe('deleting a job', () => {
-  it('lets a job crawling the same file keep writing: the lock is held a moment at a time', async () => {
+  it('lets a job crawling the same file keep writing, though no checkpoint leaves it a gap', async () => {
     const file = temp.file('trawl.sqlite');
     const db = openDatabase(file);
     storeLargeJob(db, 40_000, 40);
@@ -47,6 +47,12 @@ describe('deleting a job', () => {
     db.pragma('busy_timeout = 2000');
     const bump = db.prepare('UPDATE jobs SET pages = pages + 1 WHERE id = ?');
 
+    // A long read (an export) from before the deletion: the deleting process's checkpoints
+    // cannot copy past it, so they end at once instead of leaving the lock free a while.
+    const reader = new Database(file, { readonly: true });
+    reader.prepare('BEGIN').run();
+    reader.prepare('SELECT count(*) FROM pages').get();
+
     const deleting = startCli(['jobs', 'delete', '1', '--db', file]);
     let exited = false;
     void deleting.result.then(() => (exited = true));
@@ -57,6 +63,7 @@ describe('deleting a job', () => {
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
     const end = await deleting.result;
+    reader.close();
     expect(end.stderr).toBe(
       'job 1 deleted; its space is reused by later jobs (a job is crawling, so the file was not compacted)\n',
     );

@@ -1,5 +1,4 @@
 import type { Statement } from 'better-sqlite3';
-import { setTimeout as delay } from 'node:timers/promises';
 import { QUARANTINE_AFTER_WORKER_DEATHS } from '../../../shared/limits';
 import type {
   CrawlTask,
@@ -10,6 +9,7 @@ import type {
 import { DEFAULT_URL_RULES, type UrlRules } from '../../../shared/url-normalize';
 import type { Db } from '../store/database';
 import { PageWriter } from '../store/page-writer';
+import { WriteLockSharing } from '../store/write-lock-sharing';
 import { URL_STATE } from '../store/url-state';
 import { UNAVAILABLE_PATTERNS } from '../robots-unavailable';
 import { ShortestPaths } from './shortest-paths';
@@ -225,18 +225,18 @@ export class FrontierStore {
    * Seeds the job's start URLs, read here from the job's row: sending a
    * million to this thread cost main's loop a 0.3 s structured clone, and
    * keeping them there tens of MB for the whole crawl. A transaction per
-   * SEED_CHUNK, with a pause between two (SEED_PAUSE_MS) in which another
-   * connection waiting for the write lock gets it. A seed cut short is
-   * completed when the job resumes (every launch seeds again).
+   * SEED_CHUNK, sharing the write lock with another job's writer between
+   * two (WriteLockSharing). A seed cut short is completed when the job
+   * resumes (every launch seeds again).
    */
   async seedStartUrls(): Promise<number> {
     const list = this.sql.startUrls.get(this.jobId) as string | undefined;
     if (list === undefined) return 0;
     const urls = list.split('\n');
+    const sharing = new WriteLockSharing();
     let added = 0;
     for (let from = 0; from < urls.length; from += SEED_CHUNK) {
-      if (from > 0) await delay(SEED_PAUSE_MS);
-      added += this.seed(urls.slice(from, from + SEED_CHUNK));
+      added += await sharing.transaction(() => this.seed(urls.slice(from, from + SEED_CHUNK)));
     }
     return added;
   }
@@ -498,14 +498,7 @@ export function frontierCounts(
  * well within how long another job's writer waits for the lock (5 s). Each
  * commit writes the dirtied pages of the URL index again, so smaller ones
  * cost more (20,000 a transaction made seeding a million twice as slow),
- * and each pause below adds its time.
+ * and one here takes longer than WriteLockSharing's budget, so it pauses
+ * between every two.
  */
 export const SEED_CHUNK = 250_000;
-
-/**
- * The write lock left free between two seeding transactions. A connection
- * waiting for it does not queue: SQLite's busy handler sleeps and tries
- * again, every 100 ms once it has waited a quarter of a second, so a
- * shorter gap is mostly missed (bench/RESULTS.md, fourteenth session).
- */
-const SEED_PAUSE_MS = 120;

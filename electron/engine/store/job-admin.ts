@@ -1,10 +1,10 @@
-import { setTimeout as delay } from 'node:timers/promises';
 import { describeSchemaError } from '../../../shared/job-settings';
 import { defaultJobName, jobNameSchema } from '../../../shared/results';
 import { UserError } from '../user-error';
 import type { Db } from './database';
 import { removeDiskReserve } from './disk-reserve';
 import { JobStore } from './job-store';
+import { WriteLockSharing } from './write-lock-sharing';
 
 /** Job management the UI and CLI share: rename and delete. */
 export class JobAdmin {
@@ -34,19 +34,21 @@ export class JobAdmin {
    *
    * Rows go in short transactions: one transaction for a large job held
    * the write lock for longer (20 s for 60,000 pages) than a crawl writing
-   * to the same file waits for it (5 s), so that crawl failed; SQLite lets
-   * a waiting writer in between two transactions. The job is marked
-   * `deleting` first, so a deletion cut short shows and can be finished.
+   * to the same file waits for it (5 s), so that crawl failed. Between two
+   * the thread answers other requests (the results screens), and a crawl's
+   * writer waiting for the lock gets it within about half a second and one
+   * transaction (WriteLockSharing). The job is marked `deleting` first, so
+   * a deletion cut short shows and can be finished.
    */
   async delete(id: number): Promise<{ reclaimed: true } | { reclaimed: false; why: string }> {
     this.jobs.markDeleting(id);
+    const sharing = new WriteLockSharing();
     for (const [table, key, rows] of DELETE_CHUNKS) {
       const chunk = this.db.prepare(
         `DELETE FROM ${table} WHERE job_id = @job
            AND ${key} IN (SELECT ${key} FROM ${table} WHERE job_id = @job LIMIT ${rows})`,
       );
-      // Between chunks the thread answers other requests (the results screens).
-      while (chunk.run({ job: id }).changes > 0) await delay(0);
+      while ((await sharing.transaction(() => chunk.run({ job: id }).changes)) > 0);
     }
     this.db.prepare('DELETE FROM jobs WHERE id = ?').run(id);
     removeDiskReserve(this.db, id);
