@@ -14,9 +14,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setTimeout as delay } from 'node:timers/promises';
 import type { Db } from '../electron/engine/store/database';
-import { median, option } from './bench-options';
+import { option } from './bench-options';
+import { alternateTrees, writeMeanwhile } from './other-writer';
 import { loadSourceTree, type SourceTree } from './source-tree';
 
 const URLS = Number(option('urls', '1000000'));
@@ -48,36 +48,21 @@ async function seedOnce(tree: SourceTree, urls: string[]) {
   const file = join(dir, 'bench.sqlite');
   try {
     const db = tree.openDatabase(file);
-    const other = tree.createJob(db, [`${ORIGIN}/`]);
+    const otherJob = tree.createJob(db, [`${ORIGIN}/`]);
     const jobId = tree.createJob(db, urls);
     const writer = storeWriter(tree, db, jobId);
     await writer.lease(0); // the thread started, before the clock does
     db.pragma(`busy_timeout = ${BUSY_MS}`);
-    const bump = db.prepare('UPDATE jobs SET pages = pages + 1 WHERE id = ?');
     let seconds = 0;
     const started = performance.now();
     const seeding = writer.seedStartUrls().then(() => {
       seconds = (performance.now() - started) / 1000;
     });
-    let writes = 0;
-    let busy = 0;
-    let longestMs = 0;
-    while (seconds === 0) {
-      const asked = performance.now();
-      try {
-        bump.run(other);
-        writes++;
-      } catch (error) {
-        if ((error as { code?: string }).code !== 'SQLITE_BUSY') throw error;
-        busy++;
-      }
-      longestMs = Math.max(longestMs, performance.now() - asked);
-      await delay(20);
-    }
+    const other = await writeMeanwhile(db, otherJob, () => seconds > 0);
     await seeding;
     await writer.close();
     db.close();
-    return { seconds, writes, busy, longestMs };
+    return { seconds, ...other };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -86,17 +71,4 @@ async function seedOnce(tree: SourceTree, urls: string[]) {
 const trees = await Promise.all(TREES.map(loadSourceTree));
 const urls = Array.from({ length: URLS }, (_, i) => `${ORIGIN}/item/${i}?ref=${i % 7}`);
 console.log(`${URLS} start URLs, another writer waiting up to ${BUSY_MS} ms, ${RUNS} runs a tree`);
-const runs = new Map(trees.map((tree) => [tree, [] as number[]]));
-for (let run = 0; run < RUNS; run++) {
-  for (const tree of trees) {
-    const { seconds, writes, busy, longestMs } = await seedOnce(tree, urls);
-    runs.get(tree)!.push(seconds);
-    console.log(
-      `  ${tree.name.padEnd(20)} seed ${seconds.toFixed(2)} s; other writer: ${writes} writes, ` +
-        `longest wait ${Math.round(longestMs)} ms, ${busy} gave up`,
-    );
-  }
-}
-for (const [tree, seconds] of runs) {
-  console.log(`${tree.name.padEnd(22)} median ${median(seconds).toFixed(2)} s`);
-}
+await alternateTrees(trees, RUNS, 'seed', (tree) => seedOnce(tree, urls));

@@ -1,0 +1,97 @@
+/**
+ * Deleting a large job with `trawl jobs delete` (a real child process) while
+ * another connection to the file writes a row every 20 ms, as the writer of
+ * a job crawling meanwhile would. Prints how long the deletion took, from
+ * the job marked `deleting` to the process's exit, and, for the other
+ * writer, how many writes it made, its longest wait for the write lock and
+ * how many gave up (SQLITE_BUSY after --busy-ms).
+ *
+ * The job (--pages, --links a page) is stored once; every run deletes it
+ * from a fresh copy. --trees A,B alternates source trees (a clone of an older
+ * commit beside this one, with its node_modules) run after run. --long-read
+ * holds a read transaction open from before the deletion (an export), so the
+ * deleting process's checkpoints copy nothing and leave the lock no gaps.
+ *
+ *   npx tsx bench/delete-cost.ts [--pages 60000] [--links 20] [--runs 3]
+ *     [--busy-ms 5000] [--long-read] [--trees .,/tmp/old]
+ */
+import Database from 'better-sqlite3';
+import { spawn } from 'node:child_process';
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
+import { openDatabase } from '../electron/engine/store/database';
+import { JobStore, settingsOf } from '../electron/engine/store/job-store';
+import { jobSettingsSchema } from '../shared/job-settings';
+import { storeLargeJob } from '../tests/results/stored-job';
+import { option } from './bench-options';
+import { alternateTrees, writeMeanwhile } from './other-writer';
+
+const PAGES = Number(option('pages', '60000'));
+const LINKS = Number(option('links', '20'));
+const RUNS = Number(option('runs', '3'));
+const BUSY_MS = Number(option('busy-ms', '5000'));
+if (![PAGES, LINKS, RUNS, BUSY_MS].every((n) => Number.isInteger(n) && n > 0))
+  throw new Error('--pages, --links, --runs and --busy-ms take positive integers');
+const TREES = option('trees', '.').split(',');
+const LONG_READ = process.argv.includes('--long-read');
+
+const dir = mkdtempSync(join(tmpdir(), 'trawl-delete-cost-'));
+const template = join(dir, 'template.sqlite');
+
+async function deleteOnce(tree: string, run: number) {
+  const file = join(dir, `run-${run}.sqlite`);
+  copyFileSync(template, file);
+  const db = openDatabase(file);
+  try {
+    // The crawl whose writer keeps writing to the file meanwhile.
+    const jobs = new JobStore(db);
+    const crawl = jobs.create(
+      jobSettingsSchema.parse({ startUrls: ['http://127.0.0.1:9/'], workers: 1 }),
+    );
+    jobs.markStarted(crawl.id, settingsOf(jobs.get(crawl.id)));
+    db.pragma(`busy_timeout = ${BUSY_MS}`);
+    const reader = LONG_READ ? new Database(file, { readonly: true }) : null;
+    reader?.prepare('BEGIN').run();
+    reader?.prepare('SELECT count(*) FROM pages').get();
+    const child = spawn(
+      process.execPath,
+      [join(resolve(tree), 'bin/trawl.js'), 'jobs', 'delete', '1', '--db', file],
+      { stdio: ['ignore', 'ignore', 'pipe'] },
+    );
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    let exited = false;
+    const exit = new Promise<number | null>((done) => child.on('close', done)).then((code) => {
+      exited = true;
+      if (code !== 0) throw new Error(`trawl jobs delete failed: ${stderr}`);
+    });
+    const status = db.prepare('SELECT status FROM jobs WHERE id = 1').pluck();
+    while (!exited && status.get() !== 'deleting') await delay(5);
+    const started = performance.now();
+    const other = await writeMeanwhile(db, crawl.id, () => exited);
+    await exit;
+    reader?.close();
+    return { seconds: (performance.now() - started) / 1000, ...other };
+  } finally {
+    db.close();
+    rmSync(file, { force: true });
+    rmSync(`${file}-wal`, { force: true });
+    rmSync(`${file}-shm`, { force: true });
+  }
+}
+
+try {
+  const stored = openDatabase(template);
+  storeLargeJob(stored, PAGES, LINKS);
+  stored.close();
+  console.log(
+    `a job of ${PAGES} pages with ${LINKS} links each, ${RUNS} runs a tree` +
+      (LONG_READ ? ', a long read open' : ''),
+  );
+  const trees = TREES.map((tree) => ({ name: tree }));
+  await alternateTrees(trees, RUNS, 'delete', (tree, run) => deleteOnce(tree.name, run));
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
