@@ -250,7 +250,14 @@ describe('a crawl of a local site', () => {
   });
 
   it('starts a large pool a few workers at a time, every one of them, and can shrink it while some start', async () => {
-    site = await env.site({ pages: 300, delayMs: 20 });
+    // The site answers once the pool is resized: on a loaded machine the crawl could end
+    // before the last workers were up.
+    let release!: () => void;
+    site = await env.site({
+      pages: 300,
+      delayMs: 20,
+      hold: new Promise<void>((r) => (release = r)),
+    });
     const most = 2 * availableParallelism();
     const workers = most + 6;
     const job = await service().start({ startUrls: [`${site.origin}/`], workers, concurrency: 2 });
@@ -266,6 +273,7 @@ describe('a crawl of a local site', () => {
 
     job.resize(workers + most + 3); // some start, 3 wait their turn
     job.resize(2);
+    release();
     await waitFor(() => job.snapshot().workers.length === 2, 'two workers');
     const summary = await job.finished;
     expect(summary.status).toBe('finished');

@@ -14,6 +14,8 @@ export interface FixtureOptions {
   pages?: number;
   /** Delay before answering each request, to keep pages in flight. */
   delayMs?: number;
+  /** Every answer waits for this first (a crawl that must not end before a test lets it). */
+  hold?: Promise<unknown>;
   /** Called with each request's path before it is answered. */
   onRequest?: (path: string, headers: http.IncomingHttpHeaders) => void;
   /** Served at /robots.txt; without it, /robots.txt is a 404. */
@@ -91,8 +93,9 @@ export async function startFixtureSite(options: FixtureOptions = {}): Promise<Fi
         return send(response, 200, 'application/pdf', '%PDF-1.4 not really');
       return send(response, 404, 'text/html', '<title>Not found</title>');
     };
-    if (options.delayMs) setTimeout(respond, options.delayMs);
-    else respond();
+    const answer = () => (options.delayMs ? setTimeout(respond, options.delayMs) : respond());
+    if (options.hold) void options.hold.then(answer);
+    else answer();
   });
   await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
   origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
