@@ -20,6 +20,7 @@ interface CrawlOptions extends JobFlags {
   db?: string;
   resume?: number;
   rerun?: number;
+  name?: string;
   json?: boolean;
 }
 
@@ -129,6 +130,10 @@ export function registerCrawlCommand(program: Command): void {
       'crawl again as a new job with the same settings (flags override them)',
       wholeNumber(1),
     )
+    .option(
+      '--name <name>',
+      "the new job's name in the jobs list (default: the first start URL's host)",
+    )
     .option('--json', 'print a JSON summary line on stdout at the end')
     .action(async (urls: string[], options: CrawlOptions) => {
       process.exitCode = await crawl(urls, options);
@@ -144,6 +149,11 @@ async function crawl(urls: string[], options: CrawlOptions): Promise<number> {
     );
   }
   if (resuming && rerunning) throw new UserError('give --resume or --rerun, not both');
+  if (resuming && options.name !== undefined) {
+    throw new UserError(
+      '--name names a new job: rename a job with `trawl jobs rename <id> <name>`',
+    );
+  }
   if (resuming && options.maxDepth !== undefined) {
     throw new UserError('--max-depth cannot change when resuming: the frontier was built with it');
   }
@@ -168,8 +178,8 @@ async function crawl(urls: string[], options: CrawlOptions): Promise<number> {
             maxPages: options.maxPages,
           })
         : options.rerun !== undefined
-          ? service.rerun(options.rerun, input)
-          : service.start(input));
+          ? service.rerun(options.rerun, input, options.name)
+          : service.start(input, options.name));
       signals.attach(job);
       const summary = await runInTerminal(job);
       return report(db, summary, { json: options.json === true, resumed: resuming });

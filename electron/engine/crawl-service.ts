@@ -7,6 +7,7 @@ import {
   type JobSettingsInput,
 } from '../../shared/job-settings';
 import { MAX_WORKERS } from '../../shared/limits';
+import { jobNameSchema } from '../../shared/results';
 import { CrawlJob } from './crawl-job';
 import { silentLogger, type Logger } from './logger';
 import type { ProcessLauncher } from './process-launcher';
@@ -46,6 +47,9 @@ export class CrawlService {
    */
   async start(input: Partial<JobSettingsInput>, name = ''): Promise<CrawlJob> {
     const { startUrls, ...rest } = input;
+    const named = jobNameSchema.safeParse(name);
+    if (!named.success)
+      throw new UserError(`invalid job name: ${describeSchemaError(named.error)}`);
     const parsed = newJobSettingsSchema.safeParse({ workers: defaultWorkerCount(), ...rest });
     if (!parsed.success)
       throw new UserError(`invalid job settings: ${describeSchemaError(parsed.error)}`);
@@ -53,7 +57,7 @@ export class CrawlService {
     const urls = await prepareStartUrls(startUrls, parsed.data);
     if (urls.problem !== null) throw new UserError(`invalid job settings: ${urls.problem}`);
     const record = this.plainly(
-      () => this.jobs.create({ ...parsed.data, startUrls: urls.startUrls }, name),
+      () => this.jobs.create({ ...parsed.data, startUrls: urls.startUrls }, named.data),
       (remedy) => `no job was stored: ${remedy}, then start the crawl again`,
     );
     return this.launch(record.id, parsed.data, urls.scopeRoots, 'nothing was crawled');
@@ -87,10 +91,11 @@ export class CrawlService {
 
   /**
    * Re-runs a job: a new job with the same settings (a fresh frontier),
-   * with any setting overridden, e.g. the pool size.
+   * with any setting overridden, e.g. the pool size, named `name` (empty:
+   * its first start URL's host).
    */
-  rerun(jobId: number, overrides: Partial<JobSettingsInput> = {}): Promise<CrawlJob> {
-    return this.start({ ...this.jobs.settings(jobId), ...definedOnly(overrides) });
+  rerun(jobId: number, overrides: Partial<JobSettingsInput> = {}, name = ''): Promise<CrawlJob> {
+    return this.start({ ...this.jobs.settings(jobId), ...definedOnly(overrides) }, name);
   }
 
   get(jobId: number): CrawlJob | undefined {

@@ -75,15 +75,16 @@ describe('trawl crawl settings', () => {
     expect(await exportedUrls(2)).toEqual(listed);
   });
 
-  it('--rerun crawls again as a new job with the same settings, flags overriding them', async () => {
+  it('--rerun crawls again as a new job with the same settings, flags overriding them; --name names a new job', async () => {
     const first = await runCli([
-      ...['crawl', `${site.origin}/`, '--db', env.dbFile, '--workers', '1'],
+      ...['crawl', `${site.origin}/`, '--db', env.dbFile, '--workers', '1', '--name', 'Blog audit'],
       ...['--include', '/p/', '--header', 'X-Team: crawlers', '--max-pages', '4', '--json'],
     ]);
     expect(JSON.parse(first.stdout)).toMatchObject({ jobId: 1, pages: 4 });
     requests.length = 0;
     const again = await runCli([
       ...['crawl', '--rerun', '1', '--db', env.dbFile, '--max-pages', '6', '--json'],
+      ...['--name', 'Blog audit, deeper'],
     ]);
     expect(again.code).toBe(0);
     expect(JSON.parse(again.stdout)).toMatchObject({ jobId: 2, pages: 6 });
@@ -95,6 +96,29 @@ describe('trawl crawl settings', () => {
     const refused = await runCli(['crawl', `${site.origin}/`, '--rerun', '1', '--db', env.dbFile]);
     expect(refused.code).toBe(1);
     expect(refused.stderr).toMatch(/give start URLs \(or --list, --config\) or --rerun, not both/);
+
+    const badName = await runCli([
+      'crawl',
+      `${site.origin}/`,
+      '--db',
+      env.dbFile,
+      '--name',
+      'a\tb',
+    ]);
+    expect(badName.code).toBe(1);
+    expect(badName.stderr).toBe(
+      'trawl: error: invalid job name: a job name cannot hold line breaks, tabs or other control characters\n',
+    );
+    const renaming = await runCli(['crawl', '--resume', '1', '--db', env.dbFile, '--name', 'x']);
+    expect(renaming.code).toBe(1);
+    expect(renaming.stderr).toMatch(/--name names a new job: rename a job with `trawl jobs rename/);
+    const jobs = await runCli(['jobs', '--db', env.dbFile, '--json']);
+    const names = jobs.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line).name as string);
+    // In id order; the refused ones stored nothing.
+    expect(names).toEqual(['Blog audit', 'Blog audit, deeper']);
   });
 
   it('--resume of a finished job says why nothing was crawled; a higher --max-pages continues it', async () => {
