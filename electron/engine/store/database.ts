@@ -121,7 +121,7 @@ function createPrivateFile(file: string): void {
  *   40 MB wrote 9 % more a page, every 160 MB 4 % less than this, at the same
  *   CPU (bench/RESULTS.md, fourteenth session), and a -wal file twice the size
  *   while a job runs. Another connection gets the write lock between two
- *   batches and between two seeding transactions (seedStartUrls pauses).
+ *   batches, and in the pauses WriteLockSharing makes in a long seed.
  * - A 16 MB page cache, not SQLite's usual 2 MB: a page row touches about
  *   30 indexes, and with 2 MB most of those touches read the page back from
  *   the WAL or the file (bench/RESULTS.md: a fifth of the writer's CPU).
