@@ -7,10 +7,11 @@
  * The site server runs in its own process so main's figures are main's alone.
  * Every crawl is checked for completeness against the site's link graph.
  */
-import { execFileSync, fork, type ChildProcess } from 'node:child_process';
+import { execFileSync, fork } from 'node:child_process';
 import { readFileSync, statSync } from 'node:fs';
 import { availableParallelism, cpus, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { bundleEntries, cpuMs, startSiteServer } from './bench-processes';
 import type { CrawlChildProgress, CrawlChildResult } from './crawl-child';
 import { tempDir } from '../tests/helpers/temp-db';
 
@@ -27,24 +28,11 @@ const WORKER_COUNTS = arg('workers', Array.from({ length: CORES }, (_, i) => i +
   .map(Number);
 const here = (file: string) => fileURLToPath(new URL(file, import.meta.url));
 // Crawls run as the `trawl` command runs them: bundled, plain Node (crawl-child.ts).
-// Bundled in a plain Node child: esbuild's sync API without worker threads, as
-// bin/bundle.mjs uses it, waits forever under tsx's loader.
-const bundles = JSON.parse(
-  execFileSync(
-    process.execPath,
-    [
-      '--input-type=module',
-      '-e',
-      `import { bundle } from ${JSON.stringify(here('../bin/bundle.mjs'))};
-       process.stdout.write(JSON.stringify(bundle(${JSON.stringify({
-         'crawl-child': 'bench/crawl-child.ts',
-         worker: 'electron/worker/index.ts',
-         'store-writer-thread': 'electron/engine/store-writer/store-writer-thread.ts',
-       })})));`,
-    ],
-    { encoding: 'utf8' },
-  ),
-) as Record<'crawl-child' | 'worker' | 'store-writer-thread', string>;
+const bundles = bundleEntries({
+  'crawl-child': 'bench/crawl-child.ts',
+  worker: 'electron/worker/index.ts',
+  'store-writer-thread': 'electron/engine/store-writer/store-writer-thread.ts',
+});
 process.env.TRAWL_WORKER_MODULE = bundles.worker;
 process.env.TRAWL_STORE_WRITER_MODULE = bundles['store-writer-thread'];
 const tsx = { execArgv: ['--import', 'tsx'] };
@@ -54,16 +42,6 @@ const median = (values: number[]) => {
   const mid = Math.floor(sorted.length / 2);
   return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 };
-
-/** CPU time (user + system) of a process so far, in milliseconds. */
-function cpuMs(pid: number): number {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // USER_HZ is 100 on Linux
-  } catch {
-    return 0;
-  }
-}
 
 /**
  * A process's resident memory, split: `anon` (its heap and stacks, its own)
@@ -104,27 +82,6 @@ async function parseCeiling(processes: number): Promise<number> {
   );
   const seconds = (performance.now() - started) / 1000;
   return results.reduce((sum, result) => sum + result.pages, 0) / seconds;
-}
-
-async function startServer(): Promise<{ url: string; child: ChildProcess }> {
-  const child = fork(
-    here('./static-server.ts'),
-    ['--pages', String(PAGES), '--seed', String(SEED)],
-    {
-      ...tsx,
-      stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
-    },
-  );
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const match = / at (http:\/\/[^ ]+?)\/? /.exec(out);
-      if (match) resolve(match[1]!);
-    });
-    child.once('exit', () => reject(new Error(`site server exited: ${out}`)));
-  });
-  return { url, child };
 }
 
 interface CrawlRun {
@@ -246,7 +203,7 @@ async function main(): Promise<void> {
     );
   }
 
-  const server = await startServer();
+  const server = await startSiteServer(PAGES, SEED);
   const rows: { workers: number; run: CrawlRun }[] = [];
   try {
     for (const workers of WORKER_COUNTS) {
