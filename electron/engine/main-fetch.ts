@@ -42,15 +42,16 @@ export function createMainFetch(settings: MainFetchSettings): MainFetch {
   const agents = jobAgents(settings.proxy, { keepAlive: false });
   const authorization = basicAuthFor(settings.basicAuth);
 
-  const send = (url: URL, method: string, signal: AbortSignal) =>
-    new Promise<http.IncomingMessage>((resolve, reject) => {
+  const send = async (url: URL, method: string, signal: AbortSignal) => {
+    const { http: httpAgent, https: httpsAgent } = await agents;
+    return new Promise<http.IncomingMessage>((resolve, reject) => {
       const auth = authorization(url);
       const secure = url.protocol === 'https:';
       const request = (secure ? https : http).request(
         url,
         {
           method,
-          agent: secure ? agents.https : agents.http,
+          agent: secure ? httpsAgent : httpAgent,
           maxHeaderSize: MAX_HEADER_BYTES,
           headers: {
             'user-agent': settings.userAgent,
@@ -64,6 +65,7 @@ export function createMainFetch(settings: MainFetchSettings): MainFetch {
       request.once('error', reject);
       request.end();
     });
+  };
 
   return async (href, { method = 'GET', maxRedirects, timeoutMs, signal }) => {
     const timeout = AbortSignal.timeout(timeoutMs);

@@ -29,7 +29,7 @@ export async function createPageCrawler(
   redirectGate: (taskId: number) => RedirectGate,
 ): Promise<(task: CrawlTask, stopWaiting: AbortSignal) => Promise<PageResult | null>> {
   const css = await cssExtractionFor(config.extract);
-  const fetchPage = createFetcher(config);
+  const fetchPage = await createFetcher(config);
   const rules = linkRulesFor(config);
 
   /** The page fields of one response: its headers, and its body when it is HTML. */

@@ -1,6 +1,5 @@
 import type http from 'node:http';
 import type { Got, Request } from 'got';
-import { CookieJar } from 'tough-cookie';
 import { MAX_HEADER_BYTES, MAX_URL_LENGTH } from '../../shared/limits';
 import { createScope } from '../../shared/scope';
 import { headerText } from '../../shared/header-text';
@@ -164,17 +163,19 @@ function discardBody(stream: Request): Promise<void> {
  * host's limits; null where no job runs) lets it. Bodies are decompressed here too, with a
  * cap on the decoded size.
  */
-export function createFetcher(config: WorkerConfig): (
-  url: string,
-  beforeRedirect: RedirectGate | null,
-  /** Read past what Node's parser refuses after a whole response (see excess-bytes.ts). */
-  lenient?: boolean,
-) => Promise<FetchedResponse> {
+export async function createFetcher(config: WorkerConfig): Promise<
+  (
+    url: string,
+    beforeRedirect: RedirectGate | null,
+    /** Read past what Node's parser refuses after a whole response (see excess-bytes.ts). */
+    lenient?: boolean,
+  ) => Promise<FetchedResponse>
+> {
   const inScope = createScope(config.scope);
   const authorization = basicAuthFor(config.basicAuth);
   const client: Got = createGotClient({
     // Keep-alive agents sized to the concurrency.
-    agent: jobAgents(config.proxy, {
+    agent: await jobAgents(config.proxy, {
       keepAlive: true,
       maxSockets: config.concurrency,
       scheduling: 'lifo',
@@ -195,7 +196,8 @@ export function createFetcher(config: WorkerConfig): (
     throwHttpErrors: false,
     followRedirect: false,
     decompress: false,
-    ...(config.cookies ? { cookieJar: new CookieJar() } : {}),
+    // Loaded only for a job that keeps cookies: it costs a worker about 100 ms of CPU to start.
+    ...(config.cookies ? { cookieJar: new (await import('tough-cookie')).CookieJar() } : {}),
   });
 
   const lenientClient = client.extend({ request: requestIgnoringExcessBytes });
