@@ -56,12 +56,21 @@ function expectEachFetchedOnce(fixture: FixtureSite, robotsFetches = 1): void {
 
 describe('a crawl of a local site', () => {
   it('stores exactly the reachable pages, fetched by every worker', async () => {
-    site = await env.site({ pages: 120, delayMs: 5 });
+    // The site answers once both workers are up: on a loaded machine the first one
+    // could crawl the whole site before the second had started.
+    let release!: () => void;
+    const bothUp = new Promise<void>((r) => (release = r));
+    site = await env.site({ pages: 120, delayMs: 5, hold: () => bothUp });
     const job = await service().start({
       startUrls: [`${site.origin}/`],
       workers: 2,
       concurrency: 4,
     });
+    await waitFor(
+      () => job.snapshot().workers.filter((worker) => worker.state === 'running').length === 2,
+      'two running workers',
+    );
+    release();
     const summary = await job.finished;
 
     expect(summary.status).toBe('finished');
@@ -171,7 +180,15 @@ describe('a crawl of a local site', () => {
   });
 
   it('replaces a worker that stops sending heartbeats', async () => {
-    site = await env.site({ pages: 80, delayMs: 10 });
+    // Pages at depth 5 and deeper (/p/15 on) answer once a worker is frozen: on a
+    // loaded machine the crawl could end before the test saw a worker with pages in flight.
+    let release!: () => void;
+    const frozenOne = new Promise<void>((r) => (release = r));
+    site = await env.site({
+      pages: 80,
+      delayMs: 10,
+      hold: (path) => (Number(/^\/p\/(\d+)$/.exec(path)?.[1]) >= 15 ? frozenOne : undefined),
+    });
     const job = await service().start({
       startUrls: [`${site.origin}/`],
       workers: 2,
@@ -180,6 +197,7 @@ describe('a crawl of a local site', () => {
     });
     const frozen = await busyWorker(job, 10);
     process.kill(frozen, 'SIGSTOP');
+    release();
     const summary = await job.finished;
 
     expect(summary.status).toBe('finished');
@@ -253,11 +271,8 @@ describe('a crawl of a local site', () => {
     // The site answers once the pool is resized: on a loaded machine the crawl could end
     // before the last workers were up.
     let release!: () => void;
-    site = await env.site({
-      pages: 300,
-      delayMs: 20,
-      hold: new Promise<void>((r) => (release = r)),
-    });
+    const resized = new Promise<void>((r) => (release = r));
+    site = await env.site({ pages: 300, delayMs: 20, hold: () => resized });
     const most = 2 * availableParallelism();
     const workers = most + 6;
     const job = await service().start({ startUrls: [`${site.origin}/`], workers, concurrency: 2 });

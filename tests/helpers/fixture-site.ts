@@ -14,8 +14,11 @@ export interface FixtureOptions {
   pages?: number;
   /** Delay before answering each request, to keep pages in flight. */
   delayMs?: number;
-  /** Every answer waits for this first (a crawl that must not end before a test lets it). */
-  hold?: Promise<unknown>;
+  /**
+   * The answer to a path waits for the promise this gives for it, if any (a crawl
+   * that must not end, or must keep pages in flight, until a test lets it).
+   */
+  hold?: (path: string) => Promise<unknown> | undefined;
   /** Called with each request's path before it is answered. */
   onRequest?: (path: string, headers: http.IncomingHttpHeaders) => void;
   /** Served at /robots.txt; without it, /robots.txt is a 404. */
@@ -94,7 +97,8 @@ export async function startFixtureSite(options: FixtureOptions = {}): Promise<Fi
       return send(response, 404, 'text/html', '<title>Not found</title>');
     };
     const answer = () => (options.delayMs ? setTimeout(respond, options.delayMs) : respond());
-    if (options.hold) void options.hold.then(answer);
+    const held = options.hold?.(path);
+    if (held) void held.then(answer);
     else answer();
   });
   await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
