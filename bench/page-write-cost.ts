@@ -17,7 +17,7 @@ import { openDatabase, tuneForWriting } from '../electron/engine/store/database'
 import { JobStore } from '../electron/engine/store/job-store';
 import { PageWriter } from '../electron/engine/store/page-writer';
 import { jobSettingsSchema } from '../shared/job-settings';
-import type { FetchedPage } from '../shared/worker-protocol';
+import { outlinkColumns, type FetchedPage } from '../shared/worker-protocol';
 import { analysedPages } from './analysed-pages';
 import { median, option } from './bench-options';
 
@@ -30,7 +30,7 @@ if (![PAGES, SITE_PAGES, RUNS, ...BATCHES].every((n) => Number.isInteger(n) && n
 
 /** Each variant leaves parts of a page out; their differences are the cost split. */
 const VARIANTS: Record<string, (page: FetchedPage) => FetchedPage> = {
-  'page row': (page) => ({ ...page, outlinks: [], extracted: {}, redirects: [] }),
+  'page row': (page) => ({ ...page, outlinks: outlinkColumns([]), extracted: {}, redirects: [] }),
   '+ links': (page) => ({ ...page, extracted: {}, redirects: [] }),
   '+ extractions': (page) => ({ ...page, redirects: [] }),
   '+ redirects (all)': (page) => page,
@@ -73,8 +73,8 @@ function writeAll(pages: readonly FetchedPage[], batch: number): { cpuMs: number
 }
 
 const full = analysedPages(PAGES, SITE_PAGES);
-const links = full.reduce((sum, page) => sum + page.outlinks.length, 0);
-const targets = new Set(full.flatMap((page) => page.outlinks.map((link) => link.url))).size;
+const links = full.reduce((sum, page) => sum + page.outlinks.urls.length, 0);
+const targets = new Set(full.flatMap((page) => page.outlinks.urls)).size;
 const values = full.reduce(
   (sum, page) =>
     sum +

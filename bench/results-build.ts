@@ -2,7 +2,7 @@ import type { Db } from '../electron/engine/store/database';
 import { FrontierStore } from '../electron/engine/store-writer/frontier-store';
 import { JobStore } from '../electron/engine/store/job-store';
 import { jobSettingsSchema } from '../shared/job-settings';
-import type { FetchedPage, Outlink } from '../shared/worker-protocol';
+import { outlinkColumns, type FetchedPage } from '../shared/worker-protocol';
 
 /** A deterministic generator (seeded), so every run builds the same job. */
 export function seeded(seed: number): () => number {
@@ -24,7 +24,7 @@ function syntheticPage(
   random: () => number,
 ): FetchedPage {
   const status = STATUSES[n % STATUSES.length]!;
-  const outlinks: Outlink[] = Array.from({ length: linksPerPage }, (_, k) => ({
+  const outlinks = Array.from({ length: linksPerPage }, (_, k) => ({
     url:
       k === 0
         ? `https://external${n % 50}.example/x`
@@ -60,7 +60,7 @@ function syntheticPage(
     wordCount: 300 + (n % 900),
     contentHash: `h${n % 150_000}`,
     imagesWithoutAlt: n % 5,
-    outlinks,
+    outlinks: outlinkColumns(outlinks),
     links: [],
     linkCount: linksPerPage,
     extracted: {},

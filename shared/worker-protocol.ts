@@ -71,16 +71,49 @@ const redirectHopSchema = z.object({
 });
 export type RedirectHop = z.infer<typeof redirectHopSchema>;
 
-/** One `<a href>` on a page (http(s) targets only), in document order. */
-const outlinkSchema = z.object({
-  url: z.string().max(MAX_URL_LENGTH),
-  /** Anchor text, whitespace collapsed, capped in length; the img alt for image links. */
-  text: z.string(),
-  rel: z.string().nullable(),
-  /** Inside the job's scope boundary (same host by default). */
-  internal: z.boolean(),
-});
-export type Outlink = z.infer<typeof outlinkSchema>;
+/**
+ * Every `<a href>` on a page (http(s) targets only), in document order, as
+ * parallel arrays: link i is `urls[i]`, `texts[i]`, `rels[i]`, `internal[i]`.
+ * Not an object a link: a page's ~50 small objects were most of what its
+ * result cost to serialize and to read back, at each of the boundaries it
+ * crosses (worker to main, main's check, main to the store writer thread);
+ * four arrays cost half as much (bench/RESULTS.md, fifteenth session).
+ */
+const outlinksSchema = z
+  .object({
+    urls: z.array(z.string().max(MAX_URL_LENGTH)),
+    /** Anchor text, whitespace collapsed, capped in length; the img alt for image links. */
+    texts: z.array(z.string()),
+    rels: z.array(z.string().nullable()),
+    /** Inside the job's scope boundary (same host by default). */
+    internal: z.array(z.boolean()),
+  })
+  .refine(
+    ({ urls, texts, rels, internal }) =>
+      texts.length === urls.length &&
+      rels.length === urls.length &&
+      internal.length === urls.length,
+    { message: 'outlinks: urls, texts, rels and internal must have one entry a link each' },
+  );
+export type Outlinks = z.infer<typeof outlinksSchema>;
+
+/** One link of Outlinks. */
+export interface Outlink {
+  url: string;
+  text: string;
+  rel: string | null;
+  internal: boolean;
+}
+
+/** Outlinks from one object a link, as tests and benches write them; `[]` gives empty lists. */
+export function outlinkColumns(links: readonly Outlink[]): Outlinks {
+  return {
+    urls: links.map((link) => link.url),
+    texts: links.map((link) => link.text),
+    rels: links.map((link) => link.rel),
+    internal: links.map((link) => link.internal),
+  };
+}
 
 /** Custom extraction values by rule name (HTML pages only). */
 const extractedSchema = z.record(z.string(), z.union([z.string(), z.array(z.string()), z.null()]));
@@ -128,7 +161,7 @@ const fetchedSchema = z.object({
   contentHash: z.string().nullable(),
   imagesWithoutAlt: z.number().int().nonnegative(),
   /** Every link on the page (capped at MAX_OUTLINKS_PER_PAGE). */
-  outlinks: z.array(outlinkSchema),
+  outlinks: outlinksSchema,
   /** Links to follow: in scope and patterns, not nofollow, normalized, deduplicated. */
   links: z.array(z.string().max(MAX_URL_LENGTH)),
   /** Links seen on the page in total, in scope or not. */
@@ -143,7 +176,7 @@ const fetchedSchema = z.object({
   target: z
     .object({
       url: z.string().max(MAX_URL_LENGTH),
-      outlinks: z.array(outlinkSchema),
+      outlinks: outlinksSchema,
       links: z.array(z.string().max(MAX_URL_LENGTH)),
       linkCount: z.number().int().nonnegative(),
       metaRefresh: z.string().max(MAX_URL_LENGTH).nullable(),

@@ -8,7 +8,7 @@ import {
   parseCrawlableUrl,
 } from '../../shared/url-normalize';
 import type { ExtractedValue, ExtractionRule } from '../../shared/extraction';
-import type { FetchedPage, Outlink, WorkerConfig } from '../../shared/worker-protocol';
+import { outlinkColumns, type FetchedPage, type WorkerConfig } from '../../shared/worker-protocol';
 import type { CssExtraction } from './css-extract';
 import { extract } from './extract';
 import { htmlSource } from './html-source';
@@ -54,7 +54,7 @@ export const NO_ANALYSIS: PageAnalysis = {
   wordCount: 0,
   contentHash: null,
   imagesWithoutAlt: 0,
-  outlinks: [],
+  outlinks: outlinkColumns([]),
   links: [],
   linkCount: 0,
   extracted: {},
@@ -152,20 +152,19 @@ export function analyzePage(
   const mayFollow = !(
     rules.honourNofollow && robotsSay('nofollow', rules.robotsAgent, parsed.metaRobots, xRobotsTag)
   );
-  const outlinks: Outlink[] = [];
+  const outlinks = outlinkColumns([]);
   const followed = new Set<string>();
   hrefs.forEach((href, index) => {
     const url = resolve(href);
     if (url === null) return;
     applyUrlRules(url, rules.urls);
     const internal = rules.boundary(url);
-    if (outlinks.length < MAX_OUTLINKS_PER_PAGE)
-      outlinks.push({
-        url: url.href,
-        text: parsed.anchorTexts[index]!,
-        rel: parsed.rels[index]!,
-        internal,
-      });
+    if (outlinks.urls.length < MAX_OUTLINKS_PER_PAGE) {
+      outlinks.urls.push(url.href);
+      outlinks.texts.push(parsed.anchorTexts[index]!);
+      outlinks.rels.push(parsed.rels[index]!);
+      outlinks.internal.push(internal);
+    }
     if (
       mayFollow &&
       internal &&

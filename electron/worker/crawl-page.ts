@@ -99,7 +99,7 @@ export async function createPageCrawler(
       extracted: analysis.extracted,
       ...ownLinks(),
     };
-    const none = { outlinks: [], linkCount: 0, metaRefresh: null, extracted: {} };
+    const none = { outlinks: NO_ANALYSIS.outlinks, linkCount: 0, metaRefresh: null, extracted: {} };
     return { links: [redirectedTo], target, ...none };
   };
 

@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../../electron/engine/store/database';
 import { STATUS_CLASSES } from '../../shared/results';
+import { outlinkColumns } from '../../shared/worker-protocol';
 import { runCli } from '../helpers/cli';
 import { processEnv } from '../helpers/process-env';
 import { storeJob } from './stored-job';
@@ -21,12 +22,9 @@ const ELSEWHERE = 'https://elsewhere.invalid/';
 function storeShop(): string {
   const db = openDatabase(env.dbFile);
   try {
-    const outlinks = [AWAY, ELSEWHERE].map((url) => ({
-      url,
-      text: 'x',
-      rel: null,
-      internal: false,
-    }));
+    const outlinks = outlinkColumns(
+      [AWAY, ELSEWHERE].map((url) => ({ url, text: 'x', rel: null, internal: false })),
+    );
     const jobId = storeJob(
       db,
       [

@@ -30,6 +30,7 @@ import {
   type PageQuery,
   type PageRow,
 } from '../../shared/results';
+import { outlinkColumns } from '../../shared/worker-protocol';
 import { databasePerTest } from '../helpers/temp-db';
 import { canMount, tmpfsFolder } from '../helpers/tmpfs';
 import { storeJob, type UrlOutcome } from './stored-job';
@@ -365,7 +366,9 @@ describe('exports', () => {
     const jobId = storeJob(env.db, [
       {
         url: `${O}/`,
-        page: { outlinks: [{ url: `${O}/a`, text: 'a', rel: null, internal: true }] },
+        page: {
+          outlinks: outlinkColumns([{ url: `${O}/a`, text: 'a', rel: null, internal: true }]),
+        },
       },
       { url: `${O}/a`, page: { redirects: [{ url: `${O}/a0`, status: 301, location: '/a' }] } },
     ]);

@@ -4,7 +4,7 @@ import { compareJobs } from '../../electron/engine/results/compare-jobs';
 import { iterateReport, runReport } from '../../electron/engine/results/reports';
 import { pageDetail, queryLinks } from '../../electron/engine/results/page-detail';
 import { REPORT_NAMES, type ReportName } from '../../shared/results';
-import type { Outlink } from '../../shared/worker-protocol';
+import { outlinkColumns, type Outlink } from '../../shared/worker-protocol';
 import { databasePerTest } from '../helpers/temp-db';
 import { storeJob } from './stored-job';
 
@@ -25,18 +25,23 @@ function storeSite(): number {
       url: `${O}/`,
       page: {
         title: 'Home',
-        outlinks: [
+        outlinks: outlinkColumns([
           link(`${O}/gone`, 'gone'),
           link(`${O}/dead`),
           link(`${O}/a`),
           link('https://x.invalid/', 'ext', false),
-        ],
+        ]),
       },
     },
     {
       url: `${O}/a`,
       depth: 1,
-      page: { title: 'Same', contentHash: 'h', h1Count: 0, outlinks: [link(`${O}/gone`, 'again')] },
+      page: {
+        title: 'Same',
+        contentHash: 'h',
+        h1Count: 0,
+        outlinks: outlinkColumns([link(`${O}/gone`, 'again')]),
+      },
     },
     {
       url: `${O}/b`,
@@ -196,7 +201,10 @@ describe('reports', () => {
   it('lists a link to a URL that redirects to a 404 as broken, by its own status and the final one', () => {
     // A list crawl: the target of /moved is not a row of its own, only /moved's final status tells.
     const jobId = storeJob(env.db, [
-      { url: `${O}/`, page: { outlinks: [link(`${O}/moved`, 'moved'), link(`${O}/fine`)] } },
+      {
+        url: `${O}/`,
+        page: { outlinks: outlinkColumns([link(`${O}/moved`, 'moved'), link(`${O}/fine`)]) },
+      },
       {
         url: `${O}/moved`,
         page: {

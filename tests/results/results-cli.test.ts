@@ -3,6 +3,7 @@ import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../../electron/engine/store/database';
 import { PAGE_COLUMNS } from '../../shared/results';
+import { outlinkColumns } from '../../shared/worker-protocol';
 import { runCli, runCliOnTerminal } from '../helpers/cli';
 import { processEnv } from '../helpers/process-env';
 import { storeJob } from './stored-job';
@@ -223,7 +224,7 @@ describe('results of a real crawl through the trawl CLI', () => {
   it('writes the external-links checkedAt as ISO 8601 in every report format', async () => {
     const db = openDatabase(env.dbFile);
     const away = 'https://away.invalid/';
-    const outlinks = [{ url: away, text: 'away', rel: null, internal: false }];
+    const outlinks = outlinkColumns([{ url: away, text: 'away', rel: null, internal: false }]);
     const jobId = storeJob(db, [{ url: 'http://127.0.0.1:9/', page: { outlinks } }]);
     db.prepare(
       'INSERT INTO external_urls (job_id, url, status, checked_at) VALUES (?, ?, 200, ?)',

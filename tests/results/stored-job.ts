@@ -3,7 +3,7 @@ import { FrontierStore, type ResultBatch } from '../../electron/engine/store-wri
 import { URL_STATE } from '../../electron/engine/store/url-state';
 import { JobStore } from '../../electron/engine/store/job-store';
 import { jobSettingsSchema, type JobSettingsInput } from '../../shared/job-settings';
-import type { FetchedPage } from '../../shared/worker-protocol';
+import { outlinkColumns, type FetchedPage } from '../../shared/worker-protocol';
 
 /** A fetched HTML page as a worker reports it, with the given fields changed. */
 export function fetchedPage(url: string, fields: Partial<FetchedPage> = {}): FetchedPage {
@@ -34,7 +34,7 @@ export function fetchedPage(url: string, fields: Partial<FetchedPage> = {}): Fet
     wordCount: 100,
     contentHash: `hash-${url}`,
     imagesWithoutAlt: 0,
-    outlinks: [],
+    outlinks: outlinkColumns([]),
     links: [],
     linkCount: 0,
     extracted: {},
@@ -118,12 +118,14 @@ export function storeLargeJob(db: Db, pages: number, links: number): number {
   for (let tasks = frontier.lease(512); tasks.length > 0; tasks = frontier.lease(512)) {
     frontier.write({
       pages: tasks.map((task, n) => {
-        const outlinks = Array.from({ length: links }, (_, k) => ({
-          url: `${site}/p/${(n * 7 + k * 13) % pages}`,
-          text: `link ${k}`,
-          rel: null,
-          internal: true,
-        }));
+        const outlinks = outlinkColumns(
+          Array.from({ length: links }, (_, k) => ({
+            url: `${site}/p/${(n * 7 + k * 13) % pages}`,
+            text: `link ${k}`,
+            rel: null,
+            internal: true,
+          })),
+        );
         return {
           task,
           page: fetchedPage(task.url, { outlinks, linkCount: links }),

@@ -3,7 +3,7 @@ import { JobAdmin } from '../../electron/engine/store/job-admin';
 import { JobStore } from '../../electron/engine/store/job-store';
 import { FrontierStore } from '../../electron/engine/store-writer/frontier-store';
 import { jobSettingsSchema } from '../../shared/job-settings';
-import type { FetchedPage, Outlink } from '../../shared/worker-protocol';
+import { outlinkColumns, type FetchedPage, type Outlink } from '../../shared/worker-protocol';
 import { databasePerTest } from '../helpers/temp-db';
 import { fetchedPage } from '../results/stored-job';
 
@@ -48,20 +48,20 @@ describe('link storage (interned link targets)', () => {
     const first = new FrontierStore(env.db, jobId, { maxDepth: null, robotsAgent: 'Trawl' });
     first.seed([`${O}/`]);
     crawlStep(first, () => ({
-      outlinks: [
+      outlinks: outlinkColumns([
         link('/a', 'A'),
         link('/b', 'B'),
         link('/a', 'A again'),
         link('http://x.invalid/', 'X', false),
-      ],
+      ]),
       links: [`${O}/a`, `${O}/b`],
     }));
     // A resumed run: a new store and writer, with nothing remembered.
     const resumed = new FrontierStore(env.db, jobId, { maxDepth: null, robotsAgent: 'Trawl' });
     crawlStep(resumed, (url) => ({
-      outlinks: url.endsWith('/a')
-        ? [link('/b', 'B from a'), link('/', 'Home')]
-        : [link('/a', 'A from b')],
+      outlinks: outlinkColumns(
+        url.endsWith('/a') ? [link('/b', 'B from a'), link('/', 'Home')] : [link('/a', 'A from b')],
+      ),
     }));
 
     expect(targets(jobId)).toEqual([`${O}/`, `${O}/a`, `${O}/b`, 'http://x.invalid/']);
@@ -85,7 +85,7 @@ describe('link storage (interned link targets)', () => {
       pages: tasks.map((task) => ({
         task,
         page: fetchedPage(task.url, {
-          outlinks: [link('/new', 'New')],
+          outlinks: outlinkColumns([link('/new', 'New')]),
           // A hop status the schema refuses (NOT NULL; the page row takes it as its own status)
           // fails the batch after /new was stored.
           redirects: task.url.endsWith('/bad')
@@ -112,7 +112,7 @@ describe('link storage (interned link targets)', () => {
     for (const jobId of [kept, deleted]) {
       const store = new FrontierStore(env.db, jobId, { maxDepth: null, robotsAgent: 'Trawl' });
       store.seed([`${O}/`]);
-      crawlStep(store, () => ({ outlinks: [link('/a'), link('/b')] }));
+      crawlStep(store, () => ({ outlinks: outlinkColumns([link('/a'), link('/b')]) }));
       new JobStore(env.db).markEnded(jobId, 'finished', 0);
     }
     expect(targets(deleted)).toEqual([`${O}/a`, `${O}/b`]);

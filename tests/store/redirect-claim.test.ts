@@ -3,7 +3,7 @@ import { JobStore } from '../../electron/engine/store/job-store';
 import { URL_STATE } from '../../electron/engine/store/url-state';
 import { FrontierStore } from '../../electron/engine/store-writer/frontier-store';
 import { jobSettingsSchema } from '../../shared/job-settings';
-import type { CrawlTask, FetchedPage } from '../../shared/worker-protocol';
+import { outlinkColumns, type CrawlTask, type FetchedPage } from '../../shared/worker-protocol';
 import { databasePerTest } from '../helpers/temp-db';
 import { fetchedPage } from '../results/stored-job';
 
@@ -21,7 +21,14 @@ const redirected = (task: CrawlTask, to: string) => ({
     title: 'Via redirect',
     redirects: [{ url: task.url, status: 301, location: to }],
     links: [to],
-    target: { url: to, outlinks: [], links: [], linkCount: 0, metaRefresh: null, extracted: {} },
+    target: {
+      url: to,
+      outlinks: outlinkColumns([]),
+      links: [],
+      linkCount: 0,
+      metaRefresh: null,
+      extracted: {},
+    },
   } satisfies Partial<FetchedPage>),
 });
 

@@ -4,7 +4,7 @@ import { URL_STATE } from '../../electron/engine/store/url-state';
 import { FrontierStore } from '../../electron/engine/store-writer/frontier-store';
 import { jobSettingsSchema } from '../../shared/job-settings';
 import { DEFAULT_URL_RULES } from '../../shared/url-normalize';
-import type { CrawlTask, FetchedPage } from '../../shared/worker-protocol';
+import { outlinkColumns, type CrawlTask, type FetchedPage } from '../../shared/worker-protocol';
 import { databasePerTest } from '../helpers/temp-db';
 import { fetchedPage } from '../results/stored-job';
 
@@ -38,7 +38,9 @@ function crawlWithLateShortcut(options: Partial<ConstructorParameters<typeof Fro
   };
   const links = (...paths: string[]) => ({
     links: paths.map((path) => O + path),
-    outlinks: paths.map((path) => ({ url: O + path, text: path, rel: null, internal: true })),
+    outlinks: outlinkColumns(
+      paths.map((path) => ({ url: O + path, text: path, rel: null, internal: true })),
+    ),
   });
   write('/', links('/a'));
   write('/a', links('/b'));
@@ -54,7 +56,7 @@ function crawlWithLateShortcut(options: Partial<ConstructorParameters<typeof Fro
       links: [`${O}/t`],
       target: {
         url: `${O}/t`,
-        outlinks: [],
+        outlinks: outlinkColumns([]),
         links: [],
         linkCount: 0,
         metaRefresh: null,

@@ -3,6 +3,7 @@ import { analyzePage, linkRulesFor } from '../../electron/worker/analyze-page';
 import { canonicalFromLinkHeader, storedHeaders } from '../../electron/worker/response-headers';
 import { MAX_OUTLINKS_PER_PAGE, MAX_STORED_TEXT } from '../../shared/limits';
 import { DEFAULT_URL_RULES, type UrlRules } from '../../shared/url-normalize';
+import { outlinkColumns } from '../../shared/worker-protocol';
 
 function analyze(
   html: string,
@@ -96,7 +97,7 @@ describe('page fields from HTML', () => {
       lang: null,
       wordCount: 1,
       imagesWithoutAlt: 0,
-      outlinks: [],
+      outlinks: outlinkColumns([]),
     });
   });
 
@@ -120,14 +121,16 @@ describe('outlinks', () => {
       <a href="/empty"></a>
       <a href="mailto:x@site.test">mail</a>
       <a href="/nf" rel="nofollow">no</a>`);
-    expect(page.outlinks).toEqual([
-      { url: 'http://site.test/a', text: 'Alpha beta & gamma', rel: null, internal: true },
-      { url: 'http://site.test/a', text: 'again', rel: null, internal: true },
-      { url: 'https://other.test/x', text: 'Other', rel: 'nofollow external', internal: false },
-      { url: 'http://site.test/img', text: 'Logo image', rel: null, internal: true },
-      { url: 'http://site.test/empty', text: '', rel: null, internal: true },
-      { url: 'http://site.test/nf', text: 'no', rel: 'nofollow', internal: true },
-    ]);
+    expect(page.outlinks).toEqual(
+      outlinkColumns([
+        { url: 'http://site.test/a', text: 'Alpha beta & gamma', rel: null, internal: true },
+        { url: 'http://site.test/a', text: 'again', rel: null, internal: true },
+        { url: 'https://other.test/x', text: 'Other', rel: 'nofollow external', internal: false },
+        { url: 'http://site.test/img', text: 'Logo image', rel: null, internal: true },
+        { url: 'http://site.test/empty', text: '', rel: null, internal: true },
+        { url: 'http://site.test/nf', text: 'no', rel: 'nofollow', internal: true },
+      ]),
+    );
     expect(page.links).toEqual([
       'http://site.test/a',
       'http://site.test/img',
@@ -140,7 +143,7 @@ describe('outlinks', () => {
     const page = analyze('<a href="/keep/1">k</a><a href="/skip/1">s</a>', {
       include: ['/keep/'],
     });
-    expect(page.outlinks.map((link) => link.internal)).toEqual([true, true]);
+    expect(page.outlinks.internal).toEqual([true, true]);
     expect(page.links).toEqual(['http://site.test/keep/1']);
   });
 
@@ -151,8 +154,9 @@ describe('outlinks', () => {
       (_, n) => `<a href="/p${n}">${n}</a>`,
     );
     const page = analyze(`<a href="/long">${long}</a>${links.join('')}`);
-    expect(page.outlinks[0]!.text.length).toBe(MAX_STORED_TEXT);
-    expect(page.outlinks).toHaveLength(MAX_OUTLINKS_PER_PAGE);
+    expect(page.outlinks.texts[0]!.length).toBe(MAX_STORED_TEXT);
+    for (const column of Object.values(page.outlinks))
+      expect(column).toHaveLength(MAX_OUTLINKS_PER_PAGE);
     expect(page.linkCount).toBe(MAX_OUTLINKS_PER_PAGE + 6);
     expect(page.links).toHaveLength(MAX_OUTLINKS_PER_PAGE + 6);
   });
@@ -161,14 +165,14 @@ describe('outlinks', () => {
     const html = `<a href="/x?utm_source=a&b=2&gclid=z&a=1">t</a>
       <a href="/a/b/a/b/a/b/a/b/">loop</a><a href="/a/b/a/b/a/b/">three times</a>`;
     const page = analyze(html, { urls: { stripTrackingParams: true, sortQueryParams: true } });
-    expect(page.outlinks.map((link) => link.url)).toEqual([
+    expect(page.outlinks.urls).toEqual([
       'http://site.test/x?a=1&b=2',
       'http://site.test/a/b/a/b/a/b/a/b/',
       'http://site.test/a/b/a/b/a/b/',
     ]);
     expect(page.links).toEqual(['http://site.test/x?a=1&b=2', 'http://site.test/a/b/a/b/a/b/']);
     const plain = analyze(html);
-    expect(plain.outlinks[0]!.url).toBe('http://site.test/x?utm_source=a&b=2&gclid=z&a=1');
+    expect(plain.outlinks.urls[0]).toBe('http://site.test/x?utm_source=a&b=2&gclid=z&a=1');
   });
 });
 

@@ -326,9 +326,10 @@ export class FrontierStore {
   /** A page's external links, to be checked (recordExternal). */
   private recordExternalLinks(page: FetchedPage): void {
     if (!this.options.recordExternal) return;
-    for (const link of page.outlinks) {
-      if (!link.internal) this.sql.insertExternal.run(this.jobId, link.url);
-    }
+    const { urls, internal } = page.outlinks;
+    urls.forEach((url, index) => {
+      if (!internal[index]) this.sql.insertExternal.run(this.jobId, url);
+    });
   }
 
   /**

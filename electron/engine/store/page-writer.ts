@@ -121,9 +121,10 @@ export class PageWriter {
       const values = value === null ? [] : Array.isArray(value) ? value : [value];
       values.forEach((one, position) => this.sql.value.run(pageId, name, position, one));
     }
-    for (const link of page.outlinks) {
-      this.sql.link.run(pageId, this.targetId(link.url, link.internal), link.text, link.rel);
-    }
+    const { urls, texts, rels, internal } = page.outlinks;
+    urls.forEach((url, index) =>
+      this.sql.link.run(pageId, this.targetId(url, internal[index]!), texts[index], rels[index]),
+    );
     this.writeRedirects(frontierId, page.redirects);
   }
 
