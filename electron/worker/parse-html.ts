@@ -42,8 +42,37 @@ export interface ParsedHtml {
   contentHash: string;
 }
 
-/** Elements whose text a visitor does not see. */
-const HIDDEN = new Set(['script', 'style', 'noscript', 'template', 'title']);
+/**
+ * Elements whose text a visitor does not see: a browser shows the frame or
+ * the embed, never the fallback written inside `<iframe>`, `<noembed>` or
+ * `<noframes>`.
+ */
+const HIDDEN = new Set([
+  'script',
+  'style',
+  'noscript',
+  'template',
+  'title',
+  'iframe',
+  'noembed',
+  'noframes',
+]);
+/**
+ * Elements whose content a browser's parser reads as raw text up to their end
+ * tag, as htmlparser2 10.1 does for `<script>`, `<style>` and `<title>` only:
+ * a link, title, heading or meta tag written inside is none. For each, the
+ * end tag that ends it, lowercase, as the tokenizer matches it. `<noscript>`
+ * is not one: a browser reads it as raw text only with scripting on, and
+ * Trawl runs no scripts, so it reads noscript content as markup, as a
+ * browser without scripts does: its links are links. Its text stays hidden,
+ * as a visitor with scripts does not see it (docs/page-data.md).
+ */
+const RAW_TEXT_ENDS = new Map(
+  ['iframe', 'noembed', 'noframes'].map((name) => [
+    name,
+    Uint8Array.from(`</${name}`, (char) => char.charCodeAt(0)),
+  ]),
+);
 /**
  * Phrasing elements: their tags do not separate words (`foo<b>bar</b>` is one
  * word). Every other tag does (`<p>foo</p><p>bar</p>` is two).
@@ -133,8 +162,11 @@ export function parseHtml(
   const parser = new Parser(
     {
       onopentag(name, attributes) {
-        if (HIDDEN.has(name)) hidden++;
-        else separate(name);
+        if (HIDDEN.has(name)) {
+          hidden++;
+          const rawTextEnd = RAW_TEXT_ENDS.get(name);
+          if (rawTextEnd !== undefined) readRawText(parser, rawTextEnd);
+        } else separate(name);
         switch (name) {
           case 'a': {
             const href = attributes.href;
@@ -266,6 +298,20 @@ export function parseHtml(
     imagesWithoutAlt,
     ...fingerprintText(visible, source.latin1View),
   };
+}
+
+/**
+ * Puts htmlparser2 10.1's tokenizer, at the end of the start tag it is
+ * reading, into the state it enters for `<script>`: raw text up to `endTag`.
+ * Private fields (TypeScript still checks their types): the raw text tests
+ * fail if an upgrade changes them. As for `<script/>`, the tokenizer leaves
+ * that state at once after a self-closed `<iframe/>`: its content is then
+ * markup, hidden.
+ */
+function readRawText(parser: Parser, endTag: Uint8Array): void {
+  const tokenizer = parser['tokenizer'];
+  tokenizer['isSpecial'] = true;
+  tokenizer['currentSequence'] = endTag;
 }
 
 /** Decoded text: any whitespace, non-breaking spaces too. */

@@ -108,6 +108,31 @@ describe('page fields from HTML', () => {
       analyze('<title>x</title>', { contentType: 'text/html; charset=iso-8859-1' }).charset,
     ).toBe('windows-1252');
   });
+
+  it('reads <iframe>, <noembed> and <noframes> content as raw text, as a browser does: no link, title, heading, robots tag or words', () => {
+    for (const element of ['iframe', 'noembed', 'NOFRAMES']) {
+      const page = analyze(`<head>
+        <${element}><title>Inner</title><meta name="robots" content="noindex"></${element}>
+        <title>Page</title></head><body>
+        <${element} src="/frame"><h1>Fallback</h1><p>No <a href="/fallback">frames</a></p></${element} >
+        <h1>Main</h1><p><a href="/after">after</a></p></body>`);
+      expect(page, element).toMatchObject({
+        title: 'Page',
+        metaRobots: null,
+        h1: 'Main',
+        h1Count: 1,
+        linkCount: 1,
+        wordCount: 2,
+      });
+    }
+    // A <script> inside is text too: the iframe ends at its own end tag.
+    expect(analyze('<iframe><script></iframe><a href="/next">next</a>').linkCount).toBe(1);
+    // A crawler reads pages without scripts, which see <noscript> content as markup.
+    expect(analyze('<noscript><a href="/plain">plain</a></noscript>')).toMatchObject({
+      linkCount: 1,
+      wordCount: 0,
+    });
+  });
 });
 
 describe('outlinks', () => {
