@@ -73,6 +73,7 @@ const RAW_TEXT_ENDS = new Map(
     Uint8Array.from(`</${name}`, (char) => char.charCodeAt(0)),
   ]),
 );
+const HEADINGS = new Set(['h1', 'h2', 'h3', 'h4', 'h5', 'h6']);
 /**
  * Phrasing elements: their tags do not separate words (`foo<b>bar</b>` is one
  * word). Every other tag does (`<p>foo</p><p>bar</p>` is two).
@@ -142,6 +143,12 @@ export function parseHtml(
   let imagesWithoutAlt = 0;
   let inTitle = false;
   let inH1 = false;
+  /**
+   * Elements open inside the h1 being read. At 0 the h1 is the current node,
+   * which a heading's start tag ends, as in a browser (`<h1>A<h2>B</h2>` has
+   * the h1 "A").
+   */
+  let h1Depth = 0;
   let hidden = 0;
   /**
    * Depth in `<svg>` and `<math>`: a `<title>` there names a graphic, and
@@ -162,6 +169,10 @@ export function parseHtml(
   const parser = new Parser(
     {
       onopentag(name, attributes) {
+        if (inH1) {
+          if (h1Depth === 0 && HEADINGS.has(name)) inH1 = false;
+          else h1Depth++;
+        }
         if (HIDDEN.has(name)) {
           hidden++;
           const rawTextEnd = RAW_TEXT_ENDS.get(name);
@@ -254,6 +265,8 @@ export function parseHtml(
         spaced = false;
       },
       onclosetag(name) {
+        if (inH1 && h1Depth > 0) h1Depth--;
+        else if (name === 'h1') inH1 = false;
         if (HIDDEN.has(name)) {
           hidden = Math.max(0, hidden - 1);
           if (name === 'title') inTitle = false;
@@ -261,7 +274,6 @@ export function parseHtml(
         }
         separate(name);
         if (name === 'a') anchor = -1;
-        else if (name === 'h1') inH1 = false;
         else if ((name === 'svg' || name === 'math') && foreign > 0) foreign--;
       },
     },

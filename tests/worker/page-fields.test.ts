@@ -133,6 +133,18 @@ describe('page fields from HTML', () => {
       wordCount: 0,
     });
   });
+
+  it('ends the h1 at the next heading, as a browser does, unless that heading is inside an element of the h1', () => {
+    expect(analyze('<h1>Main<h2>Sub</h2><p>text</p>')).toMatchObject({
+      h1: 'Main',
+      h1Count: 1,
+      h2Count: 1,
+      wordCount: 3,
+    });
+    expect(analyze('<h1>First<h1>Second</h1>')).toMatchObject({ h1: 'First', h1Count: 2 });
+    expect(analyze('<h1>Main<br><img alt=""> title<h3>x</h3>').h1).toBe('Main title');
+    expect(analyze('<h1><span>Main <h2>sub</h2></span> end</h1>').h1).toBe('Main sub end');
+  });
 });
 
 describe('outlinks', () => {
