@@ -180,6 +180,8 @@ export function parseHtml(
         } else separate(name);
         switch (name) {
           case 'a': {
+            // An <a> start tag ends the open one, as in a browser, also one without an href.
+            anchor = -1;
             const href = attributes.href;
             if (href === undefined) return;
             anchor = rawHrefs.length;

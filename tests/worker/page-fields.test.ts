@@ -176,6 +176,13 @@ describe('outlinks', () => {
     expect(page.linkCount).toBe(7);
   });
 
+  it("ends a link's text at the next <a> start tag, as a browser does, also one without an href", () => {
+    const page = analyze(
+      '<p><a href="/one">one <a name="two">two</a> three</a> <a href="/4">four</a></p>',
+    );
+    expect(page.outlinks.texts).toEqual(['one', 'four']);
+  });
+
   it('marks links outside the boundary external even when include patterns skip internal ones', () => {
     const page = analyze('<a href="/keep/1">k</a><a href="/skip/1">s</a>', {
       include: ['/keep/'],
