@@ -193,7 +193,10 @@ export function parseHtml(
             anchorAlts.push(null);
             return;
           }
+          case 'image':
           case 'img': {
+            // A browser reads <image> as <img>, but in SVG it is SVG's image element.
+            if (name === 'image' && foreign > 0) return;
             const alt = attributes.alt;
             if (alt === undefined || alt.trim() === '') imagesWithoutAlt++;
             else if (anchor >= 0 && anchorAlts[anchor] === null) anchorAlts[anchor] = alt;

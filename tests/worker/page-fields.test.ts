@@ -109,6 +109,11 @@ describe('page fields from HTML', () => {
     ).toBe('windows-1252');
   });
 
+  it("counts <image> as the <img> a browser makes of it, not SVG's <image>", () => {
+    const images = '<image src="a.png"><image src="b.png" alt="B"><svg><image href="c.png"/></svg>';
+    expect(analyze(images).imagesWithoutAlt).toBe(1);
+  });
+
   it('reads <iframe>, <noembed> and <noframes> content as raw text, as a browser does: no link, title, heading, robots tag or words', () => {
     for (const element of ['iframe', 'noembed', 'NOFRAMES']) {
       const page = analyze(`<head>
