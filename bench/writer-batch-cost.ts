@@ -10,9 +10,10 @@
  *
  * --trees A,B alternates source trees (a git worktree of an older commit
  * beside this one) in one process, run after run, so both see the same
- * machine; --without-index drops indexes from each fresh database first, to
- * see what they cost; --check prints a digest of what was stored, so trees
- * can be shown to store the same rows.
+ * machine, each writing the pages its own worker code reports;
+ * --without-index drops indexes from each fresh database first, to see what
+ * they cost; --check prints a digest of what was stored, so trees can be
+ * shown to store the same rows.
  *
  *   npx tsx bench/writer-batch-cost.ts [--pages 19700] [--batch 96] [--runs 5]
  *     [--trees .,/tmp/old] [--without-index page_links_target,...] [--check]
@@ -20,11 +21,11 @@
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { Db } from '../electron/engine/store/database';
 import type { StoredPage } from '../electron/engine/store-writer/frontier-store';
 import type { FetchedPage } from '../shared/worker-protocol';
-import { analysedPages, BENCH_ORIGIN } from './analysed-pages';
+import { BENCH_ORIGIN, type analysedPages } from './analysed-pages';
 import { median, option } from './bench-options';
 import { loadSourceTree, type SourceTree } from './source-tree';
 
@@ -105,15 +106,20 @@ async function writeAll(tree: SourceTree, pages: readonly FetchedPage[]) {
 }
 
 const trees = await Promise.all(TREES.map(loadSourceTree));
-const pages = analysedPages(PAGES, 20_000);
+// Each tree's pages from its own worker code: trees may differ in a result's shape.
+const pagesOf = new Map<SourceTree, FetchedPage[]>();
+for (const tree of trees) {
+  const own = await import(join(resolve(tree.name), 'bench/analysed-pages.ts'));
+  pagesOf.set(tree, (own.analysedPages as typeof analysedPages)(PAGES, 20_000));
+}
 console.log(
-  `${pages.length} pages, batches of ${BATCH}, ${RUNS} runs a tree, Node ${process.version}` +
+  `${pagesOf.get(trees[0]!)!.length} pages, batches of ${BATCH}, ${RUNS} runs a tree, Node ${process.version}` +
     (WITHOUT_INDEX.length > 0 ? `, without ${WITHOUT_INDEX.join(', ')}` : ''),
 );
 const runs = new Map(trees.map((tree) => [tree, [] as number[]]));
 for (let run = 0; run < RUNS; run++) {
   for (const tree of trees) {
-    const { cpuMs, kb, stored } = await writeAll(tree, pages);
+    const { cpuMs, kb, stored } = await writeAll(tree, pagesOf.get(tree)!);
     runs.get(tree)!.push(cpuMs);
     console.log(
       `  ${tree.name.padEnd(20)} ${cpuMs.toFixed(3)} ms a page, ${kb.toFixed(1)} KB written a page` +
