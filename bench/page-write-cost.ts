@@ -17,7 +17,8 @@ import { openDatabase, tuneForWriting } from '../electron/engine/store/database'
 import { JobStore } from '../electron/engine/store/job-store';
 import { PageWriter } from '../electron/engine/store/page-writer';
 import { jobSettingsSchema } from '../shared/job-settings';
-import { outlinkColumns, type FetchedPage } from '../shared/worker-protocol';
+import { outlinkColumns } from '../shared/outlinks';
+import type { FetchedPage } from '../shared/worker-protocol';
 import { analysedPages } from './analysed-pages';
 import { median, option } from './bench-options';
 

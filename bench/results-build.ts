@@ -2,7 +2,8 @@ import type { Db } from '../electron/engine/store/database';
 import { FrontierStore } from '../electron/engine/store-writer/frontier-store';
 import { JobStore } from '../electron/engine/store/job-store';
 import { jobSettingsSchema } from '../shared/job-settings';
-import { outlinkColumns, type FetchedPage } from '../shared/worker-protocol';
+import { outlinkColumns } from '../shared/outlinks';
+import type { FetchedPage } from '../shared/worker-protocol';
 
 /** A deterministic generator (seeded), so every run builds the same job. */
 export function seeded(seed: number): () => number {

@@ -97,24 +97,6 @@ const outlinksSchema = z
   );
 export type Outlinks = z.infer<typeof outlinksSchema>;
 
-/** One link of Outlinks. */
-export interface Outlink {
-  url: string;
-  text: string;
-  rel: string | null;
-  internal: boolean;
-}
-
-/** Outlinks from one object a link, as tests and benches write them; `[]` gives empty lists. */
-export function outlinkColumns(links: readonly Outlink[]): Outlinks {
-  return {
-    urls: links.map((link) => link.url),
-    texts: links.map((link) => link.text),
-    rels: links.map((link) => link.rel),
-    internal: links.map((link) => link.internal),
-  };
-}
-
 /** Custom extraction values by rule name (HTML pages only). */
 const extractedSchema = z.record(z.string(), z.union([z.string(), z.array(z.string()), z.null()]));
 

@@ -8,7 +8,8 @@ import {
   parseCrawlableUrl,
 } from '../../shared/url-normalize';
 import type { ExtractedValue, ExtractionRule } from '../../shared/extraction';
-import { outlinkColumns, type FetchedPage, type WorkerConfig } from '../../shared/worker-protocol';
+import { outlinkColumns } from '../../shared/outlinks';
+import type { FetchedPage, WorkerConfig } from '../../shared/worker-protocol';
 import type { CssExtraction } from './css-extract';
 import { extract } from './extract';
 import { htmlSource } from './html-source';

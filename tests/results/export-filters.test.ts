@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../../electron/engine/store/database';
 import { STATUS_CLASSES } from '../../shared/results';
-import { outlinkColumns } from '../../shared/worker-protocol';
+import { outlinkColumns } from '../../shared/outlinks';
 import { runCli } from '../helpers/cli';
 import { processEnv } from '../helpers/process-env';
 import { storeJob } from './stored-job';

@@ -30,7 +30,7 @@ import {
   type PageQuery,
   type PageRow,
 } from '../../shared/results';
-import { outlinkColumns } from '../../shared/worker-protocol';
+import { outlinkColumns } from '../../shared/outlinks';
 import { databasePerTest } from '../helpers/temp-db';
 import { canMount, tmpfsFolder } from '../helpers/tmpfs';
 import { storeJob, type UrlOutcome } from './stored-job';

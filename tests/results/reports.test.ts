@@ -4,7 +4,7 @@ import { compareJobs } from '../../electron/engine/results/compare-jobs';
 import { iterateReport, runReport } from '../../electron/engine/results/reports';
 import { pageDetail, queryLinks } from '../../electron/engine/results/page-detail';
 import { REPORT_NAMES, type ReportName } from '../../shared/results';
-import { outlinkColumns, type Outlink } from '../../shared/worker-protocol';
+import { outlinkColumns, type Outlink } from '../../shared/outlinks';
 import { databasePerTest } from '../helpers/temp-db';
 import { storeJob } from './stored-job';
 

@@ -3,7 +3,7 @@ import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../../electron/engine/store/database';
 import { PAGE_COLUMNS } from '../../shared/results';
-import { outlinkColumns } from '../../shared/worker-protocol';
+import { outlinkColumns } from '../../shared/outlinks';
 import { runCli, runCliOnTerminal } from '../helpers/cli';
 import { processEnv } from '../helpers/process-env';
 import { storeJob } from './stored-job';

@@ -3,7 +3,8 @@ import { FrontierStore, type ResultBatch } from '../../electron/engine/store-wri
 import { URL_STATE } from '../../electron/engine/store/url-state';
 import { JobStore } from '../../electron/engine/store/job-store';
 import { jobSettingsSchema, type JobSettingsInput } from '../../shared/job-settings';
-import { outlinkColumns, type FetchedPage } from '../../shared/worker-protocol';
+import { outlinkColumns } from '../../shared/outlinks';
+import type { FetchedPage } from '../../shared/worker-protocol';
 
 /** A fetched HTML page as a worker reports it, with the given fields changed. */
 export function fetchedPage(url: string, fields: Partial<FetchedPage> = {}): FetchedPage {

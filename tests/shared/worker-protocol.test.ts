@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { outlinkColumns, workerToMainSchema } from '../../shared/worker-protocol';
+import { outlinkColumns } from '../../shared/outlinks';
+import { workerToMainSchema } from '../../shared/worker-protocol';
 import { fetchedPage } from '../results/stored-job';
 
 const O = 'http://127.0.0.1:9';

@@ -3,7 +3,8 @@ import { JobAdmin } from '../../electron/engine/store/job-admin';
 import { JobStore } from '../../electron/engine/store/job-store';
 import { FrontierStore } from '../../electron/engine/store-writer/frontier-store';
 import { jobSettingsSchema } from '../../shared/job-settings';
-import { outlinkColumns, type FetchedPage, type Outlink } from '../../shared/worker-protocol';
+import { outlinkColumns, type Outlink } from '../../shared/outlinks';
+import type { FetchedPage } from '../../shared/worker-protocol';
 import { databasePerTest } from '../helpers/temp-db';
 import { fetchedPage } from '../results/stored-job';
 

@@ -3,7 +3,8 @@ import { JobStore } from '../../electron/engine/store/job-store';
 import { URL_STATE } from '../../electron/engine/store/url-state';
 import { FrontierStore } from '../../electron/engine/store-writer/frontier-store';
 import { jobSettingsSchema } from '../../shared/job-settings';
-import { outlinkColumns, type CrawlTask, type FetchedPage } from '../../shared/worker-protocol';
+import { outlinkColumns } from '../../shared/outlinks';
+import type { CrawlTask, FetchedPage } from '../../shared/worker-protocol';
 import { databasePerTest } from '../helpers/temp-db';
 import { fetchedPage } from '../results/stored-job';
 

@@ -4,7 +4,8 @@ import { URL_STATE } from '../../electron/engine/store/url-state';
 import { FrontierStore } from '../../electron/engine/store-writer/frontier-store';
 import { jobSettingsSchema } from '../../shared/job-settings';
 import { DEFAULT_URL_RULES } from '../../shared/url-normalize';
-import { outlinkColumns, type CrawlTask, type FetchedPage } from '../../shared/worker-protocol';
+import { outlinkColumns } from '../../shared/outlinks';
+import type { CrawlTask, FetchedPage } from '../../shared/worker-protocol';
 import { databasePerTest } from '../helpers/temp-db';
 import { fetchedPage } from '../results/stored-job';
 

@@ -3,7 +3,7 @@ import { analyzePage, linkRulesFor } from '../../electron/worker/analyze-page';
 import { canonicalFromLinkHeader, storedHeaders } from '../../electron/worker/response-headers';
 import { MAX_OUTLINKS_PER_PAGE, MAX_STORED_TEXT } from '../../shared/limits';
 import { DEFAULT_URL_RULES, type UrlRules } from '../../shared/url-normalize';
-import { outlinkColumns } from '../../shared/worker-protocol';
+import { outlinkColumns } from '../../shared/outlinks';
 
 function analyze(
   html: string,
