@@ -119,6 +119,13 @@ async function crawl(modulePath: string, origin: string, expected: number): Prom
       if (crawling) reject(new Error(`the worker exited with ${code}`));
     });
     worker.onMessage((raw) => {
+      // Every message is checked: a bundle speaking another protocol fails the run
+      // here, a rejection, so that the finally blocks stop the worker and the server.
+      const checked = workerToMainSchema.safeParse(raw);
+      if (!checked.success) {
+        reject(new Error(`the worker speaks another protocol: ${checked.error.message}`));
+        return;
+      }
       const message = raw as WorkerToMain;
       if (message.type === 'redirect-query') {
         worker.send({ type: 'redirect-verdict', queryId: message.queryId, allowed: true });
@@ -151,15 +158,15 @@ async function crawl(modulePath: string, origin: string, expected: number): Prom
       }
     });
   });
-  // The first message checks that the bundle speaks this tree's protocol.
-  await new Promise<void>((resolve) =>
+  const ready = new Promise<void>((resolve) =>
     worker.onMessage((raw) => {
-      if (workerToMainSchema.parse(raw).type === 'ready') resolve();
+      if ((raw as WorkerToMain).type === 'ready') resolve();
     }),
   );
-  worker.send({ type: 'configure', config });
-  dispatch();
   try {
+    await Promise.race([ready, finished]);
+    worker.send({ type: 'configure', config });
+    dispatch();
     await finished;
     crawling = false;
     const cpu = cpuMs(pid);
@@ -179,6 +186,7 @@ async function crawl(modulePath: string, origin: string, expected: number): Prom
     worker.send({ type: 'drain' });
     await exited;
   } finally {
+    crawling = false;
     worker.kill();
   }
 }
