@@ -25,15 +25,13 @@ import { openDatabase } from '../electron/engine/store/database';
 import { JobStore, settingsOf } from '../electron/engine/store/job-store';
 import { jobSettingsSchema } from '../shared/job-settings';
 import { storeLargeJob } from '../tests/results/stored-job';
-import { option } from './bench-options';
+import { option, positiveInteger } from './bench-options';
 import { alternateTrees, writeMeanwhile } from './other-writer';
 
-const PAGES = Number(option('pages', '60000'));
-const LINKS = Number(option('links', '20'));
-const RUNS = Number(option('runs', '3'));
-const BUSY_MS = Number(option('busy-ms', '5000'));
-if (![PAGES, LINKS, RUNS, BUSY_MS].every((n) => Number.isInteger(n) && n > 0))
-  throw new Error('--pages, --links, --runs and --busy-ms take positive integers');
+const PAGES = positiveInteger('pages', '60000');
+const LINKS = positiveInteger('links', '20');
+const RUNS = positiveInteger('runs', '3');
+const BUSY_MS = positiveInteger('busy-ms', '5000');
 const TREES = option('trees', '.').split(',');
 const LONG_READ = process.argv.includes('--long-read');
 

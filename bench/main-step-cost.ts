@@ -19,13 +19,11 @@ import { join, resolve } from 'node:path';
 import { deserialize, serialize } from 'node:v8';
 import { Worker } from 'node:worker_threads';
 import type { FetchedPage } from '../shared/worker-protocol';
-import { median, option } from './bench-options';
+import { median, option, positiveInteger } from './bench-options';
 
-const PAGES = Number(option('pages', '2000'));
-const REPEAT = Number(option('repeat', '4'));
-const ROUNDS = Number(option('rounds', '10'));
-if (![PAGES, REPEAT, ROUNDS].every((n) => Number.isInteger(n) && n > 0))
-  throw new Error('--pages, --repeat and --rounds take positive integers');
+const PAGES = positiveInteger('pages', '2000');
+const REPEAT = positiveInteger('repeat', '4');
+const ROUNDS = positiveInteger('rounds', '10');
 const TREES = option('trees', '.').split(',');
 const PER_MESSAGE = 4;
 const BATCH = 96;

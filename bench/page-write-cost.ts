@@ -20,14 +20,12 @@ import { jobSettingsSchema } from '../shared/job-settings';
 import { outlinkColumns } from '../shared/outlinks';
 import type { FetchedPage } from '../shared/worker-protocol';
 import { analysedPages } from './analysed-pages';
-import { median, option } from './bench-options';
+import { median, positiveInteger, positiveIntegers } from './bench-options';
 
-const PAGES = Number(option('pages', '5000'));
-const SITE_PAGES = Number(option('site-pages', '20000'));
-const RUNS = Number(option('runs', '5'));
-const BATCHES = option('batches', '64,256').split(',').map(Number);
-if (![PAGES, SITE_PAGES, RUNS, ...BATCHES].every((n) => Number.isInteger(n) && n > 0))
-  throw new Error('--pages, --site-pages, --runs and --batches take positive integers');
+const PAGES = positiveInteger('pages', '5000');
+const SITE_PAGES = positiveInteger('site-pages', '20000');
+const RUNS = positiveInteger('runs', '5');
+const BATCHES = positiveIntegers('batches', '64,256');
 
 /** Each variant leaves parts of a page out; their differences are the cost split. */
 const VARIANTS: Record<string, (page: FetchedPage) => FetchedPage> = {

@@ -15,15 +15,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Db } from '../electron/engine/store/database';
-import { option } from './bench-options';
+import { option, positiveInteger } from './bench-options';
 import { alternateTrees, writeMeanwhile } from './other-writer';
 import { loadSourceTree, type SourceTree } from './source-tree';
 
-const URLS = Number(option('urls', '1000000'));
-const RUNS = Number(option('runs', '3'));
-const BUSY_MS = Number(option('busy-ms', '2000'));
-if (![URLS, RUNS, BUSY_MS].every((n) => Number.isInteger(n) && n > 0))
-  throw new Error('--urls, --runs and --busy-ms take positive integers');
+const URLS = positiveInteger('urls', '1000000');
+const RUNS = positiveInteger('runs', '3');
+const BUSY_MS = positiveInteger('busy-ms', '2000');
 const TREES = option('trees', '.').split(',');
 const ORIGIN = 'http://127.0.0.1:9';
 

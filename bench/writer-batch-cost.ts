@@ -26,14 +26,12 @@ import type { Db } from '../electron/engine/store/database';
 import type { StoredPage } from '../electron/engine/store-writer/frontier-store';
 import type { FetchedPage } from '../shared/worker-protocol';
 import { BENCH_ORIGIN, type analysedPages } from './analysed-pages';
-import { median, option } from './bench-options';
+import { median, option, positiveInteger } from './bench-options';
 import { loadSourceTree, type SourceTree } from './source-tree';
 
-const PAGES = Number(option('pages', '19700'));
-const BATCH = Number(option('batch', '96'));
-const RUNS = Number(option('runs', '5'));
-if (![PAGES, BATCH, RUNS].every((n) => Number.isInteger(n) && n > 0))
-  throw new Error('--pages, --batch and --runs take positive integers');
+const PAGES = positiveInteger('pages', '19700');
+const BATCH = positiveInteger('batch', '96');
+const RUNS = positiveInteger('runs', '5');
 const TREES = option('trees', '.').split(',');
 const WITHOUT_INDEX = option('without-index', '').split(',').filter(Boolean);
 const CHECK = process.argv.includes('--check');
