@@ -1,3 +1,4 @@
+import QuickLRU from 'quick-lru';
 import robotsParser from 'robots-parser';
 import type { RobotsUnavailable } from '../../shared/job-settings';
 import { retryDelay, type RetryPolicy } from '../../shared/retry-policy';
@@ -22,6 +23,16 @@ const ROBOTS_MAX_BYTES = 500 * 1024;
 const ROBOTS_MAX_REDIRECTS = 5;
 /** Crawl-delay is honoured up to the largest --host-delay (10 minutes). */
 const MAX_CRAWL_DELAY_MS = 600_000;
+/**
+ * Origins whose robots.txt stays parsed in memory: from this many to twice as
+ * many (QuickLRU keeps a second generation). Kept for every origin, they
+ * grew main's heap by 1.7 KB an origin for 12-line files: gigabytes for a
+ * list of a million hosts (bench/RESULTS.md, seventeenth session). Well above
+ * the origins whose URLs main holds at once (the frontier's window and the
+ * host queues, 2,000 URLs), so a file read for a waiting URL is still there
+ * when that URL goes.
+ */
+const ROBOTS_ORIGINS = 5_000;
 
 export interface RobotsOptions {
   /** A product token (`Googlebot`), never a whole User-Agent, which robots-parser would misread. */
@@ -34,11 +45,14 @@ export interface RobotsOptions {
   unavailable: RobotsUnavailable | null;
   /** The job's retries, also for robots.txt: one 503 does not close a whole host. */
   retry: RetryPolicy;
+  /** Origins kept at least (ROBOTS_ORIGINS); one evicted is read again when met again. */
+  maxOrigins?: number;
 }
 
 /**
  * robots.txt per origin, fetched once per run of a job (a resumed job reads
- * it again) and parsed by robots-parser, its groups matched against the
+ * it again, and so does one that meets an origin evicted from the
+ * ROBOTS_ORIGINS kept) and parsed by robots-parser, its groups matched against the
  * job's product token (shared/robots-agent.ts). A missing file (4xx but
  * 429) allows everything. One that answers 5xx or 429 or cannot be fetched,
  * after the job's retries, is unavailable: RFC 9309 §2.3.1.3 reads that as
@@ -47,7 +61,7 @@ export interface RobotsOptions {
  * whose file is known, with its Crawl-delay for that token.
  */
 export class RobotsCache {
-  private readonly rules = new Map<string, Known>();
+  private readonly rules: QuickLRU<string, Known>;
   private readonly loading = new Map<string, Promise<Known>>();
   private readonly agent: string;
 
@@ -58,6 +72,7 @@ export class RobotsCache {
     private readonly onLoaded: (origin: string, crawlDelayMs: number) => void = () => {},
   ) {
     this.agent = options.agent;
+    this.rules = new QuickLRU({ maxSize: options.maxOrigins ?? ROBOTS_ORIGINS });
   }
 
   /** `pending` until the origin's robots.txt is known (fetching starts now), then the verdict. */
@@ -75,7 +90,7 @@ export class RobotsCache {
 
   /** Why `check` blocked a URL, as its frontier row records it; `unavailable`: no rule did. */
   whyBlocked(url: string): { error: string; unavailable: boolean } {
-    const known = this.rules.get(new URL(url).origin);
+    const known = this.rules.peek(new URL(url).origin);
     return isUnavailable(known)
       ? { error: unavailableReason(known.unavailable), unavailable: true }
       : { error: 'blocked by robots.txt', unavailable: false };
