@@ -1,7 +1,7 @@
 import { decodeHTML, decodeHTMLAttribute } from 'entities';
-import { Parser } from 'htmlparser2';
 import { MAX_STORED_TEXT } from '../../shared/limits';
 import { forAgent, relSaysNofollow } from '../../shared/robots-directives';
+import { BrowserParser } from './browser-parser';
 import type { HtmlSource } from './html-source';
 import { fingerprintText } from './visible-text';
 
@@ -57,22 +57,6 @@ const HIDDEN = new Set([
   'noembed',
   'noframes',
 ]);
-/**
- * Elements whose content a browser's parser reads as raw text up to their end
- * tag, as htmlparser2 10.1 does for `<script>`, `<style>` and `<title>` only:
- * a link, title, heading or meta tag written inside is none. For each, the
- * end tag that ends it, lowercase, as the tokenizer matches it. `<noscript>`
- * is not one: a browser reads it as raw text only with scripting on, and
- * Trawl runs no scripts, so it reads noscript content as markup, as a
- * browser without scripts does: its links are links. Its text stays hidden,
- * as a visitor with scripts does not see it (docs/page-data.md).
- */
-const RAW_TEXT_ENDS = new Map(
-  ['iframe', 'noembed', 'noframes'].map((name) => [
-    name,
-    Uint8Array.from(`</${name}`, (char) => char.charCodeAt(0)),
-  ]),
-);
 const HEADINGS = new Set(['h1', 'h2', 'h3', 'h4', 'h5', 'h6']);
 /**
  * Phrasing elements: their tags do not separate words (`foo<b>bar</b>` is one
@@ -166,7 +150,7 @@ export function parseHtml(
     spaced = true;
   };
 
-  const parser = new Parser(
+  const parser = new BrowserParser(
     {
       onopentag(name, attributes) {
         if (inH1) {
@@ -175,8 +159,8 @@ export function parseHtml(
         }
         if (HIDDEN.has(name)) {
           hidden++;
-          const rawTextEnd = RAW_TEXT_ENDS.get(name);
-          if (rawTextEnd !== undefined) readRawText(parser, rawTextEnd);
+          // In SVG or MathML, <script/> or <title/> is closed.
+          if (foreign === 0) parser.readRawText(name);
         } else separate(name);
         switch (name) {
           case 'a': {
@@ -228,6 +212,9 @@ export function parseHtml(
               hreflang.push({ lang: attributes.hreflang, href });
             return;
           }
+          case 'plaintext':
+            if (foreign === 0) parser.readRawText(name);
+            return;
           case 'svg':
           case 'math':
             foreign++;
@@ -282,7 +269,7 @@ export function parseHtml(
         else if ((name === 'svg' || name === 'math') && foreign > 0) foreign--;
       },
     },
-    { decodeEntities: false, lowerCaseTags: true, lowerCaseAttributeNames: true },
+    { decodeEntities: false },
   );
   parser.end(source.markup);
 
@@ -315,20 +302,6 @@ export function parseHtml(
     imagesWithoutAlt,
     ...fingerprintText(visible, source.latin1View),
   };
-}
-
-/**
- * Puts htmlparser2 10.1's tokenizer, at the end of the start tag it is
- * reading, into the state it enters for `<script>`: raw text up to `endTag`.
- * Private fields (TypeScript still checks their types): the raw text tests
- * fail if an upgrade changes them. As for `<script/>`, the tokenizer leaves
- * that state at once after a self-closed `<iframe/>`: its content is then
- * markup, hidden.
- */
-function readRawText(parser: Parser, endTag: Uint8Array): void {
-  const tokenizer = parser['tokenizer'];
-  tokenizer['isSpecial'] = true;
-  tokenizer['currentSequence'] = endTag;
 }
 
 /** Decoded text: any whitespace, non-breaking spaces too. */

@@ -150,6 +150,63 @@ describe('page fields from HTML', () => {
     expect(analyze('<h1>Main<br><img alt=""> title<h3>x</h3>').h1).toBe('Main title');
     expect(analyze('<h1><span>Main <h2>sub</h2></span> end</h1>').h1).toBe('Main sub end');
   });
+
+  it('ends the h1 at the end tag of any heading, as a browser does, not at the page end', () => {
+    expect(analyze('<h1>Title</h2><p>Body text</p>')).toMatchObject({
+      h1: 'Title',
+      h1Count: 1,
+      h2Count: 0,
+      wordCount: 3,
+    });
+    expect(analyze('<h1><span>Title</h3> more</span>').h1).toBe('Title');
+    // That end tag ends the innermost heading: here the h2 inside the h1.
+    expect(analyze('<h1><span><h2>Sub</h3> rest</span></h1> after').h1).toBe('Sub rest');
+  });
+
+  it('ends a comment at --!>, as a browser does, where the links and text up to the next --> were lost', () => {
+    expect(
+      analyze('<p>one<!-- note --!> <a href="/kept">two</a> three <!-- end --></p>'),
+    ).toMatchObject({
+      linkCount: 1,
+      wordCount: 3,
+    });
+    // In <!--!> the dashes open the comment, which a browser ends at -->.
+    expect(analyze('<!--!> <a href="/hidden">hidden</a> --> shown')).toMatchObject({
+      linkCount: 0,
+      wordCount: 1,
+    });
+  });
+
+  it('reads an end tag that starts with a space as a comment, as a browser does, and </> as nothing', () => {
+    // `</ h1>` and `</ p>` end nothing, and separate no words.
+    expect(analyze('<h1>Main </ h1>title</h1><p>one</ p>two</p>')).toMatchObject({
+      h1: 'Main title',
+      wordCount: 3,
+    });
+    expect(analyze('<p>one</>two</p>').contentHash).toBe(analyze('<p>onetwo</p>').contentHash);
+  });
+
+  it('reads the content of a self-closed <iframe/>, <script/> or <title/> as raw text: a browser ignores the slash', () => {
+    expect(
+      analyze('<iframe src="/f"/><a href="/fallback">fallback</a></iframe><p>Main</p>'),
+    ).toMatchObject({
+      linkCount: 0,
+      wordCount: 1,
+    });
+    expect(analyze('<script src="/a.js"/><a href="/in">in</a></script><p>Main</p>')).toMatchObject({
+      linkCount: 0,
+      wordCount: 1,
+    });
+    expect(analyze('<title/>Shop <b>now</b></title>').title).toBe('Shop <b>now</b>');
+    // In SVG the slash closes the element.
+    expect(analyze('<svg><script/></svg><a href="/after">after</a>').linkCount).toBe(1);
+  });
+
+  it('reads all that follows <plaintext> as text, as a browser does', () => {
+    expect(
+      analyze('<p>Before</p><plaintext><a href="/x">x</a> <title>T</title></plaintext>'),
+    ).toMatchObject({ linkCount: 0, title: null, wordCount: 4 });
+  });
 });
 
 describe('outlinks', () => {

@@ -1,0 +1,200 @@
+import {
+  Parser,
+  Tokenizer,
+  type Handler,
+  type ParserOptions,
+  type TokenizerCallbacks,
+} from 'htmlparser2';
+
+/**
+ * htmlparser2 10.1's Parser, corrected where it reads malformed markup
+ * otherwise than a browser's parser (the HTML spec's tokenizer and tree
+ * construction).
+ * The corrections live in 10.1's private parts, listed in the two interfaces
+ * below: tests/worker/browser-parser.test.ts fails if an upgrade renames one.
+ */
+export class BrowserParser extends Parser {
+  constructor(handler: Partial<Handler>, options: Pick<ParserOptions, 'decodeEntities'> = {}) {
+    super(handler, { Tokenizer: BrowserTokenizer as unknown as typeof Tokenizer, ...options });
+  }
+
+  /**
+   * Reads the content of the element whose start tag was just read (its
+   * `onopentag`) as raw text up to its end tag, also after `/>`, as a browser
+   * does in HTML content, when it is one of RAW_TEXT_ENDS.
+   */
+  readRawText(name: string): void {
+    const endTag = RAW_TEXT_ENDS.get(name);
+    if (endTag !== undefined) (this as unknown as ParserInternals).tokenizer.readRawText(endTag);
+  }
+
+  /**
+   * An end tag of any heading ends the innermost open heading, as in a
+   * browser: `<h1>Title</h2>` has the h1 `Title`. 10.1 ends only an open
+   * element of the tag's own name, and ignores `</h2>` when none is open. The
+   * tokenizer calls this for `</h1>` to `</h6>` only, in place of onclosetag:
+   * overriding that, which runs at every end tag, cost 8 % of the parse.
+   */
+  onheadingclosetag(start: number, endIndex: number): void {
+    const self = this as unknown as ParserInternals;
+    const name = self.getSlice(start, endIndex).toLowerCase();
+    const heading = self.stack.findIndex((open) => HEADINGS.has(open));
+    if (heading === -1 || self.stack[heading] === name) return this.onclosetag(start, endIndex);
+    this.endIndex = endIndex;
+    for (let index = 0; index <= heading; index++)
+      self.cbs.onclosetag?.(self.stack.shift()!, index !== heading);
+    this.startIndex = endIndex + 1;
+  }
+}
+
+/** The private members of htmlparser2 10.1's Parser that BrowserParser uses. */
+export interface ParserInternals {
+  readonly tokenizer: BrowserTokenizer;
+  readonly cbs: Partial<Handler>;
+  /** Open elements, innermost first. */
+  readonly stack: string[];
+  getSlice(start: number, end: number): string;
+}
+
+/** The private members of htmlparser2 10.1's Tokenizer that BrowserTokenizer uses. */
+export interface TokenizerInternals {
+  readonly cbs: TokenizerCallbacks;
+  /** The chunk being read (Trawl writes a page in one), from `offset` in the markup. */
+  readonly buffer: string;
+  readonly offset: number;
+  state: number;
+  index: number;
+  sectionStart: number;
+  /** In a start tag whose element's content is raw text up to `currentSequence`. */
+  isSpecial: boolean;
+  currentSequence: Uint8Array;
+  sequenceIndex: number;
+  stateInCommentLike(c: number): void;
+  stateBeforeClosingTagName(c: number): void;
+  stateInSelfClosingTag(c: number): void;
+}
+
+/** Values of 10.1's (unexported) tokenizer `State` this module sets. */
+export const TOKENIZER_STATE = {
+  text: 1,
+  afterClosingTagName: 7,
+  bogusComment: 20,
+  rawText: 25,
+} as const;
+
+const HEADINGS = new Set(['h1', 'h2', 'h3', 'h4', 'h5', 'h6']);
+const GT = 0x3e;
+const DASH = 0x2d;
+const BANG = 0x21;
+const SLASH = 0x2f;
+const isWhitespace = (c: number) =>
+  c === 0x20 || c === 0x0a || c === 0x09 || c === 0x0c || c === 0x0d;
+
+/**
+ * Elements whose content a browser's parser reads as raw text up to their end
+ * tag: for each, that end tag, lowercase, as the tokenizer matches it. 10.1
+ * reads `<script>`, `<style>` and `<title>` so, but not after `/>`, and the
+ * others not at all. `<plaintext>` has no end: all that follows it is text
+ * (`<` then NUL never matches, as the tokenizer compares `c | 0x20`).
+ * `<noscript>` is not one: a browser reads it as raw text only with scripting
+ * on, and Trawl runs no scripts (docs/page-data.md).
+ */
+const RAW_TEXT_ENDS = new Map([
+  ...['script', 'style', 'title', 'iframe', 'noembed', 'noframes'].map(
+    (name) => [name, Uint8Array.from(`</${name}`, (char) => char.charCodeAt(0))] as const,
+  ),
+  ['plaintext', Uint8Array.of(0x3c, 0)] as const,
+]);
+
+const TokenizerWithInternals = Tokenizer as unknown as new (
+  options: { xmlMode?: boolean; decodeEntities?: boolean },
+  cbs: TokenizerCallbacks,
+) => TokenizerInternals;
+
+class BrowserTokenizer extends TokenizerWithInternals {
+  /** readRawText was called for the start tag being read. */
+  private rawTextAsked = false;
+
+  /** Reads the content of the element whose start tag is being read as raw text, up to `endTag`. */
+  readRawText(endTag: Uint8Array): void {
+    this.isSpecial = true;
+    this.currentSequence = endTag;
+    this.rawTextAsked = true;
+  }
+
+  /**
+   * A comment ends at `--!>` as at `-->` (the spec's comment end bang state);
+   * 10.1 read on to the next `-->`, and a page lost the links and text
+   * between. sequenceIndex 3, past 10.1's own, marks `--!` read.
+   */
+  override stateInCommentLike(c: number): void {
+    if (this.sequenceIndex === 3) {
+      if (c === GT) {
+        this.cbs.oncomment(this.sectionStart, this.index, 3);
+        this.sequenceIndex = 0;
+        this.sectionStart = this.index + 1;
+        this.state = TOKENIZER_STATE.text;
+        return;
+      }
+      this.sequenceIndex = 0;
+    } else if (
+      c === BANG &&
+      this.sequenceIndex === 2 &&
+      this.currentSequence[0] === DASH &&
+      // Not the `<!--` itself: 10.1 starts a comment as if `--` were read, for `<!-->`.
+      this.index >= this.sectionStart + 2
+    ) {
+      this.sequenceIndex = 3;
+      return;
+    }
+    super.stateInCommentLike(c);
+  }
+
+  /**
+   * An end tag whose name does not start with a letter is a comment up to
+   * `>` (`</ p>`), and `</>` is nothing, as in a browser; 10.1 skipped the
+   * space and read `</p>`, and kept `</>` as text. A heading's end tag goes
+   * to the parser's onheadingclosetag.
+   */
+  override stateBeforeClosingTagName(c: number): void {
+    if ((c | 0x20) === 0x68 && this.isHeadingName()) {
+      (this.cbs as BrowserParser).onheadingclosetag(this.index, this.index + 2);
+      this.sectionStart = -1;
+      this.state = TOKENIZER_STATE.afterClosingTagName;
+      this.index++; // past the digit: the loop reads on from the character after it
+    } else if (c === GT) {
+      this.state = TOKENIZER_STATE.text;
+      this.sectionStart = this.index + 1;
+    } else if (isWhitespace(c)) {
+      this.state = TOKENIZER_STATE.bogusComment;
+      this.sectionStart = this.index;
+    } else super.stateBeforeClosingTagName(c);
+  }
+
+  /** At `h` after `</`: a digit 1-6 and the name's end follow (in this chunk). */
+  private isHeadingName(): boolean {
+    const at = this.index - this.offset;
+    const digit = this.buffer.charCodeAt(at + 1);
+    const after = this.buffer.charCodeAt(at + 2);
+    return (
+      digit >= 0x31 && digit <= 0x36 && (after === GT || after === SLASH || isWhitespace(after))
+    );
+  }
+
+  /**
+   * A browser ignores the `/` of an HTML element's start tag: `<iframe/>`,
+   * `<script src="a.js"/>` or `<title/>` opens raw text as their `>` does,
+   * when the handler asks for it (not in SVG). 10.1 left raw text at `/>`, so
+   * markup inside counted.
+   */
+  override stateInSelfClosingTag(c: number): void {
+    if (c !== GT) return super.stateInSelfClosingTag(c);
+    this.rawTextAsked = false;
+    super.stateInSelfClosingTag(c); // the handler's onopentag, then out of raw text
+    if (this.rawTextAsked) {
+      this.isSpecial = true;
+      this.state = TOKENIZER_STATE.rawText;
+      this.sequenceIndex = 0;
+    }
+  }
+}
