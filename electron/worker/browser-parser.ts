@@ -9,7 +9,7 @@ import {
 /**
  * htmlparser2 10.1's Parser, corrected where it reads malformed markup
  * otherwise than a browser's parser (the HTML spec's tokenizer and tree
- * construction).
+ * construction), for the worker's fields and the DOM of CSS rules alike.
  * The corrections live in 10.1's private parts, listed in the two interfaces
  * below: tests/worker/browser-parser.test.ts fails if an upgrade renames one.
  */
@@ -105,6 +105,9 @@ const RAW_TEXT_ENDS = new Map([
   ),
   ['plaintext', Uint8Array.of(0x3c, 0)] as const,
 ]);
+
+/** Whether a browser reads the content of this element as raw text, in HTML content. */
+export const hasRawText = (name: string): boolean => RAW_TEXT_ENDS.has(name);
 
 const TokenizerWithInternals = Tokenizer as unknown as new (
   options: { xmlMode?: boolean; decodeEntities?: boolean },

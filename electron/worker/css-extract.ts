@@ -1,7 +1,7 @@
 import type { AnyNode, Document, Element } from 'domhandler';
 import { decodeHTML, decodeHTMLAttribute } from 'entities';
-import { parseDocument } from 'htmlparser2';
 import type { ExtractionRule } from '../../shared/extraction';
+import { BrowserParser, hasRawText } from './browser-parser';
 import type { HtmlSource } from './html-source';
 
 export interface CssExtraction {
@@ -18,7 +18,7 @@ export async function loadCssExtraction(): Promise<CssExtraction> {
   const [
     { selectAll },
     { appendChild, findAll, getInnerHTML, isTag, prepend, textContent },
-    { Element: ElementNode },
+    { DomHandler, Element: ElementNode },
   ] = await Promise.all([import('css-select'), import('domutils'), import('domhandler')]);
 
   /**
@@ -45,6 +45,28 @@ export async function loadCssExtraction(): Promise<CssExtraction> {
     }
     return document;
   };
+  /**
+   * Builds the DOM as the page fields' handler reads the page: the content of
+   * an <iframe>, <noembed>, <noframes> or <plaintext>, or after <script/>, is
+   * text, so `iframe a` matches none, as in a browser; in SVG or MathML not.
+   */
+  class BrowserDomHandler extends DomHandler {
+    private browserParser: BrowserParser | null = null;
+
+    override onparserinit(parser: BrowserParser): void {
+      super.onparserinit(parser);
+      this.browserParser = parser;
+    }
+
+    override onopentag(name: string, attribs: Record<string, string>): void {
+      super.onopentag(name, attribs);
+      if (!hasRawText(name)) return;
+      for (let node = this.tagStack.at(-1)?.parent ?? null; node !== null; node = node.parent)
+        if (isTag(node) && (node.name === 'svg' || node.name === 'math')) return;
+      this.browserParser?.readRawText(name);
+    }
+  }
+
   /** What a rule takes from one element; null when it lacks the attribute asked for. */
   const take = (element: Element, rule: ExtractionRule, source: HtmlSource): string | null => {
     switch (rule.take) {
@@ -63,8 +85,11 @@ export async function loadCssExtraction(): Promise<CssExtraction> {
     }
   };
   return {
-    parseDom: (source) =>
-      addImpliedTbodies(parseDocument(source.markup, { decodeEntities: false })),
+    parseDom: (source) => {
+      const handler = new BrowserDomHandler();
+      new BrowserParser(handler, { decodeEntities: false }).end(source.markup);
+      return addImpliedTbodies(handler.root);
+    },
     selectValues: (document, rule, source) =>
       selectAll<AnyNode, Element>(rule.expression, document)
         .map((element) => take(element, rule, source))

@@ -68,6 +68,20 @@ describe('custom extraction', () => {
     ).toEqual({ rows: ['Crash on <save>', 'Wrong café total'], second: '/b/2' });
   });
 
+  it('matches on the markup a browser reads, as the page fields do: <iframe> content is text, --!> ends a comment, </h2> the h1', () => {
+    const markup =
+      '<h1>Title</h2><p>Body</p><iframe><a href="/framed">f</a></iframe>' +
+      '<!-- note --!><a href="/after">after</a>';
+    const specs = ['h1=css:h1', 'links[]=css:a@href', 'framed[]=css:iframe a', 'frame=css:iframe'];
+    expect(
+      extract(
+        htmlSource(Buffer.from(markup), 'text/html'),
+        specs.map((spec) => extractionRuleSchema.parse(parseExtractionSpec(spec))),
+        css,
+      ),
+    ).toEqual({ h1: 'Title', links: ['/after'], framed: [], frame: '<a href="/framed">f</a>' });
+  });
+
   it('keeps at most 10,000 values of a rule a page, and no empty matches', () => {
     const long = htmlSource(Buffer.from(`<p>${'x'.repeat(25_000)}</p>`), 'text/html');
     const rules = ['chars[]=regex:x', 'gaps[]=regex:y*', 'gap=regex:y*', 'items[]=css:li'];
