@@ -13,10 +13,13 @@
  * machine, each writing the pages its own worker code reports;
  * --without-index drops indexes from each fresh database first, to see what
  * they cost; --check prints a digest of what was stored, so trees can be
- * shown to store the same rows.
+ * shown to store the same rows. --copies K writes the pages K times, each
+ * copy after the first under its own path (/c1/…, /c2/…), for a job of about 100,000 pages
+ * whose link index outgrows the writer's cache as a large crawl's does.
  *
  *   npx tsx bench/writer-batch-cost.ts [--pages 19700] [--batch 96] [--runs 5]
  *     [--trees .,/tmp/old] [--without-index page_links_target,...] [--check]
+ *     [--copies 5]
  */
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -35,6 +38,7 @@ const RUNS = positiveInteger('runs', '5');
 const TREES = option('trees', '.').split(',');
 const WITHOUT_INDEX = option('without-index', '').split(',').filter(Boolean);
 const CHECK = process.argv.includes('--check');
+const COPIES = positiveInteger('copies', '1');
 
 /** Bytes this process has written so far (the WAL, mostly). */
 const bytesWritten = () =>
@@ -54,6 +58,21 @@ function digest(db: Db): string {
     for (const row of db.prepare(sql).raw().iterate()) hash.update(JSON.stringify(row));
   }
   return hash.digest('hex').slice(0, 16);
+}
+
+/** `page` as it reads under the path prefix /c`copy`, its links into the same copy. */
+function inCopy(page: FetchedPage, copy: number): FetchedPage {
+  const move = (url: string) =>
+    url.startsWith(`${BENCH_ORIGIN}/`)
+      ? `${BENCH_ORIGIN}/c${copy}${url.slice(BENCH_ORIGIN.length)}`
+      : url;
+  return {
+    ...page,
+    finalUrl: move(page.finalUrl),
+    redirects: page.redirects.map((hop) => ({ ...hop, url: move(hop.url) })),
+    outlinks: { ...page.outlinks, urls: page.outlinks.urls.map(move) },
+    links: page.links.map(move),
+  };
 }
 
 /** Writes every page through `tree`'s FrontierStore into a fresh database. */
@@ -108,7 +127,13 @@ const trees = await Promise.all(TREES.map(loadSourceTree));
 const pagesOf = new Map<SourceTree, FetchedPage[]>();
 for (const tree of trees) {
   const own = await import(join(resolve(tree.name), 'bench/analysed-pages.ts'));
-  pagesOf.set(tree, (own.analysedPages as typeof analysedPages)(PAGES, 20_000));
+  const pages = (own.analysedPages as typeof analysedPages)(PAGES, 20_000);
+  pagesOf.set(
+    tree,
+    Array.from({ length: COPIES }, (_, copy) =>
+      copy === 0 ? pages : pages.map((page) => inCopy(page, copy)),
+    ).flat(),
+  );
 }
 console.log(
   `${pagesOf.get(trees[0]!)!.length} pages, batches of ${BATCH}, ${RUNS} runs a tree, Node ${process.version}` +
