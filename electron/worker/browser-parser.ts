@@ -82,7 +82,8 @@ export const TOKENIZER_STATE = {
   rawText: 25,
 } as const;
 
-const HEADINGS = new Set(['h1', 'h2', 'h3', 'h4', 'h5', 'h6']);
+/** The heading elements, whose start and end tags end an open heading. */
+export const HEADINGS = new Set(['h1', 'h2', 'h3', 'h4', 'h5', 'h6']);
 const GT = 0x3e;
 const DASH = 0x2d;
 const BANG = 0x21;

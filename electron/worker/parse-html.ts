@@ -1,7 +1,7 @@
 import { decodeHTML, decodeHTMLAttribute } from 'entities';
 import { MAX_STORED_TEXT } from '../../shared/limits';
 import { forAgent, relSaysNofollow } from '../../shared/robots-directives';
-import { BrowserParser } from './browser-parser';
+import { BrowserParser, HEADINGS } from './browser-parser';
 import type { HtmlSource } from './html-source';
 import { fingerprintText } from './visible-text';
 
@@ -57,7 +57,6 @@ const HIDDEN = new Set([
   'noembed',
   'noframes',
 ]);
-const HEADINGS = new Set(['h1', 'h2', 'h3', 'h4', 'h5', 'h6']);
 /**
  * Phrasing elements: their tags do not separate words (`foo<b>bar</b>` is one
  * word). Every other tag does (`<p>foo</p><p>bar</p>` is two).
