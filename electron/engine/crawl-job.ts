@@ -7,7 +7,13 @@ import {
   type JobSummary,
   type ProgressSnapshot,
 } from '../../shared/progress';
-import type { CrawlTask, FailedPage, FetchedPage, PageResult } from '../../shared/worker-protocol';
+import type {
+  CrawlTask,
+  FailedPage,
+  FetchedPage,
+  PageResult,
+  RedirectHop,
+} from '../../shared/worker-protocol';
 import { robotsAgent } from '../../shared/robots-agent';
 import type { ScopeSettings } from '../../shared/scope';
 import { CrawlClock } from './crawl-clock';
@@ -17,7 +23,7 @@ import { StoreWriter } from './store-writer/store-writer';
 import { HostLimits } from './host-limits';
 import { HostScheduler } from './host-scheduler';
 import { createMainFetch, type MainFetch } from './main-fetch';
-import { RobotsCache, type RobotsOptions } from './robots';
+import { RobotsCache, type RobotsBlocked, type RobotsOptions } from './robots';
 import { redirectedInto } from './robots-unavailable';
 import { seedFromSitemaps } from './sitemap-seeder';
 import type { Logger } from './logger';
@@ -76,6 +82,11 @@ export class CrawlJob {
   private readonly scope: ScopeSettings;
   private readonly robots: RobotsCache | null;
   private readonly limits: HostLimits;
+  /**
+   * Why robots.txt blocked a redirect main refused a task in flight, until
+   * its result is recorded: the origin's file may be evicted meanwhile.
+   */
+  private readonly refusedRedirects = new Map<number, RobotsBlocked>();
   private readonly scheduler: HostScheduler;
   private readonly checker: ExternalChecker | null;
   /** Main's own requests (robots.txt, sitemaps, external checks), sent with the job's settings. */
@@ -147,7 +158,7 @@ export class CrawlJob {
       take: () => this.frontier.take(),
       limits: this.limits,
       robots: this.robots && ((url) => this.robots!.check(url)),
-      onBlocked: (task) => this.recordBlocked(task),
+      onBlocked: (task, why) => this.recordBlocked(task, why),
       onWake: () => this.pump(),
       maxBuffered: SCHEDULER_BUFFER,
     });
@@ -282,8 +293,11 @@ export class CrawlJob {
   }
 
   private storeOne(task: CrawlTask, result: PageResult, workerPid: number): void {
+    const refused = this.refusedRedirects.get(task.id);
+    this.refusedRedirects.delete(task.id);
     if (result.ok) this.recordPage(task, result, workerPid);
-    else if (result.blockedTarget !== undefined) this.recordBlocked(task, result);
+    else if (result.blockedTarget !== undefined)
+      this.recordBlockedRedirect(task, result, result.blockedTarget, refused);
     else {
       this.frontier.recordFailure(task, result.error, result);
       this.noteError(task.url, result.error);
@@ -321,18 +335,34 @@ export class CrawlJob {
   }
 
   /**
-   * A URL robots.txt blocks, itself or as a redirect's target (`redirect`,
-   * the worker's result). One blocked because the file was unavailable says
-   * so, a redirect into such a host as its URLs do, and is listed with the
-   * errors too: no rule of the site's asked for it.
+   * A URL robots.txt blocks, itself or as a redirect's target (`redirects`).
+   * One blocked because the file was unavailable says so and is listed with
+   * the errors too: no rule of the site's asked for it.
    */
-  private recordBlocked(task: CrawlTask, redirect?: FailedPage): void {
-    const target = redirect?.blockedTarget ?? task.url;
-    const why = this.robots!.whyBlocked(target);
-    let error = why.error;
-    if (redirect) error = why.unavailable ? redirectedInto(target, why.error) : redirect.error;
-    this.frontier.recordBlocked(task, error, redirect?.redirects);
-    if (why.unavailable) this.noteError(task.url, error);
+  private recordBlocked(task: CrawlTask, why: RobotsBlocked, redirects?: RedirectHop[]): void {
+    this.frontier.recordBlocked(task, why.error, redirects);
+    if (why.unavailable) this.noteError(task.url, why.error);
+  }
+
+  /**
+   * A task whose redirect to `target` main refused, `why` as main's verdict
+   * said then (none if the worker did not ask): a redirect into a host whose
+   * robots.txt was unavailable gets the reason of that host's URLs, one a
+   * rule blocked the worker's words.
+   */
+  private recordBlockedRedirect(
+    task: CrawlTask,
+    redirect: FailedPage,
+    target: string,
+    why: RobotsBlocked | undefined,
+  ): void {
+    this.recordBlocked(
+      task,
+      why?.unavailable
+        ? { error: redirectedInto(target, why.error), unavailable: true }
+        : { error: redirect.error, unavailable: false },
+      redirect.redirects,
+    );
   }
 
   /**
@@ -342,19 +372,21 @@ export class CrawlJob {
    */
   private async redirectAllowed(taskId: number, url: string): Promise<boolean> {
     if (this.robots) {
-      let verdict = this.robots.check(url);
-      if (verdict === 'pending') {
-        await this.robots.whenLoaded(new URL(url).origin);
-        verdict = this.robots.check(url);
+      const verdict = await this.robots.checkLoaded(url);
+      if (verdict !== 'allowed') {
+        this.refusedRedirects.set(taskId, verdict);
+        return false;
       }
-      if (verdict !== 'allowed') return false;
     }
     return new Promise((resolve) => this.scheduler.hop(taskId, url, () => resolve(true)));
   }
 
   /** URLs a worker gave back (it died, or drained); a death is counted by the writer first. */
   private takeBack(tasks: CrawlTask[], died: boolean, reason: string): void {
-    for (const task of tasks) this.scheduler.finished(task);
+    for (const task of tasks) {
+      this.scheduler.finished(task);
+      this.refusedRedirects.delete(task.id);
+    }
     this.frontier.giveBack(tasks, died, reason, ({ retry, quarantined }) => {
       this.scheduler.requeue(retry);
       for (const { task, error } of quarantined) this.noteError(task.url, error);

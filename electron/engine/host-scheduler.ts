@@ -1,6 +1,7 @@
 import type { CrawlTask } from '../../shared/worker-protocol';
 import { hostOf, type HostLimits } from './host-limits';
 import { MinHeap } from './min-heap';
+import type { RobotsBlocked, RobotsVerdict } from './robots';
 
 /** Where a host's queue is: it is in at most one of the ready list, the sleep heap, or none. */
 type HostQueueState =
@@ -19,7 +20,7 @@ interface HostQueue {
   wakeAt: number;
 }
 
-export type RobotsGate = (url: string) => 'allowed' | 'blocked' | 'pending';
+export type RobotsGate = (url: string) => RobotsVerdict;
 
 /** A redirect hop of a request in flight, waiting until its target may be requested. */
 interface HopWaiter {
@@ -34,7 +35,7 @@ export interface HostSchedulerOptions {
   limits: HostLimits;
   /** robots.txt's verdict on a URL; 'pending' while its file is being fetched. */
   robots: RobotsGate | null;
-  onBlocked: (task: CrawlTask) => void;
+  onBlocked: (task: CrawlTask, why: RobotsBlocked) => void;
   /** A delay ran out: tasks can be dispatched again. */
   onWake: () => void;
   /** Tasks held here at most; past it, no more are taken from the frontier. */
@@ -112,8 +113,8 @@ export class HostScheduler {
       queue.tasks.shift();
       this.buffered--;
       this.waiting.delete(task.url);
-      if (verdict === 'blocked') {
-        this.options.onBlocked(task);
+      if (verdict !== 'allowed') {
+        this.options.onBlocked(task, verdict);
       } else {
         limits.start(queue.host, now);
         this.inFlight.set(task.id, queue.host);

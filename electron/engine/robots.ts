@@ -34,6 +34,15 @@ const MAX_CRAWL_DELAY_MS = 600_000;
  */
 const ROBOTS_ORIGINS = 5_000;
 
+/** Why robots.txt blocks a URL, as its frontier row records it; `unavailable`: no rule did. */
+export interface RobotsBlocked {
+  error: string;
+  unavailable: boolean;
+}
+export type RobotsVerdict = 'allowed' | 'pending' | RobotsBlocked;
+
+const BLOCKED_BY_RULE: RobotsBlocked = { error: 'blocked by robots.txt', unavailable: false };
+
 export interface RobotsOptions {
   /** A product token (`Googlebot`), never a whole User-Agent, which robots-parser would misread. */
   agent: string;
@@ -75,36 +84,38 @@ export class RobotsCache {
     this.rules = new QuickLRU({ maxSize: options.maxOrigins ?? ROBOTS_ORIGINS });
   }
 
-  /** `pending` until the origin's robots.txt is known (fetching starts now), then the verdict. */
-  check(url: string): 'allowed' | 'blocked' | 'pending' {
+  /**
+   * `pending` until the origin's robots.txt is known (fetching starts now),
+   * then the verdict: a blocked one with its reason, which the origin's
+   * eviction before the caller records it cannot change.
+   */
+  check(url: string): RobotsVerdict {
     const origin = new URL(url).origin;
     if (!this.rules.has(origin)) {
       void this.load(origin);
       return 'pending';
     }
-    const known = this.rules.get(origin);
-    if (isUnavailable(known))
-      return this.options.unavailable === 'disallow' ? 'blocked' : 'allowed';
-    return known?.isDisallowed(url, this.agent) ? 'blocked' : 'allowed';
+    return this.verdict(url, this.rules.get(origin)!);
   }
 
-  /** Why `check` blocked a URL, as its frontier row records it; `unavailable`: no rule did. */
-  whyBlocked(url: string): { error: string; unavailable: boolean } {
-    const known = this.rules.peek(new URL(url).origin);
-    return isUnavailable(known)
-      ? { error: unavailableReason(known.unavailable), unavailable: true }
-      : { error: 'blocked by robots.txt', unavailable: false };
-  }
-
-  /** Settles once the origin's robots.txt is known (fetching it if need be). */
-  async whenLoaded(origin: string): Promise<void> {
-    await this.load(origin);
+  /** The verdict once the origin's robots.txt is known (fetching it if need be). */
+  async checkLoaded(url: string): Promise<Exclude<RobotsVerdict, 'pending'>> {
+    return this.verdict(url, await this.load(new URL(url).origin));
   }
 
   /** The `Sitemap:` lines of the origin's robots.txt (fetching it if need be). */
   async sitemaps(origin: string): Promise<string[]> {
     const known = await this.load(origin);
     return isUnavailable(known) ? [] : (known?.getSitemaps() ?? []);
+  }
+
+  private verdict(url: string, known: Known): Exclude<RobotsVerdict, 'pending'> {
+    if (isUnavailable(known)) {
+      return this.options.unavailable === 'disallow'
+        ? { error: unavailableReason(known.unavailable), unavailable: true }
+        : 'allowed';
+    }
+    return known?.isDisallowed(url, this.agent) ? BLOCKED_BY_RULE : 'allowed';
   }
 
   private load(origin: string): Promise<Known> {

@@ -69,9 +69,11 @@ describe('HostScheduler', () => {
   });
 
   it('holds a host while its robots.txt is pending and reports blocked URLs', () => {
-    const verdicts = new Map<string, 'allowed' | 'blocked' | 'pending'>([['http://a', 'pending']]);
+    const verdicts = new Map<string, 'allowed' | 'pending'>([['http://a', 'pending']]);
     const robots: RobotsGate = (url) =>
-      url.includes('/private') ? 'blocked' : (verdicts.get(new URL(url).origin) ?? 'allowed');
+      url.includes('/private')
+        ? { error: 'blocked by robots.txt', unavailable: false }
+        : (verdicts.get(new URL(url).origin) ?? 'allowed');
     const { hosts, blocked, next } = scheduler(['http://a/private', 'http://a/1', 'http://b/1'], {
       robots,
       hostConcurrency: 5,
