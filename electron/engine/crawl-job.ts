@@ -116,7 +116,7 @@ export class CrawlJob {
     // First: a job another process is crawling is refused before anything changes.
     this.clock = new CrawlClock(this.jobs.markStarted(this.id, this.settings).crawlMs);
     this.freeDiskReserve = holdDiskReserve(options.db, this.id);
-    this.limits = new HostLimits(this.settings);
+    this.limits = new HostLimits(this.settings, (host) => this.robots?.crawlDelayMs(host) ?? 0);
     this.mainFetch = createMainFetch(this.settings);
     this.robots = this.settings.ignoreRobots
       ? null
@@ -125,6 +125,7 @@ export class CrawlJob {
           this.mainFetch,
           this.logger,
           (origin, crawlDelayMs) => {
+            // For a host kept now (busy or its delay running); others take it when they start.
             if (crawlDelayMs > 0) this.limits.raiseDelay(origin, crawlDelayMs);
             this.scheduler.robotsLoaded(origin);
             this.pump();

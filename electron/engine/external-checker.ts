@@ -152,7 +152,7 @@ export class ExternalChecker {
     } catch (cause) {
       error = describeError(cause);
     }
-    this.options.limits.release(host);
+    this.options.limits.release(host, Date.now());
     if (!this.abort.signal.aborted) {
       try {
         await this.options.record(url, status, error, Date.now());

@@ -1,3 +1,4 @@
+import { MinHeap } from './min-heap';
 import { RateLimiter } from './rate-limiter';
 
 export interface HostLimitSettings {
@@ -20,27 +21,41 @@ interface HostState {
  * The politeness limits every request of a job goes through, page fetches
  * and external link checks alike. A host is an origin (scheme, host name
  * and port): the unit robots.txt and its Crawl-delay apply to.
+ *
+ * Only hosts with a request in flight or a delay still running are kept, so
+ * memory follows activity, not the hosts a run has met (a list of a million
+ * hosts with a delay kept a million states). A host met again starts afresh:
+ * its Crawl-delay comes from `crawlDelayMs`, robots.txt as main keeps it, or
+ * reaches raiseDelay when robots.txt is read again.
  */
 export class HostLimits {
   private readonly hosts = new Map<string, HostState>();
+  /** Idle hosts whose delay still runs, by when it ends: forgotten once it has. */
+  private readonly idle = new MinHeap<{ host: string; at: number }>((entry) => entry.at);
   private readonly rate: RateLimiter | null;
   private readonly releaseListeners: ((host: string) => void)[] = [];
 
-  constructor(private readonly settings: HostLimitSettings) {
+  constructor(
+    private readonly settings: HostLimitSettings,
+    /** The Crawl-delay robots.txt asks of a host, 0 for none or not known. */
+    private readonly crawlDelayMs: (host: string) => number = () => 0,
+  ) {
     this.rate =
       settings.maxRequestsPerSecond === null
         ? null
         : new RateLimiter(settings.maxRequestsPerSecond);
   }
 
-  /** robots.txt asked for a Crawl-delay: it raises the host's delay, never lowers it. */
-  raiseDelay(host: string, delayMs: number): void {
-    const state = this.state(host);
-    state.delayMs = Math.max(this.settings.hostDelayMs, delayMs);
+  /** Hosts whose state is kept: those with requests in flight or a delay running. */
+  get size(): number {
+    return this.hosts.size;
   }
 
-  delayOf(host: string): number {
-    return this.hosts.get(host)?.delayMs ?? this.settings.hostDelayMs;
+  /** robots.txt asked for a Crawl-delay: it raises the host's delay, never lowers it. */
+  raiseDelay(host: string, delayMs: number): void {
+    // A host not kept gets it from crawlDelayMs when it starts.
+    const state = this.hosts.get(host);
+    if (state) state.delayMs = Math.max(this.settings.hostDelayMs, delayMs);
   }
 
   /**
@@ -70,6 +85,7 @@ export class HostLimits {
 
   /** Counts a request to `host` as started now; call only when waitMs said 0. */
   start(host: string, now: number): void {
+    this.forgetIdle(now);
     const state = this.state(host);
     state.inFlight++;
     state.nextStartAt = now + state.delayMs;
@@ -89,13 +105,16 @@ export class HostLimits {
     this.rate?.refund();
   }
 
-  /** A request to `host` finished (or will never finish): its slot is free. */
-  release(host: string): void {
+  /** A request to `host` finished (or will never finish) at `now`: its slot is free. */
+  release(host: string, now: number): void {
     const state = this.hosts.get(host);
     if (!state || state.inFlight === 0) return;
     state.inFlight--;
-    // Forget idle hosts with nothing to remember (no delay running), so memory follows activity.
-    if (state.inFlight === 0 && state.delayMs === 0) this.hosts.delete(host);
+    if (state.inFlight === 0) {
+      if (state.nextStartAt <= now) this.hosts.delete(host);
+      else this.idle.push({ host, at: state.nextStartAt });
+    }
+    this.forgetIdle(now);
     for (const listener of this.releaseListeners) listener(host);
   }
 
@@ -106,10 +125,21 @@ export class HostLimits {
   private state(host: string): HostState {
     let state = this.hosts.get(host);
     if (!state) {
-      state = { inFlight: 0, nextStartAt: 0, delayMs: this.settings.hostDelayMs };
+      const delayMs = Math.max(this.settings.hostDelayMs, this.crawlDelayMs(host));
+      state = { inFlight: 0, nextStartAt: 0, delayMs };
       this.hosts.set(host, state);
     }
     return state;
+  }
+
+  /** Forgets the idle hosts whose delay has run out by `now`: nothing of theirs still applies. */
+  private forgetIdle(now: number): void {
+    for (let entry = this.idle.peek(); entry && entry.at <= now; entry = this.idle.peek()) {
+      this.idle.pop();
+      const state = this.hosts.get(entry.host);
+      // Skipped when the host started again since: a later release queues it anew.
+      if (state && state.inFlight === 0 && state.nextStartAt <= now) this.hosts.delete(entry.host);
+    }
   }
 }
 

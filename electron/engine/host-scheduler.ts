@@ -173,7 +173,7 @@ export class HostScheduler {
     const host = this.inFlight.get(task.id);
     if (host === undefined) return;
     this.inFlight.delete(task.id);
-    this.options.limits.release(host);
+    this.options.limits.release(host, Date.now());
   }
 
   /**
@@ -207,7 +207,7 @@ export class HostScheduler {
       if (moving) {
         limits.start(hop.host, now);
         this.inFlight.set(hop.taskId, hop.host);
-        limits.release(holds);
+        limits.release(holds, now);
       } else limits.restart(hop.host, now);
       hop.granted();
     }

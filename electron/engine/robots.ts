@@ -43,6 +43,12 @@ export type RobotsVerdict = 'allowed' | 'pending' | RobotsBlocked;
 
 const BLOCKED_BY_RULE: RobotsBlocked = { error: 'blocked by robots.txt', unavailable: false };
 
+/** A Crawl-delay in milliseconds, 0 for none or a value that is no delay. */
+function delayMsOf(seconds: number): number {
+  if (!Number.isFinite(seconds) || seconds <= 0) return 0;
+  return Math.min(Math.round(seconds * 1000), MAX_CRAWL_DELAY_MS);
+}
+
 export interface RobotsOptions {
   /** A product token (`Googlebot`), never a whole User-Agent, which robots-parser would misread. */
   agent: string;
@@ -118,6 +124,15 @@ export class RobotsCache {
     return known?.isDisallowed(url, this.agent) ? BLOCKED_BY_RULE : 'allowed';
   }
 
+  /**
+   * The Crawl-delay the origin's robots.txt asks of the job's token, while
+   * main keeps the file; else 0 (one read again reaches `onLoaded`).
+   */
+  crawlDelayMs(origin: string): number {
+    const known = this.rules.peek(origin);
+    return known === undefined ? 0 : delayMsOf(this.crawlDelaySeconds(known));
+  }
+
   private load(origin: string): Promise<Known> {
     if (this.rules.has(origin)) return Promise.resolve(this.rules.get(origin)!);
     let loading = this.loading.get(origin);
@@ -125,7 +140,15 @@ export class RobotsCache {
       loading = this.fetchRules(origin).then((rules) => {
         this.rules.set(origin, rules);
         this.loading.delete(origin);
-        this.onLoaded(origin, this.crawlDelayMs(origin, rules));
+        const seconds = this.crawlDelaySeconds(rules);
+        const delayMs = delayMsOf(seconds);
+        if (delayMs > 0) {
+          this.logger(
+            'info',
+            `${origin}/robots.txt asks for a Crawl-delay of ${seconds} s; requests to it are spaced ${delayMs} ms apart`,
+          );
+        }
+        this.onLoaded(origin, delayMs);
         return rules;
       });
       this.loading.set(origin, loading);
@@ -133,16 +156,8 @@ export class RobotsCache {
     return loading;
   }
 
-  private crawlDelayMs(origin: string, known: Known): number {
-    if (isUnavailable(known)) return 0;
-    const seconds = known?.getCrawlDelay(this.agent);
-    if (seconds === undefined || !Number.isFinite(seconds) || seconds <= 0) return 0;
-    const delayMs = Math.min(Math.round(seconds * 1000), MAX_CRAWL_DELAY_MS);
-    this.logger(
-      'info',
-      `${origin}/robots.txt asks for a Crawl-delay of ${seconds} s; requests to it are spaced ${delayMs} ms apart`,
-    );
-    return delayMs;
+  private crawlDelaySeconds(known: Known): number {
+    return isUnavailable(known) ? 0 : (known?.getCrawlDelay(this.agent) ?? 0);
   }
 
   private async fetchRules(origin: string): Promise<Known> {
