@@ -1,5 +1,6 @@
 import type { ExtractedValue } from './extraction';
 import type { JobSettingsInput, StoredJobSettings } from './job-settings';
+import type { AnsweredAsJson } from './json-text';
 import type { JobStatus, ProgressSnapshot } from './progress';
 import type { ExportFormat, ExportProgress, ExportRequest, ResultsRequests } from './results';
 
@@ -35,6 +36,17 @@ export interface ExportUpdate extends ExportProgress {
   /** Set, with done, when `cancelExport` stopped it (its partial files are removed). */
   cancelled?: true;
 }
+
+/**
+ * `CrawlerRequests` as a host answers them: a job's settings as JSON text
+ * (json-text.ts), which the transports pass on and the renderer receives
+ * parsed.
+ */
+export type HostRequests = AnsweredAsJson<CrawlerRequests, 'getJobSettings'>;
+
+/** `CrawlerApi` as a host implements it (see HostRequests). */
+export type HostApi = HostRequests &
+  Pick<CrawlerApi, 'onProgress' | 'onExportProgress' | 'onMenuCommand'>;
 
 /** What the native menu asks of the page; an imported list arrives read (main chose and read the file). */
 export type MenuCommand =

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import './schema-messages';
 import { conflictingFilters, describeConflict } from './filter-row-sources';
 import type { StoredJobSettings } from './job-settings';
+import type { AnsweredAsJson } from './json-text';
 import { MAX_URL_LENGTH } from './limits';
 
 /**
@@ -444,6 +445,9 @@ export interface ResultsRequests {
    */
   getJobSettings(jobId: number): Promise<JobSettingsAndUrls>;
 }
+
+/** The results questions as the results thread answers them: a job's settings as JSON text. */
+export type ResultsAnswers = AnsweredAsJson<ResultsRequests, 'getJobSettings'>;
 
 /** A job's settings and its start URLs one a line, as stored (a list can be 64 MB: never split). */
 export interface JobSettingsAndUrls {

@@ -2,7 +2,7 @@ import { ipcMain, type IpcMainInvokeEvent } from 'electron';
 import {
   CRAWLER_API_CHANNELS,
   CRAWLER_REQUEST_METHODS,
-  type CrawlerRequests,
+  type HostRequests,
 } from '../../shared/crawler-api';
 import { dispatchRequest } from '../serve/request-dispatch';
 
@@ -11,7 +11,7 @@ import { dispatchRequest } from '../serve/request-dispatch';
  * answer only the app's own top-level page, and every argument is checked
  * against the method's schema (request-dispatch.ts) before the host sees it.
  */
-export function registerCrawlerIpc(api: CrawlerRequests, isAppUrl: (url: string) => boolean) {
+export function registerCrawlerIpc(api: HostRequests, isAppUrl: (url: string) => boolean) {
   for (const method of CRAWLER_REQUEST_METHODS) {
     const channel = CRAWLER_API_CHANNELS[method];
     ipcMain.handle(channel, (event, ...args: unknown[]) => {

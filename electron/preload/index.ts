@@ -9,6 +9,7 @@ import {
   type HostEvent,
   type MenuCommand,
 } from '../../shared/crawler-api';
+import { fromJsonText } from '../../shared/json-text';
 import type { ProgressSnapshot } from '../../shared/progress';
 
 /**
@@ -52,7 +53,10 @@ ipcRenderer.on(PROGRESS_PORT_CHANNEL, (event, offered: unknown) => {
 });
 
 const api: CrawlerApi = {
-  ...bindRequests((method, args) => ipcRenderer.invoke(CRAWLER_API_CHANNELS[method], ...args)),
+  // An answer main passed on as JSON text (it never parses a long one) is parsed here.
+  ...bindRequests(async (method, args) =>
+    fromJsonText(await ipcRenderer.invoke(CRAWLER_API_CHANNELS[method], ...args)),
+  ),
   onProgress: (listener) => listen(progressListeners, listener),
   onExportProgress: (listener) => listen(exportListeners, listener),
   onMenuCommand: (listener) => listen(menuListeners, listener),

@@ -1,9 +1,9 @@
 import type {
-  CrawlerApi,
   ExportOutcome,
   ExportUpdate,
   ExtractionPreview,
   ExtractionPreviewRequest,
+  HostApi,
   HostEvent,
   JobInfo,
   JobStartInput,
@@ -11,7 +11,7 @@ import type {
 } from '../../shared/crawler-api';
 import { describeSchemaError, jobSettingsSchema } from '../../shared/job-settings';
 import type { ProgressSnapshot } from '../../shared/progress';
-import type { ExportRequest, ResultsRequests } from '../../shared/results';
+import type { ExportRequest, ResultsAnswers } from '../../shared/results';
 import type { CrawlJob } from '../engine/crawl-job';
 import { CrawlService, defaultWorkerCount } from '../engine/crawl-service';
 import type { ExportRuns } from '../engine/export/export-runs';
@@ -28,7 +28,7 @@ export interface CrawlerHostOptions {
   version: string;
   logger?: Logger;
   /** Answers the results questions, off the main event loop (a worker thread). */
-  results: ResultsRequests;
+  results: ResultsAnswers;
   /** How this host hands out an export: a download URL (serve) or a save dialog (desktop). */
   exportJob: (request: ExportRequest) => Promise<ExportOutcome>;
   /** The exports the host is writing: their progress events and their cancel. */
@@ -41,7 +41,7 @@ export interface CrawlerHostOptions {
  * (child_process workers). Arguments are already validated by the caller
  * (request-dispatch.ts); settings are validated again by CrawlService.
  */
-export class CrawlerHost implements CrawlerApi {
+export class CrawlerHost implements HostApi {
   private readonly service: CrawlService;
   private readonly store: JobStore;
   private readonly listeners = new Set<(snapshot: ProgressSnapshot) => void>();
@@ -123,16 +123,16 @@ export class CrawlerHost implements CrawlerApi {
     return previewExtraction(this.options.launcher, parsed.data, url);
   }
 
-  queryPages: ResultsRequests['queryPages'] = (query) => this.options.results.queryPages(query);
-  seekPages: ResultsRequests['seekPages'] = (request) => this.options.results.seekPages(request);
-  pageDetail: ResultsRequests['pageDetail'] = (request) => this.options.results.pageDetail(request);
-  queryLinks: ResultsRequests['queryLinks'] = (query) => this.options.results.queryLinks(query);
-  runReport: ResultsRequests['runReport'] = (request) => this.options.results.runReport(request);
-  compareJobs: ResultsRequests['compareJobs'] = (request) =>
+  queryPages: ResultsAnswers['queryPages'] = (query) => this.options.results.queryPages(query);
+  seekPages: ResultsAnswers['seekPages'] = (request) => this.options.results.seekPages(request);
+  pageDetail: ResultsAnswers['pageDetail'] = (request) => this.options.results.pageDetail(request);
+  queryLinks: ResultsAnswers['queryLinks'] = (query) => this.options.results.queryLinks(query);
+  runReport: ResultsAnswers['runReport'] = (request) => this.options.results.runReport(request);
+  compareJobs: ResultsAnswers['compareJobs'] = (request) =>
     this.options.results.compareJobs(request);
-  renameJob: ResultsRequests['renameJob'] = (jobId, name) =>
+  renameJob: ResultsAnswers['renameJob'] = (jobId, name) =>
     this.options.results.renameJob(jobId, name);
-  getJobSettings: ResultsRequests['getJobSettings'] = (jobId) =>
+  getJobSettings: ResultsAnswers['getJobSettings'] = (jobId) =>
     this.options.results.getJobSettings(jobId);
 
   async deleteJob(jobId: number): Promise<void> {

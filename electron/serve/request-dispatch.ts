@@ -1,4 +1,4 @@
-import type { CrawlerRequests } from '../../shared/crawler-api';
+import type { HostRequests } from '../../shared/crawler-api';
 import {
   CRAWLER_REQUEST_SCHEMAS,
   describeArgumentsError,
@@ -14,7 +14,7 @@ import { UserError } from '../engine/user-error';
  * person using the UI, who never sees method names.
  */
 export async function dispatchRequest(
-  api: CrawlerRequests,
+  api: HostRequests,
   method: string,
   args: unknown[],
 ): Promise<unknown> {

@@ -2,7 +2,7 @@ import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { WebSocketServer } from 'ws';
 import { SERVE_CSP } from '../../shared/content-security-policy';
-import type { CrawlerApi } from '../../shared/crawler-api';
+import type { HostApi } from '../../shared/crawler-api';
 import type { ExportRuns } from '../engine/export/export-runs';
 import { MAX_CLIENT_MESSAGE_BYTES, UI_SOCKET_PATH } from '../../shared/ui-protocol';
 import type { Logger } from '../engine/logger';
@@ -14,7 +14,7 @@ import { attachSocket } from './socket-channel';
 import { sendText, serveStatic } from './static-files';
 
 export interface ServeHostOptions {
-  api: CrawlerApi;
+  api: HostApi;
   /** The host's exports: downloads report their progress there and can be cancelled. */
   exports: ExportRuns;
   /** The built renderer (index.html + assets/). */

@@ -1,6 +1,7 @@
 import type { WebSocket, RawData } from 'ws';
-import type { CrawlerApi } from '../../shared/crawler-api';
+import type { HostApi } from '../../shared/crawler-api';
 import { describeSchemaError } from '../../shared/job-settings';
+import { isJsonText } from '../../shared/json-text';
 import type { ProgressSnapshot } from '../../shared/progress';
 import { clientMessageSchema, type ServerMessage } from '../../shared/ui-protocol';
 import type { Logger } from '../engine/logger';
@@ -15,12 +16,25 @@ const RETRY_SLOW_CLIENT_MS = 250;
  * Progress is latest-wins per job, so a slow tab never makes the host
  * buffer more than one snapshot per job for it.
  */
-export function attachSocket(socket: WebSocket, api: CrawlerApi, logger: Logger): void {
+export function attachSocket(socket: WebSocket, api: HostApi, logger: Logger): void {
   const pending = new Map<number, ProgressSnapshot>();
   let retryTimer: NodeJS.Timeout | null = null;
 
   const send = (message: ServerMessage) => {
     if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(message));
+  };
+
+  /**
+   * A request's answer. One that came as JSON text is sent as it is, inside
+   * the frame's JSON, in fragments of one message: main never parses it or
+   * builds its text (half a second for a million start URLs).
+   */
+  const respond = (seq: number, value: unknown) => {
+    if (!isJsonText(value)) return send({ type: 'response', seq, ok: true, value: value ?? null });
+    if (socket.readyState !== socket.OPEN) return;
+    socket.send(`{"type":"response","seq":${seq},"ok":true,"value":`, { fin: false });
+    socket.send(value.jsonText, { binary: false, fin: false });
+    socket.send('}', { fin: true });
   };
 
   const flushProgress = () => {
@@ -68,8 +82,7 @@ export function attachSocket(socket: WebSocket, api: CrawlerApi, logger: Logger)
     }
     const { seq, method, args } = parsed.data;
     try {
-      const value = await dispatchRequest(api, method, args);
-      send({ type: 'response', seq, ok: true, value: value ?? null });
+      respond(seq, await dispatchRequest(api, method, args));
     } catch (error) {
       if ((error as Error).name !== 'UserError') {
         logger('error', `${method} failed: ${(error as Error).stack ?? String(error)}`);

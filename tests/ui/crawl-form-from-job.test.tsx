@@ -21,7 +21,8 @@ import { createAppStore } from '../../renderer/src/store/app-store';
 import { AppContext } from '../../renderer/src/store/store-context';
 import { parseExtractionSpec } from '../../shared/extraction';
 import { jobSettingsSchema, storedJobSettingsSchema } from '../../shared/job-settings';
-import type { ResultsRequests } from '../../shared/results';
+import { fromJsonText } from '../../shared/json-text';
+import type { ResultsAnswers } from '../../shared/results';
 import { databaseAt } from '../helpers/old-database';
 import { renderApp } from '../helpers/render-app';
 import { tempDir } from '../helpers/temp-db';
@@ -267,7 +268,7 @@ describe('New crawl from these settings, in the app', () => {
       version: '0.1.0',
       results: {
         getJobSettings: async (jobId: number) => service.call('getJobSettings', [jobId]),
-      } as ResultsRequests,
+      } as ResultsAnswers,
       exportJob: async () => ({ kind: 'cancelled' }),
       exports: new ExportRuns(),
     });
@@ -278,7 +279,9 @@ describe('New crawl from these settings, in the app', () => {
         dispatchRequest(host, method, args);
     renderApp({
       listJobs: call('listJobs'),
-      getJobSettings: call('getJobSettings'),
+      // As the transports pass it on: the host answers with JSON text.
+      getJobSettings: async (...args: unknown[]) =>
+        fromJsonText(await call('getJobSettings')(...args)),
       startJob: async (...args: unknown[]) => {
         await dispatchRequest({ startJob: async () => undefined } as never, 'startJob', args);
         started.push(args);
@@ -334,7 +337,7 @@ describe('New crawl from these settings, in the app', () => {
       ],
     ]);
     // The old job is as it was.
-    await expect(host.getJobSettings(1)).resolves.toMatchObject({
+    expect(fromJsonText(await host.getJobSettings(1))).toMatchObject({
       settings: { maxPages: 7 },
       startUrls: list.join('\n'),
     });

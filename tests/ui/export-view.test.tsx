@@ -9,7 +9,7 @@ import { dispatchRequest } from '../../electron/serve/request-dispatch';
 import { ResultsScreen } from '../../renderer/src/results/results-screen';
 import { createAppStore } from '../../renderer/src/store/app-store';
 import { AppContext } from '../../renderer/src/store/store-context';
-import type { CrawlerApi, CrawlerRequests, JobInfo } from '../../shared/crawler-api';
+import type { CrawlerApi, HostRequests, JobInfo } from '../../shared/crawler-api';
 import type { ExportRequest } from '../../shared/results';
 import { layOutTableScroller } from '../helpers/table-layout';
 import { databasePerTest } from '../helpers/temp-db';
@@ -57,7 +57,7 @@ function renderResults(file: string) {
   const api = {
     ...host,
     exportJob: (request: unknown) =>
-      dispatchRequest(host as unknown as CrawlerRequests, 'exportJob', [request]),
+      dispatchRequest(host as unknown as HostRequests, 'exportJob', [request]),
   } as unknown as CrawlerApi;
   render(
     <AppContext value={{ store: createAppStore(api), api }}>

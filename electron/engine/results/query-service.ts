@@ -1,9 +1,10 @@
 import { performance } from 'node:perf_hooks';
 import {
   RESULTS_REQUEST_SCHEMAS,
+  type ResultsAnswers,
   type ResultsRequestMethod,
-  type ResultsRequests,
 } from '../../../shared/results';
+import { toJsonText } from '../../../shared/json-text';
 import { describeSchemaError } from '../../../shared/job-settings';
 import type { Db } from '../store/database';
 import { JobAdmin } from '../store/job-admin';
@@ -22,8 +23,8 @@ export const SLOW_QUERY_MS = 40;
 /** Each results method, answered synchronously (the caller decides which thread that blocks). */
 type SyncResults = {
   [K in ResultsRequestMethod]: (
-    ...args: Parameters<ResultsRequests[K]>
-  ) => Awaited<ReturnType<ResultsRequests[K]>>;
+    ...args: Parameters<ResultsAnswers[K]>
+  ) => Awaited<ReturnType<ResultsAnswers[K]>>;
 };
 
 /**
@@ -52,7 +53,8 @@ export class QueryService {
       deleteJob: async (jobId) => {
         await admin.delete(jobId);
       },
-      getJobSettings: (jobId) => jobs.settingsAndUrls(jobId),
+      // Built here, off main's thread, which passes the text on (a list can be 54 MB).
+      getJobSettings: (jobId) => toJsonText(jobs.settingsAndUrls(jobId)),
     };
   }
 

@@ -1,4 +1,4 @@
-import type { ResultsRequestMethod, ResultsRequests } from '../../../shared/results';
+import type { ResultsAnswers, ResultsRequestMethod } from '../../../shared/results';
 import type { Logger } from '../logger';
 import { ThreadClient } from '../thread-rpc';
 
@@ -6,7 +6,7 @@ import { ThreadClient } from '../thread-rpc';
  * The host's side of the results thread (results-thread.ts): each method
  * forwards to the thread, which answers over its own connection.
  */
-export class ResultsClient implements ResultsRequests {
+export class ResultsClient implements ResultsAnswers {
   private readonly thread: ThreadClient;
 
   constructor(file: string, log: Logger) {
@@ -27,8 +27,8 @@ export class ResultsClient implements ResultsRequests {
   }
 
   /** A typed method that forwards to the thread. */
-  private forward<K extends ResultsRequestMethod>(name: K): ResultsRequests[K] {
-    return ((...args: unknown[]) => this.call(name, args)) as ResultsRequests[K];
+  private forward<K extends ResultsRequestMethod>(name: K): ResultsAnswers[K] {
+    return ((...args: unknown[]) => this.call(name, args)) as ResultsAnswers[K];
   }
 
   queryPages = this.forward('queryPages');
