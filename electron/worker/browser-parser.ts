@@ -45,6 +45,44 @@ export class BrowserParser extends Parser {
       self.cbs.onclosetag?.(self.stack.shift()!, index !== heading);
     this.startIndex = endIndex + 1;
   }
+
+  /**
+   * Whether the element whose start tag is being read is an SVG or MathML
+   * element, as a browser's tree construction decides: `<svg>` and `<math>`
+   * are, and so is an element inside one, unless an HTML integration point
+   * (`<foreignObject>`, SVG `<title>`, MathML `<mi>`…) is nearer, whose
+   * content is HTML again. For a handler's onopentag, and at `/>`.
+   */
+  isForeignElement(): boolean {
+    const self = this as unknown as ParserInternals;
+    const name = self.tagname;
+    if (FOREIGN_ROOTS.has(name)) return true;
+    const { stack } = self;
+    // The element itself is on the stack unless it is void.
+    for (let index = this.isVoidElement(name) ? 0 : 1; index < stack.length; index++) {
+      const open = stack[index]!;
+      if (FOREIGN_ROOTS.has(open)) return true;
+      if (INTEGRATION_POINTS.has(open)) return false;
+    }
+    return false;
+  }
+
+  /**
+   * The `/` of a start tag closes an SVG or MathML element, and a browser
+   * ignores it on an HTML one. 10.1 decides by a record of foreign content
+   * that `<svg/>` leaves wrong for the rest of the page (a `<div/>` after it
+   * closed at once, `<script/>` no raw text) and that an SVG `<title/>` takes
+   * for HTML (its title ran on to the SVG's end).
+   */
+  override onselfclosingtag(endIndex: number): void {
+    const self = this as unknown as ParserInternals;
+    // A void element (`<br/>`) ends at its start tag either way.
+    if (this.isVoidElement(self.tagname) || !this.isForeignElement())
+      return this.onopentagend(endIndex);
+    this.endIndex = endIndex;
+    self.closeCurrentTag(false);
+    this.startIndex = endIndex + 1;
+  }
 }
 
 /** The private members of htmlparser2 10.1's Parser that BrowserParser uses. */
@@ -53,7 +91,10 @@ export interface ParserInternals {
   readonly cbs: Partial<Handler>;
   /** Open elements, innermost first. */
   readonly stack: string[];
+  /** Name of the element whose start tag is being read. */
+  readonly tagname: string;
   getSlice(start: number, end: number): string;
+  closeCurrentTag(isOpenImplied: boolean): void;
 }
 
 /** The private members of htmlparser2 10.1's Tokenizer that BrowserTokenizer uses. */
@@ -84,6 +125,19 @@ export const TOKENIZER_STATE = {
 
 /** The heading elements, whose start and end tags end an open heading. */
 export const HEADINGS = new Set(['h1', 'h2', 'h3', 'h4', 'h5', 'h6']);
+const FOREIGN_ROOTS = new Set(['svg', 'math']);
+/** SVG and MathML elements whose content a browser reads as HTML (10.1's list). */
+const INTEGRATION_POINTS = new Set([
+  'foreignobject',
+  'desc',
+  'title',
+  'mi',
+  'mo',
+  'mn',
+  'ms',
+  'mtext',
+  'annotation-xml',
+]);
 const GT = 0x3e;
 const DASH = 0x2d;
 const BANG = 0x21;

@@ -11,7 +11,9 @@ const parserMembers = {
   tokenizer: 'field',
   cbs: 'field',
   stack: 'field',
+  tagname: 'field',
   getSlice: 'method',
+  closeCurrentTag: 'method',
 } satisfies Record<keyof ParserInternals, 'field' | 'method'>;
 const tokenizerMembers = {
   cbs: 'field',
@@ -53,5 +55,21 @@ describe("htmlparser2's private parts that BrowserParser relies on", () => {
     expect(tokenizer.state).toBe(TOKENIZER_STATE.bogusComment);
     parser.write('><script>');
     expect(tokenizer.state).toBe(TOKENIZER_STATE.rawText);
+  });
+
+  it('name the element whose start tag is being read, which closeCurrentTag closes', () => {
+    const events: string[] = [];
+    const parser = new (class extends Parser {
+      override onselfclosingtag(): void {
+        const internals = this as unknown as ParserInternals;
+        events.push(`${internals.tagname} [${internals.stack.join(' ')}]`);
+        internals.closeCurrentTag(false);
+      }
+    })({
+      onopentag: (name) => events.push(`<${name}>`),
+      onclosetag: (name) => events.push(`</${name}>`),
+    });
+    parser.end('<p><b/>');
+    expect(events).toEqual(['<p>', 'b [b p]', '<b>', '</b>', '</p>']);
   });
 });

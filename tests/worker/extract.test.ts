@@ -11,12 +11,13 @@ const page = `<html><head><title>Bugs</title></head><body>
 
 const css = await loadCssExtraction();
 
-const run = (...specs: string[]) =>
+const runOn = (markup: string, ...specs: string[]) =>
   extract(
-    htmlSource(Buffer.from(page, 'utf8'), 'text/html; charset=utf-8'),
+    htmlSource(Buffer.from(markup, 'utf8'), 'text/html; charset=utf-8'),
     specs.map((spec) => extractionRuleSchema.parse(parseExtractionSpec(spec))),
     css,
   );
+const run = (...specs: string[]) => runOn(page, ...specs);
 
 describe('custom extraction', () => {
   it('takes text, attributes or inner HTML of the first or every CSS match', () => {
@@ -72,14 +73,20 @@ describe('custom extraction', () => {
     const markup =
       '<h1>Title</h2><p>Body</p><iframe><a href="/framed">f</a></iframe>' +
       '<!-- note --!><a href="/after">after</a>';
-    const specs = ['h1=css:h1', 'links[]=css:a@href', 'framed[]=css:iframe a', 'frame=css:iframe'];
     expect(
-      extract(
-        htmlSource(Buffer.from(markup), 'text/html'),
-        specs.map((spec) => extractionRuleSchema.parse(parseExtractionSpec(spec))),
-        css,
-      ),
+      runOn(markup, 'h1=css:h1', 'links[]=css:a@href', 'framed[]=css:iframe a', 'frame=css:iframe'),
     ).toEqual({ h1: 'Title', links: ['/after'], framed: [], frame: '<a href="/framed">f</a>' });
+  });
+
+  it.each<[string, string, string[], Record<string, unknown>]>([
+    [
+      'after a self-closed <svg/>: a <div/> after it holds what follows, an SVG <title/> nothing',
+      '<svg/><div/><p>In the div</p><svg><title/><text>Chart</text></svg>',
+      ['div=css:div > p', 'chart=css:svg > text'],
+      { div: 'In the div', chart: 'Chart' },
+    ],
+  ])('matches as a browser reads the markup %s', (_, markup, specs, expected) => {
+    expect(runOn(markup, ...specs)).toEqual(expected);
   });
 
   it('keeps at most 10,000 values of a rule a page, and no empty matches', () => {

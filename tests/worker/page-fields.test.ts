@@ -202,6 +202,20 @@ describe('page fields from HTML', () => {
     expect(analyze('<svg><script/></svg><a href="/after">after</a>').linkCount).toBe(1);
   });
 
+  it('leaves SVG and MathML after a self-closed <svg/> or <math/>: <script/> and <iframe/> after it open raw text', () => {
+    for (const element of ['svg', 'math']) {
+      const markup = `<p>Intro</p><${element}/><script src="/a.js"/>var ad = "<a href='/ad'>";</script>
+        <iframe src="/f"/><a href="/fallback">fallback</a></iframe><p>Main <a href="/next">next</a></p>`;
+      expect(analyze(markup), element).toMatchObject({ linkCount: 1, wordCount: 3 });
+    }
+  });
+
+  it("closes a self-closed <title/> in SVG, as a browser does: the graphic's text after it counts", () => {
+    expect(
+      analyze('<svg><title/><text>Sales chart</text><a href="/sales">2026</a></svg><p>Body</p>'),
+    ).toMatchObject({ title: null, linkCount: 1, wordCount: 4 });
+  });
+
   it('reads all that follows <plaintext> as text, as a browser does', () => {
     expect(
       analyze('<p>Before</p><plaintext><a href="/x">x</a> <title>T</title></plaintext>'),
