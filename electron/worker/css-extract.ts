@@ -60,10 +60,8 @@ export async function loadCssExtraction(): Promise<CssExtraction> {
 
     override onopentag(name: string, attribs: Record<string, string>): void {
       super.onopentag(name, attribs);
-      if (!hasRawText(name)) return;
-      for (let node = this.tagStack.at(-1)?.parent ?? null; node !== null; node = node.parent)
-        if (isTag(node) && (node.name === 'svg' || node.name === 'math')) return;
-      this.browserParser?.readRawText(name);
+      if (hasRawText(name) && this.browserParser?.isForeignElement() === false)
+        this.browserParser.readRawText(name);
     }
   }
 

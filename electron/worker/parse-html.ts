@@ -133,11 +133,6 @@ export function parseHtml(
    */
   let h1Depth = 0;
   let hidden = 0;
-  /**
-   * Depth in `<svg>` and `<math>`: a `<title>` there names a graphic, and
-   * document.title reads only the HTML title element.
-   */
-  let foreign = 0;
   /** Index in rawHrefs of the `<a>` being read, or -1. */
   let anchor = -1;
 
@@ -159,7 +154,7 @@ export function parseHtml(
         if (HIDDEN.has(name)) {
           hidden++;
           // In SVG or MathML, <script/> or <title/> is closed.
-          if (foreign === 0) parser.readRawText(name);
+          if (!parser.isForeignElement()) parser.readRawText(name);
         } else separate(name);
         switch (name) {
           case 'a': {
@@ -179,7 +174,7 @@ export function parseHtml(
           case 'image':
           case 'img': {
             // A browser reads <image> as <img>, but in SVG it is SVG's image element.
-            if (name === 'image' && foreign > 0) return;
+            if (name === 'image' && parser.isForeignElement()) return;
             const alt = attributes.alt;
             if (alt === undefined || alt.trim() === '') imagesWithoutAlt++;
             else if (anchor >= 0 && anchorAlts[anchor] === null) anchorAlts[anchor] = alt;
@@ -212,14 +207,11 @@ export function parseHtml(
             return;
           }
           case 'plaintext':
-            if (foreign === 0) parser.readRawText(name);
-            return;
-          case 'svg':
-          case 'math':
-            foreign++;
+            if (!parser.isForeignElement()) parser.readRawText(name);
             return;
           case 'title':
-            if (rawTitle === null && foreign === 0) {
+            // An SVG or MathML <title> names a graphic: document.title reads only HTML's.
+            if (rawTitle === null && !parser.isForeignElement()) {
               inTitle = true;
               rawTitle = '';
             }
@@ -265,7 +257,6 @@ export function parseHtml(
         }
         separate(name);
         if (name === 'a') anchor = -1;
-        else if ((name === 'svg' || name === 'math') && foreign > 0) foreign--;
       },
     },
     { decodeEntities: false },

@@ -85,6 +85,12 @@ describe('custom extraction', () => {
       ['div=css:div > p', 'chart=css:svg > text'],
       { div: 'In the div', chart: 'Chart' },
     ],
+    [
+      'in <foreignObject> as in HTML: <iframe> content is text there too',
+      '<svg><foreignObject><iframe><a href="/f">f</a></iframe></foreignObject></svg>',
+      ['framed[]=css:iframe a'],
+      { framed: [] },
+    ],
   ])('matches as a browser reads the markup %s', (_, markup, specs, expected) => {
     expect(runOn(markup, ...specs)).toEqual(expected);
   });

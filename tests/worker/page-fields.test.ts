@@ -216,6 +216,12 @@ describe('page fields from HTML', () => {
     ).toMatchObject({ title: null, linkCount: 1, wordCount: 4 });
   });
 
+  it('reads the content of <foreignObject> in SVG as HTML, as a browser does: <iframe> is raw text, <title> the title', () => {
+    const markup =
+      '<svg><foreignObject><iframe><a href="/f">f</a></iframe><title>Page</title></foreignObject></svg>';
+    expect(analyze(markup)).toMatchObject({ title: 'Page', linkCount: 0, wordCount: 0 });
+  });
+
   it('reads all that follows <plaintext> as text, as a browser does', () => {
     expect(
       analyze('<p>Before</p><plaintext><a href="/x">x</a> <title>T</title></plaintext>'),
