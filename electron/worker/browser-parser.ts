@@ -31,18 +31,20 @@ export class BrowserParser extends Parser {
   /**
    * An end tag of any heading ends the innermost open heading, as in a
    * browser: `<h1>Title</h2>` has the h1 `Title`. 10.1 ends only an open
-   * element of the tag's own name, and ignores `</h2>` when none is open. The
-   * tokenizer calls this for `</h1>` to `</h6>` only, in place of onclosetag:
-   * overriding that, which runs at every end tag, cost 8 % of the parse.
+   * element of the tag's own name, and ignores `</h2>` when none is open. A
+   * browser ignores the tag when no heading is open in scope: one outside the
+   * table cell, caption or SVG `<title>` being read (`<h1><table><td></h2>`).
+   * The tokenizer calls this for `</h1>` to `</h6>` only, in place of
+   * onclosetag: overriding that, which runs at every end tag, cost 8 % of the
+   * parse.
    */
-  onheadingclosetag(start: number, endIndex: number): void {
-    const self = this as unknown as ParserInternals;
-    const name = self.getSlice(start, endIndex).toLowerCase();
-    const heading = self.stack.findIndex((open) => HEADINGS.has(open));
-    if (heading === -1 || self.stack[heading] === name) return this.onclosetag(start, endIndex);
+  onheadingclosetag(endIndex: number): void {
+    const { stack, cbs } = this as unknown as ParserInternals;
     this.endIndex = endIndex;
-    for (let index = 0; index <= heading; index++)
-      self.cbs.onclosetag?.(self.stack.shift()!, index !== heading);
+    const heading = stack.findIndex((open) => HEADINGS.has(open) || SCOPE_ENDS.has(open));
+    if (heading !== -1 && HEADINGS.has(stack[heading]!))
+      for (let index = 0; index <= heading; index++)
+        cbs.onclosetag?.(stack.shift()!, index !== heading);
     this.startIndex = endIndex + 1;
   }
 
@@ -93,7 +95,6 @@ export interface ParserInternals {
   readonly stack: string[];
   /** Name of the element whose start tag is being read. */
   readonly tagname: string;
-  getSlice(start: number, end: number): string;
   closeCurrentTag(isOpenImplied: boolean): void;
 }
 
@@ -137,6 +138,19 @@ const INTEGRATION_POINTS = new Set([
   'ms',
   'mtext',
   'annotation-xml',
+]);
+/** Elements that end the scope a heading's end tag looks for its heading in (the spec's "in scope"). */
+const SCOPE_ENDS = new Set([
+  'applet',
+  'caption',
+  'html',
+  'marquee',
+  'object',
+  'table',
+  'td',
+  'template',
+  'th',
+  ...INTEGRATION_POINTS,
 ]);
 const GT = 0x3e;
 const DASH = 0x2d;
@@ -216,7 +230,7 @@ class BrowserTokenizer extends TokenizerWithInternals {
    */
   override stateBeforeClosingTagName(c: number): void {
     if ((c | 0x20) === 0x68 && this.isHeadingName()) {
-      (this.cbs as BrowserParser).onheadingclosetag(this.index, this.index + 2);
+      (this.cbs as BrowserParser).onheadingclosetag(this.index + 2);
       this.sectionStart = -1;
       this.state = TOKENIZER_STATE.afterClosingTagName;
       this.index++; // past the digit: the loop reads on from the character after it

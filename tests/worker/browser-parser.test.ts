@@ -12,7 +12,6 @@ const parserMembers = {
   cbs: 'field',
   stack: 'field',
   tagname: 'field',
-  getSlice: 'method',
   closeCurrentTag: 'method',
 } satisfies Record<keyof ParserInternals, 'field' | 'method'>;
 const tokenizerMembers = {

@@ -91,6 +91,12 @@ describe('custom extraction', () => {
       ['framed[]=css:iframe a'],
       { framed: [] },
     ],
+    [
+      'with a heading end tag in a table cell: it ends nothing',
+      '<h1>Specs <table><tr><td>Weight</h2> 2 kg</td></tr></table></h1><p>Body</p>',
+      ['h1=css:h1', 'cell=css:td'],
+      { h1: 'Specs Weight 2 kg', cell: 'Weight 2 kg' },
+    ],
   ])('matches as a browser reads the markup %s', (_, markup, specs, expected) => {
     expect(runOn(markup, ...specs)).toEqual(expected);
   });

@@ -222,6 +222,18 @@ describe('page fields from HTML', () => {
     expect(analyze(markup)).toMatchObject({ title: 'Page', linkCount: 0, wordCount: 0 });
   });
 
+  it('ends no h1 at a heading end tag inside a table cell: a browser ignores it there', () => {
+    expect(
+      analyze(
+        '<h1>Specs <table><tr><td>Weight</h2> 2 kg</td></tr></table> and more</h1><p>Body</p>',
+      ),
+    ).toMatchObject({ h1: 'Specs Weight 2 kg and more', h1Count: 1 });
+    // Outside the table it ends the h1.
+    expect(analyze('<h1>Specs <table><tr><td>Weight</td></tr></table></h2> more').h1).toBe(
+      'Specs Weight',
+    );
+  });
+
   it('reads all that follows <plaintext> as text, as a browser does', () => {
     expect(
       analyze('<p>Before</p><plaintext><a href="/x">x</a> <title>T</title></plaintext>'),
