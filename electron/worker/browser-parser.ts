@@ -162,14 +162,15 @@ const isWhitespace = (c: number) =>
 /**
  * Elements whose content a browser's parser reads as raw text up to their end
  * tag: for each, that end tag, lowercase, as the tokenizer matches it. 10.1
- * reads `<script>`, `<style>` and `<title>` so, but not after `/>`, and the
- * others not at all. `<plaintext>` has no end: all that follows it is text
- * (`<` then NUL never matches, as the tokenizer compares `c | 0x20`).
+ * reads `<script>`, `<style>`, `<title>`, `<textarea>` and `<xmp>` so, but
+ * not after `/>`, and the others not at all. `<plaintext>` has no end: all
+ * that follows it is text (`<` then NUL never matches, as the tokenizer
+ * compares `c | 0x20`).
  * `<noscript>` is not one: a browser reads it as raw text only with scripting
  * on, and Trawl runs no scripts (docs/page-data.md).
  */
 const RAW_TEXT_ENDS = new Map([
-  ...['script', 'style', 'title', 'iframe', 'noembed', 'noframes'].map(
+  ...['script', 'style', 'title', 'textarea', 'xmp', 'iframe', 'noembed', 'noframes'].map(
     (name) => [name, Uint8Array.from(`</${name}`, (char) => char.charCodeAt(0))] as const,
   ),
   ['plaintext', Uint8Array.of(0x3c, 0)] as const,

@@ -47,7 +47,7 @@ export async function loadCssExtraction(): Promise<CssExtraction> {
   };
   /**
    * Builds the DOM as the page fields' handler reads the page: the content of
-   * an <iframe>, <noembed>, <noframes> or <plaintext>, or after <script/>, is
+   * an <iframe>, <textarea>, <xmp>, <noembed> or <plaintext>, or after <script/>, is
    * text, so `iframe a` matches none, as in a browser; in SVG or MathML not.
    */
   class BrowserDomHandler extends DomHandler {

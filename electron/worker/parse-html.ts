@@ -206,7 +206,10 @@ export function parseHtml(
               hreflang.push({ lang: attributes.hreflang, href });
             return;
           }
+          // Raw text too, but seen: the words count (a <textarea>'s are shown in its box).
           case 'plaintext':
+          case 'textarea':
+          case 'xmp':
             if (!parser.isForeignElement()) parser.readRawText(name);
             return;
           case 'title':

@@ -97,6 +97,12 @@ describe('custom extraction', () => {
       ['h1=css:h1', 'cell=css:td'],
       { h1: 'Specs Weight 2 kg', cell: 'Weight 2 kg' },
     ],
+    [
+      'with <textarea/> or <xmp/>: their content is text, no element',
+      '<textarea/><a href="/in">in</a></textarea><xmp/><b>bold</b></xmp>',
+      ['links[]=css:a@href', 'bold[]=css:xmp b', 'xmp=css:xmp'],
+      { links: [], bold: [], xmp: '<b>bold</b>' },
+    ],
   ])('matches as a browser reads the markup %s', (_, markup, specs, expected) => {
     expect(runOn(markup, ...specs)).toEqual(expected);
   });

@@ -234,6 +234,16 @@ describe('page fields from HTML', () => {
     );
   });
 
+  it('reads <textarea> and <xmp> content as text, also after <textarea/> or <xmp/>: no links, words as shown', () => {
+    for (const element of ['textarea', 'xmp']) {
+      const page = analyze(`<${element}/><a href="/in">in</a></${element}>
+        <${element}><a href="/in2">in</a></${element}><a href="/out">out</a>`);
+      expect(page, element).toMatchObject({ linkCount: 1, wordCount: 5 });
+    }
+    // In SVG the slash closes the element.
+    expect(analyze('<svg><textarea/></svg><a href="/after">after</a>').linkCount).toBe(1);
+  });
+
   it('reads all that follows <plaintext> as text, as a browser does', () => {
     expect(
       analyze('<p>Before</p><plaintext><a href="/x">x</a> <title>T</title></plaintext>'),
