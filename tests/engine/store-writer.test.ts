@@ -6,6 +6,7 @@ import { SEED_CHUNK } from '../../electron/engine/store-writer/frontier-store';
 import { StoreWriter } from '../../electron/engine/store-writer/store-writer';
 import { jobSettingsSchema } from '../../shared/job-settings';
 import { DEFAULT_URL_RULES } from '../../shared/url-normalize';
+import { inlinksState } from '../helpers/inlinks-state';
 import { waitFor } from '../helpers/processes';
 import { engineEnv } from './engine-env';
 
@@ -60,6 +61,8 @@ describe('the store writer thread', () => {
     expect([first!.status, second!.status]).toEqual(['finished', 'finished']);
     expect(storedUrls(first!.jobId)).toEqual([...site.reachable].sort());
     expect(storedUrls(second!.jobId)).toEqual([...other.reachable].sort());
+    // One watermark for the file, moved by both writers: every link of both jobs is indexed.
+    expect(inlinksState(env.db)).toEqual({ tail: 0, exact: 1 });
   });
 
   it('seeds a long URL list while another job of the file keeps writing', async () => {

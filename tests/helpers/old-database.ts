@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { addMigrationFunctions, migrations } from '../../electron/engine/store/migrations';
+import { addMigrationFunctions, runMigrations } from '../../electron/engine/store/migrations';
 
 /** A database at schema `version`, built by running the migrations as an older Trawl did. */
 export function databaseAt(file: string, version: number): Database.Database {
@@ -7,7 +7,7 @@ export function databaseAt(file: string, version: number): Database.Database {
   raw.pragma('journal_mode = WAL');
   raw.pragma('foreign_keys = ON');
   addMigrationFunctions(raw);
-  for (const migration of migrations.slice(0, version)) raw.exec(migration);
+  raw.transaction(() => runMigrations(raw, 0, version))();
   raw.pragma(`user_version = ${version}`);
   return raw;
 }

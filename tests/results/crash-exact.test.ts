@@ -2,6 +2,7 @@ import { existsSync, statSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../../electron/engine/store/database';
 import { runCli, startCli } from '../helpers/cli';
+import { inlinksState } from '../helpers/inlinks-state';
 import { processEnv } from '../helpers/process-env';
 import { waitFor } from '../helpers/processes';
 
@@ -39,6 +40,7 @@ function storedResults(file: string) {
         .prepare("SELECT count(*) FROM pages_fts WHERE pages_fts MATCH 'page'")
         .pluck()
         .get(),
+      inlinks: inlinksState(db),
     };
   } finally {
     db.close();
@@ -112,6 +114,12 @@ describe('crash-exact resume', () => {
         if (outcome.signal === 'SIGKILL') {
           kills++;
           storedAtKill.push(pageCount(crashed));
+          // The watermark committed with the entries it promises, whatever the moment.
+          if (existsSync(crashed) && statSync(crashed).size > 0) {
+            const db = openDatabase(crashed, { mustExist: true });
+            expect(inlinksState(db).exact, `seed ${seed}`).toBe(1);
+            db.close();
+          }
         } else {
           expect(outcome.stderr, `seed ${seed}`).toBe('');
           expect(outcome.code, `seed ${seed}`).toBe(0);
@@ -135,6 +143,9 @@ describe('crash-exact resume', () => {
       expect(actual.links, `seed ${seed}`).toEqual(expected.links);
       expect(actual.redirects, `seed ${seed}`).toEqual(expected.redirects);
       expect(actual.search).toBe(expected.search);
+      // A job that is not running has every link in the inlinks index.
+      expect(actual.inlinks).toEqual({ tail: 0, exact: 1 });
+      expect(expected.inlinks).toEqual({ tail: 0, exact: 1 });
       expect(expected.counts).toMatchObject({ pages: site.reachable.length, unfinished: 0 });
       expect(expected.pages).toContainEqual(
         expect.objectContaining({ url: `${site.origin}/moved/`, status: 200, link_count: 2 }),

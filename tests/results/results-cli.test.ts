@@ -2,9 +2,11 @@ import { parse } from 'csv-parse/sync';
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../../electron/engine/store/database';
+import { migrations } from '../../electron/engine/store/migrations';
 import { PAGE_COLUMNS } from '../../shared/results';
 import { outlinkColumns } from '../../shared/outlinks';
 import { runCli, runCliOnTerminal } from '../helpers/cli';
+import { databaseAt } from '../helpers/old-database';
 import { processEnv } from '../helpers/process-env';
 import { storeJob } from './stored-job';
 
@@ -321,15 +323,14 @@ describe('results of a real crawl through the trawl CLI', () => {
 
   it('says it is upgrading a database an earlier Trawl wrote, once', async () => {
     // A new database says nothing (crawl() above expects an empty stderr).
-    const db = openDatabase(env.dbFile);
-    const latest = db.pragma('user_version', { simple: true }) as number;
-    // As the build before the last migration left it (the last one is safe to run again).
-    db.pragma(`user_version = ${latest - 1}`);
-    db.close();
-    const upgraded = await runCli(['jobs', '--db', env.dbFile]);
+    const latest = migrations.length;
+    // As the build before the last migration left it.
+    const file = env.file('older.sqlite');
+    databaseAt(file, latest - 1).close();
+    const upgraded = await runCli(['jobs', '--db', file]);
     expect(upgraded.code).toBe(0);
-    const notice = `trawl: info: upgrading ${env.dbFile} from schema ${latest - 1} to ${latest} (once; a large database takes a while)`;
+    const notice = `trawl: info: upgrading ${file} from schema ${latest - 1} to ${latest} (once; a large database takes a while)`;
     expect(upgraded.stderr.split('\n')[0]).toBe(notice);
-    expect((await runCli(['jobs', '--db', env.dbFile])).stderr).not.toMatch(/upgrading/);
+    expect((await runCli(['jobs', '--db', file])).stderr).not.toMatch(/upgrading/);
   });
 });

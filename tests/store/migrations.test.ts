@@ -495,6 +495,81 @@ describe('schema migrations', () => {
     db.close();
   });
 
+  it("builds the inlinks index from a version 13 database's links and reads them the same, its target foreign key gone (migration 14)", async () => {
+    const file = temp.file('v13.sqlite');
+    const raw = databaseWithJob(file, 13, 'finished');
+    const at = (path: string) => `http://127.0.0.1:9${path}`;
+    raw
+      .prepare(
+        'INSERT INTO frontier (id, job_id, url, depth, state, in_sitemap) VALUES (1, 1, ?, 0, 2, 1), (2, 1, ?, 1, 2, 1), (3, 1, ?, 1, 2, 1)',
+      )
+      .run(at('/'), at('/gone'), at('/alone'));
+    const page = raw.prepare(
+      `INSERT INTO pages (id, job_id, frontier_id, url, final_url, depth, status, final_status,
+         content_type, bytes, response_ms, link_count, worker_pid, fetched_at)
+       VALUES (?, 1, ?, ?, ?, 0, ?, ?, 'text/html', 10, 5, 0, 7, 1000)`,
+    );
+    page.run(1, 1, at('/'), at('/'), 200, 200);
+    page.run(2, 2, at('/gone'), at('/gone'), 404, 404);
+    page.run(3, 3, at('/alone'), at('/alone'), 200, 200);
+    raw
+      .prepare(
+        "INSERT INTO link_targets (id, job_id, url, internal) VALUES (1, 1, ?, 1), (2, 1, ?, 1), (3, 1, 'https://x.invalid/', 0)",
+      )
+      .run(at('/gone'), at('/'));
+    const link = raw.prepare(
+      'INSERT INTO page_links (id, from_page, target, anchor) VALUES (?, ?, ?, ?)',
+    );
+    link.run(10, 1, 1, 'gone from home');
+    link.run(11, 1, 3, 'away');
+    link.run(12, 2, 2, 'home');
+    link.run(13, 3, 1, 'gone from alone');
+    link.run(14, 3, 3, 'away again');
+    raw.prepare("INSERT INTO pages_fts (pages_fts) VALUES ('rebuild')").run();
+    raw.close();
+
+    const db = openDatabase(file, { mustExist: true });
+    expect(db.prepare('SELECT * FROM link_inlinks').raw().all()).toEqual([
+      [1, 10],
+      [1, 13],
+      [2, 12],
+      [3, 11],
+      [3, 14],
+    ]);
+    expect(db.prepare('SELECT upto FROM link_inlinks_upto').pluck().all()).toEqual([14]);
+    expect(
+      db.prepare("SELECT name FROM sqlite_schema WHERE name = 'page_links_target'").get(),
+    ).toBeUndefined();
+    // Only from_page's: a job's deletion no longer scans page_links once a target.
+    expect(db.pragma('foreign_key_list(page_links)')).toMatchObject([
+      { table: 'pages', from: 'from_page' },
+    ]);
+    expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
+
+    expect(pageDetail(db, { jobId: 1, url: at('/gone') }).inlinkCount).toBe(2);
+    expect(
+      queryLinks(db, { jobId: 1, url: at('/gone'), direction: 'in' }).rows.map((row) => row.anchor),
+    ).toEqual(['gone from home', 'gone from alone']);
+    expect(runReport(db, { jobId: 1, name: 'broken-links' }).rows).toMatchObject([
+      { url: at('/gone'), linkedFrom: at('/'), anchor: 'gone from home' },
+      { url: at('/gone'), linkedFrom: at('/alone'), anchor: 'gone from alone' },
+    ]);
+    expect(runReport(db, { jobId: 1, name: 'sitemap-not-linked' }).rows).toMatchObject([
+      { url: at('/alone') },
+    ]);
+    expect(runReport(db, { jobId: 1, name: 'external-links' }).rows).toMatchObject([
+      { url: 'https://x.invalid/', links: 2 },
+    ]);
+    expect(
+      db.prepare('SELECT id FROM inlinks WHERE job_id = 1 AND to_url = ?').pluck().all(at('/')),
+    ).toEqual([12]);
+
+    // Deleting the job takes its entries with its link targets.
+    await new JobAdmin(db).delete(1);
+    expect(db.prepare('SELECT count(*) FROM link_inlinks').pluck().get()).toBe(0);
+    db.close();
+  });
+
   it('an old database opened read-only gets a clear error and is left as it was', () => {
     const file = temp.file('old-ro.sqlite');
     const raw = databaseAt(file, 1);

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { openDatabase, type Db } from '../store/database';
+import { InlinksIndex } from '../store/inlinks';
 import { indexPageTextSql } from '../store/page-writer';
 import { UserError } from '../user-error';
 
@@ -27,7 +28,7 @@ const COPIES: { table: string; where: string }[] = [
 
 /**
  * Copies one job into a new standalone Trawl database (same schema, same
- * ids, full-text index rebuilt), readable by Trawl, the
+ * ids, full-text and inlinks indexes built), readable by Trawl, the
  * sqlite3 shell or any SQLite tool. Refuses to overwrite a file.
  */
 export function copyJobToSqlite(
@@ -50,6 +51,8 @@ export function copyJobToSqlite(
         on.onTable(table, changes);
       }
       db.prepare(indexPageTextSql('copy', 'TRUE')).run();
+      // Complete, as a job that is not running has it: a copy of a running job has a tail.
+      new InlinksIndex(db, 'copy').add({ all: true });
       // The copy is a finished snapshot: nobody is crawling it.
       db.prepare('UPDATE copy.jobs SET runner_pid = NULL').run();
     })();

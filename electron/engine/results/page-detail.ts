@@ -1,4 +1,5 @@
 import type { Db } from '../store/database';
+import { INLINKS_UPTO, inlinksOf } from '../store/inlinks';
 import { UserError } from '../user-error';
 import {
   PAGE_COLUMNS,
@@ -77,7 +78,8 @@ export function pageDetail(db: Db, { jobId, url }: PageDetailRequest): PageDetai
     foundOn: internal?.foundOn ?? null,
     inSitemap: internal?.inSitemap === 1,
     inlinkCount: count(
-      'SELECT count(*) AS n FROM links WHERE job_id = ? AND to_url = ?',
+      `WITH x (target) AS MATERIALIZED (SELECT id FROM link_targets WHERE job_id = ? AND url = ?)
+       SELECT count(*) AS n FROM (${inlinksOf('x')})`,
       jobId,
       url,
     ),
@@ -98,6 +100,20 @@ function extractedValues(db: Db, pageId: number): PageDetail['extracted'] {
   );
 }
 
+/**
+ * The ids of a screen of links to @url after @after: the index's, then the
+ * watermark's tail (whose ids are all higher), each walked in id order and
+ * cut at @limit, so a URL with many inlinks costs no sort of them all.
+ */
+const INLINKS_SCREEN = `
+  WITH x (target) AS MATERIALIZED (SELECT id FROM link_targets WHERE job_id = @jobId AND url = @url)
+  SELECT link FROM (SELECT i.link FROM link_inlinks i
+    WHERE i.target = (SELECT target FROM x) AND i.link > @after ORDER BY i.link LIMIT @limit)
+  UNION ALL
+  SELECT link FROM (SELECT l.id AS link FROM page_links l
+    WHERE l.id > max(@after, ${INLINKS_UPTO}) AND l.target = (SELECT target FROM x)
+    ORDER BY l.id LIMIT @limit)`;
+
 /** Links to a URL (`in`) or on a page (`out`), in stored order, by keyset on the link id. */
 export function queryLinks(db: Db, query: LinkQuery): LinkQueryResult {
   const limit = query.limit ?? DEFAULT_LIMIT;
@@ -105,7 +121,7 @@ export function queryLinks(db: Db, query: LinkQuery): LinkQueryResult {
   const after = query.cursor ? Number(decodeCursor(query.cursor, sortId).key) : 0;
   const where =
     query.direction === 'in'
-      ? 'l.job_id = @jobId AND l.to_url = @url'
+      ? `l.id IN (${INLINKS_SCREEN})`
       : `l.from_page = (SELECT p.id FROM frontier f JOIN pages p ON p.frontier_id = f.id
            WHERE f.job_id = @jobId AND f.url = @url)`;
   const rows = db

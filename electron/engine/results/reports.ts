@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Db } from '../store/database';
+import { INLINKS_UPTO, inlinksOf } from '../store/inlinks';
 import { JobStore } from '../store/job-store';
 import type { ReportName, ReportRequest, ReportResult, ReportRow } from '../../../shared/results';
 import { DEFAULT_LIMIT } from './page-query';
@@ -75,9 +76,12 @@ export const REPORTS: Record<ReportName, { title: string; sql: string }> = {
         SELECT f.url, NULL, NULL, f.error FROM frontier f WHERE f.job_id = @jobId AND f.state = 3
         UNION ALL
         SELECT e.url, e.status, NULL, e.error FROM external_urls e
-        WHERE e.job_id = @jobId AND (e.status >= 400 OR (e.status IS NULL AND e.error IS NOT NULL)))
+        WHERE e.job_id = @jobId AND (e.status >= 400 OR (e.status IS NULL AND e.error IS NOT NULL))),
+      x (target, url, status, finalStatus, error) AS MATERIALIZED (
+        SELECT t.id, b.url, b.status, b.finalStatus, b.error
+        FROM broken b JOIN link_targets t ON t.job_id = @jobId AND t.url = b.url)
       SELECT b.url, b.status, b.finalStatus, b.error, src.url AS linkedFrom, l.anchor
-      FROM broken b JOIN links l ON l.job_id = @jobId AND l.to_url = b.url
+      FROM (${inlinksOf('x')}) b CROSS JOIN page_links l ON l.id = b.link
         JOIN pages src ON src.id = l.from_page
       ORDER BY b.url, l.id`,
   },
@@ -185,17 +189,27 @@ export const REPORTS: Record<ReportName, { title: string; sql: string }> = {
     title: 'URLs listed in a sitemap that no crawled page links to',
     sql: `SELECT f.url, p.status, p.indexable FROM frontier f
           LEFT JOIN pages p ON p.frontier_id = f.id
+          LEFT JOIN link_targets t ON t.job_id = f.job_id AND t.url = f.url
           WHERE f.job_id = @jobId AND f.in_sitemap = 1
-            AND NOT EXISTS (SELECT 1 FROM links l WHERE l.job_id = f.job_id AND l.to_url = f.url)
+            AND NOT EXISTS (SELECT 1 FROM link_inlinks i WHERE i.target = t.id)
+            AND (t.id IS NULL
+              OR t.id NOT IN (SELECT target FROM page_links WHERE id > ${INLINKS_UPTO}))
           ORDER BY f.id`,
   },
   'external-links': {
     title:
       'External links, how many links point to each, and their check status (--check-external)',
-    sql: `SELECT l.to_url AS url, count(*) AS links, e.status, e.error, ${isoTime('e.checked_at')} AS checkedAt
-          FROM links l LEFT JOIN external_urls e ON e.job_id = l.job_id AND e.url = l.to_url
-          WHERE l.job_id = @jobId AND l.internal = 0
-          GROUP BY l.to_url ORDER BY l.to_url`,
+    // Counted a target, in the order of link_targets_external (a target is stored
+    // with its first link); the links past the inlinks watermark in one pass.
+    sql: `WITH tail (target, n) AS MATERIALIZED (
+            SELECT target, count(*) FROM page_links WHERE id > ${INLINKS_UPTO} GROUP BY target)
+          SELECT t.url,
+            (SELECT count(*) FROM link_inlinks i WHERE i.target = t.id)
+              + coalesce((SELECT n FROM tail WHERE tail.target = t.id), 0) AS links,
+            e.status, e.error, ${isoTime('e.checked_at')} AS checkedAt
+          FROM link_targets t LEFT JOIN external_urls e ON e.job_id = t.job_id AND e.url = t.url
+          WHERE t.job_id = @jobId AND t.internal = 0
+          ORDER BY t.url`,
   },
   'extracted-values': {
     title:

@@ -428,9 +428,16 @@ export class FrontierStore {
     return quarantined;
   }
 
-  /** Queues every leased URL again (at the start of a run, and when it stops). */
+  /**
+   * Queues every leased URL again and indexes every link past the inlinks
+   * watermark (at the start of a run, and when it stops, pauses or ends), so
+   * a job that is not running leaves readers no links to scan.
+   */
   release(): void {
-    this.sql.release.run(this.jobId);
+    this.db.transaction(() => {
+      this.sql.release.run(this.jobId);
+      this.pageWriter.inlinks.add({ all: true });
+    })();
   }
 
   /**

@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import { closeSync, existsSync, mkdirSync, openSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { UserError } from '../user-error';
-import { addMigrationFunctions, migrations } from './migrations';
+import { addMigrationFunctions, migrations, runMigrations } from './migrations';
 
 export type Db = Database.Database;
 
@@ -194,7 +194,7 @@ function migrate(db: Db, file: string, onUpgrade?: (from: number, to: number) =>
     check(current);
     // A new file (version 0) gets its schema in a moment; an older one may rebuild indexes.
     if (current > 0 && current < migrations.length) onUpgrade?.(current, migrations.length);
-    for (let next = current; next < migrations.length; next++) db.exec(migrations[next]!);
+    runMigrations(db, current);
     db.pragma(`user_version = ${migrations.length}`);
   }).immediate();
 }

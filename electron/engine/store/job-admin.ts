@@ -3,6 +3,7 @@ import { defaultJobName, jobNameSchema } from '../../../shared/results';
 import { UserError } from '../user-error';
 import type { Db } from './database';
 import { removeDiskReserve } from './disk-reserve';
+import { InlinksIndex } from './inlinks';
 import { JobStore } from './job-store';
 import { WriteLockSharing } from './write-lock-sharing';
 
@@ -28,9 +29,9 @@ export class JobAdmin {
 
   /**
    * Deletes a job with every row it owns (frontier, pages, links and link
-   * targets, redirects, extraction values, external checks: all cascade),
-   * then gives the space back to the file system. Refuses a job that is
-   * being crawled.
+   * targets with their inlinks entries, redirects, extraction values,
+   * external checks: all cascade), then gives the space back to the file
+   * system. Refuses a job that is being crawled.
    *
    * Rows go in short transactions: one transaction for a large job held
    * the write lock for longer (20 s for 60,000 pages) than a crawl writing
@@ -43,12 +44,18 @@ export class JobAdmin {
   async delete(id: number): Promise<{ reclaimed: true } | { reclaimed: false; why: string }> {
     this.jobs.markDeleting(id);
     const sharing = new WriteLockSharing();
+    const inlinks = new InlinksIndex(this.db);
     for (const [table, key, rows] of DELETE_CHUNKS) {
       const chunk = this.db.prepare(
         `DELETE FROM ${table} WHERE job_id = @job
            AND ${key} IN (SELECT ${key} FROM ${table} WHERE job_id = @job LIMIT ${rows})`,
       );
-      while ((await sharing.transaction(() => chunk.run({ job: id }).changes)) > 0);
+      const deleteChunk = () => {
+        const { changes } = chunk.run({ job: id });
+        inlinks.deleted();
+        return changes;
+      };
+      while ((await sharing.transaction(deleteChunk)) > 0);
     }
     this.db.prepare('DELETE FROM jobs WHERE id = ?').run(id);
     removeDiskReserve(this.db, id);

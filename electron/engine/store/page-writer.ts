@@ -3,6 +3,7 @@ import { nonIndexableReason } from '../../../shared/indexability';
 import { ownStatus } from '../../../shared/own-status';
 import type { FetchedPage, RedirectHop } from '../../../shared/worker-protocol';
 import type { Db } from './database';
+import { InlinksIndex } from './inlinks';
 
 /** Link target ids remembered before the memo starts over. */
 const TARGET_MEMO = 100_000;
@@ -38,6 +39,7 @@ export class PageWriter {
   private readonly targets = new Map<string, number>();
   /** The first page written since the last `indexText`. */
   private firstUnindexed: number | bigint | null = null;
+  readonly inlinks: InlinksIndex;
 
   constructor(
     db: Db,
@@ -45,6 +47,7 @@ export class PageWriter {
     /** The crawler's product token: robots directives addressed to it decide indexability too. */
     private readonly robotsAgent: string,
   ) {
+    this.inlinks = new InlinksIndex(db);
     this.sql = {
       page: db.prepare(
         `INSERT INTO pages (job_id, frontier_id, url, final_url, depth, status, content_type, bytes,
@@ -128,11 +131,16 @@ export class PageWriter {
     this.writeRedirects(frontierId, page.redirects);
   }
 
-  /** Adds the pages written since the last call to the full-text index (pages_fts). */
+  /**
+   * Adds the pages written since the last call to the full-text index
+   * (pages_fts), and the links past the watermark to the inlinks index once
+   * there are many (InlinksIndex).
+   */
   indexText(): void {
     if (this.firstUnindexed === null) return;
     this.sql.indexText.run(this.firstUnindexed);
     this.firstUnindexed = null;
+    this.inlinks.add({ all: false });
   }
 
   /** The id of a link target, stored on first sight (a resumed job finds its earlier ones). */
