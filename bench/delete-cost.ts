@@ -6,9 +6,10 @@
  * writer, how many writes it made, its longest wait for the write lock and
  * how many gave up (SQLITE_BUSY after --busy-ms).
  *
- * The job (--pages, --links a page) is stored once; every run deletes it
- * from a fresh copy. --trees A,B alternates source trees (a clone of an older
- * commit beside this one, with its node_modules) run after run. --long-read
+ * The job (--pages, --links a page) is stored once a tree, by its own
+ * code; every run deletes it from a fresh copy. --trees A,B alternates
+ * source trees (a clone of an older commit beside this one, with its
+ * node_modules) run after run. --long-read
  * holds a read transaction open from before the deletion (an export), so the
  * deleting process's checkpoints copy nothing and leave the lock no gaps.
  *
@@ -21,10 +22,10 @@ import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
-import { openDatabase } from '../electron/engine/store/database';
-import { JobStore, settingsOf } from '../electron/engine/store/job-store';
-import { jobSettingsSchema } from '../shared/job-settings';
-import { storeLargeJob } from '../tests/results/stored-job';
+import type * as Store from '../electron/engine/store/database';
+import type * as Jobs from '../electron/engine/store/job-store';
+import type * as Settings from '../shared/job-settings';
+import type * as StoredJob from '../tests/results/stored-job';
 import { option, positiveInteger } from './bench-options';
 import { alternateTrees, writeMeanwhile } from './other-writer';
 
@@ -36,11 +37,30 @@ const TREES = option('trees', '.').split(',');
 const LONG_READ = process.argv.includes('--long-read');
 
 const dir = mkdtempSync(join(tmpdir(), 'trawl-delete-cost-'));
-const template = join(dir, 'template.sqlite');
 
-async function deleteOnce(tree: string, run: number) {
+/**
+ * A tree's own store modules, and the job stored by them: each tree deletes
+ * a file at its own schema (an older tree refuses a newer one).
+ */
+async function loadTree(name: string, index: number) {
+  const load = (path: string) => import(join(resolve(name), path));
+  const { openDatabase } = (await load('electron/engine/store/database.ts')) as typeof Store;
+  const { JobStore, settingsOf } = (await load(
+    'electron/engine/store/job-store.ts',
+  )) as typeof Jobs;
+  const { jobSettingsSchema } = (await load('shared/job-settings.ts')) as typeof Settings;
+  const { storeLargeJob } = (await load('tests/results/stored-job.ts')) as typeof StoredJob;
+  const template = join(dir, `template-${index}.sqlite`);
+  const stored = openDatabase(template);
+  storeLargeJob(stored, PAGES, LINKS);
+  stored.close();
+  return { name, template, openDatabase, JobStore, settingsOf, jobSettingsSchema };
+}
+
+async function deleteOnce(tree: Awaited<ReturnType<typeof loadTree>>, run: number) {
+  const { openDatabase, JobStore, settingsOf, jobSettingsSchema } = tree;
   const file = join(dir, `run-${run}.sqlite`);
-  copyFileSync(template, file);
+  copyFileSync(tree.template, file);
   const db = openDatabase(file);
   try {
     // The crawl whose writer keeps writing to the file meanwhile.
@@ -55,7 +75,7 @@ async function deleteOnce(tree: string, run: number) {
     reader?.prepare('SELECT count(*) FROM pages').get();
     const child = spawn(
       process.execPath,
-      [join(resolve(tree), 'bin/trawl.js'), 'jobs', 'delete', '1', '--db', file],
+      [join(resolve(tree.name), 'bin/trawl.js'), 'jobs', 'delete', '1', '--db', file],
       { stdio: ['ignore', 'ignore', 'pipe'] },
     );
     let stderr = '';
@@ -81,15 +101,13 @@ async function deleteOnce(tree: string, run: number) {
 }
 
 try {
-  const stored = openDatabase(template);
-  storeLargeJob(stored, PAGES, LINKS);
-  stored.close();
+  const trees = [];
+  for (const [index, name] of TREES.entries()) trees.push(await loadTree(name, index));
   console.log(
     `a job of ${PAGES} pages with ${LINKS} links each, ${RUNS} runs a tree` +
       (LONG_READ ? ', a long read open' : ''),
   );
-  const trees = TREES.map((tree) => ({ name: tree }));
-  await alternateTrees(trees, RUNS, 'delete', (tree, run) => deleteOnce(tree.name, run));
+  await alternateTrees(trees, RUNS, 'delete', deleteOnce);
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }

@@ -4,9 +4,10 @@
  * page-write-cost.ts) go through FrontierStore.write in batches, as the
  * thread gets them: each page's frontier row marked done, its row, links,
  * extraction values and hops written, the links it found queued, one commit
- * a batch. Before each batch, outside the timing, the batch's URLs are
- * leased as main would have leased them. Prints the CPU ms a page of the
- * writes alone and the bytes written (the WAL) a page.
+ * a batch, then the run's end (FrontierStore.release). Before each batch,
+ * outside the timing, the batch's URLs are leased as main would have leased
+ * them. Prints the CPU ms a page of the writes alone and the bytes written
+ * (the WAL) a page.
  *
  * --trees A,B alternates source trees (a git worktree of an older commit
  * beside this one) in one process, run after run, so both see the same
@@ -114,6 +115,13 @@ async function writeAll(tree: SourceTree, pages: readonly FetchedPage[]) {
       micros += used.user + used.system;
       bytes += bytesWritten() - written;
     }
+    // A run's end, which indexes what the batches left unindexed.
+    const written = bytesWritten();
+    const started = process.cpuUsage();
+    store.release();
+    const used = process.cpuUsage(started);
+    micros += used.user + used.system;
+    bytes += bytesWritten() - written;
     const stored = CHECK ? digest(db) : '';
     db.close();
     return { cpuMs: micros / 1000 / pages.length, kb: bytes / 1024 / pages.length, stored };
