@@ -1,5 +1,5 @@
 import type { Db } from '../store/database';
-import { INLINKS_UPTO, inlinksOf } from '../store/inlinks';
+import { INLINKS_UPTO } from '../store/inlinks';
 import { UserError } from '../user-error';
 import {
   PAGE_COLUMNS,
@@ -77,9 +77,12 @@ export function pageDetail(db: Db, { jobId, url }: PageDetailRequest): PageDetai
     extracted: pageId === null ? {} : extractedValues(db, pageId),
     foundOn: internal?.foundOn ?? null,
     inSitemap: internal?.inSitemap === 1,
+    // Counted in the index alone, then in the links past its watermark.
     inlinkCount: count(
-      `WITH x (target) AS MATERIALIZED (SELECT id FROM link_targets WHERE job_id = ? AND url = ?)
-       SELECT count(*) AS n FROM (${inlinksOf('x')})`,
+      `WITH t (id) AS (SELECT id FROM link_targets WHERE job_id = ? AND url = ?)
+       SELECT (SELECT count(*) FROM link_inlinks WHERE target = (SELECT id FROM t))
+         + (SELECT count(*) FROM page_links
+            WHERE id > ${INLINKS_UPTO} AND target = (SELECT id FROM t)) AS n`,
       jobId,
       url,
     ),
