@@ -189,11 +189,12 @@ export const REPORTS: Record<ReportName, { title: string; sql: string }> = {
     title: 'URLs listed in a sitemap that no crawled page links to',
     sql: `SELECT f.url, p.status, p.indexable FROM frontier f
           LEFT JOIN pages p ON p.frontier_id = f.id
-          LEFT JOIN link_targets t ON t.job_id = f.job_id AND t.url = f.url
           WHERE f.job_id = @jobId AND f.in_sitemap = 1
-            AND NOT EXISTS (SELECT 1 FROM link_inlinks i WHERE i.target = t.id)
-            AND (t.id IS NULL
-              OR t.id NOT IN (SELECT target FROM page_links WHERE id > ${INLINKS_UPTO}))
+            AND NOT EXISTS (SELECT 1 FROM link_targets t JOIN link_inlinks i ON i.target = t.id
+              WHERE t.job_id = f.job_id AND t.url = f.url)
+            -- the targets of the links past the inlinks watermark, listed once
+            AND NOT EXISTS (SELECT 1 FROM link_targets t WHERE t.job_id = f.job_id AND t.url = f.url
+              AND t.id IN (SELECT target FROM page_links WHERE id > ${INLINKS_UPTO}))
           ORDER BY f.id`,
   },
   'external-links': {
