@@ -20,7 +20,10 @@ export function positiveInteger(name: string, fallback: string): number {
   return value!;
 }
 
-/** The middle value (the upper one of an even count). */
+/** The middle value of a set of runs. */
 export function median(values: readonly number[]): number {
-  return [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  // An even count: the mean of its two middle values.
+  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 }
