@@ -564,10 +564,17 @@ describe('schema migrations', () => {
       db.prepare('SELECT id FROM inlinks WHERE job_id = 1 AND to_url = ?').pluck().all(at('/')),
     ).toEqual([12]);
 
-    // Deleting the job takes its entries with its link targets.
-    await new JobAdmin(db).delete(1);
-    expect(db.prepare('SELECT count(*) FROM link_inlinks').pluck().get()).toBe(0);
+    // Run again (a file whose user_version was lowered), it changes nothing.
+    db.pragma('user_version = 13');
     db.close();
+    const again = openDatabase(file, { mustExist: true });
+    expect(again.prepare('SELECT * FROM link_inlinks').raw().all()).toHaveLength(5);
+    expect(again.prepare('SELECT upto FROM link_inlinks_upto').pluck().all()).toEqual([14]);
+
+    // Deleting the job takes its entries with its link targets.
+    await new JobAdmin(again).delete(1);
+    expect(again.prepare('SELECT count(*) FROM link_inlinks').pluck().get()).toBe(0);
+    again.close();
   });
 
   it('an old database opened read-only gets a clear error and is left as it was', () => {

@@ -457,18 +457,20 @@ export const migrations: readonly string[] = [
   // target goes (its cascade needed an index on page_links.target): the
   // schema text is edited, as SQLite documents for dropping a constraint,
   // not the table copied (151 MB at 100,000 pages), and a target's entries
-  // go with it by trigger.
+  // go with it by trigger. It runs again unharmed on a file that has it, as
+  // 13 does (url-equivalence.test.ts replays both on a newer file).
   `
-  CREATE TABLE link_inlinks (
+  CREATE TABLE IF NOT EXISTS link_inlinks (
     target INTEGER NOT NULL,
     link INTEGER NOT NULL,
     PRIMARY KEY (target, link)
   ) WITHOUT ROWID;
-  INSERT INTO link_inlinks SELECT target, id FROM page_links ORDER BY target, id;
-  CREATE TABLE link_inlinks_upto (upto INTEGER NOT NULL);
+  INSERT OR IGNORE INTO link_inlinks SELECT target, id FROM page_links ORDER BY target, id;
+  CREATE TABLE IF NOT EXISTS link_inlinks_upto (upto INTEGER NOT NULL);
+  DELETE FROM link_inlinks_upto;
   INSERT INTO link_inlinks_upto SELECT coalesce(max(id), 0) FROM page_links;
-  DROP INDEX page_links_target;
-  CREATE TRIGGER link_targets_inlinks AFTER DELETE ON link_targets BEGIN
+  DROP INDEX IF EXISTS page_links_target;
+  CREATE TRIGGER IF NOT EXISTS link_targets_inlinks AFTER DELETE ON link_targets BEGIN
     DELETE FROM link_inlinks WHERE target = old.id;
   END;
   PRAGMA writable_schema = ON;
@@ -478,7 +480,7 @@ export const migrations: readonly string[] = [
   -- RESET: off, and this connection reads the schema again (others do: its version changed)
   PRAGMA writable_schema = RESET;
 
-  CREATE VIEW inlinks (id, job_id, from_page, to_url, anchor, rel, internal) AS
+  CREATE VIEW IF NOT EXISTS inlinks (id, job_id, from_page, to_url, anchor, rel, internal) AS
     SELECT l.id, t.job_id, l.from_page, t.url, l.anchor, l.rel, t.internal
     FROM link_targets t JOIN link_inlinks i ON i.target = t.id JOIN page_links l ON l.id = i.link
     UNION ALL
