@@ -1,5 +1,5 @@
 // @vitest-environment jsdom
-import { act, cleanup, render, screen, waitFor } from '@testing-library/react';
+import { act, cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { CrawlerApi, JobInfo, JobStartInput } from '../../shared/crawler-api';
@@ -16,6 +16,7 @@ import { PresetBar } from '../../renderer/src/crawl-form/preset-bar';
 import { loadPresets, savePreset } from '../../renderer/src/crawl-form/presets';
 import { createAppStore } from '../../renderer/src/store/app-store';
 import { AppContext } from '../../renderer/src/store/store-context';
+import { storedJobSettingsSchema } from '../../shared/job-settings';
 
 const form = (patch: Partial<CrawlForm>): CrawlForm => ({ ...defaultCrawlForm(4), ...patch });
 
@@ -295,6 +296,7 @@ describe('the New crawl screen', () => {
     started = [];
     refuse = null;
     localStorage.clear();
+    sessionStorage.clear(); // the form's draft
   });
   afterEach(cleanup);
 
@@ -477,5 +479,127 @@ describe('the New crawl screen', () => {
     expect(loadPresets()['docs only']).toMatchObject({ scope: 'folder' });
     localStorage.setItem('trawl.crawlPresets', '{"broken": {"mode": 3}}');
     expect(loadPresets()).toEqual({});
+  });
+
+  describe('across a reload', () => {
+    /** The screen as a (re)loaded page shows it: a fresh store over the same tab's sessionStorage. */
+    const reload = () => {
+      cleanup();
+      return renderForm();
+    };
+    const field = (label: string) =>
+      screen.getByLabelText(label) as HTMLInputElement | HTMLTextAreaElement | HTMLSelectElement;
+    const values = (...labels: string[]) => labels.map((label) => field(label).value);
+    const startUrlsHint = () =>
+      document.getElementById(`${field('Start URLs').id}-hint`)!.textContent;
+    const FIELDS = ['Job name', 'Start URLs', 'Mode', 'Include patterns', 'Extraction rules'];
+
+    it('keeps every field as typed, a wrong one and its problem too, until the crawl starts', async () => {
+      const user = userEvent.setup();
+      reload();
+      await user.type(field('Job name'), 'Docs');
+      await user.type(field('Start URLs'), 'https://example.com/');
+      await user.selectOptions(field('Mode'), 'list');
+      await user.type(field('Include patterns'), '/docs/');
+      await user.type(field('Extraction rules'), 'price=css:.price');
+      await user.clear(field('Worker processes'));
+      await user.type(field('Worker processes'), '9');
+      await user.click(screen.getByLabelText('Obey robots.txt'));
+      await user.click(screen.getByRole('button', { name: 'Start crawl' }));
+      expect(started).toEqual([]);
+
+      reload();
+      expect(values(...FIELDS)).toEqual([
+        'Docs',
+        'https://example.com/',
+        'list',
+        '/docs/',
+        'price=css:.price',
+      ]);
+      expect(field('Worker processes').value).toBe('9');
+      expect(screen.getByText('choose 1 to 2 (the CPU cores detected)')).toBeTruthy();
+      expect(screen.getByLabelText('Obey robots.txt')).toHaveProperty('checked', false);
+
+      await user.clear(field('Worker processes'));
+      await user.type(field('Worker processes'), '1');
+      await user.click(screen.getByRole('button', { name: 'Start crawl' }));
+      expect(started).toMatchObject([{ startUrls: ['https://example.com/'], workers: 1 }]);
+
+      reload();
+      expect(values(...FIELDS, 'Worker processes')).toEqual(['', '', 'spider', '', '', '2']);
+      expect(screen.queryByText(/choose 1 to 2/)).toBeNull();
+    });
+
+    it('keeps a form filled from a job with what it keeps from the job', async () => {
+      const user = userEvent.setup();
+      const store = reload();
+      const settings = storedJobSettingsSchema.parse({ workers: 1, retries: 5, maxDepth: 3 });
+      store.setState({
+        formSource: { jobId: 5, name: 'docs', settings, startUrls: 'https://example.com/' },
+      });
+      await screen.findByText(/^Kept from job 5, not shown in this form:/);
+      await user.clear(field('Max depth'));
+      await user.type(field('Max depth'), '4');
+
+      reload();
+      screen.getByText(/^Filled from the settings of job 5 \(docs\)/);
+      screen.getByText(/^Kept from job 5, not shown in this form:/);
+      expect(values('Job name', 'Start URLs', 'Max depth')).toEqual([
+        'docs (2)',
+        'https://example.com/',
+        '4',
+      ]);
+      await user.click(screen.getByRole('button', { name: 'Start crawl' }));
+      expect(started).toMatchObject([{ maxDepth: 4, retries: 5 }]);
+    });
+
+    it('Clear form empties the form, and a reload shows it empty', async () => {
+      const user = userEvent.setup();
+      reload();
+      await user.type(field('Start URLs'), 'https://example.com/');
+      await user.type(field('Exclude patterns'), '/tag/');
+      await user.click(screen.getByRole('button', { name: 'Clear form' }));
+      expect(values('Start URLs', 'Exclude patterns')).toEqual(['', '']);
+      reload();
+      expect(values('Start URLs', 'Exclude patterns')).toEqual(['', '']);
+    });
+
+    it("keeps the other fields when the start URLs are more than the tab's storage takes, and says so", async () => {
+      const user = userEvent.setup();
+      reload();
+      // 5.8 million characters: over the 5 MB a tab's storage takes (in jsdom, as in Chromium).
+      const list = Array.from(
+        { length: 200_000 },
+        (_, i) => `https://example.com/p/${String(i).padStart(6, '0')}`,
+      ).join('\n');
+      fireEvent.change(field('Start URLs'), { target: { value: list } });
+      expect(startUrlsHint()).toMatch(/This list is too long to keep if the page reloads/);
+      await user.type(field('Include patterns'), '/p/');
+
+      reload();
+      expect(values('Start URLs', 'Include patterns')).toEqual(['', '/p/']);
+      expect(startUrlsHint()).toBe(
+        'The 200,000 start URLs you had were too many to keep across the reload: paste or import them again.',
+      );
+      await user.type(field('Start URLs'), 'https://example.com/');
+      expect(startUrlsHint()).toBe('One per line; paste a list or import a file.');
+      reload();
+      expect(values('Start URLs', 'Include patterns')).toEqual(['https://example.com/', '/p/']);
+    });
+
+    it.each([
+      ['not JSON', '{"version": 1, "form": {'],
+      ['from another version', JSON.stringify({ version: 2, form: {} })],
+      ['with a field of the wrong kind', JSON.stringify({ version: 1, form: { mode: 3 } })],
+    ])('drops a draft %s for an empty form, which a reload keeps again', async (_, text) => {
+      const user = userEvent.setup();
+      sessionStorage.setItem('trawl.crawlFormDraft', text);
+      reload();
+      expect(values(...FIELDS, 'Worker processes')).toEqual(['', '', 'spider', '', '', '2']);
+      expect(screen.queryByRole('alert')).toBeNull();
+      await user.type(field('Start URLs'), 'https://example.com/');
+      reload();
+      expect(field('Start URLs').value).toBe('https://example.com/');
+    });
   });
 });

@@ -20,6 +20,7 @@ let answer: ExtractionPreview | string;
 beforeEach(() => {
   requests = [];
   localStorage.clear();
+  sessionStorage.clear(); // the form's draft
 });
 afterEach(cleanup);
 

@@ -14,7 +14,6 @@ import { SCOPE_MODES } from '../../../shared/scope';
 import { MAX_URL_LIST_BYTES, urlListFileProblem } from '../../../shared/url-list';
 import { errorMessage } from '../store/error-message';
 import { useApp } from '../store/store-context';
-import type { FormSource } from '../store/ui-slice';
 import {
   defaultCrawlForm,
   filledFormProblems,
@@ -29,6 +28,7 @@ import {
   type FormField,
 } from './form-model';
 import { ExtractionTester } from './extraction-tester';
+import { DraftWriter, loadDraft, type DraftOutcome, type DraftSource } from './form-draft';
 import { PresetBar } from './preset-bar';
 
 const MODE_HELP: Record<(typeof CRAWL_MODES)[number], string> = {
@@ -40,17 +40,42 @@ const MODE_HELP: Record<(typeof CRAWL_MODES)[number], string> = {
 /** The New crawl screen: every field validated inline with the job-settings schema. */
 export function NewCrawlForm({ coreCount }: { coreCount: number }) {
   const startJob = useApp((state) => state.startJob);
-  const [form, setForm] = useState<CrawlForm>(() => defaultCrawlForm(coreCount));
-  const [errors, setErrors] = useState<FieldErrors>({});
+  // What this tab had typed before a reload or another screen, else an empty form.
+  const [draft] = useState(loadDraft);
+  const [form, setForm] = useState<CrawlForm>(() => draft?.form ?? defaultCrawlForm(coreCount));
   const [submitError, setSubmitError] = useState<string | null>(null);
   const [submitting, setSubmitting] = useState(false);
-  const [touched, setTouched] = useState(false);
+  const [touched, setTouched] = useState(draft?.touched ?? false);
   // The job the form was filled from: the settings it does not show are kept from it.
-  const [source, setSource] = useState<FormSource | null>(null);
+  const [source, setSource] = useState<DraftSource | null>(draft?.source ?? null);
   // False once the user asks for a new job's defaults instead.
-  const [keepHidden, setKeepHidden] = useState(true);
-  const [name, setName] = useState('');
+  const [keepHidden, setKeepHidden] = useState(draft?.keepHidden ?? true);
+  const [name, setName] = useState(draft?.name ?? '');
   const kept = keepHidden ? (source?.settings ?? null) : null;
+  const [errors, setErrors] = useState<FieldErrors>(() => {
+    const read = touched ? readCrawlForm(form, coreCount, kept) : null;
+    return read?.ok === false ? read.errors : {};
+  });
+
+  const [writer] = useState(() => new DraftWriter());
+  const [draftOutcome, setDraftOutcome] = useState<DraftOutcome>('saved');
+  // Start URLs too many to keep across the reload: said until the field is filled again.
+  const [urlsLeftOut, setUrlsLeftOut] = useState(draft?.urlsLeftOut ?? 0);
+  useEffect(() => {
+    setDraftOutcome(writer.save({ form, name, touched, source, keepHidden }));
+    if (form.startUrls !== '') setUrlsLeftOut(0);
+  }, [writer, form, name, touched, source, keepHidden]);
+  const clear = () => {
+    writer.discard();
+    setForm(defaultCrawlForm(coreCount));
+    setName('');
+    setSource(null);
+    setKeepHidden(true);
+    setTouched(false);
+    setErrors({});
+    setSubmitError(null);
+    setUrlsLeftOut(0);
+  };
 
   const update = (next: CrawlForm) => {
     setForm(next);
@@ -76,6 +101,7 @@ export function NewCrawlForm({ coreCount }: { coreCount: number }) {
     setSubmitting(true);
     try {
       await startJob(result.input, name.trim());
+      writer.discard();
     } catch (error) {
       setSubmitError(errorMessage(error));
     } finally {
@@ -160,7 +186,13 @@ export function NewCrawlForm({ coreCount }: { coreCount: number }) {
 
       <LinesField
         label="Start URLs"
-        hint="One per line; paste a list or import a file."
+        hint={
+          urlsLeftOut > 0
+            ? `The ${urlsLeftOut.toLocaleString('en-US')} start URLs you had were too many to keep across the reload: paste or import them again.`
+            : draftOutcome === 'urls-left-out'
+              ? 'One per line. This list is too long to keep if the page reloads (a tab keeps about 5 MB): keep its file to import it again.'
+              : 'One per line; paste a list or import a file.'
+        }
         field="startUrls"
         rows={4}
         placeholder="https://example.com/"
@@ -385,7 +417,13 @@ export function NewCrawlForm({ coreCount }: { coreCount: number }) {
         <button type="submit" className="primary" disabled={submitting}>
           {submitting ? 'Starting…' : 'Start crawl'}
         </button>
+        <button type="button" onClick={clear}>
+          Clear form
+        </button>
         {invalid && <span className="error-count">Fix the fields marked above.</span>}
+        {draftOutcome === 'not-saved' && (
+          <span className="hint">This form is too large to keep if the page reloads.</span>
+        )}
       </div>
     </form>
   );
@@ -396,7 +434,7 @@ export function NewCrawlForm({ coreCount }: { coreCount: number }) {
  * that the form does not show, or gives a new job's defaults instead.
  */
 function SourceNote(props: {
-  source: FormSource;
+  source: DraftSource;
   coreCount: number;
   keepHidden: boolean;
   onKeepHidden: (keep: boolean) => void;
