@@ -3,6 +3,7 @@ import { act, cleanup, fireEvent, render, screen, waitFor } from '@testing-libra
 import userEvent from '@testing-library/user-event';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { CrawlerApi, JobInfo, JobStartInput } from '../../shared/crawler-api';
+import type { JobSettingsAndUrls } from '../../shared/results';
 import { HostError } from '../../renderer/src/api/ws-client';
 import {
   crawlFormSchema,
@@ -291,10 +292,13 @@ describe('reading the New crawl form', () => {
 describe('the New crawl screen', () => {
   let started: JobStartInput[];
   let refuse: string | null;
+  /** What the host answers for job 5's settings; null: there is no job 5. */
+  let job5: JobSettingsAndUrls | null;
 
   beforeEach(() => {
     started = [];
     refuse = null;
+    job5 = null;
     localStorage.clear();
     sessionStorage.clear(); // the form's draft
   });
@@ -309,6 +313,10 @@ describe('the New crawl screen', () => {
         return { id: 7, name: 'example.com', status: 'running' } as JobInfo;
       },
       listJobs: async () => [],
+      getJobSettings: async () => {
+        if (job5 === null) throw new HostError({ name: 'UserError', message: 'there is no job 5' });
+        return job5;
+      },
     } as unknown as CrawlerApi;
     const store = createAppStore(api);
     render(
@@ -564,14 +572,16 @@ describe('the New crawl screen', () => {
       expect(values('Start URLs', 'Exclude patterns')).toEqual(['', '']);
     });
 
+    // 5.8 million characters: over the 5 MB a tab's storage takes (in jsdom, as in Chromium).
+    const LONG_LIST = Array.from(
+      { length: 200_000 },
+      (_, i) => `https://example.com/p/${String(i).padStart(6, '0')}`,
+    ).join('\n');
+
     it("keeps the other fields when the start URLs are more than the tab's storage takes, and says so", async () => {
       const user = userEvent.setup();
       reload();
-      // 5.8 million characters: over the 5 MB a tab's storage takes (in jsdom, as in Chromium).
-      const list = Array.from(
-        { length: 200_000 },
-        (_, i) => `https://example.com/p/${String(i).padStart(6, '0')}`,
-      ).join('\n');
+      const list = LONG_LIST;
       fireEvent.change(field('Start URLs'), { target: { value: list } });
       expect(startUrlsHint()).toMatch(/This list is too long to keep if the page reloads/);
       await user.type(field('Include patterns'), '/p/');
@@ -585,6 +595,28 @@ describe('the New crawl screen', () => {
       expect(startUrlsHint()).toBe('One per line; paste a list or import a file.');
       reload();
       expect(values('Start URLs', 'Include patterns')).toEqual(['https://example.com/', '/p/']);
+    });
+
+    it("reads a job's list too long to keep from the job again, and says so when it cannot", async () => {
+      const user = userEvent.setup();
+      const settings = storedJobSettingsSchema.parse({ workers: 1, mode: 'list' });
+      job5 = { settings, startUrls: LONG_LIST };
+      reload().setState({ formSource: { jobId: 5, name: 'urls', ...job5 } });
+      await screen.findByText(/^Filled from the settings of job 5/);
+      expect(startUrlsHint()).toMatch(/too long for the tab to keep; a reload reads it from job 5/);
+      await user.type(field('Include patterns'), '/p/');
+
+      reload();
+      await waitFor(() => expect(field('Start URLs').value).toBe(LONG_LIST));
+      expect(values('Mode', 'Include patterns')).toEqual(['list', '/p/']);
+      screen.getByText(/^Filled from the settings of job 5/);
+
+      job5 = null;
+      reload();
+      await screen.findByText(
+        'The 200,000 start URLs you had were too many to keep across the reload, and job 5 could not be read again (there is no job 5): paste or import them again.',
+      );
+      expect(values('Start URLs', 'Include patterns')).toEqual(['', '/p/']);
     });
 
     it.each([

@@ -24,6 +24,8 @@ export interface Draft {
   source: DraftSource | null;
   /** False: the user chose a new job's defaults for the settings the form does not show. */
   keepHidden: boolean;
+  /** The start URLs are the source job's as filled: a list too long to keep is read from the job again. */
+  urlsFromSource: boolean;
 }
 
 export interface RestoredDraft extends Draft {
@@ -50,8 +52,11 @@ const storedDraftSchema = z.object({
     })
     .nullable(),
   keepHidden: z.boolean(),
-  /** Kept: under URLS_KEY; else how many were left out. */
-  startUrls: z.union([z.literal('kept'), z.object({ leftOut: z.number().int().positive() })]),
+  /** Kept: under URLS_KEY; else how many were left out, and whether they were the source job's. */
+  startUrls: z.union([
+    z.literal('kept'),
+    z.object({ leftOut: z.number().int().positive(), fromSource: z.boolean() }),
+  ]),
 });
 
 /** The draft this tab kept, or null: none, or one that cannot be read (an older Trawl's, damaged), which is dropped. */
@@ -60,12 +65,14 @@ export function loadDraft(storage: Storage = sessionStorage): RestoredDraft | nu
     const text = storage.getItem(DRAFT_KEY);
     if (text === null) return null;
     const { form, startUrls, ...draft } = storedDraftSchema.parse(JSON.parse(text));
-    const urls = startUrls === 'kept' ? storage.getItem(URLS_KEY) : '';
+    const kept = startUrls === 'kept';
+    const urls = kept ? storage.getItem(URLS_KEY) : '';
     if (urls === null) throw new Error('the start URLs are missing');
     return {
       ...draft,
       form: { ...form, startUrls: urls },
-      urlsLeftOut: startUrls === 'kept' ? 0 : startUrls.leftOut,
+      urlsLeftOut: kept ? 0 : startUrls.leftOut,
+      urlsFromSource: !kept && startUrls.fromSource && draft.source !== null,
     };
   } catch {
     discardDraft(storage);
@@ -73,7 +80,7 @@ export function loadDraft(storage: Storage = sessionStorage): RestoredDraft | nu
   }
 }
 
-export function discardDraft(storage: Storage = sessionStorage) {
+function discardDraft(storage: Storage = sessionStorage) {
   storage.removeItem(DRAFT_KEY);
   storage.removeItem(URLS_KEY);
 }
@@ -86,26 +93,27 @@ export class DraftWriter {
 
   constructor(private readonly storage: Storage = sessionStorage) {}
 
-  save({ form: { startUrls, ...form }, name, touched, source, keepHidden }: Draft): DraftOutcome {
+  save({ form: { startUrls, ...form }, urlsFromSource, source, ...others }: Draft): DraftOutcome {
     if (startUrls !== this.urls) {
       this.urls = startUrls;
       this.urlsLeftOut = this.set(URLS_KEY, startUrls) ? 0 : this.leaveOutUrls(startUrls);
     }
-    const draft = (): string =>
+    const record = (): string =>
       JSON.stringify({
         version: 1,
+        ...others,
         form,
-        name,
-        touched,
         source: source && { jobId: source.jobId, name: source.name, settings: source.settings },
-        keepHidden,
-        startUrls: this.urlsLeftOut === 0 ? 'kept' : { leftOut: this.urlsLeftOut },
+        startUrls:
+          this.urlsLeftOut === 0
+            ? 'kept'
+            : { leftOut: this.urlsLeftOut, fromSource: urlsFromSource },
       });
-    if (this.set(DRAFT_KEY, draft())) return this.urlsLeftOut === 0 ? 'saved' : 'urls-left-out';
+    if (this.set(DRAFT_KEY, record())) return this.urlsLeftOut === 0 ? 'saved' : 'urls-left-out';
     // Keep what fits: the other fields without the list.
     if (this.urlsLeftOut === 0 && startUrls !== '') {
       this.urlsLeftOut = this.leaveOutUrls(startUrls);
-      if (this.set(DRAFT_KEY, draft())) return 'urls-left-out';
+      if (this.set(DRAFT_KEY, record())) return 'urls-left-out';
     }
     this.discard();
     return 'not-saved';

@@ -13,7 +13,7 @@ import { MAX_URL_LENGTH } from '../../../shared/limits';
 import { SCOPE_MODES } from '../../../shared/scope';
 import { MAX_URL_LIST_BYTES, urlListFileProblem } from '../../../shared/url-list';
 import { errorMessage } from '../store/error-message';
-import { useApp } from '../store/store-context';
+import { useApp, useAppApi } from '../store/store-context';
 import {
   defaultCrawlForm,
   filledFormProblems,
@@ -46,8 +46,11 @@ export function NewCrawlForm({ coreCount }: { coreCount: number }) {
   const [submitError, setSubmitError] = useState<string | null>(null);
   const [submitting, setSubmitting] = useState(false);
   const [touched, setTouched] = useState(draft?.touched ?? false);
-  // The job the form was filled from: the settings it does not show are kept from it.
-  const [source, setSource] = useState<DraftSource | null>(draft?.source ?? null);
+  // The job the form was filled from: the settings it does not show are kept from it
+  // (and its start URLs as read, until a reload).
+  const [source, setSource] = useState<(DraftSource & { startUrls?: string }) | null>(
+    draft?.source ?? null,
+  );
   // False once the user asks for a new job's defaults instead.
   const [keepHidden, setKeepHidden] = useState(draft?.keepHidden ?? true);
   const [name, setName] = useState(draft?.name ?? '');
@@ -61,10 +64,36 @@ export function NewCrawlForm({ coreCount }: { coreCount: number }) {
   const [draftOutcome, setDraftOutcome] = useState<DraftOutcome>('saved');
   // Start URLs too many to keep across the reload: said until the field is filled again.
   const [urlsLeftOut, setUrlsLeftOut] = useState(draft?.urlsLeftOut ?? 0);
+  const urlsFromSource = source?.startUrls !== undefined && form.startUrls === source.startUrls;
   useEffect(() => {
-    setDraftOutcome(writer.save({ form, name, touched, source, keepHidden }));
+    setDraftOutcome(writer.save({ form, name, touched, source, keepHidden, urlsFromSource }));
     if (form.startUrls !== '') setUrlsLeftOut(0);
-  }, [writer, form, name, touched, source, keepHidden]);
+  }, [writer, form, name, touched, source, keepHidden, urlsFromSource]);
+  // The job whose own list, too long to keep, is read from it again (until the form is cleared).
+  const api = useAppApi();
+  const [refillFrom, setRefillFrom] = useState(
+    draft?.urlsFromSource ? (draft.source?.jobId ?? null) : null,
+  );
+  const [refillError, setRefillError] = useState<string | null>(null);
+  useEffect(() => {
+    if (refillFrom === null) return;
+    let wanted = true;
+    api.getJobSettings(refillFrom).then(
+      ({ startUrls }) => {
+        if (!wanted) return;
+        setForm((current) => (current.startUrls === '' ? { ...current, startUrls } : current));
+        setSource((current) =>
+          current?.jobId === refillFrom ? { ...current, startUrls } : current,
+        );
+        setErrors(({ startUrls: _, ...others }) => others);
+        setRefillFrom(null);
+      },
+      (error: unknown) => wanted && setRefillError(errorMessage(error)),
+    );
+    return () => {
+      wanted = false;
+    };
+  }, [api, refillFrom]);
   const clear = () => {
     writer.discard();
     setForm(defaultCrawlForm(coreCount));
@@ -75,6 +104,8 @@ export function NewCrawlForm({ coreCount }: { coreCount: number }) {
     setErrors({});
     setSubmitError(null);
     setUrlsLeftOut(0);
+    setRefillFrom(null);
+    setRefillError(null);
   };
 
   const update = (next: CrawlForm) => {
@@ -137,6 +168,7 @@ export function NewCrawlForm({ coreCount }: { coreCount: number }) {
   }, [formSource, clearFormSource, coreCount, jobNames]);
   const loadPreset = (preset: CrawlForm) => {
     setSource(null); // a preset is a whole form: nothing is kept from a job any more
+    setRefillFrom(null);
     update(preset);
   };
 
@@ -186,13 +218,14 @@ export function NewCrawlForm({ coreCount }: { coreCount: number }) {
 
       <LinesField
         label="Start URLs"
-        hint={
-          urlsLeftOut > 0
-            ? `The ${urlsLeftOut.toLocaleString('en-US')} start URLs you had were too many to keep across the reload: paste or import them again.`
-            : draftOutcome === 'urls-left-out'
-              ? 'One per line. This list is too long to keep if the page reloads (a tab keeps about 5 MB): keep its file to import it again.'
-              : 'One per line; paste a list or import a file.'
-        }
+        hint={startUrlsHint({
+          urlsLeftOut,
+          refilling: refillFrom !== null,
+          refillError,
+          draftOutcome,
+          urlsFromSource,
+          jobId: source?.jobId,
+        })}
         field="startUrls"
         rows={4}
         placeholder="https://example.com/"
@@ -427,6 +460,29 @@ export function NewCrawlForm({ coreCount }: { coreCount: number }) {
       </div>
     </form>
   );
+}
+
+/** What the Start URLs field says, and whether the tab keeps its list across a reload. */
+function startUrlsHint(props: {
+  /** Start URLs the reload left out; `refilling`: they are read from the source job again. */
+  urlsLeftOut: number;
+  refilling: boolean;
+  refillError: string | null;
+  draftOutcome: DraftOutcome;
+  urlsFromSource: boolean;
+  jobId: number | undefined;
+}): string {
+  const { urlsLeftOut, refillError, jobId } = props;
+  const tooMany = `The ${urlsLeftOut.toLocaleString('en-US')} start URLs you had were too many to keep across the reload`;
+  if (urlsLeftOut > 0 && !props.refilling) return `${tooMany}: paste or import them again.`;
+  if (urlsLeftOut > 0 && refillError !== null) {
+    return `${tooMany}, and job ${jobId} could not be read again (${refillError}): paste or import them again.`;
+  }
+  if (urlsLeftOut > 0) return `${tooMany}: reading them from job ${jobId} again…`;
+  if (props.draftOutcome !== 'urls-left-out') return 'One per line; paste a list or import a file.';
+  return props.urlsFromSource
+    ? `One per line. This list is too long for the tab to keep; a reload reads it from job ${jobId} again.`
+    : 'One per line. This list is too long to keep if the page reloads (a tab keeps about 5 MB): keep its file to import it again.';
 }
 
 /**
