@@ -8,7 +8,9 @@ import { HostError } from '../../renderer/src/api/ws-client';
 import {
   crawlFormSchema,
   defaultCrawlForm,
+  firstLine,
   impliedRobotsAgent,
+  lines,
   readCrawlForm,
   type CrawlForm,
 } from '../../renderer/src/crawl-form/form-model';
@@ -68,6 +70,18 @@ describe('reading the New crawl form', () => {
         ],
       },
     });
+  });
+
+  it('names a job after the first URL of its list, as the whole list is read: blank and comment lines skipped', () => {
+    for (const text of [
+      '',
+      '\n  \n# only comments\n',
+      'https://example.com/',
+      '# staging list\r\n\r\n   https://example.com/docs/  \r\nhttps://example.com/b',
+      '#x\n\t#y\n \n  https://a.test/#frag\n',
+    ]) {
+      expect(firstLine(text)).toBe(lines(text)[0]);
+    }
   });
 
   it('reads the request settings: timeout, proxy, basic auth, cookies, external checks', () => {

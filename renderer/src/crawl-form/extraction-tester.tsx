@@ -4,7 +4,7 @@ import type { ExtractedValue } from '../../../shared/extraction';
 import type { StoredJobSettings } from '../../../shared/job-settings';
 import { errorMessage } from '../store/error-message';
 import { useAppApi } from '../store/store-context';
-import { lines, readCrawlForm, type CrawlForm, type FieldErrors } from './form-model';
+import { firstLine, lines, readCrawlForm, type CrawlForm, type FieldErrors } from './form-model';
 
 type TestState =
   | { kind: 'idle' }
@@ -36,7 +36,7 @@ export function ExtractionTester({
   const [state, setState] = useState<TestState>({ kind: 'idle' });
 
   const test = async () => {
-    const testUrl = url.trim() || (lines(form.startUrls)[0] ?? '');
+    const testUrl = url.trim() || (firstLine(form.startUrls) ?? '');
     if (testUrl === '') return setState({ kind: 'error', message: 'enter a URL to test' });
     if (lines(form.extract).length === 0) {
       return setState({ kind: 'error', message: 'add an extraction rule to test' });

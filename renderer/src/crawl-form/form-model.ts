@@ -327,6 +327,15 @@ export function lines(text: string): string[] {
     .filter((line) => line !== '' && !line.startsWith('#'));
 }
 
+/** `lines(text)[0]`, without splitting the rest: a pasted list can be a million lines. */
+export function firstLine(text: string): string | undefined {
+  for (const [line] of text.matchAll(/[^\n]+/g)) {
+    const trimmed = line.trim();
+    if (trimmed !== '' && !trimmed.startsWith('#')) return trimmed;
+  }
+  return undefined;
+}
+
 /**
  * `"a b": ` before the problem of one parameter name of several, which its
  * message does not quote (a bad pattern's message quotes the pattern itself).

@@ -17,10 +17,10 @@ import { useApp, useAppApi } from '../store/store-context';
 import {
   defaultCrawlForm,
   filledFormProblems,
+  firstLine,
   formFromSettings,
   hiddenSettings,
   impliedRobotsAgent,
-  lines,
   nextJobName,
   readCrawlForm,
   type CrawlForm,
@@ -211,7 +211,7 @@ export function NewCrawlForm({ coreCount }: { coreCount: number }) {
             value={name}
             maxLength={200}
             onChange={(event) => setName(event.target.value)}
-            placeholder={defaultJobName(lines(form.startUrls)[0] ?? null) ?? ''}
+            placeholder={defaultJobName(firstLine(form.startUrls) ?? null) ?? ''}
           />
         )}
       </Field>
