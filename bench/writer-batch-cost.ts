@@ -19,7 +19,7 @@
  * whose link index outgrows the writer's cache as a large crawl's does.
  *
  *   npx tsx bench/writer-batch-cost.ts [--pages 19700] [--batch 96] [--runs 5]
- *     [--trees .,/tmp/old] [--without-index page_links_target,...] [--check]
+ *     [--trees .,/tmp/old] [--without-index pages_job_title,...] [--check]
  *     [--copies 5]
  */
 import { createHash } from 'node:crypto';
