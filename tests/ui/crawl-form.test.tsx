@@ -617,7 +617,12 @@ describe('the New crawl screen', () => {
       job5 = { settings, startUrls: LONG_LIST };
       reload().setState({ formSource: { jobId: 5, name: 'urls', ...job5 } });
       await screen.findByText(/^Filled from the settings of job 5/);
-      expect(startUrlsHint()).toMatch(/too long for the tab to keep; a reload reads it from job 5/);
+      // The hint follows the draft's first save, a render after the form is filled.
+      await waitFor(() =>
+        expect(startUrlsHint()).toMatch(
+          /too long for the tab to keep; a reload reads it from job 5/,
+        ),
+      );
       await user.type(field('Include patterns'), '/p/');
 
       reload();
