@@ -56,17 +56,45 @@ export class BrowserParser extends Parser {
    * content is HTML again. For a handler's onopentag, and at `/>`.
    */
   isForeignElement(): boolean {
-    const self = this as unknown as ParserInternals;
-    const name = self.tagname;
-    if (FOREIGN_ROOTS.has(name)) return true;
-    const { stack } = self;
+    const name = (this as unknown as ParserInternals).tagname;
     // The element itself is on the stack unless it is void.
-    for (let index = this.isVoidElement(name) ? 0 : 1; index < stack.length; index++) {
+    return FOREIGN_ROOTS.has(name) || this.foreignRootAt(this.isVoidElement(name) ? 0 : 1) !== -1;
+  }
+
+  /**
+   * Whether the open element the markup is being read in is an SVG or MathML
+   * one, integration points included: a browser's tokenizer reads a CDATA
+   * section there, and a bogus comment elsewhere.
+   */
+  inForeignElement(): boolean {
+    const { stack } = this as unknown as ParserInternals;
+    return stack.length > 0 && (FOREIGN_ROOTS.has(stack[0]!) || this.foreignRootAt(1) !== -1);
+  }
+
+  /**
+   * Where in the open elements, from `from` on, the nearest `<svg>` or
+   * `<math>` is when no integration point comes first: the elements from
+   * `from` to it are SVG or MathML. Else -1.
+   */
+  private foreignRootAt(from: number): number {
+    const { stack } = this as unknown as ParserInternals;
+    for (let index = from; index < stack.length; index++) {
       const open = stack[index]!;
-      if (FOREIGN_ROOTS.has(open)) return true;
-      if (INTEGRATION_POINTS.has(open)) return false;
+      if (FOREIGN_ROOTS.has(open)) return index;
+      if (INTEGRATION_POINTS.has(open)) return -1;
     }
-    return false;
+    return -1;
+  }
+
+  /**
+   * A CDATA section, which BrowserTokenizer reads only in SVG or MathML, is
+   * text, as in a browser (`<svg><text><![CDATA[a < b]]>`); 10.1 made it a
+   * comment.
+   */
+  override oncdata(start: number, endIndex: number, offset: number): void {
+    if (endIndex - offset > start) this.ontext(start, endIndex - offset);
+    this.endIndex = endIndex;
+    this.startIndex = endIndex + 1;
   }
 
   /**
@@ -111,6 +139,7 @@ export interface TokenizerInternals {
   isSpecial: boolean;
   currentSequence: Uint8Array;
   sequenceIndex: number;
+  stateCDATASequence(c: number): void;
   stateInCommentLike(c: number): void;
   stateBeforeClosingTagName(c: number): void;
   stateInSelfClosingTag(c: number): void;
@@ -156,6 +185,7 @@ const GT = 0x3e;
 const DASH = 0x2d;
 const BANG = 0x21;
 const SLASH = 0x2f;
+const LEFT_BRACKET = 0x5b;
 const isWhitespace = (c: number) =>
   c === 0x20 || c === 0x0a || c === 0x09 || c === 0x0c || c === 0x0d;
 
@@ -193,6 +223,25 @@ class BrowserTokenizer extends TokenizerWithInternals {
     this.isSpecial = true;
     this.currentSequence = endTag;
     this.rawTextAsked = true;
+  }
+
+  /**
+   * `<![CDATA[` starts a CDATA section only in an SVG or MathML element, as
+   * in a browser; elsewhere it is a bogus comment ending at the first `>`
+   * (`<!--[CDATA[ x -->`). 10.1 read on to `]]>`, and a page lost the links
+   * and text between. sequenceIndex counts the `CDATA[` read.
+   */
+  override stateCDATASequence(c: number): void {
+    if (
+      this.sequenceIndex === 5 &&
+      c === LEFT_BRACKET &&
+      !(this.cbs as BrowserParser).inForeignElement()
+    ) {
+      // Its text from the `[` after `<!`, where sectionStart is, as a browser's.
+      this.state = TOKENIZER_STATE.bogusComment;
+      return;
+    }
+    super.stateCDATASequence(c);
   }
 
   /**

@@ -24,6 +24,7 @@ const tokenizerMembers = {
   isSpecial: 'field',
   currentSequence: 'field',
   sequenceIndex: 'field',
+  stateCDATASequence: 'method',
   stateInCommentLike: 'method',
   stateBeforeClosingTagName: 'method',
   stateInSelfClosingTag: 'method',
@@ -54,6 +55,13 @@ describe("htmlparser2's private parts that BrowserParser relies on", () => {
     expect(tokenizer.state).toBe(TOKENIZER_STATE.bogusComment);
     parser.write('><script>');
     expect(tokenizer.state).toBe(TOKENIZER_STATE.rawText);
+
+    // sequenceIndex counts the `CDATA[` read after `<![`.
+    const cdata = new Parser({});
+    const cdataTokenizer = (cdata as unknown as ParserInternals)
+      .tokenizer as unknown as TokenizerInternals;
+    cdata.write('<![CDATA');
+    expect(cdataTokenizer.sequenceIndex).toBe(5);
   });
 
   it('name the element whose start tag is being read, which closeCurrentTag closes', () => {

@@ -103,6 +103,12 @@ describe('custom extraction', () => {
       ['links[]=css:a@href', 'bold[]=css:xmp b', 'xmp=css:xmp'],
       { links: [], bold: [], xmp: '<b>bold</b>' },
     ],
+    [
+      'with <![CDATA[: a comment up to the first > in HTML, text in SVG',
+      '<p><![CDATA[ a > <a href="/in">in</a> ]]></p><svg><text><![CDATA[x < y]]></text></svg>',
+      ['links[]=css:a@href', 'text=css:svg > text'],
+      { links: ['/in'], text: 'x < y' },
+    ],
   ])('matches as a browser reads the markup %s', (_, markup, specs, expected) => {
     expect(runOn(markup, ...specs)).toEqual(expected);
   });

@@ -244,6 +244,15 @@ describe('page fields from HTML', () => {
     expect(analyze('<svg><textarea/></svg><a href="/after">after</a>').linkCount).toBe(1);
   });
 
+  it('reads <![CDATA[ outside SVG and MathML as a comment ending at the first >, as a browser does, where the links up to ]]> were lost', () => {
+    expect(analyze('<p>Intro<![CDATA[ note > <a href="/kept">kept</a> ]]> end</p>')).toMatchObject({
+      linkCount: 1,
+      wordCount: 3,
+    });
+    // In SVG it is text: the graphic's words count.
+    expect(analyze('<svg><text><![CDATA[Sales > 5% <up>]]></text></svg>').wordCount).toBe(3);
+  });
+
   it('reads all that follows <plaintext> as text, as a browser does', () => {
     expect(
       analyze('<p>Before</p><plaintext><a href="/x">x</a> <title>T</title></plaintext>'),
