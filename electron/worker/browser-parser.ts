@@ -14,6 +14,12 @@ import {
  * below: tests/worker/browser-parser.test.ts fails if an upgrade renames one.
  */
 export class BrowserParser extends Parser {
+  /**
+   * Where an open `<svg>` or `<math>`, the outermost when it was read, is in
+   * the open elements, counted from the outermost element; -1 before one.
+   */
+  private outermostRoot = -1;
+
   constructor(handler: Partial<Handler>, options: Pick<ParserOptions, 'decodeEntities'> = {}) {
     super(handler, { Tokenizer: BrowserTokenizer as unknown as typeof Tokenizer, ...options });
   }
@@ -87,6 +93,64 @@ export class BrowserParser extends Parser {
   }
 
   /**
+   * An HTML start tag of the spec's list (`<div>`, `<p>`, `<b>`, `<img>`…,
+   * BREAKOUT_TAGS, and `<font>` with a color, face or size) in SVG or MathML
+   * ends the SVG and MathML elements it is in, up to an HTML element or
+   * integration point, as in a browser: `<svg><div>` is an HTML `<div>` after
+   * the `<svg>`, where 10.1 opened it inside. Done at the end of the start
+   * tag, whose attributes a `<font>` needs.
+   */
+  override onopentagend(endIndex: number): void {
+    // 10.1 puts true first in foreignContext at each <svg> and <math> start
+    // tag: before one, nothing to do, and no name is looked up.
+    if (this.outermostRoot !== -1 || (this as unknown as ParserInternals).foreignContext[0])
+      this.breakOutOfForeign();
+    super.onopentagend(endIndex);
+  }
+
+  /** At the end of a start tag (also at `/>`): notes an `<svg>` or `<math>`, or ends them. */
+  private breakOutOfForeign(): void {
+    const self = this as unknown as ParserInternals;
+    const name = self.tagname;
+    if (self.foreignContext[0] === true && FOREIGN_ROOTS.has(name)) {
+      if (!this.inForeignRoot()) this.outermostRoot = self.stack.length - 1;
+      return;
+    }
+    if (this.outermostRoot === -1 || !this.inForeignRoot()) return;
+    const { attribs, openTagStart } = self;
+    if (
+      name === 'font'
+        ? !FONT_BREAKOUT_ATTRIBUTES.some((key) => attribs !== null && key in attribs)
+        : !BREAKOUT_TAGS.has(name)
+    )
+      return;
+    // The element itself is on the stack unless it is void.
+    const from = this.isVoidElement(name) ? 0 : 1;
+    const root = this.foreignRootAt(from);
+    if (root === -1) return;
+    if (from === 1) self.stack.shift();
+    this.closeForeign(0, root - from);
+    // Opened again where it belongs, so that it ends an open <p> or <li> as in
+    // HTML (handlers see its onopentagname twice; Trawl's read none).
+    self.emitOpenTag(name);
+    self.attribs = attribs;
+    self.openTagStart = openTagStart;
+  }
+
+  /** Whether an `<svg>` or `<math>` is open, the outermost read (or one in its place). */
+  private inForeignRoot(): boolean {
+    const { stack } = this as unknown as ParserInternals;
+    const at = stack.length - 1 - this.outermostRoot;
+    return at >= 0 && FOREIGN_ROOTS.has(stack[at]!);
+  }
+
+  /** Ends the open elements from `from` to `to`, innermost first. */
+  private closeForeign(from: number, to: number): void {
+    const { stack, cbs } = this as unknown as ParserInternals;
+    for (const name of stack.splice(from, to - from + 1)) cbs.onclosetag?.(name, true);
+  }
+
+  /**
    * A CDATA section, which BrowserTokenizer reads only in SVG or MathML, is
    * text, as in a browser (`<svg><text><![CDATA[a < b]]>`); 10.1 made it a
    * comment.
@@ -106,6 +170,7 @@ export class BrowserParser extends Parser {
    */
   override onselfclosingtag(endIndex: number): void {
     const self = this as unknown as ParserInternals;
+    this.breakOutOfForeign();
     // A void element (`<br/>`) ends at its start tag either way.
     if (this.isVoidElement(self.tagname) || !this.isForeignElement())
       return this.onopentagend(endIndex);
@@ -123,7 +188,15 @@ export interface ParserInternals {
   readonly stack: string[];
   /** Name of the element whose start tag is being read. */
   readonly tagname: string;
+  /** 10.1's record of foreign content: true first from each `<svg>` or `<math>` start tag on. */
+  readonly foreignContext: boolean[];
+  /** Attributes of the element whose start tag is being read, when the handler has onopentag. */
+  attribs: Record<string, string> | null;
+  /** Where the start tag being read starts, for the handler's startIndex. */
+  openTagStart: number;
   closeCurrentTag(isOpenImplied: boolean): void;
+  /** Opens the element: ends those its start tag ends (a `<p>` at `<div>`), then onopentagname. */
+  emitOpenTag(name: string): void;
 }
 
 /** The private members of htmlparser2 10.1's Tokenizer that BrowserTokenizer uses. */
@@ -156,6 +229,18 @@ export const TOKENIZER_STATE = {
 /** The heading elements, whose start and end tags end an open heading. */
 export const HEADINGS = new Set(['h1', 'h2', 'h3', 'h4', 'h5', 'h6']);
 const FOREIGN_ROOTS = new Set(['svg', 'math']);
+/**
+ * HTML start tags that end the SVG and MathML elements they are in (the
+ * spec's "rules for parsing tokens in foreign content"), and `<font>` with
+ * one of FONT_BREAKOUT_ATTRIBUTES.
+ */
+const BREAKOUT_TAGS = new Set([
+  ...['b', 'big', 'blockquote', 'body', 'br', 'center', 'code', 'dd', 'div', 'dl', 'dt'],
+  ...['em', 'embed', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'head', 'hr', 'i', 'img', 'li'],
+  ...['listing', 'menu', 'meta', 'nobr', 'ol', 'p', 'pre', 'ruby', 's', 'small', 'span'],
+  ...['strong', 'strike', 'sub', 'sup', 'table', 'tt', 'u', 'ul', 'var'],
+]);
+const FONT_BREAKOUT_ATTRIBUTES = ['color', 'face', 'size'];
 /** SVG and MathML elements whose content a browser reads as HTML (10.1's list). */
 const INTEGRATION_POINTS = new Set([
   'foreignobject',

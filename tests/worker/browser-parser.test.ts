@@ -12,7 +12,11 @@ const parserMembers = {
   cbs: 'field',
   stack: 'field',
   tagname: 'field',
+  foreignContext: 'field',
+  attribs: 'field',
+  openTagStart: 'field',
   closeCurrentTag: 'method',
+  emitOpenTag: 'method',
 } satisfies Record<keyof ParserInternals, 'field' | 'method'>;
 const tokenizerMembers = {
   cbs: 'field',
@@ -78,5 +82,51 @@ describe("htmlparser2's private parts that BrowserParser relies on", () => {
     });
     parser.end('<p><b/>');
     expect(events).toEqual(['<p>', 'b [b p]', '<b>', '</b>', '</p>']);
+  });
+
+  it('hold the attributes read, and open an element with emitOpenTag as at its start tag', () => {
+    const events: string[] = [];
+    const parser = new (class extends Parser {
+      override onopentagend(endIndex: number): void {
+        const internals = this as unknown as ParserInternals;
+        const { attribs, openTagStart } = internals;
+        if (internals.tagname === 'b') {
+          internals.stack.shift();
+          internals.emitOpenTag('div');
+          internals.attribs = attribs;
+          internals.openTagStart = openTagStart;
+        }
+        super.onopentagend(endIndex);
+      }
+    })({
+      onopentagname: (name) => events.push(`name ${name}`),
+      onopentag: (name, attribs) =>
+        events.push(`<${name}> ${JSON.stringify(attribs)} at ${parser.startIndex}`),
+      onclosetag: (name) => events.push(`</${name}>`),
+    });
+    parser.end('<p class="a"><b id="b">');
+    // The <div> ends the <p>, as its start tag does, and has the <b>'s attributes and place.
+    expect(events).toEqual([
+      'name p',
+      '<p> {"class":"a"} at 0',
+      'name b',
+      '</p>',
+      'name div',
+      '<div> {"id":"b"} at 13',
+      '</div>',
+    ]);
+  });
+
+  it('put true first in foreignContext at an <svg> or <math> start tag', () => {
+    const seen: string[] = [];
+    const parser = new (class extends Parser {
+      override onopentagend(endIndex: number): void {
+        const internals = this as unknown as ParserInternals;
+        seen.push(`${internals.tagname} ${internals.foreignContext[0]}`);
+        super.onopentagend(endIndex);
+      }
+    })({});
+    parser.end('<p><svg><g></g></svg><b><math>');
+    expect(seen).toEqual(['p false', 'svg true', 'g true', 'b false', 'math true']);
   });
 });

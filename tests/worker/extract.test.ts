@@ -109,6 +109,12 @@ describe('custom extraction', () => {
       ['links[]=css:a@href', 'text=css:svg > text'],
       { links: ['/in'], text: 'x < y' },
     ],
+    [
+      'with an HTML start tag in SVG: it ends the SVG, and the <p> the SVG is in',
+      '<p>Intro<svg><g><div>Body</div><li>Item</li></g></svg>',
+      ['inSvg[]=css:svg div, svg li', 'inP[]=css:p div', 'div=css:div + li'],
+      { inSvg: [], inP: [], div: 'Item' },
+    ],
   ])('matches as a browser reads the markup %s', (_, markup, specs, expected) => {
     expect(runOn(markup, ...specs)).toEqual(expected);
   });

@@ -253,6 +253,21 @@ describe('page fields from HTML', () => {
     expect(analyze('<svg><text><![CDATA[Sales > 5% <up>]]></text></svg>').wordCount).toBe(3);
   });
 
+  it('ends SVG and MathML at an HTML start tag such as <div>, as a browser does: a <title> after it is the page title', () => {
+    expect(analyze('<svg><div/>x<title>Page</title>').title).toBe('Page');
+    expect(analyze('<math><mrow><p>Body<title>Page</title></p></mrow></math>').title).toBe('Page');
+    // An <image> after it is the <img> a browser makes of it.
+    expect(analyze('<svg><g><br><image src="a.png"></g></svg>').imagesWithoutAlt).toBe(1);
+    // <font> ends them only with a color, face or size.
+    expect(analyze('<svg><font size="2"><title>Page</title></font></svg>').title).toBe('Page');
+    expect(analyze('<svg><font><title>Chart</title></font></svg>').title).toBeNull();
+    // Not inside <foreignObject>, whose content is HTML already: the SVG goes on.
+    expect(
+      analyze('<svg><foreignObject><div>Note</div></foreignObject><title>Chart</title></svg>')
+        .title,
+    ).toBeNull();
+  });
+
   it('reads all that follows <plaintext> as text, as a browser does', () => {
     expect(
       analyze('<p>Before</p><plaintext><a href="/x">x</a> <title>T</title></plaintext>'),
