@@ -22,12 +22,10 @@ import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
-import type * as Store from '../electron/engine/store/database';
-import type * as Jobs from '../electron/engine/store/job-store';
-import type * as Settings from '../shared/job-settings';
 import type * as StoredJob from '../tests/results/stored-job';
 import { option, positiveInteger } from './bench-options';
 import { alternateTrees, writeMeanwhile } from './other-writer';
+import { loadSourceTree } from './source-tree';
 
 const PAGES = positiveInteger('pages', '60000');
 const LINKS = positiveInteger('links', '20');
@@ -43,32 +41,25 @@ const dir = mkdtempSync(join(tmpdir(), 'trawl-delete-cost-'));
  * a file at its own schema (an older tree refuses a newer one).
  */
 async function loadTree(name: string, index: number) {
-  const load = (path: string) => import(join(resolve(name), path));
-  const { openDatabase } = (await load('electron/engine/store/database.ts')) as typeof Store;
-  const { JobStore, settingsOf } = (await load(
-    'electron/engine/store/job-store.ts',
-  )) as typeof Jobs;
-  const { jobSettingsSchema } = (await load('shared/job-settings.ts')) as typeof Settings;
-  const { storeLargeJob } = (await load('tests/results/stored-job.ts')) as typeof StoredJob;
+  const tree = await loadSourceTree(name);
+  const { storeLargeJob } = (await import(
+    join(resolve(name), 'tests/results/stored-job.ts')
+  )) as typeof StoredJob;
   const template = join(dir, `template-${index}.sqlite`);
-  const stored = openDatabase(template);
+  const stored = tree.openDatabase(template);
   storeLargeJob(stored, PAGES, LINKS);
   stored.close();
-  return { name, template, openDatabase, JobStore, settingsOf, jobSettingsSchema };
+  return { ...tree, template };
 }
 
 async function deleteOnce(tree: Awaited<ReturnType<typeof loadTree>>, run: number) {
-  const { openDatabase, JobStore, settingsOf, jobSettingsSchema } = tree;
   const file = join(dir, `run-${run}.sqlite`);
   copyFileSync(tree.template, file);
-  const db = openDatabase(file);
+  const db = tree.openDatabase(file);
   try {
     // The crawl whose writer keeps writing to the file meanwhile.
-    const jobs = new JobStore(db);
-    const crawl = jobs.create(
-      jobSettingsSchema.parse({ startUrls: ['http://127.0.0.1:9/'], workers: 1 }),
-    );
-    jobs.markStarted(crawl.id, settingsOf(jobs.get(crawl.id)));
+    const crawl = tree.createJob(db, ['http://127.0.0.1:9/']);
+    tree.markStarted(db, crawl);
     db.pragma(`busy_timeout = ${BUSY_MS}`);
     const reader = LONG_READ ? new Database(file, { readonly: true }) : null;
     reader?.prepare('BEGIN').run();
@@ -88,7 +79,7 @@ async function deleteOnce(tree: Awaited<ReturnType<typeof loadTree>>, run: numbe
     const status = db.prepare('SELECT status FROM jobs WHERE id = 1').pluck();
     while (!exited && status.get() !== 'deleting') await delay(5);
     const started = performance.now();
-    const other = await writeMeanwhile(db, crawl.id, () => exited);
+    const other = await writeMeanwhile(db, crawl, () => exited);
     await exit;
     reader?.close();
     return { seconds: (performance.now() - started) / 1000, ...other };

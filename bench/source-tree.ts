@@ -11,6 +11,8 @@ export interface SourceTree {
   tuneForWriting: (db: Db) => void;
   /** Creates a job of these start URLs, returning its id. */
   createJob: (db: Db, startUrls: string[]) => number;
+  /** Marks the job as being crawled by this process, as a crawl's start does. */
+  markStarted: (db: Db, jobId: number) => void;
   FrontierStore: typeof FrontierStore;
   StoreWriter: typeof StoreWriter;
   defaultUrlRules: UrlRules;
@@ -24,7 +26,7 @@ export async function loadSourceTree(dir: string): Promise<SourceTree> {
   const root = resolve(dir);
   const load = (path: string) => import(join(root, path));
   const database = await load('electron/engine/store/database.ts');
-  const { JobStore } = await load('electron/engine/store/job-store.ts');
+  const { JobStore, settingsOf } = await load('electron/engine/store/job-store.ts');
   const { jobSettingsSchema } = await load('shared/job-settings.ts');
   return {
     name: dir,
@@ -32,6 +34,10 @@ export async function loadSourceTree(dir: string): Promise<SourceTree> {
     tuneForWriting: database.tuneForWriting,
     createJob: (db, startUrls) =>
       new JobStore(db).create(jobSettingsSchema.parse({ startUrls, workers: 1 })).id,
+    markStarted: (db, jobId) => {
+      const jobs = new JobStore(db);
+      jobs.markStarted(jobId, settingsOf(jobs.get(jobId)));
+    },
     FrontierStore: (await load('electron/engine/store-writer/frontier-store.ts')).FrontierStore,
     StoreWriter: (await load('electron/engine/store-writer/store-writer.ts')).StoreWriter,
     defaultUrlRules: (await load('shared/url-normalize.ts')).DEFAULT_URL_RULES,
