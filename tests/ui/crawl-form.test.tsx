@@ -382,6 +382,44 @@ describe('the New crawl screen', () => {
     expect(store.getState().selectedJobId).toBe(7);
   });
 
+  it("marks the list's first bad start URL after a failed submit, as the list and the other fields are edited", async () => {
+    const user = userEvent.setup();
+    renderForm();
+    const urls = screen.getByLabelText('Start URLs');
+    const depth = screen.getByLabelText('Max depth');
+    const problem = (control: HTMLElement) =>
+      document.getElementById(`${control.id}-error`)!.textContent;
+    const setList = (text: string) => fireEvent.change(urls, { target: { value: text } });
+    setList('https://example.com/a\nftp://example.com/b\nnot a url');
+    await user.click(screen.getByRole('button', { name: 'Start crawl' }));
+    expect(problem(urls)).toBe('"ftp://example.com/b" is not an absolute http(s) URL');
+
+    // Typing in another field keeps the list's problem beside its own.
+    await user.type(depth, 'x');
+    expect([problem(urls), problem(depth)]).toEqual([
+      '"ftp://example.com/b" is not an absolute http(s) URL',
+      'enter a whole number',
+    ]);
+    setList('https://example.com/a\nnot a url');
+    expect(problem(urls)).toBe('"not a url" is not an absolute http(s) URL');
+    await user.clear(depth);
+    expect([problem(urls), problem(depth)]).toEqual([
+      '"not a url" is not an absolute http(s) URL',
+      '',
+    ]);
+    setList('');
+    expect(problem(urls)).toBe('at least one start URL is required');
+    setList('https://example.com/a\nhttps://example.com/b');
+    expect(problem(urls)).toBe('');
+    expect(urls.getAttribute('aria-invalid')).toBe('false');
+    await user.type(depth, '2');
+    expect(problem(urls)).toBe('');
+    await user.click(screen.getByRole('button', { name: 'Start crawl' }));
+    expect(started).toMatchObject([
+      { startUrls: ['https://example.com/a', 'https://example.com/b'], maxDepth: 2 },
+    ]);
+  });
+
   it('takes a URL list imported from the desktop menu as a list crawl, and starts it', async () => {
     const user = userEvent.setup();
     const store = renderForm();

@@ -104,6 +104,34 @@ const FRACTION = { pattern: /^(\d+\.?\d*|\.\d+)$/, problem: 'enter a number, suc
 
 export type FormResult = { ok: true; input: JobStartInput } | { ok: false; errors: FieldErrors };
 
+export interface StartUrls {
+  urls: string[];
+  problem?: string;
+}
+
+/** The start URLs of their field, and the problem of the first bad one (or of none at all). */
+function readStartUrls(text: string): StartUrls {
+  const urls = lines(text);
+  const parsed = jobStartSchema.shape.startUrls.safeParse(urls);
+  return parsed.success ? { urls } : { urls, problem: parsed.error.issues[0]?.message };
+}
+
+/**
+ * `readStartUrls` that gives the last text's reading again without reading
+ * it: once Start crawl was pressed the form is read at each keystroke in
+ * any field, and a pasted list of a million URLs takes hundreds of ms.
+ */
+export function lastStartUrlsReader(): (text: string) => StartUrls {
+  let last: { text: string; read: StartUrls } | undefined;
+  return (text) => {
+    if (last?.text !== text) last = { text, read: readStartUrls(text) };
+    return last.read;
+  };
+}
+
+/** The settings the form's fields other than the start URLs give, checked apart from them. */
+const settingsSchema = jobStartSchema.omit({ startUrls: true });
+
 /**
  * Turns the form into job settings, or explains per field what is wrong.
  * `coreCount` bounds the pool: the UI offers 1 to the cores detected.
@@ -114,6 +142,7 @@ export function readCrawlForm(
   form: CrawlForm,
   coreCount: number,
   kept: StoredJobSettings | null = null,
+  startUrlsOf: (text: string) => StartUrls = readStartUrls,
 ): FormResult {
   const errors: FieldErrors = {};
   // Every setting the form shows overrides the kept one, left empty (undefined) or not.
@@ -122,7 +151,11 @@ export function readCrawlForm(
   if (typeof workers === 'number' && (workers < 1 || workers > coreCount)) {
     errors.workers = `choose 1 to ${coreCount} (the CPU cores detected)`;
   }
-  const parsed = jobStartSchema.safeParse(withoutUndefined(input));
+  // After the fields' own problems, first of the schema's, as one check of every setting
+  // ordered them (the extraction tester names the first).
+  const { urls, problem } = startUrlsOf(form.startUrls);
+  if (problem !== undefined) errors.startUrls = problem;
+  const parsed = settingsSchema.safeParse(withoutUndefined(input));
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
       const key = String(issue.path[0] ?? '');
@@ -131,10 +164,13 @@ export function readCrawlForm(
     }
   }
   if (Object.keys(errors).length > 0) return { ok: false, errors };
-  return { ok: true, input: withoutUndefined(input) as JobStartInput };
+  return { ok: true, input: { startUrls: urls, ...withoutUndefined(input) } as JobStartInput };
 }
 
-/** The settings the form's fields set (undefined: the default), with each field's problem in `errors`. */
+/**
+ * The settings the form's fields but the start URLs set (undefined: the
+ * default), with each field's problem in `errors`.
+ */
 function formInput(form: CrawlForm, errors: FieldErrors): Record<string, unknown> {
   const number = (
     field: FormField,
@@ -151,7 +187,6 @@ function formInput(form: CrawlForm, errors: FieldErrors): Record<string, unknown
     return Number(trimmed);
   };
   const input: Record<string, unknown> = {
-    startUrls: lines(form.startUrls),
     mode: form.mode,
     scope: form.scope,
     maxPages: number('maxPages', form.maxPages, null),
@@ -244,7 +279,7 @@ export function formFromSettings(
   };
 }
 
-/** The settings the form has a field for (whatever their values). */
+/** The settings the form has a field for (whatever their values), but the start URLs. */
 const FORM_SETTINGS: ReadonlySet<string> = new Set(Object.keys(formInput(defaultCrawlForm(1), {})));
 const DEFAULT_SETTINGS: Record<string, unknown> = storedJobSettingsSchema.parse({ workers: 1 });
 
@@ -282,10 +317,7 @@ export function filledFormProblems(
   const given: Record<string, unknown> = storedJobSettingsSchema.parse(read.input);
   const stored: Record<string, unknown> = job;
   const changed = [...FORM_SETTINGS].filter(
-    (key) =>
-      key !== 'workers' &&
-      key !== 'startUrls' &&
-      JSON.stringify(given[key]) !== JSON.stringify(stored[key]),
+    (key) => key !== 'workers' && JSON.stringify(given[key]) !== JSON.stringify(stored[key]),
   );
   return { errors: {}, changed };
 }

@@ -21,6 +21,7 @@ import {
   formFromSettings,
   hiddenSettings,
   impliedRobotsAgent,
+  lastStartUrlsReader,
   nextJobName,
   readCrawlForm,
   type CrawlForm,
@@ -55,9 +56,12 @@ export function NewCrawlForm({ coreCount }: { coreCount: number }) {
   const [keepHidden, setKeepHidden] = useState(draft?.keepHidden ?? true);
   const [name, setName] = useState(draft?.name ?? '');
   const kept = keepHidden ? (source?.settings ?? null) : null;
+  // The list is read again only when it changes, not at each keystroke in another field.
+  const [startUrlsOf] = useState(() => lastStartUrlsReader());
+  const read = (next: CrawlForm) => readCrawlForm(next, coreCount, kept, startUrlsOf);
   const [errors, setErrors] = useState<FieldErrors>(() => {
-    const read = touched ? readCrawlForm(form, coreCount, kept) : null;
-    return read?.ok === false ? read.errors : {};
+    const result = touched ? read(form) : null;
+    return result?.ok === false ? result.errors : {};
   });
 
   const [writer] = useState(() => new DraftWriter());
@@ -112,7 +116,7 @@ export function NewCrawlForm({ coreCount }: { coreCount: number }) {
     setForm(next);
     // After a first submit, problems update as the user fixes them.
     if (touched) {
-      const result = readCrawlForm(next, coreCount, kept);
+      const result = read(next);
       setErrors(result.ok ? {} : result.errors);
     }
   };
@@ -123,7 +127,7 @@ export function NewCrawlForm({ coreCount }: { coreCount: number }) {
     event.preventDefault();
     setTouched(true);
     setSubmitError(null);
-    const result = readCrawlForm(form, coreCount, kept);
+    const result = read(form);
     if (!result.ok) {
       setErrors(result.errors);
       return;
