@@ -613,15 +613,36 @@ describe('the New crawl screen', () => {
       expect(started).toMatchObject([{ maxDepth: 4, retries: 5 }]);
     });
 
-    it('Clear form empties the form, and a reload shows it empty', async () => {
+    it('Clear form empties every field, problem and note, and a reload shows it empty', async () => {
       const user = userEvent.setup();
-      reload();
-      await user.type(field('Start URLs'), 'https://example.com/');
+      const store = reload();
+      const settings = storedJobSettingsSchema.parse({ workers: 1, retries: 5, mode: 'list' });
+      store.setState({
+        formSource: { jobId: 5, name: 'docs', settings, startUrls: 'https://example.com/' },
+      });
+      await screen.findByText(/^Filled from the settings of job 5 \(docs\)/);
       await user.type(field('Exclude patterns'), '/tag/');
+      await user.type(field('Max depth'), 'x');
+      await user.type(field('Test on a URL'), 'https://example.com/t');
+      await user.click(screen.getByRole('button', { name: 'Start crawl' }));
+      screen.getByText('enter a whole number');
+      const empty = ['', '', 'spider', '', '', '2', '', ''];
+      const all = [...FIELDS, 'Worker processes', 'Max depth', 'Test on a URL'];
+      expect(values(...all)).not.toEqual(empty);
+
       await user.click(screen.getByRole('button', { name: 'Clear form' }));
-      expect(values('Start URLs', 'Exclude patterns')).toEqual(['', '']);
+      expect(values(...all)).toEqual(empty);
+      expect(screen.queryByText(/^Filled from the settings of job 5/)).toBeNull();
+      expect(screen.queryByText('Fix the fields marked above.')).toBeNull();
+      expect(document.activeElement).toBe(field('Job name'));
+      // Problems wait for the next Start crawl again.
+      await user.type(field('Max depth'), 'x');
+      expect(screen.queryByText('enter a whole number')).toBeNull();
+      await user.clear(field('Max depth'));
+
       reload();
-      expect(values('Start URLs', 'Exclude patterns')).toEqual(['', '']);
+      expect(values(...all)).toEqual(empty);
+      expect(screen.queryByText(/^Filled from the settings of job 5/)).toBeNull();
     });
 
     // 5.8 million characters: over the 5 MB a tab's storage takes (in jsdom, as in Chromium).

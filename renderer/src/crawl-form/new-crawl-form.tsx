@@ -40,6 +40,20 @@ const MODE_HELP: Record<(typeof CRAWL_MODES)[number], string> = {
 
 /** The New crawl screen: every field validated inline with the job-settings schema. */
 export function NewCrawlForm({ coreCount }: { coreCount: number }) {
+  // Clear form draws a new form, whose every piece of state starts as on a first visit.
+  const [clears, setClears] = useState(0);
+  return (
+    <CrawlFormFields
+      key={clears}
+      coreCount={coreCount}
+      cleared={clears > 0}
+      onClear={() => setClears((count) => count + 1)}
+    />
+  );
+}
+
+function CrawlFormFields(props: { coreCount: number; cleared: boolean; onClear: () => void }) {
+  const { coreCount } = props;
   const startJob = useApp((state) => state.startJob);
   // What this tab had typed before a reload or another screen, else an empty form.
   const [draft] = useState(loadDraft);
@@ -99,17 +113,8 @@ export function NewCrawlForm({ coreCount }: { coreCount: number }) {
     };
   }, [api, refillFrom]);
   const clear = () => {
-    writer.discard();
-    setForm(defaultCrawlForm(coreCount));
-    setName('');
-    setSource(null);
-    setKeepHidden(true);
-    setTouched(false);
-    setErrors({});
-    setSubmitError(null);
-    setUrlsLeftOut(0);
-    setRefillFrom(null);
-    setRefillError(null);
+    writer.discard(); // the new form finds no draft
+    props.onClear();
   };
 
   const update = (next: CrawlForm) => {
@@ -209,9 +214,11 @@ export function NewCrawlForm({ coreCount }: { coreCount: number }) {
       )}
 
       <Field label="Job name" hint="as the jobs list shows it; empty: the first start URL's host">
-        {(props) => (
+        {(control) => (
           <input
-            {...props}
+            {...control}
+            // Where typing starts again once the form is cleared (its button is gone).
+            autoFocus={props.cleared}
             value={name}
             maxLength={200}
             onChange={(event) => setName(event.target.value)}
