@@ -20,6 +20,8 @@ import { loadPresets, savePreset } from '../../renderer/src/crawl-form/presets';
 import { createAppStore } from '../../renderer/src/store/app-store';
 import { AppContext } from '../../renderer/src/store/store-context';
 import { storedJobSettingsSchema } from '../../shared/job-settings';
+import { jobStartSchema } from '../../shared/crawler-api-schemas';
+import { MAX_URL_LENGTH } from '../../shared/limits';
 
 const form = (patch: Partial<CrawlForm>): CrawlForm => ({ ...defaultCrawlForm(4), ...patch });
 
@@ -293,6 +295,22 @@ describe('reading the New crawl form', () => {
     expect(impliedRobotsAgent(form({ headers: 'User-Agent: MyBot (+https://x.test/)' }))).toBe(
       'MyBot',
     );
+  });
+
+  it("words a start URL list's problem as the job-settings schema does", () => {
+    const long = `https://example.com/${'x'.repeat(MAX_URL_LENGTH)}`;
+    for (const text of [
+      '',
+      '# a comment',
+      'https://a.test/\nftp://b.test/\nx',
+      long,
+      'https://a.test/',
+    ]) {
+      const schema = jobStartSchema.safeParse({ startUrls: lines(text) });
+      const issue = schema.error?.issues.find(({ path }) => path[0] === 'startUrls');
+      const read = readCrawlForm(form({ startUrls: text }), 4);
+      expect(read.ok ? undefined : read.errors.startUrls).toBe(issue?.message);
+    }
   });
 
   it('requires a start URL', () => {
