@@ -487,6 +487,8 @@ export class CrawlJob {
     }
     // The writer's connection closes first, so main's is the only one left to write.
     await this.writer.close().catch(() => undefined);
+    // A failed write took the batches since the writer's last commit with it.
+    if (status === 'failed') this.frontier.countStored();
     // A full disk leaves no room for even this one row: the reserve is that room.
     this.freeDiskReserve();
     // One moment for the stored time, the last snapshot and the summary: they agree.

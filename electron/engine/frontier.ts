@@ -44,13 +44,13 @@ export class Frontier {
   /** The window's tasks by URL (see withdraw). */
   private readonly windowByUrl = new Map<string, CrawlTask>();
   private pending: ResultBatch = { pages: [], failures: [] };
-  private queuedInDb: number;
-  private storedPages: number;
-  private failedUrls: number;
-  private blockedUrls: number;
+  private queuedInDb = 0;
+  private storedPages = 0;
+  private failedUrls = 0;
+  private blockedUrls = 0;
   /** Redirect targets allowed a row (StoredPage.storeTarget) whose batch is not yet written. */
   private targetsUnwritten = 0;
-  readonly statusCounts: Map<number, number>;
+  private byStatus = new Map<number, number>();
   private readonly windowSize: number;
   /** Requests sent to the writer and not yet answered. */
   private unanswered = new Set<Promise<unknown>>();
@@ -60,26 +60,35 @@ export class Frontier {
   private readonly takenByDepth = new Map<number, number>();
 
   constructor(
-    db: Db,
-    jobId: number,
+    private readonly db: Db,
+    private readonly jobId: number,
     private readonly writer: StoreWriter,
     private readonly options: FrontierOptions,
   ) {
     this.windowSize = options.windowSize ?? 1000;
-    const { byState, byStatus } = frontierCounts(db, jobId);
-    const count = (state: number) => byState.get(state) ?? 0;
-    // Whatever was leased when the job last ran (stopped or killed) is queued again.
-    this.queuedInDb = count(URL_STATE.queued) + count(URL_STATE.leased);
+    this.countStored();
     this.track(writer.release());
     // So is what an unavailable robots.txt blocked: this run reads the file again.
     this.track(writer.requeueUnavailable(), (requeued) => {
       this.queuedInDb += requeued;
       this.blockedUrls -= requeued;
     });
+  }
+
+  /**
+   * Takes the counters from what the file holds: at the start, and after a
+   * failed write, which rolls back batches the writer had already answered
+   * (its transaction spans several, see CommitGroup).
+   */
+  countStored(): void {
+    const { byState, byStatus } = frontierCounts(this.db, this.jobId);
+    const count = (state: number) => byState.get(state) ?? 0;
+    // Whatever was leased when the job last ran (stopped or killed) is queued again.
+    this.queuedInDb = count(URL_STATE.queued) + count(URL_STATE.leased);
     this.storedPages = count(URL_STATE.done);
     this.failedUrls = count(URL_STATE.failed);
     this.blockedUrls = count(URL_STATE.blocked);
-    this.statusCounts = byStatus;
+    this.byStatus = byStatus;
   }
 
   /** Adds the job's start URLs at depth 0 (the writer reads them); known URLs are ignored. */
@@ -176,6 +185,11 @@ export class Frontier {
    */
   targetDepthFinal(depth: number): boolean {
     return !this.options.depthLimited || this.shallowestTaken() >= depth;
+  }
+
+  /** Stored pages by HTTP status. */
+  get statusCounts(): ReadonlyMap<number, number> {
+    return this.byStatus;
   }
 
   /** Results recorded and not yet sent to the writer. */
@@ -321,7 +335,7 @@ export class Frontier {
   }
 
   private countStatus(status: number): void {
-    this.statusCounts.set(status, (this.statusCounts.get(status) ?? 0) + 1);
+    this.byStatus.set(status, (this.byStatus.get(status) ?? 0) + 1);
   }
 
   private countTaken(tasks: readonly CrawlTask[], change: 1 | -1): void {

@@ -66,6 +66,7 @@ describe("main's frontier", () => {
       });
       expect(heldAtAnswer).toBe(false);
       expect(frontier.pages).toBe(1);
+      await frontier.release(); // commits what the writer holds
       expect(env.storedUrls(job.id)).toEqual([`${O}/`]);
     } finally {
       await writer.close();

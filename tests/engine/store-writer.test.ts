@@ -7,6 +7,7 @@ import { StoreWriter } from '../../electron/engine/store-writer/store-writer';
 import { jobSettingsSchema } from '../../shared/job-settings';
 import { DEFAULT_URL_RULES } from '../../shared/url-normalize';
 import { inlinksState } from '../helpers/inlinks-state';
+import { fetchedPage } from '../results/stored-job';
 import { waitFor } from '../helpers/processes';
 import { engineEnv } from './engine-env';
 
@@ -24,6 +25,24 @@ const writerData = (jobId: number, startUrl: string) => ({
   urls: DEFAULT_URL_RULES,
   honourNofollow: true,
 });
+
+/** A job of `count` start URLs on a closed port, and its writer thread. */
+function urlListJob(count: number, path: string) {
+  const list = Array.from({ length: count }, (_, i) => `http://127.0.0.1:9/${path}/${i}`);
+  const job = new JobStore(env.db).create(jobSettingsSchema.parse({ startUrls: list, workers: 1 }));
+  const writer = new StoreWriter(env.db, writerData(job.id, list[0]!), () => undefined);
+  return { list, job, writer };
+}
+
+/** Leases and writes `writer`'s URLs as pages, `perBatch` a batch, each batch as soon as the last is answered. */
+async function writeAllLeased(writer: StoreWriter, perBatch: number): Promise<void> {
+  for (;;) {
+    const tasks = await writer.lease(perBatch);
+    if (tasks.length === 0) return;
+    const pages = tasks.map((task) => ({ task, workerPid: 1, page: fetchedPage(task.url) }));
+    await writer.write({ pages, failures: [] });
+  }
+}
 
 describe('the store writer thread', () => {
   it('stores every page of a crawl once, with the job counters matching the rows, and empties the WAL', async () => {
@@ -99,12 +118,39 @@ describe('the store writer thread', () => {
     }
   });
 
+  it('lets another connection see a batch within seconds when nothing is written after it', async () => {
+    const { job, writer } = urlListJob(10, 'p');
+    try {
+      await writer.seedStartUrls();
+      const [task] = await writer.lease(1);
+      await writer.write({
+        pages: [{ task: task!, workerPid: 1, page: fetchedPage(task!.url) }],
+        failures: [],
+      });
+      // The writer keeps its transaction open across batches; an idle one still commits.
+      await waitFor(() => storedUrls(job.id).length === 1, 'the page to be committed', 5000);
+    } finally {
+      await writer.close();
+    }
+  });
+
+  it('lets two jobs write back to back into one file, neither kept waiting past its busy timeout', async () => {
+    // Each writer always has the next batch waiting: the lock is free only in the
+    // pauses each leaves after a commit, which the other must get.
+    const jobs = [urlListJob(6000, 'a'), urlListJob(6000, 'b')];
+    try {
+      await Promise.all(jobs.map(({ writer }) => writer.seedStartUrls()));
+      await Promise.all(jobs.map(({ writer }) => writeAllLeased(writer, 20)));
+      await Promise.all(jobs.map(({ writer }) => writer.release())); // the run's end commits
+      for (const { job } of jobs) expect(storedUrls(job.id)).toHaveLength(6000);
+    } finally {
+      await Promise.all(jobs.map(({ writer }) => writer.close()));
+    }
+  }, 60_000);
+
   it('leases only after every seeding transaction asked for before the lease', async () => {
-    const jobs = new JobStore(env.db);
     // More start URLs than one seeding transaction takes: the seed pauses between two.
-    const list = Array.from({ length: SEED_CHUNK + 10 }, (_, i) => `http://127.0.0.1:9/p/${i}`);
-    const job = jobs.create(jobSettingsSchema.parse({ startUrls: list, workers: 1 }));
-    const writer = new StoreWriter(env.db, writerData(job.id, list[0]!), () => undefined);
+    const { list, writer } = urlListJob(SEED_CHUNK + 10, 'p');
     try {
       const seeding = writer.seedStartUrls();
       const leased = await writer.lease(list.length);
@@ -116,10 +162,7 @@ describe('the store writer thread', () => {
   });
 
   it('closes at once while another connection reads an older snapshot', async () => {
-    const jobs = new JobStore(env.db);
-    const list = Array.from({ length: 20_000 }, (_, i) => `http://127.0.0.1:9/p/${i}`);
-    const job = jobs.create(jobSettingsSchema.parse({ startUrls: list, workers: 1 }));
-    const writer = new StoreWriter(env.db, writerData(job.id, list[0]!), () => undefined);
+    const { list, writer } = urlListJob(20_000, 'p');
     // A long read (an export, a sqlite3 shell) open from before the job's writes.
     env.db.prepare('BEGIN').run();
     env.db.prepare('SELECT count(*) FROM frontier').get();

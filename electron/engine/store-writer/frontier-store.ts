@@ -40,6 +40,15 @@ export interface FrontierStoreOptions {
    */
   urls?: UrlRules;
   honourNofollow?: boolean;
+  /**
+   * The caller runs every method but seedStartUrls inside a transaction of
+   * its own, rolled back whole if one fails (the writer thread's
+   * CommitGroup): the methods then open none. Nested, each would be a
+   * savepoint, which copies every database page it changes that the
+   * transaction had changed before: more than the shared commit saves
+   * (bench/RESULTS.md, nineteenth session).
+   */
+  inCallersTransaction?: boolean;
 }
 
 export interface StoredPage {
@@ -81,6 +90,8 @@ export interface BatchOutcome {
   claimed: number;
   /** Indexes (in `pages`) of the pages whose redirect target was stored as a page. */
   targets: number[];
+  /** External URLs recorded for checking (recordExternal) that were new to the job. */
+  external: number;
 }
 
 /** One flush: results written in one transaction. */
@@ -99,9 +110,9 @@ export interface ResultBatch {
  * The frontier's table and everything a result writes, as synchronous
  * statements on one connection: the store writer thread runs it during a
  * crawl (store-writer-thread.ts); tests and the results bench call it
- * directly. Each method is one transaction, so a page, its URL's new state
- * and the links it found commit together: a crash never stores a page twice
- * or loses one.
+ * directly. Each method is one transaction (or part of the caller's), so a
+ * page, its URL's new state and the links it found commit together: a crash
+ * never stores a page twice or loses one.
  */
 export class FrontierStore {
   /**
@@ -250,7 +261,7 @@ export class FrontierStore {
     let added = 0;
     let refused = 0;
     const accepts = this.options.acceptsSeed;
-    this.db.transaction(() => {
+    this.atomically(() => {
       for (const url of urls) {
         if (accepts && !accepts(url)) {
           refused++;
@@ -259,7 +270,7 @@ export class FrontierStore {
         added += this.sql.insertUrl.run(this.jobId, url, 0, null).changes;
         this.sql.markInSitemap.run(this.jobId, url);
       }
-    })();
+    });
     return { added, refused };
   }
 
@@ -268,6 +279,11 @@ export class FrontierStore {
     const rows = this.sql.lease.all(this.jobId, limit) as CrawlTask[];
     // RETURNING gives no order guarantee; keep breadth-first order.
     return rows.sort((a, b) => a.depth - b.depth || a.id - b.id);
+  }
+
+  /** Runs `write` as one transaction, or in the caller's (inCallersTransaction). */
+  private atomically<T>(write: () => T): T {
+    return this.options.inCallersTransaction ? write() : this.db.transaction(write)();
   }
 
   /** Writes a batch of results. */
@@ -284,20 +300,20 @@ export class FrontierStore {
 
   private writeBatch({ pages, failures, crawlMs }: ResultBatch): BatchOutcome {
     const { sql, jobId } = this;
-    const outcome: BatchOutcome = { queued: 0, claimed: 0, targets: [] };
-    this.db.transaction(() => {
+    const outcome: BatchOutcome = { queued: 0, claimed: 0, targets: [], external: 0 };
+    this.atomically(() => {
       pages.forEach(({ task, page, workerPid, storeTarget, withdrawnTarget }, index) => {
         // The depth stored now: a shorter path may have been found since the URL was leased.
         const pageDepth = sql.markDone.get(task.id) as number;
         this.pageWriter.writePage(task.id, task.url, pageDepth, page, workerPid);
-        this.recordExternalLinks(page);
+        outcome.external += this.recordExternalLinks(page);
         const target = storeTarget ? page.target : undefined;
         const withdrawn = withdrawnTarget !== undefined;
         const row = target && this.targetRow(target.url, pageDepth + 1, task.id, withdrawn);
         if (target && row) {
           const ownPage = targetPage(page, target);
           this.pageWriter.writePage(row.id, target.url, row.depth, ownPage, workerPid);
-          this.recordExternalLinks(ownPage);
+          outcome.external += this.recordExternalLinks(ownPage);
           outcome.queued += this.queueLinks(target.links, row.depth + 1, row.id);
           if (row.claimed && !withdrawn) outcome.claimed++;
           outcome.targets.push(index);
@@ -319,17 +335,19 @@ export class FrontierStore {
         jobId,
       );
       this.pageWriter.indexText();
-    })();
+    });
     return outcome;
   }
 
-  /** A page's external links, to be checked (recordExternal). */
-  private recordExternalLinks(page: FetchedPage): void {
-    if (!this.options.recordExternal) return;
+  /** A page's external links, to be checked (recordExternal); returns how many were new. */
+  private recordExternalLinks(page: FetchedPage): number {
+    if (!this.options.recordExternal) return 0;
     const { urls, internal } = page.outlinks;
+    let added = 0;
     urls.forEach((url, index) => {
-      if (!internal[index]) this.sql.insertExternal.run(this.jobId, url);
+      if (!internal[index]) added += this.sql.insertExternal.run(this.jobId, url).changes;
     });
+    return added;
   }
 
   /**
@@ -419,12 +437,12 @@ export class FrontierStore {
    */
   addDeaths(ids: readonly number[]): number[] {
     const quarantined: number[] = [];
-    this.db.transaction(() => {
+    this.atomically(() => {
       for (const id of ids) {
         const { worker_deaths: deaths } = this.sql.addDeath.get(id) as { worker_deaths: number };
         if (deaths >= QUARANTINE_AFTER_WORKER_DEATHS) quarantined.push(id);
       }
-    })();
+    });
     return quarantined;
   }
 
@@ -434,10 +452,10 @@ export class FrontierStore {
    * a job that is not running leaves readers no links to scan.
    */
   release(): void {
-    this.db.transaction(() => {
+    this.atomically(() => {
       this.sql.release.run(this.jobId);
       this.pageWriter.inlinks.add({ all: true });
-    })();
+    });
   }
 
   /**
@@ -447,12 +465,12 @@ export class FrontierStore {
    * like any queued URL. Returns how many. A URL a rule blocked stays blocked.
    */
   requeueUnavailable(): number {
-    return this.db.transaction(() => {
+    return this.atomically(() => {
       const ids = this.sql.requeueUnavailable.all(this.jobId, ...UNAVAILABLE_PATTERNS) as number[];
       for (const id of ids) this.sql.dropRedirects.run(id);
       if (ids.length > 0) this.sql.unbumpBlocked.run(ids.length, this.jobId);
       return ids.length;
-    })();
+    });
   }
 
   /** Stores the outcome of one external link check. */

@@ -4,6 +4,7 @@ import { closeWriting, openDatabase, sqliteProblem, tuneForWriting } from '../st
 import { URL_STATE } from '../store/url-state';
 import { oneAtATime, serveRequests } from '../thread-rpc';
 import { UserError } from '../user-error';
+import { CommitGroup } from './commit-group';
 import { FrontierStore } from './frontier-store';
 import type { StoreWriterData, StoreWriterMethod } from './store-writer';
 
@@ -11,7 +12,8 @@ import type { StoreWriterData, StoreWriterMethod } from './store-writer';
  * Worker-thread entry: the only connection that writes while a job runs.
  * Requests run one at a time in arrival order, the next only once the one
  * before has answered (a seed pauses between its transactions), so a lease
- * sees every batch and start URL written before it was asked for.
+ * sees every batch and start URL written before it was asked for. They
+ * share one transaction, committed about twice a second (CommitGroup).
  */
 const { file, jobId, maxDepth, robotsAgent, scope, recordExternal, urls, honourNofollow } =
   workerData as StoreWriterData;
@@ -26,18 +28,49 @@ const store = new FrontierStore(db, jobId, {
   recordExternal,
   urls,
   honourNofollow,
+  inCallersTransaction: true,
 });
 
+const group = new CommitGroup(db);
+
+/**
+ * Runs `write` in the open transaction and commits at once: for the run's
+ * end, and for what main reads back on its own connection.
+ */
+async function committed<T>(write: () => T): Promise<T> {
+  const result = await group.run(write);
+  group.commit();
+  return result;
+}
+
 const methods: Record<StoreWriterMethod, (...args: never[]) => unknown> = {
-  seedStartUrls: () => store.seedStartUrls(),
-  seedFromSitemap: (urls: string[]) => store.seedFromSitemap(urls),
-  lease: (limit: number) => store.lease(limit),
-  write: (batch: Parameters<FrontierStore['write']>[0]) => store.write(batch),
-  addDeaths: (ids: number[]) => store.addDeaths(ids),
-  release: () => store.release(),
-  requeueUnavailable: () => store.requeueUnavailable(),
-  recordCheck: (...args: Parameters<FrontierStore['recordCheck']>) => store.recordCheck(...args),
-  close: () => closeWriting(db),
+  // Its own transactions, each followed by a pause for other writers (WriteLockSharing).
+  seedStartUrls: () => {
+    group.commit();
+    return store.seedStartUrls();
+  },
+  // Main asks its connection whether sitemap mode found any URL (JobStore.hasUrls).
+  seedFromSitemap: (urls: string[]) => committed(() => store.seedFromSitemap(urls)),
+  lease: (limit: number) => group.run(() => store.lease(limit)),
+  write: async (batch: Parameters<FrontierStore['write']>[0]) => {
+    const outcome = await group.run(() => store.write(batch));
+    // The external link checker reads the new URLs to check on main's connection.
+    if (outcome.external > 0) group.commit();
+    return outcome;
+  },
+  addDeaths: (ids: number[]) => group.run(() => store.addDeaths(ids)),
+  release: () => committed(() => store.release()),
+  requeueUnavailable: () => group.run(() => store.requeueUnavailable()),
+  // And which are left: a check not yet committed would be made again.
+  recordCheck: (...args: Parameters<FrontierStore['recordCheck']>) =>
+    committed(() => store.recordCheck(...args)),
+  close: () => {
+    try {
+      group.commit();
+    } finally {
+      closeWriting(db);
+    }
+  },
 };
 
 /**

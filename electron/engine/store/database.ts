@@ -120,8 +120,9 @@ function createPrivateFile(file: string): void {
  *   batches dirty are copied into the database once per checkpoint. Every
  *   40 MB wrote 9 % more a page, every 160 MB 4 % less than this, at the same
  *   CPU (bench/RESULTS.md, fourteenth session), and a -wal file twice the size
- *   while a job runs. Another connection gets the write lock between two
- *   batches, and in the pauses WriteLockSharing makes in a long seed.
+ *   while a job runs. Another connection gets the write lock in the pauses
+ *   the writer leaves between its transactions (CommitGroup) and in a long
+ *   seed (WriteLockSharing).
  * - A 16 MB page cache, not SQLite's usual 2 MB: a page row touches about
  *   30 indexes, and with 2 MB most of those touches read the page back from
  *   the WAL or the file (bench/RESULTS.md: a fifth of the writer's CPU).

@@ -6,14 +6,14 @@ import { setTimeout as delay } from 'node:timers/promises';
  * waiting for the lock (another job's writer waits 5 s) gets it within about
  * this plus one transaction (bench/RESULTS.md, fourteenth session).
  */
-const LOCK_BUDGET_MS = 500;
+export const LOCK_BUDGET_MS = 500;
 
 /**
  * How long the lock is left free. A connection waiting for it does not
  * queue: SQLite's busy handler sleeps and tries again, every 100 ms once it
  * has waited a quarter of a second, so a shorter gap is mostly missed.
  */
-const LOCK_PAUSE_MS = 120;
+export const LOCK_PAUSE_MS = 120;
 
 /**
  * Shares the write lock during a long run of write transactions (seeding a

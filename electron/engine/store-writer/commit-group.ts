@@ -1,0 +1,86 @@
+import { setTimeout as delay } from 'node:timers/promises';
+import type { Db } from '../store/database';
+import { LOCK_BUDGET_MS, LOCK_PAUSE_MS } from '../store/write-lock-sharing';
+
+/**
+ * The writer thread's transaction, kept open across its requests (result
+ * batches, leases) and committed once it has held the file's write lock for
+ * LOCK_BUDGET_MS; the next begins only after LOCK_PAUSE_MS, so another
+ * connection waiting for the lock gets it, as between a long seed's
+ * transactions (WriteLockSharing).
+ *
+ * Why: a commit writes every database page its transaction dirtied, and a
+ * page's entries in the text sort indexes land at random places, so a
+ * commit per 100 ms batch wrote the same index pages again and again
+ * (bench/RESULTS.md, nineteenth session). A crash loses the uncommitted half
+ * second at most, which a resume crawls again like any URL leased when main
+ * died. A request that fails leaves part of its writes in the transaction,
+ * so the whole of it is rolled back and nothing more is written: the job
+ * fails, and a resume crawls again what the answered requests had written.
+ */
+export class CommitGroup {
+  private openedAt: number | undefined;
+  private freeAt = 0;
+  private timer: NodeJS.Timeout | undefined;
+  /** A write or commit that failed: what the transaction held is lost, and nothing more is written. */
+  private failure: Error | undefined;
+
+  constructor(private readonly db: Db) {}
+
+  /** Runs `write` inside the open transaction, beginning one if there is none. */
+  async run<T>(write: () => T): Promise<T> {
+    if (this.openedAt === undefined) {
+      await delay(Math.max(0, this.freeAt - performance.now()));
+      if (this.failure) throw this.failure;
+      // IMMEDIATE: the lock is waited for here (busy timeout), not at a write that
+      // follows a read, which SQLite would refuse at once if another commit came between.
+      this.db.exec('BEGIN IMMEDIATE');
+      this.openedAt = performance.now();
+      // An idle thread commits too: its readers see the results within the budget.
+      this.timer = setTimeout(() => this.commitQuietly(), LOCK_BUDGET_MS);
+    }
+    let result: T;
+    try {
+      result = write();
+    } catch (error) {
+      this.lost(error as Error);
+      throw error;
+    }
+    if (performance.now() - this.openedAt! >= LOCK_BUDGET_MS) this.commit();
+    return result;
+  }
+
+  /** Commits the open transaction, if any; throws if it, or an earlier one, failed. */
+  commit(): void {
+    if (this.failure) throw this.failure;
+    if (this.openedAt === undefined) return;
+    clearTimeout(this.timer);
+    const now = performance.now();
+    // As WriteLockSharing: a transaction shorter than the budget leaves no pause.
+    this.freeAt = now - this.openedAt >= LOCK_BUDGET_MS ? now + LOCK_PAUSE_MS : 0;
+    this.openedAt = undefined;
+    try {
+      this.db.exec('COMMIT');
+    } catch (error) {
+      this.lost(error as Error);
+      throw error;
+    }
+  }
+
+  /** The timer's commit: a failure is kept, and the next request fails with it. */
+  private commitQuietly(): void {
+    try {
+      this.commit();
+    } catch {
+      // Kept in `failure`.
+    }
+  }
+
+  private lost(error: Error): void {
+    // SQLite may have rolled it back already (a full disk).
+    if (this.db.inTransaction) this.db.exec('ROLLBACK');
+    clearTimeout(this.timer);
+    this.openedAt = undefined;
+    this.failure = error;
+  }
+}
