@@ -1,6 +1,7 @@
 /**
  * The processes a bench starts and samples from outside: bundles of a
- * checkout's entries, the synthetic site's server, CPU time from /proc.
+ * checkout's entries, the synthetic site's server, CPU time and bytes
+ * written from /proc.
  */
 import { execFileSync, fork, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -32,6 +33,14 @@ export function bundleEntries<Name extends string>(
       { encoding: 'utf8' },
     ),
   ) as Record<Name, string>;
+}
+
+/**
+ * Bytes a process has passed to write calls so far (`wchar`: its files,
+ * the database's WAL mostly, and its pipes).
+ */
+export function bytesWritten(pid: number | 'self'): number {
+  return Number(/^wchar: (\d+)$/m.exec(readFileSync(`/proc/${pid}/io`, 'utf8'))![1]);
 }
 
 /** CPU time (user + system) of a process, or of one of its threads, so far, in milliseconds. */

@@ -11,7 +11,7 @@ import { execFileSync, fork } from 'node:child_process';
 import { readFileSync, statSync } from 'node:fs';
 import { availableParallelism, cpus, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { bundleEntries, cpuMs, startSiteServer } from './bench-processes';
+import { bundleEntries, bytesWritten, cpuMs, startSiteServer } from './bench-processes';
 import type { CrawlChildProgress, CrawlChildResult } from './crawl-child';
 import { tempDir } from '../tests/helpers/temp-db';
 
@@ -95,6 +95,8 @@ interface CrawlRun {
   peakWorkerMb: number;
   /** The largest the database's write-ahead log (its -wal file) grew. */
   peakWalMb: number;
+  /** What main passed to write calls (the WAL and the database, mostly), a page. */
+  writtenKbPerPage: number;
   loopP99Ms: number;
   mainCpuMsPerPage: number;
   workerCpuMsPerPage: number;
@@ -147,6 +149,8 @@ async function crawl(
       });
       child.once('exit', (code) => reject(new Error(`the crawl process exited with ${code}`)));
     });
+    // Read before the child exits: its database is closed, the last checkpoint made.
+    const written = bytesWritten(child.pid!);
     const serverCpu = cpuMs(serverPid) - serverCpuBefore;
     if (result.pages + result.failed !== expected) {
       throw new Error(
@@ -163,6 +167,7 @@ async function crawl(
         Math.max(0, ...[...peakOf].filter(([pid]) => pid !== child.pid).map(([, rss]) => rss)) /
         1048576,
       peakWalMb: peakWal / 1048576,
+      writtenKbPerPage: written / 1024 / result.pages,
       loopP99Ms: result.loopP99Ms,
       mainCpuMsPerPage: result.cpuMs / result.pages,
       workerCpuMsPerPage: [...workerCpu.values()].reduce((a, b) => a + b, 0) / result.pages,
@@ -218,6 +223,7 @@ async function main(): Promise<void> {
         peakMainMb: median(runs.map((r) => r.peakMainMb)),
         peakWorkerMb: median(runs.map((r) => r.peakWorkerMb)),
         peakWalMb: median(runs.map((r) => r.peakWalMb)),
+        writtenKbPerPage: median(runs.map((r) => r.writtenKbPerPage)),
         loopP99Ms: median(runs.map((r) => r.loopP99Ms)),
         mainCpuMsPerPage: median(runs.map((r) => r.mainCpuMsPerPage)),
         workerCpuMsPerPage: median(runs.map((r) => r.workerCpuMsPerPage)),
@@ -226,7 +232,7 @@ async function main(): Promise<void> {
       rows.push({ workers, run });
       console.log(
         `crawl, ${workers} worker(s): ${run.pagesPerSecond.toFixed(0)} pages/s (runs: ${runs.map((r) => r.pagesPerSecond.toFixed(0)).join(', ')}), ` +
-          `peak tree ${run.peakTreeMb.toFixed(0)} MB (${run.peakTreeSharedOnceMb.toFixed(0)} MB with mapped files once; main ${run.peakMainMb.toFixed(0)} MB, largest worker ${run.peakWorkerMb.toFixed(0)} MB), peak WAL ${run.peakWalMb.toFixed(0)} MB, loop p99 ${run.loopP99Ms.toFixed(1)} ms, CPU ms/page: main ${run.mainCpuMsPerPage.toFixed(3)}, workers ${run.workerCpuMsPerPage.toFixed(3)}, site server ${run.serverCpuMsPerPage.toFixed(3)}`,
+          `peak tree ${run.peakTreeMb.toFixed(0)} MB (${run.peakTreeSharedOnceMb.toFixed(0)} MB with mapped files once; main ${run.peakMainMb.toFixed(0)} MB, largest worker ${run.peakWorkerMb.toFixed(0)} MB), peak WAL ${run.peakWalMb.toFixed(0)} MB, main wrote ${run.writtenKbPerPage.toFixed(1)} KB a page, loop p99 ${run.loopP99Ms.toFixed(1)} ms, CPU ms/page: main ${run.mainCpuMsPerPage.toFixed(3)}, workers ${run.workerCpuMsPerPage.toFixed(3)}, site server ${run.serverCpuMsPerPage.toFixed(3)}`,
       );
     }
   } finally {

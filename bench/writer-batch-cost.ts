@@ -17,20 +17,24 @@
  * shown to store the same rows. --copies K writes the pages K times, each
  * copy after the first under its own path (/c1/…, /c2/…), for a job of about 100,000 pages
  * whose link index outgrows the writer's cache as a large crawl's does.
+ * --per-commit 1,5 alternates one batch a transaction with 5 batches a
+ * transaction, as the writer thread's CommitGroup runs them (the commit
+ * timed too).
  *
  *   npx tsx bench/writer-batch-cost.ts [--pages 19700] [--batch 96] [--runs 5]
  *     [--trees .,/tmp/old] [--without-index pages_job_title,...] [--check]
- *     [--copies 5]
+ *     [--copies 5] [--per-commit 1,5]
  */
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Db } from '../electron/engine/store/database';
 import type { StoredPage } from '../electron/engine/store-writer/frontier-store';
 import type { FetchedPage } from '../shared/worker-protocol';
 import { BENCH_ORIGIN, type analysedPages } from './analysed-pages';
-import { median, option, positiveInteger } from './bench-options';
+import { median, option, positiveInteger, positiveIntegers } from './bench-options';
+import { bytesWritten } from './bench-processes';
 import { loadSourceTree, type SourceTree } from './source-tree';
 
 const PAGES = positiveInteger('pages', '19700');
@@ -40,10 +44,7 @@ const TREES = option('trees', '.').split(',');
 const WITHOUT_INDEX = option('without-index', '').split(',').filter(Boolean);
 const CHECK = process.argv.includes('--check');
 const COPIES = positiveInteger('copies', '1');
-
-/** Bytes this process has written so far (the WAL, mostly). */
-const bytesWritten = () =>
-  Number(/^wchar: (\d+)$/m.exec(readFileSync('/proc/self/io', 'utf8'))![1]);
+const PER_COMMIT = positiveIntegers('per-commit', '1');
 
 /** What each table holds, in a stable order, hashed. */
 function digest(db: Db): string {
@@ -77,17 +78,19 @@ function inCopy(page: FetchedPage, copy: number): FetchedPage {
 }
 
 /** Writes every page through `tree`'s FrontierStore into a fresh database. */
-async function writeAll(tree: SourceTree, pages: readonly FetchedPage[]) {
+async function writeAll(tree: SourceTree, pages: readonly FetchedPage[], perCommit: number) {
   const dir = mkdtempSync(join(tmpdir(), 'trawl-writer-batch-'));
   try {
     const db = tree.openDatabase(join(dir, 'bench.sqlite'));
     tree.tuneForWriting(db);
     for (const index of WITHOUT_INDEX) db.exec(`DROP INDEX ${index}`);
     const jobId = tree.createJob(db, [`${BENCH_ORIGIN}/`]);
+    const grouped = perCommit > 1;
     const store = new tree.FrontierStore(db, jobId, {
       maxDepth: null,
       robotsAgent: 'Trawl',
       accepts: (url: string) => url.startsWith(`${BENCH_ORIGIN}/`),
+      inCallersTransaction: grouped,
     });
     await store.seedStartUrls();
     const find = db.prepare('SELECT id, depth FROM frontier WHERE job_id = ? AND url = ?');
@@ -95,33 +98,43 @@ async function writeAll(tree: SourceTree, pages: readonly FetchedPage[]) {
       'INSERT INTO frontier (job_id, url, depth, state) VALUES (?, ?, 1, 1) RETURNING id, depth',
     );
     const lease = db.prepare('UPDATE frontier SET state = 1 WHERE id = ?');
-    const leaseBatch = db.transaction((batch: readonly FetchedPage[]): StoredPage[] =>
+    const leaseEach = (batch: readonly FetchedPage[]): StoredPage[] =>
       batch.map((page) => {
         const url = page.finalUrl;
         let row = find.get(jobId, url) as { id: number; depth: number } | undefined;
         if (row) lease.run(row.id);
         else row = add.get(jobId, url) as { id: number; depth: number };
         return { task: { id: row.id, url, depth: row.depth }, page, workerPid: 4242 };
-      }),
-    );
+      });
+    const leaseBatch = grouped ? leaseEach : db.transaction(leaseEach);
     let micros = 0;
     let bytes = 0;
-    for (let from = 0; from < pages.length; from += BATCH) {
-      const batch = leaseBatch(pages.slice(from, from + BATCH));
-      const written = bytesWritten();
+    const timed = (write: () => void) => {
+      const written = bytesWritten('self');
       const started = process.cpuUsage();
-      store.write({ pages: batch, failures: [], crawlMs: null });
+      write();
       const used = process.cpuUsage(started);
       micros += used.user + used.system;
-      bytes += bytesWritten() - written;
+      bytes += bytesWritten('self') - written;
+    };
+    let inGroup = 0;
+    for (let from = 0; from < pages.length; from += BATCH) {
+      if (grouped && inGroup === 0) db.exec('BEGIN IMMEDIATE');
+      const batch = leaseBatch(pages.slice(from, from + BATCH));
+      timed(() => store.write({ pages: batch, failures: [], crawlMs: null }));
+      if (grouped && ++inGroup === perCommit) {
+        timed(() => db.exec('COMMIT'));
+        inGroup = 0;
+      }
     }
+    if (inGroup > 0) timed(() => db.exec('COMMIT'));
     // A run's end, which indexes what the batches left unindexed.
-    const written = bytesWritten();
+    const written = bytesWritten('self');
     const started = process.cpuUsage();
     store.release();
     const used = process.cpuUsage(started);
     micros += used.user + used.system;
-    bytes += bytesWritten() - written;
+    bytes += bytesWritten('self') - written;
     const stored = CHECK ? digest(db) : '';
     db.close();
     return { cpuMs: micros / 1000 / pages.length, kb: bytes / 1024 / pages.length, stored };
@@ -147,17 +160,22 @@ console.log(
   `${pagesOf.get(trees[0]!)!.length} pages, batches of ${BATCH}, ${RUNS} runs a tree, Node ${process.version}` +
     (WITHOUT_INDEX.length > 0 ? `, without ${WITHOUT_INDEX.join(', ')}` : ''),
 );
-const runs = new Map(trees.map((tree) => [tree, [] as number[]]));
+const label = (tree: SourceTree, perCommit: number) =>
+  PER_COMMIT.length > 1 ? `${tree.name}, ${perCommit} a commit` : tree.name;
+const runs = new Map<string, number[]>();
 for (let run = 0; run < RUNS; run++) {
   for (const tree of trees) {
-    const { cpuMs, kb, stored } = await writeAll(tree, pagesOf.get(tree)!);
-    runs.get(tree)!.push(cpuMs);
-    console.log(
-      `  ${tree.name.padEnd(20)} ${cpuMs.toFixed(3)} ms a page, ${kb.toFixed(1)} KB written a page` +
-        (CHECK ? `, stored ${stored}` : ''),
-    );
+    for (const perCommit of PER_COMMIT) {
+      const { cpuMs, kb, stored } = await writeAll(tree, pagesOf.get(tree)!, perCommit);
+      const name = label(tree, perCommit);
+      runs.set(name, [...(runs.get(name) ?? []), cpuMs]);
+      console.log(
+        `  ${name.padEnd(20)} ${cpuMs.toFixed(3)} ms a page, ${kb.toFixed(1)} KB written a page` +
+          (CHECK ? `, stored ${stored}` : ''),
+      );
+    }
   }
 }
-for (const [tree, cpuMs] of runs) {
-  console.log(`${tree.name.padEnd(22)} median ${median(cpuMs).toFixed(3)} ms a page`);
+for (const [name, cpuMs] of runs) {
+  console.log(`${name.padEnd(22)} median ${median(cpuMs).toFixed(3)} ms a page`);
 }
