@@ -73,7 +73,9 @@ describe('crash-exact resume', () => {
     { timeout: 300_000 },
     async () => {
       // With /moved, whose target /moved/ is a page only through the redirect.
-      const site = await env.site({ pages: 300, delayMs: 25, moved: true });
+      // Large enough for every kill: a kill comes up to a second after the pages it waits
+      // for, which the writer commits about twice a second.
+      const site = await env.site({ pages: 1200, delayMs: 25, moved: true });
       const args = (file: string) => [
         '--workers',
         '2',
@@ -103,11 +105,12 @@ describe('crash-exact resume', () => {
         let exited = false;
         void result.then(() => (exited = true));
         if (kills < KILLS) {
-          // Kill once a random number of further pages is stored, plus a random moment more:
-          // inside a flush, between flushes, with pages in flight.
+          // Kill once a random number of further pages is stored, plus a random moment more
+          // (anywhere in the writer's half-second transaction): inside a batch's writes,
+          // between batches, in a commit, with pages in flight.
           const target = pageCount(crashed) + 5 + Math.floor(next() * 25);
           await waitFor(() => exited || pageCount(crashed) >= target, 'pages to be stored', 60_000);
-          await new Promise((resolve) => setTimeout(resolve, next() * 60));
+          await new Promise((resolve) => setTimeout(resolve, next() * 500));
           child.kill('SIGKILL');
         }
         const outcome = await result;
