@@ -10,6 +10,7 @@ import {
   defaultCrawlForm,
   firstLine,
   impliedRobotsAgent,
+  lineCount,
   lines,
   readCrawlForm,
   type CrawlForm,
@@ -83,6 +84,18 @@ describe('reading the New crawl form', () => {
       '#x\n\t#y\n \n  https://a.test/#frag\n',
     ]) {
       expect(firstLine(text)).toBe(lines(text)[0]);
+    }
+  });
+
+  it("counts a list's start URLs as the whole list is read: blank and comment lines skipped", () => {
+    for (const text of [
+      '',
+      '\n  \n# only comments\n',
+      'https://example.com/',
+      '# staging list\r\n\r\n   https://example.com/docs/  \r\nhttps://example.com/b\n',
+      '#x\n\t#y\n \r\n\u00a0# z\n\u3000https://a.test/#frag\n\u2028\nhttps://b.test/\n\n',
+    ]) {
+      expect(lineCount(text)).toBe(lines(text).length);
     }
   });
 

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { storedJobSettingsSchema } from '../../../shared/job-settings';
 import type { FormSource } from '../store/ui-slice';
-import { crawlFormSchema, lines, type CrawlForm } from './form-model';
+import { crawlFormSchema, lineCount, type CrawlForm } from './form-model';
 
 /**
  * The New crawl form as typed, kept in sessionStorage: each tab (or desktop
@@ -128,7 +128,7 @@ export class DraftWriter {
 
   private leaveOutUrls(startUrls: string): number {
     this.storage.removeItem(URLS_KEY);
-    return Math.max(lines(startUrls).length, 1);
+    return Math.max(lineCount(startUrls), 1);
   }
 
   /** False when the storage refuses the item (its quota is full, or it is disabled). */

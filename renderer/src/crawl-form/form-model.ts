@@ -373,6 +373,25 @@ export function lines(text: string): string[] {
     .filter((line) => line !== '' && !line.startsWith('#'));
 }
 
+/**
+ * `lines(text).length`, without splitting: the draft counts a list too long
+ * to keep at each keystroke in it, which `lines` took 250-300 ms for with a
+ * million URLs.
+ */
+export function lineCount(text: string): number {
+  let count = 0;
+  for (let start = 0; start < text.length;) {
+    const newline = text.indexOf('\n', start);
+    const end = newline === -1 ? text.length : newline;
+    // Most lines start with their URL: only the others are trimmed.
+    const code = text.charCodeAt(start);
+    const first = code > 32 && code < 127 ? text[start] : text.slice(start, end).trim()[0];
+    if (first !== undefined && first !== '#') count++;
+    start = end + 1;
+  }
+  return count;
+}
+
 /** `lines(text)[0]`, without splitting the rest: a pasted list can be a million lines. */
 export function firstLine(text: string): string | undefined {
   for (const [line] of text.matchAll(/[^\n]+/g)) {
