@@ -20,11 +20,17 @@ import { PresetBar } from '../../renderer/src/crawl-form/preset-bar';
 import { loadPresets, savePreset } from '../../renderer/src/crawl-form/presets';
 import { createAppStore } from '../../renderer/src/store/app-store';
 import { AppContext } from '../../renderer/src/store/store-context';
-import { storedJobSettingsSchema } from '../../shared/job-settings';
+import { parseStartUrl, storedJobSettingsSchema } from '../../shared/job-settings';
 import { jobStartSchema } from '../../shared/crawler-api-schemas';
 import { MAX_URL_LENGTH } from '../../shared/limits';
 
 const form = (patch: Partial<CrawlForm>): CrawlForm => ({ ...defaultCrawlForm(4), ...patch });
+
+// Each start URL's check, counted: a long list is not checked at each keystroke in it.
+vi.mock(import('../../shared/job-settings'), async (importOriginal) => {
+  const actual = await importOriginal();
+  return { ...actual, parseStartUrl: vi.fn(actual.parseStartUrl) };
+});
 
 // jsdom's Blob lacks arrayBuffer(), which every browser has: read it the older way.
 Blob.prototype.arrayBuffer ??= function (this: Blob) {
@@ -372,6 +378,19 @@ describe('the New crawl screen', () => {
     return store;
   }
 
+  /** The form, its Start URLs and Max depth, what shows under a control, and a list pasted. */
+  function renderListForm() {
+    renderForm();
+    const urls = screen.getByLabelText('Start URLs');
+    return {
+      urls,
+      depth: screen.getByLabelText('Max depth'),
+      problem: (control: HTMLElement) =>
+        document.getElementById(`${control.id}-error`)!.textContent,
+      setList: (text: string) => fireEvent.change(urls, { target: { value: text } }),
+    };
+  }
+
   it('shows the core count, defaults the pool to all cores, and labels every control', () => {
     renderForm();
     const workers = screen.getByLabelText('Worker processes');
@@ -415,12 +434,7 @@ describe('the New crawl screen', () => {
 
   it("marks the list's first bad start URL after a failed submit, as the list and the other fields are edited", async () => {
     const user = userEvent.setup();
-    renderForm();
-    const urls = screen.getByLabelText('Start URLs');
-    const depth = screen.getByLabelText('Max depth');
-    const problem = (control: HTMLElement) =>
-      document.getElementById(`${control.id}-error`)!.textContent;
-    const setList = (text: string) => fireEvent.change(urls, { target: { value: text } });
+    const { urls, depth, problem, setList } = renderListForm();
     setList('https://example.com/a\nftp://example.com/b\nnot a url');
     await user.click(screen.getByRole('button', { name: 'Start crawl' }));
     expect(problem(urls)).toBe('"ftp://example.com/b" is not an absolute http(s) URL');
@@ -449,6 +463,43 @@ describe('the New crawl screen', () => {
     expect(started).toMatchObject([
       { startUrls: ['https://example.com/a', 'https://example.com/b'], maxDepth: 2 },
     ]);
+  });
+
+  it("checks a long list's edits once typing pauses after a failed submit, and never starts a bad one", async () => {
+    const user = userEvent.setup();
+    const { urls, depth, problem, setList } = renderListForm();
+    const start = () => user.click(screen.getByRole('button', { name: 'Start crawl' }));
+    const checked = vi.mocked(parseStartUrl);
+    // 1.1 million characters: each URL's check would make every keystroke in it slow.
+    const list = Array.from({ length: 40_000 }, (_, i) => `https://example.com/p/${i}`).join('\n');
+    setList(`${list}\nnot a url`);
+    await start();
+    expect(problem(urls)).toBe('"not a url" is not an absolute http(s) URL');
+
+    checked.mockClear();
+    setList(`${list}\nhttps://example.com/`);
+    await user.type(depth, 'x');
+    setList(`${list}\nhttps://example.com/x`);
+    // The keystrokes checked none of the URLs; the other field's problem shows at once.
+    expect(checked).not.toHaveBeenCalled();
+    expect(problem(depth)).toBe('enter a whole number');
+    // Once typing pauses the list is checked once, and its problem is gone.
+    await waitFor(() => expect(problem(urls)).toBe(''), { timeout: 5000 });
+    expect(checked).toHaveBeenCalledTimes(40_001);
+    expect(problem(depth)).toBe('enter a whole number');
+
+    // A bad URL typed, Start crawl pressed at once: the list is checked, nothing starts.
+    await user.clear(depth);
+    setList(`https://example.com/\nftp://example.com/\n${list}`);
+    await start();
+    expect(problem(urls)).toBe('"ftp://example.com/" is not an absolute http(s) URL');
+    expect(started).toEqual([]);
+    setList(`https://example.com/\n${list}`);
+    await waitFor(() => expect(problem(urls)).toBe(''), { timeout: 5000 });
+    setList(`${list}\n`);
+    await start();
+    expect(started).toHaveLength(1);
+    expect(started[0]!.startUrls).toHaveLength(40_000);
   });
 
   it('takes a URL list imported from the desktop menu as a list crawl, and starts it', async () => {

@@ -130,17 +130,24 @@ function readStartUrls(text: string): StartUrls {
   };
 }
 
+export interface StartUrlsReader {
+  (text: string): StartUrls;
+  /** Whether `text` is the last text read: its reading is at hand. */
+  has(text: string): boolean;
+}
+
 /**
  * `readStartUrls` that gives the last text's reading again without reading
  * it: once Start crawl was pressed the form is read at each keystroke in
  * any field, and a pasted list of a million URLs takes hundreds of ms.
  */
-export function lastStartUrlsReader(): (text: string) => StartUrls {
+export function lastStartUrlsReader(): StartUrlsReader {
   let last: { text: string; read: StartUrls } | undefined;
-  return (text) => {
+  const read = (text: string) => {
     if (last?.text !== text) last = { text, read: readStartUrls(text) };
     return last.read;
   };
+  return Object.assign(read, { has: (text: string) => last?.text === text });
 }
 
 /** The settings the form's fields other than the start URLs give, checked apart from them. */

@@ -27,10 +27,19 @@ import {
   type CrawlForm,
   type FieldErrors,
   type FormField,
+  type StartUrls,
 } from './form-model';
 import { ExtractionTester } from './extraction-tester';
 import { DraftWriter, loadDraft, type DraftOutcome, type DraftSource } from './form-draft';
 import { PresetBar } from './preset-bar';
+
+/**
+ * A list longer than this (characters: some 20,000 URLs, tens of ms to check)
+ * is checked once typing in the form pauses for LIST_CHECK_DELAY_MS, not at
+ * each keystroke: a million URLs take about a second.
+ */
+const LONG_LIST_CHARS = 1_000_000;
+const LIST_CHECK_DELAY_MS = 300;
 
 const MODE_HELP: Record<(typeof CRAWL_MODES)[number], string> = {
   spider: 'follow links from the start URLs',
@@ -72,11 +81,23 @@ function CrawlFormFields(props: { coreCount: number; cleared: boolean; onClear: 
   const kept = keepHidden ? (source?.settings ?? null) : null;
   // The list is read again only when it changes, not at each keystroke in another field.
   const [startUrlsOf] = useState(() => lastStartUrlsReader());
-  const read = (next: CrawlForm) => readCrawlForm(next, coreCount, kept, startUrlsOf);
+  const read = (next: CrawlForm, startUrls: (text: string) => StartUrls = startUrlsOf) =>
+    readCrawlForm(next, coreCount, kept, startUrls);
   const [errors, setErrors] = useState<FieldErrors>(() => {
     const result = touched ? read(form) : null;
     return result?.ok === false ? result.errors : {};
   });
+  // A long list changed since it was last read: it is read once typing pauses.
+  const [listCheckDue, setListCheckDue] = useState(false);
+  useEffect(() => {
+    if (!listCheckDue) return;
+    const timer = setTimeout(() => {
+      const result = read(form);
+      setErrors(result.ok ? {} : result.errors);
+      setListCheckDue(false);
+    }, LIST_CHECK_DELAY_MS);
+    return () => clearTimeout(timer);
+  }, [listCheckDue, form, coreCount, kept, startUrlsOf]);
 
   const [writer] = useState(() => new DraftWriter());
   const [draftOutcome, setDraftOutcome] = useState<DraftOutcome>('saved');
@@ -120,10 +141,12 @@ function CrawlFormFields(props: { coreCount: number; cleared: boolean; onClear: 
   const update = (next: CrawlForm) => {
     setForm(next);
     // After a first submit, problems update as the user fixes them.
-    if (touched) {
-      const result = read(next);
-      setErrors(result.ok ? {} : result.errors);
-    }
+    if (!touched) return;
+    const later = next.startUrls.length > LONG_LIST_CHARS && !startUrlsOf.has(next.startUrls);
+    // Till then the list's problem stays as shown; Start crawl reads the list itself.
+    const result = later ? read(next, () => ({ urls: [], problem: errors.startUrls })) : read(next);
+    setErrors(result.ok ? {} : result.errors);
+    setListCheckDue(later);
   };
   const set = <K extends FormField>(field: K, value: CrawlForm[K]) =>
     update({ ...form, [field]: value });
@@ -133,6 +156,7 @@ function CrawlFormFields(props: { coreCount: number; cleared: boolean; onClear: 
     setTouched(true);
     setSubmitError(null);
     const result = read(form);
+    setListCheckDue(false);
     if (!result.ok) {
       setErrors(result.errors);
       return;
