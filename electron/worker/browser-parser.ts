@@ -25,16 +25,6 @@ export class BrowserParser extends Parser {
   }
 
   /**
-   * Reads the content of the element whose start tag was just read (its
-   * `onopentag`) as raw text up to its end tag, also after `/>`, as a browser
-   * does in HTML content, when it is one of RAW_TEXT_ENDS.
-   */
-  readRawText(name: string): void {
-    const endTag = RAW_TEXT_ENDS.get(name);
-    if (endTag !== undefined) (this as unknown as ParserInternals).tokenizer.readRawText(endTag);
-  }
-
-  /**
    * An end tag of any heading ends the innermost open heading, as in a
    * browser: `<h1>Title</h2>` has the h1 `Title`. 10.1 ends only an open
    * element of the tag's own name, and ignores `</h2>` when none is open. A
@@ -98,14 +88,30 @@ export class BrowserParser extends Parser {
    * ends the SVG and MathML elements it is in, up to an HTML element or
    * integration point, as in a browser: `<svg><div>` is an HTML `<div>` after
    * the `<svg>`, where 10.1 opened it inside. Done at the end of the start
-   * tag, whose attributes a `<font>` needs.
+   * tag, whose attributes a `<font>` needs. Then the content of a raw-text
+   * element (`<iframe>`, `<script/>`…) is read as text, for every handler.
    */
   override onopentagend(endIndex: number): void {
+    const { foreignContext, tagname, tokenizer } = this as unknown as ParserInternals;
     // 10.1 puts true first in foreignContext at each <svg> and <math> start
     // tag: before one, nothing to do, and no name is looked up.
-    if (this.outermostRoot !== -1 || (this as unknown as ParserInternals).foreignContext[0])
-      this.breakOutOfForeign();
+    if (this.outermostRoot !== -1 || foreignContext[0]) this.breakOutOfForeign();
+    // The tokenizer has marked 10.1's own raw-text elements (also at `/>`),
+    // and the others' names are longer than 5: most start tags are spared a
+    // name look-up, which costs 1.7 % of the parse (bench/RESULTS.md).
+    if (tokenizer.isSpecial || tagname.length > 5) this.readRawText(tagname);
     super.onopentagend(endIndex);
+  }
+
+  /**
+   * Reads the content of the element whose start tag is being read as raw
+   * text up to its end tag, also after `/>`, as a browser does in HTML
+   * content, when it is one of RAW_TEXT_ENDS.
+   */
+  private readRawText(name: string): void {
+    const endTag = RAW_TEXT_ENDS.get(name);
+    if (endTag !== undefined && !this.isForeignElement())
+      (this as unknown as ParserInternals).tokenizer.readRawText(endTag);
   }
 
   /** At the end of a start tag (also at `/>`): notes an `<svg>` or `<math>`, or ends them. */
@@ -208,7 +214,11 @@ export interface TokenizerInternals {
   state: number;
   index: number;
   sectionStart: number;
-  /** In a start tag whose element's content is raw text up to `currentSequence`. */
+  /**
+   * In a start tag whose element's content is raw text up to
+   * `currentSequence`: set from its name for `<script>`, `<style>`, `<title>`,
+   * `<textarea>` and `<xmp>`, up to `>` and at `/>`.
+   */
   isSpecial: boolean;
   currentSequence: Uint8Array;
   sequenceIndex: number;
@@ -290,9 +300,6 @@ const RAW_TEXT_ENDS = new Map([
   ),
   ['plaintext', Uint8Array.of(0x3c, 0)] as const,
 ]);
-
-/** Whether a browser reads the content of this element as raw text, in HTML content. */
-export const hasRawText = (name: string): boolean => RAW_TEXT_ENDS.has(name);
 
 const TokenizerWithInternals = Tokenizer as unknown as new (
   options: { xmlMode?: boolean; decodeEntities?: boolean },
@@ -391,13 +398,13 @@ class BrowserTokenizer extends TokenizerWithInternals {
   /**
    * A browser ignores the `/` of an HTML element's start tag: `<iframe/>`,
    * `<script src="a.js"/>` or `<title/>` opens raw text as their `>` does,
-   * when the handler asks for it (not in SVG). 10.1 left raw text at `/>`, so
+   * when the parser asks for it (not in SVG). 10.1 left raw text at `/>`, so
    * markup inside counted.
    */
   override stateInSelfClosingTag(c: number): void {
     if (c !== GT) return super.stateInSelfClosingTag(c);
     this.rawTextAsked = false;
-    super.stateInSelfClosingTag(c); // the handler's onopentag, then out of raw text
+    super.stateInSelfClosingTag(c); // the parser's onselfclosingtag, then out of raw text
     if (this.rawTextAsked) {
       this.isSpecial = true;
       this.state = TOKENIZER_STATE.rawText;

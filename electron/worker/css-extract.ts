@@ -1,7 +1,7 @@
 import type { AnyNode, Document, Element } from 'domhandler';
 import { decodeHTML, decodeHTMLAttribute } from 'entities';
 import type { ExtractionRule } from '../../shared/extraction';
-import { BrowserParser, hasRawText } from './browser-parser';
+import { BrowserParser } from './browser-parser';
 import type { HtmlSource } from './html-source';
 
 export interface CssExtraction {
@@ -45,26 +45,6 @@ export async function loadCssExtraction(): Promise<CssExtraction> {
     }
     return document;
   };
-  /**
-   * Builds the DOM as the page fields' handler reads the page: the content of
-   * an <iframe>, <textarea>, <xmp>, <noembed> or <plaintext>, or after <script/>, is
-   * text, so `iframe a` matches none, as in a browser; in SVG or MathML not.
-   */
-  class BrowserDomHandler extends DomHandler {
-    private browserParser: BrowserParser | null = null;
-
-    override onparserinit(parser: BrowserParser): void {
-      super.onparserinit(parser);
-      this.browserParser = parser;
-    }
-
-    override onopentag(name: string, attribs: Record<string, string>): void {
-      super.onopentag(name, attribs);
-      if (hasRawText(name) && this.browserParser?.isForeignElement() === false)
-        this.browserParser.readRawText(name);
-    }
-  }
-
   /** What a rule takes from one element; null when it lacks the attribute asked for. */
   const take = (element: Element, rule: ExtractionRule, source: HtmlSource): string | null => {
     switch (rule.take) {
@@ -84,7 +64,7 @@ export async function loadCssExtraction(): Promise<CssExtraction> {
   };
   return {
     parseDom: (source) => {
-      const handler = new BrowserDomHandler();
+      const handler = new DomHandler();
       new BrowserParser(handler, { decodeEntities: false }).end(source.markup);
       return addImpliedTbodies(handler.root);
     },

@@ -151,11 +151,8 @@ export function parseHtml(
           if (h1Depth === 0 && HEADINGS.has(name)) inH1 = false;
           else h1Depth++;
         }
-        if (HIDDEN.has(name)) {
-          hidden++;
-          // In SVG or MathML, <script/> or <title/> is closed.
-          if (!parser.isForeignElement()) parser.readRawText(name);
-        } else separate(name);
+        if (HIDDEN.has(name)) hidden++;
+        else separate(name);
         switch (name) {
           case 'a': {
             // An <a> start tag ends the open one, as in a browser, also one without an href.
@@ -206,12 +203,6 @@ export function parseHtml(
               hreflang.push({ lang: attributes.hreflang, href });
             return;
           }
-          // Raw text too, but seen: the words count (a <textarea>'s are shown in its box).
-          case 'plaintext':
-          case 'textarea':
-          case 'xmp':
-            if (!parser.isForeignElement()) parser.readRawText(name);
-            return;
           case 'title':
             // An SVG or MathML <title> names a graphic: document.title reads only HTML's.
             if (rawTitle === null && !parser.isForeignElement()) {
