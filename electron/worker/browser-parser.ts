@@ -168,6 +168,19 @@ export class BrowserParser extends Parser {
   }
 
   /**
+   * `</p>` and `</br>` end the SVG and MathML elements they are in, up to an
+   * HTML element or integration point, as the breakout start tags do, and
+   * are then read as in HTML: `<svg><g></br>` is a `<br>` after the `<svg>`,
+   * where 10.1 opened a `<br>` in it and the page read on in SVG. The
+   * tokenizer calls this before the end tag's own onclosetag.
+   */
+  onbreakoutendtag(): void {
+    if (this.outermostRoot === -1 || !this.inForeignRoot()) return;
+    const root = this.foreignRootAt(0);
+    if (root !== -1) this.closeForeign(0, root);
+  }
+
+  /**
    * The `/` of a start tag closes an SVG or MathML element, and a browser
    * ignores it on an HTML one. 10.1 decides by a record of foreign content
    * that `<svg/>` leaves wrong for the rest of the page (a `<div/>` after it
@@ -368,10 +381,14 @@ class BrowserTokenizer extends TokenizerWithInternals {
    * An end tag whose name does not start with a letter is a comment up to
    * `>` (`</ p>`), and `</>` is nothing, as in a browser; 10.1 skipped the
    * space and read `</p>`, and kept `</>` as text. A heading's end tag goes
-   * to the parser's onheadingclosetag.
+   * to the parser's onheadingclosetag; `</p>` and `</br>` go to its
+   * onbreakoutendtag first.
    */
   override stateBeforeClosingTagName(c: number): void {
-    if ((c | 0x20) === 0x68 && this.isHeadingName()) {
+    const lower = c | 0x20;
+    if ((lower === 0x70 || lower === 0x62) && this.isBreakoutEndTagName(lower))
+      (this.cbs as BrowserParser).onbreakoutendtag();
+    if (lower === 0x68 && this.isHeadingName()) {
       (this.cbs as BrowserParser).onheadingclosetag(this.index + 2);
       this.sectionStart = -1;
       this.state = TOKENIZER_STATE.afterClosingTagName;
@@ -392,6 +409,16 @@ class BrowserTokenizer extends TokenizerWithInternals {
     const after = this.buffer.charCodeAt(at + 2);
     return (
       digit >= 0x31 && digit <= 0x36 && (after === GT || after === SLASH || isWhitespace(after))
+    );
+  }
+
+  /** At `p` or `b` after `</`: the name is `p` or `br` (in this chunk). */
+  private isBreakoutEndTagName(lower: number): boolean {
+    const at = this.index - this.offset + (lower === 0x62 ? 2 : 1);
+    const after = this.buffer.charCodeAt(at);
+    return (
+      (lower === 0x70 || (this.buffer.charCodeAt(at - 1) | 0x20) === 0x72) &&
+      (after === GT || after === SLASH || isWhitespace(after))
     );
   }
 

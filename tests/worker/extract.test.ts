@@ -115,6 +115,12 @@ describe('custom extraction', () => {
       ['inSvg[]=css:svg div, svg li', 'inP[]=css:p div', 'div=css:div + li'],
       { inSvg: [], inP: [], div: 'Item' },
     ],
+    [
+      'with </br> or </p> in SVG: they end the SVG, then make a <br> or an empty <p>',
+      '<svg><g></br><text>A</text></g></svg><svg></p><text>B</text></svg>',
+      ['inSvg[]=css:svg br, svg p, svg text', 'after[]=css:br + text, p + text'],
+      { inSvg: [], after: ['A', 'B'] },
+    ],
   ])('matches as a browser reads the markup %s', (_, markup, specs, expected) => {
     expect(runOn(markup, ...specs)).toEqual(expected);
   });

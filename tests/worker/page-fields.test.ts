@@ -268,6 +268,16 @@ describe('page fields from HTML', () => {
     ).toBeNull();
   });
 
+  it('ends SVG and MathML at </br> and at </p>, as a browser does: a <title> after them is the page title', () => {
+    expect(analyze('<svg><g></br><title>Page</title></g></svg>').title).toBe('Page');
+    expect(analyze('<math><mrow></P ><title>Page</title></mrow></math>').title).toBe('Page');
+    // Not inside <foreignObject>, whose content is HTML already, nor at another end tag.
+    expect(
+      analyze('<svg><foreignObject></p></foreignObject><title>Chart</title></svg>').title,
+    ).toBeNull();
+    expect(analyze('<svg><g></b></body><title>Chart</title></g></svg>').title).toBeNull();
+  });
+
   it('reads all that follows <plaintext> as text, as a browser does', () => {
     expect(
       analyze('<p>Before</p><plaintext><a href="/x">x</a> <title>T</title></plaintext>'),
