@@ -32,6 +32,7 @@ const tokenizerMembers = {
   stateInCommentLike: 'method',
   stateBeforeClosingTagName: 'method',
   stateInSelfClosingTag: 'method',
+  stateBeforeSpecialT: 'method',
 } satisfies Record<keyof TokenizerInternals, 'field' | 'method'>;
 
 const present = (object: object, members: Record<string, 'field' | 'method'>) =>

@@ -121,6 +121,13 @@ describe('custom extraction', () => {
       ['inSvg[]=css:svg br, svg p, svg text', 'after[]=css:br + text, p + text'],
       { inSvg: [], after: ['A', 'B'] },
     ],
+    [
+      'with a <td> or <tr> outside any table: no element, as the start tag is ignored',
+      '<p>Price<td>12 €</td></p><tr><th>Size</th></tr><template><td>t</td></template>' +
+        '<table><td>Cell</td></table>',
+      ['cells[]=css:td, th', 'p=css:p', 'template=css:template@html'],
+      { cells: ['Cell'], p: 'Price12 €', template: '<td>t</td>' },
+    ],
   ])('matches as a browser reads the markup %s', (_, markup, specs, expected) => {
     expect(runOn(markup, ...specs)).toEqual(expected);
   });

@@ -234,6 +234,13 @@ describe('page fields from HTML', () => {
     );
   });
 
+  it('ignores a <td> or <tr> outside any table, as a browser does: a heading end tag after it ends the h1', () => {
+    expect(analyze('<h1>Specs<td> and prices</h1><p>Body</p>').h1).toBe('Specs and prices');
+    expect(analyze('<h1>Specs<tr/> and prices</h2><p>Body</p>').h1).toBe('Specs and prices');
+    // In a table it is a cell, which the heading end tag cannot reach past.
+    expect(analyze('<h1>Specs <table><td>Weight</h1> 2 kg</table>').h1).toBe('Specs Weight 2 kg');
+  });
+
   it('reads <textarea> and <xmp> content as text, also after <textarea/> or <xmp/>: no links, words as shown', () => {
     for (const element of ['textarea', 'xmp']) {
       const page = analyze(`<${element}/><a href="/in">in</a></${element}>
