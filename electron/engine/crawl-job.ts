@@ -30,6 +30,7 @@ import type { Logger } from './logger';
 import type { ProcessLauncher } from './process-launcher';
 import type { Db } from './store/database';
 import { holdDiskReserve } from './store/disk-reserve';
+import { writeWhenFree } from './store/write-when-free';
 import { JobStore } from './store/job-store';
 import { Throughput } from './throughput';
 import { UserError } from './user-error';
@@ -64,6 +65,11 @@ export interface CrawlJobOptions {
   scopeRoots: string[];
   launcher: ProcessLauncher;
   logger: Logger;
+  /**
+   * The job's crawl time over its earlier runs (null: unknown), from
+   * JobStore.markStarted: CrawlService claims the job before it runs.
+   */
+  earlierCrawlMs: number | null;
 }
 
 /**
@@ -77,6 +83,7 @@ export class CrawlJob {
   private readonly frontier: Frontier;
   private readonly writer: StoreWriter;
   private readonly pool: WorkerPool;
+  private readonly db: Db;
   private readonly jobs: JobStore;
   private readonly settings: StoredJobSettings;
   private readonly scope: ScopeSettings;
@@ -111,10 +118,10 @@ export class CrawlJob {
     this.id = options.jobId;
     this.settings = options.settings;
     this.logger = options.logger;
+    this.db = options.db;
     this.jobs = new JobStore(options.db);
     this.finished = new Promise((resolve) => (this.resolveFinished = resolve));
-    // First: a job another process is crawling is refused before anything changes.
-    this.clock = new CrawlClock(this.jobs.markStarted(this.id, this.settings).crawlMs);
+    this.clock = new CrawlClock(options.earlierCrawlMs);
     this.freeDiskReserve = holdDiskReserve(options.db, this.id);
     this.limits = new HostLimits(this.settings, (host) => this.robots?.crawlDelayMs(host) ?? 0);
     this.mainFetch = createMainFetch(this.settings);
@@ -494,7 +501,9 @@ export class CrawlJob {
     // One moment for the stored time, the last snapshot and the summary: they agree.
     const endedAt = Date.now();
     try {
-      this.jobs.markEnded(this.id, status, this.clock.totalMs(endedAt));
+      await writeWhenFree(this.db, () =>
+        this.jobs.markEnded(this.id, status, this.clock.totalMs(endedAt)),
+      );
     } catch (storeError) {
       status = 'failed';
       this.logger(

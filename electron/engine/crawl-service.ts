@@ -14,6 +14,7 @@ import type { ProcessLauncher } from './process-launcher';
 import { sqliteProblem, type Db } from './store/database';
 import { prepareStartUrls } from './start-urls';
 import { JobStore, unreadable, type JobRecord } from './store/job-store';
+import { writeWhenFree } from './store/write-when-free';
 import { UserError } from './user-error';
 
 export interface ResumeOverrides {
@@ -32,6 +33,8 @@ export interface CrawlServiceOptions {
 export class CrawlService {
   private readonly jobs: JobStore;
   private readonly running = new Map<number, CrawlJob>();
+  /** Jobs claimed but not yet running: their first write waits for the lock. */
+  private readonly starting = new Map<number, Promise<unknown>>();
   private readonly logger: Logger;
 
   constructor(private readonly options: CrawlServiceOptions) {
@@ -56,7 +59,7 @@ export class CrawlService {
     // Start URLs take the job's URL rules too, so a link back to one is the same URL.
     const urls = await prepareStartUrls(startUrls, parsed.data);
     if (urls.problem !== null) throw new UserError(`invalid job settings: ${urls.problem}`);
-    const record = this.plainly(
+    const record = await this.plainly(
       () => this.jobs.create({ ...parsed.data, startUrls: urls.startUrls }, named.data),
       (remedy) => `no job was stored: ${remedy}, then start the crawl again`,
     );
@@ -84,8 +87,6 @@ export class CrawlService {
     }
     const urls = await prepareStartUrls(startUrls, parsed.data);
     if (urls.problem !== null) throw new UserError(`job ${jobId} has ${unreadable(urls.problem)}`);
-    // Checked again: another resume of the job may have started while these were checked.
-    this.refuseRunning(jobId);
     return this.launch(jobId, parsed.data, urls.scopeRoots, 'what was stored is kept');
   }
 
@@ -108,17 +109,19 @@ export class CrawlService {
 
   /** Gracefully stops every running job (on quit). */
   async stopAll(options: { force?: boolean } = {}): Promise<void> {
+    await Promise.allSettled(this.starting.values());
     await Promise.all([...this.running.values()].map((job) => job.stop(options)));
   }
 
   /**
-   * Runs a job's first write; a full disk comes out as one plain line saying
-   * what was left (`left`, given the remedy). A locked or read-only file
-   * keeps the hosts' own words: nothing was written, try again.
+   * Runs a job's first write, the event loop free while another connection
+   * (a running job's writer) has the lock; a full disk comes out as one
+   * plain line saying what was left (`left`, given the remedy). A locked or
+   * read-only file keeps the hosts' own words: nothing was written, try again.
    */
-  private plainly<T>(write: () => T, left: (remedy: string) => string): T {
+  private async plainly<T>(write: () => T, left: (remedy: string) => string): Promise<T> {
     try {
-      return write();
+      return await writeWhenFree(this.options.db, write);
     } catch (error) {
       const known = sqliteProblem(error, this.options.db.name);
       if (!known || (error as { code?: unknown }).code !== 'SQLITE_FULL') throw error;
@@ -127,28 +130,41 @@ export class CrawlService {
   }
 
   private refuseRunning(jobId: number): void {
-    if (this.running.has(jobId)) throw new UserError(`job ${jobId} is already running`);
+    if (this.running.has(jobId) || this.starting.has(jobId)) {
+      throw new UserError(`job ${jobId} is already running`);
+    }
   }
 
   /** `kept`: what a job that cannot even start has stored, as its error says. */
-  private launch(
+  private async launch(
     jobId: number,
     settings: StoredJobSettings,
     scopeRoots: string[],
     kept: string,
-  ): CrawlJob {
-    const job = this.plainly(
-      () =>
-        new CrawlJob({
-          db: this.options.db,
-          jobId,
-          settings,
-          scopeRoots,
-          launcher: this.options.launcher,
-          logger: this.logger,
-        }),
+  ): Promise<CrawlJob> {
+    // Again for a resume: another may have begun while the start URLs were checked.
+    this.refuseRunning(jobId);
+    // First: a job another process is crawling is refused before anything changes.
+    const started = this.plainly(
+      () => this.jobs.markStarted(jobId, settings),
       (remedy) => `job ${jobId} could not start, ${kept}: ${remedy}, then resume it`,
     );
+    this.starting.set(jobId, started);
+    let earlierCrawlMs: number | null;
+    try {
+      ({ crawlMs: earlierCrawlMs } = await started);
+    } finally {
+      this.starting.delete(jobId);
+    }
+    const job = new CrawlJob({
+      db: this.options.db,
+      jobId,
+      settings,
+      scopeRoots,
+      launcher: this.options.launcher,
+      logger: this.logger,
+      earlierCrawlMs,
+    });
     this.running.set(jobId, job);
     void job.finished.then(() => this.running.delete(jobId));
     return job;

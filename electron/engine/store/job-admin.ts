@@ -6,6 +6,7 @@ import { removeDiskReserve } from './disk-reserve';
 import { InlinksIndex } from './inlinks';
 import { JobStore } from './job-store';
 import { WriteLockSharing } from './write-lock-sharing';
+import { writeWhenFree } from './write-when-free';
 
 /** Job management the UI and CLI share: rename and delete. */
 export class JobAdmin {
@@ -15,8 +16,11 @@ export class JobAdmin {
     this.jobs = new JobStore(db);
   }
 
-  /** Renames a job; an empty name gives it back the name it was created with. */
-  rename(id: number, name: string): void {
+  /**
+   * Renames a job; an empty name gives it back the name it was created with.
+   * Waits for a running job's writer without holding the thread (writeWhenFree).
+   */
+  async rename(id: number, name: string): Promise<void> {
     const parsed = jobNameSchema.safeParse(name);
     if (!parsed.success) throw new UserError(describeSchemaError(parsed.error));
     const job = this.jobs.get(id);
@@ -24,7 +28,8 @@ export class JobAdmin {
     if (newName === null) {
       throw new UserError(`job ${id} has no start URL to take a default name from: give it a name`);
     }
-    this.db.prepare('UPDATE jobs SET name = ? WHERE id = ?').run(newName, id);
+    const update = this.db.prepare('UPDATE jobs SET name = ? WHERE id = ?');
+    await writeWhenFree(this.db, () => update.run(newName, id));
   }
 
   /**
@@ -42,7 +47,7 @@ export class JobAdmin {
    * a deletion cut short shows and can be finished.
    */
   async delete(id: number): Promise<{ reclaimed: true } | { reclaimed: false; why: string }> {
-    this.jobs.markDeleting(id);
+    await writeWhenFree(this.db, () => this.jobs.markDeleting(id));
     const sharing = new WriteLockSharing();
     const inlinks = new InlinksIndex(this.db);
     for (const [table, key, rows] of DELETE_CHUNKS) {
