@@ -11,7 +11,7 @@ import { jobNameSchema } from '../../shared/results';
 import { CrawlJob } from './crawl-job';
 import { silentLogger, type Logger } from './logger';
 import type { ProcessLauncher } from './process-launcher';
-import { sqliteProblem, type Db } from './store/database';
+import { sqliteProblem, tuneForMain, type Db } from './store/database';
 import { prepareStartUrls } from './start-urls';
 import { JobStore, unreadable, type JobRecord } from './store/job-store';
 import { writeWhenFree } from './store/write-when-free';
@@ -38,6 +38,7 @@ export class CrawlService {
   private readonly logger: Logger;
 
   constructor(private readonly options: CrawlServiceOptions) {
+    tuneForMain(options.db);
     this.jobs = new JobStore(options.db);
     this.logger = options.logger ?? silentLogger;
   }

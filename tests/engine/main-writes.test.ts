@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../../electron/engine/store/database';
 import { JobAdmin } from '../../electron/engine/store/job-admin';
@@ -47,5 +48,28 @@ describe("main's own writes beside another writer", () => {
       status: 'finished',
       pages: site.reachable.length,
     });
+  }, 30_000);
+
+  it("leave the log another writer left to the writers' checkpoints", async () => {
+    const site = await env.site({ pages: 3 });
+    const service = env.service();
+    // Another job's writer has left 2,000 pages in the WAL (it checkpoints at 20,000).
+    const other = openDatabase(env.dbFile);
+    other.pragma('wal_autocheckpoint = 0');
+    other.exec('CREATE TABLE other_job (b BLOB)');
+    other
+      .prepare(
+        'WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 2000) INSERT INTO other_job SELECT randomblob(4000) FROM n',
+      )
+      .run();
+    other.close();
+    const before = statSync(env.dbFile).size;
+
+    // A checkpoint at main's commit would copy those 8 MB on main's event loop.
+    const job = await service.start({ startUrls: [`${site.origin}/`], workers: 1 });
+    expect(statSync(env.dbFile).size).toBe(before);
+    expect((await job.finished).status).toBe('finished');
+    // The job's writer copies the log into the file as it closes.
+    expect(statSync(env.dbFile).size).toBeGreaterThan(before + 8_000_000);
   }, 30_000);
 });

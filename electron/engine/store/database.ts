@@ -135,6 +135,18 @@ export function tuneForWriting(db: Db): void {
 }
 
 /**
+ * Settings for main's connection (CrawlService's): it never checkpoints. Its
+ * own writes are a job's row, but SQLite checkpoints at the commit that finds
+ * the WAL past 1,000 pages, and a running job's writer leaves up to 20,000
+ * (tuneForWriting): main's commit copied them on its event loop, 175-222 ms
+ * for 12,000 (bench/RESULTS.md, twentieth session). The writers checkpoint
+ * what main leaves (closeWriting), as SQLite does at the file's last close.
+ */
+export function tuneForMain(db: Db): void {
+  db.pragma('wal_autocheckpoint = 0');
+}
+
+/**
  * Closes the connection that wrote a job, its WAL first copied into the
  * database and the -wal file emptied (up to 80 MB, see tuneForWriting).
  * Without this, SQLite empties it only when the file's last connection
