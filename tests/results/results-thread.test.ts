@@ -75,4 +75,34 @@ describe('results thread', () => {
       await client.close();
     }
   });
+
+  it("answers other requests while a rename and a deletion wait for another connection's write lock", async () => {
+    const file = temp.file('thread.sqlite');
+    const { large, small } = fileWithLargeAndSmallJob(file);
+    const client = new ResultsClient(file, () => undefined);
+    // A running job's writer (or a database browser) holds the lock for a second.
+    const other = openDatabase(file);
+    other.exec('BEGIN IMMEDIATE');
+    let held = true;
+    const release = setTimeout(() => {
+      other.exec('COMMIT');
+      held = false;
+    }, 1000);
+    try {
+      const renamed = client.renameJob(small, 'Kept');
+      const deleted = client.deleteJob(large);
+      await client.queryPages({ jobId: small });
+      // Answered while both still wait: SQLite's busy handler would have held the thread.
+      expect(held).toBe(true);
+      await Promise.all([renamed, deleted]);
+      expect(other.prepare('SELECT id, name FROM jobs').all()).toEqual([
+        { id: small, name: 'Kept' },
+      ]);
+    } finally {
+      clearTimeout(release);
+      if (held) other.exec('ROLLBACK');
+      other.close();
+      await client.close();
+    }
+  });
 });

@@ -244,7 +244,7 @@ export class FrontierStore {
     const list = this.sql.startUrls.get(this.jobId) as string | undefined;
     if (list === undefined) return 0;
     const urls = list.split('\n');
-    const sharing = new WriteLockSharing();
+    const sharing = new WriteLockSharing(this.db);
     let added = 0;
     for (let from = 0; from < urls.length; from += SEED_CHUNK) {
       added += await sharing.transaction(() => this.seed(urls.slice(from, from + SEED_CHUNK)));

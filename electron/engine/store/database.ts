@@ -7,7 +7,7 @@ import { addMigrationFunctions, migrations, runMigrations } from './migrations';
 export type Db = Database.Database;
 
 /** How long a connection waits for another program's write lock before giving up. */
-export const BUSY_TIMEOUT_MS = 5000;
+const BUSY_TIMEOUT_MS = 5000;
 
 /**
  * Opens (creating if needed) a Trawl database: WAL so other programs can read

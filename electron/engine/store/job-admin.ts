@@ -48,7 +48,7 @@ export class JobAdmin {
    */
   async delete(id: number): Promise<{ reclaimed: true } | { reclaimed: false; why: string }> {
     await writeWhenFree(this.db, () => this.jobs.markDeleting(id));
-    const sharing = new WriteLockSharing();
+    const sharing = new WriteLockSharing(this.db);
     const inlinks = new InlinksIndex(this.db);
     for (const [table, key, rows] of DELETE_CHUNKS) {
       const chunk = this.db.prepare(

@@ -1,4 +1,6 @@
 import { setTimeout as delay } from 'node:timers/promises';
+import type { Db } from './database';
+import { writeWhenFree } from './write-when-free';
 
 /**
  * How long a run of write transactions may hold the file's write lock, in
@@ -24,20 +26,25 @@ export const LOCK_PAUSE_MS = 120;
 export class WriteLockSharing {
   private heldMs = 0;
 
+  constructor(private readonly db: Db) {}
+
   /**
    * Runs `write`, one transaction (or one statement, which commits alone),
    * after a pause when one is due; the event loop turns before it in any
-   * case, so a thread answers its other requests between two.
+   * case, and while another connection has the lock (writeWhenFree), so a
+   * thread answers its other requests between two.
    */
   async transaction<T>(write: () => T): Promise<T> {
     const due = this.heldMs >= LOCK_BUDGET_MS;
     await delay(due ? LOCK_PAUSE_MS : 0);
     if (due) this.heldMs = 0;
-    const started = performance.now();
-    try {
-      return write();
-    } finally {
-      this.heldMs += performance.now() - started;
-    }
+    return writeWhenFree(this.db, () => {
+      const started = performance.now();
+      try {
+        return write();
+      } finally {
+        this.heldMs += performance.now() - started;
+      }
+    });
   }
 }

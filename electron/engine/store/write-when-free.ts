@@ -1,5 +1,5 @@
 import { setTimeout as delay } from 'node:timers/promises';
-import { BUSY_TIMEOUT_MS, type Db } from './database';
+import type { Db } from './database';
 
 /** Between two tries; a store writer leaves the lock free for LOCK_PAUSE_MS at a time. */
 const RETRY_MS = 10;
@@ -12,10 +12,12 @@ const RETRY_MS = 10;
  * writer holds the lock about half a second at a time (CommitGroup), and
  * main's loop stopped that long for a job's start or end beside a running
  * crawl (bench/RESULTS.md, twentieth session). Gives up, with SQLite's
- * SQLITE_BUSY, after the connection's busy timeout, as a plain write would.
+ * SQLITE_BUSY, after the connection's busy timeout (5 s as opened), as a
+ * plain write would.
  */
 export async function writeWhenFree<T>(db: Db, write: () => T): Promise<T> {
-  const giveUpAt = performance.now() + BUSY_TIMEOUT_MS;
+  const timeoutMs = db.pragma('busy_timeout', { simple: true }) as number;
+  const giveUpAt = performance.now() + timeoutMs;
   for (;;) {
     // Only for this try: anything else on the connection keeps the busy timeout.
     db.pragma('busy_timeout = 0');
@@ -24,7 +26,7 @@ export async function writeWhenFree<T>(db: Db, write: () => T): Promise<T> {
     } catch (error) {
       if (!isBusy(error) || performance.now() >= giveUpAt) throw error;
     } finally {
-      db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+      db.pragma(`busy_timeout = ${timeoutMs}`);
     }
     await delay(RETRY_MS);
   }
