@@ -427,32 +427,32 @@ export class CrawlJob {
       logger: this.logger,
       signal: this.seedingAbort.signal,
     });
-    this.seeding = seeding.then(
-      (summary) => {
-        this.seeding = null;
-        if (this.ending) return;
+    this.seeding = seeding
+      .then(async (summary) => {
+        if (this.ending) return false;
         this.logger(
           'info',
           `sitemaps: ${summary.sitemaps} read (${summary.failed} failed), ` +
             `${summary.listed} URLs in scope listed, ${summary.added} new`,
         );
-        if (!this.jobs.hasUrls(this.id)) {
-          void this.end(
-            'failed',
-            new UserError(
-              `sitemap mode found no URLs to crawl (sitemaps read: ${summary.sitemaps}, failed: ${summary.failed}; ` +
-                `see the log above)`,
-            ),
-          );
-          return;
-        }
-        this.pump();
-      },
-      (error: Error) => {
-        this.seeding = null;
-        void this.end('failed', error);
-      },
-    );
+        // Asked of the writer: main's connection may not see the seeds committed yet.
+        if (await this.writer.hasUrls()) return true;
+        throw new UserError(
+          `sitemap mode found no URLs to crawl (sitemaps read: ${summary.sitemaps}, failed: ${summary.failed}; ` +
+            `see the log above)`,
+        );
+      })
+      .then(
+        (found) => {
+          // Only now: the job must not end as finished while the question is open.
+          this.seeding = null;
+          if (found) this.pump();
+        },
+        (error: Error) => {
+          this.seeding = null;
+          void this.end('failed', error);
+        },
+      );
   }
 
   private noteError(url: string, error: string): void {

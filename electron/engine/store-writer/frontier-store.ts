@@ -143,7 +143,8 @@ export class FrontierStore {
     | 'dropRedirects'
     | 'unbumpBlocked'
     | 'insertExternal'
-    | 'recordCheck',
+    | 'recordCheck'
+    | 'hasUrls',
     Statement
   >;
 
@@ -205,6 +206,7 @@ export class FrontierStore {
       recordCheck: db.prepare(
         'UPDATE external_urls SET status = ?, error = ?, checked_at = ? WHERE job_id = ? AND url = ?',
       ),
+      hasUrls: db.prepare('SELECT 1 FROM frontier WHERE job_id = ? LIMIT 1').pluck(),
     };
     this.pageWriter = new PageWriter(db, jobId, options.robotsAgent);
     this.shortestPaths = new ShortestPaths(
@@ -272,6 +274,11 @@ export class FrontierStore {
       }
     });
     return { added, refused };
+  }
+
+  /** Whether the job has any URL at all (queued, done or otherwise). */
+  hasUrls(): boolean {
+    return this.sql.hasUrls.get(this.jobId) !== undefined;
   }
 
   /** Leases up to `limit` queued URLs, breadth-first by depth. */

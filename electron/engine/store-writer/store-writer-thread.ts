@@ -49,8 +49,9 @@ const methods: Record<StoreWriterMethod, (...args: never[]) => unknown> = {
     group.commit();
     return store.seedStartUrls();
   },
-  // Main asks its connection whether sitemap mode found any URL (JobStore.hasUrls).
-  seedFromSitemap: (urls: string[]) => committed(() => store.seedFromSitemap(urls)),
+  seedFromSitemap: (urls: string[]) => group.run(() => store.seedFromSitemap(urls)),
+  // Asked here: main's connection sees only what is committed.
+  hasUrls: () => group.run(() => store.hasUrls()),
   lease: (limit: number) => group.run(() => store.lease(limit)),
   write: async (batch: Parameters<FrontierStore['write']>[0]) => {
     const outcome = await group.run(() => store.write(batch));

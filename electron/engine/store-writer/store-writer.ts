@@ -23,6 +23,7 @@ type WriteMethods = Pick<
   FrontierStore,
   | 'seedStartUrls'
   | 'seedFromSitemap'
+  | 'hasUrls'
   | 'lease'
   | 'write'
   | 'addDeaths'
@@ -70,6 +71,7 @@ export class StoreWriter implements Async<WriteMethods> {
 
   seedStartUrls = this.forward('seedStartUrls');
   seedFromSitemap = this.forward('seedFromSitemap');
+  hasUrls = this.forward('hasUrls');
   lease = this.forward('lease');
   write = this.forward('write');
   addDeaths = this.forward('addDeaths');

@@ -230,11 +230,6 @@ export class JobStore {
     );
   }
 
-  /** True once the job has any URL at all (queued, done or otherwise). */
-  hasUrls(id: number): boolean {
-    return this.db.prepare('SELECT 1 FROM frontier WHERE job_id = ? LIMIT 1').get(id) !== undefined;
-  }
-
   /** `crawlMs`: the job's crawl time over all its runs, this one included (null: unknown). */
   markEnded(
     id: number,
