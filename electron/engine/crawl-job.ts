@@ -172,14 +172,14 @@ export class CrawlJob {
     });
     this.checker = this.settings.checkExternal
       ? new ExternalChecker({
-          db: options.db,
-          jobId: this.id,
+          unchecked: (after, limit) => this.writer.uncheckedExternal(after, limit),
           record: (...check) => this.writer.recordCheck(...check),
           limits: this.limits,
           fetch: this.mainFetch,
           timeoutMs: this.settings.timeoutMs,
           logger: this.logger,
           onIdle: () => this.pump(),
+          onError: (error) => void this.end('failed', error),
         })
       : null;
     if (this.settings.mode === 'sitemap') this.seedFromSitemaps();

@@ -1,9 +1,7 @@
-import type { Statement } from 'better-sqlite3';
 import { hostOf, type HostLimits } from './host-limits';
 import type { Logger } from './logger';
 import type { MainFetch } from './main-fetch';
 import { describeError } from './sitemap-seeder';
-import type { Db } from './store/database';
 
 /** Checks running at once: main only waits on sockets, but stays light. */
 const CHECK_CONCURRENCY = 4;
@@ -13,9 +11,11 @@ const BATCH = 200;
 const SCAN = 50;
 
 export interface ExternalCheckerOptions {
-  /** Read from here; written through `record` (the job's writer). */
-  db: Db;
-  jobId: number;
+  /**
+   * Up to `limit` URLs not yet checked, in URL order, after `after` (the
+   * job's writer: it sees the URLs and checks of its open transaction).
+   */
+  unchecked: (after: string, limit: number) => Promise<string[]>;
   record: (
     url: string,
     status: number | null,
@@ -29,6 +29,8 @@ export interface ExternalCheckerOptions {
   logger: Logger;
   /** Called when the checker has nothing left to do (for now). */
   onIdle: () => void;
+  /** A read of the URLs left failed: no more are checked. */
+  onError: (error: Error) => void;
 }
 
 /**
@@ -38,14 +40,17 @@ export interface ExternalCheckerOptions {
  * a time through the job's host limits and rate cap; robots.txt is not
  * consulted (a status check fetches no content, like a visitor following
  * the link). The table is the queue: a URL with no checked_at is unchecked,
- * so a resumed job checks only what is left.
+ * so a resumed job checks only what is left. It is read and written through
+ * the job's writer, in its open transaction: a crash loses the checks of
+ * the last half second at most, which a resume makes again, as it crawls
+ * again the pages stored then.
  */
 export class ExternalChecker {
   private queue: string[] = [];
   private readonly running = new Map<string, Promise<void>>();
   /** Last URL read from the table: reads go on from there (keyset paging). */
   private cursor = '';
-  /** The table had no unchecked URL at the last read. */
+  /** The last read found no unchecked URL: never while one is in flight, so not idle then. */
   private exhausted = false;
   private stopped = false;
   private readonly abort = new AbortController();
@@ -53,14 +58,11 @@ export class ExternalChecker {
   private timerAt = Infinity;
   /** onIdle was called and nothing happened since. */
   private idleReported = false;
-  private readonly unchecked: Statement;
+  /** The read of unchecked URLs in flight: one at a time. */
+  private reading: Promise<void> | null = null;
   private checkedUrls = 0;
 
   constructor(private readonly options: ExternalCheckerOptions) {
-    this.unchecked = options.db.prepare(
-      `SELECT url FROM external_urls WHERE job_id = ? AND checked_at IS NULL AND url > ?
-       ORDER BY url LIMIT ${BATCH}`,
-    );
     options.limits.onRelease(() => this.pump());
   }
 
@@ -117,25 +119,52 @@ export class ExternalChecker {
     }
   }
 
-  /** Abandons checks in progress (they stay unchecked for a resume). */
+  /**
+   * Abandons checks in progress (they stay unchecked for a resume), and
+   * waits for a read in flight: the job's writer closes after this.
+   */
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
     this.abort.abort();
-    await Promise.all(this.running.values());
+    await Promise.all([this.reading, ...this.running.values()]);
   }
 
+  /**
+   * Reads the next URLs to check, unless a read is in flight; pumps when
+   * they come. Only while not `exhausted`, which only a read's end sets.
+   */
   private load(): void {
-    const read = () =>
-      (this.unchecked.all(this.options.jobId, this.cursor) as { url: string }[])
-        .map((row) => row.url)
-        .filter((url) => !this.running.has(url));
-    let urls = read();
-    if (urls.length === 0 && this.cursor !== '') {
+    this.reading ??= this.read().then(
+      () => {
+        this.reading = null;
+        this.pump();
+      },
+      (error: Error) => {
+        this.reading = null;
+        if (this.stopped) return;
+        // No more reads: each would fail the same way.
+        this.stopped = true;
+        this.options.onError(error);
+      },
+    );
+  }
+
+  /**
+   * The writer answers in the order it was asked, so a read sees every
+   * batch and check answered before it: the URLs a notify() while it is in
+   * flight announces are among those it returns.
+   */
+  private async read(): Promise<void> {
+    const next = async () =>
+      (await this.options.unchecked(this.cursor, BATCH)).filter((url) => !this.running.has(url));
+    let urls = await next();
+    if (urls.length === 0 && this.cursor !== '' && !this.stopped) {
       // URLs stored since may sort before the cursor: one pass from the start.
       this.cursor = '';
-      urls = read();
+      urls = await next();
     }
+    if (this.stopped) return;
     if (urls.length === 0) {
       this.exhausted = true;
       return;

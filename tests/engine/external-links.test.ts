@@ -1,6 +1,16 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { setImmediate as tick } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
+import { ExternalChecker } from '../../electron/engine/external-checker';
+import { HostLimits } from '../../electron/engine/host-limits';
+import { createMainFetch } from '../../electron/engine/main-fetch';
+import { JobStore } from '../../electron/engine/store/job-store';
+import { StoreWriter } from '../../electron/engine/store-writer/store-writer';
+import { jobSettingsSchema } from '../../shared/job-settings';
+import { outlinkColumns } from '../../shared/outlinks';
+import { DEFAULT_URL_RULES } from '../../shared/url-normalize';
+import { fetchedPage } from '../results/stored-job';
 import { engineEnv } from './engine-env';
 
 const env = engineEnv();
@@ -10,6 +20,38 @@ const listen = (handler: http.RequestListener) => {
   external.length = 0;
   return env.listen(handler);
 };
+
+/**
+ * A checkExternal job of `pages` start URLs and its writer thread, each URL
+ * leased; `write(urls)` stores the next as a page linking to each of `urls`.
+ */
+async function externalLinksJob(pages: number) {
+  const startUrls = Array.from({ length: pages }, (_, i) => `http://127.0.0.1:9/${i}`);
+  const settings = jobSettingsSchema.parse({ startUrls, workers: 1, checkExternal: true });
+  const job = new JobStore(env.db).create(settings);
+  const writer = new StoreWriter(
+    env.db,
+    {
+      jobId: job.id,
+      maxDepth: 0,
+      robotsAgent: 'Trawl',
+      scope: { scope: 'host', startUrls, include: [], exclude: [] },
+      recordExternal: true,
+      urls: DEFAULT_URL_RULES,
+      honourNofollow: true,
+    },
+    () => undefined,
+  );
+  await writer.seedStartUrls();
+  const tasks = await writer.lease(pages);
+  const write = (urls: string[]) => {
+    const task = tasks.shift()!;
+    const links = urls.map((url) => ({ url, text: 'x', rel: null, internal: false }));
+    const page = fetchedPage(task.url, { outlinks: outlinkColumns(links) });
+    return writer.write({ pages: [{ task, workerPid: 1, page }], failures: [] });
+  };
+  return { settings, writer, write };
+}
 
 describe('external link checks', () => {
   it('checks each external URL once for its status, never crawls it, and a resume checks only what is left', async () => {
@@ -94,5 +136,94 @@ describe('external link checks', () => {
     expect(external).toEqual([]);
     const link = env.db.prepare('SELECT internal FROM links WHERE to_url = ?').get(`${other}/x`);
     expect(link).toEqual({ internal: 0 });
+  });
+
+  it('answers which external URLs are left to check after the batches and checks asked for before, in its open transaction or not', async () => {
+    const { writer, write } = await externalLinksJob(1);
+    try {
+      const [a, b, c, d] = ['a', 'b', 'c', 'd'].map((path) => `http://127.0.0.1:8/${path}`);
+      // Asked for at once, as the checker may while a batch is on its way: the writer
+      // answers in the order asked, from its open transaction.
+      const written = write([c!, a!, d!, b!]);
+      const checked = writer.recordCheck(b!, 200, null, Date.now());
+      const unchecked = writer.uncheckedExternal('', 10);
+      const afterA = writer.uncheckedExternal(a!, 1);
+      expect((await written).external).toBe(4);
+      await checked;
+      expect(await unchecked).toEqual([a, c, d]);
+      expect(await afterA).toEqual([c]);
+    } finally {
+      await writer.close();
+    }
+  });
+
+  it('reads the URLs to check through the job writer a batch at a time, one read at once, and a stop waits for a read in flight', async () => {
+    const other = await listen((request, response) => {
+      external.push(`${request.method} ${request.url}`);
+      response.writeHead(204).end();
+    });
+    const { settings, writer, write } = await externalLinksJob(2);
+    const paths = Array.from({ length: 450 }, (_, i) => `/${String(i).padStart(3, '0')}`);
+    const reads: string[] = [];
+    let reading = 0;
+    let mostAtOnce = 0;
+    let gate = Promise.resolve();
+    let idle = () => {};
+    const checker = new ExternalChecker({
+      unchecked: async (after, limit) => {
+        reads.push(after);
+        mostAtOnce = Math.max(mostAtOnce, ++reading);
+        try {
+          await gate;
+          return await writer.uncheckedExternal(after, limit);
+        } finally {
+          reading--;
+        }
+      },
+      record: (...check) => writer.recordCheck(...check),
+      limits: new HostLimits({ hostConcurrency: 4, hostDelayMs: 0, maxRequestsPerSecond: null }),
+      fetch: createMainFetch(settings),
+      timeoutMs: 10_000,
+      logger: () => undefined,
+      onIdle: () => idle(),
+      onError: (error) => {
+        throw error;
+      },
+    });
+    try {
+      await write(paths.map((path) => other + path));
+      await new Promise<void>((resolve) => {
+        idle = resolve;
+        checker.notify();
+        // Nothing is known to be left until the first read answers.
+        expect(checker.idle).toBe(false);
+      });
+      expect(external.sort()).toEqual(paths.map((path) => `HEAD ${path}`));
+      expect(checker.checked).toBe(450);
+      // 200 at a time from where the last read ended, then one pass from the start.
+      expect(reads).toEqual(['', `${other}/199`, `${other}/399`, `${other}/449`, '']);
+      expect(mostAtOnce).toBe(1);
+
+      // A new link, and a stop while the read that finds it waits.
+      await write([`${other}/late`]);
+      let open = () => {};
+      gate = new Promise((resolve) => (open = resolve));
+      checker.notify();
+      checker.notify();
+      checker.pump();
+      expect(reading).toBe(1);
+      expect(checker.idle).toBe(false);
+      let stopped = false;
+      const stopping = checker.stop().then(() => (stopped = true));
+      await tick();
+      expect(stopped).toBe(false);
+      open();
+      await stopping;
+      expect(reading).toBe(0);
+      await tick();
+      expect(external).toHaveLength(450);
+    } finally {
+      await writer.close();
+    }
   });
 });

@@ -143,6 +143,7 @@ export class FrontierStore {
     | 'dropRedirects'
     | 'unbumpBlocked'
     | 'insertExternal'
+    | 'uncheckedExternal'
     | 'recordCheck'
     | 'hasUrls',
     Statement
@@ -203,6 +204,12 @@ export class FrontierStore {
       dropRedirects: db.prepare('DELETE FROM redirects WHERE frontier_id = ?'),
       unbumpBlocked: db.prepare('UPDATE jobs SET blocked = blocked - ? WHERE id = ?'),
       insertExternal: db.prepare('INSERT OR IGNORE INTO external_urls (job_id, url) VALUES (?, ?)'),
+      uncheckedExternal: db
+        .prepare(
+          `SELECT url FROM external_urls WHERE job_id = ? AND checked_at IS NULL AND url > ?
+           ORDER BY url LIMIT ?`,
+        )
+        .pluck(),
       recordCheck: db.prepare(
         'UPDATE external_urls SET status = ?, error = ?, checked_at = ? WHERE job_id = ? AND url = ?',
       ),
@@ -478,6 +485,14 @@ export class FrontierStore {
       if (ids.length > 0) this.sql.unbumpBlocked.run(ids.length, this.jobId);
       return ids.length;
     });
+  }
+
+  /**
+   * Up to `limit` external URLs not yet checked, in URL order, after `after`
+   * (keyset paging; '' from the start).
+   */
+  uncheckedExternal(after: string, limit: number): string[] {
+    return this.sql.uncheckedExternal.all(this.jobId, after, limit) as string[];
   }
 
   /** Stores the outcome of one external link check. */

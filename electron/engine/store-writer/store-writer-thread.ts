@@ -13,7 +13,10 @@ import type { StoreWriterData, StoreWriterMethod } from './store-writer';
  * Requests run one at a time in arrival order, the next only once the one
  * before has answered (a seed pauses between its transactions), so a lease
  * sees every batch and start URL written before it was asked for. They
- * share one transaction, committed about twice a second (CommitGroup).
+ * share one transaction, committed about twice a second (CommitGroup), and
+ * main reads what it needs of the job's writes during a run here too (the
+ * external URLs left to check, whether sitemap mode found any URL): its own
+ * connection sees only what is committed.
  */
 const { file, jobId, maxDepth, robotsAgent, scope, recordExternal, urls, honourNofollow } =
   workerData as StoreWriterData;
@@ -33,16 +36,6 @@ const store = new FrontierStore(db, jobId, {
 
 const group = new CommitGroup(db);
 
-/**
- * Runs `write` in the open transaction and commits at once: for the run's
- * end, and for what main reads back on its own connection.
- */
-async function committed<T>(write: () => T): Promise<T> {
-  const result = await group.run(write);
-  group.commit();
-  return result;
-}
-
 const methods: Record<StoreWriterMethod, (...args: never[]) => unknown> = {
   // Its own transactions, each followed by a pause for other writers (WriteLockSharing).
   seedStartUrls: () => {
@@ -50,21 +43,20 @@ const methods: Record<StoreWriterMethod, (...args: never[]) => unknown> = {
     return store.seedStartUrls();
   },
   seedFromSitemap: (urls: string[]) => group.run(() => store.seedFromSitemap(urls)),
-  // Asked here: main's connection sees only what is committed.
   hasUrls: () => group.run(() => store.hasUrls()),
   lease: (limit: number) => group.run(() => store.lease(limit)),
-  write: async (batch: Parameters<FrontierStore['write']>[0]) => {
-    const outcome = await group.run(() => store.write(batch));
-    // The external link checker reads the new URLs to check on main's connection.
-    if (outcome.external > 0) group.commit();
-    return outcome;
-  },
+  write: (batch: Parameters<FrontierStore['write']>[0]) => group.run(() => store.write(batch)),
   addDeaths: (ids: number[]) => group.run(() => store.addDeaths(ids)),
-  release: () => committed(() => store.release()),
+  // Committed at once: the run's end, which fails the job if its last writes cannot be stored.
+  release: async () => {
+    await group.run(() => store.release());
+    group.commit();
+  },
   requeueUnavailable: () => group.run(() => store.requeueUnavailable()),
-  // And which are left: a check not yet committed would be made again.
+  uncheckedExternal: (after: string, limit: number) =>
+    group.run(() => store.uncheckedExternal(after, limit)),
   recordCheck: (...args: Parameters<FrontierStore['recordCheck']>) =>
-    committed(() => store.recordCheck(...args)),
+    group.run(() => store.recordCheck(...args)),
   close: () => {
     try {
       group.commit();

@@ -29,6 +29,7 @@ type WriteMethods = Pick<
   | 'addDeaths'
   | 'release'
   | 'requeueUnavailable'
+  | 'uncheckedExternal'
   | 'recordCheck'
 >;
 export type StoreWriterMethod = keyof WriteMethods | 'close';
@@ -77,6 +78,7 @@ export class StoreWriter implements Async<WriteMethods> {
   addDeaths = this.forward('addDeaths');
   release = this.forward('release');
   requeueUnavailable = this.forward('requeueUnavailable');
+  uncheckedExternal = this.forward('uncheckedExternal');
   recordCheck = this.forward('recordCheck');
 
   /** Closes the connection (checkpointing the WAL), then the thread. */
