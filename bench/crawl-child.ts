@@ -4,7 +4,8 @@
  * memory and CPU are the product's, without the benchmark's tsx loader thread
  * or its sampling of /proc.
  *
- * argv: start URL, worker count, database file. Sends `{ workerPids }` with
+ * argv: start URL, worker count, database file, and optionally more job
+ * settings as JSON (`{"checkExternal":true}`). Sends `{ workerPids }` with
  * each progress snapshot, then `{ summary, loopP99Ms, cpuMs }` and exits.
  */
 import { ChildProcessLauncher } from '../electron/engine/child-process-launcher';
@@ -24,7 +25,7 @@ export interface CrawlChildResult {
   cpuMs: number;
 }
 
-const [url, workers, file] = process.argv.slice(2) as [string, string, string];
+const [url, workers, file, settings = '{}'] = process.argv.slice(2) as [string, string, string];
 const send = (message: CrawlChildProgress | CrawlChildResult) =>
   new Promise<void>((resolve) => process.send!(message, () => resolve()));
 
@@ -36,6 +37,7 @@ const job = await service.start({
   startUrls: [url],
   workers: Number(workers),
   hostConcurrency: 1024,
+  ...(JSON.parse(settings) as object),
 });
 let last = job.snapshot();
 job.onProgress((snapshot) => {
