@@ -118,6 +118,28 @@ describe('the store writer thread', () => {
     }
   });
 
+  it('commits each batch at once while another connection writes to the file, so another job never waits half a second', async () => {
+    const { job, writer } = urlListJob(10, 'p');
+    const other = urlListJob(1, 'other');
+    try {
+      await writer.seedStartUrls();
+      // Another job's writer (or main) commits to the file after this writer opened it.
+      await other.writer.seedStartUrls();
+      for (let page = 1; page <= 3; page++) {
+        const [task] = await writer.lease(1);
+        await writer.write({
+          pages: [{ task: task!, workerPid: 1, page: fetchedPage(task!.url) }],
+          failures: [],
+        });
+        // Committed with its request: alone, the writer would hold it for half a second.
+        expect(storedUrls(job.id)).toHaveLength(page);
+      }
+    } finally {
+      await other.writer.close();
+      await writer.close();
+    }
+  });
+
   it('lets another connection see a batch within seconds when nothing is written after it', async () => {
     const { job, writer } = urlListJob(10, 'p');
     try {
