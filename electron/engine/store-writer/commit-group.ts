@@ -11,7 +11,8 @@ const SHARED_FOR_MS = 5000;
  * batches, leases) and committed once it has held the file's write lock for
  * LOCK_BUDGET_MS; the next begins only after LOCK_PAUSE_MS, so another
  * connection waiting for the lock gets it, as between a long seed's
- * transactions (WriteLockSharing).
+ * transactions (WriteLockSharing). While another connection writes to the
+ * file too, each request commits (budgetMs).
  *
  * Why: a commit writes every database page its transaction dirtied, and a
  * page's entries in the text sort indexes land at random places, so a
