@@ -13,7 +13,8 @@ export const LOCK_BUDGET_MS = 500;
 /**
  * How long the lock is left free. A connection waiting for it does not
  * queue: SQLite's busy handler sleeps and tries again, every 100 ms once it
- * has waited a quarter of a second, so a shorter gap is mostly missed.
+ * has waited a quarter of a second, so a shorter gap is mostly missed by
+ * other programs (Trawl's own connections try every 10 ms, writeWhenFree).
  */
 export const LOCK_PAUSE_MS = 120;
 
