@@ -140,21 +140,28 @@ describe('external link checks', () => {
 
   it('answers which external URLs are left to check after the batches and checks asked for before, in its open transaction or not', async () => {
     const { writer, write } = await externalLinksJob(1);
+    const [a, b, c, d] = ['a', 'b', 'c', 'd'].map((path) => `http://127.0.0.1:8/${path}`);
     try {
-      const [a, b, c, d] = ['a', 'b', 'c', 'd'].map((path) => `http://127.0.0.1:8/${path}`);
       // Asked for at once, as the checker may while a batch is on its way: the writer
       // answers in the order asked, from its open transaction.
       const written = write([c!, a!, d!, b!]);
       const checked = writer.recordCheck(b!, 200, null, Date.now());
       const unchecked = writer.uncheckedExternal('', 10);
       const afterA = writer.uncheckedExternal(a!, 1);
-      expect((await written).external).toBe(4);
+      await written;
       await checked;
       expect(await unchecked).toEqual([a, c, d]);
       expect(await afterA).toEqual([c]);
     } finally {
       await writer.close();
     }
+    // All four recorded, b with its check (committed as the writer closed).
+    expect(env.db.prepare('SELECT url, status FROM external_urls ORDER BY url').all()).toEqual([
+      { url: a, status: null },
+      { url: b, status: 200 },
+      { url: c, status: null },
+      { url: d, status: null },
+    ]);
   });
 
   it('reads the URLs to check through the job writer a batch at a time, one read at once, and a stop waits for a read in flight', async () => {

@@ -78,7 +78,7 @@ describe('the writer, given a redirect whose target is in the frontier', () => {
       ],
       failures: [],
     });
-    expect(outcome).toEqual({ queued: 0, claimed: 1, targets: [0], external: 0 });
+    expect(outcome).toEqual({ queued: 0, claimed: 1, targets: [0] });
     const row = (url: string, state: number, title: string | null) => ({
       url,
       state,
@@ -114,7 +114,7 @@ describe('the writer, given a redirect whose target is in the frontier', () => {
     store.seed([`${O}/a`, `${O}/b`]);
     const [a] = store.lease(1);
     const outcome = store.write({ pages: [redirected(a!, `${O}/b`)], failures: [] });
-    expect(outcome).toEqual({ queued: 0, claimed: 1, targets: [0], external: 0 });
+    expect(outcome).toEqual({ queued: 0, claimed: 1, targets: [0] });
     expectBothFromRedirect(jobId, ['/a', '/b']);
   });
 
@@ -125,7 +125,7 @@ describe('the writer, given a redirect whose target is in the frontier', () => {
     const [a, slash] = store.lease(2);
     const withdrawn = { ...redirected(a!, `${O}/a/`), withdrawnTarget: slash! };
     const outcome = store.write({ pages: [withdrawn], failures: [] });
-    expect(outcome).toEqual({ queued: 0, claimed: 0, targets: [0], external: 0 });
+    expect(outcome).toEqual({ queued: 0, claimed: 0, targets: [0] });
     expectBothFromRedirect(jobId, ['/a', '/a/']);
   });
 });

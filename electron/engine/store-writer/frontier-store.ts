@@ -90,8 +90,6 @@ export interface BatchOutcome {
   claimed: number;
   /** Indexes (in `pages`) of the pages whose redirect target was stored as a page. */
   targets: number[];
-  /** External URLs recorded for checking (recordExternal) that were new to the job. */
-  external: number;
 }
 
 /** One flush: results written in one transaction. */
@@ -314,20 +312,20 @@ export class FrontierStore {
 
   private writeBatch({ pages, failures, crawlMs }: ResultBatch): BatchOutcome {
     const { sql, jobId } = this;
-    const outcome: BatchOutcome = { queued: 0, claimed: 0, targets: [], external: 0 };
+    const outcome: BatchOutcome = { queued: 0, claimed: 0, targets: [] };
     this.atomically(() => {
       pages.forEach(({ task, page, workerPid, storeTarget, withdrawnTarget }, index) => {
         // The depth stored now: a shorter path may have been found since the URL was leased.
         const pageDepth = sql.markDone.get(task.id) as number;
         this.pageWriter.writePage(task.id, task.url, pageDepth, page, workerPid);
-        outcome.external += this.recordExternalLinks(page);
+        this.recordExternalLinks(page);
         const target = storeTarget ? page.target : undefined;
         const withdrawn = withdrawnTarget !== undefined;
         const row = target && this.targetRow(target.url, pageDepth + 1, task.id, withdrawn);
         if (target && row) {
           const ownPage = targetPage(page, target);
           this.pageWriter.writePage(row.id, target.url, row.depth, ownPage, workerPid);
-          outcome.external += this.recordExternalLinks(ownPage);
+          this.recordExternalLinks(ownPage);
           outcome.queued += this.queueLinks(target.links, row.depth + 1, row.id);
           if (row.claimed && !withdrawn) outcome.claimed++;
           outcome.targets.push(index);
@@ -353,15 +351,13 @@ export class FrontierStore {
     return outcome;
   }
 
-  /** A page's external links, to be checked (recordExternal); returns how many were new. */
-  private recordExternalLinks(page: FetchedPage): number {
-    if (!this.options.recordExternal) return 0;
+  /** A page's external links, to be checked (recordExternal). */
+  private recordExternalLinks(page: FetchedPage): void {
+    if (!this.options.recordExternal) return;
     const { urls, internal } = page.outlinks;
-    let added = 0;
     urls.forEach((url, index) => {
-      if (!internal[index]) added += this.sql.insertExternal.run(this.jobId, url).changes;
+      if (!internal[index]) this.sql.insertExternal.run(this.jobId, url);
     });
-    return added;
   }
 
   /**
