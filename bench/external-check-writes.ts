@@ -14,47 +14,32 @@
  */
 import { fork } from 'node:child_process';
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
+import { median, option, positiveInteger } from './bench-options';
 import { bundleEntries, bytesWritten } from './bench-processes';
 import type { CrawlChildProgress, CrawlChildResult } from './crawl-child';
+import { listenOn } from '../tests/helpers/local-server';
 import { tempDir } from '../tests/helpers/temp-db';
 
-const arg = (name: string, fallback?: string) => {
-  const i = process.argv.indexOf(`--${name}`);
-  const value = i >= 0 ? process.argv[i + 1] : fallback;
-  if (value === undefined) throw new Error(`--${name} is required`);
-  return value;
-};
-const PAGES = Number(arg('pages', '5000'));
-const PAIRS = Number(arg('pairs', '4'));
+const OLD = option('old', '');
+if (!OLD) throw new Error('--old is required');
+const PAGES = positiveInteger('pages', '5000');
+const PAIRS = positiveInteger('pairs', '4');
 const WORKERS = 2;
 /** A page's links: to other pages, to URLs every page links to, to URLs of its own. */
 const INTERNAL_LINKS = 30;
 const SHARED_EXTERNAL = 50;
 const SHARED_PER_PAGE = 2;
 const OWN_EXTERNAL = 3;
-const trees = { old: resolve(arg('old')), new: fileURLToPath(new URL('..', import.meta.url)) };
+const trees = { old: resolve(OLD), new: fileURLToPath(new URL('..', import.meta.url)) };
 
-const median = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-};
-
-function listen(handler: http.RequestListener): Promise<{ origin: string; close: () => void }> {
+/** An HTTP server on 127.0.0.1 that keeps idle connections for a minute, as sites commonly do. */
+function listen(handler: http.RequestListener) {
   const server = http.createServer(handler);
   server.keepAliveTimeout = 60_000;
-  return new Promise((done) =>
-    server.listen(0, '127.0.0.1', () =>
-      done({
-        origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-        close: () => server.close(),
-      }),
-    ),
-  );
+  return listenOn(server, () => server.closeAllConnections());
 }
 
 /** The page at /p/`index`: its links, the same in every run. */
@@ -158,5 +143,5 @@ for (const name of ['old', 'new'] as const) {
     `(${runs[name].map((run) => run[field].toFixed(digits)).join(', ')})`;
   console.log(`${name}: KB ${of('kb', 1)}; main ms ${of('cpuMs', 3)}; s ${of('seconds', 1)}`);
 }
-site.close();
-external.close();
+await site.close();
+await external.close();
