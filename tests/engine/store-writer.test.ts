@@ -2,7 +2,6 @@ import { statSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../../electron/engine/store/database';
 import { JobStore, settingsOf } from '../../electron/engine/store/job-store';
-import { SEED_CHUNK } from '../../electron/engine/store-writer/frontier-store';
 import { StoreWriter } from '../../electron/engine/store-writer/store-writer';
 import { jobSettingsSchema } from '../../shared/job-settings';
 import { DEFAULT_URL_RULES } from '../../shared/url-normalize';
@@ -171,8 +170,9 @@ describe('the store writer thread', () => {
   }, 60_000);
 
   it('leases only after every seeding transaction asked for before the lease', async () => {
-    // More start URLs than one seeding transaction takes: the seed pauses between two.
-    const { list, writer } = urlListJob(SEED_CHUNK + 10, 'p');
+    // More start URLs than one seeding transaction takes (half a second's worth):
+    // the seed pauses between two.
+    const { list, writer } = urlListJob(600_000, 'p');
     try {
       const seeding = writer.seedStartUrls();
       const leased = await writer.lease(list.length);

@@ -43,7 +43,7 @@ export class JobAdmin {
    * to the same file waits for it (5 s), so that crawl failed. Between two
    * the thread answers other requests (the results screens), and a crawl's
    * writer waiting for the lock gets it within about half a second and one
-   * transaction (WriteLockSharing). The job is marked `deleting` first, so
+   * step (WriteLockSharing). The job is marked `deleting` first, so
    * a deletion cut short shows and can be finished.
    */
   async delete(id: number): Promise<{ reclaimed: true } | { reclaimed: false; why: string }> {
@@ -55,12 +55,11 @@ export class JobAdmin {
         `DELETE FROM ${table} WHERE job_id = @job
            AND ${key} IN (SELECT ${key} FROM ${table} WHERE job_id = @job LIMIT ${rows})`,
       );
-      const deleteChunk = () => {
+      await sharing.untilDone(() => {
         const { changes } = chunk.run({ job: id });
         inlinks.deleted();
-        return changes;
-      };
-      while ((await sharing.transaction(deleteChunk)) > 0);
+        return changes > 0;
+      });
     }
     this.db.prepare('DELETE FROM jobs WHERE id = ?').run(id);
     removeDiskReserve(this.db, id);
@@ -92,15 +91,16 @@ export class JobAdmin {
 }
 
 /**
- * What a deletion removes per transaction (table, key, rows), children
- * before parents (each cascades to its own children): about a third of a
- * second of work each on the bench machine.
+ * What a deletion removes per step (table, key, rows), children before
+ * parents (each cascades to its own children): about 40 ms of work each on
+ * the bench machine; a transaction takes as many as fit in
+ * WriteLockSharing's budget.
  */
 const DELETE_CHUNKS = [
-  ['pages', 'id', 1024],
-  ['frontier', 'id', 8192],
-  ['link_targets', 'id', 8192],
-  ['external_urls', 'url', 8192],
+  ['pages', 'id', 128],
+  ['frontier', 'id', 1024],
+  ['link_targets', 'id', 1024],
+  ['external_urls', 'url', 1024],
 ] as const;
 
 /** The share of the file a deletion must free for the file to be compacted. */
