@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { MAX_URL_LENGTH } from '../../shared/limits';
 import { outlinkColumns } from '../../shared/outlinks';
 import { workerToMainSchema } from '../../shared/worker-protocol';
 import { fetchedPage } from '../results/stored-job';
@@ -39,5 +40,33 @@ describe("a worker's page outlinks", () => {
       extracted: {},
     };
     expect(results(fetchedPage(`${O}/`, { target })).success).toBe(false);
+  });
+
+  it.each([
+    ['urls', [`${O}/${'a'.repeat(MAX_URL_LENGTH)}`, `${O}/b`], 'URLs of at most 2048 characters'],
+    ['urls', null, 'URLs of at most'],
+    ['texts', ['A', 7], 'a list of strings'],
+    ['rels', [null, 1], 'a list of strings or nulls'],
+    ['internal', [true, 'yes'], 'a list of booleans'],
+  ] as const)('are refused, the message naming the list, when %s holds %j', (list, value, says) => {
+    const parsed = results(fetchedPage(`${O}/`, { outlinks: { ...outlinks, [list]: value } }));
+    expect(parsed.success).toBe(false);
+    expect(parsed.error?.issues).toContainEqual(
+      expect.objectContaining({ path: ['results', 0, 'outlinks', list] }),
+    );
+    expect(parsed.error?.message).toContain(says);
+  });
+});
+
+describe("a worker's links to follow", () => {
+  it('are taken as sent, and refused when one is longer than a URL may be', () => {
+    const links = [`${O}/a`, `${O}/b`];
+    const parsed = results(fetchedPage(`${O}/`, { links }));
+    expect(
+      parsed.success && parsed.data.type === 'results' && parsed.data.results[0],
+    ).toMatchObject({ links });
+    const long = results(fetchedPage(`${O}/`, { links: [`${O}/${'a'.repeat(MAX_URL_LENGTH)}`] }));
+    expect(long.success).toBe(false);
+    expect(long.error?.issues[0]?.path).toEqual(['results', 0, 'links']);
   });
 });
