@@ -11,21 +11,19 @@ import { execFileSync, fork } from 'node:child_process';
 import { readFileSync, statSync } from 'node:fs';
 import { availableParallelism, cpus, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { median, positiveInteger, positiveIntegers } from './bench-options';
 import { bundleEntries, bytesWritten, cpuMs, startSiteServer } from './bench-processes';
 import type { CrawlChildProgress, CrawlChildResult } from './crawl-child';
 import { tempDir } from '../tests/helpers/temp-db';
 
-const arg = (name: string, fallback: string) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? process.argv[i + 1]! : fallback;
-};
-const PAGES = Number(arg('pages', '20000'));
-const RUNS = Number(arg('runs', '3'));
+const PAGES = positiveInteger('pages', '20000');
+const RUNS = positiveInteger('runs', '3');
 const SEED = 1;
 const CORES = availableParallelism();
-const WORKER_COUNTS = arg('workers', Array.from({ length: CORES }, (_, i) => i + 1).join(','))
-  .split(',')
-  .map(Number);
+const WORKER_COUNTS = positiveIntegers(
+  'workers',
+  Array.from({ length: CORES }, (_, i) => i + 1).join(','),
+);
 const here = (file: string) => fileURLToPath(new URL(file, import.meta.url));
 // Crawls run as the `trawl` command runs them: bundled, plain Node (crawl-child.ts).
 const bundles = bundleEntries({
@@ -36,12 +34,6 @@ const bundles = bundleEntries({
 process.env.TRAWL_WORKER_MODULE = bundles.worker;
 process.env.TRAWL_STORE_WRITER_MODULE = bundles['store-writer-thread'];
 const tsx = { execArgv: ['--import', 'tsx'] };
-
-const median = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-};
 
 /**
  * A process's resident memory, split: `anon` (its heap and stacks, its own)
