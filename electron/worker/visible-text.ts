@@ -84,12 +84,15 @@ const isRunChar = (code: number) => code === 9 || code === 10 || code === 12 || 
 const isTrimmed = (code: number) => (code >= 9 && code <= 13) || code === 32 || code === 0xa0;
 
 /**
- * `collapse` and `countWords` in one walk over the bytes, collapsed where
- * they lie (the write is never ahead of the read): each whitespace run the
- * regex matches becomes one space (its two branches as they match), and a
- * token is counted at its first letter. Trimming cannot change the count
- * here: what trim removes below U+0100 is no letter. About 30 µs a page less
- * than the regex, the copy it makes and a count over it (bench/RESULTS.md).
+ * `collapse` and `countWords` in one walk over the bytes. The walk only
+ * reads: a page's text has a few dozen whitespace runs that change (line
+ * breaks mostly) among thousands of single spaces, so the bytes between two
+ * runs move down in one `copyWithin` and each run becomes one space (its two
+ * branches as the regex matches them). A token is counted at its first
+ * letter, and the rest of it is skipped up to the next space or control
+ * byte. Trimming cannot change the count here: what trim removes below
+ * U+0100 is no letter. A walk that also copied every byte took a third
+ * more instructions (bench/RESULTS.md, twenty-first session).
  */
 function fingerprintBytes(raw: string): TextFingerprint {
   const length = raw.length;
@@ -97,41 +100,45 @@ function fingerprintBytes(raw: string): TextFingerprint {
   buffer.write(raw, 0, length, 'latin1');
   // Indexed as a plain Uint8Array, which V8 reads faster than Buffer's subclass.
   const bytes = new Uint8Array(buffer.buffer, buffer.byteOffset, length + 1);
-  // No whitespace and no continuation byte: the lookahead needs no bounds check.
+  // No whitespace and no letter: the lookahead needs no bounds check, and a skip stops here.
   bytes[length] = 0;
+  // bytes[0, size) are collapsed; bytes[kept, i) are to follow them unchanged.
   let size = 0;
+  let kept = 0;
   let words = 0;
+  let counted = false;
   for (let i = 0; i < length;) {
-    let code = bytes[i]!;
-    if (code === 32 || isRunChar(code)) {
-      const next = bytes[i + 1]!;
-      if (code === 32 && next === 32) {
-        i += 2;
-        while (bytes[i] === 32) i++;
-      } else if (code !== 32 || isRunChar(next)) {
-        i += code === 32 ? 2 : 1;
-        for (code = bytes[i]!; code === 32 || isRunChar(code); code = bytes[++i]!);
-      } else i++;
-      bytes[size++] = 32;
-      continue;
-    }
-    // A token, up to the next whitespace: counted at its first letter.
-    let counted = false;
-    do {
+    const code = bytes[i]!;
+    if (code > 32 || (code !== 32 && !isRunChar(code))) {
       if (!counted && isLetter(code, bytes[i + 1]!)) {
         words++;
         counted = true;
       }
-      bytes[size++] = code;
-      code = bytes[++i]!;
-      // The rest of a counted word is copied byte for byte, checked against space only.
-      if (counted)
-        while (code > 32) {
-          bytes[size++] = code;
-          code = bytes[++i]!;
-        }
-    } while (i < length && code !== 32 && !isRunChar(code));
+      i++;
+      if (counted) while (bytes[i]! > 32) i++;
+      continue;
+    }
+    counted = false;
+    const next = bytes[i + 1]!;
+    if (code === 32 && next !== 32 && !isRunChar(next)) {
+      i++;
+      continue;
+    }
+    const run = i;
+    if (code === 32 && next === 32) {
+      i += 2;
+      while (bytes[i] === 32) i++;
+    } else {
+      i += code === 32 ? 2 : 1;
+      while (bytes[i] === 32 || isRunChar(bytes[i]!)) i++;
+    }
+    if (size !== kept) bytes.copyWithin(size, kept, run);
+    size += run - kept;
+    bytes[size++] = 32;
+    kept = i;
   }
+  if (size !== kept) bytes.copyWithin(size, kept, length);
+  size += length - kept;
   let start = 0;
   while (start < size && isTrimmed(bytes[start]!)) start++;
   while (size > start && isTrimmed(bytes[size - 1]!)) size--;
