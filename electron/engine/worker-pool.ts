@@ -40,8 +40,8 @@ interface Slot {
   state: WorkerState;
   /** Set when the pool means the process to go away: no replacement. */
   retiring: boolean;
-  /** Set when the pool killed it (stall, force stop): not the URL's fault if retiring. */
-  killedBy: 'stall' | 'force' | null;
+  /** Set when the pool killed it (stall, slow start, force stop): not the URL's fault if retiring. */
+  killedBy: 'stall' | 'slow-start' | 'force' | null;
   inFlight: Map<number, CrawlTask>;
   /** Running a suspect task alone: no other task until it is done. */
   isolating: boolean;
@@ -65,6 +65,15 @@ const MAX_FAILED_STARTS = 5;
  * until the job failed; a few at a time, each is up in a second or two.
  */
 const MAX_STARTING = 2 * availableParallelism();
+
+/**
+ * How long a worker may take to load before it is killed as hung. It sends
+ * heartbeats only once loaded, and on a machine busy with other work loading
+ * takes seconds: under the heartbeat timeout alone (`workerStallMs`, which
+ * may be as short as half a second) workers were killed while loading until
+ * the job failed (MAX_FAILED_STARTS).
+ */
+const START_TIMEOUT_MS = 30_000;
 
 /**
  * Supervises N worker processes: hands each a bounded window of tasks,
@@ -339,9 +348,11 @@ export class WorkerPool {
     const reason =
       slot.killedBy === 'stall'
         ? 'stopped sending heartbeats'
-        : code === null
-          ? 'was killed'
-          : `exited with code ${code}`;
+        : slot.killedBy === 'slow-start'
+          ? `did not start within ${START_TIMEOUT_MS / 1000} s`
+          : code === null
+            ? 'was killed'
+            : `exited with code ${code}`;
     if (unfinished.length > 0) this.events.onTasksReturned(unfinished, died, reason);
     if (died && (unfinished.length > 0 || !slot.retiring)) {
       this.events.onLog(
@@ -361,10 +372,13 @@ export class WorkerPool {
   }
 
   private checkHeartbeats(): void {
-    const deadline = Date.now() - this.options.stallMs;
+    const now = Date.now();
+    const startMs = Math.max(this.options.stallMs, START_TIMEOUT_MS);
     for (const slot of this.slots.values()) {
-      if (slot.lastSeenAt < deadline && slot.killedBy === null) {
-        slot.killedBy = 'stall';
+      if (slot.killedBy !== null) continue;
+      const starting = slot.state === 'starting';
+      if (now - slot.lastSeenAt > (starting ? startMs : this.options.stallMs)) {
+        slot.killedBy = starting ? 'slow-start' : 'stall';
         slot.process.kill();
       }
     }

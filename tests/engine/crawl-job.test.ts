@@ -1,6 +1,9 @@
 import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { ChildProcessLauncher } from '../../electron/engine/child-process-launcher';
 import type { CrawlJob } from '../../electron/engine/crawl-job';
+import { CrawlService } from '../../electron/engine/crawl-service';
 import { JobStore } from '../../electron/engine/store/job-store';
 import type { FixtureSite } from '../helpers/fixture-site';
 import { expectNoSurvivors, taggedPids, waitFor } from '../helpers/processes';
@@ -203,6 +206,37 @@ describe('a crawl of a local site', () => {
     expect(summary.status).toBe('finished');
     expect(storedUrls(job.id)).toEqual([...site.reachable].sort());
     expect(logs.some((line) => line.includes('stopped sending heartbeats'))).toBe(true);
+  });
+
+  it('waits for workers that take longer to start than the heartbeat timeout, as on a busy machine', async () => {
+    site = await env.site({ pages: 20 });
+    // Each worker process stands still for 2.5 s before it loads, as when other work
+    // keeps the machine's cores busy: longer than this job's heartbeat timeout.
+    const standStill = 'Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 2500)';
+    const launcher = new ChildProcessLauncher({
+      modulePath: fileURLToPath(new URL('../../electron/worker/index.ts', import.meta.url)),
+      execArgv: [
+        '--import',
+        `data:text/javascript,${encodeURIComponent(standStill)}`,
+        '--import',
+        'tsx',
+      ],
+    });
+    const slowService = new CrawlService({
+      db: env.db,
+      launcher,
+      logger: (level, message) => logs.push(`${level}: ${message}`),
+    });
+    const job = await slowService.start({
+      startUrls: [`${site.origin}/`],
+      workers: 2,
+      workerStallMs: 1000,
+    });
+    const summary = await job.finished;
+
+    expect(summary.status).toBe('finished');
+    expect(storedUrls(job.id)).toEqual([...site.reachable].sort());
+    expect(logs.filter((line) => line.startsWith('warn') || line.startsWith('error'))).toEqual([]);
   });
 
   it('quarantines a URL that kills every worker that fetches it, and only that URL', async () => {
