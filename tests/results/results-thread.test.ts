@@ -80,26 +80,25 @@ describe('results thread', () => {
     const file = temp.file('thread.sqlite');
     const { large, small } = fileWithLargeAndSmallJob(file);
     const client = new ResultsClient(file, () => undefined);
-    // A running job's writer (or a database browser) holds the lock for a second.
+    // A running job's writer (or a database browser) holds the lock until the query is answered.
     const other = openDatabase(file);
     other.exec('BEGIN IMMEDIATE');
     let held = true;
-    const release = setTimeout(() => {
+    try {
+      let settled = 0;
+      const renamed = client.renameJob(small, 'Kept').finally(() => settled++);
+      const deleted = client.deleteJob(large).finally(() => settled++);
+      await client.queryPages({ jobId: small });
+      // Answered while both still wait: SQLite's busy handler would have held the
+      // thread until the rename gave up (its 5 s busy timeout), failing both.
+      expect(settled).toBe(0);
       other.exec('COMMIT');
       held = false;
-    }, 1000);
-    try {
-      const renamed = client.renameJob(small, 'Kept');
-      const deleted = client.deleteJob(large);
-      await client.queryPages({ jobId: small });
-      // Answered while both still wait: SQLite's busy handler would have held the thread.
-      expect(held).toBe(true);
       await Promise.all([renamed, deleted]);
       expect(other.prepare('SELECT id, name FROM jobs').all()).toEqual([
         { id: small, name: 'Kept' },
       ]);
     } finally {
-      clearTimeout(release);
       if (held) other.exec('ROLLBACK');
       other.close();
       await client.close();
