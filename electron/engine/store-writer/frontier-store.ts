@@ -232,10 +232,15 @@ export class FrontierStore {
    * seedStartUrls, which cuts it into transactions.
    */
   seed(urls: readonly string[]): number {
+    return this.db.transaction(() => this.insertSeeds(urls, 0, urls.length))();
+  }
+
+  /** Inserts urls[from, to) at depth 0, in the caller's transaction; returns how many were new. */
+  private insertSeeds(urls: readonly string[], from: number, to: number): number {
     let added = 0;
-    this.db.transaction(() => {
-      for (const url of urls) added += this.sql.insertUrl.run(this.jobId, url, 0, null).changes;
-    })();
+    for (let i = from; i < to; i++) {
+      added += this.sql.insertUrl.run(this.jobId, urls[i], 0, null).changes;
+    }
     return added;
   }
 
@@ -255,9 +260,7 @@ export class FrontierStore {
     let from = 0;
     await new WriteLockSharing(this.db).untilDone(() => {
       const to = Math.min(from + SEED_STEP, urls.length);
-      for (let i = from; i < to; i++) {
-        added += this.sql.insertUrl.run(this.jobId, urls[i], 0, null).changes;
-      }
+      added += this.insertSeeds(urls, from, to);
       from = to;
       return from < urls.length;
     });
