@@ -8,7 +8,7 @@ import { WORKER_V8_FLAGS, type ProcessLauncher, type WorkerProcess } from './pro
  * TRAWL_WORKER_MODULE (the `trawl` command builds one), else the
  * TypeScript entry through tsx (tests that run the engine in-process).
  */
-function defaultWorkerEntry(): { modulePath: string; execArgv: string[] } {
+export function defaultWorkerEntry(): { modulePath: string; execArgv: string[] } {
   const bundled = process.env.TRAWL_WORKER_MODULE;
   if (bundled) return { modulePath: bundled, execArgv: [] };
   return {

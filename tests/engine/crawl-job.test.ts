@@ -1,9 +1,10 @@
 import { availableParallelism } from 'node:os';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { ChildProcessLauncher } from '../../electron/engine/child-process-launcher';
+import {
+  ChildProcessLauncher,
+  defaultWorkerEntry,
+} from '../../electron/engine/child-process-launcher';
 import type { CrawlJob } from '../../electron/engine/crawl-job';
-import { CrawlService } from '../../electron/engine/crawl-service';
 import { JobStore } from '../../electron/engine/store/job-store';
 import type { FixtureSite } from '../helpers/fixture-site';
 import { expectNoSurvivors, taggedPids, waitFor } from '../helpers/processes';
@@ -213,21 +214,16 @@ describe('a crawl of a local site', () => {
     // Each worker process stands still for 2.5 s before it loads, as when other work
     // keeps the machine's cores busy: longer than this job's heartbeat timeout.
     const standStill = 'Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 2500)';
+    const entry = defaultWorkerEntry();
     const launcher = new ChildProcessLauncher({
-      modulePath: fileURLToPath(new URL('../../electron/worker/index.ts', import.meta.url)),
+      ...entry,
       execArgv: [
         '--import',
         `data:text/javascript,${encodeURIComponent(standStill)}`,
-        '--import',
-        'tsx',
+        ...entry.execArgv,
       ],
     });
-    const slowService = new CrawlService({
-      db: env.db,
-      launcher,
-      logger: (level, message) => logs.push(`${level}: ${message}`),
-    });
-    const job = await slowService.start({
+    const job = await service(launcher).start({
       startUrls: [`${site.origin}/`],
       workers: 2,
       workerStallMs: 1000,

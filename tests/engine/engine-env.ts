@@ -12,8 +12,8 @@ export interface EngineEnv extends Omit<ProcessEnv, 'listen'> {
   readonly logs: string[];
   /** URLs of the job's stored pages, sorted. */
   storedUrls(jobId: number): string[];
-  /** A CrawlService on the test's database with real worker processes. */
-  service(): CrawlService;
+  /** A CrawlService on the test's database with real worker processes (started by `launcher`). */
+  service(launcher?: ChildProcessLauncher): CrawlService;
   /** Starts an HTTP server on 127.0.0.1, closed after the test; returns its origin. */
   listen(handler: http.RequestListener): Promise<string>;
 }
@@ -56,10 +56,10 @@ export function engineEnv(): EngineEnv {
           url: string;
         }[]
       ).map((row) => row.url),
-    service: () =>
+    service: (launcher = new ChildProcessLauncher()) =>
       new CrawlService({
         db: db!,
-        launcher: new ChildProcessLauncher(),
+        launcher,
         logger: (level, message) => logs.push(`${level}: ${message}`),
       }),
     listen: async (handler) => (await base.listen(handler)).origin,
