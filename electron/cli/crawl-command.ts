@@ -135,12 +135,28 @@ export function registerCrawlCommand(program: Command): void {
       "the new job's name in the jobs list (default: the first start URL's host)",
     )
     .option('--json', 'print a JSON summary line on stdout at the end')
-    .action(async (urls: string[], options: CrawlOptions) => {
-      process.exitCode = await crawl(urls, options);
+    .action(async (urls: string[], options: CrawlOptions, command: Command) => {
+      process.exitCode = await crawl(urls, options, givenFlags(command));
     });
 }
 
-async function crawl(urls: string[], options: CrawlOptions): Promise<number> {
+/** The long names of the options given on the command line, in the help's order. */
+function givenFlags(command: Command): Map<string, string> {
+  return new Map(
+    command.options
+      .filter((option) => command.getOptionValueSource(option.attributeName()) === 'cli')
+      .map((option) => [option.attributeName(), option.long ?? option.flags]),
+  );
+}
+
+/** What a resume takes besides its job id; the job keeps every other setting it has. */
+const RESUME_OPTIONS = new Set(['resume', 'workers', 'concurrency', 'maxPages', 'db', 'json']);
+
+async function crawl(
+  urls: string[],
+  options: CrawlOptions,
+  given: Map<string, string>,
+): Promise<number> {
   const resuming = options.resume !== undefined;
   const rerunning = options.rerun !== undefined;
   if ((resuming || rerunning) && (urls.length > 0 || options.list || options.config)) {
@@ -156,6 +172,15 @@ async function crawl(urls: string[], options: CrawlOptions): Promise<number> {
   }
   if (resuming && options.maxDepth !== undefined) {
     throw new UserError('--max-depth cannot change when resuming: the frontier was built with it');
+  }
+  // A flag the resume would drop is refused: a user who adds --delay-ms expects the delay.
+  const kept = [...given].filter(([key]) => resuming && !RESUME_OPTIONS.has(key));
+  if (kept.length > 0) {
+    throw new UserError(
+      `${new Intl.ListFormat('en-GB').format(kept.map(([, flag]) => flag))} cannot change ` +
+        `when resuming: job ${options.resume} keeps the settings it started with ` +
+        `(--rerun ${options.resume} crawls again as a new job, flags overriding them)`,
+    );
   }
   const input = resuming ? {} : jobInput(urls, options);
   if (!resuming && !rerunning && input.startUrls === undefined) {

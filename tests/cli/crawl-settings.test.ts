@@ -146,6 +146,25 @@ describe('trawl crawl settings', () => {
     );
   });
 
+  it('--resume refuses a flag for a setting the job keeps, rather than ignoring it', async () => {
+    const db = ['--db', env.dbFile];
+    expect((await crawlFirstPages(3)).code).toBe(0);
+    requests.length = 0;
+    const refused = await runCli([
+      ...['crawl', '--resume', '1', ...db, '--max-pages', '5'],
+      ...['--exclude', '/p/', '--host-delay', '2000', '--ignore-robots'],
+    ]);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toBe(
+      'trawl: error: --exclude, --host-delay and --ignore-robots cannot change when resuming: ' +
+        'job 1 keeps the settings it started with (--rerun 1 crawls again as a new job, ' +
+        'flags overriding them)\n',
+    );
+    expect(requests).toEqual([]);
+    const resumed = await runCli(['crawl', '--resume', '1', ...db, '--max-pages', '5', '--json']);
+    expect(JSON.parse(resumed.stdout)).toMatchObject({ jobId: 1, pages: 5 });
+  });
+
   it('--per-host and --delay-ms (or --host-concurrency and --host-delay) set the host limits', async () => {
     const result = await runCli([
       ...['crawl', `${site.origin}/`, '--db', env.dbFile, '--workers', '1', '--max-pages', '3'],
