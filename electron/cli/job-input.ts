@@ -61,7 +61,8 @@ function readJobFile(file: string): Record<string, unknown> {
         new UserError(`job file ${file} is larger than ${MAX_JOB_FILE_BYTES / 1048576} MB`),
       notAFile: () => new UserError(`job file ${file} is not a file`),
     });
-    value = JSON.parse(text.toString('utf8'));
+    // TextDecoder drops the byte order mark Windows editors write, which JSON.parse refuses.
+    value = JSON.parse(new TextDecoder('utf-8').decode(text));
   } catch (error) {
     if (error instanceof UserError) throw error;
     throw new UserError(`job file ${file} is not valid JSON: ${(error as Error).message}`);

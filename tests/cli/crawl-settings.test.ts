@@ -341,6 +341,15 @@ describe('trawl crawl settings', () => {
     expect(existsSync(env.dbFile)).toBe(false);
   });
 
+  it('reads a job file that starts with a byte order mark, as Windows editors save UTF-8', async () => {
+    const config = env.file('job.json');
+    const settings = { startUrls: [`${site.origin}/p/20`], mode: 'list' };
+    writeFileSync(config, `\uFEFF${JSON.stringify(settings)}`);
+    const result = await runCli(['crawl', '--config', config, '--db', env.dbFile, '--json']);
+    expect(result.stderr).toBe('');
+    expect(JSON.parse(result.stdout)).toMatchObject({ jobId: 1, pages: 1, failed: 0 });
+  });
+
   it('refuses a job file that is not JSON', async () => {
     const config = env.file('job.json');
     writeFileSync(config, '{ "startUrls": [ ');
