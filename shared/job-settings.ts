@@ -20,15 +20,21 @@ import {
 
 /**
  * A start URL parsed, or why it cannot be one: an absolute http(s) URL of at
- * most MAX_URL_LENGTH characters. The schema's check, and the one a long
- * list is checked with (electron/engine/start-urls.ts), which keeps the URL.
+ * most MAX_URL_LENGTH characters, with no whitespace inside. The schema's
+ * check, and the one a long list is checked with (electron/engine/start-urls.ts),
+ * which keeps the URL.
  */
 export function parseStartUrl(value: string): URL | string {
   if (value.length > MAX_URL_LENGTH) return `URL longer than ${MAX_URL_LENGTH} characters`;
   const url = URL.parse(value);
-  return url !== null && (url.protocol === 'http:' || url.protocol === 'https:')
-    ? url
-    : `"${value.slice(0, 200)}" is not an absolute http(s) URL`;
+  if (url === null || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
+    return `"${value.slice(0, 200)}" is not an absolute http(s) URL`;
+  }
+  // The URL parser drops tabs and line breaks and encodes spaces, so two columns of a
+  // spreadsheet, or two URLs on a line, would be crawled as one URL that never was.
+  return /[\t\n\f\r ]/.test(value.trim())
+    ? `${JSON.stringify(value.slice(0, 200))} holds a space, tab or line break, which a URL cannot (write a space in one as %20)`
+    : url;
 }
 
 const httpUrl = z.string().superRefine((value, context) => {

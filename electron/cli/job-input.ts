@@ -4,6 +4,7 @@ import { parseHeaderLines } from '../../shared/request-headers';
 import {
   describeIssues,
   jobSettingsSchema,
+  parseStartUrl,
   type CrawlMode,
   type JobSettingsInput,
   type RobotsUnavailable,
@@ -102,13 +103,9 @@ export function readUrlList(file: string): string[] {
     .forEach((raw, index) => {
       const line = raw.trim();
       if (line === '' || line.startsWith('#')) return;
-      if (URL.canParse(line) && /^https?:$/.test(new URL(line).protocol)) urls.push(line);
-      else if (++badLines <= 3) {
-        bad.push({
-          path: [`${file}:${index + 1}`],
-          message: `"${line.slice(0, 200)}" is not an absolute http(s) URL`,
-        });
-      }
+      const parsed = parseStartUrl(line);
+      if (typeof parsed !== 'string') urls.push(line);
+      else if (++badLines <= 3) bad.push({ path: [`${file}:${index + 1}`], message: parsed });
     });
   if (badLines > 0) throw new UserError(describeIssues(bad, 3, badLines));
   if (urls.length === 0) throw new UserError(`URL list ${file} has no URLs`);

@@ -341,6 +341,26 @@ describe('trawl crawl settings', () => {
     expect(existsSync(env.dbFile)).toBe(false);
   });
 
+  it('refuses a start URL holding a tab or a space (two columns, two URLs on a line) rather than crawling it mangled', async () => {
+    const list = env.file('urls.txt');
+    // Two columns copied from a spreadsheet, and two URLs on one line.
+    writeFileSync(list, `${site.origin}/p/1\tPrices\n${site.origin}/p/2 ${site.origin}/p/3\n`);
+    const result = await runCli(['crawl', '--list', list, '--db', env.dbFile]);
+    expect(result.code).toBe(1);
+    const holds =
+      'holds a space, tab or line break, which a URL cannot (write a space in one as %20)';
+    expect(result.stderr).toBe(
+      `trawl: error: ${list}:1: "${site.origin}/p/1\\tPrices" ${holds}; ` +
+        `${list}:2: "${site.origin}/p/2 ${site.origin}/p/3" ${holds}\n`,
+    );
+    expect(existsSync(env.dbFile)).toBe(false);
+    const argument = await runCli(['crawl', `${site.origin}/my page`, '--db', env.dbFile]);
+    expect(argument.stderr).toBe(
+      `trawl: error: invalid job settings: startUrls.0: "${site.origin}/my page" ${holds}\n`,
+    );
+    expect(requests).toEqual([]);
+  });
+
   it('reads a job file that starts with a byte order mark, as Windows editors save UTF-8', async () => {
     const config = env.file('job.json');
     const settings = { startUrls: [`${site.origin}/p/20`], mode: 'list' };
