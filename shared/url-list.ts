@@ -12,3 +12,14 @@ export function urlListFileProblem(name: string, size: number, bytes?: Uint8Arra
   if (bytes?.includes(0)) return `${name} is not a text file of URLs`;
   return null;
 }
+
+/**
+ * A URL list file's bytes as text, one URL a line: UTF-8 (a byte order mark
+ * dropped), its line breaks written \n, also the carriage returns alone that
+ * old Mac exports end lines with, which the URL parser would otherwise drop,
+ * running a whole list together into one URL.
+ */
+export function urlListText(bytes: Uint8Array): string {
+  const text = new TextDecoder('utf-8').decode(bytes);
+  return text.includes('\r') ? text.replace(/\r\n?/g, '\n') : text;
+}

@@ -99,7 +99,7 @@ export function readUrlList(file: string): string[] {
   const bad: { path: string[]; message: string }[] = []; // the first three
   let badLines = 0;
   readUrlListFile(file)
-    .split(/\r?\n/)
+    .split('\n')
     .forEach((raw, index) => {
       const line = raw.trim();
       if (line === '' || line.startsWith('#')) return;

@@ -1,9 +1,9 @@
-import { MAX_URL_LIST_BYTES, urlListFileProblem } from '../../shared/url-list';
+import { MAX_URL_LIST_BYTES, urlListFileProblem, urlListText } from '../../shared/url-list';
 import { readCapped } from './read-capped';
 import { UserError } from './user-error';
 
 /**
- * Reads a URL list file (one URL per line, `#` comments) as UTF-8 text. A
+ * Reads a URL list file (one URL per line, `#` comments) as text (urlListText). A
  * file that is missing, too large, or binary (a NUL byte: a spreadsheet, an
  * image) is refused with a clear error. A pipe is read too, to the same limit.
  */
@@ -15,5 +15,5 @@ export function readUrlListFile(path: string): string {
   });
   const binary = urlListFileProblem(path, bytes.length, bytes);
   if (binary) throw new UserError(binary);
-  return new TextDecoder('utf-8').decode(bytes);
+  return urlListText(bytes);
 }

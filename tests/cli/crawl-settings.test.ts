@@ -361,6 +361,15 @@ describe('trawl crawl settings', () => {
     expect(requests).toEqual([]);
   });
 
+  it('reads a URL list whose lines end in a carriage return alone, as old Mac exports do', async () => {
+    const list = env.file('urls.txt');
+    const listed = [`${site.origin}/p/3`, `${site.origin}/p/4`, `${site.origin}/p/5`];
+    writeFileSync(list, `# checked weekly\r${listed.join('\r')}\r`);
+    const result = await runCli(['crawl', '--list', list, '--db', env.dbFile, '--json']);
+    expect(JSON.parse(result.stdout)).toMatchObject({ jobId: 1, pages: 3, failed: 0 });
+    expect(await exportedUrls()).toEqual(listed);
+  });
+
   it('reads a job file that starts with a byte order mark, as Windows editors save UTF-8', async () => {
     const config = env.file('job.json');
     const settings = { startUrls: [`${site.origin}/p/20`], mode: 'list' };

@@ -544,6 +544,15 @@ describe('the New crawl screen', () => {
     );
     expect(urls.getAttribute('aria-invalid')).toBe('false');
     expect(screen.getByLabelText('Mode')).toHaveProperty('value', 'list');
+    // Lines that end in a carriage return alone (old Mac exports) are lines too.
+    await user.upload(
+      importer,
+      new File(['https://example.com/c\rhttps://example.com/d\r'], 'mac.txt'),
+    );
+    await user.click(screen.getByRole('button', { name: 'Start crawl' }));
+    expect(started).toMatchObject([
+      { mode: 'list', startUrls: ['https://example.com/c', 'https://example.com/d'] },
+    ]);
   });
 
   it("shows the host's refusal", async () => {

@@ -11,7 +11,7 @@ import { CRAWL_MODES } from '../../../shared/job-settings';
 import { defaultJobName } from '../../../shared/results';
 import { MAX_URL_LENGTH } from '../../../shared/limits';
 import { SCOPE_MODES } from '../../../shared/scope';
-import { MAX_URL_LIST_BYTES, urlListFileProblem } from '../../../shared/url-list';
+import { MAX_URL_LIST_BYTES, urlListFileProblem, urlListText } from '../../../shared/url-list';
 import { errorMessage } from '../store/error-message';
 import { useApp, useAppApi } from '../store/store-context';
 import {
@@ -216,7 +216,7 @@ function CrawlFormFields(props: { coreCount: number; cleared: boolean; onClear: 
     setErrors(({ startUrls: _, ...others }) =>
       problem ? { ...others, startUrls: problem } : others,
     );
-    if (!problem) update({ ...form, startUrls: new TextDecoder().decode(bytes), mode: 'list' });
+    if (!problem && bytes) update({ ...form, startUrls: urlListText(bytes), mode: 'list' });
   };
 
   // What every field of the form reads and writes.
