@@ -215,9 +215,12 @@ async function crawl(
 }
 
 const progress = new ProgressLine(process.stderr);
+/** The error lines printed, so that a failed job's reason, which its log gave, is not repeated. */
+const errorsLogged = new Set<string>();
 
 function logToStderr(level: string, message: string): void {
   if (level === 'debug') return;
+  if (level === 'error') errorsLogged.add(message);
   progress.clear();
   process.stderr.write(`trawl: ${level}: ${message}\n`);
 }
@@ -270,6 +273,7 @@ async function runInTerminal(job: CrawlJob): Promise<JobSummary> {
 function report(db: Db, summary: JobSummary, how: { json: boolean; resumed: boolean }): number {
   const { jobId, status, pages, failed, blocked, seconds, pagesPerSecond, workers } = summary;
   if (status === 'failed') {
+    if (summary.error !== undefined && errorsLogged.has(summary.error)) return 1;
     throw new UserError(`job ${jobId} failed: ${summary.error ?? 'unknown error'}`);
   }
   const jobs = new JobStore(db);

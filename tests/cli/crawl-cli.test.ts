@@ -214,6 +214,20 @@ describe('trawl errors', () => {
     expect(result.stderr).not.toMatch(/\n\s+at /);
   });
 
+  it('says once why a job failed', async () => {
+    const site = await env.site({ pages: 2 });
+    const result = await runCli([
+      ...['crawl', `${site.origin}/`, '--mode', 'sitemap', '--db', env.dbFile, '--workers', '1'],
+    ]);
+    expect(result.code).toBe(1);
+    const errors = result.stderr.split('\n').filter((line) => line.startsWith('trawl: error:'));
+    expect(errors).toEqual([
+      'trawl: error: sitemap mode found no URLs to crawl ' +
+        '(sitemaps read: 1, failed: 1; see the log above)',
+    ]);
+    expect(result.stderr).toMatch(/^trawl: warn: sitemap .*\/sitemap\.xml failed: HTTP 404/);
+  });
+
   it('reports a database file that is not a database, and leaves it untouched', async () => {
     writeFileSync(env.dbFile, 'this is not sqlite, but somebody cares about it');
     for (const args of [['jobs'], ['crawl', 'http://127.0.0.1:9/'], ['export', '1']]) {
