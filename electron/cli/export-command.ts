@@ -108,13 +108,15 @@ export function registerExportCommand(program: Command): void {
       // Progress only for a person watching (never into a log file), and not over rows
       // going to the same terminal.
       const showProgress = process.stderr.isTTY && (Boolean(options.out) || !process.stdout.isTTY);
-      // Ctrl-C stops the export and removes the partial file (--out), instead of leaving half of it.
+      // Ctrl-C or SIGTERM (`timeout`, `docker stop`) stops the export and removes the partial
+      // file (--out), instead of leaving half of it.
       const stop = new AbortController();
       const onInterrupt = () => stop.abort();
       // Rows shown on a terminal: a crawled title's escape codes must not drive it.
       const terminal = !options.out && process.stdout.isTTY ? terminalStream() : null;
       terminal?.pipe(process.stdout, { end: false });
       process.once('SIGINT', onInterrupt);
+      process.once('SIGTERM', onInterrupt);
       try {
         const { rows } = await withDatabase(options.db, { mustExist: true }, (db) => {
           if (filters?.extraction) checkRuleName(db, jobId, filters.extraction.name);
@@ -147,6 +149,7 @@ export function registerExportCommand(program: Command): void {
         );
       } finally {
         process.off('SIGINT', onInterrupt);
+        process.off('SIGTERM', onInterrupt);
       }
     });
 }

@@ -101,16 +101,21 @@ describe('trawl serve: cancelling an export', () => {
   }, 120_000);
 });
 
-describe('trawl export: Ctrl-C', () => {
-  it('stops, removes the partial file and says so', async () => {
-    const out = env.temp.file('interrupted.xlsx');
-    const args = ['export', String(jobId), '--db', env.temp.file('serve.sqlite')];
-    const { child, result } = startCli([...args, '--format', 'xlsx', '--out', out]);
-    await waitFor(() => existsSync(out), 'the export to start writing', 60_000);
-    child.kill('SIGINT');
-    const end = await result;
-    expect(end.code).toBe(1);
-    expect(end.stderr).toContain(`export interrupted: ${out} was not written`);
-    expect(existsSync(out)).toBe(false);
-  }, 120_000);
+describe('trawl export: Ctrl-C or SIGTERM', () => {
+  // SIGTERM: `timeout`, `docker stop`, a cancelled CI job, as for `trawl crawl`.
+  it.each(['SIGINT', 'SIGTERM'] as const)(
+    '%s stops, removes the partial file and says so',
+    async (signal) => {
+      const out = env.temp.file(`interrupted-${signal}.xlsx`);
+      const args = ['export', String(jobId), '--db', env.temp.file('serve.sqlite')];
+      const { child, result } = startCli([...args, '--format', 'xlsx', '--out', out]);
+      await waitFor(() => existsSync(out), 'the export to start writing', 60_000);
+      child.kill(signal);
+      const end = await result;
+      expect(end.code).toBe(1);
+      expect(end.stderr).toContain(`export interrupted: ${out} was not written`);
+      expect(existsSync(out)).toBe(false);
+    },
+    120_000,
+  );
 });
