@@ -281,7 +281,8 @@ function report(db: Db, summary: JobSummary, how: { json: boolean; resumed: bool
   const unreachable = jobs.unreachableStart(jobId);
   const extracted = extractionCounts(db, jobId, settingsOf(jobs.whole(jobId)).extract);
   if (how.json) {
-    const line = { jobId, pages, failed, seconds, pagesPerSecond, workers };
+    // `status` tells a script a crawl stopped (Ctrl-C, `timeout`) from one that finished.
+    const line = { jobId, status, pages, failed, blocked, seconds, pagesPerSecond, workers };
     process.stdout.write(
       `${JSON.stringify(extracted.length > 0 ? { ...line, extracted } : line)}\n`,
     );

@@ -41,16 +41,20 @@ describe('trawl crawl', () => {
     const summary = JSON.parse(crawl.stdout.trim());
     expect(summary).toMatchObject({
       jobId: 1,
+      status: 'finished',
       pages: site.reachable.length,
       failed: 0,
+      blocked: 0,
       workers: 2,
     });
     expect(Object.keys(summary).sort()).toEqual([
+      'blocked',
       'failed',
       'jobId',
       'pages',
       'pagesPerSecond',
       'seconds',
+      'status',
       'workers',
     ]);
 
@@ -129,6 +133,8 @@ describe('trawl crawl', () => {
     expect(stopped.code).toBe(0);
     expect(stopped.stderr).toContain('finishing pages in flight');
     const first = JSON.parse(stopped.stdout);
+    // A script (under `timeout`, say) tells a stopped crawl from a finished one.
+    expect(first.status).toBe('stopped');
     expect(first.pages).toBeLessThan(site.reachable.length);
     await expectNoSurvivors(env.tag);
 
@@ -136,7 +142,10 @@ describe('trawl crawl', () => {
     expect(JSON.parse(jobs.stdout)).toMatchObject({ id: 1, status: 'stopped', pages: first.pages });
 
     const resumed = await runCli(['crawl', '--resume', '1', '--db', env.dbFile, '--json']);
-    expect(JSON.parse(resumed.stdout).pages).toBe(site.reachable.length);
+    expect(JSON.parse(resumed.stdout)).toMatchObject({
+      status: 'finished',
+      pages: site.reachable.length,
+    });
     expect(pagesIn(env.dbFile).every((page) => page.n === 1)).toBe(true);
   });
 
