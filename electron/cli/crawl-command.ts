@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { SCOPE_MODES } from '../../shared/scope';
+import { createScope, SCOPE_MODES } from '../../shared/scope';
 import { CRAWL_MODES, ROBOTS_UNAVAILABLE } from '../../shared/job-settings';
 import type { JobSummary } from '../../shared/progress';
 import { MAX_CONCURRENCY_PER_WORKER, MAX_URL_LENGTH, MAX_WORKERS } from '../../shared/limits';
@@ -296,12 +296,13 @@ function report(db: Db, summary: JobSummary, how: { json: boolean; resumed: bool
   }
   if (unreachable) throw new UserError(`cannot reach ${unreachable.url}: ${unreachable.error}`);
   // A rule that matched nothing (a typo, markup that changed) is seen before the export is opened.
-  const warnUnmatched = () => {
+  const warn = () => {
     for (const { rule } of extracted.filter((count) => count.values === 0))
       logToStderr('warn', `extraction rule "${rule}" matched nothing on any of the ${pages} pages`);
+    warnRedirectedOut(jobs, jobId);
   };
   if (how.json) {
-    warnUnmatched();
+    warn();
     return 0;
   }
   const counts =
@@ -320,6 +321,32 @@ function report(db: Db, summary: JobSummary, how: { json: boolean; resumed: bool
   process.stderr.write(`${line}\n`);
   for (const { rule, values, pages: found } of extracted.filter((count) => count.values > 0))
     process.stderr.write(`  ${rule}: ${values} values from ${found} of ${pages} pages\n`);
-  warnUnmatched();
+  warn();
   return 0;
+}
+
+/**
+ * A start URL that redirects to another host (example.com to www.example.com)
+ * is stored as the redirect it is, and the crawl ends there: said, with what
+ * would crawl the site. A list crawl fetches exactly its URLs, so not there.
+ */
+function warnRedirectedOut(jobs: JobStore, jobId: number): void {
+  const redirects = jobs.unfollowedStartRedirects(jobId);
+  if (redirects.length === 0) return;
+  const settings = jobs.settings(jobId);
+  if (settings.mode !== 'spider') return;
+  const inScope = createScope(settings);
+  const inBoundary = createScope(settings, { withPatterns: false });
+  for (const { url, location } of redirects) {
+    const target = URL.parse(location, url);
+    if (target === null || inScope(target)) continue;
+    const [where, remedy] = inBoundary(target)
+      ? ['which --include or --exclude leaves out', 'change the patterns']
+      : [`outside the job's scope (${settings.scope})`, 'widen --scope'];
+    logToStderr(
+      'warn',
+      `start URL ${url} redirects to ${target.href}, ${where}, so nothing past it was ` +
+        `crawled: start from ${target.href}, or ${remedy}`,
+    );
+  }
 }

@@ -2,6 +2,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../../electron/engine/store/database';
 import { runCli, startCli } from '../helpers/cli';
+import { listenLocal } from '../helpers/local-server';
 import { processEnv } from '../helpers/process-env';
 import type { FixtureSite } from '../helpers/fixture-site';
 import { expectNoSurvivors, taggedPids, waitFor } from '../helpers/processes';
@@ -168,6 +169,36 @@ describe('trawl crawl', () => {
       await expectNoSurvivors(env.tag);
     },
   );
+
+  it('says when a start URL redirects out of the scope, which leaves nothing past it crawled', async () => {
+    // As example.com does to www.example.com: another host.
+    const site = await listenLocal((request, response) => {
+      if (request.url === '/robots.txt') response.writeHead(404).end();
+      else response.writeHead(301, { location: `http://localhost:${site.port}/home` }).end();
+    });
+    try {
+      const crawl = (...flags: string[]) =>
+        runCli(['crawl', `${site.origin}/`, '--db', env.dbFile, '--workers', '1', ...flags]);
+      const result = await crawl('--json');
+      expect(result.code).toBe(0);
+      expect(JSON.parse(result.stdout)).toMatchObject({ status: 'finished', pages: 1 });
+      expect(result.stderr).toBe(
+        `trawl: warn: start URL ${site.origin}/ redirects to http://localhost:${site.port}/home, ` +
+          `outside the job's scope (host), so nothing past it was crawled: start from ` +
+          `http://localhost:${site.port}/home, or widen --scope\n`,
+      );
+      const excluded = await crawl('--scope', 'all', '--exclude', '/home$');
+      expect(excluded.stderr).toMatch(
+        `redirects to http://localhost:${site.port}/home, which --include or --exclude leaves ` +
+          `out, so nothing past it was crawled: start from http://localhost:${site.port}/home, ` +
+          'or change the patterns\n',
+      );
+      // A list crawl fetches exactly its URLs: the redirect is its answer, not a warning.
+      expect((await crawl('--mode', 'list')).stderr).not.toMatch(/warn/);
+    } finally {
+      await site.close();
+    }
+  });
 
   it('force-stops on a second Ctrl-C', async () => {
     const site = await env.site({ pages: 300, delayMs: 3000 });

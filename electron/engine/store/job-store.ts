@@ -221,6 +221,22 @@ export class JobStore {
     return row && { ...row, blocked: row.blocked === 1 };
   }
 
+  /**
+   * The first few start URLs stored as a redirect that was not followed, with
+   * the `Location` they sent (as sent: it may be relative).
+   */
+  unfollowedStartRedirects(id: number): { url: string; location: string }[] {
+    return this.db
+      .prepare(
+        `SELECT p.url, p.headers ->> '$.location' AS location
+         FROM frontier f JOIN pages p ON p.frontier_id = f.id
+         WHERE f.job_id = ? AND f.state = ${URL_STATE.done} AND f.depth = 0
+           AND p.status BETWEEN 300 AND 399 AND p.final_url = p.url AND location IS NOT NULL
+         ORDER BY f.id LIMIT 3`,
+      )
+      .all(id) as { url: string; location: string }[];
+  }
+
   /** True while the job has URLs waiting to be fetched. */
   hasQueued(id: number): boolean {
     return (
