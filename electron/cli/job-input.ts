@@ -1,3 +1,4 @@
+import { legacyHookDecode } from '@exodus/bytes/encoding-lite.js';
 import { parseBasicAuthSpec } from '../../shared/basic-auth';
 import { parseExtractionSpec } from '../../shared/extraction';
 import { parseHeaderLines } from '../../shared/request-headers';
@@ -62,8 +63,9 @@ function readJobFile(file: string): Record<string, unknown> {
         new UserError(`job file ${file} is larger than ${MAX_JOB_FILE_BYTES / 1048576} MB`),
       notAFile: () => new UserError(`job file ${file} is not a file`),
     });
-    // TextDecoder drops the byte order mark Windows editors write, which JSON.parse refuses.
-    value = JSON.parse(new TextDecoder('utf-8').decode(text));
+    // UTF-8, or the UTF-16 a byte order mark names (PowerShell 5's `>`), without the
+    // mark, which JSON.parse refuses.
+    value = JSON.parse(legacyHookDecode(text));
   } catch (error) {
     if (error instanceof UserError) throw error;
     throw new UserError(`job file ${file} is not valid JSON: ${(error as Error).message}`);

@@ -370,6 +370,23 @@ describe('trawl crawl settings', () => {
     expect(await exportedUrls()).toEqual(listed);
   });
 
+  it('reads a URL list and a job file saved as UTF-16, as Windows PowerShell 5 writes them', async () => {
+    const utf16 = (text: string) => Buffer.from(`\uFEFF${text}\r\n`, 'utf16le');
+    const list = env.file('urls.txt');
+    writeFileSync(list, utf16(`${site.origin}/p/3\r\n${site.origin}/p/4`));
+    const listed = await runCli(['crawl', '--list', list, '--db', env.dbFile, '--json']);
+    expect(listed.stderr).toBe('');
+    expect(JSON.parse(listed.stdout)).toMatchObject({ jobId: 1, pages: 2, failed: 0 });
+    const config = env.file('job.json');
+    writeFileSync(
+      config,
+      utf16(JSON.stringify({ startUrls: [`${site.origin}/p/5`], mode: 'list' })),
+    );
+    const configured = await runCli(['crawl', '--config', config, '--db', env.dbFile, '--json']);
+    expect(configured.stderr).toBe('');
+    expect(JSON.parse(configured.stdout)).toMatchObject({ jobId: 2, pages: 1, failed: 0 });
+  });
+
   it('reads a job file that starts with a byte order mark, as Windows editors save UTF-8', async () => {
     const config = env.file('job.json');
     const settings = { startUrls: [`${site.origin}/p/20`], mode: 'list' };
