@@ -172,6 +172,8 @@ export async function createFetcher(config: WorkerConfig): Promise<
   ) => Promise<FetchedResponse>
 > {
   const inScope = createScope(config.scope);
+  // Loaded only for a job that keeps cookies: it costs a worker about 100 ms of CPU to start.
+  const cookieJar = config.cookies ? new (await import('tough-cookie')).CookieJar() : null;
   const authorization = basicAuthFor(config.basicAuth);
   const client: Got = createGotClient({
     // Keep-alive agents sized to the concurrency.
@@ -196,9 +198,10 @@ export async function createFetcher(config: WorkerConfig): Promise<
     throwHttpErrors: false,
     followRedirect: false,
     decompress: false,
-    // Loaded only for a job that keeps cookies: it costs a worker about 100 ms of CPU to start.
-    ...(config.cookies ? { cookieJar: new (await import('tough-cookie')).CookieJar() } : {}),
+    ...(cookieJar ? { cookieJar } : {}),
   });
+  /** The cookies a request to `url` sends ('' without a jar). */
+  const cookiesFor = (url: URL) => cookieJar?.getCookieStringSync(url) ?? '';
 
   const lenientClient = client.extend({ request: requestIgnoringExcessBytes });
 
@@ -224,8 +227,10 @@ export async function createFetcher(config: WorkerConfig): Promise<
   return async (url, beforeRedirect, lenient = false) => {
     const started = performance.now();
     const redirects: RedirectHop[] = [];
-    const visited = new Set([url]);
     let current = new URL(url);
+    /** Each URL of the chain: the hop it is requested at and the cookies sent then. */
+    const visited = new Map([[url, { hop: 0, cookies: cookiesFor(current) }]]);
+    let hopsFollowed = 0;
     // What is sent for `current`: another spelling of it when the server asked for that.
     let requested = current;
     try {
@@ -252,15 +257,21 @@ export async function createFetcher(config: WorkerConfig): Promise<
             location: location.slice(0, MAX_URL_LENGTH),
           });
           await discardBody(stream);
-          if (visited.has(target.href)) {
+          const cookies = cookiesFor(target);
+          const earlier = visited.get(target.href);
+          if (earlier?.cookies === cookies) {
             const chain = [...redirects.map((hop) => hop.url), target.href];
             throw new FetchError(`redirect loop: ${chain.join(' -> ')}`, redirects);
           }
-          if (redirects.length > config.maxRedirects)
+          if (++hopsFollowed > config.maxRedirects)
             throw new FetchError(`too many redirects (${config.maxRedirects})`, redirects);
           if (beforeRedirect && !(await beforeRedirect(target.href)))
             throw new RobotsBlockedError(target.href, redirects);
-          visited.add(target.href);
+          // Back at a URL of the chain with a cookie set on the way (a cookie check,
+          // a consent page): the detour was for the cookie, as a visitor who has it
+          // never sees it, so the chain goes on from that URL's own request.
+          if (earlier) redirects.length = earlier.hop;
+          visited.set(target.href, { hop: redirects.length, cookies });
           current = target;
           requested = target;
           continue;

@@ -358,6 +358,46 @@ describe('cookies, basic auth and proxy', () => {
     expect(page(`${server.origin}/login`).title).toBe('no cookie');
   }, 60_000);
 
+  it('with --cookies, crawls a site that sends a first visitor round a cookie-setting URL and back', async () => {
+    // As sites with a cookie check or a consent page do: without the cookie, every
+    // page redirects to /welcome, which sets it and sends the visitor back.
+    const server = await serve((request, response) => {
+      const url = new URL(request.url ?? '/', 'http://site');
+      if (url.pathname === '/welcome')
+        return redirect(response, 302, url.searchParams.get('back') ?? '/', {
+          'set-cookie': 'seen=1; Path=/',
+        });
+      if (url.pathname === '/always' || request.headers.cookie !== 'seen=1')
+        return redirect(response, 302, `/welcome?back=${encodeURIComponent(url.pathname)}`);
+      if (url.pathname === '/')
+        return html(
+          response,
+          '<title>Home</title><a href="/about">About</a><a href="/always">Always</a>',
+        );
+      html(response, `<title>${url.pathname}</title>`);
+    });
+    const o = server.origin;
+    const result = await runCli([
+      'crawl',
+      `${o}/`,
+      '--cookies',
+      '--db',
+      dbFile,
+      '--workers',
+      '1',
+      '--ignore-robots',
+    ]);
+    expect(result.code).toBe(0);
+    // The round trip was the cookie's: the page is the URL's own, as on any later visit.
+    expect(page(`${o}/`)).toMatchObject({ status: 200, redirect_count: 0, title: 'Home' });
+    expect(hops(`${o}/`)).toEqual([]);
+    expect(page(`${o}/about`)).toMatchObject({ status: 200, title: '/about' });
+    // A site that sends the visitor round again with the cookie set is a loop.
+    expect(failure(`${o}/always`).error).toBe(
+      `redirect loop: ${o}/always -> ${o}/welcome?back=%2Falways -> ${o}/always`,
+    );
+  }, 60_000);
+
   it('sends basic auth only to its host, also across a redirect to another host', async () => {
     const other = await serve((request, response) => html(response, '<title>Other host</title>'));
     const server = await serve((request, response) => {
