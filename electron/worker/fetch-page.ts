@@ -227,7 +227,8 @@ export async function createFetcher(config: WorkerConfig): Promise<
   return async (url, beforeRedirect, lenient = false) => {
     const started = performance.now();
     const redirects: RedirectHop[] = [];
-    let current = new URL(url);
+    const start = new URL(url);
+    let current = start;
     /** Each URL of the chain: the hop it is requested at and the cookies sent then. */
     const visited = new Map([[url, { hop: 0, cookies: cookiesFor(current) }]]);
     let hopsFollowed = 0;
@@ -275,6 +276,14 @@ export async function createFetcher(config: WorkerConfig): Promise<
           current = target;
           requested = target;
           continue;
+        }
+        if (redirects.length > 0 && sameUrl(current, start)) {
+          // Back at the URL itself in another spelling (`/a` to `/check` to
+          // `/a;jsessionid=…` when the job strips that parameter): its own page,
+          // as for one hop above. As a redirect its target would be the URL
+          // itself, already leased, and the links on it would be followed by no row.
+          redirects.length = 0;
+          current = start;
         }
         const ttfbMs = performance.now() - started;
         const contentTypes = response.headersDistinct['content-type'] ?? [];

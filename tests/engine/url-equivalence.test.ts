@@ -125,6 +125,48 @@ describe('URLs a browser takes as one, and queries on legacy-encoded pages', () 
     ]);
   });
 
+  it('takes a chain that comes back to the URL itself with a session id the job strips, as one page whose links are followed', async () => {
+    const requested: string[] = [];
+    // A site that checks a new visitor at /check and sends it back with a session id.
+    const origin = await env.listen((request, response) => {
+      const path = request.url ?? '/';
+      requested.push(path);
+      if (path === '/page') return void redirect(response, '/check');
+      if (path === '/check') return void redirect(response, '/page;jsessionid=S1');
+      response.writeHead(200, { 'content-type': 'text/html' });
+      if (path === '/') return void response.end('<a href="/page">page</a>');
+      if (path === '/page;jsessionid=S1')
+        return void response.end('<title>page</title><a href="/below">below</a>');
+      response.end(`<title>${path}</title>`);
+    });
+    const job = await env.service().start({
+      startUrls: [`${origin}/`],
+      stripParams: ['jsessionid'],
+      ignoreRobots: true,
+      workers: 1,
+    });
+    expect(await job.finished).toMatchObject({ status: 'finished', pages: 3, failed: 0 });
+    expect(requested).toEqual(['/', '/page', '/check', '/page;jsessionid=S1', '/below']);
+    expect(
+      env.db
+        .prepare(
+          `SELECT url, status, final_url AS finalUrl, redirect_count AS hops, title
+           FROM pages WHERE job_id = ? ORDER BY id`,
+        )
+        .all(job.id),
+    ).toEqual([
+      { url: `${origin}/`, status: 200, finalUrl: `${origin}/`, hops: 0, title: null },
+      { url: `${origin}/page`, status: 200, finalUrl: `${origin}/page`, hops: 0, title: 'page' },
+      {
+        url: `${origin}/below`,
+        status: 200,
+        finalUrl: `${origin}/below`,
+        hops: 0,
+        title: '/below',
+      },
+    ]);
+  });
+
   it('a job the previous build stored with an escaped URL resumes without fetching it again', async () => {
     const requested: string[] = [];
     const origin = await env.listen((request, response) => {
