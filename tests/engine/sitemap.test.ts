@@ -96,7 +96,7 @@ describe('sitemap mode', () => {
       '/linked': ['text/html', page()],
       '/late': ['text/html', page()],
     };
-    // late.xml lists a page the crawl has found by then: it is marked, keeping its depth.
+    // late.xml lists a page the crawl has found by then: it is marked, and listed it is depth 0.
     holds = { '/maps/late.xml': '/late' };
 
     const job = await crawl(`${origin}/`);
@@ -110,7 +110,7 @@ describe('sitemap mode', () => {
       { path: '/d', depth: 0, inSitemap: 1, state: 2 },
       { path: '/e', depth: 0, inSitemap: 1, state: 2 },
       { path: '/f', depth: 0, inSitemap: 1, state: 2 },
-      { path: '/late', depth: 1, inSitemap: 1, state: 2 },
+      { path: '/late', depth: 0, inSitemap: 1, state: 2 },
       { path: '/linked', depth: 1, inSitemap: 0, state: 2 },
     ]);
     // The site's home page is neither listed nor linked; the index that lists itself is read once.

@@ -127,6 +127,7 @@ export class FrontierStore {
   private failure: Error | null = null;
   private readonly sql: Record<
     | 'insertUrl'
+    | 'insertListed'
     | 'insertDone'
     | 'claimTarget'
     | 'startUrls'
@@ -173,7 +174,16 @@ export class FrontierStore {
          RETURNING id, depth`,
       ),
       startUrls: db.prepare('SELECT urls FROM job_start_urls WHERE job_id = ?').pluck(),
-      markInSitemap: db.prepare('UPDATE frontier SET in_sitemap = 1 WHERE job_id = ? AND url = ?'),
+      insertListed: db.prepare(
+        'INSERT OR IGNORE INTO frontier (job_id, url, depth, in_sitemap) VALUES (?, ?, 0, 1)',
+      ),
+      // A row marked already is left unwritten: a resume lists again every URL it marked.
+      markInSitemap: db
+        .prepare(
+          `UPDATE frontier SET in_sitemap = 1 WHERE job_id = ? AND url = ? AND in_sitemap = 0
+           RETURNING depth`,
+        )
+        .pluck(),
       markDone: db
         .prepare(`UPDATE frontier SET state = ${done} WHERE id = ? RETURNING depth`)
         .pluck(),
@@ -269,7 +279,8 @@ export class FrontierStore {
 
   /**
    * Adds URLs a sitemap lists at depth 0, marked in_sitemap; a URL already
-   * known (found by crawling) keeps its place and gets the mark. Returns how
+   * known (found by crawling) gets the mark and depth 0, a path as short as
+   * any (ShortestPaths, so a page stored lowers those below it). Returns how
    * many were new.
    */
   seedFromSitemap(urls: readonly string[]): { added: number; refused: number } {
@@ -282,8 +293,12 @@ export class FrontierStore {
           refused++;
           continue;
         }
-        added += this.sql.insertUrl.run(this.jobId, url, 0, null).changes;
-        this.sql.markInSitemap.run(this.jobId, url);
+        if (this.sql.insertListed.run(this.jobId, url).changes > 0) {
+          added++;
+          continue;
+        }
+        const depth = this.sql.markInSitemap.get(this.jobId, url) as number | undefined;
+        if (depth !== undefined && depth > 0) this.shortestPaths.found(url, 0, null);
       }
     });
     return { added, refused };

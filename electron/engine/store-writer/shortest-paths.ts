@@ -58,8 +58,8 @@ export class ShortestPaths {
     };
   }
 
-  /** A path of `depth` to `url`, through the page of frontier row `foundOn`. */
-  found(url: string, depth: number, foundOn: number): void {
+  /** A path of `depth` to `url`, through the page of frontier row `foundOn` (null: a start). */
+  found(url: string, depth: number, foundOn: number | null): void {
     const first = this.lower(url, depth, foundOn);
     if (first === undefined) return;
     const stored = [first];
@@ -78,7 +78,7 @@ export class ShortestPaths {
   private lower(
     url: string,
     depth: number,
-    foundOn: number,
+    foundOn: number | null,
   ): { id: number; depth: number } | undefined {
     const { jobId } = this;
     if (this.sql.lower.run(depth, foundOn, jobId, url, depth).changes === 0) return undefined;
