@@ -155,6 +155,7 @@ export class CrawlJob {
     );
     this.frontier = new Frontier(options.db, this.id, this.writer, {
       depthLimited: this.settings.maxDepth !== null,
+      seedsComing: () => this.seeding !== null,
       onWake: () => {
         this.checker?.notify();
         this.pump();

@@ -16,6 +16,8 @@ export interface FrontierOptions {
   windowSize?: number;
   /** The job has a depth limit: hand URLs out level by level (see take). */
   depthLimited?: boolean;
+  /** Sitemaps are still being read: any URL found may yet be listed, at depth 0. */
+  seedsComing?: () => boolean;
   /** Something the frontier was waiting for arrived: URLs leased, a batch written. */
   onWake: () => void;
   /** A write failed: the job cannot go on. */
@@ -106,17 +108,16 @@ export class Frontier {
 
   /**
    * The next URL to crawl, breadth-first by depth, or undefined if none may
-   * go now. With a depth limit, a URL goes only once no page two or more
-   * levels above it is unwritten: such a page could still find it by a
-   * shorter path, and a URL crawled at too great a depth has its links cut
-   * by the limit (pages within it were never crawled, depending on which
-   * server answered first).
+   * go now. With a depth limit, a URL goes only at its final depth
+   * (finalUpTo): a URL crawled at too great a depth has its links cut by the
+   * limit (pages within it were never crawled, depending on which server
+   * answered first).
    */
   take(): CrawlTask | undefined {
     if (this.window.length <= this.windowSize / 2) this.refill();
     const next = this.window[0];
     if (next === undefined) return undefined;
-    if (this.options.depthLimited && next.depth > this.shallowestTaken() + 1) return undefined;
+    if (this.options.depthLimited && next.depth > this.finalUpTo()) return undefined;
     this.window.shift();
     this.windowByUrl.delete(next.url);
     this.countTaken([next], 1);
@@ -180,11 +181,21 @@ export class Frontier {
 
   /**
    * Whether a redirect target found by a page at `depth` is at its shortest
-   * depth there: with a depth limit, only once no page above that depth is
-   * unwritten, as `take` decides.
+   * depth there: with a depth limit, only once that depth is final, as `take`
+   * decides (finalUpTo).
    */
   targetDepthFinal(depth: number): boolean {
-    return !this.options.depthLimited || this.shallowestTaken() >= depth;
+    return !this.options.depthLimited || depth + 1 <= this.finalUpTo();
+  }
+
+  /**
+   * The depth up to which a URL's depth is final: none deeper than 0 while
+   * sitemaps may still list it; else one below the shallowest page
+   * unwritten, as a page two or more levels above a URL could still find it
+   * by a shorter path.
+   */
+  private finalUpTo(): number {
+    return this.options.seedsComing?.() ? 0 : this.shallowestTaken() + 1;
   }
 
   /** Stored pages by HTTP status. */

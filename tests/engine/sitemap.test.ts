@@ -10,8 +10,9 @@ let origin: string;
 const hits = new Map<string, number>();
 /** Path -> [content type, body]; anything else is a 404. */
 let routes: Record<string, [string, string | Buffer]> = {};
-/** Paths whose answer waits until another path has been requested. */
+/** Paths whose answer waits until another path has been requested, or HOLD_FALLBACK_MS. */
 let holds: Record<string, string> = {};
+const HOLD_FALLBACK_MS = 3000;
 const waiting = new Map<string, (() => void)[]>();
 
 const urlset = (...paths: string[]) =>
@@ -43,8 +44,16 @@ beforeEach(async () => {
       response.end(route[1]);
     };
     const after = holds[path];
-    if (after && !hits.has(after)) waiting.set(after, [...(waiting.get(after) ?? []), answer]);
-    else answer();
+    if (after && !hits.has(after)) {
+      waiting.set(after, [...(waiting.get(after) ?? []), answer]);
+      setTimeout(() => {
+        const answers = waiting.get(after);
+        if (answers?.includes(answer)) {
+          answers.splice(answers.indexOf(answer), 1);
+          answer();
+        }
+      }, HOLD_FALLBACK_MS);
+    } else answer();
   });
 });
 
@@ -125,6 +134,31 @@ describe('sitemap mode', () => {
     expect(env.logs).toContainEqual(
       expect.stringMatching(/1 outside the scope or its patterns skipped/),
     );
+  });
+
+  it('with --max-depth, crawls within the limit below a page a late sitemap lists, also when a link found it first', async () => {
+    // The same server under another host name: an external link, checked once /listed is stored.
+    const probe = `${origin.replace('127.0.0.1', 'localhost')}/probe`;
+    routes = {
+      '/robots.txt': ['text/plain', `Sitemap: ${origin}/index.xml\n`],
+      '/index.xml': ['application/xml', sitemapIndex('/maps/first.xml', '/maps/late.xml')],
+      '/maps/first.xml': ['application/xml', urlset('/a')],
+      '/maps/late.xml': ['application/xml', urlset('/listed')],
+      '/a': ['text/html', page('/listed')],
+      '/listed': ['text/html', page('/below', probe)],
+      '/below': ['text/html', page('/too-deep')],
+    };
+    // Until /listed, which /a links, is stored; it need not be, and then late.xml
+    // answers after HOLD_FALLBACK_MS.
+    holds = { '/maps/late.xml': '/probe' };
+
+    const job = await crawl(`${origin}/`, { maxDepth: 1, checkExternal: true });
+    expect(await job.finished).toMatchObject({ status: 'finished', pages: 3 });
+    expect(frontierRows(job.id)).toEqual([
+      { path: '/a', depth: 0, inSitemap: 1, state: 2 },
+      { path: '/below', depth: 1, inSitemap: 0, state: 2 },
+      { path: '/listed', depth: 0, inSitemap: 1, state: 2 },
+    ]);
   });
 
   it('reads a start URL ending in .xml.gz as the sitemap itself', async () => {
