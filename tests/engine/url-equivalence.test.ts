@@ -12,6 +12,16 @@ function redirect(response: http.ServerResponse, location: string): void {
   response.end();
 }
 
+/** A crawl from `origin`/ by one worker, with `jsessionid` stripped from URLs. */
+function crawlStrippingSessions(origin: string) {
+  return env.service().start({
+    startUrls: [`${origin}/`],
+    stripParams: ['jsessionid'],
+    ignoreRobots: true,
+    workers: 1,
+  });
+}
+
 describe('URLs a browser takes as one, and queries on legacy-encoded pages', () => {
   it('fetches each URL once however its escapes are written, and queries as a browser encodes them', async () => {
     const requested: string[] = [];
@@ -104,12 +114,7 @@ describe('URLs a browser takes as one, and queries on legacy-encoded pages', () 
       if (plain === '/') return void response.end(`<a href="/next;jsessionid=${session}">n</a>`);
       response.end(`<title>next</title><a href="/;jsessionid=${session}">home</a>`);
     });
-    const job = await env.service().start({
-      startUrls: [`${origin}/`],
-      stripParams: ['jsessionid'],
-      ignoreRobots: true,
-      workers: 1,
-    });
+    const job = await crawlStrippingSessions(origin);
     expect(await job.finished).toMatchObject({ status: 'finished', pages: 2, failed: 0 });
     expect(requested).toEqual(['/', '/;jsessionid=S1', '/next', '/next;jsessionid=S2']);
     expect(
@@ -139,12 +144,7 @@ describe('URLs a browser takes as one, and queries on legacy-encoded pages', () 
         return void response.end('<title>page</title><a href="/below">below</a>');
       response.end(`<title>${path}</title>`);
     });
-    const job = await env.service().start({
-      startUrls: [`${origin}/`],
-      stripParams: ['jsessionid'],
-      ignoreRobots: true,
-      workers: 1,
-    });
+    const job = await crawlStrippingSessions(origin);
     expect(await job.finished).toMatchObject({ status: 'finished', pages: 3, failed: 0 });
     expect(requested).toEqual(['/', '/page', '/check', '/page;jsessionid=S1', '/below']);
     expect(
