@@ -14,6 +14,19 @@ describe('URL list files (File → Import URL List…)', () => {
     expect(readUrlListFile(file)).toBe('https://example.com/a\n# comment\nhttps://例え.jp/b\n');
   });
 
+  it('reads a list saved as UTF-16 with a byte order mark, as Windows saves "Unicode" text', () => {
+    const list = 'https://example.com/a\r\nhttps://例え.jp/b\r\n';
+    const little = temp.file('little.txt');
+    writeFileSync(little, Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(list, 'utf16le')]));
+    expect(readUrlListFile(little)).toBe('https://example.com/a\nhttps://例え.jp/b\n');
+    const big = temp.file('big.txt');
+    writeFileSync(
+      big,
+      Buffer.concat([Buffer.from([0xfe, 0xff]), Buffer.from(list, 'utf16le').swap16()]),
+    );
+    expect(readUrlListFile(big)).toBe('https://example.com/a\nhttps://例え.jp/b\n');
+  });
+
   it('refuses a binary file, a folder and a missing file with clear errors', () => {
     const binary = temp.file('sheet.xlsx');
     writeFileSync(binary, Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x00, 0x00]));
