@@ -20,9 +20,9 @@ import {
 
 /**
  * A start URL parsed, or why it cannot be one: an absolute http(s) URL of at
- * most MAX_URL_LENGTH characters, with no whitespace inside. The schema's
- * check, and the one a long list is checked with (electron/engine/start-urls.ts),
- * which keeps the URL.
+ * most MAX_URL_LENGTH characters, one to a value. The schema's check, and the
+ * one a long list is checked with (electron/engine/start-urls.ts), which keeps
+ * the URL.
  */
 export function parseStartUrl(value: string): URL | string {
   if (value.length > MAX_URL_LENGTH) return `URL longer than ${MAX_URL_LENGTH} characters`;
@@ -30,10 +30,15 @@ export function parseStartUrl(value: string): URL | string {
   if (url === null || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
     return `"${value.slice(0, 200)}" is not an absolute http(s) URL`;
   }
-  // The URL parser drops tabs and line breaks and encodes spaces, so two columns of a
-  // spreadsheet, or two URLs on a line, would be crawled as one URL that never was.
-  return /[\t\n\f\r ]/.test(value.trim())
-    ? `${JSON.stringify(value.slice(0, 200))} holds a space, tab or line break, which a URL cannot (write a space in one as %20)`
+  // The URL parser drops tabs and line breaks, so two columns of a spreadsheet would be
+  // crawled as one URL that never was. A space it writes %20, as a browser does, which
+  // is right within a path but not between two URLs on one line.
+  const inner = value.trim();
+  if (/[\t\n\f\r]/.test(inner)) {
+    return `${JSON.stringify(value.slice(0, 200))} holds a tab or line break, which a URL cannot (two columns of a spreadsheet?)`;
+  }
+  return / https?:\/\//i.test(inner)
+    ? `"${value.slice(0, 200)}" holds two URLs (give one a line)`
     : url;
 }
 

@@ -341,24 +341,29 @@ describe('trawl crawl settings', () => {
     expect(existsSync(env.dbFile)).toBe(false);
   });
 
-  it('refuses a start URL holding a tab or a space (two columns, two URLs on a line) rather than crawling it mangled', async () => {
+  it('refuses a start URL holding a tab, or two URLs on a line, rather than crawling them as one; a space within a URL is sent as %20', async () => {
     const list = env.file('urls.txt');
     // Two columns copied from a spreadsheet, and two URLs on one line.
     writeFileSync(list, `${site.origin}/p/1\tPrices\n${site.origin}/p/2 ${site.origin}/p/3\n`);
     const result = await runCli(['crawl', '--list', list, '--db', env.dbFile]);
     expect(result.code).toBe(1);
-    const holds =
-      'holds a space, tab or line break, which a URL cannot (write a space in one as %20)';
     expect(result.stderr).toBe(
-      `trawl: error: ${list}:1: "${site.origin}/p/1\\tPrices" ${holds}; ` +
-        `${list}:2: "${site.origin}/p/2 ${site.origin}/p/3" ${holds}\n`,
+      `trawl: error: ${list}:1: "${site.origin}/p/1\\tPrices" holds a tab or line break, ` +
+        'which a URL cannot (two columns of a spreadsheet?); ' +
+        `${list}:2: "${site.origin}/p/2 ${site.origin}/p/3" holds two URLs (give one a line)\n`,
     );
     expect(existsSync(env.dbFile)).toBe(false);
-    const argument = await runCli(['crawl', `${site.origin}/my page`, '--db', env.dbFile]);
+    const argument = await runCli(['crawl', `${site.origin}/a\tb`, '--db', env.dbFile]);
     expect(argument.stderr).toBe(
-      `trawl: error: invalid job settings: startUrls.0: "${site.origin}/my page" ${holds}\n`,
+      `trawl: error: invalid job settings: startUrls.0: "${site.origin}/a\\tb" holds a tab ` +
+        'or line break, which a URL cannot (two columns of a spreadsheet?)\n',
     );
     expect(requests).toEqual([]);
+
+    const spaced = await runCli(['crawl', `${site.origin}/p/my page`, '--db', env.dbFile]);
+    expect(spaced.code).toBe(0);
+    expect(requests.map((request) => request.path)).toContain('/p/my%20page');
+    expect(await exportedUrls()).toEqual([`${site.origin}/p/my%20page`]);
   });
 
   it('reads a URL list whose lines end in a carriage return alone, as old Mac exports do', async () => {
