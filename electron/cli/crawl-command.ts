@@ -279,7 +279,8 @@ function report(db: Db, summary: JobSummary, how: { json: boolean; resumed: bool
   const jobs = new JobStore(db);
   // When every start URL failed to fetch, the crawl did not really happen.
   const unreachable = jobs.unreachableStart(jobId);
-  const extracted = extractionCounts(db, jobId, settingsOf(jobs.whole(jobId)).extract);
+  const settings = settingsOf(jobs.whole(jobId));
+  const extracted = extractionCounts(db, jobId, settings.extract);
   if (how.json) {
     // `status` tells a script a crawl stopped (Ctrl-C, `timeout`) from one that finished.
     const line = { jobId, status, pages, failed, blocked, seconds, pagesPerSecond, workers };
@@ -299,7 +300,7 @@ function report(db: Db, summary: JobSummary, how: { json: boolean; resumed: bool
   const warn = () => {
     for (const { rule } of extracted.filter((count) => count.values === 0))
       logToStderr('warn', `extraction rule "${rule}" matched nothing on any of the ${pages} pages`);
-    warnRedirectedOut(jobs, jobId);
+    if (settings.mode === 'spider') warnRedirectedOut(jobs, jobId);
   };
   if (how.json) {
     warn();
@@ -328,13 +329,13 @@ function report(db: Db, summary: JobSummary, how: { json: boolean; resumed: bool
 /**
  * A start URL that redirects to another host (example.com to www.example.com)
  * is stored as the redirect it is, and the crawl ends there: said, with what
- * would crawl the site. A list crawl fetches exactly its URLs, so not there.
+ * would crawl the site. Not for a list crawl, which fetches exactly its URLs
+ * (and whose depth 0 may be a million of them).
  */
 function warnRedirectedOut(jobs: JobStore, jobId: number): void {
   const redirects = jobs.unfollowedStartRedirects(jobId);
   if (redirects.length === 0) return;
   const settings = jobs.settings(jobId);
-  if (settings.mode !== 'spider') return;
   const inScope = createScope(settings);
   const inBoundary = createScope(settings, { withPatterns: false });
   for (const { url, location } of redirects) {
