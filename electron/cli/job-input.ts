@@ -12,7 +12,7 @@ import {
 } from '../../shared/job-settings';
 import { MAX_URL_LIST_BYTES } from '../../shared/url-list';
 import { readCapped } from '../engine/read-capped';
-import { readUrlListFile } from '../engine/url-list-file';
+import { readUrlListFile, urlListName } from '../engine/url-list-file';
 import { UserError } from '../engine/user-error';
 
 /** A job file may hold a URL list's worth of start URLs, quoted and separated. */
@@ -100,6 +100,7 @@ export function readUrlList(file: string): string[] {
   const urls: string[] = [];
   const bad: { path: string[]; message: string }[] = []; // the first three
   let badLines = 0;
+  const name = urlListName(file);
   readUrlListFile(file)
     .split('\n')
     .forEach((raw, index) => {
@@ -107,10 +108,10 @@ export function readUrlList(file: string): string[] {
       if (line === '' || line.startsWith('#')) return;
       const parsed = parseStartUrl(line);
       if (typeof parsed !== 'string') urls.push(line);
-      else if (++badLines <= 3) bad.push({ path: [`${file}:${index + 1}`], message: parsed });
+      else if (++badLines <= 3) bad.push({ path: [`${name}:${index + 1}`], message: parsed });
     });
   if (badLines > 0) throw new UserError(describeIssues(bad, 3, badLines));
-  if (urls.length === 0) throw new UserError(`URL list ${file} has no URLs`);
+  if (urls.length === 0) throw new UserError(`URL list ${name} has no URLs`);
   return urls;
 }
 

@@ -3,7 +3,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import type http from 'node:http';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../electron/engine/store/database';
-import { runCli } from '../helpers/cli';
+import { runCli, startCli } from '../helpers/cli';
 import { processEnv } from '../helpers/process-env';
 import type { FixtureSite } from '../helpers/fixture-site';
 
@@ -373,6 +373,38 @@ describe('trawl crawl settings', () => {
     const result = await runCli(['crawl', '--list', list, '--db', env.dbFile, '--json']);
     expect(JSON.parse(result.stdout)).toMatchObject({ jobId: 1, pages: 3, failed: 0 });
     expect(await exportedUrls()).toEqual(listed);
+  });
+
+  it('reads a URL list from standard input for --list -, and a job file for --config -', async () => {
+    const listed = [`${site.origin}/p/3`, `${site.origin}/p/4`];
+    const piped = await startCli(
+      ['crawl', '--list', '-', '--db', env.dbFile, '--json'],
+      {},
+      {
+        input: `${listed.join('\n')}\nnot a url\n`,
+      },
+    ).result;
+    expect(piped.stderr).toBe(
+      'trawl: error: standard input:3: "not a url" is not an absolute http(s) URL\n',
+    );
+    const crawled = await startCli(
+      ['crawl', '--list', '-', '--db', env.dbFile, '--json'],
+      {},
+      {
+        input: `${listed.join('\n')}\n`,
+      },
+    ).result;
+    expect(JSON.parse(crawled.stdout)).toMatchObject({ jobId: 1, pages: 2, failed: 0 });
+    expect(await exportedUrls()).toEqual(listed);
+    const job = JSON.stringify({ startUrls: [`${site.origin}/p/5`], mode: 'list' });
+    const configured = await startCli(
+      ['crawl', '--config', '-', '--db', env.dbFile, '--json'],
+      {},
+      {
+        input: job,
+      },
+    ).result;
+    expect(JSON.parse(configured.stdout)).toMatchObject({ jobId: 2, pages: 1, failed: 0 });
   });
 
   it('reads a URL list and a job file saved as UTF-16, as Windows PowerShell 5 writes them', async () => {

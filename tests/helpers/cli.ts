@@ -14,17 +14,19 @@ export interface CliResult {
  * Starts `trawl …` as a real child process; `env` adds to this process's
  * environment. `group`: in a process group of its own, which a signal to
  * `-child.pid` reaches whole, as a terminal's Ctrl-C or `docker stop` does.
+ * `input`: written to its standard input, then closed (else it has none).
  */
 export function startCli(
   args: string[],
   env: Record<string, string> = {},
-  options: { group?: boolean } = {},
+  options: { group?: boolean; input?: string } = {},
 ): { child: ChildProcess; result: Promise<CliResult> } {
   const child = spawn(process.execPath, [TRAWL_BIN, ...args], {
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
     env: { ...process.env, ...env },
     detached: options.group ?? false,
   });
+  if (options.input !== undefined) child.stdin!.end(options.input);
   return { child, result: outcome(child) };
 }
 
