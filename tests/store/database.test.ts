@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { chmodSync, statSync } from 'node:fs';
+import { chmodSync, existsSync, statSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../electron/engine/store/database';
 import { migrations } from '../../electron/engine/store/migrations';
@@ -66,6 +66,21 @@ describe('openDatabase', () => {
     expect(() => openDatabase('/proc/trawl-no-such-folder/jobs/trawl.sqlite')).toThrow(
       /^cannot open database \/proc\/trawl-no-such-folder\/jobs\/trawl\.sqlite: ENOENT/,
     );
+  });
+
+  it("refuses a name SQLite gives a database's companion files, whose pages opening that database would overwrite", () => {
+    const file = temp.file('trawl.sqlite');
+    for (const [suffix, what] of [
+      ['-wal', 'write-ahead log'],
+      ['-shm', 'shared-memory index'],
+      ['-journal', 'rollback journal'],
+    ]) {
+      expect(() => openDatabase(`${file}${suffix}`)).toThrow(
+        `${file}${suffix} is the name SQLite gives the ${what} of ${file}, not a database: ` +
+          'opening that one would overwrite it (give the database another name)',
+      );
+      expect(existsSync(`${file}${suffix}`)).toBe(false);
+    }
   });
 
   it('refuses a database written by a newer Trawl without touching it', () => {

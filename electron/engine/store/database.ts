@@ -9,6 +9,27 @@ export type Db = Database.Database;
 /** How long a connection waits for another program's write lock before giving up. */
 const BUSY_TIMEOUT_MS = 5000;
 
+/** The files SQLite keeps beside a database, by the suffix it adds to the name. */
+const COMPANIONS: Record<string, string> = {
+  '-wal': 'write-ahead log',
+  '-shm': 'shared-memory index',
+  '-journal': 'rollback journal',
+};
+
+/**
+ * A database named as SQLite names another one's companion file (`X-wal`)
+ * would be taken as that file, and its pages lost, the next time X opened.
+ */
+function refuseCompanionName(file: string): void {
+  const suffix = /-(wal|shm|journal)$/.exec(file)?.[0];
+  if (suffix === undefined) return;
+  const base = file.slice(0, -suffix.length);
+  throw new UserError(
+    `${file} is the name SQLite gives the ${COMPANIONS[suffix]} of ${base}, not a database: ` +
+      'opening that one would overwrite it (give the database another name)',
+  );
+}
+
 /**
  * Opens (creating if needed) a Trawl database: WAL so other programs can read
  * while a job runs, and migrations applied. Problems with the file become one
@@ -25,6 +46,7 @@ export function openDatabase(
 ): Db {
   let db: Db | undefined;
   try {
+    refuseCompanionName(file);
     const mustExist = options.mustExist ?? options.readonly ?? false;
     if (mustExist && file !== ':memory:') {
       const stat = statSync(file, { throwIfNoEntry: false });
