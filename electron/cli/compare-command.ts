@@ -1,3 +1,4 @@
+import { jsonLine } from '../engine/export/text-writers';
 import type { Command } from 'commander';
 import { describeChanges } from '../../shared/compare-changes';
 import { compareJobs, iterateComparison } from '../engine/results/compare-jobs';
@@ -21,7 +22,7 @@ export function registerCompareCommand(program: Command): void {
         if (options.json) process.stdout.write(`${JSON.stringify({ summary })}\n`);
         for (const row of iterateComparison(db, base, other)) {
           if (options.json) {
-            process.stdout.write(`${JSON.stringify(row)}\n`);
+            process.stdout.write(`${jsonLine(row)}\n`);
             continue;
           }
           const changes = describeChanges(row);

@@ -1,3 +1,4 @@
+import { jsonLine } from '../engine/export/text-writers';
 import type { Command } from 'commander';
 import { JobAdmin } from '../engine/store/job-admin';
 import { JobStore } from '../engine/store/job-store';
@@ -21,7 +22,7 @@ async function listJobs(options: { db?: string; json?: boolean }): Promise<void>
         const { name, failed, firstStartUrl, startUrlCount, problem, crawlMs } = job;
         const crawlSeconds = crawlMs === null ? null : Math.round(crawlMs / 10) / 100;
         process.stdout.write(
-          `${JSON.stringify({ ...row, name, failed, firstStartUrl, startUrlCount, problem, crawlSeconds })}\n`,
+          `${jsonLine({ ...row, name, failed, firstStartUrl, startUrlCount, problem, crawlSeconds })}\n`,
         );
       } else {
         process.stdout.write(

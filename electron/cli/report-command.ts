@@ -1,3 +1,4 @@
+import { jsonLine } from '../engine/export/text-writers';
 import type { Command } from 'commander';
 import { JobStore } from '../engine/store/job-store';
 import { REPORTS, iterateReport } from '../engine/results/reports';
@@ -32,7 +33,7 @@ export function registerReportCommand(program: Command): void {
           count++;
           process.stdout.write(
             options.json
-              ? `${JSON.stringify(row)}\n`
+              ? `${jsonLine(row)}\n`
               : `${columns.map((column) => cell(row[column] ?? null)).join('\t')}\n`,
           );
         }

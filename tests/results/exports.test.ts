@@ -172,6 +172,28 @@ describe('exports', () => {
     expect(JSON.parse(readFileSync(none.file, 'utf8'))).toEqual([]);
   });
 
+  it('NDJSON escapes U+0085, U+2028 and U+2029, so that a reader splitting lines there (Python) gets one record a line', async () => {
+    const title = 'Before\u2028line separator\u2029paragraph separator\u0085next line';
+    const jobId = storeJob(env.db, [
+      { url: `${O}/a`, page: { title } },
+      { url: `${O}/b`, page: { title: 'plain' } },
+    ]);
+    for (const format of ['ndjson', 'json'] as const) {
+      const text = readFileSync((await exportTo({ format }, jobId, `s.${format}`)).file, 'utf8');
+      expect(text).not.toMatch(/[\u0085\u2028\u2029]/);
+      expect(text).toContain(
+        'Before\\u2028line separator\\u2029paragraph separator\\u0085next line',
+      );
+    }
+    const text = readFileSync(
+      (await exportTo({ format: 'ndjson' }, jobId, 'l.ndjson')).file,
+      'utf8',
+    );
+    // As Python's str.splitlines() splits (its other breaks are control characters JSON escapes).
+    const lines = text.split(/\r\n|[\n\r\u0085\u2028\u2029]/).filter(Boolean);
+    expect(lines.map((line) => JSON.parse(line).title)).toEqual([title, 'plain']);
+  });
+
   it("a view of the table exports the table's rows in its sort order, exactly its columns in theirs", async () => {
     const jobId = storeTricky();
     const view: Pick<PageQuery, 'sort' | 'filters'> & { columns: PageColumn[] } = {

@@ -39,8 +39,25 @@ export async function writeLines(lines: Iterable<string>, out: Writable): Promis
   await pipeline(Readable.from(lines), out);
 }
 
+const LINE_SEPARATORS = /[\u0085\u2028\u2029]/g;
+
+/**
+ * A value as JSON on one line. U+0085, U+2028 and U+2029 (from scraped text)
+ * are written escaped: JSON as they are, but Python's `splitlines()`, and
+ * editors, end a line at them, splitting a record in two.
+ */
+export function jsonLine(value: unknown): string {
+  const text = JSON.stringify(value);
+  return text.search(LINE_SEPARATORS) === -1
+    ? text
+    : text.replace(
+        LINE_SEPARATORS,
+        (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`,
+      );
+}
+
 export function* ndjsonLines(rows: Iterable<unknown>): Generator<string> {
-  for (const row of rows) yield `${JSON.stringify(row)}\n`;
+  for (const row of rows) yield `${jsonLine(row)}\n`;
 }
 
 /** One JSON array, one element a line, streamed. */
@@ -48,7 +65,7 @@ export function* jsonArrayLines(rows: Iterable<unknown>): Generator<string> {
   let first = true;
   yield '[';
   for (const row of rows) {
-    yield `${first ? '\n' : ',\n'}${JSON.stringify(row)}`;
+    yield `${first ? '\n' : ',\n'}${jsonLine(row)}`;
     first = false;
   }
   yield first ? ']\n' : '\n]\n';
