@@ -109,10 +109,20 @@ export const pageFiltersSchema = z.strictObject({
 });
 export type PageFilters = z.infer<typeof pageFiltersSchema>;
 
+/** Columns in the order shown, each once (a CSV with two `url` columns reads back as one). */
+const columnList = z
+  .array(z.enum(PAGE_COLUMNS))
+  .min(1)
+  .superRefine((columns, context) => {
+    const twice = columns.find((column, index) => columns.indexOf(column) !== index);
+    if (twice !== undefined)
+      context.addIssue({ code: 'custom', message: `${twice} is named twice` });
+  });
+
 export const pageQuerySchema = z.strictObject({
   jobId,
   /** Columns to return (url and kind always come); default: a useful overview set. */
-  columns: z.array(z.enum(PAGE_COLUMNS)).min(1).optional(),
+  columns: columnList.optional(),
   /** Default: crawl order. Ties are broken by a stable row key, so paging never skips or repeats. */
   sort: z
     .strictObject({ column: z.enum(PAGE_COLUMNS), direction: z.enum(['asc', 'desc']) })
@@ -275,7 +285,7 @@ export const exportRequestSchema = z
     /** Its rows in this order, as the table sorts them (default: crawl order). */
     sort: pageQuerySchema.shape.sort,
     /** Exactly these columns, in this order (default: every column). */
-    columns: z.array(z.enum(PAGE_COLUMNS)).min(1).optional(),
+    columns: columnList.optional(),
     /** CSV only: start with a UTF-8 byte order mark, for Excel. */
     bom: z.boolean().optional(),
     /**

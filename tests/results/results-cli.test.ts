@@ -172,6 +172,7 @@ describe('results of a real crawl through the trawl CLI', () => {
         ['export', jobId, '--columns', 'url,shoeSize'],
         `unknown column "shoeSize" (columns: ${PAGE_COLUMNS.join(', ')})`,
       ],
+      [['export', jobId, '--columns', 'url,status,url'], '--columns: url is named twice'],
       [
         ['export', jobId, '--sort', 'bytes:down'],
         '--sort takes COLUMN or COLUMN:desc, such as bytes:desc, not "bytes:down"',
