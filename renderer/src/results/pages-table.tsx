@@ -137,7 +137,13 @@ export function PagesTable(props: {
 function footText(table: ResultsTable): string {
   const total = table.total === null ? '?' : formatCount(table.total);
   if (table.rows.length === 0) return 'No URLs match these filters.';
-  if (table.firstRow === 1) return `${formatCount(table.rows.length)} of ${total} rows loaded`;
   const last = table.firstRow + table.rows.length - 1;
-  return `Rows ${formatCount(table.firstRow)}–${formatCount(last)} of ${total} loaded (go to row 1 for the rows above)`;
+  // The end of the rows asked for, and a crawl has stored more since: they come with Refresh.
+  const since =
+    table.nextCursor === null && table.total !== null && table.total > last
+      ? '; Refresh for the rows stored since'
+      : '';
+  if (table.firstRow === 1)
+    return `${formatCount(table.rows.length)} of ${total} rows loaded${since}`;
+  return `Rows ${formatCount(table.firstRow)}–${formatCount(last)} of ${total} loaded (go to row 1 for the rows above)${since}`;
 }

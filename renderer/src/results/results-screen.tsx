@@ -22,6 +22,7 @@ export function ResultsScreen({ job }: { job: JobInfo }) {
   const openPageDetail = useApp((state) => state.openPageDetail);
   const closePageDetail = useApp((state) => state.closePageDetail);
   const openReport = useApp((state) => state.openReport);
+  const refreshTable = useApp((state) => state.refreshTable);
   // The view is the address's (location-sync): reload and back/forward keep it.
   const tab = useApp((state) => state.resultsTab);
   const filters = useApp((state) => state.resultsFilters);
@@ -68,6 +69,13 @@ export function ResultsScreen({ job }: { job: JobInfo }) {
               </optgroup>
             </select>
           </label>
+          {/* A crawl (here, or `trawl crawl`) stores rows after they were asked for. */}
+          <button
+            type="button"
+            onClick={() => void (tab === 'urls' ? refreshTable() : openReport(job.id, tab))}
+          >
+            Refresh
+          </button>
           <button type="button" onClick={() => setExporting(true)}>
             Export…
           </button>

@@ -63,6 +63,8 @@ export interface ResultsSlice {
   closePageDetail(): void;
   openReport(jobId: number, name: ReportName): Promise<void>;
   loadMoreReport(jobId: number): Promise<void>;
+  /** Asks for the table's view again from its first row, newly counted: a crawl stores more. */
+  refreshTable(): Promise<void>;
 }
 
 /** Only the filters that say something: the schema refuses empty strings and lists. */
@@ -83,9 +85,16 @@ export const viewOf = (query: TableQuery) => ({
 });
 
 export const createResultsSlice: SliceCreator<ResultsSlice> = (api) => (set, get) => {
+  /** Whether a job is crawling (here, or elsewhere as last listed), so its rows still grow. */
+  const crawling = (jobId: number) => {
+    const { progress, jobs } = get();
+    const status = progress[jobId]?.status ?? jobs.find((job) => job.id === jobId)?.status;
+    return status === 'running' || status === 'stopping';
+  };
   /**
    * Fetches one batch of the table, after `cursor` (null: from the first row,
-   * counting the view too); `fresh` replaces the rows instead of appending.
+   * counting the view too, as every batch of a crawling job does: its count
+   * grows meanwhile); `fresh` replaces the rows instead of appending.
    * Stale answers (the query or position changed meanwhile) are dropped.
    */
   const fetchRows = async (query: TableQuery, cursor: string | null, fresh: boolean) => {
@@ -94,7 +103,8 @@ export const createResultsSlice: SliceCreator<ResultsSlice> = (api) => (set, get
         ...viewOf(query),
         columns: query.columns,
         limit: RESULTS_BATCH,
-        ...(cursor === null ? { withTotal: true } : { cursor }),
+        ...(cursor === null ? {} : { cursor }),
+        ...((cursor === null || crawling(query.jobId)) && { withTotal: true }),
       });
       const table = get().table;
       if (table === null || table.query !== query) return;
@@ -226,6 +236,11 @@ export const createResultsSlice: SliceCreator<ResultsSlice> = (api) => (set, get
       } catch (error) {
         set({ report: { ...report, state: 'error', error: errorMessage(error) } });
       }
+    },
+    async refreshTable() {
+      const table = get().table;
+      // A copy of the query, as for a jump: answers for the rows shown before are dropped.
+      if (table !== null) await get().queryTable({ ...table.query });
     },
   };
 };
