@@ -156,6 +156,11 @@ export interface JobInfo {
   queued: number | null;
   /** Time spent crawling over all its runs, pauses between them not counted; null when a run predates Trawl storing it. */
   crawlMs: number | null;
+  /**
+   * The id of another process crawling the job right now (`trawl crawl`,
+   * another Trawl), which alone can stop or resize it; else null.
+   */
+  crawledElsewhereBy: number | null;
 }
 
 /** Job settings as a UI sends them: `workers` may be left to the host (all cores). */

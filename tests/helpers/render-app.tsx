@@ -74,5 +74,6 @@ export function finishedJob(id: number, name: string, startUrl: string, pages: n
     blocked: 0,
     queued: null,
     crawlMs: 1000,
+    crawledElsewhereBy: null,
   };
 }

@@ -28,6 +28,7 @@ const JOB = {
   blocked: 0,
   queued: null,
   crawlMs: null,
+  crawledElsewhereBy: null,
 } as unknown as JobInfo;
 
 /** Job 1, resumed: 600 pages crawled in 60 s before, and this run's figures on top. */

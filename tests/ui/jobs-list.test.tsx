@@ -38,6 +38,7 @@ beforeEach(() => {
       blocked: 0,
       queued: null,
       crawlMs: 65_000,
+      crawledElsewhereBy: null,
     },
   ];
 });

@@ -287,6 +287,8 @@ function toRecord(row: JobRow): JobRecord {
     blocked: row.blocked,
     queued: null, // see withQueued
     crawlMs: row.crawl_ms,
+    crawledElsewhereBy:
+      status === 'running' && row.runner_pid !== process.pid ? row.runner_pid : null,
   };
 }
 

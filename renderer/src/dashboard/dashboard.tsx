@@ -32,7 +32,13 @@ export function Dashboard({ job, coreCount }: { job: JobInfo; coreCount: number 
             {status}
           </span>
         </h2>
-        <JobControls jobId={job.id} status={status} workers={activeWorkers} coreCount={coreCount} />
+        <JobControls
+          jobId={job.id}
+          status={status}
+          workers={activeWorkers}
+          coreCount={coreCount}
+          crawledElsewhereBy={snapshot === undefined ? job.crawledElsewhereBy : null}
+        />
       </div>
       <JobStart job={job} />
       {actionError && (
@@ -198,6 +204,7 @@ function RecentErrors({ errors }: { errors: ProgressSnapshot['recentErrors'] }) 
  * workers exist only while a job runs.
  */
 function StoredSummary({ job, onResults }: { job: JobInfo; onResults: () => void }) {
+  const refreshJobs = useApp((state) => state.refreshJobs);
   const crawled = job.pages + job.failed;
   const items: Counter[] = [
     ['pages-done', 'Pages done', formatCount(job.pages)],
@@ -220,14 +227,29 @@ function StoredSummary({ job, onResults }: { job: JobInfo; onResults: () => void
       <CounterList items={items} />
       <div className="panel">
         <p>
-          This job is not running: these are the figures it stored.
+          {job.crawledElsewhereBy === null ? (
+            'This job is not running: these are the figures it stored.'
+          ) : (
+            <>
+              Process {job.crawledElsewhereBy} (<code>trawl crawl</code>, or another Trawl) is
+              crawling this job: stop it or resize its pool there. These are the figures it had
+              stored when the jobs were last listed.
+            </>
+          )}
           {job.crawlMs === null && ' Its crawl time was not stored (an older Trawl ran it).'} The
           chart of pages per second, the status codes and the workers are shown only while a job
           runs in this window; the status codes are in the results and the Status codes report.
         </p>
-        <button type="button" onClick={onResults}>
-          Browse results
-        </button>
+        <div className="actions">
+          <button type="button" onClick={onResults}>
+            Browse results
+          </button>
+          {job.crawledElsewhereBy !== null && (
+            <button type="button" onClick={() => void refreshJobs()}>
+              Refresh
+            </button>
+          )}
+        </div>
       </div>
     </>
   );

@@ -10,6 +10,8 @@ export function JobControls(props: {
   status: JobStatus;
   workers: number;
   coreCount: number;
+  /** Another process crawls the job: only it can stop or resize it. */
+  crawledElsewhereBy: number | null;
 }) {
   const { jobId, status, coreCount } = props;
   const stopJob = useApp((state) => state.stopJob);
@@ -17,7 +19,7 @@ export function JobControls(props: {
   const resizePool = useApp((state) => state.resizePool);
   const newCrawlFrom = useApp((state) => state.newCrawlFrom);
   const [poolSize, setPoolSize] = useState(String(props.workers));
-  const running = status === 'running';
+  const running = status === 'running' && props.crawledElsewhereBy === null;
   const max = Math.max(coreCount, props.workers);
 
   // Follow the pool when it changes elsewhere (another tab, a resume).
