@@ -1,7 +1,8 @@
 import { useEffect, useRef, useState, type ReactNode } from 'react';
-import { PAGE_COLUMNS, type LinkRow } from '../../../shared/results';
+import { PAGE_COLUMNS } from '../../../shared/results';
 import { ExternalLink } from '../common/external-link';
-import type { PageDetailView } from '../store/results-slice';
+import { LoadMoreButton } from '../common/load-more';
+import type { LinkList, PageDetailView } from '../store/results-slice';
 import { cellText, COLUMN_LABELS } from './cell-text';
 
 /**
@@ -9,7 +10,15 @@ import { cellText, COLUMN_LABELS } from './cell-text';
  * extractions, inlinks and outlinks. Escape closes it. All crawled values are
  * rendered as text.
  */
-export function PageDetailDrawer({ view, onClose }: { view: PageDetailView; onClose: () => void }) {
+export function PageDetailDrawer({
+  view,
+  onClose,
+  onMoreLinks,
+}: {
+  view: PageDetailView;
+  onClose: () => void;
+  onMoreLinks: (direction: 'in' | 'out') => void;
+}) {
   const closeButton = useRef<HTMLButtonElement>(null);
   const [copied, setCopied] = useState(false);
   useEffect(() => closeButton.current?.focus(), [view.url]);
@@ -109,10 +118,10 @@ export function PageDetailDrawer({ view, onClose }: { view: PageDetailView; onCl
             </Section>
           )}
           <Section title={`Inlinks (${detail.inlinkCount})`}>
-            <Links rows={view.inlinks} side="from" />
+            <Links list={view.inlinks} side="from" onMore={() => onMoreLinks('in')} />
           </Section>
           <Section title={`Outlinks (${detail.outlinkCount})`}>
-            <Links rows={view.outlinks} side="to" />
+            <Links list={view.outlinks} side="to" onMore={() => onMoreLinks('out')} />
           </Section>
         </>
       )}
@@ -146,28 +155,40 @@ function KeyValues({ values, empty }: { values: Record<string, string>; empty: s
   );
 }
 
-function Links({ rows, side }: { rows: LinkRow[]; side: 'from' | 'to' }) {
+function Links({
+  list,
+  side,
+  onMore,
+}: {
+  list: LinkList;
+  side: 'from' | 'to';
+  onMore: () => void;
+}) {
+  const { rows } = list;
   if (rows.length === 0) return <p className="empty">None.</p>;
   return (
-    <table className="data compact">
-      <thead>
-        <tr>
-          <th scope="col">{side === 'from' ? 'From' : 'To'}</th>
-          <th scope="col">Anchor</th>
-          <th scope="col" className="num">
-            Status
-          </th>
-        </tr>
-      </thead>
-      <tbody>
-        {rows.map((link, index) => (
-          <tr key={`${index}-${link.fromUrl}-${link.toUrl}`}>
-            <td className="url">{side === 'from' ? link.fromUrl : link.toUrl}</td>
-            <td>{link.anchor}</td>
-            <td className="num">{link.toStatus ?? ''}</td>
+    <>
+      <table className="data compact">
+        <thead>
+          <tr>
+            <th scope="col">{side === 'from' ? 'From' : 'To'}</th>
+            <th scope="col">Anchor</th>
+            <th scope="col" className="num">
+              Status
+            </th>
           </tr>
-        ))}
-      </tbody>
-    </table>
+        </thead>
+        <tbody>
+          {rows.map((link, index) => (
+            <tr key={`${index}-${link.fromUrl}-${link.toUrl}`}>
+              <td className="url">{side === 'from' ? link.fromUrl : link.toUrl}</td>
+              <td>{link.anchor}</td>
+              <td className="num">{link.toStatus ?? ''}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {list.nextCursor !== null && <LoadMoreButton loading={list.loading} onClick={onMore} />}
+    </>
   );
 }

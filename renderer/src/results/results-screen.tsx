@@ -21,6 +21,7 @@ export function ResultsScreen({ job }: { job: JobInfo }) {
   const pageDetail = useApp((state) => state.pageDetail);
   const openPageDetail = useApp((state) => state.openPageDetail);
   const closePageDetail = useApp((state) => state.closePageDetail);
+  const loadMoreLinks = useApp((state) => state.loadMoreLinks);
   const openReport = useApp((state) => state.openReport);
   const refreshTable = useApp((state) => state.refreshTable);
   // The view is the address's (location-sync): reload and back/forward keep it.
@@ -104,7 +105,13 @@ export function ResultsScreen({ job }: { job: JobInfo }) {
         </>
       )}
       {tab !== 'urls' && <ReportView jobId={job.id} />}
-      {pageDetail && <PageDetailDrawer view={pageDetail} onClose={closePageDetail} />}
+      {pageDetail && (
+        <PageDetailDrawer
+          view={pageDetail}
+          onClose={closePageDetail}
+          onMoreLinks={(direction) => void loadMoreLinks(job.id, direction)}
+        />
+      )}
       {exporting && (
         <ExportDialog
           base={

@@ -1,5 +1,5 @@
 import {
-  type LinkRow,
+  type LinkQueryResult,
   type PageColumn,
   type PageDetail,
   type PageFilters,
@@ -33,14 +33,22 @@ export interface ResultsTable {
   error: string | null;
 }
 
+/** Links to or on a page, a batch at a time (a home page has one from every page). */
+export interface LinkList extends LinkQueryResult {
+  loading: boolean;
+}
+
 export interface PageDetailView {
   url: string;
   state: LoadState;
   error: string | null;
   detail: PageDetail | null;
-  inlinks: LinkRow[];
-  outlinks: LinkRow[];
+  inlinks: LinkList;
+  outlinks: LinkList;
 }
+
+const NO_LINKS: LinkList = { rows: [], nextCursor: null, loading: false };
+const LINK_LISTS = { in: 'inlinks', out: 'outlinks' } as const;
 
 export interface ReportView {
   name: ReportName;
@@ -60,6 +68,8 @@ export interface ResultsSlice {
   /** Restarts the table at row `row` (1-based) of the same view: the host seeks its cursor. */
   goToRow(row: number): Promise<void>;
   openPageDetail(jobId: number, url: string): Promise<void>;
+  /** Fetches the next links of the open page detail's inlinks (`in`) or outlinks (`out`). */
+  loadMoreLinks(jobId: number, direction: 'in' | 'out'): Promise<void>;
   closePageDetail(): void;
   openReport(jobId: number, name: ReportName): Promise<void>;
   loadMoreReport(jobId: number): Promise<void>;
@@ -173,8 +183,8 @@ export const createResultsSlice: SliceCreator<ResultsSlice> = (api) => (set, get
         state: 'loading',
         error: null,
         detail: null,
-        inlinks: [],
-        outlinks: [],
+        inlinks: NO_LINKS,
+        outlinks: NO_LINKS,
       };
       set({ pageDetail: view });
       try {
@@ -189,13 +199,48 @@ export const createResultsSlice: SliceCreator<ResultsSlice> = (api) => (set, get
             ...view,
             state: 'ready',
             detail,
-            inlinks: inlinks.rows,
-            outlinks: outlinks.rows,
+            inlinks: { ...inlinks, loading: false },
+            outlinks: { ...outlinks, loading: false },
           },
         });
       } catch (error) {
         if (get().pageDetail?.url !== url) return;
         set({ pageDetail: { ...view, state: 'error', error: errorMessage(error) } });
+      }
+    },
+    async loadMoreLinks(jobId, direction) {
+      const view = get().pageDetail;
+      const key = LINK_LISTS[direction];
+      const list = view?.[key];
+      if (!view || !list || list.loading || list.nextCursor === null) return;
+      // Only to the same page's list, still where this batch follows on (not reopened).
+      const update = (next: (current: LinkList) => Partial<PageDetailView>) => {
+        const current = get().pageDetail;
+        if (current?.url === view.url && current[key].nextCursor === list.nextCursor)
+          set({ pageDetail: { ...current, ...next(current[key]) } });
+      };
+      update((current) => ({ [key]: { ...current, loading: true } }));
+      try {
+        const more = await api.queryLinks({
+          jobId,
+          url: view.url,
+          direction,
+          limit: RESULTS_BATCH,
+          cursor: list.nextCursor,
+        });
+        update((current) => ({
+          [key]: {
+            rows: [...current.rows, ...more.rows],
+            nextCursor: more.nextCursor,
+            loading: false,
+          },
+        }));
+      } catch (error) {
+        update((current) => ({
+          state: 'error',
+          error: errorMessage(error),
+          [key]: { ...current, loading: false },
+        }));
       }
     },
     closePageDetail() {
