@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useId, useState } from 'react';
 import type { JobStatus } from '../../../shared/progress';
 import { useApp } from '../store/store-context';
 
@@ -25,8 +25,13 @@ export function JobControls(props: {
   // Follow the pool when it changes elsewhere (another tab, a resume).
   useEffect(() => setPoolSize(String(props.workers)), [props.workers]);
 
+  const id = useId();
   const size = Number(poolSize);
   const sizeValid = Number.isInteger(size) && size >= 1 && size <= max;
+  // Said beside the field: a disabled Resize pool alone did not say why.
+  const sizeProblem = sizeValid
+    ? null
+    : `choose 1 to ${max}${max === coreCount ? ' (the CPU cores detected)' : ''}`;
   return (
     <div className="controls" role="group" aria-label="Job controls">
       {(running || status === 'stopping') && (
@@ -56,11 +61,15 @@ export function JobControls(props: {
               value={poolSize}
               onChange={(event) => setPoolSize(event.target.value)}
               aria-invalid={!sizeValid}
+              aria-describedby={`${id}-problem`}
             />
           </label>
           <button type="submit" disabled={!sizeValid}>
             Resize pool
           </button>
+          <span id={`${id}-problem`} className="error" role="alert">
+            {sizeProblem}
+          </span>
         </form>
       )}
       {RESUMABLE.includes(status) && (
