@@ -9,6 +9,7 @@ import { servePerFile } from '../helpers/serve';
  * A report's table in Chromium with a value that has no place to break (a
  * 400-letter title): it wraps within its own column, and the other columns
  * keep their values whole instead of being squeezed to a few letters a line.
+ * The URL table's headings stay whole too.
  */
 
 const O = 'http://127.0.0.1:9';
@@ -50,7 +51,7 @@ function linesOfColumn(column: number): Promise<number[]> {
     );
 }
 
-describe('a report with a long value in Chromium', { timeout: 180_000 }, () => {
+describe("the results' tables in Chromium", { timeout: 180_000 }, () => {
   it('wraps the long value in its column and keeps the URLs on one line each', async () => {
     await page.goto(`${env.serve.url}#/jobs/1/results/missing-descriptions`);
     const report = page.getByRole('region', { name: 'Missing descriptions' });
@@ -64,5 +65,19 @@ describe('a report with a long value in Chromium', { timeout: 180_000 }, () => {
       .locator('.report-scroller')
       .evaluate((scroller) => scroller.scrollWidth - scroller.clientWidth);
     expect(overflow).toBeLessThanOrEqual(0);
+  });
+
+  it("shows the URL table's column headings whole", async () => {
+    await page.goto(`${env.serve.url}#/jobs/1/results`);
+    await page.getByRole('cell', { name: `${O}/short` }).waitFor();
+    // Each heading's text within its cell: "Response (ms)" and "Content type" were cut off.
+    const cut = await page
+      .getByRole('columnheader')
+      .evaluateAll((headers) =>
+        headers
+          .filter((header) => header.scrollWidth > header.clientWidth)
+          .map((header) => header.textContent),
+      );
+    expect(cut).toEqual([]);
   });
 });
