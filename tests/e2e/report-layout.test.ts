@@ -79,5 +79,27 @@ describe("the results' tables in Chromium", { timeout: 180_000 }, () => {
           .map((header) => header.textContent),
       );
     expect(cut).toEqual([]);
+    // The Columns button on one line (squeezed, it stood on two or three).
+    const columns = await page.locator('.column-chooser summary').evaluate((summary) => {
+      const range = summary.ownerDocument.createRange();
+      range.selectNodeContents(summary);
+      return new Set([...range.getClientRects()].map((rect) => Math.round(rect.top))).size;
+    });
+    expect(columns).toBe(1);
+  });
+
+  it('keeps the results tools inside a narrow window', async () => {
+    await page.setViewportSize({ width: 700, height: 1000 });
+    try {
+      await page.goto(`${env.serve.url}#/jobs/1/results`);
+      await page.getByRole('cell', { name: `${O}/short` }).waitFor();
+      // The tools wrap: the page was 100 px wider than a 700 px window.
+      const overflow = await page.evaluate<number>(
+        'document.documentElement.scrollWidth - window.innerWidth',
+      );
+      expect(overflow).toBeLessThanOrEqual(0);
+    } finally {
+      await page.setViewportSize({ width: 1400, height: 1000 });
+    }
   });
 });
