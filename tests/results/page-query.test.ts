@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildPageQuery, queryPages } from '../../electron/engine/results/page-query';
+import { JobAdmin } from '../../electron/engine/store/job-admin';
+import { JobStore } from '../../electron/engine/store/job-store';
 import { PAGE_COLUMNS, type PageColumn, type PageQuery, type PageRow } from '../../shared/results';
 import { databasePerTest } from '../helpers/temp-db';
 import { storeJob, type UrlOutcome } from './stored-job';
@@ -173,6 +175,24 @@ describe('page query (keyset pagination)', () => {
       }),
     ).toThrow(/another sort/);
     expect(() => queryPages(env.db, { jobId, cursor: 'garbage!' })).toThrow(/bad cursor/);
+  });
+
+  it('refuses a deleted or half-deleted job with a clear error, not an empty table', async () => {
+    const deleted = storeJob(env.db, varied().slice(0, 10));
+    const first = queryPages(env.db, { jobId: deleted, limit: 5 });
+    await new JobAdmin(env.db).delete(deleted);
+    // Another window's table: its next screen, and its Refresh.
+    expect(() => queryPages(env.db, { jobId: deleted, cursor: first.nextCursor! })).toThrow(
+      `no job with id ${deleted}`,
+    );
+    expect(() => queryPages(env.db, { jobId: deleted, withTotal: true })).toThrow(
+      `no job with id ${deleted}`,
+    );
+    const halfDeleted = storeJob(env.db, varied().slice(0, 10));
+    new JobStore(env.db).markDeleting(halfDeleted);
+    expect(() => queryPages(env.db, { jobId: halfDeleted })).toThrow(
+      `job ${halfDeleted} is being deleted: delete it again to finish`,
+    );
   });
 
   it("walks an index of the job's pages in every sort, never sorting all of them", () => {

@@ -48,7 +48,7 @@ describe('results thread', () => {
       for (const table of ['jobs', 'frontier', 'pages', 'links', 'redirects', 'pages_fts']) {
         expect(db.prepare(`SELECT count(*) FROM ${table}`).pluck().get()).toBe(0);
       }
-      await expect(client.queryPages({ jobId })).resolves.toEqual({ rows: [], nextCursor: null });
+      await expect(client.queryPages({ jobId })).rejects.toThrow(`no job with id ${jobId}`);
       await expect(client.deleteJob(jobId)).rejects.toThrow(`no job with id ${jobId}`);
     } finally {
       await client.close();
@@ -70,7 +70,7 @@ describe('results thread', () => {
       expect(await queried).toBe(1);
       await deleted;
       expect(answered).toEqual(['query', 'delete']);
-      expect(await client.queryPages({ jobId: large })).toEqual({ rows: [], nextCursor: null });
+      await expect(client.queryPages({ jobId: large })).rejects.toThrow(`no job with id ${large}`);
     } finally {
       await client.close();
     }

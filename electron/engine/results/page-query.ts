@@ -1,4 +1,5 @@
 import type { Db } from '../store/database';
+import { JobStore } from '../store/job-store';
 import {
   DEFAULT_PAGE_COLUMNS,
   type PageColumn,
@@ -205,6 +206,9 @@ type RawRow = Record<string, string | number | null> & { _s: SortValue; _k: stri
 
 /** One screen of the URL table: rows after the cursor in sort order, and the next cursor. */
 export function queryPages(db: Db, query: PageQuery): PageQueryResult {
+  // A clear error for an unknown or half-deleted job, as reports give: an empty
+  // table said "No URLs match these filters" for a job deleted in another window.
+  new JobStore(db).whole(query.jobId);
   const built = buildPageQuery(query);
   const limit = query.limit ?? DEFAULT_LIMIT;
   if (built.sql === '') return { rows: [], nextCursor: null, ...(query.withTotal && { total: 0 }) };
