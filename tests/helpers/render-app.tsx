@@ -2,6 +2,7 @@ import { cleanup, render } from '@testing-library/react';
 import { QueryService } from '../../electron/engine/results/query-service';
 import type { Db } from '../../electron/engine/store/database';
 import { App } from '../../renderer/src/App';
+import { ResultsScreen } from '../../renderer/src/results/results-screen';
 import { createAppStore } from '../../renderer/src/store/app-store';
 import { syncLocation } from '../../renderer/src/store/location-sync';
 import { AppContext } from '../../renderer/src/store/store-context';
@@ -50,6 +51,29 @@ export function reloadableApp(
     disconnect = renderApp(methods(new QueryService(db(), () => undefined)));
   };
   return { start, stop };
+}
+
+/**
+ * The results screen of `job` alone, over a real results service on `db`
+ * that answers the results questions (and checks their arguments) as a host
+ * does; `jobs` is the jobs list the store holds.
+ */
+export function renderResultsScreen(db: Db, job: JobInfo, jobs: JobInfo[] = []): void {
+  const service = new QueryService(db, () => undefined);
+  const answer = (method: string) => async (request: unknown) => service.call(method, [request]);
+  const api = {
+    queryPages: answer('queryPages'),
+    seekPages: answer('seekPages'),
+    pageDetail: answer('pageDetail'),
+    queryLinks: answer('queryLinks'),
+  } as unknown as CrawlerApi;
+  const store = createAppStore(api);
+  store.setState({ jobs });
+  render(
+    <AppContext value={{ store, api }}>
+      <ResultsScreen job={job} />
+    </AppContext>,
+  );
 }
 
 /** A finished one-worker job of `pages` pages crawled from `startUrl`, as the host lists it. */

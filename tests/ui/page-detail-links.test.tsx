@@ -1,13 +1,10 @@
 // @vitest-environment jsdom
-import { cleanup, render, screen, waitFor, within } from '@testing-library/react';
+import { cleanup, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it } from 'vitest';
-import { QueryService } from '../../electron/engine/results/query-service';
-import { ResultsScreen } from '../../renderer/src/results/results-screen';
-import { createAppStore } from '../../renderer/src/store/app-store';
-import { AppContext } from '../../renderer/src/store/store-context';
-import type { CrawlerApi, JobInfo } from '../../shared/crawler-api';
+import type { JobInfo } from '../../shared/crawler-api';
 import { outlinkColumns } from '../../shared/outlinks';
+import { renderResultsScreen } from '../helpers/render-app';
 import { layOutTableScroller } from '../helpers/table-layout';
 import { databasePerTest } from '../helpers/temp-db';
 import { storeJob } from '../results/stored-job';
@@ -33,19 +30,7 @@ function renderResults() {
       page: { outlinks: outlinkColumns([link(HOME)]), linkCount: 1 },
     })),
   ]);
-  const service = new QueryService(env.db, () => undefined);
-  const answer = (method: string) => async (request: unknown) => service.call(method, [request]);
-  const api = {
-    queryPages: answer('queryPages'),
-    pageDetail: answer('pageDetail'),
-    queryLinks: answer('queryLinks'),
-  } as unknown as CrawlerApi;
-  const job = { id: jobId, name: 'fixture' } as JobInfo;
-  render(
-    <AppContext value={{ store: createAppStore(api), api }}>
-      <ResultsScreen job={job} />
-    </AppContext>,
-  );
+  renderResultsScreen(env.db, { id: jobId, name: 'fixture' } as JobInfo);
 }
 
 /** The links a section of the open detail lists, and its Load more button if it has one. */

@@ -1,14 +1,11 @@
 // @vitest-environment jsdom
-import { cleanup, render, screen, waitFor } from '@testing-library/react';
+import { cleanup, screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { CrawlerApi, JobInfo } from '../../shared/crawler-api';
-import { QueryService } from '../../electron/engine/results/query-service';
-import { ResultsScreen } from '../../renderer/src/results/results-screen';
-import { createAppStore } from '../../renderer/src/store/app-store';
-import { AppContext } from '../../renderer/src/store/store-context';
+import type { JobInfo } from '../../shared/crawler-api';
 import { layOutTableScroller } from '../helpers/table-layout';
 import { databasePerTest } from '../helpers/temp-db';
+import { renderResultsScreen } from '../helpers/render-app';
 import { storeJob } from '../results/stored-job';
 
 /** "Go to row N" in the results toolbar, over the real results service and a stored job. */
@@ -27,18 +24,7 @@ function renderResults() {
       page: { title: `Page ${String(n).padStart(3, '0')}` },
     })),
   );
-  const service = new QueryService(env.db, () => undefined);
-  // The results questions are answered (and their arguments checked) as a host answers them.
-  const api = {
-    queryPages: async (query: unknown) => service.call('queryPages', [query]),
-    seekPages: async (request: unknown) => service.call('seekPages', [request]),
-  } as unknown as CrawlerApi;
-  const job = { id: jobId, name: 'fixture' } as JobInfo;
-  render(
-    <AppContext value={{ store: createAppStore(api), api }}>
-      <ResultsScreen job={job} />
-    </AppContext>,
-  );
+  renderResultsScreen(env.db, { id: jobId, name: 'fixture' } as JobInfo);
 }
 
 const firstRow = () => screen.getAllByTestId('result-row')[0]!;

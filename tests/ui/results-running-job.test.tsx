@@ -1,16 +1,13 @@
 // @vitest-environment jsdom
-import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
+import { cleanup, fireEvent, screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it } from 'vitest';
-import { QueryService } from '../../electron/engine/results/query-service';
 import { FrontierStore } from '../../electron/engine/store-writer/frontier-store';
 import { JobStore } from '../../electron/engine/store/job-store';
-import { ResultsScreen } from '../../renderer/src/results/results-screen';
-import { createAppStore } from '../../renderer/src/store/app-store';
-import { AppContext } from '../../renderer/src/store/store-context';
-import type { CrawlerApi, JobInfo } from '../../shared/crawler-api';
+import type { JobInfo } from '../../shared/crawler-api';
 import { jobSettingsSchema } from '../../shared/job-settings';
 import { fetchedPage } from '../results/stored-job';
+import { renderResultsScreen } from '../helpers/render-app';
 import { layOutTableScroller } from '../helpers/table-layout';
 import { databasePerTest } from '../helpers/temp-db';
 
@@ -41,21 +38,6 @@ function runningJob(): { job: JobInfo; crawl: (pages: number) => void } {
   return { job: { ...jobs.get(created.id), status: 'running' }, crawl };
 }
 
-function renderResults(job: JobInfo) {
-  const service = new QueryService(env.db, () => undefined);
-  const api = {
-    queryPages: async (query: unknown) => service.call('queryPages', [query]),
-    seekPages: async (request: unknown) => service.call('seekPages', [request]),
-  } as unknown as CrawlerApi;
-  const store = createAppStore(api);
-  store.setState({ jobs: [job] });
-  render(
-    <AppContext value={{ store, api }}>
-      <ResultsScreen job={job} />
-    </AppContext>,
-  );
-}
-
 /** The table's foot once it says `text` (a failure shows what it says instead). */
 const footSays = (text: string) =>
   waitFor(() => expect(document.querySelector('.table-foot')?.textContent).toBe(text));
@@ -71,7 +53,7 @@ describe('the URL table of a running job', () => {
   it('counts the rows again as it fetches more: it said "500 of 300 rows loaded"', async () => {
     const { job, crawl } = runningJob();
     crawl(300);
-    renderResults(job);
+    renderResultsScreen(env.db, job, [job]);
     await footSays('200 of 300 rows loaded');
     crawl(200);
     scrollToEnd();
@@ -85,7 +67,7 @@ describe('the URL table of a running job', () => {
   it('says when a sorted view has rows stored before its end, and Refresh shows them', async () => {
     const { job, crawl } = runningJob();
     crawl(300);
-    renderResults(job);
+    renderResultsScreen(env.db, job, [job]);
     await footSays('200 of 300 rows loaded');
     const user = userEvent.setup();
     await user.click(screen.getByRole('button', { name: /^URL/ }));
