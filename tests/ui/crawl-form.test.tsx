@@ -164,6 +164,38 @@ describe('reading the New crawl form', () => {
     });
   });
 
+  it('names the least a number field takes for a negative number: "-5" said "enter a whole number"', () => {
+    const result = readCrawlForm(
+      form({
+        startUrls: 'https://example.com/',
+        maxPages: '-5',
+        maxDepth: '-1',
+        workers: '-2',
+        concurrency: '-1',
+        hostDelayMs: '-100',
+        timeoutMs: '-1',
+        maxQueryParams: '-3',
+        maxUrlLength: '-20',
+        maxRequestsPerSecond: '-0.5',
+      }),
+      4,
+    );
+    expect(result).toEqual({
+      ok: false,
+      errors: {
+        maxPages: 'must be at least 1',
+        maxDepth: 'must be at least 0',
+        workers: 'choose 1 to 4 (the CPU cores detected)',
+        concurrency: 'must be at least 1',
+        hostDelayMs: 'must be at least 0',
+        timeoutMs: 'must be at least 100',
+        maxQueryParams: 'must be at least 0',
+        maxUrlLength: 'must be at least 20',
+        maxRequestsPerSecond: 'must be at least 0.01',
+      },
+    });
+  });
+
   it('names each bad field with a clear message', () => {
     const result = readCrawlForm(
       form({

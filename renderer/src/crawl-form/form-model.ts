@@ -99,9 +99,13 @@ const FIELD_FOR_SETTING: Record<string, FormField> = {
   honourNofollow: 'followNofollow',
 };
 
-const WHOLE_NUMBER = { pattern: /^\d+$/, problem: 'enter a whole number' };
+/** A negative number gets through to the schema, which says the least each field takes. */
+const WHOLE_NUMBER = { pattern: /^-?\d+$/, problem: 'enter a whole number' };
 /** A rate may be a fraction: 0.5 is one request every two seconds. */
-const FRACTION = { pattern: /^(\d+\.?\d*|\.\d+)$/, problem: 'enter a number, such as 0.5 or 10' };
+const FRACTION = {
+  pattern: /^-?(\d+\.?\d*|\.\d+)$/,
+  problem: 'enter a number, such as 0.5 or 10',
+};
 
 export type FormResult = { ok: true; input: JobStartInput } | { ok: false; errors: FieldErrors };
 
