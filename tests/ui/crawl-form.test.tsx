@@ -657,6 +657,39 @@ describe('the New crawl screen', () => {
     expect(started[1]).toMatchObject(rules);
   });
 
+  it('asks before a preset replaces or deletes another: both went unasked', async () => {
+    const user = userEvent.setup();
+    savePreset('docs', form({ startUrls: 'https://example.com/docs/' }));
+    savePreset('shop', form({ startUrls: 'https://example.com/shop/' }));
+    render(
+      <PresetBar form={form({ startUrls: 'https://example.com/' })} onLoad={() => undefined} />,
+    );
+    const confirm = vi.spyOn(window, 'confirm').mockReturnValue(false);
+    vi.spyOn(window, 'prompt').mockReturnValue('shop');
+    await user.click(screen.getByRole('button', { name: 'Save as preset…' }));
+    expect(confirm).toHaveBeenLastCalledWith('Replace the preset "shop" with these settings?');
+    expect(loadPresets()['shop']!.startUrls).toBe('https://example.com/shop/');
+    confirm.mockReturnValue(true);
+    await user.click(screen.getByRole('button', { name: 'Save as preset…' }));
+    expect(loadPresets()['shop']!.startUrls).toBe('https://example.com/');
+
+    // The preset chosen is saved again under its name without a question.
+    confirm.mockClear();
+    await user.selectOptions(screen.getByLabelText('Preset'), 'docs');
+    vi.spyOn(window, 'prompt').mockReturnValue('docs');
+    await user.click(screen.getByRole('button', { name: 'Save as preset…' }));
+    expect(confirm).not.toHaveBeenCalled();
+    expect(loadPresets()['docs']!.startUrls).toBe('https://example.com/');
+
+    confirm.mockReturnValue(false);
+    await user.click(screen.getByRole('button', { name: 'Delete preset' }));
+    expect(confirm).toHaveBeenLastCalledWith('Delete the preset "docs"?');
+    expect(Object.keys(loadPresets())).toEqual(['docs', 'shop']);
+    confirm.mockReturnValue(true);
+    await user.click(screen.getByRole('button', { name: 'Delete preset' }));
+    expect(Object.keys(loadPresets())).toEqual(['shop']);
+  });
+
   it('saves presets in localStorage and ignores unreadable ones', () => {
     savePreset('docs only', form({ startUrls: 'https://example.com/docs/', scope: 'folder' }));
     expect(loadPresets()['docs only']).toMatchObject({ scope: 'folder' });

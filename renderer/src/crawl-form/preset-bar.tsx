@@ -19,6 +19,9 @@ export function PresetBar({
   const save = () => {
     const name = window.prompt('Save these settings as preset:', selected)?.trim();
     if (!name) return;
+    // The chosen preset is saved again as asked; another one of the name was replaced unasked.
+    const other = name !== selected && Object.hasOwn(presets, name);
+    if (other && !window.confirm(`Replace the preset "${name}" with these settings?`)) return;
     try {
       savePreset(name, form);
     } catch (error) {
@@ -31,6 +34,7 @@ export function PresetBar({
     setSelected(name);
   };
   const remove = () => {
+    if (!window.confirm(`Delete the preset "${selected}"?`)) return;
     deletePreset(selected);
     setPresets(loadPresets());
     setSelected('');
