@@ -76,18 +76,12 @@ describe('crash-exact resume', () => {
       // Large enough for every kill: a kill comes up to a second after the pages it waits
       // for, which the writer commits about twice a second.
       const site = await env.site({ pages: 1200, delayMs: 25, moved: true });
-      const args = (file: string) => [
-        '--workers',
-        '2',
-        '--host-concurrency',
-        '4',
-        '--db',
-        file,
-        '--json',
-      ];
+      const args = (file: string) => ['--workers', '2', '--db', file, '--json'];
+      // A setting the job keeps: given when it starts, refused on --resume.
+      const settings = ['--host-concurrency', '4'];
 
       const reference = env.file('reference.sqlite');
-      const whole = await runCli(['crawl', `${site.origin}/`, ...args(reference)]);
+      const whole = await runCli(['crawl', `${site.origin}/`, ...settings, ...args(reference)]);
       expect(whole.code).toBe(0);
       // Its row comes from the response /moved was answered with: it is fetched once.
       expect(site.hits.get('/moved/')).toBe(1);
@@ -100,7 +94,8 @@ describe('crash-exact resume', () => {
       const storedAtKill: number[] = [];
       for (let finished = false; !finished; runs++) {
         if (runs > KILLS + 20) throw new Error(`no end after ${runs} runs (seed ${seed})`);
-        const command = runs === 0 ? ['crawl', `${site.origin}/`] : ['crawl', '--resume', '1'];
+        const command =
+          runs === 0 ? ['crawl', `${site.origin}/`, ...settings] : ['crawl', '--resume', '1'];
         const { child, result } = startCli([...command, ...args(crashed)]);
         let exited = false;
         void result.then(() => (exited = true));
