@@ -3,6 +3,8 @@ import { fileURLToPath } from 'node:url';
 import type { MainToWorker } from '../../shared/worker-protocol';
 import { WORKER_V8_FLAGS, type ProcessLauncher, type WorkerProcess } from './process-launcher';
 
+const STDERR = 2;
+
 /**
  * Where the worker comes from: a bundle named by the host in
  * TRAWL_WORKER_MODULE (the `trawl` command builds one), else the
@@ -27,8 +29,9 @@ export class ChildProcessLauncher implements ProcessLauncher {
   launch(name: string): WorkerProcess {
     const child = fork(this.entry.modulePath, [`--trawl-worker=${name}`], {
       execArgv: [...WORKER_V8_FLAGS, ...this.entry.execArgv],
-      // Workers report through messages; their stdio still reaches the host's stderr.
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      // Workers report through messages; what they print goes to the host's stderr,
+      // never its stdout, which carries `--json` and exports.
+      stdio: ['ignore', STDERR, 'inherit', 'ipc'],
       serialization: 'advanced',
     });
     // A send to a worker that just died is not an error for the pool: its exit

@@ -95,6 +95,19 @@ describe('trawl crawl', () => {
     expect(home.workerPid).toBeGreaterThan(0);
   });
 
+  it("keeps a worker's output off stdout, which carries the --json summary", async () => {
+    const site = await env.site({ pages: 10 });
+    // Loaded into every process of the run; only the workers have an IPC channel.
+    const noisy = "data:text/javascript,if(process.send)process.stdout.write('worker-noise;')";
+    const crawl = await runCli(crawlArgs(site, '--json'), {
+      NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --import=${noisy}`,
+    });
+    expect(crawl.code).toBe(0);
+    expect(crawl.stdout.trim().split('\n')).toHaveLength(1);
+    expect(JSON.parse(crawl.stdout)).toMatchObject({ pages: site.reachable.length, failed: 0 });
+    expect(crawl.stderr).toContain('worker-noise;');
+  });
+
   it('resumes after main is killed with SIGKILL: exact pages, none twice, no orphan workers', async () => {
     const site = await env.site({ pages: 300, delayMs: 40 });
     const { child, result } = startCli(crawlArgs(site, '--concurrency', '4'));
