@@ -4,7 +4,7 @@ import { CRAWL_MODES, ROBOTS_UNAVAILABLE } from '../../shared/job-settings';
 import type { JobSummary } from '../../shared/progress';
 import { MAX_CONCURRENCY_PER_WORKER, MAX_URL_LENGTH, MAX_WORKERS } from '../../shared/limits';
 import { ChildProcessLauncher } from '../engine/child-process-launcher';
-import { CrawlService } from '../engine/crawl-service';
+import { checkNewJob, CrawlService } from '../engine/crawl-service';
 import type { CrawlJob } from '../engine/crawl-job';
 import type { Db } from '../engine/store/database';
 import { extractionCounts } from '../engine/store/extraction-counts';
@@ -186,6 +186,8 @@ async function crawl(
   if (!resuming && !rerunning && input.startUrls === undefined) {
     throw new UserError('give at least one start URL (or --list, --config, --resume <job-id>)');
   }
+  // A new job is checked before the database is opened: bad input creates no file.
+  const checked = resuming || rerunning ? null : await checkNewJob(input, options.name);
   // A job to resume or rerun can only be in an existing file: never create one for it.
   return withDatabase(options.db, { mustExist: resuming || rerunning }, async (db) => {
     const service = new CrawlService({
@@ -204,7 +206,7 @@ async function crawl(
           })
         : options.rerun !== undefined
           ? service.rerun(options.rerun, input, options.name)
-          : service.start(input, options.name));
+          : service.startChecked(checked!));
       signals.attach(job);
       const summary = await runInTerminal(job);
       return report(db, summary, { json: options.json === true, resumed: resuming });

@@ -4,6 +4,7 @@ import {
   newJobSettingsSchema,
   storedJobSettingsSchema,
   type StoredJobSettings,
+  type JobSettings,
   type JobSettingsInput,
 } from '../../shared/job-settings';
 import { MAX_WORKERS } from '../../shared/limits';
@@ -29,6 +30,35 @@ export interface CrawlServiceOptions {
   logger?: Logger;
 }
 
+/** A new job's settings, name and start URLs as checkNewJob passed them. */
+export interface CheckedJob {
+  settings: Omit<JobSettings, 'startUrls'>;
+  name: string;
+  startUrls: string[];
+  scopeRoots: string[];
+}
+
+/**
+ * A new job checked, a clear UserError if it is bad, before anything is
+ * stored: a host may check it before it even opens the database, so that bad
+ * input leaves no new file behind.
+ */
+export async function checkNewJob(
+  input: Partial<JobSettingsInput>,
+  name = '',
+): Promise<CheckedJob> {
+  const { startUrls, ...rest } = input;
+  const named = jobNameSchema.safeParse(name);
+  if (!named.success) throw new UserError(`invalid job name: ${describeSchemaError(named.error)}`);
+  const parsed = newJobSettingsSchema.safeParse({ workers: defaultWorkerCount(), ...rest });
+  if (!parsed.success)
+    throw new UserError(`invalid job settings: ${describeSchemaError(parsed.error)}`);
+  // Start URLs take the job's URL rules too, so a link back to one is the same URL.
+  const urls = await prepareStartUrls(startUrls, parsed.data);
+  if (urls.problem !== null) throw new UserError(`invalid job settings: ${urls.problem}`);
+  return { settings: parsed.data, name: named.data, ...urls };
+}
+
 /** Starts and resumes jobs; the entry point every host (CLI, desktop, serve) uses. */
 export class CrawlService {
   private readonly jobs: JobStore;
@@ -50,21 +80,16 @@ export class CrawlService {
    * event loop (prepareStartUrls).
    */
   async start(input: Partial<JobSettingsInput>, name = ''): Promise<CrawlJob> {
-    const { startUrls, ...rest } = input;
-    const named = jobNameSchema.safeParse(name);
-    if (!named.success)
-      throw new UserError(`invalid job name: ${describeSchemaError(named.error)}`);
-    const parsed = newJobSettingsSchema.safeParse({ workers: defaultWorkerCount(), ...rest });
-    if (!parsed.success)
-      throw new UserError(`invalid job settings: ${describeSchemaError(parsed.error)}`);
-    // Start URLs take the job's URL rules too, so a link back to one is the same URL.
-    const urls = await prepareStartUrls(startUrls, parsed.data);
-    if (urls.problem !== null) throw new UserError(`invalid job settings: ${urls.problem}`);
+    return this.startChecked(await checkNewJob(input, name));
+  }
+
+  /** Stores and starts a job checkNewJob passed. */
+  async startChecked({ settings, name, startUrls, scopeRoots }: CheckedJob): Promise<CrawlJob> {
     const record = await this.plainly(
-      () => this.jobs.create({ ...parsed.data, startUrls: urls.startUrls }, named.data),
+      () => this.jobs.create({ ...settings, startUrls }, name),
       (remedy) => `no job was stored: ${remedy}, then start the crawl again`,
     );
-    return this.launch(record.id, parsed.data, urls.scopeRoots, 'nothing was crawled');
+    return this.launch(record.id, settings, scopeRoots, 'nothing was crawled');
   }
 
   /**

@@ -1,4 +1,5 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../../electron/engine/store/database';
 import { runCli, startCli } from '../helpers/cli';
@@ -309,6 +310,19 @@ describe('trawl errors', () => {
     expect((await runCli(['crawl', '--resume', '7', '--db', env.dbFile])).stderr).toMatch(
       /no job with id 7/,
     );
+  });
+
+  it('refuses a new job with bad settings before it creates the database or its folder', async () => {
+    const file = env.file('new-folder/crawl.sqlite');
+    for (const [args, message] of [
+      [['ftp://example.com/'], 'startUrls.0: "ftp://example.com/" is not an absolute http(s) URL'],
+      [['https://example.com/', '--include', '('], 'include.0: '],
+    ] as const) {
+      const result = await runCli(['crawl', ...args, '--db', file]);
+      expect(result.code).toBe(1);
+      expect(result.stderr).toContain(`trawl: error: invalid job settings: ${message}`);
+    }
+    expect(existsSync(dirname(file))).toBe(false);
   });
 
   it('lists, browses and deletes a job whose settings are unreadable, and refuses to run it', async () => {
