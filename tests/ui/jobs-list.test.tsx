@@ -175,6 +175,22 @@ describe('jobs list', () => {
     expect(screen.queryByRole('alert')).toBeNull();
   });
 
+  it("leaves a failed action's message on the screen it was tried on", async () => {
+    jobs[0] = { ...jobs[0]!, status: 'running' };
+    const user = userEvent.setup();
+    const store = renderList();
+    vi.spyOn(window, 'confirm').mockReturnValue(true);
+    await user.click(await screen.findByRole('button', { name: 'Delete job 1' }));
+    expect(await screen.findByRole('alert')).toHaveProperty(
+      'textContent',
+      'Could not delete job 1: job 1 is running: stop it first',
+    );
+    act(() => store.getState().navigate('dashboard', 1));
+    expect(store.getState().actionError).toBeNull();
+    act(() => store.getState().navigate('jobs'));
+    expect(screen.queryByRole('alert')).toBeNull();
+  });
+
   it('lists the jobs again each time it opens: another tab may have deleted one', async () => {
     const store = renderList();
     expect(await screen.findAllByTestId('job-row')).toHaveLength(1);

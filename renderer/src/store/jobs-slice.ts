@@ -8,7 +8,7 @@ export interface JobsSlice {
   jobs: JobInfo[];
   jobsState: LoadState;
   jobsError: string | null;
-  /** The last failed stop/resume/resize, shown until the next action or a fresh look at the list. */
+  /** The last failed stop/resume/resize, shown until the next action, a fresh look at the list or another screen. */
   actionError: string | null;
   dismissActionError(): void;
   refreshJobs(): Promise<void>;

@@ -95,6 +95,10 @@ export const createUiSlice: SliceCreator<UiSlice> = (api) => (set, get) => ({
   importedUrlList: null,
   formSource: null,
   navigate(view, jobId) {
+    // A failed action's message belongs to the screen it was tried on: another job's
+    // dashboard showed "Could not resume job 2" as if about itself.
+    const changed = view !== get().view || (jobId !== undefined && jobId !== get().selectedJobId);
+    if (changed) set({ actionError: null });
     if (jobId === undefined || jobId === get().selectedJobId) return set({ view });
     get().closePageDetail();
     set({ view, selectedJobId: jobId, ...FIRST_VIEW, compareBase: null });
