@@ -1,4 +1,4 @@
-import type { ProgressSnapshot } from '../../../shared/progress';
+import type { JobStatus, ProgressSnapshot } from '../../../shared/progress';
 import type { SliceCreator } from './app-store';
 import { ENDED, nextRateHistory, type RatePoint } from './rate-history';
 
@@ -43,9 +43,12 @@ export const createProgressSlice: SliceCreator<ProgressSlice> = () => (set, get)
   },
 });
 
+/** Whether a job in this status is being crawled, so its pages and figures still grow. */
+export function isCrawling(status: JobStatus | undefined): boolean {
+  return status === 'running' || status === 'stopping';
+}
+
 /** Whether a job can be stopped and resized: it is running in the host right now. */
 export function isLive(snapshot: ProgressSnapshot | undefined): boolean {
-  return (
-    snapshot !== undefined && (snapshot.status === 'running' || snapshot.status === 'stopping')
-  );
+  return isCrawling(snapshot?.status);
 }

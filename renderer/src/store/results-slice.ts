@@ -10,6 +10,7 @@ import {
 import type { SliceCreator } from './app-store';
 import { errorMessage } from './error-message';
 import type { LoadState } from './jobs-slice';
+import { isCrawling } from './progress-slice';
 import type { TableSort } from './route';
 
 /** Rows fetched per request while scrolling. */
@@ -98,8 +99,7 @@ export const createResultsSlice: SliceCreator<ResultsSlice> = (api) => (set, get
   /** Whether a job is crawling (here, or elsewhere as last listed), so its rows still grow. */
   const crawling = (jobId: number) => {
     const { progress, jobs } = get();
-    const status = progress[jobId]?.status ?? jobs.find((job) => job.id === jobId)?.status;
-    return status === 'running' || status === 'stopping';
+    return isCrawling(progress[jobId]?.status ?? jobs.find((job) => job.id === jobId)?.status);
   };
   /**
    * Fetches one batch of the table, after `cursor` (null: from the first row,
