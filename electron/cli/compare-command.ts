@@ -1,7 +1,7 @@
-import { jsonLine } from '../engine/export/text-writers';
 import type { Command } from 'commander';
 import { describeChanges } from '../../shared/compare-changes';
 import { compareJobs, iterateComparison } from '../engine/results/compare-jobs';
+import { jsonLine } from '../engine/export/text-writers';
 import { DB_OPTION_HELP, wholeNumber } from './options';
 import { terminalText } from './terminal-text';
 import { withDatabase } from './with-database';

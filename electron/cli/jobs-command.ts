@@ -1,7 +1,7 @@
-import { jsonLine } from '../engine/export/text-writers';
 import type { Command } from 'commander';
 import { JobAdmin } from '../engine/store/job-admin';
 import { JobStore } from '../engine/store/job-store';
+import { jsonLine } from '../engine/export/text-writers';
 import { DB_OPTION_HELP, wholeNumber } from './options';
 import { withDatabase } from './with-database';
 

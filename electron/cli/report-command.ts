@@ -1,6 +1,6 @@
-import { jsonLine } from '../engine/export/text-writers';
 import type { Command } from 'commander';
 import { JobStore } from '../engine/store/job-store';
+import { jsonLine } from '../engine/export/text-writers';
 import { REPORTS, iterateReport } from '../engine/results/reports';
 import { UserError } from '../engine/user-error';
 import { REPORT_NAMES, type ReportName, type ReportValue } from '../../shared/results';
