@@ -174,7 +174,7 @@ async function crawl(
     throw new UserError('--max-depth cannot change when resuming: the frontier was built with it');
   }
   // A flag the resume would drop is refused: a user who adds --delay-ms expects the delay.
-  const kept = [...given].filter(([key]) => resuming && !RESUME_OPTIONS.has(key));
+  const kept = resuming ? [...given].filter(([key]) => !RESUME_OPTIONS.has(key)) : [];
   if (kept.length > 0) {
     throw new UserError(
       `${new Intl.ListFormat('en-GB').format(kept.map(([, flag]) => flag))} cannot change ` +
