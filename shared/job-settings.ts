@@ -157,6 +157,11 @@ export const jobSettingsSchema = z.object({
     .default([]),
   /** An HTTP(S) proxy for every request, e.g. `http://proxy.local:3128`. */
   proxy: httpUrl.nullable().default(null),
+  /**
+   * Crawl HTTPS servers whose certificate does not verify (self-signed,
+   * expired, issued for another name): staging sites. Off, such a URL fails.
+   */
+  ignoreTlsErrors: z.boolean().default(false),
   /** Redirect hops followed before the URL is recorded as failed. */
   maxRedirects: z.number().int().min(0).max(20).default(10),
   /** Worker processes; the host fills in the core count when omitted. */

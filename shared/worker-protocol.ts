@@ -27,6 +27,7 @@ export interface WorkerConfig {
   cookies: boolean;
   basicAuth: { host: string; username: string; password: string }[];
   proxy: string | null;
+  ignoreTlsErrors: boolean;
   honourNofollow: boolean;
   /**
    * The crawler's product token (shared/robots-agent.ts): robots meta tags

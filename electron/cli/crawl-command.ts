@@ -102,6 +102,10 @@ export function registerCrawlCommand(program: Command): void {
     .option('--auth <host=user:password>', 'HTTP basic auth for a host (repeatable)', collect, [])
     .option('--proxy <url>', 'send every request through this HTTP(S) proxy')
     .option(
+      '--ignore-tls-errors',
+      'crawl HTTPS servers whose certificate does not verify (self-signed, expired)',
+    )
+    .option(
       '--follow-nofollow',
       'follow rel=nofollow links and pages with meta robots or X-Robots-Tag nofollow',
     )

@@ -50,6 +50,7 @@ export interface JobFlags {
   cookies?: boolean;
   auth: string[];
   proxy?: string;
+  ignoreTlsErrors?: boolean;
   config?: string;
 }
 
@@ -161,6 +162,7 @@ export function jobInput(urls: string[], flags: JobFlags): Partial<JobSettingsIn
   set('hostDelayMs', oneOf(flags, 'delayMs', 'hostDelay'));
   set('maxRequestsPerSecond', flags.rps);
   set('proxy', flags.proxy);
+  if (flags.ignoreTlsErrors) input.ignoreTlsErrors = true;
   if (flags.checkExternal) input.checkExternal = true;
   if (flags.stripTracking) input.stripTrackingParams = true;
   if (flags.stripParam.length > 0) input.stripParams = flags.stripParam;

@@ -6,7 +6,10 @@ import { MAX_HEADER_BYTES } from '../../shared/limits';
 import type { JobSettings } from '../../shared/job-settings';
 import { basicAuthFor, jobAgents } from './job-http';
 
-export type MainFetchSettings = Pick<JobSettings, 'userAgent' | 'headers' | 'basicAuth' | 'proxy'>;
+export type MainFetchSettings = Pick<
+  JobSettings,
+  'userAgent' | 'headers' | 'basicAuth' | 'proxy' | 'ignoreTlsErrors'
+>;
 
 export interface MainRequest {
   method?: 'GET' | 'HEAD';
@@ -52,6 +55,8 @@ export function createMainFetch(settings: MainFetchSettings): MainFetch {
         {
           method,
           agent: secure ? httpsAgent : httpAgent,
+          // Per request, not per agent: a proxy agent's own options are for the proxy's TLS.
+          rejectUnauthorized: !settings.ignoreTlsErrors,
           maxHeaderSize: MAX_HEADER_BYTES,
           headers: {
             'user-agent': settings.userAgent,

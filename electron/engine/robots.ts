@@ -2,6 +2,7 @@ import QuickLRU from 'quick-lru';
 import robotsParser from 'robots-parser';
 import type { RobotsUnavailable } from '../../shared/job-settings';
 import { retryDelay, type RetryPolicy } from '../../shared/retry-policy';
+import { withCertificateHint } from '../../shared/tls-errors';
 import type { Logger } from './logger';
 import { readCapped, type MainFetch } from './main-fetch';
 import { unavailableReason } from './robots-unavailable';
@@ -202,7 +203,8 @@ export class RobotsCache {
         const retryAfter = response.headers['retry-after'] ?? null;
         delayMs = retryDelay({ status: response.status, retryAfter }, attempt, this.options.retry);
       } catch (error) {
-        unavailable = (error as Error).message;
+        const { message, code } = error as Error & { code?: string };
+        unavailable = withCertificateHint(message, code);
         // Any failure to answer is worth another try here: a timeout too.
         delayMs = retryDelay({ status: 503, retryAfter: null }, attempt, this.options.retry);
       }

@@ -4,6 +4,7 @@ import {
   parseCrawlableUrl,
   type UrlRules,
 } from '../../shared/url-normalize';
+import { withCertificateHint } from '../../shared/tls-errors';
 import type { Logger } from './logger';
 import type { MainFetch } from './main-fetch';
 import type { RobotsCache } from './robots';
@@ -154,7 +155,10 @@ export async function seedFromSitemaps(options: SitemapSeedOptions): Promise<Sit
 
 /** fetch() says only "fetch failed"; the reason is in its cause. */
 export function describeError(error: unknown): string {
-  const { message, cause } = error as Error & { cause?: { code?: string; message?: string } };
+  const { message, code, cause } = error as Error & {
+    code?: string;
+    cause?: { code?: string; message?: string };
+  };
   if (cause?.message) {
     return cause.code && !cause.message.includes(cause.code)
       ? `${cause.code}: ${cause.message}`
@@ -162,5 +166,5 @@ export function describeError(error: unknown): string {
   }
   if (cause?.code) return cause.code;
   if ((error as Error).name === 'TimeoutError') return 'timed out';
-  return message;
+  return withCertificateHint(message, code);
 }

@@ -57,6 +57,7 @@ export function workerConfigFor(settings: StoredJobSettings, scope: ScopeSetting
     cookies: settings.cookies,
     basicAuth: settings.basicAuth,
     proxy: settings.proxy,
+    ignoreTlsErrors: settings.ignoreTlsErrors,
     honourNofollow: settings.honourNofollow,
     robotsAgent: robotsAgent(settings),
     extract: settings.extract,

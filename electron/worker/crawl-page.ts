@@ -19,6 +19,7 @@ import { cssExtractionFor } from './extract';
 import { refreshTarget } from './meta-refresh';
 import { canonicalFromLinkHeader, storedHeaders, storedHeaderText } from './response-headers';
 import { retryDelay } from '../../shared/retry-policy';
+import { withCertificateHint } from '../../shared/tls-errors';
 
 /** Waits `ms`; false if `signal` cut the wait short (node's delay rejects then). */
 const pause = (ms: number, signal: AbortSignal) => delay(ms, true, { signal }).catch(() => false);
@@ -178,6 +179,8 @@ function describeError(error: unknown): string {
   if (!(error instanceof Error)) return String(error);
   const { code, event } = error as { code?: string; event?: string };
   const setting = code === 'ETIMEDOUT' && event ? TIMEOUT_SETTINGS[event] : undefined;
-  const message = setting ? `${error.message} (${setting})` : error.message;
+  const message = setting
+    ? `${error.message} (${setting})`
+    : withCertificateHint(error.message, code);
   return code && code !== NO_CODE && !message.includes(code) ? `${code}: ${message}` : message;
 }

@@ -195,6 +195,7 @@ export async function createFetcher(config: WorkerConfig): Promise<
     },
     retry: { limit: 0 },
     maxHeaderSize: MAX_HEADER_BYTES,
+    https: { rejectUnauthorized: !config.ignoreTlsErrors },
     throwHttpErrors: false,
     followRedirect: false,
     decompress: false,

@@ -27,7 +27,13 @@ function cache(maxOrigins: number, options: Partial<RobotsOptions> = {}): Robots
       maxOrigins,
       ...options,
     },
-    createMainFetch({ userAgent: 'test', headers: {}, basicAuth: [], proxy: null }),
+    createMainFetch({
+      userAgent: 'test',
+      headers: {},
+      basicAuth: [],
+      proxy: null,
+      ignoreTlsErrors: false,
+    }),
     () => {},
   );
 }

@@ -225,7 +225,13 @@ describe('sitemap mode', () => {
     const seen: string[] = [];
     await expect(
       readSitemap(`${origin}/bomb.xml.gz`, {
-        fetch: createMainFetch({ userAgent: 'test', headers: {}, basicAuth: [], proxy: null }),
+        fetch: createMainFetch({
+          userAgent: 'test',
+          headers: {},
+          basicAuth: [],
+          proxy: null,
+          ignoreTlsErrors: false,
+        }),
         maxRedirects: 0,
         signal: new AbortController().signal,
         onUrls: (locs) => (seen.push(...locs), true),

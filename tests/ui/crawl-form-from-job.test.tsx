@@ -58,6 +58,7 @@ const STORED = jobSettingsSchema.parse({
   maxQueryParams: 3,
   maxUrlLength: 300,
   cookies: true,
+  ignoreTlsErrors: true,
   basicAuth: [{ host: 'example.com', username: 'ann', password: 'se:cret' }],
   proxy: 'http://proxy.local:3128',
   workers: 3,

@@ -105,7 +105,7 @@ describe('reading the New crawl form', () => {
     }
   });
 
-  it('reads the request settings: timeout, proxy, basic auth, cookies, external checks', () => {
+  it('reads the request settings: timeout, proxy, basic auth, cookies, TLS, external checks', () => {
     const result = readCrawlForm(
       form({
         startUrls: 'https://example.com/',
@@ -113,6 +113,7 @@ describe('reading the New crawl form', () => {
         proxy: ' http://proxy.local:3128 ',
         basicAuth: 'example.com=ann:se:cret\nstaging.example.com:8080=bob:pw',
         cookies: true,
+        ignoreTlsErrors: true,
         checkExternal: true,
       }),
       4,
@@ -127,6 +128,7 @@ describe('reading the New crawl form', () => {
           { host: 'staging.example.com:8080', username: 'bob', password: 'pw' },
         ],
         cookies: true,
+        ignoreTlsErrors: true,
         checkExternal: true,
       },
     });

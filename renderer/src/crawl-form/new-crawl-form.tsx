@@ -462,6 +462,11 @@ function CrawlFormFields(props: { coreCount: number; cleared: boolean; onClear: 
           {...bound}
         />
         <CheckboxField label="Keep cookies the site sets" field="cookies" {...bound} />
+        <CheckboxField
+          label="Accept certificates that do not verify (self-signed, expired)"
+          field="ignoreTlsErrors"
+          {...bound}
+        />
         <LinesField
           label="Extraction rules"
           hint="one per line: NAME=css:SELECTOR, NAME=css:SELECTOR@attr, NAME=regex:PATTERN; NAME[]= keeps every match"
@@ -644,6 +649,7 @@ type NumberFieldName =
 type CheckboxFieldName =
   | 'obeyRobots'
   | 'cookies'
+  | 'ignoreTlsErrors'
   | 'checkExternal'
   | 'followNofollow'
   | 'stripTrackingParams'
