@@ -3,7 +3,7 @@ import type { Got, Request } from 'got';
 import { MAX_HEADER_BYTES, MAX_URL_LENGTH } from '../../shared/limits';
 import { createScope } from '../../shared/scope';
 import { headerText } from '../../shared/header-text';
-import { applyUrlRules, parseCrawlableUrl } from '../../shared/url-normalize';
+import { applyUrlRules, isUrlTrap, parseCrawlableUrl } from '../../shared/url-normalize';
 import type { RedirectHop, WorkerConfig } from '../../shared/worker-protocol';
 import { basicAuthFor, jobAgents } from '../engine/job-http';
 import { effectiveContentType } from './content-type';
@@ -158,8 +158,8 @@ function discardBody(stream: Request): Promise<void> {
 /**
  * One got instance per worker. Redirects are followed here, hop by hop, so
  * each is recorded, capped (maxRedirects) and checked for loops; a hop is
- * followed only when its target is in the crawl's scope, else the 3xx is the
- * page, and only when `beforeRedirect` (main: robots.txt and the target
+ * followed only when its target is in the crawl's scope and no URL trap, else
+ * the 3xx is the page, and only when `beforeRedirect` (main: robots.txt and the target
  * host's limits; null where no job runs) lets it. Bodies are decompressed here too, with a
  * cap on the decoded size.
  */
@@ -172,6 +172,13 @@ export async function createFetcher(config: WorkerConfig): Promise<
   ) => Promise<FetchedResponse>
 > {
   const inScope = createScope(config.scope);
+  /**
+   * Whether a redirect is followed: to a target in scope that is no URL trap
+   * (rules applied), as for a link, so a redirect into an endless URL space
+   * does not fetch it and queue its links.
+   */
+  const follows = (target: URL) =>
+    inScope(target) && !isUrlTrap(applyUrlRules(new URL(target), config.urls), config.urls);
   // Loaded only for a job that keeps cookies: it costs a worker about 100 ms of CPU to start.
   const cookieJar = config.cookies ? new (await import('tough-cookie')).CookieJar() : null;
   const authorization = basicAuthFor(config.basicAuth);
@@ -252,7 +259,7 @@ export async function createFetcher(config: WorkerConfig): Promise<
           requested = new URL(location, requested);
           continue;
         }
-        if (target !== null && inScope(target)) {
+        if (target !== null && follows(target)) {
           redirects.push({
             url: current.href,
             status,

@@ -664,6 +664,26 @@ describe('a page reached through a redirect', () => {
     expect(await stored({ exclude: ['/new'] })).toEqual(['/', '/old']);
   });
 
+  it('into a URL trap is not followed, as a link there is not: the trap is never fetched', async () => {
+    // A relative link gone wrong, reached through a redirect: its path repeats a segment.
+    const trap = '/x/y/x/y/x/y/x/y/';
+    const { origin, hits } = await countingSite({
+      '/': '<title>Home</title><a href="/moved">moved</a>',
+      '/moved': `redirect:301:${trap}`,
+      [trap]: '<title>Trap</title><a href="x/y/">deeper</a> <a href="/beyond">beyond</a>',
+      '/beyond': '<title>Beyond</title>',
+    });
+    const summary = await crawlSite(origin);
+    // Stored as the 3xx it is, as a redirect out of the scope is.
+    expect(pagesOf(summary.jobId)).toMatchObject([
+      { url: `${origin}/`, status: 200 },
+      { url: `${origin}/moved`, status: 301, finalUrl: `${origin}/moved`, finalStatus: 301 },
+    ]);
+    expect(summary.pages).toBe(2);
+    expect(hits.get(trap)).toBeUndefined();
+    expect(hits.get('/beyond')).toBeUndefined();
+  });
+
   it('with --max-depth, is not stored deeper than a page still being fetched may find it', async () => {
     // /r (depth 2) redirects to /x; /slow (depth 1) links /x too, but answers last.
     const links: Record<string, string> = {
