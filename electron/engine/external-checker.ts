@@ -1,3 +1,4 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import { hostOf, type HostLimits } from './host-limits';
 import type { Logger } from './logger';
 import type { MainFetch } from './main-fetch';
@@ -177,7 +178,7 @@ export class ExternalChecker {
     let status: number | null = null;
     let error: string | null = null;
     try {
-      status = await this.requestStatus(url);
+      status = await this.requestStatus(url, host);
     } catch (cause) {
       error = describeError(cause);
     }
@@ -198,7 +199,7 @@ export class ExternalChecker {
     this.pump();
   }
 
-  private async requestStatus(url: string): Promise<number> {
+  private async requestStatus(url: string, host: string): Promise<number> {
     const request = async (method: 'HEAD' | 'GET') => {
       const response = await this.options.fetch(url, {
         method,
@@ -211,6 +212,22 @@ export class ExternalChecker {
       return response.status;
     };
     const status = await request('HEAD');
-    return status === 405 || status === 501 ? request('GET') : status;
+    if (status !== 405 && status !== 501) return status;
+    await this.startAgain(host);
+    return request('GET');
+  }
+
+  /**
+   * Waits until the host's delay and the job's rate let a check's second
+   * request start (it keeps its slot), as a redirect hop does: the GET after
+   * a refused HEAD is another request to that host.
+   */
+  private async startAgain(host: string): Promise<void> {
+    const { limits } = this.options;
+    const waitMs = () => limits.hopWaitMs(host, Date.now());
+    for (let wait = waitMs(); wait > 0; wait = waitMs()) {
+      await delay(wait, undefined, { signal: this.abort.signal });
+    }
+    limits.restart(host, Date.now());
   }
 }

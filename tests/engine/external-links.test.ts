@@ -11,6 +11,7 @@ import { jobSettingsSchema } from '../../shared/job-settings';
 import { outlinkColumns } from '../../shared/outlinks';
 import { DEFAULT_URL_RULES } from '../../shared/url-normalize';
 import { fetchedPage } from '../results/stored-job';
+import { minGap } from './counting-site';
 import { engineEnv } from './engine-env';
 
 const env = engineEnv();
@@ -119,6 +120,34 @@ describe('external link checks', () => {
     expect((await (await service.resume(job.id)).finished).status).toBe('finished');
     expect(external).toEqual(['HEAD /gone']);
     expect(checks().find((row) => row.url.endsWith('/gone'))?.status).toBe(404);
+  });
+
+  it('spaces the GET after a refused HEAD by --host-delay, as any other request to that host', async () => {
+    const starts: number[] = [];
+    const other = await listen((request, response) => {
+      external.push(`${request.method} ${request.url}`);
+      starts.push(Date.now());
+      response.writeHead(request.method === 'HEAD' ? 405 : 200).end();
+    });
+    const links = ['/a', '/b', '/c'].map((path) => `<a href="${other}${path}">x</a>`).join('');
+    const site = await listen((request, response) => {
+      if (request.url === '/robots.txt') return void response.writeHead(404).end();
+      response.writeHead(200, { 'content-type': 'text/html' }).end(links);
+    });
+    const job = await env
+      .service()
+      .start({ startUrls: [`${site}/`], workers: 1, checkExternal: true, hostDelayMs: 300 });
+    expect((await job.finished).status).toBe('finished');
+    expect(external.toSorted()).toEqual([
+      'GET /a',
+      'GET /b',
+      'GET /c',
+      'HEAD /a',
+      'HEAD /b',
+      'HEAD /c',
+    ]);
+    // Less 100 ms of jitter on the wire, as in politeness.test.ts.
+    expect(minGap(starts)).toBeGreaterThanOrEqual(200);
   });
 
   it('records external links without checking them when the setting is off', async () => {
