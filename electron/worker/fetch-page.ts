@@ -173,12 +173,14 @@ export async function createFetcher(config: WorkerConfig): Promise<
 > {
   const inScope = createScope(config.scope);
   /**
-   * Whether a redirect is followed: to a target in scope that is no URL trap
-   * (rules applied), as for a link, so a redirect into an endless URL space
-   * does not fetch it and queue its links.
+   * Whether a redirect is followed: to a target in scope (its patterns too)
+   * that is no URL trap, both with the URL rules applied, as for a link; a
+   * page a link there would not crawl is not fetched and its links queued.
    */
-  const follows = (target: URL) =>
-    inScope(target) && !isUrlTrap(applyUrlRules(new URL(target), config.urls), config.urls);
+  const follows = (target: URL) => {
+    const url = applyUrlRules(new URL(target), config.urls);
+    return inScope(url) && !isUrlTrap(url, config.urls);
+  };
   // Loaded only for a job that keeps cookies: it costs a worker about 100 ms of CPU to start.
   const cookieJar = config.cookies ? new (await import('tough-cookie')).CookieJar() : null;
   const authorization = basicAuthFor(config.basicAuth);

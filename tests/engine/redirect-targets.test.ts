@@ -664,24 +664,39 @@ describe('a page reached through a redirect', () => {
     expect(await stored({ exclude: ['/new'] })).toEqual(['/', '/old']);
   });
 
-  it('into a URL trap is not followed, as a link there is not: the trap is never fetched', async () => {
-    // A relative link gone wrong, reached through a redirect: its path repeats a segment.
-    const trap = '/x/y/x/y/x/y/x/y/';
+  /**
+   * Crawls a site whose /old redirects to `target`, a page linking /beyond,
+   * which `settings` keep the crawl from following: /old is stored as the
+   * 3xx it is, as a redirect out of the scope is, and neither page is fetched.
+   */
+  async function expectNotFollowed(target: string, settings: Partial<JobSettingsInput>) {
     const { origin, hits } = await countingSite({
-      '/': '<title>Home</title><a href="/moved">moved</a>',
-      '/moved': `redirect:301:${trap}`,
-      [trap]: '<title>Trap</title><a href="x/y/">deeper</a> <a href="/beyond">beyond</a>',
+      '/': '<title>Home</title><a href="/old">old</a>',
+      '/old': `redirect:301:${target}`,
+      [target]: '<title>Target</title><a href="x/y/">deeper</a> <a href="/beyond">beyond</a>',
       '/beyond': '<title>Beyond</title>',
     });
-    const summary = await crawlSite(origin);
-    // Stored as the 3xx it is, as a redirect out of the scope is.
+    const summary = await crawlSite(origin, settings);
     expect(pagesOf(summary.jobId)).toMatchObject([
       { url: `${origin}/`, status: 200 },
-      { url: `${origin}/moved`, status: 301, finalUrl: `${origin}/moved`, finalStatus: 301 },
+      { url: `${origin}/old`, status: 301, finalUrl: `${origin}/old`, finalStatus: 301 },
     ]);
     expect(summary.pages).toBe(2);
-    expect(hits.get(trap)).toBeUndefined();
+    expect(hits.get(target)).toBeUndefined();
     expect(hits.get('/beyond')).toBeUndefined();
+  }
+
+  it('into a URL trap is not followed, as a link there is not: the trap is never fetched', async () => {
+    // A relative link gone wrong, reached through a redirect: its path repeats a segment.
+    await expectNotFollowed('/x/y/x/y/x/y/x/y/', {});
+  });
+
+  it('is tested against --exclude as a link is, with the URL rules applied: an excluded page is never fetched', async () => {
+    // The redirect adds a tracking parameter, which the job strips: the URL is /new.
+    await expectNotFollowed('/new?utm_source=mail', {
+      stripTrackingParams: true,
+      exclude: ['/new$'],
+    });
   });
 
   it('with --max-depth, is not stored deeper than a page still being fetched may find it', async () => {
