@@ -12,7 +12,7 @@ import { JobStore, settingsOf } from '../engine/store/job-store';
 import { noAnswerIn } from '../engine/robots-unavailable';
 import { UserError } from '../engine/user-error';
 import { jobInput, type JobFlags } from './job-input';
-import { DB_OPTION_HELP, oneOf, positiveNumber, wholeNumber } from './options';
+import { DB_OPTION_HELP, numberIn, oneOf, wholeNumber } from './options';
 import { withDatabase } from './with-database';
 import { formatDuration, formatProgress, ProgressLine } from './progress-line';
 
@@ -78,7 +78,7 @@ export function registerCrawlCommand(program: Command): void {
       wholeNumber(0, 600_000),
     )
     .option('--host-delay <ms>', 'the same as --delay-ms', wholeNumber(0, 600_000))
-    .option('--rps <n>', 'job-wide cap on requests per second', positiveNumber)
+    .option('--rps <n>', 'job-wide cap on requests per second', numberIn(0.01, 100_000))
     .option('--check-external', 'check each external link once for its status (never crawled)')
     .option('--strip-tracking', 'drop utm_* and other tracking parameters from links')
     .option(

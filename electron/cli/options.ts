@@ -32,13 +32,15 @@ export function oneOf<T extends string>(values: readonly T[]): (value: string) =
   };
 }
 
-/** A commander argument parser for numbers above zero (fractions allowed). */
-export function positiveNumber(value: string): number {
-  const number = Number(value);
-  if (value.trim() === '' || !Number.isFinite(number) || number <= 0) {
-    throw new InvalidArgumentError('expected a number above 0');
-  }
-  return number;
+/** A commander argument parser for numbers within bounds, fractions allowed. */
+export function numberIn(min: number, max: number): (value: string) => number {
+  return (value) => {
+    const number = Number(value);
+    if (value.trim() === '' || !Number.isFinite(number) || number < min || number > max) {
+      throw new InvalidArgumentError(`expected a number from ${min} to ${max}`);
+    }
+    return number;
+  };
 }
 
 /** `--db`, else $TRAWL_DB, else trawl.sqlite in the user's data folder. */

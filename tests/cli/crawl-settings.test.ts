@@ -235,7 +235,9 @@ describe('trawl crawl settings', () => {
     [['--scope', 'planet'], /--scope.*expected one of: host, site, folder, all/],
     [['--mode', 'sitemaps'], /--mode.*expected one of: spider, list, sitemap/],
     [['--auth', 'example.com'], /--auth "example.com" is not of the form "host=user:password"/],
-    [['--rps', '0'], /--rps.*expected a number above 0/],
+    [['--rps', '0'], /--rps.*expected a number from 0\.01 to 100000/],
+    [['--rps', '0.001'], /--rps.*expected a number from 0\.01 to 100000/],
+    [['--rps', '1e6'], /--rps.*expected a number from 0\.01 to 100000/],
     [['--host-concurrency', '0'], /--host-concurrency.*expected a whole number from 1 to 1024/],
     [
       ['--per-host', '2', '--host-concurrency', '3'],
