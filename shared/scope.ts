@@ -1,4 +1,5 @@
 import { getDomain } from 'tldts';
+import { applyUrlRules, isUrlTrap, type UrlRules } from './url-normalize';
 
 export const SCOPE_MODES = ['host', 'site', 'folder', 'all'] as const;
 export type ScopeMode = (typeof SCOPE_MODES)[number];
@@ -59,6 +60,29 @@ export function createScope(
   if (options.withPatterns === false) return boundary;
   const patterns = createPatternFilter(settings);
   return (url) => boundary(url) && patterns(url);
+}
+
+/** Why a redirect is not followed: its target is outside the boundary, left out by the patterns, or a URL trap. */
+export type NotFollowedBecause = 'scope' | 'patterns' | 'trap';
+
+/**
+ * Judges a redirect's target as a link to it is judged: inside the boundary,
+ * then, with the URL rules applied, passing the patterns and no URL trap.
+ * Null when the redirect is followed, else why not: the worker follows by
+ * it, and `trawl crawl` says why a start URL's redirect was not followed.
+ */
+export function redirectJudge(
+  settings: ScopeSettings,
+  urls: UrlRules,
+): (target: URL) => NotFollowedBecause | null {
+  const boundary = createScope(settings, { withPatterns: false });
+  const patterns = createPatternFilter(settings);
+  return (target) => {
+    if (!boundary(target)) return 'scope';
+    const url = applyUrlRules(new URL(target), urls);
+    if (!patterns(url)) return 'patterns';
+    return isUrlTrap(url, urls) ? 'trap' : null;
+  };
 }
 
 /** Whether one of the folders a URL is under, from its host's root down, is in `folders`. */

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { createScope, SCOPE_MODES } from '../../shared/scope';
+import { redirectJudge, SCOPE_MODES } from '../../shared/scope';
 import { CRAWL_MODES, ROBOTS_UNAVAILABLE } from '../../shared/job-settings';
 import type { JobSummary } from '../../shared/progress';
 import { MAX_CONCURRENCY_PER_WORKER, MAX_URL_LENGTH, MAX_WORKERS } from '../../shared/limits';
@@ -10,6 +10,7 @@ import type { Db } from '../engine/store/database';
 import { extractionCounts } from '../engine/store/extraction-counts';
 import { JobStore, settingsOf } from '../engine/store/job-store';
 import { noAnswerIn } from '../engine/robots-unavailable';
+import { urlRulesOf } from '../engine/worker-config';
 import { UserError } from '../engine/user-error';
 import { jobInput, type JobFlags } from './job-input';
 import { DB_OPTION_HELP, numberIn, oneOf, wholeNumber } from './options';
@@ -342,14 +343,17 @@ function warnRedirectedOut(jobs: JobStore, jobId: number): void {
   const redirects = jobs.unfollowedStartRedirects(jobId);
   if (redirects.length === 0) return;
   const settings = jobs.settings(jobId);
-  const inScope = createScope(settings);
-  const inBoundary = createScope(settings, { withPatterns: false });
+  const judge = redirectJudge(settings, urlRulesOf(settings));
+  const reasons = {
+    scope: [`outside the job's scope (${settings.scope})`, 'widen --scope'],
+    patterns: ['which --include or --exclude leaves out', 'change the patterns'],
+    trap: ['which the URL-trap limits leave out', 'raise the limit it is past'],
+  };
   for (const { url, location } of redirects) {
     const target = URL.parse(location, url);
-    if (target === null || inScope(target)) continue;
-    const [where, remedy] = inBoundary(target)
-      ? ['which --include or --exclude leaves out', 'change the patterns']
-      : [`outside the job's scope (${settings.scope})`, 'widen --scope'];
+    const why = target && judge(target);
+    if (!why) continue;
+    const [where, remedy] = reasons[why];
     logToStderr(
       'warn',
       `start URL ${url} redirects to ${target.href}, ${where}, so nothing past it was ` +

@@ -1,9 +1,9 @@
 import type http from 'node:http';
 import type { Got, Request } from 'got';
 import { MAX_HEADER_BYTES, MAX_URL_LENGTH } from '../../shared/limits';
-import { createScope } from '../../shared/scope';
+import { redirectJudge } from '../../shared/scope';
 import { headerText } from '../../shared/header-text';
-import { applyUrlRules, isUrlTrap, parseCrawlableUrl } from '../../shared/url-normalize';
+import { applyUrlRules, parseCrawlableUrl } from '../../shared/url-normalize';
 import type { RedirectHop, WorkerConfig } from '../../shared/worker-protocol';
 import { basicAuthFor, jobAgents } from '../engine/job-http';
 import { effectiveContentType } from './content-type';
@@ -158,8 +158,8 @@ function discardBody(stream: Request): Promise<void> {
 /**
  * One got instance per worker. Redirects are followed here, hop by hop, so
  * each is recorded, capped (maxRedirects) and checked for loops; a hop is
- * followed only when its target is in the crawl's scope and no URL trap, else
- * the 3xx is the page, and only when `beforeRedirect` (main: robots.txt and the target
+ * followed only when a link to its target would be (redirectJudge), else the
+ * 3xx is the page, and only when `beforeRedirect` (main: robots.txt and the target
  * host's limits; null where no job runs) lets it. Bodies are decompressed here too, with a
  * cap on the decoded size.
  */
@@ -171,16 +171,8 @@ export async function createFetcher(config: WorkerConfig): Promise<
     lenient?: boolean,
   ) => Promise<FetchedResponse>
 > {
-  const inScope = createScope(config.scope);
-  /**
-   * Whether a redirect is followed: to a target in scope (its patterns too)
-   * that is no URL trap, both with the URL rules applied, as for a link; a
-   * page a link there would not crawl is not fetched and its links queued.
-   */
-  const follows = (target: URL) => {
-    const url = applyUrlRules(new URL(target), config.urls);
-    return inScope(url) && !isUrlTrap(url, config.urls);
-  };
+  // A page a link there would not crawl is not fetched, nor its links queued.
+  const notFollowed = redirectJudge(config.scope, config.urls);
   // Loaded only for a job that keeps cookies: it costs a worker about 100 ms of CPU to start.
   const cookieJar = config.cookies ? new (await import('tough-cookie')).CookieJar() : null;
   const authorization = basicAuthFor(config.basicAuth);
@@ -261,7 +253,7 @@ export async function createFetcher(config: WorkerConfig): Promise<
           requested = new URL(location, requested);
           continue;
         }
-        if (target !== null && follows(target)) {
+        if (target !== null && notFollowed(target) === null) {
           redirects.push({
             url: current.href,
             status,

@@ -214,6 +214,40 @@ describe('trawl crawl', () => {
     }
   });
 
+  it('says when a start URL redirects to a URL the patterns or URL traps leave out, judged as the crawl judges it', async () => {
+    const targets: Record<string, string> = {
+      '/tracked': '/home?utm_source=mail',
+      '/trap': '/a/b/a/b/a/b/a/b/',
+    };
+    const site = await listenLocal((request, response) => {
+      const location = targets[request.url ?? ''];
+      if (location) return void response.writeHead(301, { location }).end();
+      if (request.url === '/robots.txt') return void response.writeHead(404).end();
+      response.writeHead(200, { 'content-type': 'text/html' }).end('<title>page</title>');
+    });
+    try {
+      const crawl = (path: string, ...flags: string[]) =>
+        runCli(['crawl', site.origin + path, '--db', env.dbFile, '--workers', '1', ...flags]);
+      // With the tracking parameter stripped, the target is /home, which the pattern excludes.
+      const excluded = await crawl('/tracked', '--strip-tracking', '--exclude', '/home$', '--json');
+      expect(JSON.parse(excluded.stdout)).toMatchObject({ pages: 1 });
+      expect(excluded.stderr).toBe(
+        `trawl: warn: start URL ${site.origin}/tracked redirects to ${site.origin}/home?utm_source=mail, ` +
+          'which --include or --exclude leaves out, so nothing past it was crawled: start from ' +
+          `${site.origin}/home?utm_source=mail, or change the patterns\n`,
+      );
+      const trapped = await crawl('/trap', '--json');
+      expect(JSON.parse(trapped.stdout)).toMatchObject({ pages: 1 });
+      expect(trapped.stderr).toBe(
+        `trawl: warn: start URL ${site.origin}/trap redirects to ${site.origin}/a/b/a/b/a/b/a/b/, ` +
+          'which the URL-trap limits leave out, so nothing past it was crawled: start from ' +
+          `${site.origin}/a/b/a/b/a/b/a/b/, or raise the limit it is past\n`,
+      );
+    } finally {
+      await site.close();
+    }
+  });
+
   it('force-stops on a second Ctrl-C', async () => {
     const site = await env.site({ pages: 300, delayMs: 3000 });
     const { child, result } = startCli(crawlArgs(site));
