@@ -1,6 +1,7 @@
 import http from 'node:http';
 import https from 'node:https';
-import type { Readable } from 'node:stream';
+import { pipeline, type Readable, type Transform } from 'node:stream';
+import zlib from 'node:zlib';
 import { headerText } from '../../shared/header-text';
 import { MAX_HEADER_BYTES } from '../../shared/limits';
 import type { JobSettings } from '../../shared/job-settings';
@@ -108,4 +109,26 @@ export async function readCapped(body: Readable, maxBytes: number): Promise<Buff
   }
   body.destroy();
   return Buffer.concat(chunks).subarray(0, maxBytes);
+}
+
+// Truncated streams decode as far as they go, as in the workers (decode-body.ts).
+const ZLIB = { finishFlush: zlib.constants.Z_SYNC_FLUSH };
+const gunzip = () => zlib.createGunzip(ZLIB);
+const DECODERS = new Map<string, () => Transform>([
+  ['gzip', gunzip],
+  ['x-gzip', gunzip],
+  ['deflate', () => zlib.createInflate(ZLIB)],
+  ['br', () => zlib.createBrotliDecompress({ finishFlush: zlib.constants.BROTLI_OPERATION_FLUSH })],
+]);
+
+/**
+ * The body with its Content-Encoding (gzip, deflate or br) undone. Main sends
+ * no Accept-Encoding, which accepts any coding (RFC 9110 §12.5.3), so a server
+ * may well compress. Read it with readCapped: a compression bomb stops there.
+ */
+export function decodedBody(response: MainResponse): Readable {
+  const coding = response.headers['content-encoding']?.trim().toLowerCase() ?? '';
+  const decoder = DECODERS.get(coding);
+  // A decoding error reaches the reader through the decoder, which pipeline destroys with it.
+  return decoder ? pipeline(response.body, decoder(), () => {}) : response.body;
 }

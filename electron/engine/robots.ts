@@ -4,7 +4,7 @@ import type { RobotsUnavailable } from '../../shared/job-settings';
 import { retryDelay, type RetryPolicy } from '../../shared/retry-policy';
 import { withCertificateHint } from '../../shared/tls-errors';
 import type { Logger } from './logger';
-import { readCapped, type MainFetch } from './main-fetch';
+import { decodedBody, readCapped, type MainFetch } from './main-fetch';
 import { unavailableReason } from './robots-unavailable';
 
 type Rules = ReturnType<typeof robotsParser>;
@@ -195,7 +195,7 @@ export class RobotsCache {
           timeoutMs: ROBOTS_TIMEOUT_MS,
         });
         if (response.status >= 200 && response.status < 300) {
-          return (await readCapped(response.body, ROBOTS_MAX_BYTES)).toString('utf8');
+          return (await readCapped(decodedBody(response), ROBOTS_MAX_BYTES)).toString('utf8');
         }
         response.body.destroy();
         if (response.status < 500 && response.status !== 429) return null;

@@ -1,3 +1,4 @@
+import zlib from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { createMainFetch } from '../../electron/engine/main-fetch';
 import { RobotsCache, type RobotsOptions } from '../../electron/engine/robots';
@@ -70,5 +71,25 @@ describe('robots.txt over many hosts', () => {
     for (const { origin } of others) await robots.checkLoaded(`${origin}/page`);
     expect(robots.check(url)).toBe('pending');
     expect(verdict).toEqual({ error: unavailableReason('HTTP 503'), unavailable: true });
+  });
+});
+
+describe('a robots.txt sent compressed', () => {
+  // Sent without Accept-Encoding, a request takes any coding (RFC 9110 §12.5.3), and
+  // servers with pre-compressed files send them so.
+  const codings: [string, (text: string) => Buffer][] = [
+    ['gzip', (text) => zlib.gzipSync(text)],
+    ['deflate', (text) => zlib.deflateSync(text)],
+    ['br', (text) => zlib.brotliCompressSync(text)],
+  ];
+  it.each(codings)('with Content-Encoding: %s is read decoded', async (coding, encode) => {
+    const origin = await env.listen((request, response) => {
+      response.writeHead(200, { 'content-type': 'text/plain', 'content-encoding': coding });
+      response.end(encode('User-agent: *\nDisallow: /private/\nCrawl-delay: 2\n'));
+    });
+    const robots = cache(10);
+    expect(await robots.checkLoaded(`${origin}/private/page`)).toEqual(byRule);
+    expect(robots.check(`${origin}/page`)).toBe('allowed');
+    expect(robots.crawlDelayMs(origin)).toBe(2000);
   });
 });
