@@ -3,7 +3,7 @@ import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { createGunzip } from 'node:zlib';
 import { SaxesParser } from 'saxes';
 import { MAX_URL_LENGTH } from '../../shared/limits';
-import type { MainFetch } from './main-fetch';
+import { decodedBody, type MainFetch } from './main-fetch';
 
 /** The sitemaps.org limit on one file, before and after decompression. */
 export const MAX_SITEMAP_BYTES = 50 * 1024 * 1024;
@@ -32,9 +32,9 @@ export interface SitemapContents {
 
 /**
  * Fetches and parses one sitemap or sitemap index as a stream (saxes), so
- * memory stays flat and the event loop is never held for long. A gzipped
- * body is recognised by its magic bytes (not only a .gz name) and
- * decompressed with a cap. URLs parsed before an error have already been
+ * memory stays flat and the event loop is never held for long. The body's
+ * Content-Encoding is undone, then a gzipped file is recognised by its magic
+ * bytes (not only a .gz name) and decompressed, each with a cap. URLs parsed before an error have already been
  * handed to `onUrls` when the error is thrown.
  */
 export async function readSitemap(
@@ -56,7 +56,7 @@ export async function readSitemap(
   const decoder = new TextDecoder('utf-8');
   let sinceYield = 0;
   try {
-    for await (const chunk of decompressed(raw, maxBytes)) {
+    for await (const chunk of decompressed(decodedBody(response), maxBytes)) {
       const text = decoder.decode(chunk, { stream: true });
       if (!parsed.write(text)) break;
       sinceYield += text.length;

@@ -1,4 +1,4 @@
-import { gzipSync } from 'node:zlib';
+import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createMainFetch } from '../../electron/engine/main-fetch';
 import { readSitemap } from '../../electron/engine/sitemap-reader';
@@ -8,8 +8,8 @@ import { engineEnv } from './engine-env';
 const env = engineEnv();
 let origin: string;
 const hits = new Map<string, number>();
-/** Path -> [content type, body]; anything else is a 404. */
-let routes: Record<string, [string, string | Buffer]> = {};
+/** Path -> [content type, body, Content-Encoding]; anything else is a 404. */
+let routes: Record<string, [string, string | Buffer, string?]> = {};
 /** Paths whose answer waits until another path has been requested, or HOLD_FALLBACK_MS. */
 let holds: Record<string, string> = {};
 const HOLD_FALLBACK_MS = 3000;
@@ -40,7 +40,11 @@ beforeEach(async () => {
     const answer = () => {
       const route = routes[path];
       if (!route) return void response.writeHead(404).end('not found');
-      response.writeHead(200, { 'content-type': route[0] });
+      const [contentType, , coding] = route;
+      response.writeHead(200, {
+        'content-type': contentType,
+        ...(coding ? { 'content-encoding': coding } : {}),
+      });
       response.end(route[1]);
     };
     const after = holds[path];
@@ -219,25 +223,43 @@ describe('sitemap mode', () => {
     );
   });
 
+  const read = (path: string, seen: string[], maxBytes?: number) =>
+    readSitemap(`${origin}${path}`, {
+      fetch: createMainFetch({
+        userAgent: 'test',
+        headers: {},
+        basicAuth: [],
+        proxy: null,
+        ignoreTlsErrors: false,
+      }),
+      maxRedirects: 0,
+      signal: new AbortController().signal,
+      onUrls: (locs) => (seen.push(...locs), true),
+      maxBytes,
+    });
+
+  it('reads a sitemap sent with a Content-Encoding: br, deflate, gzip over a .gz file', async () => {
+    const xml = urlset('/a', '/b');
+    routes = {
+      '/br.xml': ['application/xml', brotliCompressSync(xml), 'br'],
+      '/deflate.xml': ['application/xml', deflateSync(xml), 'deflate'],
+      // A .gz file that a server compresses again on the way.
+      '/twice.xml.gz': ['application/gzip', gzipSync(gzipSync(xml)), 'gzip'],
+    };
+    for (const path of Object.keys(routes)) {
+      const seen: string[] = [];
+      await read(path, seen);
+      expect(seen, path).toEqual([`${origin}/a`, `${origin}/b`]);
+    }
+  });
+
   it('cuts off a gzipped sitemap that expands past the size cap', async () => {
     const bomb = urlset('/x') + ' '.repeat(2 * 1024 * 1024);
     routes = { '/bomb.xml.gz': ['application/gzip', gzipSync(bomb)] };
     const seen: string[] = [];
-    await expect(
-      readSitemap(`${origin}/bomb.xml.gz`, {
-        fetch: createMainFetch({
-          userAgent: 'test',
-          headers: {},
-          basicAuth: [],
-          proxy: null,
-          ignoreTlsErrors: false,
-        }),
-        maxRedirects: 0,
-        signal: new AbortController().signal,
-        onUrls: (locs) => (seen.push(...locs), true),
-        maxBytes: 64 * 1024,
-      }),
-    ).rejects.toThrow(/larger than 65536 bytes decompressed/);
+    await expect(read('/bomb.xml.gz', seen, 64 * 1024)).rejects.toThrow(
+      /larger than 65536 bytes decompressed/,
+    );
     // What came before the cap is kept.
     expect(seen).toEqual([`${origin}/x`]);
   });
