@@ -6,6 +6,7 @@
  */
 export class CrawlClock {
   private readonly startedAt = Date.now();
+  private runCounted = true;
 
   /** `earlierMs`: null when an earlier run's time is unknown (it ran before Trawl stored it). */
   constructor(private readonly earlierMs: number | null) {}
@@ -17,6 +18,12 @@ export class CrawlClock {
 
   /** Over all the job's runs, this one included; null when an earlier run's is unknown. */
   totalMs(now = Date.now()): number | null {
-    return this.earlierMs === null ? null : this.earlierMs + this.runMs(now);
+    if (this.earlierMs === null) return null;
+    return this.runCounted ? this.earlierMs + this.runMs(now) : this.earlierMs;
+  }
+
+  /** This run crawled nothing (a finished job resumed): its time is no crawl time. */
+  discardRun(): void {
+    this.runCounted = false;
   }
 }

@@ -66,10 +66,11 @@ export interface CrawlJobOptions {
   launcher: ProcessLauncher;
   logger: Logger;
   /**
-   * The job's crawl time over its earlier runs (null: unknown), from
-   * JobStore.markStarted: CrawlService claims the job before it runs.
+   * The job's crawl time over its earlier runs (null: unknown) and when the
+   * last one ended, from JobStore.markStarted: CrawlService claims the job
+   * before it runs.
    */
-  earlierCrawlMs: number | null;
+  earlier: { crawlMs: number | null; finishedAt: number | null };
 }
 
 /**
@@ -103,6 +104,7 @@ export class CrawlJob {
   private readonly seedingAbort = new AbortController();
   private readonly logger: Logger;
   private readonly clock: CrawlClock;
+  private readonly earlierFinishedAt: number | null;
   private readonly throughput = new Throughput();
   private readonly loopDelay: IntervalHistogram;
   private readonly progressTimer: NodeJS.Timeout;
@@ -121,7 +123,8 @@ export class CrawlJob {
     this.db = options.db;
     this.jobs = new JobStore(options.db);
     this.finished = new Promise((resolve) => (this.resolveFinished = resolve));
-    this.clock = new CrawlClock(options.earlierCrawlMs);
+    this.clock = new CrawlClock(options.earlier.crawlMs);
+    this.earlierFinishedAt = options.earlier.finishedAt;
     this.freeDiskReserve = holdDiskReserve(options.db, this.id);
     this.limits = new HostLimits(this.settings, (host) => this.robots?.crawlDelayMs(host) ?? 0);
     this.mainFetch = createMainFetch(this.settings);
@@ -501,9 +504,14 @@ export class CrawlJob {
     this.freeDiskReserve();
     // One moment for the stored time, the last snapshot and the summary: they agree.
     const endedAt = Date.now();
+    // A run that crawled nothing (a finished job resumed, every URL left blocked)
+    // leaves the job's crawl time and end as they were.
+    const crawledNothing = this.crawled === 0;
+    if (crawledNothing) this.clock.discardRun();
+    const finishedAt = crawledNothing ? (this.earlierFinishedAt ?? endedAt) : endedAt;
     try {
       await writeWhenFree(this.db, () =>
-        this.jobs.markEnded(this.id, status, this.clock.totalMs(endedAt)),
+        this.jobs.markEnded(this.id, status, this.clock.totalMs(endedAt), finishedAt),
       );
     } catch (storeError) {
       status = 'failed';

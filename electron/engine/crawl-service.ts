@@ -176,9 +176,9 @@ export class CrawlService {
       (remedy) => `job ${jobId} could not start, ${kept}: ${remedy}, then resume it`,
     );
     this.starting.set(jobId, started);
-    let earlierCrawlMs: number | null;
+    let earlier: Awaited<typeof started>;
     try {
-      ({ crawlMs: earlierCrawlMs } = await started);
+      earlier = await started;
     } finally {
       this.starting.delete(jobId);
     }
@@ -189,7 +189,7 @@ export class CrawlService {
       scopeRoots,
       launcher: this.options.launcher,
       logger: this.logger,
-      earlierCrawlMs,
+      earlier,
     });
     this.running.set(jobId, job);
     void job.finished.then(() => this.running.delete(jobId));

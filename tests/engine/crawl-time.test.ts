@@ -50,3 +50,27 @@ describe("a job's crawl time", () => {
     expect(crawler.list().find(({ id }) => id === job.id)?.crawlMs).toBe(last.elapsedMs);
   });
 });
+
+describe('a resume that crawls nothing', () => {
+  it("leaves the job's crawl time and end as they were", async () => {
+    const site = await env.site({ pages: 20, delayMs: 5 });
+    const crawler = env.service();
+    const job = await crawler.start({ startUrls: [`${site.origin}/`], workers: 1 });
+    const first = await job.finished;
+    expect(first.status).toBe('finished');
+    const before = crawler.list().find(({ id }) => id === job.id)!;
+    // The clock moves on between the runs: a reset end would show.
+    await new Promise((resolve) => setTimeout(resolve, 20));
+
+    const again = await (await crawler.resume(job.id)).finished;
+    expect(again).toMatchObject({ status: 'finished', crawled: 0, pages: first.pages });
+    const after = crawler.list().find(({ id }) => id === job.id)!;
+    expect(after).toMatchObject({
+      status: 'finished',
+      pages: before.pages,
+      crawlMs: before.crawlMs,
+      startedAt: before.startedAt,
+      finishedAt: before.finishedAt,
+    });
+  });
+});

@@ -155,9 +155,12 @@ export class JobStore {
    * Claims the job for this process, with the settings it runs with now
    * (its start URLs never change). Refuses a job that another live process
    * is crawling. Returns the time its earlier runs spent crawling (null when
-   * unknown: they ran before Trawl stored it).
+   * unknown: they ran before Trawl stored it) and when the last one ended.
    */
-  markStarted(id: number, settings: StoredJobSettings): { crawlMs: number | null } {
+  markStarted(
+    id: number,
+    settings: StoredJobSettings,
+  ): { crawlMs: number | null; finishedAt: number | null } {
     return this.db
       .transaction(() => {
         const row = this.claimable(id);
@@ -173,7 +176,7 @@ export class JobStore {
                settings = ?, runner_pid = ? WHERE id = ?`,
           )
           .run(Date.now(), JSON.stringify(settings), process.pid, id);
-        return { crawlMs: row.crawl_ms };
+        return { crawlMs: row.crawl_ms, finishedAt: row.finished_at };
       })
       .immediate();
   }
@@ -246,24 +249,30 @@ export class JobStore {
     );
   }
 
-  /** `crawlMs`: the job's crawl time over all its runs, this one included (null: unknown). */
+  /**
+   * `crawlMs`: the job's crawl time over all its runs, this one included (null: unknown);
+   * `finishedAt`: when its last run that crawled ended.
+   */
   markEnded(
     id: number,
     status: Extract<JobStatus, 'stopped' | 'finished' | 'failed'>,
     crawlMs: number | null,
+    finishedAt = Date.now(),
   ): void {
     this.db
       .prepare(
         'UPDATE jobs SET status = ?, finished_at = ?, runner_pid = NULL, crawl_ms = ? WHERE id = ?',
       )
-      .run(status, Date.now(), crawlMs, id);
+      .run(status, finishedAt, crawlMs, id);
   }
 
   /** The row's state, read (not parsed: settings may be unreadable) where a change is claimed. */
-  private claimable(id: number): Pick<JobRow, 'status' | 'runner_pid' | 'crawl_ms'> {
+  private claimable(
+    id: number,
+  ): Pick<JobRow, 'status' | 'runner_pid' | 'crawl_ms' | 'finished_at'> {
     const row = this.db
-      .prepare('SELECT status, runner_pid, crawl_ms FROM jobs WHERE id = ?')
-      .get(id) as Pick<JobRow, 'status' | 'runner_pid' | 'crawl_ms'> | undefined;
+      .prepare('SELECT status, runner_pid, crawl_ms, finished_at FROM jobs WHERE id = ?')
+      .get(id) as Pick<JobRow, 'status' | 'runner_pid' | 'crawl_ms' | 'finished_at'> | undefined;
     if (!row) throw new UserError(`no job with id ${id}`);
     return row;
   }
