@@ -38,8 +38,10 @@ interface Slot {
   process: WorkerProcess;
   pid: number | null;
   state: WorkerState;
-  /** Set when the pool means the process to go away: no replacement. */
+  /** Set when the pool means the process to go away: no tasks, no replacement. */
   retiring: boolean;
+  /** Until it runs out, a worker retired by a resize may be taken back (see RETIRE_GRACE_MS). */
+  drainTimer: NodeJS.Timeout | null;
   /** Set when the pool killed it (stall, slow start, force stop): not the URL's fault if retiring. */
   killedBy: 'stall' | 'slow-start' | 'force' | null;
   inFlight: Map<number, CrawlTask>;
@@ -55,6 +57,15 @@ interface Slot {
 }
 
 const WINDOW_PER_CONCURRENCY = 2;
+
+/**
+ * How long a worker a resize shrank the pool away from waits, unfed, before
+ * it is drained. A resize back within it (a size changed twice, a slider
+ * dragged back and forth) takes the worker back: new processes started and
+ * drained at each step cost a core for a second each, and slowed a crawl
+ * resized every 300 ms eightfold.
+ */
+const RETIRE_GRACE_MS = 1000;
 
 /** Consecutive workers that exit before becoming ready before the pool gives up. */
 const MAX_FAILED_STARTS = 5;
@@ -150,14 +161,21 @@ export class WorkerPool {
     }
   }
 
-  /** Grows or shrinks the pool; shrinking drains workers, so no task is lost or repeated. */
+  /**
+   * Grows or shrinks the pool; shrinking drains workers, so no task is lost
+   * or repeated, and growing takes back those not drained yet first.
+   */
   resize(size: number): void {
     const target = clampSize(size);
     this.targetSize = target;
     const active = [...this.slots.values()].filter((slot) => !slot.retiring);
     const planned = active.length + this.pendingStarts.length;
     if (planned < target) {
-      for (let i = planned; i < target; i++) this.spawn();
+      const retired = [...this.slots.values()].filter((slot) => slot.drainTimer !== null);
+      const back = retired.slice(0, target - planned);
+      for (const slot of back) this.takeBack(slot);
+      for (let i = planned + back.length; i < target; i++) this.spawn();
+      this.events.onCapacity();
     } else {
       // Workers not started yet go first, then the least busy: they finish soonest.
       const unstarted = Math.min(this.pendingStarts.length, planned - target);
@@ -165,7 +183,7 @@ export class WorkerPool {
       const surplus = active
         .sort((a, b) => a.inFlight.size - b.inFlight.size)
         .slice(0, planned - unstarted - target);
-      for (const slot of surplus) this.retire(slot);
+      for (const slot of surplus) this.retire(slot, RETIRE_GRACE_MS);
     }
     this.events.onLog('info', `pool resized to ${target} workers`);
   }
@@ -228,6 +246,7 @@ export class WorkerPool {
       pid: child.pid ?? null,
       state: 'starting',
       retiring: false,
+      drainTimer: null,
       killedBy: null,
       inFlight: new Map(),
       isolating: false,
@@ -250,9 +269,24 @@ export class WorkerPool {
     child.send({ type: 'configure', config: this.options.config });
   }
 
-  private retire(slot: Slot): void {
-    if (slot.retiring) return;
+  /** No more tasks for the worker; it drains (or a starting one is killed) after `graceMs`. */
+  private retire(slot: Slot, graceMs = 0): void {
+    if (slot.retiring && slot.drainTimer === null) return;
     slot.retiring = true;
+    if (slot.drainTimer) clearTimeout(slot.drainTimer);
+    slot.drainTimer = null;
+    if (graceMs > 0) slot.drainTimer = setTimeout(() => this.retire(slot), graceMs);
+    else this.drainNow(slot);
+  }
+
+  /** A worker retired by a resize, not yet drained, back in the pool. */
+  private takeBack(slot: Slot): void {
+    clearTimeout(slot.drainTimer!);
+    slot.drainTimer = null;
+    slot.retiring = false;
+  }
+
+  private drainNow(slot: Slot): void {
     if (slot.state === 'starting') {
       slot.process.kill();
       return;
@@ -278,8 +312,7 @@ export class WorkerPool {
         slot.state = 'running';
         this.failedStarts = 0;
         this.startPending();
-        if (slot.retiring) slot.process.send({ type: 'drain' });
-        else this.events.onCapacity();
+        this.events.onCapacity();
         break;
       case 'results': {
         const finished: { task: CrawlTask; result: PageResult }[] = [];
@@ -336,6 +369,7 @@ export class WorkerPool {
   }
 
   private handleExit(slot: Slot, code: number | null): void {
+    if (slot.drainTimer) clearTimeout(slot.drainTimer);
     const wasStarted = slot.state !== 'starting';
     slot.state = 'dead';
     this.slots.delete(slot.name);

@@ -297,6 +297,35 @@ describe('a crawl of a local site', () => {
     expect(new Set(workerPids(job.id)).size).toBeGreaterThanOrEqual(3);
   });
 
+  it('takes back a worker it shrank away from when the pool grows again at once', async () => {
+    // The site answers once the resizes are done: each a new process, a slider dragged
+    // back and forth started and killed one after another, a core's second each.
+    let release!: () => void;
+    const resized = new Promise<void>((r) => (release = r));
+    site = await env.site({ pages: 100, delayMs: 5, hold: () => resized });
+    const job = await service().start({
+      startUrls: [`${site.origin}/`],
+      workers: 2,
+      concurrency: 2,
+    });
+    await waitFor(
+      () => job.snapshot().workers.filter((worker) => worker.state === 'running').length === 2,
+      'two running workers',
+    );
+    const names = new Set<string>();
+    const seen = job.onProgress((snapshot) => snapshot.workers.forEach((w) => names.add(w.name)));
+    for (const size of [1, 2, 1, 2, 1, 2]) job.resize(size);
+    release();
+    const summary = await job.finished;
+    seen();
+
+    expect(summary.status).toBe('finished');
+    expect([...names].sort()).toEqual(['worker-1', 'worker-2']);
+    expect(new Set(workerPids(job.id)).size).toBe(2);
+    expect(storedUrls(job.id)).toEqual([...site.reachable].sort());
+    expectEachFetchedOnce(site);
+  });
+
   it('starts a large pool a few workers at a time, every one of them, and can shrink it while some start', async () => {
     // The site answers once the pool is resized: on a loaded machine the crawl could end
     // before the last workers were up.
