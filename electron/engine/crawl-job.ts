@@ -204,7 +204,7 @@ export class CrawlJob {
         onTasksReturned: (tasks, died, reason) => this.takeBack(tasks, died, reason),
         onCapacity: () => this.pump(),
         onFatal: (error) => void this.end('failed', error),
-        onRedirectQuery: (taskId, url) => this.redirectAllowed(taskId, url),
+        onRedirectQuery: (taskId, url, asked) => this.redirectAllowed(taskId, url, asked),
         onLog: (level, message) => this.logger(level, message),
       },
     );
@@ -381,10 +381,18 @@ export class CrawlJob {
    * A worker's question before each redirect hop: false when robots.txt
    * disallows the target (an origin not seen yet has its robots.txt read
    * first); else true once the target host's limits let the request start.
+   * `asked`: whether the worker that asked still runs the task.
    */
-  private async redirectAllowed(taskId: number, url: string): Promise<boolean> {
+  private async redirectAllowed(
+    taskId: number,
+    url: string,
+    asked: () => boolean,
+  ): Promise<boolean> {
     if (this.robots) {
       const verdict = await this.robots.checkLoaded(url);
+      // Its worker died meanwhile: the task, sent again, holds its own host's slot, which
+      // this hop would move to the target's while it is requested there again.
+      if (!asked()) return false;
       if (verdict !== 'allowed') {
         this.refusedRedirects.set(taskId, verdict);
         return false;

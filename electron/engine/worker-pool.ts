@@ -21,8 +21,11 @@ export interface PoolEvents {
   onCapacity(): void;
   /** Workers keep failing before they start; the pool gave up. */
   onFatal(error: Error): void;
-  /** A worker asks whether task `taskId` may request the redirect target `url` (answered when it may). */
-  onRedirectQuery(taskId: number, url: string): Promise<boolean>;
+  /**
+   * A worker asks whether task `taskId` may request the redirect target `url`
+   * (answered when it may); `asked` tells whether the worker still runs it.
+   */
+  onRedirectQuery(taskId: number, url: string, asked: () => boolean): Promise<boolean>;
   onLog(level: 'debug' | 'info' | 'warn' | 'error', message: string): void;
 }
 
@@ -359,7 +362,7 @@ export class WorkerPool {
         const { queryId, taskId, url } = message;
         // A verdict for a worker that has gone meanwhile is dropped by its launcher.
         void this.events
-          .onRedirectQuery(taskId, url)
+          .onRedirectQuery(taskId, url, () => slot.inFlight.has(taskId))
           .then((allowed) => slot.process.send({ type: 'redirect-verdict', queryId, allowed }));
         break;
       }

@@ -272,6 +272,67 @@ describe('a crawl of a local site', () => {
     expect(storedUrls(job.id)).toEqual(site.reachable.filter((url) => !lost.has(url)).sort());
   });
 
+  it("keeps a host's slot for a redirect's task whose worker died while the target's robots.txt was read", async () => {
+    let releaseRobots!: () => void;
+    const robotsHeld = new Promise<void>((r) => (releaseRobots = r));
+    let robotsAsked = false;
+    const target = await env.listen((req, res) => {
+      if (req.url === '/robots.txt') {
+        robotsAsked = true;
+        // The Crawl-delay line is logged once main has the file, before the redirect's answer.
+        void robotsHeld.then(() => res.end('User-agent: *\nCrawl-delay: 1\n'));
+      } else res.end('<title>Moved</title>');
+    });
+    let releaseSecond!: () => void;
+    const secondHeld = new Promise<void>((r) => (releaseSecond = r));
+    let redirectRequests = 0;
+    let open = 0;
+    let mostOpen = 0;
+    const origin = await env.listen((req, res) => {
+      mostOpen = Math.max(mostOpen, ++open);
+      res.on('close', () => open--);
+      if (req.url === '/r' && ++redirectRequests === 1) {
+        res.writeHead(302, { location: `${target}/moved` }).end();
+      } else if (req.url === '/r') {
+        void secondHeld.then(() => res.end('<title>Here now</title>'));
+      } else if (req.url === '/') {
+        res.end('<a href="/r">r</a> <a href="/p1">1</a> <a href="/p2">2</a>');
+      } else res.end('<title>Page</title>');
+    });
+    const job = await service().start({
+      startUrls: [`${origin}/`],
+      workers: 1,
+      hostConcurrency: 1,
+      // The other site is in scope, so the worker follows the redirect to it.
+      scope: 'all',
+    });
+    await waitFor(() => robotsAsked, "the target's robots.txt asked for");
+    const [asking] = job.snapshot().workers;
+    process.kill(asking!.pid!, 'SIGKILL');
+    await waitFor(() => redirectRequests === 2, '/r asked again by another worker');
+    releaseRobots();
+    await waitFor(
+      () => logs.some((line) => line.includes('Crawl-delay')),
+      "the target's robots.txt",
+    );
+    // A worker that starts now is offered what the host limits allow.
+    job.resize(2);
+    await waitFor(
+      () => job.snapshot().workers.filter((worker) => worker.state === 'running').length === 2,
+      'two running workers',
+    );
+    // The dead worker's redirect must not have moved /r's slot off its host: /r is asked again there.
+    expect(job.snapshot().inFlight).toBe(1);
+    releaseSecond();
+    const summary = await job.finished;
+
+    expect(summary.status).toBe('finished');
+    expect(mostOpen).toBe(1);
+    expect(storedUrls(job.id)).toEqual(
+      [`${origin}/`, `${origin}/p1`, `${origin}/p2`, `${origin}/r`].sort(),
+    );
+  });
+
   it('resizes the pool while running without losing or repeating a page', async () => {
     site = await env.site({ pages: 400, delayMs: 40 });
     const job = await service().start({
