@@ -279,7 +279,11 @@ async function runInTerminal(job: CrawlJob): Promise<JobSummary> {
 
 function report(db: Db, summary: JobSummary, how: { json: boolean; resumed: boolean }): number {
   const { jobId, status, pages, failed, blocked, seconds, pagesPerSecond, workers } = summary;
+  // `status` tells a script a crawl stopped (Ctrl-C, `timeout`) or failed from one that finished.
+  const figures = { jobId, status, pages, failed, blocked, seconds, pagesPerSecond, workers };
   if (status === 'failed') {
+    // How far it got, as the job's figures say; the error follows.
+    if (how.json) process.stdout.write(`${JSON.stringify(figures)}\n`);
     if (summary.error !== undefined && errorsLogged.has(summary.error)) return 1;
     throw new UserError(`job ${jobId} failed: ${summary.error ?? 'unknown error'}`);
   }
@@ -289,10 +293,8 @@ function report(db: Db, summary: JobSummary, how: { json: boolean; resumed: bool
   const settings = settingsOf(jobs.whole(jobId));
   const extracted = extractionCounts(db, jobId, settings.extract);
   if (how.json) {
-    // `status` tells a script a crawl stopped (Ctrl-C, `timeout`) from one that finished.
-    const line = { jobId, status, pages, failed, blocked, seconds, pagesPerSecond, workers };
     process.stdout.write(
-      `${JSON.stringify(extracted.length > 0 ? { ...line, extracted } : line)}\n`,
+      `${JSON.stringify(extracted.length > 0 ? { ...figures, extracted } : figures)}\n`,
     );
   }
   const noAnswer = unreachable?.blocked ? noAnswerIn(unreachable.error) : null;

@@ -407,6 +407,48 @@ describe('trawl errors', () => {
     expect(JSON.parse(left.stdout)).toMatchObject({ id: 2 });
   });
 
+  it('prints the JSON line of a job that failed, with what it stored, and resumes it exactly', async () => {
+    let release!: () => void;
+    const locked = new Promise<void>((r) => (release = r));
+    const site = await env.site({
+      pages: 30,
+      hold: (path) => (path.startsWith('/p/') ? locked : undefined),
+    });
+    const crawl = startCli(crawlArgs(site, '--json'));
+    await waitFor(() => site.hits.has('/p/0'), 'the home page crawled');
+    // Another program takes the write lock mid-crawl, past the 5 s a write waits for it.
+    const other = openDatabase(env.dbFile);
+    other.exec('BEGIN IMMEDIATE');
+    let stderr = '';
+    crawl.child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    try {
+      release();
+      await waitFor(() => stderr.includes('is locked'), 'the write given up', 30_000);
+    } finally {
+      // Free again: the job's end is stored.
+      other.exec('ROLLBACK');
+      other.close();
+    }
+    const failed = await crawl.result;
+    expect(failed.code).toBe(1);
+    expect(failed.stderr).toContain(`database ${env.dbFile} is locked`);
+    const listed = JSON.parse((await runCli(['jobs', '--db', env.dbFile, '--json'])).stdout);
+    expect(listed).toMatchObject({ status: 'failed', pages: storedCount(env.dbFile) });
+    expect(JSON.parse(failed.stdout)).toMatchObject({
+      jobId: 1,
+      status: 'failed',
+      pages: listed.pages,
+      failed: 0,
+    });
+
+    const resumed = await runCli(['crawl', '--resume', '1', '--db', env.dbFile, '--json']);
+    expect(JSON.parse(resumed.stdout)).toMatchObject({
+      status: 'finished',
+      pages: site.reachable.length,
+    });
+    expect(pagesIn(env.dbFile)).toEqual([...site.reachable].sort().map((url) => ({ url, n: 1 })));
+  }, 60_000);
+
   it('says so when another program keeps the database locked, and changes nothing', async () => {
     const site = await env.site({ pages: 2 });
     await runCli(['crawl', `${site.origin}/`, '--db', env.dbFile, '--workers', '1']);
