@@ -102,6 +102,8 @@ export class CrawlJob {
   /** Sitemap mode: seeding is under way (it ends the job if it finds nothing). */
   private seeding: Promise<void> | null = null;
   private readonly seedingAbort = new AbortController();
+  /** Aborted once the workers are gone: a robots.txt still being read holds up no stop. */
+  private readonly robotsAbort = new AbortController();
   private readonly logger: Logger;
   private readonly clock: CrawlClock;
   private readonly earlierFinishedAt: number | null;
@@ -216,6 +218,7 @@ export class CrawlJob {
       agent: robotsAgent(this.settings),
       unavailable: this.settings.ignoreRobots ? null : this.settings.robotsUnavailable,
       retry: retryPolicyOf(this.settings),
+      signal: this.robotsAbort.signal,
     };
   }
 
@@ -493,6 +496,7 @@ export class CrawlJob {
     const checksStopped = this.checker?.stop();
     if (outcome === 'failed') await this.pool.kill();
     else await this.pool.drain();
+    this.robotsAbort.abort();
     await Promise.all([this.seeding, checksStopped]);
     if (this.checker && this.checker.checked > 0) {
       this.logger('info', `external links checked: ${this.checker.checked}`);

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import QuickLRU from 'quick-lru';
 import robotsParser from 'robots-parser';
 import type { RobotsUnavailable } from '../../shared/job-settings';
@@ -63,6 +64,11 @@ export interface RobotsOptions {
   retry: RetryPolicy;
   /** Origins kept at least (ROBOTS_ORIGINS); one evicted is read again when met again. */
   maxOrigins?: number;
+  /**
+   * Aborted once nothing will ask any more (the job's workers are gone): a
+   * file still being read, or waiting to be read again, is given up unjudged.
+   */
+  signal?: AbortSignal;
 }
 
 /**
@@ -138,20 +144,28 @@ export class RobotsCache {
     if (this.rules.has(origin)) return Promise.resolve(this.rules.get(origin)!);
     let loading = this.loading.get(origin);
     if (!loading) {
-      loading = this.fetchRules(origin).then((rules) => {
-        this.rules.set(origin, rules);
-        this.loading.delete(origin);
-        const seconds = this.crawlDelaySeconds(rules);
-        const delayMs = delayMsOf(seconds);
-        if (delayMs > 0) {
-          this.logger(
-            'info',
-            `${origin}/robots.txt asks for a Crawl-delay of ${seconds} s; requests to it are spaced ${delayMs} ms apart`,
-          );
-        }
-        this.onLoaded(origin, delayMs);
-        return rules;
-      });
+      loading = this.fetchRules(origin).then(
+        (rules) => {
+          this.rules.set(origin, rules);
+          this.loading.delete(origin);
+          const seconds = this.crawlDelaySeconds(rules);
+          const delayMs = delayMsOf(seconds);
+          if (delayMs > 0) {
+            this.logger(
+              'info',
+              `${origin}/robots.txt asks for a Crawl-delay of ${seconds} s; requests to it are spaced ${delayMs} ms apart`,
+            );
+          }
+          this.onLoaded(origin, delayMs);
+          return rules;
+        },
+        (error: unknown) => {
+          this.loading.delete(origin);
+          // A stop gave it up: no URL is judged by it, and no warning says it was unavailable.
+          if (this.options.signal?.aborted) return null;
+          throw error;
+        },
+      );
       this.loading.set(origin, loading);
     }
     return loading;
@@ -193,6 +207,7 @@ export class RobotsCache {
         const response = await this.fetch(robotsUrl, {
           maxRedirects: ROBOTS_MAX_REDIRECTS,
           timeoutMs: ROBOTS_TIMEOUT_MS,
+          signal: this.options.signal,
         });
         if (response.status >= 200 && response.status < 300) {
           return (await readCapped(decodedBody(response), ROBOTS_MAX_BYTES)).toString('utf8');
@@ -203,13 +218,14 @@ export class RobotsCache {
         const retryAfter = response.headers['retry-after'] ?? null;
         delayMs = retryDelay({ status: response.status, retryAfter }, attempt, this.options.retry);
       } catch (error) {
+        if (this.options.signal?.aborted) throw error;
         const { message, code } = error as Error & { code?: string };
         unavailable = withCertificateHint(message, code);
         // Any failure to answer is worth another try here: a timeout too.
         delayMs = retryDelay({ status: 503, retryAfter: null }, attempt, this.options.retry);
       }
       if (delayMs === null) return { unavailable };
-      await new Promise((resolve) => setTimeout(resolve, delayMs));
+      await sleep(delayMs, undefined, { signal: this.options.signal });
     }
   }
 }

@@ -184,6 +184,33 @@ describe('trawl crawl', () => {
     },
   );
 
+  it('exits at a Ctrl-C while robots.txt is being read, dropping that request', async () => {
+    let robotsAsked = false;
+    let robotsDropped = false;
+    const site = await env.listen((request, response) => {
+      // robots.txt never answers (a server that hangs): main's request for it is under way.
+      if (request.url === '/robots.txt') {
+        robotsAsked = true;
+        response.once('close', () => (robotsDropped = true));
+      } else response.end('<title>Home</title>');
+    });
+    const { child, result } = startCli(
+      ['crawl', `${site.origin}/`, '--db', env.dbFile, '--json'],
+      {},
+      { group: true },
+    );
+    await waitFor(() => robotsAsked, 'robots.txt asked for');
+    process.kill(-child.pid!, 'SIGINT');
+    const stopped = await result;
+
+    expect(stopped.code).toBe(0);
+    expect(JSON.parse(stopped.stdout)).toMatchObject({ status: 'stopped', pages: 0 });
+    // Nothing said of a robots.txt the stop gave up waiting for: no URL was judged by it.
+    expect(stopped.stderr).not.toContain('unavailable');
+    await waitFor(() => robotsDropped, 'the robots.txt request dropped');
+    await expectNoSurvivors(env.tag);
+  });
+
   it('says when a start URL redirects out of the scope, which leaves nothing past it crawled', async () => {
     // As example.com does to www.example.com: another host.
     const site = await listenLocal((request, response) => {
