@@ -265,7 +265,8 @@ describe('exports', () => {
     const titles = [
       'Code _x0041_ and _x00e9_', // Excel would show "Code A and é"
       '__x0041__',
-      '_\u0001x0041_', // the control character is dropped: escaped after that
+      '_\u0001x0041_', // the control character's escape does not join the underscore
+      '_x0041\u0001', // nor the digits before it
       'Plain _x41_ and _xZZZZ_ title',
     ];
     const jobId = storeJob(
@@ -279,9 +280,25 @@ describe('exports', () => {
       'title',
       'Code _x005F_x0041_ and _x005F_x00e9_',
       '__x005F_x0041__',
-      '_x005F_x0041_',
+      '__x0001_x0041_',
+      '_x005F_x0041_x0001_',
       'Plain _x41_ and _xZZZZ_ title',
     ]);
+    expect(xlsxTexts(file)).toEqual(['title', ...titles]);
+  });
+
+  it('XLSX keeps the characters XML cannot hold (control characters, U+FFFE, U+FFFF) as Excel escapes them', async () => {
+    const titles = [
+      'Before\uFFFEafter\uFFFF end',
+      'Bell\u0007 and\u0001 start',
+      'Esc \u001b[31m red',
+    ];
+    const jobId = storeJob(
+      env.db,
+      titles.map((title, n) => ({ url: `${O}/c${n}`, page: { title } })),
+    );
+    const { file } = await exportTo({ format: 'xlsx', columns: ['title'] }, jobId, 'c.xlsx');
+    expect(xlsxTexts(file)).toEqual(['title', ...titles]);
   });
 
   it("XLSX cuts a cell at Excel's 32,767 characters, never inside an emoji", async () => {
@@ -510,13 +527,30 @@ describe('an export that cannot be written', () => {
   });
 });
 
-function sitemapLocs(xml: string): string[] {
-  const locs: string[] = [];
+/** The text of every `name` element, read with an XML parser (which refuses what XML 1.0 cannot hold). */
+function elementTexts(xml: string, name: string): string[] {
+  const texts: string[] = [];
   const parser = new SaxesParser();
-  let inLoc = false;
-  parser.on('opentag', (tag) => (inLoc = tag.name === 'loc'));
-  parser.on('closetag', () => (inLoc = false));
-  parser.on('text', (text) => inLoc && locs.push(text));
+  let inside = false;
+  parser.on('opentag', (tag) => (inside = tag.name === name));
+  parser.on('closetag', () => (inside = false));
+  parser.on('text', (text) => inside && texts.push(text));
   parser.write(xml).close();
-  return locs;
+  return texts;
+}
+
+const sitemapLocs = (xml: string) => elementTexts(xml, 'loc');
+
+/**
+ * The text cells of an XLSX's first sheet as Excel shows them: `_xHHHH_` is the
+ * character HHHH (ECMA-376 Part 1, 22.9.2.19 ST_Xstring; exceljs does not decode it
+ * in inline strings).
+ */
+function xlsxTexts(file: string): string[] {
+  const sheet = strFromU8(unzipSync(readFileSync(file))['xl/worksheets/sheet1.xml']!);
+  return elementTexts(sheet, 't').map((text) =>
+    text.replace(/_x([0-9A-Fa-f]{4})_/g, (_, hex: string) =>
+      String.fromCharCode(parseInt(hex, 16)),
+    ),
+  );
 }

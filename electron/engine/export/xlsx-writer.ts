@@ -15,12 +15,9 @@ const REL_NS = 'http://schemas.openxmlformats.org/officeDocument/2006/relationsh
 const PKG_REL_NS = 'http://schemas.openxmlformats.org/package/2006/relationships';
 const XML_HEAD = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n';
 
-/** XML text: escaped, and without the control characters XML 1.0 cannot carry. */
+/** XML text, escaped. */
 const xmlText = (text: string) =>
-  text
-    // eslint-disable-next-line no-control-regex
-    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g, '')
-    .replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
+  text.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
 
 /** A, B, … Z, AA, AB, … */
 function columnLetters(index: number): string {
@@ -39,17 +36,23 @@ function cutCell(value: string): string {
 }
 
 /**
- * Excel reads `_xHHHH_` in cell text as an escaped character (OOXML ST_Xstring), so a
- * title holding `_x0041_` would show as `A`: its underscore is escaped as `_x005F_`.
+ * Cell text as Excel reads it (OOXML ST_Xstring): a character XML 1.0 cannot hold (a
+ * control character, U+FFFE, U+FFFF) is written `_xHHHH_`, which Excel reads
+ * back as that character, so no text is lost. A literal `_x` and four hex digits is
+ * read the same way, so its underscore is written `_x005F_` (also when the next
+ * character becomes an escape: `_x0041` then U+0001 would read as `A`).
  */
-const literalEscapes = (text: string) => text.replace(/_(?=x[0-9A-Fa-f]{4}_)/g, '_x005F_');
+const cellText = (text: string) =>
+  // eslint-disable-next-line no-control-regex
+  text.replace(/_(?=x[0-9A-Fa-f]{4})|[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g, (c) =>
+    c === '_' ? '_x005F_' : `_x${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}_`,
+  );
 
 function cellXml(ref: string, value: ReportValue | undefined): string {
   if (value === null || value === undefined) return '';
   if (typeof value === 'number') return `<c r="${ref}"><v>${value}</v></c>`;
   if (typeof value === 'boolean') return `<c r="${ref}" t="b"><v>${value ? 1 : 0}</v></c>`;
-  // After the control characters are dropped: one between `_` and `x0041_` would hide it.
-  const text = literalEscapes(xmlText(value.length > MAX_CELL_CHARS ? cutCell(value) : value));
+  const text = xmlText(cellText(value.length > MAX_CELL_CHARS ? cutCell(value) : value));
   return `<c r="${ref}" t="inlineStr"><is><t xml:space="preserve">${text}</t></is></c>`;
 }
 
