@@ -21,6 +21,7 @@ import type { Db } from '../engine/store/database';
 import { JobStore, settingsOf } from '../engine/store/job-store';
 import { DB_OPTION_HELP, wholeNumber } from './options';
 import { addFilterOptions, filterFlag, filtersOf } from './page-filter-options';
+import { notePartialResults } from './partial-results-note';
 import { terminalStream } from './terminal-text';
 import { withDatabase } from './with-database';
 
@@ -120,6 +121,7 @@ export function registerExportCommand(program: Command): void {
       try {
         const { rows } = await withDatabase(options.db, { mustExist: true }, (db) => {
           if (filters?.extraction) checkRuleName(db, jobId, filters.extraction.name);
+          notePartialResults(new JobStore(db).whole(jobId));
           return exportJob(
             db,
             parsed.data,

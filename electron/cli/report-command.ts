@@ -5,6 +5,7 @@ import { REPORTS, iterateReport } from '../engine/results/reports';
 import { UserError } from '../engine/user-error';
 import { REPORT_NAMES, type ReportName, type ReportValue } from '../../shared/results';
 import { DB_OPTION_HELP, wholeNumber } from './options';
+import { notePartialResults } from './partial-results-note';
 import { tsvValue } from './terminal-text';
 import { withDatabase } from './with-database';
 
@@ -25,7 +26,7 @@ export function registerReportCommand(program: Command): void {
       }
       const report = name as ReportName;
       return withDatabase(options.db, { mustExist: true }, (db) => {
-        new JobStore(db).whole(jobId);
+        notePartialResults(new JobStore(db).whole(jobId));
         const { columns, rows } = iterateReport(db, jobId, report);
         if (!options.json) process.stdout.write(`${columns.join('\t')}\n`);
         let count = 0;

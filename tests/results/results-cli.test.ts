@@ -5,9 +5,10 @@ import { openDatabase } from '../../electron/engine/store/database';
 import { migrations } from '../../electron/engine/store/migrations';
 import { PAGE_COLUMNS } from '../../shared/results';
 import { outlinkColumns } from '../../shared/outlinks';
-import { runCli, runCliOnTerminal } from '../helpers/cli';
+import { runCli, runCliOnTerminal, startCli } from '../helpers/cli';
 import { databaseAt } from '../helpers/old-database';
 import { processEnv } from '../helpers/process-env';
+import { waitFor } from '../helpers/processes';
 import { storeJob } from './stored-job';
 
 const env = processEnv();
@@ -333,5 +334,66 @@ describe('results of a real crawl through the trawl CLI', () => {
     const notice = `trawl: info: upgrading ${file} from schema ${latest - 1} to ${latest} (once; a large database takes a while)`;
     expect(upgraded.stderr.split('\n')[0]).toBe(notice);
     expect((await runCli(['jobs', '--db', file])).stderr).not.toMatch(/upgrading/);
+  });
+
+  it('says that a job another process is still crawling is exported and reported as stored so far', async () => {
+    // The pages under /p/ wait, so the crawl runs until the test lets it end.
+    let release = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const site = await env.site({
+      pages: 5,
+      hold: (path) => (path.startsWith('/p/') ? held : undefined),
+    });
+    const crawling = startCli(['crawl', `${site.origin}/`, '--db', env.dbFile, '--workers', '1']);
+    env.onCleanup(async () => {
+      release();
+      await crawling.result;
+    });
+    const stored = () => {
+      const db = openDatabase(env.dbFile, { mustExist: true });
+      try {
+        const home = 'SELECT 1 FROM pages WHERE job_id = 1 AND url = ?';
+        return db.prepare(home).get(`${site.origin}/`) !== undefined;
+      } finally {
+        db.close();
+      }
+    };
+    // Once a page under /p/ is asked for, the database is made; the home page's row follows.
+    await waitFor(() => site.hits.has('/p/0') && stored(), 'the home page');
+    const note = `trawl: info: job 1 is still being crawled by process ${crawling.child.pid}: this holds what it stored so far\n`;
+
+    const file = env.file('partial.csv');
+    const exported = await runCli([
+      'export',
+      '1',
+      '--format',
+      'csv',
+      '--out',
+      file,
+      '--db',
+      env.dbFile,
+    ]);
+    expect(exported).toMatchObject({ code: 0, stderr: note });
+    const rows = parse(readFileSync(file), { columns: true }) as Record<string, string>[];
+    const urls = rows.map((row) => row.url);
+    expect(urls).toContain(`${site.origin}/`);
+    expect(urls).not.toContain(`${site.origin}/p/0`);
+    const reported = await runCli(['report', '1', 'status-codes', '--db', env.dbFile]);
+    expect(reported.code).toBe(0);
+    expect(reported.stderr.startsWith(note)).toBe(true);
+
+    release();
+    expect((await crawling.result).code).toBe(0);
+    const after = await runCli([
+      'export',
+      '1',
+      '--format',
+      'csv',
+      '--out',
+      file,
+      '--db',
+      env.dbFile,
+    ]);
+    expect(after).toMatchObject({ code: 0, stderr: '' });
   });
 });
