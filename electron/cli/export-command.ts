@@ -59,7 +59,7 @@ export function registerExportCommand(program: Command): void {
     )
     .option(
       '--sitemap-base <url>',
-      'sitemap over 50,000 URLs: where its files will be served (default: the site origin)',
+      'sitemap over 50,000 URLs or 50 MB: where its files will be served (default: the site origin)',
     )
     .addHelpText(
       'after',

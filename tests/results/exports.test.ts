@@ -10,10 +10,11 @@ import {
   mkdirSync,
   readFileSync,
   readdirSync,
+  statSync,
   symlinkSync,
   writeFileSync,
 } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { SaxesParser } from 'saxes';
 import { strFromU8, unzipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
@@ -344,6 +345,26 @@ describe('exports', () => {
     ).toEqual(['index-1.xml', 'index-2.xml', 'index.xml']);
     const second = sitemapLocs(readFileSync(env.temp.file('index-2.xml'), 'utf8'));
     expect(second).toEqual([0, 1, 2].map((n) => `${O}/${URLS_PER_SITEMAP + n}`));
+  });
+
+  it('a sitemap splits before a file passes 50 MB, however few its URLs', async () => {
+    // 26,000 URLs of 2,000 characters: 52 MB of <loc>s, past the protocol's 52,428,800 bytes.
+    const many = 26_000;
+    const url = (n: number) => `${O}/${String(n).padStart(6, '0')}/${'x'.repeat(1_970)}`;
+    const jobId = storeJob(
+      env.db,
+      Array.from({ length: many }, (_, n) => ({ url: url(n), page: {} })),
+    );
+    const { result } = await exportTo({ format: 'sitemap' }, jobId, 'long.xml');
+    expect(result.files.map((file) => basename(file))).toEqual([
+      'long.xml',
+      'long-1.xml',
+      'long-2.xml',
+    ]);
+    const parts = result.files.slice(1);
+    for (const part of parts) expect(statSync(part).size).toBeLessThanOrEqual(50 * 1024 * 1024);
+    const listed = parts.flatMap((part) => sitemapLocs(readFileSync(part, 'utf8')));
+    expect(listed).toEqual(Array.from({ length: many }, (_, n) => url(n)));
   });
 
   it('a smaller sitemap export removes the parts Trawl wrote for a larger one, and nothing else', async () => {

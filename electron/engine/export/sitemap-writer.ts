@@ -7,8 +7,13 @@ import { UserError } from '../user-error';
 import { partFile, partHead, removeStaleParts, XML_HEAD } from './sitemap-parts';
 import { writeLines } from './text-writers';
 
-/** The sitemaps protocol allows 50,000 URLs per file. */
+/** The sitemaps protocol allows 50,000 URLs per file… */
 export const URLS_PER_SITEMAP = 50_000;
+/**
+ * …and 50 MB (52,428,800 bytes) uncompressed: this much for the `<url>` lines leaves
+ * room for the XML head, a part's comment (which names its index file) and the urlset tags.
+ */
+const URL_BYTES_PER_SITEMAP = 50 * 1024 * 1024 - 4096;
 
 const escapeXml = (text: string) =>
   text.replace(
@@ -18,37 +23,66 @@ const escapeXml = (text: string) =>
 
 const NS = 'xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"';
 
-/** A sitemap's URLs, in crawl order, and how many: the filters' indexable 200 pages, each final URL once. */
-function sitemapUrls(
-  db: Db,
-  jobId: number,
-  filters: PageFilters,
-): { count: number; urls: IterableIterator<string> } {
+const urlLine = (url: string) => `  <url><loc>${escapeXml(url)}</loc></url>\n`;
+
+/** A sitemap's URLs: the filters' indexable 200 pages, each final URL once. */
+function sitemapUrls(db: Db, jobId: number, filters: PageFilters) {
   const kept = pageConditions(jobId, filters);
-  if (kept === null) return { count: 0, urls: [].values() };
-  const where = [...kept.where, 'p.status = 200', 'p.indexable = 1'].join(' AND ');
-  const count = db
-    .prepare(`SELECT count(DISTINCT p.final_url) FROM pages p WHERE ${where}`)
-    .pluck()
-    .get(kept.params) as number;
-  const urls = db
-    .prepare(
-      `SELECT p.final_url FROM pages p WHERE ${where} GROUP BY p.final_url ORDER BY min(p.id)`,
-    )
-    .pluck()
-    .iterate(kept.params) as IterableIterator<string>;
-  return { count, urls };
+  const where = kept && [...kept.where, 'p.status = 200', 'p.indexable = 1'].join(' AND ');
+  const query = (sql: string) =>
+    kept === null
+      ? [].values()
+      : (db.prepare(sql).pluck().iterate(kept.params) as IterableIterator<string>);
+  return {
+    /** In crawl order, as written. */
+    inOrder: () =>
+      query(
+        `SELECT p.final_url FROM pages p WHERE ${where} GROUP BY p.final_url ORDER BY min(p.id)`,
+      ),
+    /** In any order: enough to add up their size, without sorting them. */
+    unordered: () => query(`SELECT DISTINCT p.final_url FROM pages p WHERE ${where}`),
+  };
 }
 
-function* urlset(urls: Iterator<string>, head: string, onUrl: () => void): Generator<string> {
+/** URL lines, with the next one in view: a urlset ends before a line that would not fit. */
+class UrlLines {
+  private ahead: IteratorResult<string>;
+  constructor(private readonly urls: Iterator<string>) {
+    this.ahead = urls.next();
+  }
+  get next(): string | undefined {
+    return this.ahead.done ? undefined : urlLine(this.ahead.value);
+  }
+  advance(): void {
+    this.ahead = this.urls.next();
+  }
+}
+
+/** A urlset of the next lines, as many as the protocol's limits let one file hold. */
+function* urlset(lines: UrlLines, head: string, onUrl: () => void): Generator<string> {
   yield `${head}<urlset ${NS}>\n`;
+  let bytes = 0;
   for (let n = 0; n < URLS_PER_SITEMAP; n++) {
-    const next = urls.next();
-    if (next.done) break;
+    const line = lines.next;
+    if (line === undefined) break;
+    bytes += Buffer.byteLength(line);
+    if (n > 0 && bytes > URL_BYTES_PER_SITEMAP) break;
+    lines.advance();
     onUrl();
-    yield `  <url><loc>${escapeXml(next.value)}</loc></url>\n`;
+    yield line;
   }
   yield '</urlset>\n';
+}
+
+/** Whether the URLs fit in one urlset: read in any order, as that is their count and size. */
+function fitInOneFile(urls: IterableIterator<string>): boolean {
+  const lines = new UrlLines(urls);
+  try {
+    for (const line of urlset(lines, '', () => undefined)) void line;
+    return lines.next === undefined;
+  } finally {
+    urls.return?.();
+  }
 }
 
 /** Where a sitemap goes: files opened with `open` (served under `baseUrl`), or a stream. */
@@ -57,7 +91,7 @@ export type SitemapTarget =
 
 /**
  * An XML sitemap of the job's indexable 200 pages (those `filters` keep, as
- * the URL table filters its rows). Up to 50,000 URLs: one
+ * the URL table filters its rows). Up to 50,000 URLs and 50 MB: one
  * urlset. More: `file` becomes a sitemap index pointing at `<name>-1.xml`,
  * `<name>-2.xml`… beside it, addressed under `baseUrl` (where the files will
  * be served). Then parts Trawl wrote for an earlier, larger export to `file`
@@ -71,10 +105,12 @@ export async function writeSitemap(
   onUrl: () => void,
   filters: PageFilters = {},
 ): Promise<string[]> {
-  const { count, urls } = sitemapUrls(db, jobId, filters);
+  const query = sitemapUrls(db, jobId, filters);
+  const single = fitInOneFile(query.unordered());
+  const urls = query.inOrder();
   let written: string[];
   try {
-    written = await writeUrlsets(urls, count, target, onUrl);
+    written = await writeUrlsets(new UrlLines(urls), single, target, onUrl);
   } finally {
     // The parts share one statement: end it even when a part stopped early (a cancelled export).
     urls.return?.();
@@ -86,23 +122,25 @@ export async function writeSitemap(
 }
 
 async function writeUrlsets(
-  urls: IterableIterator<string>,
-  count: number,
+  lines: UrlLines,
+  single: boolean,
   target: SitemapTarget,
   onUrl: () => void,
 ): Promise<string[]> {
-  if (count <= URLS_PER_SITEMAP) {
+  if (single) {
     const out = 'stream' in target ? target.stream : target.open(target.file);
-    await writeLines(urlset(urls, XML_HEAD, onUrl), out);
+    await writeLines(urlset(lines, XML_HEAD, onUrl), out);
     return 'file' in target ? [target.file] : [];
   }
   if (!('file' in target)) {
-    throw new UserError(`${count} URLs need a sitemap index and several files: give --out FILE`);
+    throw new UserError(
+      'more than 50,000 URLs or 50 MB need a sitemap index and several files: give --out FILE',
+    );
   }
   const parts: string[] = [];
-  for (let part = 1; (part - 1) * URLS_PER_SITEMAP < count; part++) {
+  for (let part = 1; lines.next !== undefined; part++) {
     const file = partFile(target.file, part);
-    await writeLines(urlset(urls, partHead(target.file, part), onUrl), target.open(file));
+    await writeLines(urlset(lines, partHead(target.file, part), onUrl), target.open(file));
     parts.push(file);
   }
   const base = target.baseUrl.endsWith('/') ? target.baseUrl : `${target.baseUrl}/`;
