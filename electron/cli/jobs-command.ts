@@ -19,11 +19,10 @@ async function listJobs(options: { db?: string; json?: boolean }): Promise<void>
         finishedAt: iso(job.finishedAt),
       };
       if (options.json) {
-        const { name, failed, firstStartUrl, startUrlCount, problem, crawlMs } = job;
+        const { name, failed, blocked, firstStartUrl, startUrlCount, problem, crawlMs } = job;
         const crawlSeconds = crawlMs === null ? null : Math.round(crawlMs / 10) / 100;
-        process.stdout.write(
-          `${jsonLine({ ...row, name, failed, firstStartUrl, startUrlCount, problem, crawlSeconds })}\n`,
-        );
+        const record = { ...row, name, failed, blocked, firstStartUrl, startUrlCount, problem };
+        process.stdout.write(`${jsonLine({ ...record, crawlSeconds })}\n`);
       } else {
         process.stdout.write(
           `${String(job.id).padStart(4)}  ${job.status.padEnd(9)} ${String(job.pages).padStart(8)} pages  ` +

@@ -319,6 +319,9 @@ describe('trawl errors', () => {
       'trawl: error: cannot reach http://127.0.0.1:9/: connect ECONNREFUSED 127.0.0.1:9 ' +
         '(asking for its robots.txt)',
     ]);
+    // The jobs list gives a script the same counters: the URL is blocked, not failed.
+    const listed = await runCli(['jobs', '--db', env.dbFile, '--json']);
+    expect(JSON.parse(listed.stdout)).toMatchObject({ id: 1, pages: 0, failed: 0, blocked: 1 });
 
     const result = await crawl('--ignore-robots');
     expect(result.code).toBe(1);
