@@ -15,6 +15,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import { PassThrough } from 'node:stream';
 import { SaxesParser } from 'saxes';
 import { strFromU8, unzipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
@@ -345,6 +346,15 @@ describe('exports', () => {
     ).toEqual(['index-1.xml', 'index-2.xml', 'index.xml']);
     const second = sitemapLocs(readFileSync(env.temp.file('index-2.xml'), 'utf8'));
     expect(second).toEqual([0, 1, 2].map((n) => `${O}/${URLS_PER_SITEMAP + n}`));
+
+    // A browser's download (trawl serve) or stdout carries one file: say how to get them all.
+    const stream = new PassThrough();
+    await expect(exportJob(env.db, { jobId: big, format: 'sitemap' }, { stream })).rejects.toThrow(
+      `this sitemap needs an index and several files (it has more than 50,000 URLs or 50 MB), ` +
+        `which a download or stdout cannot carry: write them into a folder with ` +
+        `trawl export ${big} --format sitemap --out FOLDER/sitemap.xml`,
+    );
+    expect(stream.read()).toBeNull();
   });
 
   it('a sitemap splits before a file passes 50 MB, however few its URLs', async () => {

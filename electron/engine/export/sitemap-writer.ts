@@ -85,9 +85,21 @@ function fitInOneFile(urls: IterableIterator<string>): boolean {
   }
 }
 
+type FileTarget = { file: string; baseUrl: string; open: (file: string) => Writable };
+
 /** Where a sitemap goes: files opened with `open` (served under `baseUrl`), or a stream. */
-export type SitemapTarget =
-  { file: string; baseUrl: string; open: (file: string) => Writable } | { stream: Writable };
+export type SitemapTarget = FileTarget | { stream: Writable };
+
+/** Where a sitemap too big for one file goes: a file beside which its parts go. */
+function splitTarget(target: SitemapTarget, jobId: number): FileTarget {
+  if ('file' in target) return target;
+  // A stream is stdout, or the browser's download from trawl serve: neither has a folder.
+  throw new UserError(
+    'this sitemap needs an index and several files (it has more than 50,000 URLs or 50 MB), ' +
+      'which a download or stdout cannot carry: write them into a folder with ' +
+      `trawl export ${jobId} --format sitemap --out FOLDER/sitemap.xml`,
+  );
+}
 
 /**
  * An XML sitemap of the job's indexable 200 pages (those `filters` keep, as
@@ -106,11 +118,14 @@ export async function writeSitemap(
   filters: PageFilters = {},
 ): Promise<string[]> {
   const query = sitemapUrls(db, jobId, filters);
-  const single = fitInOneFile(query.unordered());
+  const split = fitInOneFile(query.unordered()) ? null : splitTarget(target, jobId);
   const urls = query.inOrder();
   let written: string[];
   try {
-    written = await writeUrlsets(new UrlLines(urls), single, target, onUrl);
+    const lines = new UrlLines(urls);
+    written = split
+      ? await writeIndexed(lines, split, onUrl)
+      : await writeSingle(lines, target, onUrl);
   } finally {
     // The parts share one statement: end it even when a part stopped early (a cancelled export).
     urls.return?.();
@@ -121,22 +136,22 @@ export async function writeSitemap(
   return written;
 }
 
-async function writeUrlsets(
+async function writeSingle(
   lines: UrlLines,
-  single: boolean,
   target: SitemapTarget,
   onUrl: () => void,
 ): Promise<string[]> {
-  if (single) {
-    const out = 'stream' in target ? target.stream : target.open(target.file);
-    await writeLines(urlset(lines, XML_HEAD, onUrl), out);
-    return 'file' in target ? [target.file] : [];
-  }
-  if (!('file' in target)) {
-    throw new UserError(
-      'more than 50,000 URLs or 50 MB need a sitemap index and several files: give --out FILE',
-    );
-  }
+  const out = 'stream' in target ? target.stream : target.open(target.file);
+  await writeLines(urlset(lines, XML_HEAD, onUrl), out);
+  return 'file' in target ? [target.file] : [];
+}
+
+/** The parts, as many as the URLs need, then the index pointing at them. */
+async function writeIndexed(
+  lines: UrlLines,
+  target: FileTarget,
+  onUrl: () => void,
+): Promise<string[]> {
   const parts: string[] = [];
   for (let part = 1; lines.next !== undefined; part++) {
     const file = partFile(target.file, part);
