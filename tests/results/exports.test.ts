@@ -105,6 +105,25 @@ describe('exports', () => {
     ]);
   });
 
+  it('CSV quotes a value holding a lone line feed or carriage return, which ends a record for Excel and Python', async () => {
+    const values = ['1 Main St\nSpringfield', 'old\rMac', 'both\r\nends'];
+    const jobId = storeJob(
+      env.db,
+      values.map((value, n) => ({
+        url: `${O}/a${n}`,
+        page: { title: value, extracted: { address: [value] } },
+      })),
+      { extract: [{ name: 'address', kind: 'regex', expression: 'x', all: true }] },
+    );
+    // As Excel and Python's csv module read a file: any line break outside quotes ends a record.
+    const read = (file: string) =>
+      parse(readFileSync(file), { columns: true, record_delimiter: ['\r\n', '\n', '\r'] });
+    const table = await exportTo({ format: 'csv', columns: ['url', 'title'] }, jobId, 'lf.csv');
+    expect(read(table.file)).toEqual(values.map((title, n) => ({ url: `${O}/a${n}`, title })));
+    const report = await exportTo({ format: 'csv', report: 'extracted-values' }, jobId, 'x.csv');
+    expect((read(report.file) as Record<string, string>[]).map((row) => row.value)).toEqual(values);
+  });
+
   it('CSV escapes formulas when asked: a spreadsheet shows such cells as text', async () => {
     const formulas = ['=HYPERLINK("http://x","y")', '+1 to this', '-2 regression', '@SUM(A1)'];
     const plainTitles = ['Plain title', 'a = b'];

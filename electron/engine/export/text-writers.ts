@@ -12,7 +12,7 @@ export function* counted<T>(rows: Iterable<T>, onRow: () => void): Generator<T> 
 }
 
 /**
- * RFC 4180 CSV (CRLF line ends, quotes where needed), UTF-8, a header row,
+ * RFC 4180 CSV (CRLF line ends, quotes where needed: around any line break), UTF-8, a header row,
  * optional BOM; optionally with formulas escaped (csv-stringify's OWASP rule).
  */
 export async function writeCsv(
@@ -28,6 +28,9 @@ export async function writeCsv(
       bom: options.bom,
       escape_formulas: options.escapeFormulas,
       record_delimiter: 'windows',
+      // With CRLF records, a lone LF or CR in a value would go unquoted: Excel and Python's
+      // csv end a record there too.
+      quote_record_delimiter: true,
       cast: { boolean: (value) => (value ? 'true' : 'false') },
     }),
     out,
