@@ -363,17 +363,9 @@ describe('results of a real crawl through the trawl CLI', () => {
     const note = `trawl: info: job 1 is still being crawled by process ${crawling.child.pid}: this holds what it stored so far\n`;
 
     const file = env.file('partial.csv');
-    const exported = await runCli([
-      'export',
-      '1',
-      '--format',
-      'csv',
-      '--out',
-      file,
-      '--db',
-      env.dbFile,
-    ]);
-    expect(exported).toMatchObject({ code: 0, stderr: note });
+    const exportCsv = () =>
+      runCli(['export', '1', '--format', 'csv', '--out', file, '--db', env.dbFile]);
+    expect(await exportCsv()).toMatchObject({ code: 0, stderr: note });
     const rows = parse(readFileSync(file), { columns: true }) as Record<string, string>[];
     const urls = rows.map((row) => row.url);
     expect(urls).toContain(`${site.origin}/`);
@@ -384,16 +376,6 @@ describe('results of a real crawl through the trawl CLI', () => {
 
     release();
     expect((await crawling.result).code).toBe(0);
-    const after = await runCli([
-      'export',
-      '1',
-      '--format',
-      'csv',
-      '--out',
-      file,
-      '--db',
-      env.dbFile,
-    ]);
-    expect(after).toMatchObject({ code: 0, stderr: '' });
+    expect(await exportCsv()).toMatchObject({ code: 0, stderr: '' });
   });
 });
