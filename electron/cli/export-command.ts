@@ -45,7 +45,7 @@ export function registerExportCommand(program: Command): void {
     .option('--db <file>', DB_OPTION_HELP)
     .option('--format <format>', `one of: ${EXPORT_FORMATS.join(', ')}`, 'ndjson')
     .option('--report <name>', `export a report instead of the pages: ${REPORT_NAMES.join(', ')}`)
-    .option('--out <file>', 'write here instead of stdout (needed for xlsx, sqlite)')
+    .option('--out <file>', 'write here instead of stdout (needed for xlsx, sqlite; - is stdout)')
     .option(
       '--columns <list>',
       'the URL table: only these columns, in this order (comma-separated: url,status,title)',
@@ -87,8 +87,10 @@ export function registerExportCommand(program: Command): void {
         );
       }
       const format = options.format as ExportFormat;
+      // `--out -` is stdout, as `--list -` and `--config -` are standard input.
+      if (options.out === '-') delete options.out;
       if ((format === 'xlsx' || format === 'sqlite') && !options.out) {
-        throw new UserError(`--format ${format} needs --out FILE`);
+        throw new UserError(`--format ${format} needs --out FILE, a file (not stdout)`);
       }
       if (options.sitemapBase !== undefined && format !== 'sitemap') {
         throw new UserError('--sitemap-base is for --format sitemap only');

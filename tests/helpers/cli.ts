@@ -15,16 +15,18 @@ export interface CliResult {
  * environment. `group`: in a process group of its own, which a signal to
  * `-child.pid` reaches whole, as a terminal's Ctrl-C or `docker stop` does.
  * `input`: written to its standard input, then closed (else it has none).
+ * `cwd`: the folder it runs in (else this process's).
  */
 export function startCli(
   args: string[],
   env: Record<string, string> = {},
-  options: { group?: boolean; input?: string } = {},
+  options: { group?: boolean; input?: string; cwd?: string } = {},
 ): { child: ChildProcess; result: Promise<CliResult> } {
   const child = spawn(process.execPath, [TRAWL_BIN, ...args], {
     stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
     env: { ...process.env, ...env },
     detached: options.group ?? false,
+    ...(options.cwd !== undefined && { cwd: options.cwd }),
   });
   if (options.input !== undefined) child.stdin!.end(options.input);
   return { child, result: outcome(child) };

@@ -1,5 +1,5 @@
 import { parse } from 'csv-parse/sync';
-import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../../electron/engine/store/database';
 import { migrations } from '../../electron/engine/store/migrations';
@@ -377,5 +377,22 @@ describe('results of a real crawl through the trawl CLI', () => {
     release();
     expect((await crawling.result).code).toBe(0);
     expect(await exportCsv()).toMatchObject({ code: 0, stderr: '' });
+  });
+
+  it('takes --out - for stdout, as --list - and --config - take standard input', async () => {
+    const db = openDatabase(env.dbFile);
+    const jobId = String(storeJob(db, [{ url: 'http://127.0.0.1:9/', page: {} }]));
+    db.close();
+    const folder = env.file('here');
+    mkdirSync(folder);
+    const args = ['export', jobId, '--format', 'csv', '--columns', 'url', '--out', '-'];
+    const run = (...more: string[]) =>
+      startCli([...args, ...more, '--db', env.dbFile], {}, { cwd: folder }).result;
+    expect(await run()).toMatchObject({ code: 0, stdout: 'url\r\nhttp://127.0.0.1:9/\r\n' });
+    expect(await run('--format', 'xlsx')).toMatchObject({
+      code: 1,
+      stderr: 'trawl: error: --format xlsx needs --out FILE, a file (not stdout)\n',
+    });
+    expect(readdirSync(folder)).toEqual([]);
   });
 });
