@@ -2,7 +2,9 @@ import type { Command } from 'commander';
 import { describeChanges } from '../../shared/compare-changes';
 import { compareJobs, iterateComparison } from '../engine/results/compare-jobs';
 import { jsonLine } from '../engine/export/text-writers';
+import { JobStore } from '../engine/store/job-store';
 import { DB_OPTION_HELP, wholeNumber } from './options';
+import { notePartialResults } from './partial-results-note';
 import { terminalText } from './terminal-text';
 import { withDatabase } from './with-database';
 
@@ -19,6 +21,8 @@ export function registerCompareCommand(program: Command): void {
     .action((base: number, other: number, options: { db?: string; json?: boolean }) =>
       withDatabase(options.db, { mustExist: true }, (db) => {
         const { summary } = compareJobs(db, { base, other, limit: 1 });
+        const jobs = new JobStore(db);
+        for (const id of new Set([base, other])) notePartialResults(jobs.whole(id));
         if (options.json) process.stdout.write(`${JSON.stringify({ summary })}\n`);
         for (const row of iterateComparison(db, base, other)) {
           if (options.json) {

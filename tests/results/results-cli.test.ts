@@ -336,7 +336,7 @@ describe('results of a real crawl through the trawl CLI', () => {
     expect((await runCli(['jobs', '--db', file])).stderr).not.toMatch(/upgrading/);
   });
 
-  it('says that a job another process is still crawling is exported and reported as stored so far', async () => {
+  it('says that a job another process is still crawling is exported, reported and compared as stored so far', async () => {
     // The pages under /p/ wait, so the crawl runs until the test lets it end.
     let release = () => {};
     const held = new Promise<void>((resolve) => (release = resolve));
@@ -373,6 +373,8 @@ describe('results of a real crawl through the trawl CLI', () => {
     const reported = await runCli(['report', '1', 'status-codes', '--db', env.dbFile]);
     expect(reported.code).toBe(0);
     expect(reported.stderr.startsWith(note)).toBe(true);
+    const compared = await runCli(['compare', '1', '1', '--json', '--db', env.dbFile]);
+    expect(compared).toMatchObject({ code: 0, stderr: note });
 
     release();
     expect((await crawling.result).code).toBe(0);
