@@ -27,6 +27,10 @@ async function stagingSite() {
   return site.origin.replace('http:', 'https:');
 }
 
+/** `trawl crawl` of the site's home page with one worker, and these flags. */
+const crawl = (origin: string, ...flags: string[]) =>
+  runCli(['crawl', `${origin}/`, '--db', env.dbFile, '-w', '1', ...flags]);
+
 function storedPages() {
   const db = openDatabase(env.dbFile, { mustExist: true });
   const rows = db.prepare('SELECT url, status, title FROM pages ORDER BY url').all() as {
@@ -41,22 +45,13 @@ function storedPages() {
 describe('a server whose certificate does not verify', () => {
   it('is refused with the setting that crawls it named, then crawled with --ignore-tls-errors', async () => {
     const origin = await stagingSite();
-    const refused = await runCli(['crawl', `${origin}/`, '--db', env.dbFile, '-w', '1']);
+    const refused = await crawl(origin);
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain(
       `trawl: error: cannot reach ${origin}/: self-signed certificate (ignoreTlsErrors)`,
     );
 
-    const crawled = await runCli([
-      'crawl',
-      `${origin}/`,
-      '--db',
-      env.dbFile,
-      '-w',
-      '1',
-      '--ignore-tls-errors',
-      '--json',
-    ]);
+    const crawled = await crawl(origin, '--ignore-tls-errors', '--json');
     expect(crawled.stderr).toBe('');
     expect(crawled.code).toBe(0);
     // robots.txt was read (main's request), so /private is blocked, not the whole host.
@@ -69,15 +64,7 @@ describe('a server whose certificate does not verify', () => {
 
   it('names the setting in a page that failed on it', async () => {
     const origin = await stagingSite();
-    const result = await runCli([
-      'crawl',
-      `${origin}/`,
-      '--db',
-      env.dbFile,
-      '-w',
-      '1',
-      '--ignore-robots',
-    ]);
+    const result = await crawl(origin, '--ignore-robots');
     expect(result.code).toBe(1);
     const failed = 'DEPTH_ZERO_SELF_SIGNED_CERT: self-signed certificate (ignoreTlsErrors)';
     expect(result.stderr).toContain(`cannot reach ${origin}/: ${failed}`);
@@ -87,18 +74,7 @@ describe('a server whose certificate does not verify', () => {
     const origin = await stagingSite();
     const proxy = await startForwardProxy();
     env.onCleanup(proxy.close);
-    const result = await runCli([
-      'crawl',
-      `${origin}/`,
-      '--db',
-      env.dbFile,
-      '-w',
-      '1',
-      '--proxy',
-      proxy.origin,
-      '--ignore-tls-errors',
-      '--json',
-    ]);
+    const result = await crawl(origin, '--proxy', proxy.origin, '--ignore-tls-errors', '--json');
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     expect(storedPages().map(({ url, title }) => [url, title])).toEqual([
