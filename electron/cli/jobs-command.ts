@@ -24,8 +24,11 @@ async function listJobs(options: { db?: string; json?: boolean }): Promise<void>
         const record = { ...row, name, failed, blocked, firstStartUrl, startUrlCount, problem };
         process.stdout.write(`${jsonLine({ ...record, crawlSeconds })}\n`);
       } else {
+        const counts =
+          `${String(job.pages).padStart(8)} pages ${String(job.failed).padStart(6)} failed ` +
+          `${String(job.blocked).padStart(6)} blocked`;
         process.stdout.write(
-          `${String(job.id).padStart(4)}  ${job.status.padEnd(9)} ${String(job.pages).padStart(8)} pages  ` +
+          `${String(job.id).padStart(4)}  ${job.status.padEnd(9)} ${counts}  ` +
             `${row.startedAt ?? '-'}  ${job.name}${job.problem ? ` (${job.problem})` : ''}\n`,
         );
       }
