@@ -137,7 +137,7 @@ describe('a URL that redirects', () => {
       {
         url: `${origin}/away`,
         finalUrl: 'http://elsewhere.invalid/a:b',
-        error: 'not followed: outside the scope',
+        error: 'not followed: outside the scope, its patterns or the URL-trap limits',
       },
       {
         url: `${origin}/mail`,
@@ -684,6 +684,13 @@ describe('a page reached through a redirect', () => {
     expect(summary.pages).toBe(2);
     expect(hits.get(target)).toBeUndefined();
     expect(hits.get('/beyond')).toBeUndefined();
+    // The report says why, not only "outside the scope".
+    expect([...iterateReport(env.db, summary.jobId, 'redirect-chains').rows]).toMatchObject([
+      {
+        url: `${origin}/old`,
+        error: 'not followed: outside the scope, its patterns or the URL-trap limits',
+      },
+    ]);
   }
 
   it('into a URL trap is not followed, as a link there is not: the trap is never fetched', async () => {

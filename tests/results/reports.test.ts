@@ -124,7 +124,7 @@ describe('reports', () => {
         chain: `301 ${O}/out`,
         finalUrl: 'https://elsewhere.invalid/',
         finalStatus: null,
-        error: 'not followed: outside the scope',
+        error: 'not followed: outside the scope, its patterns or the URL-trap limits',
         loop: 0,
       },
     ]);

@@ -102,12 +102,13 @@ export const REPORTS: Record<ReportName, { title: string; sql: string }> = {
         WHERE f.job_id = @jobId
         GROUP BY f.id
         UNION ALL
-        -- A redirect not followed (its target outside the scope) is a chain of one hop too.
+        -- A redirect not followed (its target outside the scope, or refused by --include,
+        -- --exclude or the URL-trap limits) is a chain of one hop too.
         SELECT p.url, 1, p.status || ' ' || p.url, ${LOCATION}, NULL,
           CASE WHEN ${LOCATION} IS NULL THEN 'no Location header'
             WHEN ${LOCATION_SCHEME} NOT IN ('', 'http', 'https')
               THEN 'not followed: not an http(s) URL'
-            ELSE 'not followed: outside the scope' END,
+            ELSE 'not followed: outside the scope, its patterns or the URL-trap limits' END,
           0
         FROM pages p
         WHERE p.job_id = @jobId AND p.redirect_count = 0 AND p.status IN (301, 302, 303, 307, 308)
