@@ -12,7 +12,7 @@ export const unavailableReason = (why: string): string =>
 
 /**
  * The network error in such a reason (`getaddrinfo ENOTFOUND …`), null for
- * an HTTP status or another reason: when robots.txt got no answer at all,
+ * an HTTP status (with or without an unreadable body) or another reason: when robots.txt got no answer at all,
  * the host itself could not be reached, which is what a user needs to hear.
  */
 export function noAnswerIn(reason: string): string | null {
@@ -20,7 +20,7 @@ export function noAnswerIn(reason: string): string | null {
   const suffix = '), which disallows the whole host';
   if (!reason.startsWith(prefix) || !reason.endsWith(suffix)) return null;
   const why = reason.slice(prefix.length, -suffix.length);
-  return /^HTTP \d{3}$/.test(why) ? null : why;
+  return /^HTTP \d{3}\b/.test(why) ? null : why;
 }
 
 /** A redirect into such a host gets the reason of a URL of that host. */

@@ -210,7 +210,14 @@ export class RobotsCache {
           signal: this.options.signal,
         });
         if (response.status >= 200 && response.status < 300) {
-          return (await readCapped(decodedBody(response), ROBOTS_MAX_BYTES)).toString('utf8');
+          // The server answered: a body cut off or not decoding is its fault, not "no answer".
+          const text = await readCapped(decodedBody(response), ROBOTS_MAX_BYTES).catch(
+            (error: Error) => {
+              if (this.options.signal?.aborted) throw error;
+              throw new Error(`HTTP ${response.status}, its body unreadable: ${error.message}`);
+            },
+          );
+          return text.toString('utf8');
         }
         response.body.destroy();
         if (response.status < 500 && response.status !== 429) return null;

@@ -2,7 +2,7 @@ import zlib from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { createMainFetch } from '../../electron/engine/main-fetch';
 import { RobotsCache, type RobotsOptions } from '../../electron/engine/robots';
-import { unavailableReason } from '../../electron/engine/robots-unavailable';
+import { noAnswerIn, unavailableReason } from '../../electron/engine/robots-unavailable';
 import { engineEnv } from './engine-env';
 
 const env = engineEnv();
@@ -91,5 +91,19 @@ describe('a robots.txt sent compressed', () => {
     expect(await robots.checkLoaded(`${origin}/private/page`)).toEqual(byRule);
     expect(robots.check(`${origin}/page`)).toBe('allowed');
     expect(robots.crawlDelayMs(origin)).toBe(2000);
+  });
+
+  it('that does not decode is unavailable as an answer, not as a host that does not answer', async () => {
+    const origin = await env.listen((request, response) => {
+      response.writeHead(200, { 'content-type': 'text/plain', 'content-encoding': 'gzip' });
+      response.end('User-agent: *\nDisallow: /private/\n');
+    });
+    const reason = unavailableReason('HTTP 200, its body unreadable: incorrect header check');
+    expect(await cache(10).checkLoaded(`${origin}/page`)).toEqual({
+      error: reason,
+      unavailable: true,
+    });
+    // So `trawl crawl` does not say it cannot reach the host.
+    expect(noAnswerIn(reason)).toBeNull();
   });
 });
