@@ -75,6 +75,23 @@ describe('the progress store', () => {
     });
   });
 
+  it('starts the chart of a run first seen mid-way (a reload, a second tab) at its current rate', () => {
+    const store = createAppStore(hostListing([{ id: 1 }]).api);
+    store.setState({ jobs: [{ id: 1 } as JobInfo] });
+    // Ten minutes in, 6000 URLs: 10/s on average, 2/s over the last 5 s.
+    const apply = (runElapsedMs: number, crawled: number, pagesPerSecond: number) =>
+      store.getState().applyProgress(snapshot(1, { runElapsedMs, crawled, pagesPerSecond }));
+    apply(600_000, 6000, 2);
+    apply(601_000, 6002, 2);
+    apply(602_000, 6005, 3);
+    // No point averages the ten minutes the page did not see (10/s, five times the rate).
+    expect(store.getState().rateHistory[1]).toEqual([
+      { at: 600_000, crawled: 6000, pagesPerSecond: 2 },
+      { at: 601_000, crawled: 6002, pagesPerSecond: 2 },
+      { at: 602_000, crawled: 6005, pagesPerSecond: 3 },
+    ]);
+  });
+
   it('refreshes the job list when a job ends or an unknown job reports', async () => {
     const { api, calls } = hostListing([{ id: 1, status: 'finished' }]);
     const store = createAppStore(api);

@@ -17,6 +17,18 @@ export const ENDED = new Set(['finished', 'stopped', 'failed']);
 const RUN_START: RatePoint = { at: 0, crawled: 0, pagesPerSecond: 0 };
 
 /**
+ * Where the chart of a run starts: at the run's start when the page sees it
+ * from its first second, else (a reload, a second tab) at this snapshot with
+ * the engine's rate of the last 5 s, since a point from the run's start would
+ * average the whole run, a spike or a dip beside the current rate.
+ */
+function runStart(snapshot: ProgressSnapshot, sawStart: boolean): RatePoint {
+  if (sawStart || snapshot.runElapsedMs < RATE_POINT_INTERVAL_MS) return RUN_START;
+  const { runElapsedMs: at, crawled, pagesPerSecond } = snapshot;
+  return { at, crawled, pagesPerSecond };
+}
+
+/**
  * The chart's points after a snapshot: about one a second, each the average
  * over its own stretch (averagePerSecond on the run's counts, as the run's
  * final average is), so that together they cover the run and its average is
@@ -29,12 +41,11 @@ export function nextRateHistory(
 ): RatePoint[] {
   const { runElapsedMs: at, crawled } = snapshot;
   const last = history[history.length - 1];
-  const newRun =
-    last === undefined ||
-    (previous !== undefined && ENDED.has(previous.status) && !ENDED.has(snapshot.status)) ||
-    at < last.at ||
-    crawled < last.crawled;
-  const run = newRun ? [RUN_START] : history;
+  // A resume this page saw the job's end before: the page sees the run from its start.
+  const resumed =
+    previous !== undefined && ENDED.has(previous.status) && !ENDED.has(snapshot.status);
+  const newRun = last === undefined || resumed || at < last.at || crawled < last.crawled;
+  const run = newRun ? [runStart(snapshot, resumed)] : history;
   const latest = run[run.length - 1]!;
   const pointFrom = (from: RatePoint): RatePoint => ({
     at,
