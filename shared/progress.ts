@@ -53,6 +53,10 @@ export interface ProgressSnapshot {
   /** Pages per HTTP status, each URL by its own answer (a redirect as its 301, 302…). */
   statusCounts: Record<string, number>;
   workers: WorkerSnapshot[];
+  /**
+   * The last 20 URLs, newest first, that failed or answered 4xx or 5xx (also
+   * at the end of their redirects, or as external links checked).
+   */
   recentErrors: { url: string; error: string; at: number }[];
   /** Main event loop delay p99 in milliseconds since the job started. */
   eventLoopDelayP99Ms: number;

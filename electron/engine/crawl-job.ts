@@ -23,6 +23,7 @@ import { StoreWriter } from './store-writer/store-writer';
 import { HostLimits } from './host-limits';
 import { HostScheduler } from './host-scheduler';
 import { createMainFetch, type MainFetch } from './main-fetch';
+import { RecentErrors } from './recent-errors';
 import { RobotsCache, type RobotsBlocked, type RobotsOptions } from './robots';
 import { redirectedInto } from './robots-unavailable';
 import { seedFromSitemaps } from './sitemap-seeder';
@@ -52,7 +53,6 @@ const FLUSH_DELAY_MS = 100;
 const MAX_WRITES_IN_FLIGHT = 2;
 /** URLs held in the per-host queues, on top of the frontier's window. */
 const SCHEDULER_BUFFER = 1000;
-const RECENT_ERRORS = 20;
 /** The histogram records whole timer intervals: the delay is what exceeds this. */
 const LOOP_DELAY_RESOLUTION_MS = 5;
 
@@ -111,7 +111,7 @@ export class CrawlJob {
   private readonly loopDelay: IntervalHistogram;
   private readonly progressTimer: NodeJS.Timeout;
   private readonly progressListeners = new Set<(snapshot: ProgressSnapshot) => void>();
-  private readonly recentErrors: ProgressSnapshot['recentErrors'] = [];
+  private readonly recentErrors = new RecentErrors();
   private readonly pagesAtStart: number;
   private flushTimer: NodeJS.Timeout | null = null;
   private ending: Promise<void> | null = null;
@@ -179,7 +179,10 @@ export class CrawlJob {
     this.checker = this.settings.checkExternal
       ? new ExternalChecker({
           unchecked: (after, limit) => this.writer.uncheckedExternal(after, limit),
-          record: (...check) => this.writer.recordCheck(...check),
+          record: (url, status, error, checkedAt) => {
+            this.recentErrors.noteCheck(url, status, error);
+            return this.writer.recordCheck(url, status, error, checkedAt);
+          },
           limits: this.limits,
           fetch: this.mainFetch,
           timeoutMs: this.settings.timeoutMs,
@@ -256,7 +259,7 @@ export class CrawlJob {
       pagesPerSecond: Math.round(this.throughput.perSecond() * 10) / 10,
       statusCounts,
       workers: this.pool.snapshot(),
-      recentErrors: [...this.recentErrors],
+      recentErrors: this.recentErrors.snapshot,
       eventLoopDelayP99Ms:
         this.loopDelay.count > 0
           ? Math.max(0, this.loopDelay.percentile(99) / 1e6 - LOOP_DELAY_RESOLUTION_MS)
@@ -315,7 +318,7 @@ export class CrawlJob {
       this.recordBlockedRedirect(task, result, result.blockedTarget, refused);
     else {
       this.frontier.recordFailure(task, result.error, result);
-      this.noteError(task.url, result.error);
+      this.recentErrors.note(task.url, result.error);
     }
   }
 
@@ -333,6 +336,7 @@ export class CrawlJob {
         ? (this.scheduler.withdraw(url) ?? this.frontier.withdraw(url))
         : undefined;
     this.frontier.recordPage(task, page, workerPid, { storeTarget, withdrawnTarget });
+    this.recentErrors.notePage(task.url, page);
   }
 
   /**
@@ -356,7 +360,7 @@ export class CrawlJob {
    */
   private recordBlocked(task: CrawlTask, why: RobotsBlocked, redirects?: RedirectHop[]): void {
     this.frontier.recordBlocked(task, why.error, redirects);
-    if (why.unavailable) this.noteError(task.url, why.error);
+    if (why.unavailable) this.recentErrors.note(task.url, why.error);
   }
 
   /**
@@ -412,7 +416,7 @@ export class CrawlJob {
     }
     this.frontier.giveBack(tasks, died, reason, ({ retry, quarantined }) => {
       this.scheduler.requeue(retry);
-      for (const { task, error } of quarantined) this.noteError(task.url, error);
+      for (const { task, error } of quarantined) this.recentErrors.note(task.url, error);
       this.pump();
     });
   }
@@ -468,11 +472,6 @@ export class CrawlJob {
           void this.end('failed', error);
         },
       );
-  }
-
-  private noteError(url: string, error: string): void {
-    this.recentErrors.unshift({ url, error, at: Date.now() });
-    this.recentErrors.length = Math.min(this.recentErrors.length, RECENT_ERRORS);
   }
 
   private emitProgress(): void {

@@ -1,5 +1,5 @@
 // @vitest-environment jsdom
-import { act, cleanup, render, screen } from '@testing-library/react';
+import { act, cleanup, fireEvent, render, screen } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { CrawlerApi, JobInfo } from '../../shared/crawler-api';
 import { jobSettingsSchema } from '../../shared/job-settings';
@@ -62,7 +62,8 @@ function renderDashboard(job = JOB) {
       <Dashboard job={job} coreCount={2} />
     </AppContext>,
   );
-  return (snapshot: ProgressSnapshot) => act(() => store.getState().applyProgress(snapshot));
+  const apply = (snapshot: ProgressSnapshot) => act(() => store.getState().applyProgress(snapshot));
+  return { apply, store };
 }
 
 const counter = (key: string) => screen.getByTestId(`counter-${key}`).textContent;
@@ -73,7 +74,7 @@ const chartPeak = () =>
 
 describe('the dashboard of a resumed job', () => {
   it("counts the job's whole crawl time beside its total pages, with this run's apart", () => {
-    const apply = renderDashboard();
+    const { apply } = renderDashboard();
     apply(resumed({ runElapsedMs: 12_000, crawled: 90, pagesPerSecond: 8 }));
     expect(counter('pages-done')).toBe('690');
     expect(labelOf('elapsed')).toBe('Elapsed');
@@ -85,7 +86,7 @@ describe('the dashboard of a resumed job', () => {
   });
 
   it("ends with this run's average, never above the chart's peak, and a resume starts a new chart", () => {
-    const apply = renderDashboard();
+    const { apply } = renderDashboard();
     // A run whose pages came in a burst at its end: the last 5 s ran at 0 pages/s
     // before it, and the burst came within the last second.
     apply(resumed({ runElapsedMs: 1000, crawled: 2 }));
@@ -107,11 +108,30 @@ describe('the dashboard of a resumed job', () => {
   });
 
   it("says the time is this run's when the earlier runs' is unknown", () => {
-    const apply = renderDashboard();
+    const { apply } = renderDashboard();
     apply({ ...resumed({ runElapsedMs: 5000, crawled: 20 }), elapsedMs: null });
     expect(labelOf('elapsed')).toBe('Elapsed (this run)');
     expect(counter('elapsed')).toBe('0:05');
     expect(screen.queryByTestId('counter-run-elapsed')).toBeNull();
+  });
+});
+
+describe("the dashboard's recent errors", () => {
+  it('say what they list, and open the 4xx, 5xx and failed URLs in the results', () => {
+    const { apply, store } = renderDashboard();
+    apply(resumed({ runElapsedMs: 1000 }));
+    expect(screen.getByText('No errors so far.')).toBeTruthy();
+    const error = { url: 'https://example.com/gone', error: 'HTTP 404 Not Found', at: 1 };
+    apply(resumed({ runElapsedMs: 2000, recentErrors: [error] }));
+    expect(screen.getByText(/answered 4xx or 5xx/)).toBeTruthy();
+    expect(screen.getByText('HTTP 404 Not Found')).toBeTruthy();
+
+    fireEvent.click(screen.getByRole('button', { name: /4xx, 5xx and failed URLs/ }));
+    expect(store.getState()).toMatchObject({
+      view: 'results',
+      resultsTab: 'urls',
+      resultsFilters: { statusClasses: ['4xx', '5xx', 'failed'] },
+    });
   });
 });
 

@@ -177,21 +177,37 @@ function StatusCodes({ counts }: { counts: Record<string, number> }) {
   );
 }
 
+/** The engine's list (see RecentErrors in the engine): what a user counts as an error. */
 function RecentErrors({ errors }: { errors: ProgressSnapshot['recentErrors'] }) {
+  const navigate = useApp((state) => state.navigate);
+  const setResultsView = useApp((state) => state.setResultsView);
+  const showInResults = () => {
+    navigate('results');
+    setResultsView({ tab: 'urls', filters: { statusClasses: ['4xx', '5xx', 'failed'] } });
+  };
   return (
     <div className="panel">
       <h3>Recent errors</h3>
+      <p className="hint">
+        URLs that could not be fetched, and pages and external links that answered 4xx or 5xx (or
+        redirected to such an answer): the last 20, newest first.
+      </p>
       {errors.length === 0 ? (
         <p className="empty">No errors so far.</p>
       ) : (
-        <ul className="errors">
-          {errors.map((error) => (
-            <li key={`${error.at}-${error.url}`}>
-              <span className="url">{error.url}</span>
-              <span className="message">{error.error}</span>
-            </li>
-          ))}
-        </ul>
+        <>
+          <ul className="errors">
+            {errors.map((error) => (
+              <li key={`${error.at}-${error.url}`}>
+                <span className="url">{error.url}</span>
+                <span className="message">{error.error}</span>
+              </li>
+            ))}
+          </ul>
+          <button type="button" onClick={showInResults}>
+            Show 4xx, 5xx and failed URLs in the results
+          </button>
+        </>
       )}
     </div>
   );
