@@ -30,6 +30,7 @@ export function App() {
     void refreshJobs();
   }, [loadHostInfo, refreshJobs]);
   useEffect(() => api.onMenuCommand(runMenuCommand), [api, runMenuCommand]);
+  useEffect(() => relistOnReturn(refreshJobs), [refreshJobs]);
 
   return (
     <div className="app">
@@ -75,6 +76,23 @@ export function App() {
       </main>
     </div>
   );
+}
+
+/**
+ * Lists the jobs again whenever the user comes back to the page (its tab shown,
+ * its window focused): jobs change elsewhere, in another tab or with the CLI,
+ * and a job deleted there stayed on this page's dashboard with its Resume button.
+ */
+function relistOnReturn(refreshJobs: () => Promise<void>): () => void {
+  const relist = () => {
+    if (document.visibilityState === 'visible') void refreshJobs();
+  };
+  window.addEventListener('focus', relist);
+  document.addEventListener('visibilitychange', relist);
+  return () => {
+    window.removeEventListener('focus', relist);
+    document.removeEventListener('visibilitychange', relist);
+  };
 }
 
 function Screen({ view, coreCount }: { view: View; coreCount: number }) {
