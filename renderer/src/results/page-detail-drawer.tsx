@@ -21,7 +21,21 @@ export function PageDetailDrawer({
 }) {
   const closeButton = useRef<HTMLButtonElement>(null);
   const [copied, setCopied] = useState(false);
-  useEffect(() => closeButton.current?.focus(), [view.url]);
+  const drawer = useRef<HTMLElement>(null);
+  // The row that opened the page (not a link inside the detail): closed, the detail gives
+  // the focus back there, where it fell to the page's body.
+  const opener = useRef<Element | null>(null);
+  useEffect(() => {
+    if (!drawer.current?.contains(document.activeElement)) opener.current = document.activeElement;
+    closeButton.current?.focus();
+  }, [view.url]);
+  useEffect(
+    () => () => {
+      const row = opener.current;
+      if (row instanceof HTMLElement && row.isConnected) row.focus();
+    },
+    [],
+  );
 
   const copy = async () => {
     await navigator.clipboard.writeText(view.url);
@@ -30,6 +44,7 @@ export function PageDetailDrawer({
   const { detail } = view;
   return (
     <aside
+      ref={drawer}
       className="drawer"
       role="dialog"
       aria-modal="false"

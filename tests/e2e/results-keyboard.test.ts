@@ -1,0 +1,56 @@
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openChromium } from '../helpers/chromium';
+import { runCli } from '../helpers/cli';
+import { startFixtureSite, type FixtureSite } from '../helpers/fixture-site';
+import { servePerFile } from '../helpers/serve';
+
+/** The URL table with the keyboard only, in Chromium against trawl serve. */
+
+const env = servePerFile();
+let site: FixtureSite;
+let browser: Browser;
+let page: Page;
+
+beforeAll(async () => {
+  site = await startFixtureSite({ pages: 120 });
+  const crawl = await runCli(['crawl', `${site.origin}/`, '--db', env.temp.file('serve.sqlite')]);
+  expect(crawl.code).toBe(0);
+  ({ browser, page } = await openChromium({ viewport: { width: 1400, height: 1000 } }));
+}, 180_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await site?.close();
+});
+
+/** The focused element: `row N` (its aria-rowindex) for a row of the table, else its tag. */
+const focused = () =>
+  page.evaluate(
+    `document.activeElement.getAttribute('role') === 'row'
+      ? 'row ' + document.activeElement.getAttribute('aria-rowindex')
+      : document.activeElement.tagName`,
+  );
+
+/** Shows the URL table of job 1 with its first row focused by Tab from the last heading. */
+async function focusFirstRow() {
+  await page.goto(`${env.serve.url}#/jobs/1/results`);
+  await expect.poll(() => page.getByTestId('result-row').count()).toBeGreaterThan(30);
+  await page.getByRole('button', { name: 'Size', exact: true }).focus();
+  await page.keyboard.press('Tab');
+  expect(await focused()).toBe('row 2'); // row 1 is the header
+}
+
+describe('the URL table with the keyboard', { timeout: 180_000 }, () => {
+  it('gives the focus back to the row whose page detail Escape closed', async () => {
+    await focusFirstRow();
+    const url = (await page.locator(':focus').innerText()).split(/\s/)[0]!;
+    await page.keyboard.press('Enter');
+    await page.getByRole('dialog', { name: url }).waitFor();
+    expect(await focused()).toBe('BUTTON'); // Close page detail
+    await page.keyboard.press('Escape');
+    await page.getByRole('dialog').waitFor({ state: 'detached' });
+    // It fell to the page's body, and the next Tab started again at the top.
+    expect(await focused()).toBe('row 2');
+  });
+});
