@@ -53,4 +53,24 @@ describe('the URL table with the keyboard', { timeout: 180_000 }, () => {
     // It fell to the page's body, and the next Tab started again at the top.
     expect(await focused()).toBe('row 2');
   });
+
+  it('is one Tab stop, whose rows the arrow keys move through', async () => {
+    await focusFirstRow();
+    // The next Tab leaves the table: it went through every row, and more came as it scrolled.
+    await page.keyboard.press('Tab');
+    expect(await focused()).not.toMatch(/^row/);
+    await page.keyboard.press('Shift+Tab');
+    expect(await focused()).toBe('row 2');
+
+    for (let step = 0; step < 3; step++) await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('ArrowUp');
+    expect(await focused()).toBe('row 4');
+    // Tab comes back to the row last used, not to the first.
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Shift+Tab');
+    expect(await focused()).toBe('row 4');
+    // Far down the table, past the rows first rendered and fetched.
+    for (let step = 0; step < 60; step++) await page.keyboard.press('ArrowDown');
+    expect(await focused()).toBe('row 64');
+  });
 });

@@ -1,5 +1,5 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useEffect, useRef, type KeyboardEvent } from 'react';
+import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import type { PageColumn } from '../../../shared/results';
 import { formatCount } from '../common/format';
 import type { ResultsTable } from '../store/results-slice';
@@ -30,6 +30,11 @@ export function PagesTable(props: {
   });
   const items = virtualizer.getVirtualItems();
   const lastIndex = items[items.length - 1]?.index ?? -1;
+  // One Tab stop for the whole table (the row last focused, else the first in view),
+  // and the arrow keys move between rows: Tab went through every row, forever as
+  // more were fetched, before reaching anything after the table.
+  const [active, setActive] = useState(0);
+  const tabStop = items.some((item) => item.index === active) ? active : items[0]?.index;
 
   useEffect(() => {
     if (table.nextCursor !== null && lastIndex >= table.rows.length - PREFETCH_ROWS) onLoadMore();
@@ -38,6 +43,7 @@ export function PagesTable(props: {
   // A new query or a jump to a row starts other rows: show them from their first.
   useEffect(() => {
     if (scroller.current) scroller.current.scrollTop = 0;
+    setActive(0);
   }, [table.query]);
 
   const wide = (column: PageColumn) => column === 'url' || column === 'title';
@@ -46,12 +52,16 @@ export function PagesTable(props: {
     .join(' ');
   // Header and rows share one width, so their columns line up when the table scrolls sideways.
   const minWidth = `${columns.reduce((sum, column) => sum + (wide(column) ? 16 : 6), 0)}rem`;
-  const onRowKey = (event: KeyboardEvent, url: string) => {
-    if (event.key === 'Enter' || event.key === ' ') {
-      event.preventDefault();
-      props.onOpen(url);
-    }
+  const onRowKey = (event: KeyboardEvent, index: number, url: string) => {
+    const step = { ArrowDown: 1, ArrowUp: -1 }[event.key];
+    if (event.key === 'Enter' || event.key === ' ') props.onOpen(url);
+    // The neighbour is rendered (overscan); focusing it scrolls it into view.
+    else if (step !== undefined) rowElement(index + step)?.focus();
+    else return;
+    event.preventDefault();
   };
+  const rowElement = (index: number) =>
+    scroller.current?.querySelector<HTMLElement>(`[data-index="${index}"]`);
 
   return (
     <div className="pages-table">
@@ -98,7 +108,8 @@ export function PagesTable(props: {
                 key={item.key}
                 role="row"
                 aria-rowindex={table.firstRow + item.index + 1}
-                tabIndex={0}
+                tabIndex={item.index === tabStop ? 0 : -1}
+                data-index={item.index}
                 className="vrow clickable"
                 data-testid="result-row"
                 style={{
@@ -107,7 +118,8 @@ export function PagesTable(props: {
                   height: ROW_HEIGHT,
                 }}
                 onClick={() => props.onOpen(row.url)}
-                onKeyDown={(event) => onRowKey(event, row.url)}
+                onFocus={() => setActive(item.index)}
+                onKeyDown={(event) => onRowKey(event, item.index, row.url)}
               >
                 {columns.map((column) => (
                   <div
