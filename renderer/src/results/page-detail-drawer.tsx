@@ -2,8 +2,11 @@ import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { PAGE_COLUMNS } from '../../../shared/results';
 import { ExternalLink } from '../common/external-link';
 import { LoadMoreButton } from '../common/load-more';
+import { errorMessage } from '../store/error-message';
 import type { LinkList, PageDetailView } from '../store/results-slice';
 import { cellText, COLUMN_LABELS } from './cell-text';
+
+const NO_CLIPBOARD = 'the browser lets a page copy only over https or from localhost';
 
 /**
  * Everything stored about one URL: fields, redirect chain, response headers,
@@ -20,7 +23,8 @@ export function PageDetailDrawer({
   onMoreLinks: (direction: 'in' | 'out') => void;
 }) {
   const closeButton = useRef<HTMLButtonElement>(null);
-  const [copied, setCopied] = useState(false);
+  /** The last Copy URL: which URL, and why it failed if it did. */
+  const [copy, setCopy] = useState<{ url: string; failed: string | null } | null>(null);
   const drawer = useRef<HTMLElement>(null);
   // The row that opened the page (not a link inside the detail): closed, the detail gives
   // the focus back there, where it fell to the page's body.
@@ -37,10 +41,17 @@ export function PageDetailDrawer({
     [],
   );
 
-  const copy = async () => {
-    await navigator.clipboard.writeText(view.url);
-    setCopied(true);
+  const copyUrl = async (url: string) => {
+    try {
+      // Absent on a page that is not a secure context (trawl serve --host, over plain HTTP).
+      if (!('clipboard' in navigator)) throw new Error(NO_CLIPBOARD);
+      await navigator.clipboard.writeText(url);
+      setCopy({ url, failed: null });
+    } catch (error) {
+      setCopy({ url, failed: errorMessage(error) });
+    }
   };
+  const copied = copy?.url === view.url ? copy : null;
   const { detail } = view;
   return (
     <aside
@@ -62,11 +73,16 @@ export function PageDetailDrawer({
         </button>
       </div>
       <div className="actions">
-        <button type="button" onClick={() => void copy()}>
-          {copied ? 'Copied' : 'Copy URL'}
+        <button type="button" onClick={() => void copyUrl(view.url)}>
+          {copied?.failed === null ? 'Copied' : 'Copy URL'}
         </button>
         <ExternalLink url={view.url}>Open in browser</ExternalLink>
       </div>
+      {copied?.failed && (
+        <p className="error" role="alert">
+          Could not copy the URL: {copied.failed}. Select it above and copy it with Ctrl+C.
+        </p>
+      )}
       {view.state === 'loading' && <p className="loading">Loading…</p>}
       {view.state === 'error' && (
         <p className="error" role="alert">
