@@ -18,6 +18,8 @@ export function JobControls(props: {
   const resumeJob = useApp((state) => state.resumeJob);
   const resizePool = useApp((state) => state.resizePool);
   const newCrawlFrom = useApp((state) => state.newCrawlFrom);
+  // An action on its way: the buttons wait for its answer (see busyJobs), keeping the focus.
+  const busy = useApp((state) => state.busyJobs.includes(jobId));
   const [poolSize, setPoolSize] = useState(String(props.workers));
   const running = status === 'running' && props.crawledElsewhereBy === null;
   const max = Math.max(coreCount, props.workers);
@@ -36,10 +38,20 @@ export function JobControls(props: {
     <div className="controls" role="group" aria-label="Job controls">
       {(running || status === 'stopping') && (
         <>
-          <button type="button" onClick={() => void stopJob(jobId, false)} disabled={!running}>
+          <button
+            type="button"
+            onClick={() => void stopJob(jobId, false)}
+            disabled={!running}
+            aria-disabled={busy}
+          >
             Stop
           </button>
-          <button type="button" className="danger" onClick={() => void stopJob(jobId, true)}>
+          <button
+            type="button"
+            className="danger"
+            onClick={() => void stopJob(jobId, true)}
+            aria-disabled={busy}
+          >
             Force stop
           </button>
         </>
@@ -64,7 +76,7 @@ export function JobControls(props: {
               aria-describedby={`${id}-problem`}
             />
           </label>
-          <button type="submit" disabled={!sizeValid}>
+          <button type="submit" disabled={!sizeValid} aria-disabled={busy}>
             Resize pool
           </button>
           <span id={`${id}-problem`} className="error" role="alert">
@@ -73,12 +85,17 @@ export function JobControls(props: {
         </form>
       )}
       {RESUMABLE.includes(status) && (
-        <button type="button" className="primary" onClick={() => void resumeJob(jobId)}>
+        <button
+          type="button"
+          className="primary"
+          onClick={() => void resumeJob(jobId)}
+          aria-disabled={busy}
+        >
           Resume
         </button>
       )}
       {!running && status !== 'stopping' && (
-        <button type="button" onClick={() => void newCrawlFrom(jobId)}>
+        <button type="button" onClick={() => void newCrawlFrom(jobId)} aria-disabled={busy}>
           New crawl from these settings
         </button>
       )}

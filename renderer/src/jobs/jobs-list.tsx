@@ -98,7 +98,10 @@ function JobRow(props: {
   const newCrawlFrom = useApp((state) => state.newCrawlFrom);
   const renameJob = useApp((state) => state.renameJob);
   const deleteJob = useApp((state) => state.deleteJob);
+  // An action on its way: the buttons wait for its answer (see busyJobs), keeping the focus.
+  const busy = useApp((state) => state.busyJobs.includes(job.id));
   const rename = () => {
+    if (busy) return;
     const byDefault = defaultJobName(job.firstStartUrl);
     const name = window.prompt(
       `New name for job ${job.id}${byDefault === null ? '' : ` (empty: ${byDefault}, its default name)`}`,
@@ -108,7 +111,7 @@ function JobRow(props: {
     if (name !== null) void renameJob(job.id, name.trim());
   };
   const remove = () => {
-    if (window.confirm(`Delete job ${job.id} (${job.name}) and everything it stored?`))
+    if (!busy && window.confirm(`Delete job ${job.id} (${job.name}) and everything it stored?`))
       void deleteJob(job.id);
   };
   return (
@@ -143,6 +146,7 @@ function JobRow(props: {
           <button
             type="button"
             onClick={() => void rerunJob(job.id)}
+            aria-disabled={busy}
             aria-label={`Run job ${job.id} again with the same settings`}
           >
             Run again
@@ -151,15 +155,26 @@ function JobRow(props: {
             type="button"
             onClick={() => void newCrawlFrom(job.id)}
             disabled={job.settings === null}
+            aria-disabled={busy}
             title={job.problem ?? undefined}
             aria-label={`New crawl from the settings of job ${job.id}`}
           >
             New crawl from these settings
           </button>
-          <button type="button" onClick={rename} aria-label={`Rename job ${job.id}`}>
+          <button
+            type="button"
+            onClick={rename}
+            aria-disabled={busy}
+            aria-label={`Rename job ${job.id}`}
+          >
             Rename
           </button>
-          <button type="button" onClick={remove} aria-label={`Delete job ${job.id}`}>
+          <button
+            type="button"
+            onClick={remove}
+            aria-disabled={busy}
+            aria-label={`Delete job ${job.id}`}
+          >
             Delete
           </button>
         </div>

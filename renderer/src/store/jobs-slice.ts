@@ -10,6 +10,12 @@ export interface JobsSlice {
   jobsError: string | null;
   /** The last failed stop/resume/resize, shown until the next action, a fresh look at the list or another screen. */
   actionError: string | null;
+  /**
+   * Jobs with an action on its way to the host: their buttons wait for its
+   * answer, and another action on them is not sent (a double click on Run
+   * again started two crawls, on Resume said the job was already running).
+   */
+  busyJobs: number[];
   dismissActionError(): void;
   refreshJobs(): Promise<void>;
   /** Starts a job (named `name`, else by its host) and shows its dashboard; rejects with the host's message. */
@@ -27,15 +33,19 @@ export interface JobsSlice {
 
 export const createJobsSlice: SliceCreator<JobsSlice> = (api) => (set, get) => {
   /**
-   * Runs a job action; a failure lands in `actionError` instead of throwing,
-   * saying which action failed (`Could not rename job 3: …`).
+   * Runs an action on a job, unless one is on its way already; a failure
+   * lands in `actionError` instead of throwing, saying which action failed
+   * (`Could not rename job 3: …`).
    */
-  const act = async (failure: string, action: () => Promise<unknown>) => {
-    set({ actionError: null });
+  const act = async (jobId: number, failure: string, action: () => Promise<unknown>) => {
+    if (get().busyJobs.includes(jobId)) return;
+    set((state) => ({ actionError: null, busyJobs: [...state.busyJobs, jobId] }));
     try {
       await action();
     } catch (error) {
       set({ actionError: `${failure}: ${errorMessage(error)}` });
+    } finally {
+      set((state) => ({ busyJobs: state.busyJobs.filter((busy) => busy !== jobId) }));
     }
     await get().refreshJobs();
   };
@@ -52,6 +62,7 @@ export const createJobsSlice: SliceCreator<JobsSlice> = (api) => (set, get) => {
     jobsState: 'idle',
     jobsError: null,
     actionError: null,
+    busyJobs: [],
     dismissActionError: () => set({ actionError: null }),
     refreshJobs() {
       // One request at a time: progress of several ending jobs asks at once.
@@ -69,25 +80,25 @@ export const createJobsSlice: SliceCreator<JobsSlice> = (api) => (set, get) => {
     },
     startJob: async (input, name) => show(await api.startJob(input, name ? { name } : undefined)),
     stopJob: (jobId, force) =>
-      act(`Could not stop job ${jobId}`, () => api.stopJob(jobId, { force })),
+      act(jobId, `Could not stop job ${jobId}`, () => api.stopJob(jobId, { force })),
     resumeJob: (jobId, workers) =>
-      act(`Could not resume job ${jobId}`, async () => {
+      act(jobId, `Could not resume job ${jobId}`, async () => {
         await api.resumeJob(jobId, workers === undefined ? undefined : { workers });
         get().navigate('dashboard', jobId);
       }),
     resizePool: (jobId, workers) =>
-      act(`Could not resize the pool of job ${jobId}`, () => api.resizePool(jobId, workers)),
+      act(jobId, `Could not resize the pool of job ${jobId}`, () => api.resizePool(jobId, workers)),
     rerunJob: (jobId) =>
-      act(`Could not run job ${jobId} again`, async () => show(await api.rerunJob(jobId))),
+      act(jobId, `Could not run job ${jobId} again`, async () => show(await api.rerunJob(jobId))),
     newCrawlFrom: (jobId) =>
-      act(`Could not read the settings of job ${jobId}`, async () => {
+      act(jobId, `Could not read the settings of job ${jobId}`, async () => {
         const stored = await api.getJobSettings(jobId);
         const name = get().jobs.find((job) => job.id === jobId)?.name ?? `job ${jobId}`;
         set({ formSource: { jobId, name, ...stored } });
         get().navigate('new');
       }),
     renameJob: (jobId, name) =>
-      act(`Could not rename job ${jobId}`, () => api.renameJob(jobId, name)),
-    deleteJob: (jobId) => act(`Could not delete job ${jobId}`, () => api.deleteJob(jobId)),
+      act(jobId, `Could not rename job ${jobId}`, () => api.renameJob(jobId, name)),
+    deleteJob: (jobId) => act(jobId, `Could not delete job ${jobId}`, () => api.deleteJob(jobId)),
   };
 };
