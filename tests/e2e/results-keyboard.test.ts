@@ -73,4 +73,20 @@ describe('the URL table with the keyboard', { timeout: 180_000 }, () => {
     for (let step = 0; step < 60; step++) await page.keyboard.press('ArrowDown');
     expect(await focused()).toBe('row 64');
   });
+
+  it('gives the focus back to Export… when the export dialog closes', async () => {
+    await focusFirstRow();
+    const exportButton = page.getByRole('button', { name: 'Export…' });
+    for (const close of ['Escape', 'Close']) {
+      await exportButton.focus();
+      await page.keyboard.press('Enter');
+      const dialog = page.getByRole('dialog', { name: /^Export/ });
+      await dialog.waitFor();
+      if (close === 'Escape') await page.keyboard.press('Escape');
+      else await dialog.getByRole('button', { name: 'Close' }).click();
+      await dialog.waitFor({ state: 'detached' });
+      // It fell to the page's body.
+      expect(await page.evaluate('document.activeElement.textContent')).toBe('Export…');
+    }
+  });
 });

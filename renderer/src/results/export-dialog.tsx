@@ -1,4 +1,11 @@
-import { useEffect, useRef, useState, type FormEvent, type ReactNode } from 'react';
+import {
+  useEffect,
+  useLayoutEffect,
+  useRef,
+  useState,
+  type FormEvent,
+  type ReactNode,
+} from 'react';
 import type { ExportOutcome, ExportUpdate } from '../../../shared/crawler-api';
 import {
   EXPORT_FORMATS,
@@ -111,7 +118,9 @@ export function ExportDialog(props: { base: View; onClose: () => void }) {
     });
   }, [api, working, format, props.base.jobId]);
 
-  useEffect(() => {
+  // A layout effect closes it while it is still in the page, so the browser gives the focus
+  // back to the control that opened it; closed after its removal, the focus fell to the body.
+  useLayoutEffect(() => {
     const element = dialog.current;
     element?.showModal?.();
     return () => element?.close?.();
