@@ -32,8 +32,9 @@ function renderDialog(base: Omit<ExportRequest, 'format'> = { jobId: 3 }) {
       return () => listeners.delete(listener);
     },
   } as unknown as CrawlerApi;
+  const store = createAppStore(api);
   render(
-    <AppContext value={{ store: createAppStore(api), api }}>
+    <AppContext value={{ store, api }}>
       <ExportDialog base={base} onClose={() => undefined} />
     </AppContext>,
   );
@@ -51,6 +52,7 @@ function renderDialog(base: Omit<ExportRequest, 'format'> = { jobId: 3 }) {
         });
     });
   return {
+    store,
     requests,
     cancelled,
     report,
@@ -89,6 +91,20 @@ describe('export dialog', () => {
     expect(screen.getByText(/1,000 rows/)).toBeTruthy();
     host.report({ done: true, error: 'disk full' });
     expect(screen.getByText('Export failed: disk full')).toBeTruthy();
+  });
+
+  it('says when the connection to trawl serve is lost during a download, instead of exporting for good', async () => {
+    const user = userEvent.setup();
+    const host = renderDialog();
+    await user.click(screen.getByRole('button', { name: 'Export' }));
+    await host.finish({ kind: 'download', url: 'about:blank', fileName: 'trawl-job-3.csv' });
+    host.report({ rows: 1000 });
+    act(() => host.store.getState().setConnection('closed'));
+    expect(
+      screen.getByText(/^Export failed: the connection to the Trawl host was lost/),
+    ).toBeTruthy();
+    expect(screen.queryByLabelText('Exporting')).toBeNull();
+    expect(screen.getByRole('button', { name: 'Export' })).toHaveProperty('disabled', false);
   });
 
   it('cancels the export it started, and only that one', async () => {

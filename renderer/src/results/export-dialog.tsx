@@ -16,7 +16,7 @@ import {
 } from '../../../shared/results';
 import { formatCount, formatRows } from '../common/format';
 import { errorMessage } from '../store/error-message';
-import { useAppApi } from '../store/store-context';
+import { useApp, useAppApi } from '../store/store-context';
 
 const FORMAT_LABELS: Record<ExportFormat, string> = {
   csv: 'CSV (spreadsheets)',
@@ -74,6 +74,10 @@ function viewChoice(
   };
 }
 
+const CONNECTION_LOST =
+  'the connection to the Trawl host was lost, so how the export ended is unknown here; ' +
+  "the browser's downloads say whether the file is complete";
+
 type Phase =
   | { state: 'idle' }
   | { state: 'working'; outcome?: ExportOutcome }
@@ -99,6 +103,14 @@ export function ExportDialog(props: { base: View; onClose: () => void }) {
   /** The host's number for the export this dialog started, from its first update. */
   const exportId = useRef<number | null>(null);
   const working = phase.state === 'working';
+  const connection = useApp((state) => state.connection);
+
+  // Its progress comes over the connection to trawl serve: once that is lost, nothing
+  // will say how it ended (the dialog said "exporting" for good).
+  useEffect(() => {
+    if (working && (connection === 'closed' || connection === 'refused'))
+      setPhase({ state: 'error', message: CONNECTION_LOST });
+  }, [working, connection]);
 
   // While exporting: this job's updates in this format (then only that export's); the last one ends it.
   useEffect(() => {
