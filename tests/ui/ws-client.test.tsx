@@ -96,16 +96,23 @@ describe('the browser client of trawl serve', () => {
   });
 
   it('says when the host refuses the page: restarted, it has a new access token', async () => {
+    const { port } = server.address() as AddressInfo;
+    const { api, onStatus } = createWebSocketApi(`ws://127.0.0.1:${port}/`);
+    expect(await api.getVersion()).toBe('answered');
+    await stopServer();
+    // Restarted on the same port, with a token this page does not have.
     const host = http.createServer((_request, response) => response.writeHead(401).end());
     host.on('upgrade', (_request, socket: Socket) =>
       socket.end('HTTP/1.1 401 Unauthorized\r\nContent-Length: 0\r\n\r\n'),
     );
-    await new Promise<void>((resolve) => host.listen(0, '127.0.0.1', resolve));
+    await new Promise<void>((resolve) => host.listen(port, '127.0.0.1', resolve));
     try {
-      const { port } = host.address() as AddressInfo;
-      const { api, onStatus } = createWebSocketApi(`ws://127.0.0.1:${port}/`);
       await statusSeen(onStatus, 'refused');
-      await expect(api.listJobs()).rejects.toThrow(/./);
+      // It said "reconnecting…", as if waiting would help.
+      await expect(api.listJobs()).rejects.toThrow(
+        'The Trawl host was restarted and no longer accepts this page: open the URL that ' +
+          'trawl serve printed. Nothing was sent.',
+      );
     } finally {
       host.closeAllConnections();
       await new Promise((resolve) => host.close(resolve));

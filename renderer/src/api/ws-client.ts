@@ -24,6 +24,9 @@ export class HostError extends Error {
 const RECONNECT_DELAYS_MS = [500, 1000, 2000, 5000];
 const LOST_IN_FLIGHT = 'The connection to the Trawl host was lost before it answered.';
 const NOT_CONNECTED = 'Not connected to the Trawl host (reconnecting…): nothing was sent.';
+const REFUSED =
+  'The Trawl host was restarted and no longer accepts this page: open the URL that ' +
+  'trawl serve printed. Nothing was sent.';
 
 /** Whether the host answers this page's origin with 401: it does not know the page's token. */
 async function refusesThisPage(socketUrl: string): Promise<boolean> {
@@ -130,6 +133,7 @@ export function createWebSocketApi(
         return;
       }
       if (socket.readyState === WebSocket.OPEN) socket.send(frame);
+      else if (refused) return reject(new Error(REFUSED));
       else if (connectedOnce) return reject(new Error(NOT_CONNECTED));
       else outbox.push(frame);
       inFlight.set(seq, { resolve, reject });
