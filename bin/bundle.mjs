@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { publishVersion } from './versioned-cache.mjs';
+import { publishVersion, useVersion } from './versioned-cache.mjs';
 
 // Sync builds in a child process that is waited for. By default esbuild runs them from a
 // worker thread with a service process that lives on (about 30 MB), and once stopped
@@ -53,6 +53,7 @@ export function bundle(entries) {
       writeFileSync(join(partial, basename(path)), contents);
     publishVersion(partial, version, /^[0-9a-f]{16}$/, KEEP_VERSIONS);
   }
+  useVersion(version);
   return Object.fromEntries(
     Object.keys(entries).map((name) => [name, join(version, `${name}.mjs`)]),
   );

@@ -4,3 +4,4 @@ export function publishVersion(
   pattern: RegExp,
   keep: number,
 ): void;
+export function useVersion(version: string): void;

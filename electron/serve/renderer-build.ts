@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { publishVersion } from '../../bin/versioned-cache.mjs';
+import { publishVersion, useVersion } from '../../bin/versioned-cache.mjs';
 
 /** The checkout's root: this file is bundled into node_modules/.cache/trawl/ or run from electron/serve/. */
 function findRoot(): string {
@@ -38,7 +38,10 @@ export async function ensureRendererBuild(
     'trawl',
     `renderer-${sourceStamp(root).slice(0, 16)}`,
   );
-  if (existsSync(outDir)) return outDir;
+  if (existsSync(outDir)) {
+    useVersion(outDir);
+    return outDir;
+  }
 
   log('building the UI (once per change of its sources)…');
   const partial = `${outDir}.${process.pid}.partial`;
@@ -66,6 +69,7 @@ export async function ensureRendererBuild(
     },
   });
   publishVersion(partial, outDir, /^renderer-[0-9a-f]{16}$/, KEEP_BUILDS);
+  useVersion(outDir);
   return outDir;
 }
 

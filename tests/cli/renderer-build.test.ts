@@ -43,6 +43,8 @@ describe('the UI build trawl serve hands out', () => {
     const page = readFileSync(join(first, 'index.html'), 'utf8');
     const assets = readdirSync(join(first, 'assets')).sort();
     expect(page).toContain('<title>Trawl</title>');
+    // In use by this host until it exits: newer builds never push it out (versioned-cache.test).
+    expect(readdirSync(first)).toContain(`.in-use-${process.pid}`);
 
     // The sources change under a running host, as after a git pull.
     const html = join(checkout, 'renderer', 'index.html');

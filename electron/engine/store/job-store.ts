@@ -8,6 +8,7 @@ import {
 import type { JobInfo } from '../../../shared/crawler-api';
 import type { JobStatus } from '../../../shared/progress';
 import { defaultJobName, type JobSettingsAndUrls } from '../../../shared/results';
+import { isAlive } from '../../../bin/process-alive.mjs';
 import { URL_STATE } from './url-state';
 import { UserError } from '../user-error';
 import type { Db } from './database';
@@ -34,17 +35,6 @@ interface JobRow {
 
 /** Jobs that can go on, whose URLs left are worth counting for the jobs list and dashboard. */
 const RESUMABLE: ReadonlySet<string> = new Set(['stopped', 'failed', 'interrupted']);
-
-/** True while a process with this pid exists. */
-function isAlive(pid: number | null): boolean {
-  if (pid === null) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 export class JobStore {
   constructor(private readonly db: Db) {}
