@@ -60,6 +60,15 @@ function renderDialog(base: Omit<ExportRequest, 'format'> = { jobId: 3 }) {
   };
 }
 
+/** An export the dialog started as a browser download, 1,000 rows written so far. */
+async function downloading() {
+  const host = renderDialog();
+  await userEvent.setup().click(screen.getByRole('button', { name: 'Export' }));
+  await host.finish({ kind: 'download', url: 'about:blank', fileName: 'trawl-job-3.csv' });
+  host.report({ rows: 1000 });
+  return host;
+}
+
 describe('export dialog', () => {
   it('shows rows written of the total while the host exports, then where it saved them', async () => {
     const user = userEvent.setup();
@@ -83,22 +92,14 @@ describe('export dialog', () => {
   });
 
   it('shows a failure the host reports while a browser download streams', async () => {
-    const user = userEvent.setup();
-    const host = renderDialog();
-    await user.click(screen.getByRole('button', { name: 'Export' }));
-    await host.finish({ kind: 'download', url: 'about:blank', fileName: 'trawl-job-3.csv' });
-    host.report({ rows: 1000 });
+    const host = await downloading();
     expect(screen.getByText(/1,000 rows/)).toBeTruthy();
     host.report({ done: true, error: 'disk full' });
     expect(screen.getByText('Export failed: disk full')).toBeTruthy();
   });
 
   it('says when the connection to trawl serve is lost during a download, instead of exporting for good', async () => {
-    const user = userEvent.setup();
-    const host = renderDialog();
-    await user.click(screen.getByRole('button', { name: 'Export' }));
-    await host.finish({ kind: 'download', url: 'about:blank', fileName: 'trawl-job-3.csv' });
-    host.report({ rows: 1000 });
+    const host = await downloading();
     act(() => host.store.getState().setConnection('closed'));
     expect(
       screen.getByText(/^Export failed: the connection to the Trawl host was lost/),
