@@ -48,32 +48,41 @@ export async function ensureRendererBuild(
   // Loaded only here: vite is a build tool, not something every `trawl` command needs.
   const { build } = await import('vite');
   const { default: react } = await import('@vitejs/plugin-react');
-  await build({
-    configFile: false,
-    root: join(root, 'renderer'),
-    base: './',
-    logLevel: 'warn',
-    plugins: [react()],
-    build: {
-      outDir: partial,
-      emptyOutDir: true,
-      reportCompressedSize: false,
-      // One bundle for a local app (zod and css-select make it ~600 kB): no splitting advice.
-      chunkSizeWarningLimit: 2048,
-      rollupOptions: {
-        // zod's sources carry comments rollup cannot place; harmless, and noise on a user's terminal.
-        onwarn(warning, warn) {
-          if (warning.code !== 'INVALID_ANNOTATION') warn(warning);
+  // React's production build whatever NODE_ENV says: vite builds a development one under
+  // any other (the tests' NODE_ENV=test left one in the cache that a user's serve reused).
+  const nodeEnv = process.env.NODE_ENV;
+  process.env.NODE_ENV = 'production';
+  try {
+    await build({
+      configFile: false,
+      root: join(root, 'renderer'),
+      base: './',
+      logLevel: 'warn',
+      plugins: [react()],
+      build: {
+        outDir: partial,
+        emptyOutDir: true,
+        reportCompressedSize: false,
+        // One bundle for a local app (zod and css-select make it ~600 kB): no splitting advice.
+        chunkSizeWarningLimit: 2048,
+        rollupOptions: {
+          // zod's sources carry comments rollup cannot place; harmless, and noise on a user's terminal.
+          onwarn(warning, warn) {
+            if (warning.code !== 'INVALID_ANNOTATION') warn(warning);
+          },
         },
       },
-    },
-  });
+    });
+  } finally {
+    if (nodeEnv === undefined) delete process.env.NODE_ENV;
+    else process.env.NODE_ENV = nodeEnv;
+  }
   publishVersion(partial, outDir, /^renderer-[0-9a-f]{16}$/, KEEP_BUILDS);
   useVersion(outDir);
   return outDir;
 }
 
-/** Names, sizes and modification times of every source file the build reads. */
+/** Names, sizes and modification times of every source file the build reads, and of its settings. */
 function sourceStamp(root: string): string {
   const hash = createHash('sha256');
   const visit = (path: string) => {
@@ -86,7 +95,12 @@ function sourceStamp(root: string): string {
       hash.update(`${path}\0${info.size}\0${info.mtimeMs}\n`);
     }
   };
-  for (const part of ['renderer', 'shared', 'package-lock.json']) {
+  for (const part of [
+    'renderer',
+    'shared',
+    'package-lock.json',
+    'electron/serve/renderer-build.ts',
+  ]) {
     if (existsSync(join(root, part))) visit(join(root, part));
   }
   return hash.digest('hex');

@@ -43,6 +43,14 @@ describe('the UI build trawl serve hands out', () => {
     const page = readFileSync(join(first, 'index.html'), 'utf8');
     const assets = readdirSync(join(first, 'assets')).sort();
     expect(page).toContain('<title>Trawl</title>');
+    // React's production build, whatever NODE_ENV says (vitest sets "test"): a development
+    // build left in the cache by the tests was what a user's trawl serve then handed out.
+    for (const asset of assets.filter((name) => name.endsWith('.js'))) {
+      const code = readFileSync(join(first, 'assets', asset), 'utf8');
+      expect(code).not.toContain('Download the React DevTools');
+      expect(code).not.toContain('jsxDEV');
+    }
+    expect(process.env.NODE_ENV).toBe('test');
     // In use by this host until it exits: newer builds never push it out (versioned-cache.test).
     expect(readdirSync(first)).toContain(`.in-use-${process.pid}`);
 
