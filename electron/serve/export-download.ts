@@ -63,28 +63,28 @@ export async function sendExport(
   const scratch =
     request.format === 'sqlite' ? await mkdtemp(join(tmpdir(), 'trawl-export-')) : null;
   try {
-    const headers = {
-      'content-type': CONTENT_TYPES[request.format],
-      'content-disposition': `attachment; filename="${exportFileName(request)}"`,
-      'cache-control': 'no-store',
-    };
+    // Set, not written: Node sends them with the first byte, so an export that fails
+    // before it (a job deleted meanwhile, a sitemap too big for one file) is answered
+    // with its message below instead of a download cut off at once.
+    response.statusCode = 200;
+    response.setHeader('content-type', CONTENT_TYPES[request.format]);
+    response.setHeader('content-disposition', `attachment; filename="${exportFileName(request)}"`);
+    response.setHeader('cache-control', 'no-store');
     if (scratch !== null) {
       // A SQLite file cannot be written to a stream: build it aside, then send it.
       const file = join(scratch, 'export.sqlite');
       if ((await exports.run(db, request, { file })) === null)
-        return sendText(response, 409, 'export cancelled');
-      response.writeHead(200, headers);
+        return sendError(response, 409, 'export cancelled');
       await pipeline(createReadStream(file), response);
-    } else {
-      response.writeHead(200, headers);
+    } else if ((await exports.run(db, request, { stream: response })) === null) {
       // Cancelled midway: the download is cut off, so the browser marks it failed, not complete.
-      if ((await exports.run(db, request, { stream: response })) === null) response.destroy();
-      else response.end();
-    }
+      if (response.headersSent) response.destroy();
+      else sendError(response, 409, 'export cancelled');
+    } else response.end();
   } catch (error) {
     logger('warn', `export of job ${request.jobId} failed: ${(error as Error).message}`);
     if (!response.headersSent)
-      sendText(
+      sendError(
         response,
         (error as Error).name === 'UserError' ? 400 : 500,
         (error as Error).message,
@@ -94,4 +94,10 @@ export async function sendExport(
     db.close();
     if (scratch !== null) await rm(scratch, { recursive: true, force: true });
   }
+}
+
+/** An error in place of the download: the attachment's headers go, or the browser saves the message. */
+function sendError(response: ServerResponse, status: number, text: string): void {
+  for (const name of response.getHeaderNames()) response.removeHeader(name);
+  sendText(response, status, text);
 }
