@@ -16,6 +16,7 @@ import {
 } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { PassThrough } from 'node:stream';
+import { gunzipSync } from 'node:zlib';
 import { SaxesParser } from 'saxes';
 import { strFromU8, unzipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
@@ -437,6 +438,42 @@ describe('exports', () => {
     expect(readFileSync(join(folder, 'maps-3.xml'), 'utf8')).toBe(own);
     expect(lstatSync(join(folder, 'maps-5.xml')).isSymbolicLink()).toBe(true);
     expect(existsSync(env.temp.file('elsewhere.xml'))).toBe(true);
+  });
+
+  it('a sitemap to NAME.xml.gz is gzipped, its parts NAME-N.xml.gz, and a smaller export removes them', async () => {
+    const big = storeJob(
+      env.db,
+      Array.from({ length: URLS_PER_SITEMAP + 1 }, (_, n) => ({ url: `${O}/${n}`, page: {} })),
+    );
+    const small = storeTricky();
+    const gunzipped = (name: string) => gunzipSync(readFileSync(env.temp.file(name))).toString();
+    const sitemap = (jobId: number) =>
+      exportJob(
+        env.db,
+        { jobId, format: 'sitemap' },
+        { file: env.temp.file('maps.xml.gz') },
+        { sitemapBaseUrl: 'https://a.example/' },
+      );
+
+    const split = await sitemap(big);
+    expect(split.files.map((file) => basename(file))).toEqual([
+      'maps.xml.gz',
+      'maps-1.xml.gz',
+      'maps-2.xml.gz',
+    ]);
+    expect(sitemapLocs(gunzipped('maps.xml.gz'))).toEqual([
+      'https://a.example/maps-1.xml.gz',
+      'https://a.example/maps-2.xml.gz',
+    ]);
+    expect(sitemapLocs(gunzipped('maps-2.xml.gz'))).toEqual([`${O}/${URLS_PER_SITEMAP}`]);
+
+    await sitemap(small);
+    expect(readdirSync(env.temp.dir).filter((name) => name.startsWith('maps'))).toEqual([
+      'maps.xml.gz',
+    ]);
+    expect(sitemapLocs(gunzipped('maps.xml.gz'))).toEqual(
+      TRICKY.map((_, n) => `${O}/t${n}?a=1&b=<2>`),
+    );
   });
 
   it('a sitemap base that is not an http(s) URL is refused before any file is written', async () => {

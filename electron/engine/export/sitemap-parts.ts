@@ -1,9 +1,11 @@
 import { lstat, open, readdir, rm } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
+import { constants, gunzipSync } from 'node:zlib';
 
 /**
  * The files of a split sitemap beside its index (`NAME.xml`): `NAME-1.xml`,
- * `NAME-2.xml`… Each starts with a comment naming it as a part of that
+ * `NAME-2.xml`… (gzipped beside a gzipped index, `NAME.xml.gz`:
+ * `NAME-1.xml.gz`…). Each starts with a comment naming it as a part of that
  * index, so an export can tell the parts an earlier, larger export left
  * behind (which an upload of the folder would publish) from a person's own
  * files of similar names, and remove only the former.
@@ -12,11 +14,21 @@ import { basename, dirname, extname, join } from 'node:path';
 /** The first line of every file Trawl writes as a sitemap. */
 export const XML_HEAD = '<?xml version="1.0" encoding="UTF-8"?>\n';
 
-const stemOf = (index: string) => basename(index, extname(index));
+/** Whether a sitemap file is written gzipped: its name ends in `.gz`, as search engines read it. */
+export const isGzipped = (file: string) => /\.gz$/i.test(file);
+
+/** `NAME` of `NAME.xml`, or of `NAME.xml.gz`. */
+function stemOf(index: string): string {
+  const name = basename(index).replace(/\.gz$/i, '');
+  return basename(name, extname(name));
+}
+
+/** A part's name after its number: `.xml`, or `.xml.gz` beside a gzipped index. */
+const partSuffix = (index: string) => (isGzipped(index) ? '.xml.gz' : '.xml');
 
 /** Where part `n` (from 1) of the sitemap index `index` goes. */
 export function partFile(index: string, n: number): string {
-  return join(dirname(index), `${stemOf(index)}-${n}.xml`);
+  return join(dirname(index), `${stemOf(index)}-${n}${partSuffix(index)}`);
 }
 
 /** What a part starts with: the XML declaration, then the comment marking it as Trawl's. */
@@ -34,10 +46,13 @@ export function partHead(index: string, n: number): string {
  */
 export async function removeStaleParts(index: string, kept: number): Promise<void> {
   const prefix = `${stemOf(index)}-`;
+  const suffix = partSuffix(index);
   const names = await readdir(dirname(index)).catch(() => [] as string[]);
   for (const name of names) {
     const number =
-      name.startsWith(prefix) && name.endsWith('.xml') ? name.slice(prefix.length, -4) : '';
+      name.startsWith(prefix) && name.endsWith(suffix)
+        ? name.slice(prefix.length, -suffix.length)
+        : '';
     const n = /^[1-9]\d*$/.test(number) ? Number(number) : 0;
     const file = join(dirname(index), name);
     if (n > kept && (await isTrawlPart(file, partHead(index, n))))
@@ -51,13 +66,13 @@ async function isTrawlPart(file: string, head: string): Promise<boolean> {
   const handle = await open(file, 'r').catch(() => null);
   if (handle === null) return false;
   try {
-    const { buffer, bytesRead } = await handle.read(
-      Buffer.alloc(expected.length),
-      0,
-      expected.length,
-      0,
-    );
-    return bytesRead === expected.length && buffer.equals(expected);
+    // Compressed, the head is in the first few KB: inflate what they hold, however cut.
+    const length = isGzipped(file) ? 16 * 1024 : expected.length;
+    const { buffer, bytesRead } = await handle.read(Buffer.alloc(length), 0, length, 0);
+    const start = isGzipped(file)
+      ? gunzipSync(buffer.subarray(0, bytesRead), { finishFlush: constants.Z_SYNC_FLUSH })
+      : buffer.subarray(0, bytesRead);
+    return start.subarray(0, expected.length).equals(expected);
   } catch {
     return false;
   } finally {

@@ -1,10 +1,12 @@
 import { basename } from 'node:path';
-import type { Writable } from 'node:stream';
+import { Readable, type Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { createGzip } from 'node:zlib';
 import type { Db } from '../store/database';
 import { pageConditions } from '../results/page-query';
 import type { PageFilters } from '../../../shared/results';
 import { UserError } from '../user-error';
-import { partFile, partHead, removeStaleParts, XML_HEAD } from './sitemap-parts';
+import { isGzipped, partFile, partHead, removeStaleParts, XML_HEAD } from './sitemap-parts';
 import { writeLines } from './text-writers';
 
 /** The sitemaps protocol allows 50,000 URLs per file… */
@@ -108,7 +110,8 @@ function splitTarget(target: SitemapTarget, jobId: number): FileTarget {
  * `<name>-2.xml`… beside it, addressed under `baseUrl` (where the files will
  * be served). Then parts Trawl wrote for an earlier, larger export to `file`
  * (numbered above the new ones) are removed (see sitemap-parts.ts). Returns
- * the files written, each opened with `open`.
+ * the files written, each opened with `open`. A `file` ending in `.gz` is
+ * gzipped, and so are its parts (`<name>-1.xml.gz`…).
  */
 export async function writeSitemap(
   db: Db,
@@ -136,13 +139,21 @@ export async function writeSitemap(
   return written;
 }
 
+/** One file of the sitemap: gzipped when its name ends in `.gz` (the 50 MB limit is of the XML). */
+async function writeFile(lines: Iterable<string>, target: FileTarget, file: string): Promise<void> {
+  const out = target.open(file);
+  if (isGzipped(target.file)) await pipeline(Readable.from(lines), createGzip(), out);
+  else await writeLines(lines, out);
+}
+
 async function writeSingle(
   lines: UrlLines,
   target: SitemapTarget,
   onUrl: () => void,
 ): Promise<string[]> {
-  const out = 'stream' in target ? target.stream : target.open(target.file);
-  await writeLines(urlset(lines, XML_HEAD, onUrl), out);
+  const urls = urlset(lines, XML_HEAD, onUrl);
+  if ('stream' in target) await writeLines(urls, target.stream);
+  else await writeFile(urls, target, target.file);
   return 'file' in target ? [target.file] : [];
 }
 
@@ -155,7 +166,7 @@ async function writeIndexed(
   const parts: string[] = [];
   for (let part = 1; lines.next !== undefined; part++) {
     const file = partFile(target.file, part);
-    await writeLines(urlset(lines, partHead(target.file, part), onUrl), target.open(file));
+    await writeFile(urlset(lines, partHead(target.file, part), onUrl), target, file);
     parts.push(file);
   }
   const base = target.baseUrl.endsWith('/') ? target.baseUrl : `${target.baseUrl}/`;
@@ -168,6 +179,6 @@ async function writeIndexed(
     ),
     '</sitemapindex>\n',
   ];
-  await writeLines(index, target.open(target.file));
+  await writeFile(index, target, target.file);
   return [target.file, ...parts];
 }
