@@ -57,5 +57,16 @@ describe('trawl serve: export downloads', () => {
     expect(answer).toMatchObject({ status: 400, body: 'no job with id 99' });
     expect(answer.headers['content-type']).toBe('text/plain; charset=utf-8');
     expect(answer.headers['content-disposition']).toBeUndefined();
+
+    // A sitemap of no page would be an invalid empty urlset.
+    const sitemap = await download({
+      jobId: 1,
+      format: 'sitemap',
+      filters: { text: 'nothing like this' },
+    });
+    expect(sitemap).toMatchObject({
+      status: 400,
+      body: 'no indexable 200 page of job 1 matches the filters: the sitemap would be empty, which the protocol does not allow',
+    });
   });
 });

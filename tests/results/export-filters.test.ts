@@ -224,7 +224,26 @@ describe('trawl export filters', () => {
     expect(await sitemap()).toEqual(['/', '/shoes/red']);
     expect(await sitemap('--depth', '1-')).toEqual(['/shoes/red']);
     expect(await sitemap('--search', 'home', '--status', '2xx,4xx')).toEqual(['/']);
-    expect(await sitemap('--extracted', '!price')).toEqual([]);
+    // An empty urlset is invalid (sitemap.xsd needs one url at least): refused, nothing written.
+    const empty = env.file('empty.xml');
+    const refused = await runCli([
+      'export',
+      id,
+      '--format',
+      'sitemap',
+      '--extracted',
+      '!price',
+      '--out',
+      empty,
+      '--db',
+      env.dbFile,
+    ]);
+    expect(refused).toMatchObject({
+      code: 1,
+      stdout: '',
+      stderr: `trawl: error: no indexable 200 page of job ${id} matches the filters: the sitemap would be empty, which the protocol does not allow\n`,
+    });
+    expect(existsSync(empty)).toBe(false);
   });
 
   it(

@@ -76,12 +76,13 @@ function* urlset(lines: UrlLines, head: string, onUrl: () => void): Generator<st
   yield '</urlset>\n';
 }
 
-/** Whether the URLs fit in one urlset: read in any order, as that is their count and size. */
-function fitInOneFile(urls: IterableIterator<string>): boolean {
+/** The files the URLs need, none (no URL), one urlset or several: read in any order, as that is their count and size. */
+function filesNeeded(urls: IterableIterator<string>): 'none' | 'one' | 'several' {
   const lines = new UrlLines(urls);
   try {
+    if (lines.next === undefined) return 'none';
     for (const line of urlset(lines, '', () => undefined)) void line;
-    return lines.next === undefined;
+    return lines.next === undefined ? 'one' : 'several';
   } finally {
     urls.return?.();
   }
@@ -121,7 +122,15 @@ export async function writeSitemap(
   filters: PageFilters = {},
 ): Promise<string[]> {
   const query = sitemapUrls(db, jobId, filters);
-  const split = fitInOneFile(query.unordered()) ? null : splitTarget(target, jobId);
+  const needed = filesNeeded(query.unordered());
+  if (needed === 'none') {
+    // sitemap.xsd wants one <url> at least: search engines reject an empty urlset.
+    throw new UserError(
+      `no indexable 200 page of job ${jobId}${Object.keys(filters).length > 0 ? ' matches the filters' : ''}: ` +
+        'the sitemap would be empty, which the protocol does not allow',
+    );
+  }
+  const split = needed === 'one' ? null : splitTarget(target, jobId);
   const urls = query.inOrder();
   let written: string[];
   try {
