@@ -35,6 +35,8 @@ export interface ExportUpdate extends ExportProgress {
   error?: string;
   /** Set, with done, when `cancelExport` stopped it (its partial files are removed). */
   cancelled?: true;
+  /** Set, with done, when the file leaves something out: why, one sentence each. */
+  notes?: string[];
 }
 
 /**

@@ -121,7 +121,7 @@ export function registerExportCommand(program: Command): void {
       process.once('SIGINT', onInterrupt);
       process.once('SIGTERM', onInterrupt);
       try {
-        const { rows } = await withDatabase(options.db, { mustExist: true }, (db) => {
+        const { rows, notes } = await withDatabase(options.db, { mustExist: true }, (db) => {
           if (filters?.extraction) checkRuleName(db, jobId, filters.extraction.name);
           notePartialResults(new JobStore(db).whole(jobId));
           return exportJob(
@@ -146,6 +146,7 @@ export function registerExportCommand(program: Command): void {
             `\rexported ${rows} rows${options.out ? ` to ${options.out}` : ''}\n`,
           );
         }
+        for (const note of notes) process.stderr.write(`trawl: info: ${note}\n`);
       } catch (error) {
         if (!stop.signal.aborted) throw error;
         throw new UserError(

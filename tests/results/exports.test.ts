@@ -34,6 +34,7 @@ import {
   type PageRow,
 } from '../../shared/results';
 import { outlinkColumns } from '../../shared/outlinks';
+import { runCli } from '../helpers/cli';
 import { databasePerTest } from '../helpers/temp-db';
 import { canMount, tmpfsFolder } from '../helpers/tmpfs';
 import { storeJob, type UrlOutcome } from './stored-job';
@@ -474,6 +475,30 @@ describe('exports', () => {
     expect(sitemapLocs(gunzipped('maps.xml.gz'))).toEqual(
       TRICKY.map((_, n) => `${O}/t${n}?a=1&b=<2>`),
     );
+  });
+
+  it('a sitemap leaves out URLs of 2,048 characters or more, and says how many', async () => {
+    const url = (length: number) => `${O}/${'x'.repeat(length - O.length - 1)}`;
+    const jobId = storeJob(
+      env.db,
+      [2_047, 2_048, 2_049, 30].map((length) => ({ url: url(length), page: {} })),
+    );
+    const note =
+      'left out 2 URLs of 2,048 characters or more: the sitemaps protocol takes shorter ones only';
+    const { file, result } = await exportTo({ format: 'sitemap' }, jobId, 'long.xml');
+    expect(sitemapLocs(readFileSync(file, 'utf8'))).toEqual([url(2_047), url(30)]);
+    expect(result.notes).toEqual([note]);
+
+    const cli = await runCli([
+      'export',
+      String(jobId),
+      '--format',
+      'sitemap',
+      '--db',
+      env.temp.file('export.sqlite'),
+    ]);
+    expect(cli).toMatchObject({ code: 0, stderr: `trawl: info: ${note}\n` });
+    expect(sitemapLocs(cli.stdout)).toEqual([url(2_047), url(30)]);
   });
 
   it('a sitemap base that is not an http(s) URL is refused before any file is written', async () => {

@@ -108,6 +108,19 @@ describe('export dialog', () => {
     expect(screen.getByRole('button', { name: 'Export' })).toHaveProperty('disabled', false);
   });
 
+  it('shows what the host says the file left out', async () => {
+    const user = userEvent.setup();
+    const host = renderDialog();
+    await user.selectOptions(screen.getByLabelText('Format'), 'sitemap');
+    await user.click(screen.getByRole('button', { name: 'Export' }));
+    const note =
+      'left out 2 URLs of 2,048 characters or more: the sitemaps protocol takes shorter ones only';
+    host.report({ format: 'sitemap', rows: 40, total: 40, done: true, notes: [note] });
+    await host.finish({ kind: 'saved', path: '/tmp/trawl-job-3.xml' });
+    expect(screen.getByText('Saved to /tmp/trawl-job-3.xml (40 rows)')).toBeTruthy();
+    expect(screen.getByText(note)).toBeTruthy();
+  });
+
   it('cancels the export it started, and only that one', async () => {
     const user = userEvent.setup();
     const host = renderDialog();

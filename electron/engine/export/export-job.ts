@@ -26,6 +26,13 @@ export interface ExportOptions {
   signal?: AbortSignal;
 }
 
+export interface ExportResult {
+  rows: number;
+  files: string[];
+  /** What the person should know of the file, such as the URLs a sitemap left out. */
+  notes: string[];
+}
+
 /** A file name for an export, e.g. `trawl-job-3-broken-links.csv`. */
 export function exportFileName(request: ExportRequest): string {
   const extension = {
@@ -42,7 +49,8 @@ export function exportFileName(request: ExportRequest): string {
 /**
  * Writes a job's URL table, a filtered view of it or a report in one
  * format, streaming (memory stays flat at any size) and with backpressure.
- * Returns the rows written and the files (several for a split sitemap).
+ * Returns the rows written, the files (several for a split sitemap) and
+ * notes for the person (what the file leaves out, and why).
  * Stopped through `options.signal`, it rejects with the signal's reason.
  */
 export async function exportJob(
@@ -50,7 +58,7 @@ export async function exportJob(
   request: ExportRequest,
   target: ExportTarget,
   options: ExportOptions = {},
-): Promise<{ rows: number; files: string[] }> {
+): Promise<ExportResult> {
   const job = new JobStore(db).whole(request.jobId);
   const every = options.progressEveryRows ?? 1000;
   let rows = 0;
@@ -62,6 +70,7 @@ export async function exportJob(
     if (rows % every === 0) options.onProgress?.({ rows, total });
   };
   const files = 'file' in target ? [target.file] : [];
+  const notes: string[] = [];
   const base = options.sitemapBaseUrl;
   if (
     request.format === 'sitemap' &&
@@ -91,7 +100,7 @@ export async function exportJob(
     throw error;
   }
   options.onProgress?.({ rows, total: total ?? rows });
-  return { rows, files };
+  return { rows, files, notes };
 
   async function writeFormat(): Promise<void> {
     switch (request.format) {
@@ -115,7 +124,12 @@ export async function exportJob(
           tick,
           request.filters,
         );
-        files.splice(0, files.length, ...written);
+        files.splice(0, files.length, ...written.files);
+        if (written.tooLong > 0) {
+          notes.push(
+            `left out ${written.tooLong.toLocaleString('en-US')} URL${written.tooLong === 1 ? '' : 's'} of 2,048 characters or more: the sitemaps protocol takes shorter ones only`,
+          );
+        }
         return;
       }
       case 'ndjson':

@@ -1,7 +1,7 @@
 import type { ExportUpdate } from '../../../shared/crawler-api';
 import type { ExportRequest } from '../../../shared/results';
 import type { Db } from '../store/database';
-import { exportJob, type ExportTarget } from './export-job';
+import { exportJob, type ExportResult, type ExportTarget } from './export-job';
 
 type Listener = (update: ExportUpdate) => void;
 
@@ -21,11 +21,7 @@ export class ExportRuns {
   }
 
   /** Runs one export; resolves null when it was cancelled, rejects when it failed. */
-  async run(
-    db: Db,
-    request: ExportRequest,
-    target: ExportTarget,
-  ): Promise<{ rows: number; files: string[] } | null> {
+  async run(db: Db, request: ExportRequest, target: ExportTarget): Promise<ExportResult | null> {
     const exportId = this.nextId++;
     const controller = new AbortController();
     this.running.set(exportId, controller);
@@ -44,7 +40,8 @@ export class ExportRuns {
           tell({ ...progress, done: false });
         },
       });
-      tell({ rows: result.rows, total: result.rows, done: true });
+      const { rows, notes } = result;
+      tell({ rows, total: rows, done: true, ...(notes.length > 0 && { notes }) });
       return result;
     } catch (error) {
       if (controller.signal.aborted) {

@@ -27,15 +27,30 @@ const NS = 'xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"';
 
 const urlLine = (url: string) => `  <url><loc>${escapeXml(url)}</loc></url>\n`;
 
+/** The protocol takes URLs of "less than 2,048 characters"; longer ones are left out. */
+const URL_LENGTH_LIMIT = 2048;
+
 /** A sitemap's URLs: the filters' indexable 200 pages, each final URL once. */
 function sitemapUrls(db: Db, jobId: number, filters: PageFilters) {
   const kept = pageConditions(jobId, filters);
-  const where = kept && [...kept.where, 'p.status = 200', 'p.indexable = 1'].join(' AND ');
+  const indexable = kept && [...kept.where, 'p.status = 200', 'p.indexable = 1'].join(' AND ');
+  const where = `${indexable} AND length(p.final_url) < ${URL_LENGTH_LIMIT}`;
   const query = (sql: string) =>
     kept === null
       ? [].values()
       : (db.prepare(sql).pluck().iterate(kept.params) as IterableIterator<string>);
   return {
+    /** The URLs left out for their length. */
+    tooLong: () =>
+      kept === null
+        ? 0
+        : (db
+            .prepare(
+              `SELECT count(DISTINCT p.final_url) FROM pages p
+               WHERE ${indexable} AND length(p.final_url) >= ${URL_LENGTH_LIMIT}`,
+            )
+            .pluck()
+            .get(kept.params) as number),
     /** In crawl order, as written. */
     inOrder: () =>
       query(
@@ -111,7 +126,8 @@ function splitTarget(target: SitemapTarget, jobId: number): FileTarget {
  * `<name>-2.xml`… beside it, addressed under `baseUrl` (where the files will
  * be served). Then parts Trawl wrote for an earlier, larger export to `file`
  * (numbered above the new ones) are removed (see sitemap-parts.ts). Returns
- * the files written, each opened with `open`. A `file` ending in `.gz` is
+ * the files written, each opened with `open`, and how many URLs were left
+ * out for being 2,048 characters or longer. A `file` ending in `.gz` is
  * gzipped, and so are its parts (`<name>-1.xml.gz`…).
  */
 export async function writeSitemap(
@@ -120,7 +136,7 @@ export async function writeSitemap(
   target: SitemapTarget,
   onUrl: () => void,
   filters: PageFilters = {},
-): Promise<string[]> {
+): Promise<{ files: string[]; tooLong: number }> {
   const query = sitemapUrls(db, jobId, filters);
   const needed = filesNeeded(query.unordered());
   if (needed === 'none') {
@@ -145,7 +161,7 @@ export async function writeSitemap(
   // Only once the new sitemap is whole: parts of an earlier, larger export of
   // this name would otherwise be uploaded with it.
   if ('file' in target) await removeStaleParts(target.file, written.length - 1);
-  return written;
+  return { files: written, tooLong: query.tooLong() };
 }
 
 /** One file of the sitemap: gzipped when its name ends in `.gz` (the 50 MB limit is of the XML). */

@@ -205,6 +205,12 @@ export function ExportDialog(props: { base: View; onClose: () => void }) {
         <p aria-live="polite" className="export-status">
           {working && <ExportProgressBar update={progress} />}
           {phase.state === 'done' && outcomeText(phase.outcome, phase.rows ?? progress?.rows)}
+          {phase.state === 'done' &&
+            progress?.notes?.map((note) => (
+              <span key={note} className="note">
+                {note}
+              </span>
+            ))}
           {phase.state === 'error' && <span className="error">Export failed: {phase.message}</span>}
         </p>
         <div className="actions">
