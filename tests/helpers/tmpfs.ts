@@ -29,3 +29,9 @@ export function tmpfsFolder(megabytes: number): { dir: string; remove: () => voi
     },
   };
 }
+
+/** Remounts the tmpfs on `dir` read-only, as a CD or a write-protected share is. */
+export function remountReadOnly(dir: string): void {
+  if (spawnSync('mount', ['-o', 'remount,ro', dir]).status !== 0)
+    throw new Error(`cannot remount ${dir} read-only`);
+}

@@ -1,6 +1,14 @@
 import Database from 'better-sqlite3';
-import { closeSync, existsSync, mkdirSync, openSync, statSync } from 'node:fs';
-import { dirname } from 'node:path';
+import {
+  accessSync,
+  closeSync,
+  constants,
+  existsSync,
+  mkdirSync,
+  openSync,
+  statSync,
+} from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { UserError } from '../user-error';
 import { addMigrationFunctions, migrations, runMigrations } from './migrations';
 
@@ -74,9 +82,36 @@ export function openDatabase(
   } catch (error) {
     db?.close();
     if (error instanceof UserError) throw error;
-    throw new UserError(`cannot open database ${file}: ${(error as Error).message}`, {
+    throw new UserError(`cannot open database ${file}: ${openProblem(error, file)}`, {
       cause: error,
     });
+  }
+}
+
+/**
+ * Why SQLite could not open `file`, in words the person can act on. A WAL
+ * database is read through its shared-memory file, which SQLite creates
+ * beside it: on read-only media (a CD, a write-protected share) it cannot,
+ * and says only "unable to open database file". (Reading it as immutable
+ * needs a URI file name, which the SQLite of better-sqlite3 does not take.)
+ */
+function openProblem(error: unknown, file: string): string {
+  const folder = dirname(resolve(file));
+  if ((error as { code?: unknown }).code === 'SQLITE_CANTOPEN' && !writable(folder)) {
+    return (
+      `the folder ${folder} is read-only, and SQLite writes a shared-memory file beside a ` +
+      'database to read it: copy the database somewhere writable'
+    );
+  }
+  return (error as Error).message;
+}
+
+function writable(folder: string): boolean {
+  try {
+    accessSync(folder, constants.W_OK);
+    return true;
+  } catch {
+    return false;
   }
 }
 
