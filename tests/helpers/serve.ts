@@ -1,4 +1,5 @@
 import type { ChildProcess } from 'node:child_process';
+import http from 'node:http';
 import { afterAll, beforeAll, expect } from 'vitest';
 import { startCli, type CliResult } from './cli';
 import { expectNoSurvivors, tagProcesses } from './processes';
@@ -93,4 +94,21 @@ export function servePerFile(prepare?: (dbFile: string) => void): {
       return temp!;
     },
   };
+}
+
+/** A raw request (no client-side URL clean-up) to `url`, for status, headers and body. */
+export function httpRequest(url: string, headers: http.OutgoingHttpHeaders = {}, method = 'GET') {
+  return new Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }>(
+    (resolve, reject) => {
+      const request = http.request(url, { method, headers }, (response) => {
+        let body = '';
+        response.on('data', (chunk: Buffer) => (body += chunk.toString()));
+        response.on('end', () =>
+          resolve({ status: response.statusCode!, headers: response.headers, body }),
+        );
+      });
+      request.on('error', reject);
+      request.end();
+    },
+  );
 }

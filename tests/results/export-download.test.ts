@@ -1,8 +1,7 @@
-import http from 'node:http';
 import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../../electron/engine/store/database';
 import type { ExportRequest } from '../../shared/results';
-import { servePerFile } from '../helpers/serve';
+import { httpRequest, servePerFile } from '../helpers/serve';
 import { storeJob } from './stored-job';
 
 const O = 'http://127.0.0.1:9';
@@ -24,23 +23,7 @@ const env = servePerFile((dbFile) => {
 function download(request: ExportRequest) {
   const encoded = Buffer.from(JSON.stringify(request)).toString('base64url');
   const cookie = `trawl_token_${env.serve.port}=${env.serve.token}`;
-  return new Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }>(
-    (resolve, reject) => {
-      const get = http.get(
-        `${env.serve.origin}/api/export?request=${encoded}`,
-        { headers: { cookie } },
-        (response) => {
-          let body = '';
-          response.on('data', (chunk: Buffer) => (body += chunk.toString()));
-          response.on('end', () =>
-            resolve({ status: response.statusCode!, headers: response.headers, body }),
-          );
-          response.on('error', reject);
-        },
-      );
-      get.on('error', reject);
-    },
-  );
+  return httpRequest(`${env.serve.origin}/api/export?request=${encoded}`, { cookie });
 }
 
 describe('trawl serve: export downloads', () => {

@@ -1,34 +1,17 @@
-import http from 'node:http';
+import type http from 'node:http';
 import { readdirSync, readFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { UI_SOCKET_PATH, type ServerMessage } from '../../shared/ui-protocol';
 import { runCli } from '../helpers/cli';
-import { servePerFile } from '../helpers/serve';
+import { httpRequest, servePerFile } from '../helpers/serve';
 
 const env = servePerFile();
 
 /** A raw GET (no client-side URL clean-up), for status, headers and body. */
-function get(path: string, headers: http.OutgoingHttpHeaders = {}, method = 'GET') {
-  return new Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }>(
-    (resolve, reject) => {
-      const request = http.request(
-        `${env.serve.origin}${path}`,
-        { method, headers },
-        (response) => {
-          let body = '';
-          response.on('data', (chunk: Buffer) => (body += chunk.toString()));
-          response.on('end', () =>
-            resolve({ status: response.statusCode!, headers: response.headers, body }),
-          );
-        },
-      );
-      request.on('error', reject);
-      request.end();
-    },
-  );
-}
+const get = (path: string, headers: http.OutgoingHttpHeaders = {}, method = 'GET') =>
+  httpRequest(`${env.serve.origin}${path}`, headers, method);
 
 const cookie = () => `trawl_token_${env.serve.port}=${env.serve.token}`;
 
