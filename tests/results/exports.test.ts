@@ -499,6 +499,16 @@ describe('exports', () => {
     ]);
     expect(cli).toMatchObject({ code: 0, stderr: `trawl: info: ${note}\n` });
     expect(sitemapLocs(cli.stdout)).toEqual([url(2_047), url(30)]);
+
+    // Only long ones: the refusal says why none is left.
+    const long = storeJob(env.db, [
+      { url: `${O}/hidden`, page: { metaRobots: 'noindex' } },
+      { url: url(2_048), page: {} },
+    ]);
+    await expect(exportTo({ format: 'sitemap' }, long, 'none.xml')).rejects.toThrow(
+      `no indexable 200 page of job ${long} has a URL shorter than 2,048 characters ` +
+        "(the protocol's limit; 1 is longer): the sitemap would be empty, which the protocol does not allow",
+    );
   });
 
   it('a sitemap base that is not an http(s) URL is refused before any file is written', async () => {

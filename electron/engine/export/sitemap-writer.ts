@@ -141,8 +141,15 @@ export async function writeSitemap(
   const needed = filesNeeded(query.unordered());
   if (needed === 'none') {
     // sitemap.xsd wants one <url> at least: search engines reject an empty urlset.
+    const tooLong = query.tooLong();
+    const matching = Object.keys(filters).length > 0 ? ' matches the filters' : '';
+    const short =
+      tooLong === 0
+        ? ''
+        : `${matching === '' ? ' has' : ' with'} a URL shorter than ${URL_LENGTH_LIMIT.toLocaleString('en-US')} characters ` +
+          `(the protocol's limit; ${tooLong.toLocaleString('en-US')} ${tooLong === 1 ? 'is' : 'are'} longer)`;
     throw new UserError(
-      `no indexable 200 page of job ${jobId}${Object.keys(filters).length > 0 ? ' matches the filters' : ''}: ` +
+      `no indexable 200 page of job ${jobId}${matching}${short}: ` +
         'the sitemap would be empty, which the protocol does not allow',
     );
   }
