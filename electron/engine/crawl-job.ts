@@ -235,6 +235,12 @@ export class CrawlJob {
   resize(workers: number): void {
     if (this.ending) return;
     this.pool.resize(workers);
+    // A resume, and the job's dashboard once it ends, take the size chosen last. The pool's
+    // size when the write runs: of two resizes waiting for the lock, either may run first.
+    writeWhenFree(this.db, () => this.jobs.setWorkers(this.id, this.pool.size)).catch(
+      (error: Error) =>
+        this.logger('warn', `could not store the pool size of job ${this.id}: ${error.message}`),
+    );
   }
 
   onProgress(listener: (snapshot: ProgressSnapshot) => void): () => void {

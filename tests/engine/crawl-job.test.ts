@@ -356,6 +356,8 @@ describe('a crawl of a local site', () => {
     expect(storedUrls(job.id)).toEqual([...site.reachable].sort());
     expectEachFetchedOnce(site);
     expect(new Set(workerPids(job.id)).size).toBeGreaterThanOrEqual(3);
+    // A resume runs with the size chosen last, and the job's dashboard shows it.
+    expect(new JobStore(env.db).settings(job.id).workers).toBe(3);
   });
 
   it('takes back a worker it shrank away from when the pool grows again at once', async () => {

@@ -239,6 +239,13 @@ export class JobStore {
     );
   }
 
+  /** The pool size a resize chose, kept in the job's settings for its next run. */
+  setWorkers(id: number, workers: number): void {
+    this.db
+      .prepare(`UPDATE jobs SET settings = json_set(settings, '$.workers', ?) WHERE id = ?`)
+      .run(workers, id);
+  }
+
   /**
    * `crawlMs`: the job's crawl time over all its runs, this one included (null: unknown);
    * `finishedAt`: when its last run that crawled ended.
