@@ -46,11 +46,36 @@ export function retryDelay(
   if (attempt > policy.retries) return null;
   if ('error' in outcome) {
     if (!isTransientError(outcome.error)) return null;
-  } else {
-    if (outcome.status !== 429 && outcome.status < 500) return null;
-    const asked = parseRetryAfter(outcome.retryAfter);
-    if (asked !== null) return Math.min(asked, policy.maxDelayMs);
-  }
+  } else if (outcome.status !== 429 && outcome.status < 500) return null;
+  return waitAfter(outcome, attempt, policy, random);
+}
+
+/**
+ * How long the whole host is to be left alone after this answer, retries
+ * left or not, or null: a 429, or a 503 with Retry-After, asks for fewer
+ * requests, not only for this one again. Retry-After's wait, else the
+ * backoff of `attempt`; capped at maxDelayMs either way.
+ */
+export function hostWaitMs(
+  outcome: { status: number; retryAfter: string | null },
+  attempt: number,
+  policy: RetryPolicy,
+  random: () => number = Math.random,
+): number | null {
+  const asked = parseRetryAfter(outcome.retryAfter) !== null;
+  if (outcome.status !== 429 && !(outcome.status === 503 && asked)) return null;
+  return waitAfter(outcome, attempt, policy, random);
+}
+
+/** Retry-After's wait if the outcome has one, else the backoff of `attempt`; capped. */
+function waitAfter(
+  outcome: { status: number; retryAfter: string | null } | { error: unknown },
+  attempt: number,
+  policy: RetryPolicy,
+  random: () => number,
+): number {
+  const asked = 'error' in outcome ? null : parseRetryAfter(outcome.retryAfter);
+  if (asked !== null) return Math.min(asked, policy.maxDelayMs);
   const backoff = policy.baseDelayMs * 2 ** (attempt - 1) * (0.5 + random());
   return Math.min(Math.round(backoff), policy.maxDelayMs);
 }

@@ -233,6 +233,16 @@ export const workerToMainSchema = z.discriminatedUnion('type', [
     taskId: z.number().int(),
     url: z.string().max(MAX_URL_LENGTH),
   }),
+  /**
+   * The server of `url` answered 429, or 503 with Retry-After: no new
+   * request to its host may start for `delayMs` (main caps it at the job's
+   * maxRetryDelayMs). Sent whether or not the task will retry.
+   */
+  z.object({
+    type: z.literal('host-wait'),
+    url: z.string().max(MAX_URL_LENGTH).refine(URL.canParse, 'expected an absolute URL'),
+    delayMs: z.number().nonnegative(),
+  }),
   z.object({
     type: z.literal('log'),
     level: z.enum(['debug', 'info', 'warn', 'error']),

@@ -20,7 +20,7 @@ import { CrawlClock } from './crawl-clock';
 import { ExternalChecker } from './external-checker';
 import { Frontier } from './frontier';
 import { StoreWriter } from './store-writer/store-writer';
-import { HostLimits } from './host-limits';
+import { HostLimits, hostOf } from './host-limits';
 import { HostScheduler } from './host-scheduler';
 import { createMainFetch, type MainFetch } from './main-fetch';
 import { RecentErrors } from './recent-errors';
@@ -210,6 +210,11 @@ export class CrawlJob {
         onCapacity: () => this.pump(),
         onFatal: (error) => void this.end('failed', error),
         onRedirectQuery: (taskId, url, asked) => this.redirectAllowed(taskId, url, asked),
+        onHostWait: (url, delayMs) =>
+          this.limits.holdOff(
+            hostOf(url),
+            Date.now() + Math.min(delayMs, this.settings.maxRetryDelayMs),
+          ),
         onLog: (level, message) => this.logger(level, message),
       },
     );

@@ -78,6 +78,18 @@ export class HostLimits {
     return Math.max(state ? state.nextStartAt - now : 0, this.rate?.waitMs(now) ?? 0, 0);
   }
 
+  /**
+   * The host asked to be left alone until `until` (a 429, Retry-After): no
+   * request to it starts before then, redirect hops included. Never shortens
+   * a wait already running.
+   */
+  holdOff(host: string, until: number): void {
+    const state = this.state(host);
+    if (until <= state.nextStartAt) return;
+    state.nextStartAt = until;
+    if (state.inFlight === 0) this.idle.push({ host, at: until });
+  }
+
   /** Milliseconds until the job-wide rate allows any start. */
   rateWaitMs(now: number): number {
     return this.rate?.waitMs(now) ?? 0;

@@ -26,6 +26,8 @@ export interface PoolEvents {
    * (answered when it may); `asked` tells whether the worker still runs it.
    */
   onRedirectQuery(taskId: number, url: string, asked: () => boolean): Promise<boolean>;
+  /** The host of `url` asked for no requests for `delayMs` (a 429, Retry-After). */
+  onHostWait(url: string, delayMs: number): void;
   onLog(level: 'debug' | 'info' | 'warn' | 'error', message: string): void;
 }
 
@@ -366,6 +368,9 @@ export class WorkerPool {
           .then((allowed) => slot.process.send({ type: 'redirect-verdict', queryId, allowed }));
         break;
       }
+      case 'host-wait':
+        this.events.onHostWait(message.url, message.delayMs);
+        break;
       default:
         missingCase(message);
     }

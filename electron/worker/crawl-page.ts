@@ -18,7 +18,7 @@ import type { RedirectGate } from './redirect-gate';
 import { cssExtractionFor } from './extract';
 import { refreshTarget } from './meta-refresh';
 import { canonicalFromLinkHeader, storedHeaders, storedHeaderText } from './response-headers';
-import { retryDelay } from '../../shared/retry-policy';
+import { hostWaitMs, retryDelay } from '../../shared/retry-policy';
 import { withCertificateHint } from '../../shared/tls-errors';
 
 /** Waits `ms`; false if `signal` cut the wait short (node's delay rejects then). */
@@ -28,6 +28,8 @@ const tenths = (ms: number) => Math.round(ms * 10) / 10;
 export async function createPageCrawler(
   config: WorkerConfig,
   redirectGate: (taskId: number) => RedirectGate,
+  /** Tells main that the host of `url` asked for no requests for `delayMs`. */
+  hostWait: (url: string, delayMs: number) => void,
 ): Promise<(task: CrawlTask, stopWaiting: AbortSignal) => Promise<PageResult | null>> {
   const css = await cssExtractionFor(config.extract);
   const fetchPage = await createFetcher(config);
@@ -144,11 +146,11 @@ export async function createPageCrawler(
         if (!(await pause(wait, stopWaiting))) return null;
         continue;
       }
-      const wait = retryDelay(
-        { status: response.status, retryAfter: response.retryAfter },
-        attempt,
-        config.retry,
-      );
+      const outcome = { status: response.status, retryAfter: response.retryAfter };
+      const wait = retryDelay(outcome, attempt, config.retry);
+      // The other slots to that host wait too, until this retry may go.
+      const hostPause = hostWaitMs(outcome, attempt, config.retry);
+      if (hostPause !== null) hostWait(response.finalUrl, wait ?? hostPause);
       if (wait !== null) {
         retryReasons.push(`HTTP ${response.status}`);
         if (!(await pause(wait, stopWaiting))) return null;

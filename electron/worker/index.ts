@@ -68,6 +68,11 @@ async function run(task: CrawlTask): Promise<void> {
   finishIfDrained();
 }
 
+/** A host asked for no requests for a while: main holds its other slots back. */
+function hostWait(url: string, delayMs: number): void {
+  port.post({ type: 'host-wait', url, delayMs });
+}
+
 function startHeartbeat(config: WorkerConfig): void {
   const beat = () => {
     const cpu = process.cpuUsage();
@@ -87,7 +92,7 @@ port.onMessage((message) => {
     case 'configure':
       concurrency = message.config.concurrency;
       startHeartbeat(message.config);
-      void createPageCrawler(message.config, redirects.forTask).then((crawler) => {
+      void createPageCrawler(message.config, redirects.forTask, hostWait).then((crawler) => {
         crawlPage = crawler;
         startWaiting();
       });
