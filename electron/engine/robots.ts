@@ -6,9 +6,14 @@ import { retryDelay, type RetryPolicy } from '../../shared/retry-policy';
 import { withCertificateHint } from '../../shared/tls-errors';
 import type { Logger } from './logger';
 import { decodedBody, readCapped, type MainFetch } from './main-fetch';
+import { RobotsRules } from './robots-match';
 import { unavailableReason } from './robots-unavailable';
 
-type Rules = ReturnType<typeof robotsParser>;
+/** A parsed file, and its rules for the job's token (matched by RobotsRules, not robots-parser). */
+interface Rules {
+  file: ReturnType<typeof robotsParser>;
+  rules: RobotsRules;
+}
 /** A robots.txt that could not be read (5xx, 429, no answer), with why: `HTTP 503`. */
 interface Unavailable {
   unavailable: string;
@@ -119,7 +124,7 @@ export class RobotsCache {
   /** The `Sitemap:` lines of the origin's robots.txt (fetching it if need be). */
   async sitemaps(origin: string): Promise<string[]> {
     const known = await this.load(origin);
-    return isUnavailable(known) ? [] : (known?.getSitemaps() ?? []);
+    return isUnavailable(known) ? [] : (known?.file.getSitemaps() ?? []);
   }
 
   private verdict(url: string, known: Known): Exclude<RobotsVerdict, 'pending'> {
@@ -128,7 +133,7 @@ export class RobotsCache {
         ? { error: unavailableReason(known.unavailable), unavailable: true }
         : 'allowed';
     }
-    return known?.isDisallowed(url, this.agent) ? BLOCKED_BY_RULE : 'allowed';
+    return known?.rules.isDisallowed(url) ? BLOCKED_BY_RULE : 'allowed';
   }
 
   /**
@@ -172,14 +177,17 @@ export class RobotsCache {
   }
 
   private crawlDelaySeconds(known: Known): number {
-    return isUnavailable(known) ? 0 : (known?.getCrawlDelay(this.agent) ?? 0);
+    return isUnavailable(known) ? 0 : (known?.file.getCrawlDelay(this.agent) ?? 0);
   }
 
   private async fetchRules(origin: string): Promise<Known> {
     const robotsUrl = `${origin}/robots.txt`;
     const why = await this.fetchText(robotsUrl);
     if (why === null) return null;
-    if (typeof why === 'string') return robotsParser(robotsUrl, why);
+    if (typeof why === 'string') {
+      const file = robotsParser(robotsUrl, why);
+      return { file, rules: new RobotsRules(file, this.agent) };
+    }
     const { unavailable } = this.options;
     this.logger(
       unavailable === null ? 'debug' : 'warn',
