@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { JobSettingsInput } from '../../shared/job-settings';
 import { engineEnv } from './engine-env';
 
 const env = engineEnv();
@@ -32,9 +33,23 @@ async function busySite(status: number, retryAfter: string | null) {
   return Object.assign(site, { origin });
 }
 
+type BusySite = Awaited<ReturnType<typeof busySite>>;
+
 /** Requests that arrived while the host asked to be left alone (after those already sent). */
-const during = (site: Awaited<ReturnType<typeof busySite>>, waitMs: number) =>
+const during = (site: BusySite, waitMs: number) =>
   site.hits.filter((hit) => hit.at > site.busyAt + 100 && hit.at < site.busyAt + waitMs - 200);
+
+/** A crawl of that one host, three requests at a time. */
+async function crawlAlone(site: BusySite, settings: Partial<JobSettingsInput>) {
+  const job = await env.service().start({
+    startUrls: [`${site.origin}/`],
+    workers: 1,
+    concurrency: 8,
+    hostConcurrency: 3,
+    ...settings,
+  });
+  await job.finished;
+}
 
 describe('a host that asks to be left alone', () => {
   it('gets no new request from any slot until its Retry-After is over; other hosts go on', async () => {
@@ -67,15 +82,7 @@ describe('a host that asks to be left alone', () => {
 
   it('is left alone after a 429 without Retry-After for the backoff, even with no retries left', async () => {
     const busy = await busySite(429, null);
-    const job = await env.service().start({
-      startUrls: [`${busy.origin}/`],
-      workers: 1,
-      concurrency: 8,
-      hostConcurrency: 3,
-      retries: 0,
-      retryBaseDelayMs: 2000,
-    });
-    await job.finished;
+    await crawlAlone(busy, { retries: 0, retryBaseDelayMs: 2000 });
     // The backoff of a first retry is the base delay, ±50 %: at least a second.
     expect(during(busy, 1000)).toEqual([]);
     expect(busy.hits).toHaveLength(21);
@@ -83,13 +90,7 @@ describe('a host that asks to be left alone', () => {
 
   it('is left alone after a 503 with Retry-After', async () => {
     const busy = await busySite(503, '2');
-    const job = await env.service().start({
-      startUrls: [`${busy.origin}/`],
-      workers: 1,
-      concurrency: 8,
-      hostConcurrency: 3,
-    });
-    await job.finished;
+    await crawlAlone(busy, {});
     expect(during(busy, 2000)).toEqual([]);
     expect(busy.hits).toHaveLength(22);
   });
