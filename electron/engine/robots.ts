@@ -10,10 +10,15 @@ import { RobotsRules } from './robots-match';
 import { unavailableReason } from './robots-unavailable';
 import { Slots } from './slots';
 
-/** A parsed file, and its rules for the job's token (matched by RobotsRules, not robots-parser). */
+/**
+ * What main keeps of a file: only what the job's token needs. robots-parser's
+ * object, every group in it, is let go (kept too, an origin took 3.75 KB
+ * instead of 1.66 for 12-line files).
+ */
 interface Rules {
-  file: ReturnType<typeof robotsParser>;
   rules: RobotsRules;
+  crawlDelaySeconds: number;
+  sitemaps: string[];
 }
 /** A robots.txt that could not be read (5xx, 429, no answer), with why: `HTTP 503`. */
 interface Unavailable {
@@ -133,7 +138,7 @@ export class RobotsCache {
   /** The `Sitemap:` lines of the origin's robots.txt (fetching it if need be). */
   async sitemaps(origin: string): Promise<string[]> {
     const known = await this.load(origin);
-    return isUnavailable(known) ? [] : (known?.file.getSitemaps() ?? []);
+    return isUnavailable(known) ? [] : (known?.sitemaps ?? []);
   }
 
   private verdict(url: string, known: Known): Exclude<RobotsVerdict, 'pending'> {
@@ -186,7 +191,7 @@ export class RobotsCache {
   }
 
   private crawlDelaySeconds(known: Known): number {
-    return isUnavailable(known) ? 0 : (known?.file.getCrawlDelay(this.agent) ?? 0);
+    return isUnavailable(known) ? 0 : (known?.crawlDelaySeconds ?? 0);
   }
 
   private async fetchRules(origin: string): Promise<Known> {
@@ -195,7 +200,11 @@ export class RobotsCache {
     if (why === null) return null;
     if (typeof why === 'string') {
       const file = robotsParser(robotsUrl, why);
-      return { file, rules: new RobotsRules(file, this.agent) };
+      return {
+        rules: new RobotsRules(file, this.agent),
+        crawlDelaySeconds: file.getCrawlDelay(this.agent) ?? 0,
+        sitemaps: file.getSitemaps(),
+      };
     }
     const { unavailable } = this.options;
     this.logger(
