@@ -212,6 +212,14 @@ export type FetchedPage = z.infer<typeof fetchedSchema>;
 export type RedirectTarget = NonNullable<FetchedPage['target']>;
 export type FailedPage = z.infer<typeof failedSchema>;
 
+const hostWaitSchema = z.object({
+  url: z.string().max(MAX_URL_LENGTH).refine(URL.canParse, 'expected an absolute URL'),
+  status: z.number().int(),
+  delayMs: z.number().nonnegative(),
+  retryAfter: z.boolean(),
+});
+export type HostWait = z.infer<typeof hostWaitSchema>;
+
 export const workerToMainSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('ready'), pid: z.number().int() }),
   z.object({ type: z.literal('results'), results: z.array(pageResultSchema) }),
@@ -234,15 +242,12 @@ export const workerToMainSchema = z.discriminatedUnion('type', [
     url: z.string().max(MAX_URL_LENGTH),
   }),
   /**
-   * The server of `url` answered 429, or 503 with Retry-After: no new
-   * request to its host may start for `delayMs` (main caps it at the job's
-   * maxRetryDelayMs). Sent whether or not the task will retry.
+   * The server of `url` answered `status` 429, or 503 with Retry-After: no
+   * new request to its host may start for `delayMs` (main caps it at the
+   * job's maxRetryDelayMs), Retry-After's wait or else the retry's backoff.
+   * Sent whether or not the task will retry.
    */
-  z.object({
-    type: z.literal('host-wait'),
-    url: z.string().max(MAX_URL_LENGTH).refine(URL.canParse, 'expected an absolute URL'),
-    delayMs: z.number().nonnegative(),
-  }),
+  hostWaitSchema.extend({ type: z.literal('host-wait') }),
   z.object({
     type: z.literal('log'),
     level: z.enum(['debug', 'info', 'warn', 'error']),

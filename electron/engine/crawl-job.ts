@@ -11,6 +11,7 @@ import type {
   CrawlTask,
   FailedPage,
   FetchedPage,
+  HostWait,
   PageResult,
   RedirectHop,
 } from '../../shared/worker-protocol';
@@ -210,11 +211,7 @@ export class CrawlJob {
         onCapacity: () => this.pump(),
         onFatal: (error) => void this.end('failed', error),
         onRedirectQuery: (taskId, url, asked) => this.redirectAllowed(taskId, url, asked),
-        onHostWait: (url, delayMs) =>
-          this.limits.holdOff(
-            hostOf(url),
-            Date.now() + Math.min(delayMs, this.settings.maxRetryDelayMs),
-          ),
+        onHostWait: (wait) => this.holdOff(wait),
         onLog: (level, message) => this.logger(level, message),
       },
     );
@@ -417,6 +414,19 @@ export class CrawlJob {
       }
     }
     return new Promise((resolve) => this.scheduler.hop(taskId, url, () => resolve(true)));
+  }
+
+  /** A host asked for fewer requests: none starts until its wait is over (said once a wait). */
+  private holdOff({ url, status, delayMs, retryAfter }: HostWait): void {
+    const host = hostOf(url);
+    const waitMs = Math.min(delayMs, this.settings.maxRetryDelayMs);
+    if (!this.limits.holdOff(host, Date.now(), waitMs)) return;
+    const seconds = Math.round(waitMs / 100) / 10;
+    const why = retryAfter ? 'Retry-After' : 'backoff';
+    this.logger(
+      'info',
+      `${host} answered HTTP ${status}: no new request to it for ${seconds} s (${why})`,
+    );
   }
 
   /** URLs a worker gave back (it died, or drained); a death is counted by the writer first. */

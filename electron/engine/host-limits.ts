@@ -79,15 +79,19 @@ export class HostLimits {
   }
 
   /**
-   * The host asked to be left alone until `until` (a 429, Retry-After): no
+   * The host asked to be left alone for `waitMs` (a 429, Retry-After): no
    * request to it starts before then, redirect hops included. Never shortens
-   * a wait already running.
+   * a wait already running. True when the host was not waiting at `now`.
    */
-  holdOff(host: string, until: number): void {
+  holdOff(host: string, now: number, waitMs: number): boolean {
     const state = this.state(host);
-    if (until <= state.nextStartAt) return;
-    state.nextStartAt = until;
-    if (state.inFlight === 0) this.idle.push({ host, at: until });
+    const until = now + waitMs;
+    const wasFree = state.nextStartAt <= now;
+    if (until > state.nextStartAt) {
+      state.nextStartAt = until;
+      if (state.inFlight === 0) this.idle.push({ host, at: until });
+    }
+    return wasFree;
   }
 
   /** Milliseconds until the job-wide rate allows any start. */

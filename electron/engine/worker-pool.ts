@@ -4,6 +4,7 @@ import type { WorkerSnapshot, WorkerState } from '../../shared/progress';
 import {
   workerToMainSchema,
   type CrawlTask,
+  type HostWait,
   type PageResult,
   type WorkerConfig,
   type WorkerToMain,
@@ -26,8 +27,8 @@ export interface PoolEvents {
    * (answered when it may); `asked` tells whether the worker still runs it.
    */
   onRedirectQuery(taskId: number, url: string, asked: () => boolean): Promise<boolean>;
-  /** The host of `url` asked for no requests for `delayMs` (a 429, Retry-After). */
-  onHostWait(url: string, delayMs: number): void;
+  /** The host of `url` asked for no requests for a while (a 429, Retry-After). */
+  onHostWait(wait: HostWait): void;
   onLog(level: 'debug' | 'info' | 'warn' | 'error', message: string): void;
 }
 
@@ -368,9 +369,11 @@ export class WorkerPool {
           .then((allowed) => slot.process.send({ type: 'redirect-verdict', queryId, allowed }));
         break;
       }
-      case 'host-wait':
-        this.events.onHostWait(message.url, message.delayMs);
+      case 'host-wait': {
+        const { type: _type, ...wait } = message;
+        this.events.onHostWait(wait);
         break;
+      }
       default:
         missingCase(message);
     }

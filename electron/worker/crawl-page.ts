@@ -2,6 +2,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import type {
   CrawlTask,
   FetchedPage,
+  HostWait,
   PageResult,
   WorkerConfig,
 } from '../../shared/worker-protocol';
@@ -18,7 +19,7 @@ import type { RedirectGate } from './redirect-gate';
 import { cssExtractionFor } from './extract';
 import { refreshTarget } from './meta-refresh';
 import { canonicalFromLinkHeader, storedHeaders, storedHeaderText } from './response-headers';
-import { hostWaitMs, retryDelay } from '../../shared/retry-policy';
+import { hostWaitMs, parseRetryAfter, retryDelay } from '../../shared/retry-policy';
 import { withCertificateHint } from '../../shared/tls-errors';
 
 /** Waits `ms`; false if `signal` cut the wait short (node's delay rejects then). */
@@ -28,8 +29,8 @@ const tenths = (ms: number) => Math.round(ms * 10) / 10;
 export async function createPageCrawler(
   config: WorkerConfig,
   redirectGate: (taskId: number) => RedirectGate,
-  /** Tells main that the host of `url` asked for no requests for `delayMs`. */
-  hostWait: (url: string, delayMs: number) => void,
+  /** Tells main that a host asked for no requests for a while. */
+  hostWait: (wait: HostWait) => void,
 ): Promise<(task: CrawlTask, stopWaiting: AbortSignal) => Promise<PageResult | null>> {
   const css = await cssExtractionFor(config.extract);
   const fetchPage = await createFetcher(config);
@@ -150,7 +151,11 @@ export async function createPageCrawler(
       const wait = retryDelay(outcome, attempt, config.retry);
       // The other slots to that host wait too, until this retry may go.
       const hostPause = hostWaitMs(outcome, attempt, config.retry);
-      if (hostPause !== null) hostWait(response.finalUrl, wait ?? hostPause);
+      if (hostPause !== null) {
+        const delayMs = wait ?? hostPause;
+        const retryAfter = parseRetryAfter(response.retryAfter) !== null;
+        hostWait({ url: response.finalUrl, status: response.status, delayMs, retryAfter });
+      }
       if (wait !== null) {
         retryReasons.push(`HTTP ${response.status}`);
         if (!(await pause(wait, stopWaiting))) return null;

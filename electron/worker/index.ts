@@ -1,4 +1,4 @@
-import type { CrawlTask, PageResult, WorkerConfig } from '../../shared/worker-protocol';
+import type { CrawlTask, HostWait, PageResult, WorkerConfig } from '../../shared/worker-protocol';
 import { missingCase } from '../../shared/missing-case';
 import { createPageCrawler } from './crawl-page';
 import { connectToParent, exitWithParent } from './parent-port';
@@ -69,8 +69,8 @@ async function run(task: CrawlTask): Promise<void> {
 }
 
 /** A host asked for no requests for a while: main holds its other slots back. */
-function hostWait(url: string, delayMs: number): void {
-  port.post({ type: 'host-wait', url, delayMs });
+function hostWait(wait: HostWait): void {
+  port.post({ type: 'host-wait', ...wait });
 }
 
 function startHeartbeat(config: WorkerConfig): void {

@@ -78,6 +78,10 @@ describe('a host that asks to be left alone', () => {
     );
     const retried = busy.hits.filter((hit) => hit.path === '/p/0')[1]!;
     expect(retried.at - busy.busyAt).toBeGreaterThanOrEqual(1900);
+    // The log says why the host went quiet, once.
+    expect(env.logs.filter((line) => line.includes(busy.origin))).toEqual([
+      `info: ${busy.origin} answered HTTP 429: no new request to it for 2 s (Retry-After)`,
+    ]);
   });
 
   it('is left alone after a 429 without Retry-After for the backoff, even with no retries left', async () => {
@@ -93,5 +97,8 @@ describe('a host that asks to be left alone', () => {
     await crawlAlone(busy, {});
     expect(during(busy, 2000)).toEqual([]);
     expect(busy.hits).toHaveLength(22);
+    expect(env.logs).toContain(
+      `info: ${busy.origin} answered HTTP 503: no new request to it for 2 s (Retry-After)`,
+    );
   });
 });
