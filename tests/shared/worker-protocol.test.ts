@@ -70,3 +70,20 @@ describe("a worker's links to follow", () => {
     expect(long.error?.issues[0]?.path).toEqual(['results', 0, 'links']);
   });
 });
+
+describe("a worker's word that a host asked to wait", () => {
+  it('is taken for an absolute URL, and refused for anything main cannot take a host from', () => {
+    const wait = (url: string) =>
+      workerToMainSchema.safeParse({
+        type: 'host-wait',
+        url,
+        status: 429,
+        delayMs: 2000,
+        retryAfter: true,
+      });
+    expect(wait(`${O}/page`).success).toBe(true);
+    const relative = wait('/page');
+    expect(relative.success).toBe(false);
+    expect(relative.error?.message).toContain('expected an absolute URL');
+  });
+});
