@@ -187,6 +187,8 @@ export class CrawlJob {
           limits: this.limits,
           fetch: this.mainFetch,
           timeoutMs: this.settings.timeoutMs,
+          retry: retryPolicyOf(this.settings),
+          onHostWait: (wait) => this.holdOff(wait),
           logger: this.logger,
           onIdle: () => this.pump(),
           onError: (error) => void this.end('failed', error),

@@ -1,4 +1,6 @@
 import { setTimeout as delay } from 'node:timers/promises';
+import { hostWaitMs, parseRetryAfter, type RetryPolicy } from '../../shared/retry-policy';
+import type { HostWait } from '../../shared/worker-protocol';
 import { hostOf, type HostLimits } from './host-limits';
 import type { Logger } from './logger';
 import type { MainFetch } from './main-fetch';
@@ -27,6 +29,10 @@ export interface ExternalCheckerOptions {
   /** Sends each check with the job's settings (proxy, auth, headers). */
   fetch: MainFetch;
   timeoutMs: number;
+  /** The job's retry backoff: how long a 429 without Retry-After holds its host. */
+  retry: RetryPolicy;
+  /** A host answered 429, or 503 with Retry-After: no request to it for a while. */
+  onHostWait: (wait: HostWait) => void;
   logger: Logger;
   /** Called when the checker has nothing left to do (for now). */
   onIdle: () => void;
@@ -209,7 +215,14 @@ export class ExternalChecker {
       });
       // Only the status matters: the body is never read.
       response.body.destroy();
-      return response.status;
+      const { status } = response;
+      const retryAfter = response.headers['retry-after'] ?? null;
+      const delayMs = hostWaitMs({ status, retryAfter }, 1, this.options.retry);
+      if (delayMs !== null) {
+        const asked = parseRetryAfter(retryAfter) !== null;
+        this.options.onHostWait({ url, status, delayMs, retryAfter: asked });
+      }
+      return status;
     };
     const status = await request('HEAD');
     if (status !== 405 && status !== 501) return status;

@@ -7,7 +7,7 @@ import { HostLimits } from '../../electron/engine/host-limits';
 import { createMainFetch } from '../../electron/engine/main-fetch';
 import { JobStore } from '../../electron/engine/store/job-store';
 import { StoreWriter } from '../../electron/engine/store-writer/store-writer';
-import { jobSettingsSchema } from '../../shared/job-settings';
+import { jobSettingsSchema, type JobSettingsInput } from '../../shared/job-settings';
 import { outlinkColumns } from '../../shared/outlinks';
 import { DEFAULT_URL_RULES } from '../../shared/url-normalize';
 import { fetchedPage } from '../results/stored-job';
@@ -52,6 +52,18 @@ async function externalLinksJob(pages: number) {
     return writer.write({ pages: [{ task, workerPid: 1, page }], failures: [] });
   };
   return { settings, writer, write };
+}
+
+/** A checkExternal crawl of a one-page site that links to `paths` of `other`. */
+async function crawlLinking(other: string, paths: string[], settings: Partial<JobSettingsInput>) {
+  const links = paths.map((path) => `<a href="${other}${path}">x</a>`).join('');
+  const site = await listen((request, response) => {
+    if (request.url === '/robots.txt') return void response.writeHead(404).end();
+    response.writeHead(200, { 'content-type': 'text/html' }).end(links);
+  });
+  return env
+    .service()
+    .start({ startUrls: [`${site}/`], workers: 1, checkExternal: true, ...settings });
 }
 
 describe('external link checks', () => {
@@ -129,14 +141,7 @@ describe('external link checks', () => {
       starts.push(Date.now());
       response.writeHead(request.method === 'HEAD' ? 405 : 200).end();
     });
-    const links = ['/a', '/b', '/c'].map((path) => `<a href="${other}${path}">x</a>`).join('');
-    const site = await listen((request, response) => {
-      if (request.url === '/robots.txt') return void response.writeHead(404).end();
-      response.writeHead(200, { 'content-type': 'text/html' }).end(links);
-    });
-    const job = await env
-      .service()
-      .start({ startUrls: [`${site}/`], workers: 1, checkExternal: true, hostDelayMs: 300 });
+    const job = await crawlLinking(other, ['/a', '/b', '/c'], { hostDelayMs: 300 });
     expect((await job.finished).status).toBe('finished');
     expect(external.toSorted()).toEqual([
       'GET /a',
@@ -148,6 +153,28 @@ describe('external link checks', () => {
     ]);
     // Less 100 ms of jitter on the wire, as in politeness.test.ts.
     expect(minGap(starts)).toBeGreaterThanOrEqual(200);
+  });
+
+  it('leaves a host that answers 429 alone for its Retry-After before checking more of its links', async () => {
+    const starts: { path: string; at: number }[] = [];
+    let busyAt = 0;
+    const other = await listen((request, response) => {
+      external.push(`${request.method} ${request.url}`);
+      starts.push({ path: request.url!, at: Date.now() });
+      if (starts.length > 1) return void response.writeHead(200).end();
+      busyAt = Date.now();
+      response.writeHead(429, { 'retry-after': '2' }).end();
+    });
+    const paths = ['/a', '/b', '/c', '/d', '/e', '/f'];
+    const job = await crawlLinking(other, paths, { hostConcurrency: 1 });
+    expect((await job.finished).status).toBe('finished');
+    // One check each (a check is not retried), the first answered 429 …
+    expect(external.toSorted()).toEqual(paths.map((path) => `HEAD ${path}`));
+    // … and the next came once its wait was over, less 100 ms of jitter on the wire.
+    expect(starts[1]!.at - busyAt).toBeGreaterThanOrEqual(1900);
+    expect(env.logs).toContain(
+      `info: ${other} answered HTTP 429: no new request to it for 2 s (Retry-After)`,
+    );
   });
 
   it('records external links without checking them when the setting is off', async () => {
@@ -220,6 +247,8 @@ describe('external link checks', () => {
       limits: new HostLimits({ hostConcurrency: 4, hostDelayMs: 0, maxRequestsPerSecond: null }),
       fetch: createMainFetch(settings),
       timeoutMs: 10_000,
+      retry: { retries: 0, baseDelayMs: 500, maxDelayMs: 30_000 },
+      onHostWait: () => undefined,
       logger: () => undefined,
       onIdle: () => idle(),
       onError: (error) => {
