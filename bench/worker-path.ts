@@ -128,7 +128,7 @@ async function crawl(modulePath: string, origin: string, expected: number): Prom
       }
       const message = raw as WorkerToMain;
       if (message.type === 'redirect-query') {
-        worker.send({ type: 'redirect-verdict', queryId: message.queryId, allowed: true });
+        worker.send({ type: 'redirect-verdict', queryId: message.queryId, verdict: 'follow' });
       } else if (message.type === 'results') {
         messages++;
         for (const result of message.results) {

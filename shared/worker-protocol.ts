@@ -60,8 +60,16 @@ export type MainToWorker =
   | { type: 'crawl'; tasks: CrawlTask[] }
   /** Finish what is being fetched, send the results, give back the rest (`returned`), then exit. */
   | { type: 'drain' }
-  /** The answer to a redirect-query: follow the hop now, or not at all (robots.txt disallows it). */
-  | { type: 'redirect-verdict'; queryId: number; allowed: boolean };
+  /** The answer to a redirect-query. */
+  | { type: 'redirect-verdict'; queryId: number; verdict: RedirectVerdict };
+
+/**
+ * Main's answer before a redirect hop: `follow` it now; `refuse`, robots.txt
+ * disallows the target; `give-back`, a graceful stop began while the hop
+ * waited (for the target's robots.txt or host limits): the task goes back to
+ * main unfinished, to be crawled whole on resume.
+ */
+export type RedirectVerdict = 'follow' | 'refuse' | 'give-back';
 
 /**
  * An array whose every item passes `is`, checked in one loop and taken as it

@@ -14,6 +14,7 @@ import type {
   HostWait,
   PageResult,
   RedirectHop,
+  RedirectVerdict,
 } from '../../shared/worker-protocol';
 import { robotsAgent } from '../../shared/robots-agent';
 import type { ScopeSettings } from '../../shared/scope';
@@ -105,6 +106,8 @@ export class CrawlJob {
   private readonly seedingAbort = new AbortController();
   /** Aborted once the workers are gone: a robots.txt still being read holds up no stop. */
   private readonly robotsAbort = new AbortController();
+  /** Aborted when the job begins to end: redirect hops still waiting give their task back. */
+  private readonly hopsAbort = new AbortController();
   private readonly logger: Logger;
   private readonly clock: CrawlClock;
   private readonly earlierFinishedAt: number | null;
@@ -212,7 +215,7 @@ export class CrawlJob {
         onTasksReturned: (tasks, died, reason) => this.takeBack(tasks, died, reason),
         onCapacity: () => this.pump(),
         onFatal: (error) => void this.end('failed', error),
-        onRedirectQuery: (taskId, url, asked) => this.redirectAllowed(taskId, url, asked),
+        onRedirectQuery: (taskId, url, asked) => this.redirectVerdict(taskId, url, asked),
         onHostWait: (wait) => this.holdOff(wait),
         onLog: (level, message) => this.logger(level, message),
       },
@@ -395,7 +398,29 @@ export class CrawlJob {
   }
 
   /**
-   * A worker's question before each redirect hop: false when robots.txt
+   * A worker's question before each redirect hop, answered `give-back` once
+   * the job begins to end: a hop may wait a robots.txt request's whole
+   * timeout, which held a stop, and the task was then blocked as unavailable.
+   */
+  private redirectVerdict(
+    taskId: number,
+    url: string,
+    asked: () => boolean,
+  ): Promise<RedirectVerdict> {
+    const ending = this.hopsAbort.signal;
+    if (ending.aborted) return Promise.resolve('give-back');
+    return new Promise((resolve) => {
+      const giveBack = () => resolve('give-back');
+      ending.addEventListener('abort', giveBack, { once: true });
+      void this.redirectAllowed(taskId, url, asked).then((allowed) => {
+        ending.removeEventListener('abort', giveBack);
+        resolve(allowed ? 'follow' : 'refuse');
+      });
+    });
+  }
+
+  /**
+   * Whether a task may follow its redirect to `url`: false when robots.txt
    * disallows the target (an origin not seen yet has its robots.txt read
    * first); else true once the target host's limits let the request start.
    * `asked`: whether the worker that asked still runs the task.
@@ -513,6 +538,7 @@ export class CrawlJob {
 
   private async shutDown(outcome: 'finished' | 'stopped' | 'failed', error?: Error): Promise<void> {
     this.status = outcome === 'finished' ? 'running' : 'stopping';
+    this.hopsAbort.abort();
     if (error) this.logger('error', error.message);
     this.seedingAbort.abort();
     const checksStopped = this.checker?.stop();

@@ -6,6 +6,7 @@ import {
   type CrawlTask,
   type HostWait,
   type PageResult,
+  type RedirectVerdict,
   type WorkerConfig,
   type WorkerToMain,
 } from '../../shared/worker-protocol';
@@ -26,7 +27,7 @@ export interface PoolEvents {
    * A worker asks whether task `taskId` may request the redirect target `url`
    * (answered when it may); `asked` tells whether the worker still runs it.
    */
-  onRedirectQuery(taskId: number, url: string, asked: () => boolean): Promise<boolean>;
+  onRedirectQuery(taskId: number, url: string, asked: () => boolean): Promise<RedirectVerdict>;
   /** The host of `url` asked for no requests for a while (a 429, Retry-After). */
   onHostWait(wait: HostWait): void;
   onLog(level: 'debug' | 'info' | 'warn' | 'error', message: string): void;
@@ -366,7 +367,7 @@ export class WorkerPool {
         // A verdict for a worker that has gone meanwhile is dropped by its launcher.
         void this.events
           .onRedirectQuery(taskId, url, () => slot.inFlight.has(taskId))
-          .then((allowed) => slot.process.send({ type: 'redirect-verdict', queryId, allowed }));
+          .then((verdict) => slot.process.send({ type: 'redirect-verdict', queryId, verdict }));
         break;
       }
       case 'host-wait': {

@@ -14,7 +14,13 @@ import {
   type PageAnalysis,
 } from './analyze-page';
 import { isParserError } from './excess-bytes';
-import { createFetcher, redirectsOf, RobotsBlockedError, type FetchedResponse } from './fetch-page';
+import {
+  createFetcher,
+  GivenBackError,
+  redirectsOf,
+  RobotsBlockedError,
+  type FetchedResponse,
+} from './fetch-page';
 import type { RedirectGate } from './redirect-gate';
 import { cssExtractionFor } from './extract';
 import { refreshTarget } from './meta-refresh';
@@ -107,7 +113,8 @@ export async function createPageCrawler(
     return { links: [redirectedTo], target, ...none };
   };
 
-  // Null when `stopWaiting` ends a retry's delay: the task goes back to main unrun.
+  // Null when `stopWaiting` ends a retry's delay, or main gives a redirect's wait back on a
+  // stop: the task goes back to main unrun.
   return async (task, stopWaiting) => {
     const retryReasons: string[] = [];
     let lenient = false;
@@ -120,6 +127,7 @@ export async function createPageCrawler(
           lenient,
         );
       } catch (error) {
+        if (error instanceof GivenBackError) return null;
         // A server that breaks HTTP (a body past its Content-Length) is read again at once,
         // leniently, whatever the retry settings: browsers show such a page.
         if (!lenient && isParserError(error)) {

@@ -76,6 +76,14 @@ export class RobotsBlockedError extends FetchError {
   }
 }
 
+/** Main gave the task back at a redirect hop (a graceful stop): it is crawled whole on resume. */
+export class GivenBackError extends FetchError {
+  constructor(redirects: RedirectHop[]) {
+    super('given back unfinished', redirects);
+    this.name = 'GivenBackError';
+  }
+}
+
 /** The hops followed before `error` was thrown by a fetcher. */
 export function redirectsOf(error: unknown): RedirectHop[] {
   return (error as { redirects?: RedirectHop[] } | null)?.redirects ?? [];
@@ -268,8 +276,9 @@ export async function createFetcher(config: WorkerConfig): Promise<
           }
           if (++hopsFollowed > config.maxRedirects)
             throw new FetchError(`too many redirects (${config.maxRedirects})`, redirects);
-          if (beforeRedirect && !(await beforeRedirect(target.href)))
-            throw new RobotsBlockedError(target.href, redirects);
+          const verdict = beforeRedirect ? await beforeRedirect(target.href) : 'follow';
+          if (verdict === 'refuse') throw new RobotsBlockedError(target.href, redirects);
+          if (verdict === 'give-back') throw new GivenBackError(redirects);
           // Back at a URL of the chain with a cookie set on the way (a cookie check,
           // a consent page): the detour was for the cookie, as a visitor who has it
           // never sees it, so the chain goes on from that URL's own request.

@@ -109,7 +109,7 @@ port.onMessage((message) => {
       finishIfDrained();
       break;
     case 'redirect-verdict':
-      redirects.answer(message.queryId, message.allowed);
+      redirects.answer(message.queryId, message.verdict);
       break;
     default:
       missingCase(message);

@@ -1,20 +1,21 @@
+import type { RedirectVerdict } from '../../shared/worker-protocol';
 import type { ParentPort } from './parent-port';
 
-/** Asks main whether a task may follow a redirect to `url` now; false: never (robots.txt). */
-export type RedirectGate = (url: string) => Promise<boolean>;
+/** Asks main whether a task may follow a redirect to `url` now (see RedirectVerdict). */
+export type RedirectGate = (url: string) => Promise<RedirectVerdict>;
 
 /**
  * The worker's side of redirect-query / redirect-verdict. robots.txt and
  * the per-host limits live in main, so before each redirect hop the worker
  * asks there: main answers once the target may be requested (its host's
- * slot, delay and the job's rate allow it), or that it never may. `answer`
- * takes main's verdicts.
+ * slot, delay and the job's rate allow it), that it never may, or that the
+ * task goes back unfinished (a graceful stop). `answer` takes main's verdicts.
  */
 export function createRedirectGate(port: ParentPort): {
   forTask: (taskId: number) => RedirectGate;
-  answer: (queryId: number, allowed: boolean) => void;
+  answer: (queryId: number, verdict: RedirectVerdict) => void;
 } {
-  const waiting = new Map<number, (allowed: boolean) => void>();
+  const waiting = new Map<number, (verdict: RedirectVerdict) => void>();
   let nextId = 1;
   return {
     forTask: (taskId) => (url) =>
@@ -23,8 +24,8 @@ export function createRedirectGate(port: ParentPort): {
         waiting.set(queryId, resolve);
         port.post({ type: 'redirect-query', queryId, taskId, url });
       }),
-    answer: (queryId, allowed) => {
-      waiting.get(queryId)?.(allowed);
+    answer: (queryId, verdict) => {
+      waiting.get(queryId)?.(verdict);
       waiting.delete(queryId);
     },
   };

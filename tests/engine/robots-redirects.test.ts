@@ -111,4 +111,45 @@ describe('robots.txt and redirects', () => {
     });
     expect(hits).toContain(`${origin}/private/near`);
   });
+
+  it('gives a task waiting for a redirect target robots.txt back on a graceful stop, crawled on resume', async () => {
+    let answerRobots = false;
+    let robotsAsked!: () => void;
+    const robotsRequested = new Promise<void>((resolve) => (robotsAsked = resolve));
+    const other = await env.listen((request, response) => {
+      if (request.url !== '/robots.txt') {
+        response.writeHead(200, { 'content-type': 'text/html' });
+        return void response.end('<title>there</title>');
+      }
+      robotsAsked();
+      // Until the resume, the target's robots.txt never answers.
+      if (answerRobots) response.writeHead(404).end();
+    });
+    const origin = await site({
+      '/': '<a href="/r">r</a> <a href="/a">a</a>',
+      '/r': `redirect:${other}/x`,
+    });
+    const settings = {
+      startUrls: [`${origin}/`],
+      scope: 'all' as const,
+      workers: 1,
+    };
+    const job = await env.service().start(settings);
+    await robotsRequested;
+    // Without main's answer, the stop waited for the robots.txt request's timeout, and /r
+    // was then blocked as unavailable.
+    await job.stop();
+    const row = env.db
+      .prepare('SELECT state, error FROM frontier WHERE job_id = ? AND url = ?')
+      .get(job.id, `${origin}/r`);
+    expect(row).toEqual({ state: 0, error: null });
+    expect(env.storedUrls(job.id)).not.toContain(`${origin}/r`);
+
+    answerRobots = true;
+    const resumed = await (await env.service().resume(job.id)).finished;
+    expect(resumed.status).toBe('finished');
+    const uninterrupted = await (await env.service().start(settings)).finished;
+    expect(env.storedUrls(job.id)).toEqual(env.storedUrls(uninterrupted.jobId));
+    expect(env.storedUrls(job.id)).toContain(`${origin}/r`);
+  });
 });
