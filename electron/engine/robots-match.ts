@@ -1,12 +1,13 @@
 import type robotsParser from 'robots-parser';
+import { canonicalEscapes } from '../../shared/url-normalize';
 
 type Robot = ReturnType<typeof robotsParser>;
 
 /**
  * What robots-parser 3.0.x keeps of a file's groups (`Robots._rules`, not
- * in its typings): rules by lowercased product token, each pattern's
- * percent-encoding already normalised. The parsing, group merging and
- * encoding stay the library's; only the matching is done here.
+ * in its typings): rules by lowercased product token, each pattern
+ * percent-encoded as encodeURI does. The parsing and group merging stay
+ * the library's; only the matching is done here.
  */
 interface ParsedGroups {
   _rules: Record<string, { pattern: string; allow: boolean }[] | undefined>;
@@ -20,10 +21,6 @@ interface Rule {
   length: number;
   allow: boolean;
 }
-
-/** %xx escapes in upper case, as robots-parser compares paths. */
-const upperEscapes = (path: string) =>
-  path.replace(/%[0-9a-fA-F]{2}/g, (escape) => escape.toUpperCase());
 
 /**
  * Whether `rule` matches the start of `path` (all of it when anchored).
@@ -53,8 +50,12 @@ function matches(rule: Rule, path: string): boolean {
 /**
  * The rules of one robots.txt for one product token, matched as RFC 9309
  * says and robots-parser does: `*` is any run of characters, a final `$`
- * ends the path, the longest matching pattern wins and Allow wins a tie;
- * a token with no group of its own takes the `*` group.
+ * ends the path, the longest matching pattern wins and Allow wins a tie; a
+ * token with no group of its own takes the `*` group. Patterns and paths
+ * are compared with their escapes as Trawl writes URLs (RFC 9309 §2.2.2:
+ * an unreserved character's decoded, others in upper case), where
+ * robots-parser only upper-cases them: `Disallow: /%7euser` blocked
+ * nothing, as a link to `/%7Euser` is crawled as `/~user`.
  */
 export class RobotsRules {
   private readonly rules: Rule[];
@@ -65,7 +66,8 @@ export class RobotsRules {
       throw new Error('robots-parser keeps its rules elsewhere than in 3.0.x: see robots-match.ts');
     }
     const parsed = groups[agent.toLowerCase()] ?? groups['*'] ?? [];
-    this.rules = parsed.map(({ pattern, allow }) => {
+    this.rules = parsed.map(({ pattern: parsedPattern, allow }) => {
+      const pattern = canonicalEscapes(parsedPattern);
       const anchored = pattern.endsWith('$');
       const segments = (anchored ? pattern.slice(0, -1) : pattern).split('*');
       return { segments, anchored, length: pattern.length, allow };
@@ -75,7 +77,7 @@ export class RobotsRules {
   /** Whether the rules disallow `url` (an absolute URL of the file's origin). */
   isDisallowed(url: string): boolean {
     const { pathname, search } = new URL(url);
-    const path = upperEscapes(pathname + search);
+    const path = canonicalEscapes(pathname + search);
     let best: Rule | null = null;
     for (const rule of this.rules) {
       if (best && rule.length < best.length) continue;

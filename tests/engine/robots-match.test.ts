@@ -16,6 +16,13 @@ function random(seed: number): () => number {
   };
 }
 
+/**
+ * The escapes of unreserved characters the random cases use, decoded:
+ * robots-parser compares `%7E` and `~` as different, where RFC 9309 §2.2.2
+ * decodes them first, so it judges the file and URL decoded.
+ */
+const rfcDecoded = (text: string) => text.replace(/%7e/gi, '~').replace(/%61/g, 'a');
+
 describe('robots.txt rules', () => {
   it('follow RFC 9309: longest match, Allow wins a tie, * and a final $', () => {
     const rules = rulesOf(
@@ -56,6 +63,35 @@ describe('robots.txt rules', () => {
     expect(rulesOf('User-agent: *\nDisallow: /\n', 'Other').isDisallowed(`${ORIGIN}/x`)).toBe(true);
   });
 
+  it('compare unreserved characters decoded and reserved ones encoded, on both sides (RFC 9309 §2.2.2)', () => {
+    const verdicts = (rule: string, paths: string[]) => {
+      const rules = rulesOf(`User-agent: *\nDisallow: ${rule}\n`);
+      return paths.map((path) => [path, rules.isDisallowed(ORIGIN + path)]);
+    };
+    expect(verdicts('/%7euser', ['/~user', '/%7Euser', '/%7euser/x', '/~other'])).toEqual([
+      ['/~user', true],
+      ['/%7Euser', true],
+      ['/%7euser/x', true],
+      ['/~other', false],
+    ]);
+    expect(verdicts('/~user', ['/%7Euser', '/%7euser'])).toEqual([
+      ['/%7Euser', true],
+      ['/%7euser', true],
+    ]);
+    // The RFC's own example.
+    expect(verdicts('/foo/bar/%62%61%7A', ['/foo/bar/baz'])).toEqual([['/foo/bar/baz', true]]);
+    // A reserved character stays encoded: %2F is not the path's separator, %2A no wildcard.
+    expect(verdicts('/a%2fb', ['/a/b', '/a%2Fb'])).toEqual([
+      ['/a/b', false],
+      ['/a%2Fb', true],
+    ]);
+    expect(verdicts('/a/b', ['/a%2Fb'])).toEqual([['/a%2Fb', false]]);
+    expect(verdicts('/x%2Ay', ['/xzy'])).toEqual([['/xzy', false]]);
+    // One path spelt two ways is one rule's length: Allow wins the tie.
+    const tie = rulesOf('User-agent: *\nDisallow: /%7Euser\nAllow: /~user\n');
+    expect(tie.isDisallowed(`${ORIGIN}/~user`)).toBe(false);
+  });
+
   it("judge every URL as robots-parser's own matcher does", () => {
     const next = random(23);
     const pick = (parts: string[], most: number) =>
@@ -68,14 +104,14 @@ describe('robots.txt rules', () => {
       const lines = Array.from(
         { length: 1 + Math.floor(next() * 6) },
         () =>
-          `${next() < 0.5 ? 'Allow' : 'Disallow'}: /${pick(['a', 'b', '/', '*', '$', '%2f', '?'], 7)}`,
+          `${next() < 0.5 ? 'Allow' : 'Disallow'}: /${pick(['a', 'b', '/', '*', '$', '%2f', '?', '~', '%7e', '%61'], 7)}`,
       );
       const text = `User-agent: *\n${lines.join('\n')}`;
-      const library = robotsParser(`${ORIGIN}/robots.txt`, text);
+      const library = robotsParser(`${ORIGIN}/robots.txt`, rfcDecoded(text));
       const ours = rulesOf(text);
       for (let check = 0; check < 30; check++) {
-        const url = `${ORIGIN}/${pick(['a', 'b', '/', '$', '%2F', '?', '*'], 10)}`;
-        if (ours.isDisallowed(url) !== library.isDisallowed(url, 'Trawl')) {
+        const url = `${ORIGIN}/${pick(['a', 'b', '/', '$', '%2F', '?', '*', '~', '%7E', '%61'], 10)}`;
+        if (ours.isDisallowed(url) !== library.isDisallowed(rfcDecoded(url), 'Trawl')) {
           differences.push(`${url} under ${JSON.stringify(lines)}`);
         }
       }
