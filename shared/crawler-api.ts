@@ -80,7 +80,11 @@ export interface CrawlerRequests extends ResultsRequests {
   startJob(settings: JobStartInput, options?: { name?: string }): Promise<JobInfo>;
   /** Graceful: finish pages in flight first. Force: kill the workers at once. */
   stopJob(jobId: number, options?: { force?: boolean }): Promise<void>;
-  /** Continues a stopped or interrupted job, optionally with another pool size. */
+  /**
+   * Continues a stopped, interrupted or failed job with `workers` worker
+   * processes, which it keeps; left out, with the size it last ran with (a
+   * resize while it ran counts), like `trawl crawl --resume ID --workers N`.
+   */
   resumeJob(jobId: number, options?: { workers?: number }): Promise<JobInfo>;
   /**
    * Starts a new job with an earlier job's settings and start URLs (the host

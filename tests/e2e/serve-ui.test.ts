@@ -129,7 +129,16 @@ describe('the UI in Chromium against trawl serve', { timeout: 180_000 }, () => {
     expect(jobStatus()).toBe('stopped');
     expect(storedUrls().length).toBeLessThan(site.reachable.length);
 
+    // Resume offers the size the pool was resized to, and takes another.
+    const workers = page.getByLabel('Workers', { exact: true });
+    await expect.poll(() => workers.inputValue(), { timeout: STEP_MS }).toBe('1');
+    await workers.fill('2');
     await page.getByRole('button', { name: 'Resume' }).click();
+    await waitFor(
+      async () => (await workerRows()).filter((text) => /running/.test(text)).length === 2,
+      'two running workers after the resume',
+      STEP_MS,
+    );
     await expect
       .poll(() => page.getByTestId('job-status').innerText(), { timeout: 120_000 })
       .toBe('finished');

@@ -17,11 +17,14 @@ export function Dashboard({ job, coreCount }: { job: JobInfo; coreCount: number 
   const actionError = useApp((state) => state.actionError);
   const navigate = useApp((state) => state.navigate);
   const status = snapshot?.status ?? job.status;
+  // Live: the workers running now. Ended: the size the job last ran with (a resize is
+  // stored), which Resume offers; an ended snapshot's workers are all gone.
   const activeWorkers =
-    snapshot?.workers.filter((worker) => worker.state === 'starting' || worker.state === 'running')
-      .length ??
-    job.settings?.workers ??
-    1;
+    snapshot !== undefined && isLive(snapshot)
+      ? snapshot.workers.filter(
+          (worker) => worker.state === 'starting' || worker.state === 'running',
+        ).length
+      : (job.settings?.workers ?? 1);
 
   return (
     <section className="dashboard" aria-labelledby="dashboard-title">

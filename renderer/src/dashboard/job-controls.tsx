@@ -4,10 +4,11 @@ import { useApp } from '../store/store-context';
 
 const RESUMABLE: JobStatus[] = ['stopped', 'interrupted', 'failed'];
 
-/** Stop, force stop, resume, and the pool size while running. */
+/** Stop, force stop, resume, and the pool size: to resize a running job or to resume one with. */
 export function JobControls(props: {
   jobId: number;
   status: JobStatus;
+  /** The live pool of a running job; else the size it last ran with, which Resume offers. */
   workers: number;
   coreCount: number;
   /** Another process crawls the job: only it can stop or resize it. */
@@ -22,6 +23,7 @@ export function JobControls(props: {
   const busy = useApp((state) => state.busyJobs.includes(jobId));
   const [poolSize, setPoolSize] = useState(String(props.workers));
   const running = status === 'running' && props.crawledElsewhereBy === null;
+  const resumable = RESUMABLE.includes(status);
   const max = Math.max(coreCount, props.workers);
 
   // Follow the pool when it changes elsewhere (another tab, a resume).
@@ -30,7 +32,7 @@ export function JobControls(props: {
   const id = useId();
   const size = Number(poolSize);
   const sizeValid = Number.isInteger(size) && size >= 1 && size <= max;
-  // Said beside the field: a disabled Resize pool alone did not say why.
+  // Said beside the field: a disabled Resize pool or Resume alone did not say why.
   const sizeProblem = sizeValid
     ? null
     : `choose 1 to ${max}${max === coreCount ? ' (the CPU cores detected)' : ''}`;
@@ -56,12 +58,13 @@ export function JobControls(props: {
           </button>
         </>
       )}
-      {running && (
+      {(running || resumable) && (
         <form
           className="inline"
           onSubmit={(event) => {
             event.preventDefault();
-            if (sizeValid) void resizePool(jobId, size);
+            if (!sizeValid) return;
+            void (running ? resizePool(jobId, size) : resumeJob(jobId, size));
           }}
         >
           <label>
@@ -76,23 +79,18 @@ export function JobControls(props: {
               aria-describedby={`${id}-problem`}
             />
           </label>
-          <button type="submit" disabled={!sizeValid} aria-disabled={busy}>
-            Resize pool
+          <button
+            type="submit"
+            className={running ? undefined : 'primary'}
+            disabled={!sizeValid}
+            aria-disabled={busy}
+          >
+            {running ? 'Resize pool' : 'Resume'}
           </button>
           <span id={`${id}-problem`} className="error" role="alert">
             {sizeProblem}
           </span>
         </form>
-      )}
-      {RESUMABLE.includes(status) && (
-        <button
-          type="button"
-          className="primary"
-          onClick={() => void resumeJob(jobId)}
-          aria-disabled={busy}
-        >
-          Resume
-        </button>
       )}
       {!running && status !== 'stopping' && (
         <button type="button" onClick={() => void newCrawlFrom(jobId)} aria-disabled={busy}>
