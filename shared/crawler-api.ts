@@ -22,6 +22,12 @@ export interface CrawlerApi extends CrawlerRequests {
   onExportProgress(listener: (update: ExportUpdate) => void): () => void;
   /** Commands from the desktop app's native menu (never fired in a browser). */
   onMenuCommand(listener: (command: MenuCommand) => void): () => void;
+  /**
+   * A UI of this host started, resumed, renamed or deleted a job: the list is
+   * worth reading again (a job's end comes as its last progress snapshot).
+   * Another process (the CLI) changes jobs unheard.
+   */
+  onJobsChanged(listener: () => void): () => void;
 }
 
 /** How far an export of the host's has got; `total` is null while unknown (JSON, NDJSON, sitemaps). */
@@ -48,7 +54,7 @@ export type HostRequests = AnsweredAsJson<CrawlerRequests, 'getJobSettings'>;
 
 /** `CrawlerApi` as a host implements it (see HostRequests). */
 export type HostApi = HostRequests &
-  Pick<CrawlerApi, 'onProgress' | 'onExportProgress' | 'onMenuCommand'>;
+  Pick<CrawlerApi, 'onProgress' | 'onExportProgress' | 'onMenuCommand' | 'onJobsChanged'>;
 
 /** What the native menu asks of the page; an imported list arrives read (main chose and read the file). */
 export type MenuCommand =
@@ -58,7 +64,8 @@ export type MenuCommand =
 export type HostEvent =
   | { kind: 'progress'; snapshot: ProgressSnapshot }
   | { kind: 'export'; update: ExportUpdate }
-  | { kind: 'menu'; command: MenuCommand };
+  | { kind: 'menu'; command: MenuCommand }
+  | { kind: 'jobs-changed' };
 
 /**
  * The request/response half of `CrawlerApi`: what crosses IPC or the

@@ -6,7 +6,7 @@ import { MAX_URL_LIST_BYTES } from './url-list';
 /**
  * The `trawl serve` WebSocket: the browser calls `CrawlerRequests` methods
  * with numbered requests; the host answers each by number and pushes
- * progress snapshots on its own. JSON text frames, one message each.
+ * progress snapshots, and word that the jobs changed, on its own. JSON text frames, one message each.
  */
 
 /** Browser → host. Validated by the host before anything else looks at it. */
@@ -29,7 +29,8 @@ export type ServerMessage =
   | { type: 'response'; seq: number; ok: true; value: unknown }
   | { type: 'response'; seq: number; ok: false; error: WireError }
   | { type: 'progress'; snapshot: ProgressSnapshot }
-  | { type: 'export-progress'; update: ExportUpdate };
+  | { type: 'export-progress'; update: ExportUpdate }
+  | { type: 'jobs-changed' };
 
 /** The WebSocket's path on the serve host. */
 export const UI_SOCKET_PATH = '/api/socket';

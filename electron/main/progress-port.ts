@@ -2,7 +2,7 @@ import { MessageChannelMain, type BrowserWindow, type MessagePortMain } from 'el
 import { PROGRESS_PORT_CHANNEL, type HostEvent } from '../../shared/crawler-api';
 
 /**
- * The event stream (progress, export progress, menu commands) to one window: on every page load, a fresh
+ * The event stream (progress, export progress, menu commands, jobs changed) to one window: on every page load, a fresh
  * MessageChannelMain; one end goes to the preload with the window's nonce
  * (the preload takes the first port with that nonce and no other), the other
  * stays here. Snapshots are throttled by the engine (about 10 a second per job).

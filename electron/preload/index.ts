@@ -28,6 +28,7 @@ const nonce = process.argv
 const progressListeners = new Set<(snapshot: ProgressSnapshot) => void>();
 const exportListeners = new Set<(update: ExportUpdate) => void>();
 const menuListeners = new Set<(command: MenuCommand) => void>();
+const jobsListeners = new Set<() => void>();
 
 /** Adds a listener; returns its removal. */
 function listen<T>(listeners: Set<(value: T) => void>, listener: (value: T) => void): () => void {
@@ -48,6 +49,7 @@ ipcRenderer.on(PROGRESS_PORT_CHANNEL, (event, offered: unknown) => {
       for (const listener of progressListeners) listener(event.snapshot);
     if (event.kind === 'export') for (const listener of exportListeners) listener(event.update);
     if (event.kind === 'menu') for (const listener of menuListeners) listener(event.command);
+    if (event.kind === 'jobs-changed') for (const listener of jobsListeners) listener();
   };
   port.start();
 });
@@ -60,6 +62,7 @@ const api: CrawlerApi = {
   onProgress: (listener) => listen(progressListeners, listener),
   onExportProgress: (listener) => listen(exportListeners, listener),
   onMenuCommand: (listener) => listen(menuListeners, listener),
+  onJobsChanged: (listener) => listen(jobsListeners, listener),
 };
 
 contextBridge.exposeInMainWorld('trawl', api);

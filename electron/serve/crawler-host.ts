@@ -46,6 +46,7 @@ export class CrawlerHost implements HostApi {
   private readonly store: JobStore;
   private readonly listeners = new Set<(snapshot: ProgressSnapshot) => void>();
   private readonly menuListeners = new Set<(command: MenuCommand) => void>();
+  private readonly jobsListeners = new Set<() => void>();
 
   constructor(private readonly options: CrawlerHostOptions) {
     this.service = new CrawlService({
@@ -74,6 +75,7 @@ export class CrawlerHost implements HostApi {
   async startJob(settings: JobStartInput, options: { name?: string } = {}): Promise<JobInfo> {
     const job = await this.service.start(settings, options.name);
     this.watch(job);
+    this.jobsChanged();
     return this.info(this.store.get(job.id));
   }
 
@@ -85,12 +87,14 @@ export class CrawlerHost implements HostApi {
   async resumeJob(jobId: number, options: { workers?: number } = {}): Promise<JobInfo> {
     const job = await this.service.resume(jobId, { workers: options.workers });
     this.watch(job);
+    this.jobsChanged();
     return this.info(this.store.get(jobId));
   }
 
   async rerunJob(jobId: number, options: { workers?: number } = {}): Promise<JobInfo> {
     const job = await this.service.rerun(jobId, { workers: options.workers });
     this.watch(job);
+    this.jobsChanged();
     return this.info(this.store.get(job.id));
   }
 
@@ -130,8 +134,10 @@ export class CrawlerHost implements HostApi {
   runReport: ResultsAnswers['runReport'] = (request) => this.options.results.runReport(request);
   compareJobs: ResultsAnswers['compareJobs'] = (request) =>
     this.options.results.compareJobs(request);
-  renameJob: ResultsAnswers['renameJob'] = (jobId, name) =>
-    this.options.results.renameJob(jobId, name);
+  renameJob: ResultsAnswers['renameJob'] = async (jobId, name) => {
+    await this.options.results.renameJob(jobId, name);
+    this.jobsChanged();
+  };
   getJobSettings: ResultsAnswers['getJobSettings'] = (jobId) =>
     this.options.results.getJobSettings(jobId);
 
@@ -139,7 +145,11 @@ export class CrawlerHost implements HostApi {
     if (this.service.get(jobId) !== undefined) {
       throw new UserError(`job ${jobId} is running: stop it before deleting it`);
     }
-    await this.options.results.deleteJob(jobId);
+    try {
+      await this.options.results.deleteJob(jobId);
+    } finally {
+      this.jobsChanged(); // one cut short is left `deleting`
+    }
   }
 
   onProgress(listener: (snapshot: ProgressSnapshot) => void): () => void {
@@ -156,12 +166,18 @@ export class CrawlerHost implements HostApi {
     return () => this.menuListeners.delete(listener);
   }
 
+  onJobsChanged(listener: () => void): () => void {
+    this.jobsListeners.add(listener);
+    return () => this.jobsListeners.delete(listener);
+  }
+
   /** Every event for the desktop app's progress port, tagged by kind. */
   onHostEvent(listener: (event: HostEvent) => void): () => void {
     const unsubscribe = [
       this.onProgress((snapshot) => listener({ kind: 'progress', snapshot })),
       this.onExportProgress((update) => listener({ kind: 'export', update })),
       this.onMenuCommand((command) => listener({ kind: 'menu', command })),
+      this.onJobsChanged(() => listener({ kind: 'jobs-changed' })),
     ];
     return () => unsubscribe.forEach((stop) => stop());
   }
@@ -174,6 +190,11 @@ export class CrawlerHost implements HostApi {
   /** Stops every running job (graceful unless forced) and waits for them to end. */
   async stopAll(options: { force?: boolean } = {}): Promise<void> {
     await this.service.stopAll(options);
+  }
+
+  /** Tells every UI of this host, the one that asked included, to list the jobs again. */
+  private jobsChanged(): void {
+    for (const listener of this.jobsListeners) listener();
   }
 
   private running(jobId: number): CrawlJob {

@@ -12,7 +12,8 @@ const SLOW_CLIENT_BYTES = 1024 * 1024;
 const RETRY_SLOW_CLIENT_MS = 250;
 
 /**
- * One browser tab's WebSocket: requests in, responses and progress out.
+ * One browser tab's WebSocket: requests in, responses, progress and word
+ * that the jobs changed out.
  * Progress is latest-wins per job, so a slow tab never makes the host
  * buffer more than one snapshot per job for it.
  */
@@ -55,6 +56,7 @@ export function attachSocket(socket: WebSocket, api: HostApi, logger: Logger): v
   const unsubscribeExports = api.onExportProgress((update) =>
     send({ type: 'export-progress', update }),
   );
+  const unsubscribeJobs = api.onJobsChanged(() => send({ type: 'jobs-changed' }));
 
   socket.on('message', (data: RawData, isBinary: boolean) => {
     void handleMessage(data, isBinary);
@@ -62,6 +64,7 @@ export function attachSocket(socket: WebSocket, api: HostApi, logger: Logger): v
   socket.on('close', () => {
     unsubscribe();
     unsubscribeExports();
+    unsubscribeJobs();
     if (retryTimer !== null) clearTimeout(retryTimer);
   });
   socket.on('error', (error) => logger('warn', `UI connection: ${error.message}`));

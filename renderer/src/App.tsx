@@ -30,6 +30,8 @@ export function App() {
     void refreshJobs();
   }, [loadHostInfo, refreshJobs]);
   useEffect(() => api.onMenuCommand(runMenuCommand), [api, runMenuCommand]);
+  // Another tab or window of this host changed the jobs; the CLI's changes wait for relistOnReturn.
+  useEffect(() => api.onJobsChanged(() => void refreshJobs()), [api, refreshJobs]);
   useEffect(() => relistOnReturn(refreshJobs), [refreshJobs]);
 
   return (
@@ -80,8 +82,9 @@ export function App() {
 
 /**
  * Lists the jobs again whenever the user comes back to the page (its tab shown,
- * its window focused): jobs change elsewhere, in another tab or with the CLI,
- * and a job deleted there stayed on this page's dashboard with its Resume button.
+ * its window focused): the CLI changes jobs in another process, which the host
+ * does not hear, and a job deleted there stayed on this page's dashboard with its
+ * Resume button.
  */
 function relistOnReturn(refreshJobs: () => Promise<void>): () => void {
   const relist = () => {

@@ -19,6 +19,7 @@ export function renderApp(methods: Partial<Record<keyof CrawlerApi, unknown>>): 
     getVersion: async () => '0.1.0',
     getCoreCount: async () => 2,
     onMenuCommand: () => () => {},
+    onJobsChanged: () => () => {},
     ...methods,
   } as unknown as CrawlerApi;
   const store = createAppStore(api);

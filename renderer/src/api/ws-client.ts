@@ -55,6 +55,7 @@ export function createWebSocketApi(
 ): { api: CrawlerApi; onStatus(listener: (status: ConnectionStatus) => void): () => void } {
   const progressListeners = new Set<(snapshot: ProgressSnapshot) => void>();
   const exportListeners = new Set<(update: ExportUpdate) => void>();
+  const jobsListeners = new Set<() => void>();
   const statusListeners = new Set<(status: ConnectionStatus) => void>();
   const inFlight = new Map<number, { resolve(value: unknown): void; reject(error: Error): void }>();
   const outbox: string[] = [];
@@ -108,6 +109,10 @@ export function createWebSocketApi(
       for (const listener of exportListeners) listener(message.update);
       return;
     }
+    if (message.type === 'jobs-changed') {
+      for (const listener of jobsListeners) listener();
+      return;
+    }
     const request = inFlight.get(message.seq);
     if (request === undefined) return;
     inFlight.delete(message.seq);
@@ -150,6 +155,10 @@ export function createWebSocketApi(
     onExportProgress(listener) {
       exportListeners.add(listener);
       return () => exportListeners.delete(listener);
+    },
+    onJobsChanged(listener) {
+      jobsListeners.add(listener);
+      return () => jobsListeners.delete(listener);
     },
     // A browser has no native menu: the page's own controls do the same.
     onMenuCommand: () => () => undefined,
