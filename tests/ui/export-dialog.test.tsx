@@ -15,7 +15,10 @@ HTMLDialogElement.prototype.showModal ??= function (this: HTMLDialogElement) {
 };
 
 /** A host whose export waits until the test settles it, reporting progress meanwhile. */
-function renderDialog(base: Omit<ExportRequest, 'format'> = { jobId: 3 }) {
+function renderDialog(
+  base: Omit<ExportRequest, 'format'> = { jobId: 3 },
+  { cancelFailure }: { cancelFailure?: Error } = {},
+) {
   const listeners = new Set<(update: ExportUpdate) => void>();
   const requests: ExportRequest[] = [];
   const cancelled: number[] = [];
@@ -26,7 +29,10 @@ function renderDialog(base: Omit<ExportRequest, 'format'> = { jobId: 3 }) {
       requests.push(request);
       return new Promise<ExportOutcome>((resolve) => (finish = resolve));
     },
-    cancelExport: async (exportId: number) => void cancelled.push(exportId),
+    cancelExport: async (exportId: number) => {
+      cancelled.push(exportId);
+      if (cancelFailure) throw cancelFailure;
+    },
     onExportProgress: (listener: (update: ExportUpdate) => void) => {
       listeners.add(listener);
       return () => listeners.delete(listener);
@@ -138,6 +144,23 @@ describe('export dialog', () => {
     host.report({ rows: 1000, total: 5000, done: true, cancelled: true });
     expect(screen.getByText('Export cancelled.')).toBeTruthy();
     expect(screen.getByRole('button', { name: 'Export' })).toHaveProperty('disabled', false);
+  });
+
+  it('says so when the host cannot cancel: the failure was an unhandled rejection', async () => {
+    const user = userEvent.setup();
+    const failure = new Error('Not connected to the Trawl host (reconnecting…): nothing was sent.');
+    const host = renderDialog({ jobId: 3 }, { cancelFailure: failure });
+    await user.click(screen.getByRole('button', { name: 'Export' }));
+    host.report({ rows: 1000, total: 5000 });
+
+    await user.click(screen.getByRole('button', { name: 'Cancel export' }));
+    expect(host.cancelled).toEqual([7]);
+    await screen.findByText(`Could not cancel the export: ${failure.message}`);
+    // It goes on: its progress is still shown, and Cancel can be tried again.
+    expect(screen.getByLabelText('Exporting')).toBeTruthy();
+    host.report({ rows: 5000, total: 5000, done: true });
+    await host.finish({ kind: 'saved', path: '/tmp/trawl-job-3.csv' });
+    expect(screen.queryByText(/Could not cancel/)).toBeNull();
   });
 
   it("exports the view's report in a table format; a sitemap or SQLite copy holds the whole job", async () => {

@@ -100,6 +100,8 @@ export function ExportDialog(props: { base: View; onClose: () => void }) {
   const [escapeFormulas, setEscapeFormulas] = useState(false);
   const [phase, setPhase] = useState<Phase>({ state: 'idle' });
   const [progress, setProgress] = useState<ExportUpdate | null>(null);
+  /** Why the last Cancel export failed: the export goes on, and Cancel can be tried again. */
+  const [cancelError, setCancelError] = useState<string | null>(null);
   /** The host's number for the export this dialog started, from its first update. */
   const exportId = useRef<number | null>(null);
   const working = phase.state === 'working';
@@ -142,6 +144,7 @@ export function ExportDialog(props: { base: View; onClose: () => void }) {
     event.preventDefault();
     setPhase({ state: 'working' });
     setProgress(null);
+    setCancelError(null);
     exportId.current = null;
     const request: ExportRequest = {
       jobId: props.base.jobId,
@@ -159,6 +162,15 @@ export function ExportDialog(props: { base: View; onClose: () => void }) {
       } else setPhase({ state: 'done', outcome, rows: null });
     } catch (error) {
       setPhase({ state: 'error', message: errorMessage(error) });
+    }
+  };
+
+  const cancel = async (id: number) => {
+    setCancelError(null);
+    try {
+      await api.cancelExport(id);
+    } catch (error) {
+      setCancelError(errorMessage(error));
     }
   };
 
@@ -212,13 +224,16 @@ export function ExportDialog(props: { base: View; onClose: () => void }) {
               </span>
             ))}
           {phase.state === 'error' && <span className="error">Export failed: {phase.message}</span>}
+          {working && cancelError !== null && (
+            <span className="error">Could not cancel the export: {cancelError}</span>
+          )}
         </p>
         <div className="actions">
           <button type="submit" className="primary" disabled={working}>
             Export
           </button>
           {working && progress !== null && (
-            <button type="button" onClick={() => void api.cancelExport(progress.exportId)}>
+            <button type="button" onClick={() => void cancel(progress.exportId)}>
               Cancel export
             </button>
           )}
