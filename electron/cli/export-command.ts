@@ -45,7 +45,10 @@ export function registerExportCommand(program: Command): void {
     .option('--db <file>', DB_OPTION_HELP)
     .option('--format <format>', `one of: ${EXPORT_FORMATS.join(', ')}`, 'ndjson')
     .option('--report <name>', `export a report instead of the pages: ${REPORT_NAMES.join(', ')}`)
-    .option('--out <file>', 'write here instead of stdout (needed for xlsx, sqlite; - is stdout)')
+    .option(
+      '--out <file>',
+      'write here instead of stdout (needed for xlsx, sqlite; - is stdout; a .gz name is gzipped)',
+    )
     .option(
       '--columns <list>',
       'the URL table: only these columns, in this order (comma-separated: url,status,title)',

@@ -2,6 +2,7 @@ import Database from 'better-sqlite3';
 import ExcelJS from 'exceljs';
 import { parse } from 'csv-parse/sync';
 import { spawn, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import {
   copyFileSync,
   existsSync,
@@ -477,6 +478,73 @@ describe('exports', () => {
     );
   });
 
+  it('CSV, JSON and NDJSON to a NAME.gz file are gzipped, whole once the export resolves', async () => {
+    const jobId = storeJob(
+      env.db,
+      Array.from({ length: 3000 }, (_, n) => ({
+        url: `${O}/${n}`,
+        page: { title: n < TRICKY.length ? TRICKY[n] : `Page ${n}` },
+      })),
+    );
+    const gunzipped = async (request: Omit<ExportRequest, 'jobId'>, name: string) => {
+      const { file, result } = await exportTo(request, jobId, name);
+      expect(result.rows).toBe(3000);
+      return gunzipSync(readFileSync(file)).toString();
+    };
+    const csv = parse(await gunzipped({ format: 'csv' }, 'pages.csv.gz'), { columns: true });
+    expect((csv as { title: string }[]).map((r) => r.title).slice(0, 4)).toEqual([
+      ...TRICKY,
+      'Page 3',
+    ]);
+    expect(csv).toHaveLength(3000);
+    const json = JSON.parse(await gunzipped({ format: 'json' }, 'pages.JSON.GZ'));
+    expect(json.at(-1).url).toBe(`${O}/2999`);
+    const ndjson = (await gunzipped({ format: 'ndjson' }, 'pages.ndjson.gz')).trimEnd().split('\n');
+    expect(ndjson.map((line) => JSON.parse(line).title).slice(0, 3)).toEqual(TRICKY);
+    expect(ndjson).toHaveLength(3000);
+    const report = await exportTo(
+      { format: 'ndjson', report: 'slowest-pages' },
+      jobId,
+      'slowest.ndjson.gz',
+    );
+    expect(gunzipSync(readFileSync(report.file)).toString().trimEnd().split('\n')).toHaveLength(
+      3000,
+    );
+  });
+
+  it('an XLSX or SQLite export to a NAME.gz file is refused, and writes nothing', async () => {
+    const jobId = storeTricky();
+    for (const format of ['xlsx', 'sqlite'] as const) {
+      const file = env.temp.file(`pages.${format}.gz`);
+      await expect(exportJob(env.db, { jobId, format }, { file })).rejects.toThrow(
+        `cannot write ${file}: ${format === 'xlsx' ? 'an XLSX workbook is zip-compressed already' : 'a SQLite copy cannot be gzipped'}: name it without .gz`,
+      );
+      expect(existsSync(file)).toBe(false);
+    }
+  });
+
+  it('a gzipped export stopped midway removes its partial file', async () => {
+    const jobId = storeJob(
+      env.db,
+      Array.from({ length: 3000 }, (_, n) => ({ url: `${O}/${n}`, page: {} })),
+    );
+    const file = env.temp.file('stopped.csv.gz');
+    const stop = new AbortController();
+    await expect(
+      exportJob(
+        env.db,
+        { jobId, format: 'csv' },
+        { file },
+        {
+          signal: stop.signal,
+          progressEveryRows: 1000,
+          onProgress: ({ rows }) => rows === 2000 && stop.abort(new Error('stopped')),
+        },
+      ),
+    ).rejects.toThrow('stopped');
+    expect(existsSync(file)).toBe(false);
+  });
+
   it('a sitemap leaves out URLs of 2,048 characters or more, and says how many', async () => {
     const url = (length: number) => `${O}/${'x'.repeat(length - O.length - 1)}`;
     const jobId = storeJob(
@@ -580,19 +648,31 @@ describe('an export that cannot be written', () => {
     }
   });
 
-  it.skipIf(!canMount)('on a full disk says so and removes the partial file', async () => {
-    const jobId = storePages(3000);
-    const disk = tmpfsFolder(1);
-    try {
-      const file = join(disk.dir, 'pages.ndjson');
-      await expect(exportJob(env.db, { jobId, format: 'ndjson' }, { file })).rejects.toThrow(
-        `cannot write ${file}: ENOSPC: no space left on device`,
+  it.skipIf(!canMount)(
+    'on a full disk says so and removes the partial file, gzipped too',
+    async () => {
+      // Titles gzip cannot shrink much: the gzipped export fills the disk as well.
+      const jobId = storeJob(
+        env.db,
+        Array.from({ length: 3000 }, (_, n) => ({
+          url: `${O}/${n}`,
+          page: { title: randomBytes(400).toString('hex') },
+        })),
       );
-      expect(existsSync(file)).toBe(false);
-    } finally {
-      disk.remove();
-    }
-  });
+      const disk = tmpfsFolder(1);
+      try {
+        for (const name of ['pages.ndjson', 'pages.ndjson.gz']) {
+          const file = join(disk.dir, name);
+          await expect(exportJob(env.db, { jobId, format: 'ndjson' }, { file })).rejects.toThrow(
+            `cannot write ${file}: ENOSPC: no space left on device`,
+          );
+          expect(existsSync(file)).toBe(false);
+        }
+      } finally {
+        disk.remove();
+      }
+    },
+  );
 
   it('refuses to write over the database it reads, or its WAL file: every job stays', async () => {
     const jobId = storePages(2);

@@ -7,7 +7,7 @@ import { iteratePages } from '../store/page-reader';
 import { UserError } from '../user-error';
 import type { ExportProgress, ExportRequest } from '../../../shared/results';
 import { exportTable } from './export-rows';
-import { OutputFiles, refuseDatabaseFile } from './output-files';
+import { OutputFiles, refuseDatabaseFile, refuseGzip } from './output-files';
 import { writeSitemap } from './sitemap-writer';
 import { copyJobToSqlite } from './sqlite-copy';
 import { counted, jsonArrayLines, ndjsonLines, writeCsv, writeLines } from './text-writers';
@@ -82,6 +82,7 @@ export async function exportJob(
     );
   }
   if ('file' in target) {
+    refuseGzip(request.format, target.file);
     checkFolder(target.file);
     refuseDatabaseFile(target.file, db.name);
   }
@@ -90,6 +91,7 @@ export async function exportJob(
   signal?.throwIfAborted();
   try {
     await writeFormat();
+    await output.closed();
   } catch (error) {
     // Whatever stopped it, half a file is worse than none.
     await output.remove();

@@ -1,7 +1,13 @@
 import { createWriteStream, statSync } from 'node:fs';
 import { lstat, rm } from 'node:fs/promises';
 import type { Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { createGzip } from 'node:zlib';
+import type { ExportFormat } from '../../../shared/results';
 import { UserError } from '../user-error';
+
+/** Whether an export file is written gzipped: its name ends in `.gz`, as gzip, zcat and pandas expect. */
+export const isGzipped = (file: string) => /\.gz$/i.test(file);
 
 /**
  * The files one export writes. A file counts as the export's once it is
@@ -11,13 +17,26 @@ import { UserError } from '../user-error';
  */
 export class OutputFiles {
   private readonly owned: string[] = [];
+  /** Gzipped files still being compressed and flushed after their writer ended. */
+  private readonly compressing: Promise<void>[] = [];
 
-  /** Opens `file` for writing, emptying it. */
+  /** Opens `file` for writing, emptying it; a `.gz` file takes its text gzipped. */
   open = (file: string): Writable => {
     const stream = createWriteStream(file);
     stream.once('open', () => this.owned.push(file));
-    return stream;
+    if (!isGzipped(file)) return stream;
+    const gzip = createGzip();
+    // A write error of the file destroys `gzip` too, so the writer sees it; `closed` waits for the rest.
+    const done = pipeline(gzip, stream);
+    done.catch(() => undefined);
+    this.compressing.push(done);
+    return gzip;
   };
+
+  /** Resolves once every file is flushed and closed (a gzipped one outlasts its writer). */
+  async closed(): Promise<void> {
+    await Promise.all(this.compressing);
+  }
 
   /** A file the export created by other means (the SQLite copy). */
   created(file: string): void {
@@ -52,4 +71,15 @@ export function refuseDatabaseFile(file: string, databaseFile: string): void {
       );
     }
   }
+}
+
+/** Refuses a `.gz` name for a format that is not text: the file would not be what its name says. */
+export function refuseGzip(format: ExportFormat, file: string): void {
+  if (!isGzipped(file)) return;
+  const why = {
+    xlsx: 'an XLSX workbook is zip-compressed already',
+    sqlite: 'a SQLite copy cannot be gzipped',
+  };
+  if (format === 'xlsx' || format === 'sqlite')
+    throw new UserError(`cannot write ${file}: ${why[format]}: name it without .gz`);
 }

@@ -1,6 +1,7 @@
 import { lstat, open, readdir, rm } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
 import { constants, gunzipSync } from 'node:zlib';
+import { isGzipped } from './output-files';
 
 /**
  * The files of a split sitemap beside its index (`NAME.xml`): `NAME-1.xml`,
@@ -13,9 +14,6 @@ import { constants, gunzipSync } from 'node:zlib';
 
 /** The first line of every file Trawl writes as a sitemap. */
 export const XML_HEAD = '<?xml version="1.0" encoding="UTF-8"?>\n';
-
-/** Whether a sitemap file is written gzipped: its name ends in `.gz`, as search engines read it. */
-export const isGzipped = (file: string) => /\.gz$/i.test(file);
 
 /** `NAME` of `NAME.xml`, or of `NAME.xml.gz`. */
 function stemOf(index: string): string {

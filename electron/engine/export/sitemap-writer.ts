@@ -1,12 +1,10 @@
 import { basename } from 'node:path';
-import { Readable, type Writable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import { createGzip } from 'node:zlib';
+import type { Writable } from 'node:stream';
 import type { Db } from '../store/database';
 import { pageConditions } from '../results/page-query';
 import type { PageFilters } from '../../../shared/results';
 import { UserError } from '../user-error';
-import { isGzipped, partFile, partHead, removeStaleParts, XML_HEAD } from './sitemap-parts';
+import { partFile, partHead, removeStaleParts, XML_HEAD } from './sitemap-parts';
 import { writeLines } from './text-writers';
 
 /** The sitemaps protocol allows 50,000 URLs per file… */
@@ -103,6 +101,7 @@ function filesNeeded(urls: IterableIterator<string>): 'none' | 'one' | 'several'
   }
 }
 
+/** `open` gzips a file whose name ends in `.gz` (the 50 MB limit is of the XML). */
 type FileTarget = { file: string; baseUrl: string; open: (file: string) => Writable };
 
 /** Where a sitemap goes: files opened with `open` (served under `baseUrl`), or a stream. */
@@ -171,21 +170,13 @@ export async function writeSitemap(
   return { files: written, tooLong: query.tooLong() };
 }
 
-/** One file of the sitemap: gzipped when its name ends in `.gz` (the 50 MB limit is of the XML). */
-async function writeFile(lines: Iterable<string>, target: FileTarget, file: string): Promise<void> {
-  const out = target.open(file);
-  if (isGzipped(target.file)) await pipeline(Readable.from(lines), createGzip(), out);
-  else await writeLines(lines, out);
-}
-
 async function writeSingle(
   lines: UrlLines,
   target: SitemapTarget,
   onUrl: () => void,
 ): Promise<string[]> {
   const urls = urlset(lines, XML_HEAD, onUrl);
-  if ('stream' in target) await writeLines(urls, target.stream);
-  else await writeFile(urls, target, target.file);
+  await writeLines(urls, 'stream' in target ? target.stream : target.open(target.file));
   return 'file' in target ? [target.file] : [];
 }
 
@@ -198,7 +189,7 @@ async function writeIndexed(
   const parts: string[] = [];
   for (let part = 1; lines.next !== undefined; part++) {
     const file = partFile(target.file, part);
-    await writeFile(urlset(lines, partHead(target.file, part), onUrl), target, file);
+    await writeLines(urlset(lines, partHead(target.file, part), onUrl), target.open(file));
     parts.push(file);
   }
   const base = target.baseUrl.endsWith('/') ? target.baseUrl : `${target.baseUrl}/`;
@@ -211,6 +202,6 @@ async function writeIndexed(
     ),
     '</sitemapindex>\n',
   ];
-  await writeFile(index, target, target.file);
+  await writeLines(index, target.open(target.file));
   return [target.file, ...parts];
 }
