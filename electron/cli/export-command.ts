@@ -90,6 +90,9 @@ export function registerExportCommand(program: Command): void {
         );
       }
       const format = options.format as ExportFormat;
+      // An empty name is a script's unset variable, not a wish for stdout.
+      if (options.out === '')
+        throw new UserError('--out is empty: give a file name, or - for stdout');
       // `--out -` is stdout, as `--list -` and `--config -` are standard input.
       if (options.out === '-') delete options.out;
       if ((format === 'xlsx' || format === 'sqlite') && !options.out) {

@@ -397,4 +397,16 @@ describe('results of a real crawl through the trawl CLI', () => {
     });
     expect(readdirSync(folder)).toEqual([]);
   });
+
+  it('refuses an empty --out (an unset variable in a script) instead of writing to stdout', async () => {
+    const db = openDatabase(env.dbFile);
+    const jobId = String(storeJob(db, [{ url: 'http://127.0.0.1:9/', page: {} }]));
+    db.close();
+    const result = await runCli(['export', jobId, '--out', '', '--db', env.dbFile]);
+    expect(result).toMatchObject({
+      code: 1,
+      stdout: '',
+      stderr: 'trawl: error: --out is empty: give a file name, or - for stdout\n',
+    });
+  });
 });
