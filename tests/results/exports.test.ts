@@ -369,6 +369,27 @@ describe('exports', () => {
     const second = sitemapLocs(readFileSync(env.temp.file('index-2.xml'), 'utf8'));
     expect(second).toEqual([0, 1, 2].map((n) => `${O}/${URLS_PER_SITEMAP + n}`));
 
+    // The parts hold XML whatever the index is named: `map.txt` or `map` indexes `map-1.xml`…
+    for (const name of ['map.txt', 'map']) {
+      const folder = env.temp.file(`named-${name}`);
+      mkdirSync(folder);
+      const named = await exportJob(
+        env.db,
+        { jobId: big, format: 'sitemap' },
+        { file: join(folder, name) },
+        { sitemapBaseUrl: 'https://cdn.example/' },
+      );
+      expect(named.files.map((written) => basename(written))).toEqual([
+        name,
+        'map-1.xml',
+        'map-2.xml',
+      ]);
+      expect(sitemapLocs(readFileSync(join(folder, name), 'utf8'))).toEqual([
+        'https://cdn.example/map-1.xml',
+        'https://cdn.example/map-2.xml',
+      ]);
+    }
+
     // A browser's download (trawl serve) or stdout carries one file: say how to get them all.
     const stream = new PassThrough();
     await expect(exportJob(env.db, { jobId: big, format: 'sitemap' }, { stream })).rejects.toThrow(

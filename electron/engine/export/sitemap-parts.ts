@@ -6,7 +6,8 @@ import { isGzipped } from './output-files';
 /**
  * The files of a split sitemap beside its index (`NAME.xml`): `NAME-1.xml`,
  * `NAME-2.xml`… (gzipped beside a gzipped index, `NAME.xml.gz`:
- * `NAME-1.xml.gz`…). Each starts with a comment naming it as a part of that
+ * `NAME-1.xml.gz`…), whatever the index's extension (`NAME.txt`, `NAME`): a part
+ * is XML, and named so. Each starts with a comment naming it as a part of that
  * index, so an export can tell the parts an earlier, larger export left
  * behind (which an upload of the folder would publish) from a person's own
  * files of similar names, and remove only the former.
