@@ -54,17 +54,18 @@ export function retryDelay(
  * How long the whole host is to be left alone after this answer, retries
  * left or not, or null: a 429, or a 503 with Retry-After, asks for fewer
  * requests, not only for this one again. Retry-After's wait, else the
- * backoff of `attempt`; capped at maxDelayMs either way.
+ * backoff of `attempt`; capped at maxDelayMs either way. `retryAfter`:
+ * whether the answer asked for the wait itself.
  */
-export function hostWaitMs(
+export function hostWait(
   outcome: { status: number; retryAfter: string | null },
   attempt: number,
   policy: RetryPolicy,
   random: () => number = Math.random,
-): number | null {
+): { delayMs: number; retryAfter: boolean } | null {
   const asked = parseRetryAfter(outcome.retryAfter) !== null;
   if (outcome.status !== 429 && !(outcome.status === 503 && asked)) return null;
-  return waitAfter(outcome, attempt, policy, random);
+  return { delayMs: waitAfter(outcome, attempt, policy, random), retryAfter: asked };
 }
 
 /** Retry-After's wait if the outcome has one, else the backoff of `attempt`; capped. */

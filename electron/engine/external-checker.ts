@@ -1,5 +1,5 @@
 import { setTimeout as delay } from 'node:timers/promises';
-import { hostWaitMs, parseRetryAfter, type RetryPolicy } from '../../shared/retry-policy';
+import { hostWait, type RetryPolicy } from '../../shared/retry-policy';
 import type { HostWait } from '../../shared/worker-protocol';
 import { hostOf, type HostLimits } from './host-limits';
 import type { Logger } from './logger';
@@ -217,11 +217,8 @@ export class ExternalChecker {
       response.body.destroy();
       const { status } = response;
       const retryAfter = response.headers['retry-after'] ?? null;
-      const delayMs = hostWaitMs({ status, retryAfter }, 1, this.options.retry);
-      if (delayMs !== null) {
-        const asked = parseRetryAfter(retryAfter) !== null;
-        this.options.onHostWait({ url, status, delayMs, retryAfter: asked });
-      }
+      const wait = hostWait({ status, retryAfter }, 1, this.options.retry);
+      if (wait !== null) this.options.onHostWait({ url, status, ...wait });
       return status;
     };
     const status = await request('HEAD');

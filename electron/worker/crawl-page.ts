@@ -25,7 +25,7 @@ import type { RedirectGate } from './redirect-gate';
 import { cssExtractionFor } from './extract';
 import { refreshTarget } from './meta-refresh';
 import { canonicalFromLinkHeader, storedHeaders, storedHeaderText } from './response-headers';
-import { hostWaitMs, parseRetryAfter, retryDelay } from '../../shared/retry-policy';
+import { hostWait as hostWaitOf, retryDelay } from '../../shared/retry-policy';
 import { withCertificateHint } from '../../shared/tls-errors';
 
 /** Waits `ms`; false if `signal` cut the wait short (node's delay rejects then). */
@@ -158,11 +158,10 @@ export async function createPageCrawler(
       const outcome = { status: response.status, retryAfter: response.retryAfter };
       const wait = retryDelay(outcome, attempt, config.retry);
       // The other slots to that host wait too, until this retry may go.
-      const hostPause = hostWaitMs(outcome, attempt, config.retry);
+      const hostPause = hostWaitOf(outcome, attempt, config.retry);
       if (hostPause !== null) {
-        const delayMs = wait ?? hostPause;
-        const retryAfter = parseRetryAfter(response.retryAfter) !== null;
-        hostWait({ url: response.finalUrl, status: response.status, delayMs, retryAfter });
+        const { finalUrl: url, status } = response;
+        hostWait({ url, status, ...hostPause, delayMs: wait ?? hostPause.delayMs });
       }
       if (wait !== null) {
         retryReasons.push(`HTTP ${response.status}`);
